@@ -1,0 +1,25 @@
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { PaperSearch } from '../core/search/types.js';
+import type { ChannelRef, Store } from '../core/store/store.js';
+
+export interface CommandUser {
+  id: string;
+  name?: string;
+  /** Supplied by the adapter: may this user change the channel's topics and schedule? */
+  canManageChannel: boolean;
+}
+
+/** Everything a command handler may touch, passed in; handlers never import state. */
+export interface CommandContext {
+  store: Store;
+  search: PaperSearch;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  channel: ChannelRef;
+  user: CommandUser;
+  /** How the platform names the permission needed to manage a channel, for refusals. */
+  managePermission: string;
+}

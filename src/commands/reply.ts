@@ -1,0 +1,106 @@
+import type { ErrorCode } from '../core/errors.js';
+import type { Paper } from '../core/paper.js';
+import type { Snippet } from '../core/search/types.js';
+
+/**
+ * What a command answers, platform-neutral. Text fields are plain text (no markup):
+ * every renderer escapes and marks them up for its platform.
+ */
+export type Reply =
+  | ListReply
+  | DetailReply
+  | ChoiceReply
+  | DigestReply
+  | StatusReply
+  | NoticeReply
+  | ErrorReply;
+
+export interface PaperLine {
+  paper: Paper;
+  snippet?: Snippet;
+  /** Why the paper is here (digest: topic and matched terms). */
+  why?: string;
+}
+
+/** Enough to re-run a paged command; adapters encode it in a button. */
+export interface PageRequest {
+  command: string;
+  args: Record<string, string | number>;
+  page: number;
+}
+
+export interface ListReply {
+  kind: 'list';
+  title: string;
+  items: PaperLine[];
+  page: number;
+  pages: number;
+  total: number;
+  next?: PageRequest;
+  prev?: PageRequest;
+  /** What to say when `items` is empty. */
+  emptyText?: string;
+}
+
+export interface DetailReply {
+  kind: 'detail';
+  paper: Paper;
+}
+
+export interface ChoiceReply {
+  kind: 'choice';
+  prompt: string;
+  candidates: Paper[];
+  /** The command each candidate runs when chosen, e.g. `show`. */
+  command: string;
+}
+
+export interface DigestSection {
+  /** `null` when the channel follows no topics. */
+  topic: string | null;
+  items: PaperLine[];
+}
+
+export interface DigestReply {
+  kind: 'digest';
+  /** Local day of the digest, `YYYY-MM-DD`. */
+  date: string;
+  title: string;
+  sections: DigestSection[];
+  /** Ledger id carried in the message (Discord embed footer, Slack metadata). */
+  deliveryId?: string;
+  /** Part number when a digest takes several messages (1-based). */
+  part?: number;
+  emptyText?: string;
+}
+
+export interface StatusReply {
+  kind: 'status';
+  papers: number;
+  channels: number;
+  sources: Array<{
+    name: string;
+    enabled: boolean;
+    lastRunAt: string | null;
+    lastSuccessAt: string | null;
+    warning: string | null;
+  }>;
+  nextDigests: Array<{ channel: string; at: string }>;
+  warnings: string[];
+}
+
+export interface NoticeReply {
+  kind: 'notice';
+  title?: string;
+  lines: string[];
+  /** Shown only to the user who asked (Discord ephemeral, Slack ephemeral). */
+  ephemeral?: boolean;
+}
+
+export interface ErrorReply {
+  kind: 'error';
+  code: ErrorCode;
+  message: string;
+  /** Usage line of the subcommand, when the input was wrong. */
+  usage?: string;
+}

@@ -1,0 +1,253 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { PaperboyError } from './core/errors.js';
+
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM (24-hour), e.g. "09:00"');
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z
+  .string()
+  .refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const fileSchema = z
+  .object({
+    sources: z.strictObject({
+      huggingface: z.strictObject({
+        enabled: z.boolean(),
+        baseUrl: httpUrl,
+        pollMinutes: z.number().int().min(1).max(1440),
+      }),
+      arxiv: z.strictObject({
+        enabled: z.boolean(),
+        rssBaseUrl: httpUrl,
+        apiBaseUrl: httpUrl,
+        categories: z.array(
+          z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv category such as "cs.RO"'),
+        ),
+        pollMinutes: z.number().int().min(1).max(1440),
+      }),
+    }),
+    digest: z.strictObject({
+      time: hhmm,
+      timeZone,
+      days: z.enum(['every', 'weekdays']),
+      size: z.number().int().min(1).max(50),
+      perTopic: z.number().int().min(1).max(50),
+      postWhenEmpty: z.boolean(),
+    }),
+    search: z.strictObject({
+      windowDays: z.number().int().min(1).max(90),
+      windowMax: z.number().int().min(100).max(20000),
+    }),
+    health: z.strictObject({
+      /** `platform:workspace:channel`, e.g. `discord:123:456`. */
+      adminChannel: z
+        .string()
+        .regex(
+          /^(discord|slack|shell):[^:]+:[^:]+$/,
+          'must look like "discord:<guild id>:<channel id>"',
+        )
+        .nullable(),
+    }),
+    slack: z.strictObject({
+      manage: z.enum(['anyone', 'admins']),
+      adminUserIds: z.array(z.string()),
+      digestAsThread: z.boolean(),
+    }),
+    discord: z.strictObject({
+      digestAsThread: z.boolean(),
+      crosspost: z.boolean(),
+    }),
+    log: z.strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    }),
+  })
+  .strict();
+
+const envSchema = z.object({
+  PAPERBOY_DATA_DIR: z.string().min(1).optional(),
+  PAPERBOY_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional(),
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be a numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
+  DISCORD_API_URL: httpUrl.optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: httpUrl.optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+});
+
+export type FileConfig = z.infer<typeof fileSchema>;
+
+export interface DiscordSecrets {
+  token: string;
+  applicationId: string;
+  guildId: string | null;
+  apiUrl: string | null;
+}
+
+export interface SlackSecrets {
+  botToken: string;
+  signingSecret: string | null;
+  appToken: string | null;
+  apiUrl: string | null;
+  port: number;
+}
+
+export interface Config extends FileConfig {
+  dataDir: string;
+  discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
+  slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Folder holding `config/` (the project root). */
+  rootDir?: string;
+}
+
+/** Names of the env variables whose values must never be printed. */
+export const SECRET_ENV_KEYS = [
+  'DISCORD_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeDeep(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
+  }
+  return out;
+}
+
+function readJsonFile(file: string, problems: string[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!isPlainObject(parsed)) {
+      problems.push(`${file}: must hold a JSON object`);
+      return {};
+    }
+    return parsed;
+  } catch (error) {
+    problems.push(`${file}: is not valid JSON (${(error as Error).message})`);
+    return {};
+  }
+}
+
+function describeIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(root)';
+    const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
+    // Never echo the received value: it could be a secret.
+    return `${prefix}${key}: ${issue.message}${keys}`;
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Reads `config/default.json` < `config/local.json` < `$PAPERBOY_CONFIG` < environment,
+ * validates once and freezes. The only module that reads `process.env`.
+ * Throws PaperboyError CONFIG_INVALID with one line per bad key.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const rootDir = options.rootDir ?? process.cwd();
+  const problems: string[] = [];
+
+  let merged = readJsonFile(path.join(rootDir, 'config', 'default.json'), problems);
+  const local = path.join(rootDir, 'config', 'local.json');
+  if (existsSync(local)) merged = mergeDeep(merged, readJsonFile(local, problems));
+  if (env.PAPERBOY_CONFIG)
+    merged = mergeDeep(merged, readJsonFile(path.resolve(rootDir, env.PAPERBOY_CONFIG), problems));
+
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) problems.push(...describeIssues(envResult.error, 'env '));
+  const fileResult = fileSchema.safeParse(merged);
+  if (!fileResult.success) problems.push(...describeIssues(fileResult.error));
+
+  const e = envResult.data;
+  if (e?.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID)
+    problems.push('env DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
+  if (e?.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    problems.push(
+      'env SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required when SLACK_BOT_TOKEN is set',
+    );
+  }
+  if (problems.length > 0 || !fileResult.success || !e) {
+    throw new PaperboyError(
+      'CONFIG_INVALID',
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+
+  const file = fileResult.data;
+  if (e.PAPERBOY_LOG_LEVEL) file.log.level = e.PAPERBOY_LOG_LEVEL;
+  const config: Config = {
+    ...file,
+    dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
+    discord: {
+      ...file.discord,
+      secrets:
+        e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+          ? {
+              token: e.DISCORD_TOKEN,
+              applicationId: e.DISCORD_APPLICATION_ID,
+              guildId: e.DISCORD_GUILD_ID ?? null,
+              apiUrl: e.DISCORD_API_URL ?? null,
+            }
+          : null,
+    },
+    slack: {
+      ...file.slack,
+      secrets: e.SLACK_BOT_TOKEN
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+            appToken: e.SLACK_APP_TOKEN ?? null,
+            apiUrl: e.SLACK_API_URL ?? null,
+            port: e.PORT ?? 3000,
+          }
+        : null,
+    },
+  };
+  return deepFreeze(config);
+}

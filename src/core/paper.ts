@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+
+/** Where an observation of a paper came from. */
+export type SourceName = 'huggingface' | 'arxiv-rss' | 'arxiv-api' | 'hf-page' | 'jsonl';
+
+export interface PaperLinks {
+  arxivAbs?: string;
+  arxivPdf?: string;
+  huggingface?: string;
+  code?: string;
+  project?: string;
+}
+
+/**
+ * One source's view of a paper, as a parser returns it. Unknown stays unknown:
+ * `null` (or absent) means "the source did not say", never zero.
+ */
+export interface PaperRecord {
+  /** Normalised arXiv id without version, or `null` when the source has none. */
+  arxivId: string | null;
+  /** arXiv version number when the source gave one (2 for `2410.12345v2`). */
+  version: number | null;
+  title: string;
+  abstract: string;
+  /** Author names, in order; empty when the source gives only a count. */
+  authors: string[];
+  /** Total number of authors when known (at least `authors.length`). */
+  authorCount: number | null;
+  /** Publication (or listing) day, `YYYY-MM-DD`. */
+  publishedAt: string | null;
+  source: SourceName;
+  links: PaperLinks;
+  upvotes: number | null;
+  comments: number | null;
+  keywords: string[];
+  categories: string[];
+  /** arXiv comment field (pages, venue), when given. */
+  comment: string | null;
+  /**
+   * When this observation is from (ISO timestamp): the feed's own date when it has
+   * one, else the fetch time. Newer observations win for counts such as upvotes.
+   */
+  observedAt: string;
+  /** Bundled demo papers: served in the terminal demo, never posted in a digest. */
+  sample?: boolean;
+}
+
+/** A paper as the store holds it: every observation merged into one row. */
+export interface Paper {
+  /** arXiv id without version when known, else `t:` + hash of the normalised title. */
+  id: string;
+  arxivId: string | null;
+  version: number | null;
+  title: string;
+  abstract: string;
+  authors: string[];
+  authorCount: number | null;
+  publishedAt: string | null;
+  /** When Paperboy first stored the paper (ISO timestamp). */
+  firstSeenAt: string;
+  /** When any field last changed (ISO timestamp). */
+  updatedAt: string;
+  sources: SourceName[];
+  links: PaperLinks;
+  upvotes: number | null;
+  comments: number | null;
+  keywords: string[];
+  categories: string[];
+  comment: string | null;
+  /** Time of the observation the counts (upvotes, comments) come from. */
+  observedAt: string;
+  sample: boolean;
+}
+
+const NEW_STYLE = /^(\d{4}\.\d{4,5})(?:v(\d+))?$/;
+const OLD_STYLE = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v(\d+))?$/;
+
+export interface ArxivIdParts {
+  id: string;
+  version: number | null;
+}
+
+/**
+ * Reads an arXiv id in any form the sources use: `2410.12345`, `2410.12345v2`,
+ * `arXiv:2410.12345`, `cs/0112017`, `oai:arXiv.org:2410.12345v1`, and abs/pdf/Hugging Face URLs.
+ * Returns `null` when the text is not one.
+ */
+export function parseArxivId(text: string): ArxivIdParts | null {
+  let candidate = text.trim();
+  const url =
+    /^https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/(.+?)\/?(?:[?#].*)?$/i.exec(
+      candidate,
+    );
+  if (url?.[1]) candidate = url[1].replace(/\.pdf$/i, '');
+  candidate = candidate.replace(/^oai:arxiv\.org:/i, '').replace(/^arxiv:\s*/i, '');
+  const match = NEW_STYLE.exec(candidate) ?? OLD_STYLE.exec(candidate);
+  if (!match?.[1]) return null;
+  return { id: match[1], version: match[2] ? Number(match[2]) : null };
+}
+
+/** The arXiv id without version, or `null`. */
+export function normaliseArxivId(text: string): string | null {
+  return parseArxivId(text)?.id ?? null;
+}
+
+/** Collapses runs of whitespace and line breaks into single spaces. */
+export function cleanText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Title key used for de-duplication: case, accents, punctuation and spacing ignored. */
+export function normaliseTitle(title: string): string {
+  return cleanText(title)
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Stable id for a paper known only by its title. */
+export function titleHashId(title: string): string {
+  return `t:${createHash('sha256').update(normaliseTitle(title)).digest('hex').slice(0, 16)}`;
+}
+
+/** The id a record is stored under. */
+export function paperIdOf(record: Pick<PaperRecord, 'arxivId' | 'title'>): string {
+  return record.arxivId ?? titleHashId(record.title);
+}
+
+/** Canonical links derived from an arXiv id. */
+export function arxivLinks(arxivId: string): PaperLinks {
+  return {
+    arxivAbs: `https://arxiv.org/abs/${arxivId}`,
+    arxivPdf: `https://arxiv.org/pdf/${arxivId}`,
+  };
+}

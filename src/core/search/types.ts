@@ -1,0 +1,69 @@
+import type { Paper } from '../paper.js';
+
+/** A highlighted span of a snippet: `text.slice(start, end)` matched the query. */
+export interface HighlightRange {
+  start: number;
+  end: number;
+}
+
+/** Plain text with highlight ranges; renderers decide how to mark and escape them. */
+export interface Snippet {
+  text: string;
+  highlights: HighlightRange[];
+}
+
+export interface SearchOptions {
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+  /** Only papers published (or, when unknown, first seen) on or after this day, `YYYY-MM-DD`. */
+  since?: string;
+  /** Only papers with an author whose name contains this text (diacritics folded). */
+  author?: string;
+}
+
+export interface SearchHit {
+  paper: Paper;
+  score: number;
+  snippet: Snippet;
+  /** Query terms (as the user wrote them, folded) that this paper matched. */
+  matchedTerms: string[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+}
+
+export type Resolution =
+  | { kind: 'found'; paper: Paper }
+  | { kind: 'choice'; candidates: Paper[] }
+  | { kind: 'none' };
+
+export interface TopicMatch {
+  paperId: string;
+  score: number;
+  matchedTerms: string[];
+}
+
+/**
+ * The one search API: the Lunr window of new papers and the FTS5 archive merged.
+ * Never throws on user text: bad input gives an empty result.
+ */
+export interface PaperSearch {
+  search(query: string, options?: SearchOptions): SearchResult;
+  /** `show`: exact id / URL, exact title, title fragment, fuzzy title; ambiguous → choice (≤ 25). */
+  resolve(text: string): Resolution;
+  /** Autocomplete: at most `limit` (≤ 25) titles. */
+  suggest(prefix: string, limit?: number): Array<{ id: string; title: string }>;
+  /** Which of the given papers match a topic (a saved query), best first. Used by the digest. */
+  matchTopic(topic: string, paperIds: string[]): TopicMatch[];
+  /** How many papers first seen since `since` match the topic (for `subscribe`). */
+  countTopicMatches(topic: string, since: Date): number;
+  /** Take in papers written to the store since the last call; resolves when searchable. */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Child-process tests clear DISCORD_*/SLACK_* themselves; nothing here reads the real env.
+    pool: 'forks',
+  },
+});
