@@ -1,0 +1,59 @@
+import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
+import { sendCommand } from './interactions.js';
+
+describe('fake Discord with the real discord.js', () => {
+  let fake: FakeDiscord;
+  let client: Client;
+
+  beforeEach(async () => {
+    fake = await startFakeDiscord();
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+    const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
+    await client.login('fake-token');
+    await ready;
+  });
+
+  afterEach(async () => {
+    await client.destroy();
+    await fake.close();
+  });
+
+  it('logs in, caches the guild channels and answers an interaction', async () => {
+    expect(client.channels.cache.get(fake.channels.forum)?.type).toBe(15);
+    expect(client.channels.cache.get(fake.channels.thread)?.isThread()).toBe(true);
+    client.on(Events.InteractionCreate, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply({ content: `hi ${interaction.options.getString('query')}` });
+    });
+    const sent = sendCommand(fake, 'search', { query: 'robotics' });
+    const callback = await fake.waitFor((r) => r.path.includes(`/interactions/${sent.id}/`));
+    expect(callback.hasAuthorization).toBe(false);
+    expect(callback.body).toMatchObject({ type: 4, data: { content: 'hi robotics' } });
+  });
+
+  it('answers 429 with retry headers and discord.js retries', async () => {
+    fake.fail({
+      method: 'POST',
+      path: /\/channels\/\d+\/messages$/,
+      status: 429,
+      retryAfter: 0.02,
+    });
+    const message = (await client.rest.post(Routes.channelMessages(fake.channels.text), {
+      body: { content: 'x' },
+    })) as { id: string };
+    const attempts = fake.requests.filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/messages'),
+    );
+    expect(attempts.map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.messages(fake.channels.text).map((m) => m.id)).toEqual([message.id]);
+  });
+
+  it('refuses with 403 and Discord error codes', async () => {
+    fake.fail({ path: /\/channels\//, status: 403 });
+    await expect(
+      client.rest.post(Routes.channelMessages(fake.channels.text), { body: { content: 'x' } }),
+    ).rejects.toMatchObject({ status: 403, code: 50013 });
+  });
+});

@@ -1,0 +1,374 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway } from './gateway.js';
+import {
+  CHANNEL_TYPES,
+  channelPayload,
+  type FakeChannel,
+  guildCreatePayload,
+  messagePayload,
+  nextSnowflake,
+  userPayload,
+} from './payloads.js';
+import { type FailureRule, type RecordedRequest, RequestRecorder } from './recorder.js';
+
+export type { FailureRule, RecordedRequest };
+
+export interface FakeDiscordOptions {
+  applicationId?: string;
+  guildId?: string;
+}
+
+const FAILURE_BODIES = {
+  403: { message: 'Missing Permissions', code: 50013 },
+  404: { message: 'Unknown Channel', code: 10003 },
+  500: { message: '500: Internal Server Error', code: 0 },
+} as const;
+
+/**
+ * A small Discord for discord.js 14: REST under /api/v10 and the gateway on the same
+ * port. Holds channels and messages in memory and records every request.
+ */
+export class FakeDiscord {
+  readonly applicationId: string;
+  readonly guildId: string;
+  readonly bot = userPayload('900000000000000001', 'Paperboy', true);
+  readonly channels = {
+    text: '100000000000000001',
+    other: '100000000000000002',
+    announcement: '100000000000000003',
+    forum: '100000000000000004',
+    thread: '100000000000000005',
+  };
+  readonly recorder = new RequestRecorder();
+  /** Registered commands by scope (`global` or a guild id). */
+  readonly commands = new Map<string, Array<Record<string, unknown>>>();
+  private readonly channelById = new Map<string, FakeChannel>();
+  /** Messages per channel, oldest first. */
+  private readonly messagesByChannel = new Map<string, Array<Record<string, unknown>>>();
+  private server!: Server;
+  private gateway!: FakeGateway;
+  port = 0;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    this.applicationId = options.applicationId ?? '800000000000000001';
+    this.guildId = options.guildId ?? '700000000000000001';
+    const g = this.guildId;
+    for (const channel of [
+      { id: this.channels.text, type: CHANNEL_TYPES.text, name: 'papers', guild_id: g },
+      { id: this.channels.other, type: CHANNEL_TYPES.text, name: 'reading', guild_id: g },
+      {
+        id: this.channels.announcement,
+        type: CHANNEL_TYPES.announcement,
+        name: 'news',
+        guild_id: g,
+      },
+      { id: this.channels.forum, type: CHANNEL_TYPES.forum, name: 'digests', guild_id: g },
+      {
+        id: this.channels.thread,
+        type: CHANNEL_TYPES.publicThread,
+        name: 'paper-talk',
+        guild_id: g,
+        parent_id: this.channels.text,
+      },
+    ]) {
+      this.channelById.set(channel.id, channel);
+    }
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.recorder.requests;
+  }
+
+  get identifies(): number {
+    return this.gateway.identifies;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: Error) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: `fake error: ${error.message}`, code: 0 }));
+      });
+    });
+    this.gateway = new FakeGateway(this.server, {
+      onFrame: (frame) => {
+        // Gateway frames go in the same log, so tests can wait for IDENTIFY like a request.
+        if (frame.op !== 1) {
+          this.recorder.record({
+            method: 'GATEWAY',
+            path: `op:${frame.op}`,
+            query: new URLSearchParams(),
+            body: frame.d,
+            hasAuthorization: false,
+            status: 0,
+            at: Date.now(),
+          });
+        }
+      },
+      onIdentify: () => this.identifyEvents(),
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Programs a failure for matching requests (path is relative to /api/v10). */
+  fail(rule: FailureRule): void {
+    this.recorder.fail(rule);
+  }
+
+  waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
+    return this.recorder.waitFor(predicate, timeoutMs);
+  }
+
+  /** Resolves when a client has identified on the gateway `count` times in all. */
+  async waitForIdentify(count = 1, timeoutMs = 5000): Promise<void> {
+    await this.recorder.waitForCount(
+      (r) => r.method === 'GATEWAY' && r.path === 'op:2',
+      count,
+      timeoutMs,
+    );
+  }
+
+  /** Sends a dispatch (e.g. INTERACTION_CREATE) to connected clients. */
+  dispatch(t: string, d: unknown): void {
+    if (this.gateway.dispatch(t, d) === 0) throw new Error('fake Discord: no identified client');
+  }
+
+  addDmChannel(id: string, user: ReturnType<typeof userPayload>): void {
+    this.channelById.set(id, { id, type: CHANNEL_TYPES.dm, name: '', recipients: [user] });
+  }
+
+  channel(id: string): FakeChannel | undefined {
+    return this.channelById.get(id);
+  }
+
+  messages(channelId: string): Array<Record<string, unknown>> {
+    return this.messagesByChannel.get(channelId) ?? [];
+  }
+
+  /** Threads whose parent is the given channel. */
+  threadsOf(parentId: string): FakeChannel[] {
+    return [...this.channelById.values()].filter((c) => c.parent_id === parentId);
+  }
+
+  /** Registration writes so far (PUT/POST/PATCH/DELETE on application commands). */
+  get commandWrites(): number {
+    return this.requests.filter((r) => r.method !== 'GET' && /\/commands/.test(r.path)).length;
+  }
+
+  private identifyEvents(): Array<{ t: string; d: unknown }> {
+    const all = [...this.channelById.values()].filter((c) => c.guild_id === this.guildId);
+    const threads = all.filter((c) => c.type === CHANNEL_TYPES.publicThread);
+    return [
+      {
+        t: 'READY',
+        d: {
+          v: 10,
+          user: this.bot,
+          guilds: [{ id: this.guildId, unavailable: true }],
+          session_id: 'fake-session',
+          resume_gateway_url: `ws://127.0.0.1:${this.port}`,
+          shard: [0, 1],
+          application: { id: this.applicationId, flags: 0 },
+        },
+      },
+      {
+        t: 'GUILD_CREATE',
+        d: guildCreatePayload(
+          this.guildId,
+          all.filter((c) => !threads.includes(c)),
+          threads,
+        ),
+      },
+    ];
+  }
+
+  private storeMessage(channelId: string, body: Record<string, unknown>, webhook?: string) {
+    const message = messagePayload(nextSnowflake(), channelId, this.bot, body, webhook);
+    const list = this.messagesByChannel.get(channelId) ?? [];
+    list.push(message);
+    this.messagesByChannel.set(channelId, list);
+    return message;
+  }
+
+  private createThread(parentId: string, name: string, id = nextSnowflake()): FakeChannel {
+    const thread: FakeChannel = {
+      id,
+      type: CHANNEL_TYPES.publicThread,
+      name,
+      guild_id: this.guildId,
+      parent_id: parentId,
+    };
+    this.channelById.set(id, thread);
+    return thread;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body =
+      raw && (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : null;
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ''));
+    const method = req.method ?? 'GET';
+    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      this.recorder.record({
+        method,
+        path,
+        query: url.searchParams,
+        body,
+        hasAuthorization: Boolean(req.headers.authorization),
+        status,
+        at: Date.now(),
+      });
+      // A 204 carries no content-type: discord.js would try to parse an empty JSON body.
+      const type = payload === undefined ? {} : { 'content-type': 'application/json' };
+      res.writeHead(status, { ...type, ...headers });
+      res.end(payload === undefined ? undefined : JSON.stringify(payload));
+    };
+
+    const failure = this.recorder.takeFailure(method, path);
+    if (failure) {
+      if (failure.status === 429) {
+        const after = failure.retryAfter ?? 0.05;
+        send(
+          429,
+          { message: 'You are being rate limited.', retry_after: after, global: false },
+          {
+            'retry-after': String(after),
+            'x-ratelimit-limit': '5',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset-after': String(after),
+            'x-ratelimit-bucket': 'fake-bucket',
+            'x-ratelimit-scope': 'user',
+          },
+        );
+      } else {
+        send(failure.status, FAILURE_BODIES[failure.status]);
+      }
+      return;
+    }
+    this.route(method, path, url.searchParams, body, send);
+  }
+
+  private route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: any,
+    send: (status: number, payload?: unknown) => void,
+  ): void {
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && path === '/gateway/bot') {
+      return send(200, {
+        url: `ws://127.0.0.1:${this.port}`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+      });
+    }
+    if (method === 'GET' && path === '/users/@me') return send(200, this.bot);
+    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
+      const scope = m[2] ?? 'global';
+      if (method === 'GET') return send(200, this.commands.get(scope) ?? []);
+      if (method === 'PUT') {
+        const saved = (body as Array<Record<string, unknown>>).map((c) => ({
+          id: nextSnowflake(),
+          application_id: this.applicationId,
+          version: nextSnowflake(),
+          default_member_permissions: null,
+          type: 1,
+          nsfw: false,
+          ...(m?.[2] ? { guild_id: m[2] } : {}),
+          ...c,
+        }));
+        this.commands.set(scope, saved);
+        return send(200, saved);
+      }
+    }
+    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      return send(204);
+    }
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path))) {
+      const key = `webhook:${m[2]}`;
+      if (method === 'POST') return send(200, this.storeMessage(key, body, m[1]));
+      if (method === 'PATCH') return send(200, this.storeMessage(key, body, m[1]));
+      if (method === 'DELETE') return send(204);
+      if (method === 'GET') return send(200, this.messages(key).at(-1) ?? {});
+    }
+    if ((m = /^\/channels\/(\d+)(\/.*)?$/.exec(path))) {
+      const channel = this.channelById.get(m[1] as string);
+      if (!channel) return send(404, FAILURE_BODIES[404]);
+      return this.routeChannel(method, channel, m[2] ?? '', query, body, send);
+    }
+    if ((m = /^\/guilds\/(\d+)\/threads\/active$/.exec(path)) && method === 'GET') {
+      const threads = [...this.channelById.values()]
+        .filter((c) => c.type === CHANNEL_TYPES.publicThread && c.guild_id === m?.[1])
+        .map(channelPayload);
+      return send(200, { threads, members: [] });
+    }
+    send(404, { message: `fake Discord: no route ${method} ${path}`, code: 0 });
+  }
+
+  private routeChannel(
+    method: string,
+    channel: FakeChannel,
+    rest: string,
+    query: URLSearchParams,
+    body: any,
+    send: (status: number, payload?: unknown) => void,
+  ): void {
+    let m: RegExpExecArray | null;
+    const canHoldMessages = channel.type !== CHANNEL_TYPES.forum;
+    if (rest === '' && method === 'GET') return send(200, channelPayload(channel));
+    if (rest === '/messages' && method === 'POST' && canHoldMessages) {
+      return send(200, this.storeMessage(channel.id, body));
+    }
+    if (rest === '/messages' && method === 'GET' && canHoldMessages) {
+      const limit = Math.min(Number(query.get('limit') ?? 50), 100);
+      return send(200, [...this.messages(channel.id)].reverse().slice(0, limit));
+    }
+    if ((m = /^\/messages\/(\d+)\/crosspost$/.exec(rest)) && method === 'POST') {
+      const message = this.messages(channel.id).find((x) => x.id === m?.[1]);
+      if (!message || channel.type !== CHANNEL_TYPES.announcement) {
+        return send(404, { message: 'Unknown Message', code: 10008 });
+      }
+      message.flags = 1;
+      return send(200, message);
+    }
+    if ((m = /^\/messages\/(\d+)\/threads$/.exec(rest)) && method === 'POST') {
+      const thread = this.createThread(channel.id, body.name, m[1]);
+      return send(201, channelPayload(thread));
+    }
+    if (rest === '/threads' && method === 'POST') {
+      const thread = this.createThread(channel.id, body.name);
+      if (channel.type === CHANNEL_TYPES.forum) {
+        // A forum post's starter message has the thread's id.
+        const starter = messagePayload(thread.id, thread.id, this.bot, body.message ?? {});
+        this.messagesByChannel.set(thread.id, [starter]);
+        return send(201, { ...channelPayload(thread), message: starter });
+      }
+      return send(201, channelPayload(thread));
+    }
+    send(404, {
+      message: `fake Discord: no route ${method} /channels/${channel.id}${rest}`,
+      code: 0,
+    });
+  }
+}
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  return new FakeDiscord(options).start();
+}
