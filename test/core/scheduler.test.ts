@@ -170,7 +170,11 @@ describe('startScheduler', () => {
       logger: silentLogger(),
       ticker: (onTick) => {
         fire = onTick;
-        return { stop: () => void (stopped = true) };
+        return {
+          stop: () => {
+            stopped = true;
+          },
+        };
       },
       onTick: async (now) => {
         seen.push(now.toISOString());
