@@ -1,0 +1,40 @@
+/** Slack answers that mean the channel refuses the bot for good, with the reason we record. */
+const CHANNEL_REFUSALS: Record<string, string> = {
+  not_in_channel: 'the app is not in the channel: invite it with /invite @Paperboy',
+  is_archived: 'the channel is archived',
+  channel_not_found: 'the channel does not exist or the app cannot see it',
+  restricted_action: 'the workspace does not let the app post there',
+  restricted_action_read_only_channel: 'the channel is read-only',
+  restricted_action_thread_only_channel: 'the channel only allows thread replies',
+  team_access_not_granted: 'the app is not granted access to this workspace',
+};
+
+interface WebApiErrorShape {
+  code?: string;
+  data?: { error?: string };
+  statusCode?: number;
+  message?: string;
+}
+
+/** The Slack error string of a Web API platform error (`not_in_channel`…), if any. */
+export function slackErrorCode(error: unknown): string | null {
+  const e = error as WebApiErrorShape;
+  return e?.code === 'slack_webapi_platform_error' && e.data?.error ? e.data.error : null;
+}
+
+export function channelRefusal(error: unknown): { code: string; reason: string } | null {
+  const code = slackErrorCode(error);
+  if (!code || !(code in CHANNEL_REFUSALS)) return null;
+  return { code, reason: `${CHANNEL_REFUSALS[code]} (${code})` };
+}
+
+/** A short, secret-free description for logs and POST_FAILED messages. */
+export function describeSlackError(error: unknown): string {
+  const e = error as WebApiErrorShape;
+  if (e?.code === 'slack_webapi_http_error') return `HTTP ${e.statusCode ?? '?'}`;
+  const code = slackErrorCode(error);
+  if (code) return code;
+  if (e?.code === 'slack_webapi_request_error') return 'request failed (network)';
+  if (e?.message?.startsWith('A rate limit was exceeded')) return 'rate limited';
+  return e?.code ?? 'unknown error';
+}
