@@ -26,6 +26,11 @@ export interface OptionSpec {
    * e.g. `search graph neural networks`. At most one per subcommand.
    */
   rest?: boolean;
+  /**
+   * Text form keeps double quotes in this option's value, because they mean something
+   * to it (search phrases); other options lose their quotes.
+   */
+  keepQuotes?: boolean;
 }
 
 export interface SubcommandSpec {
@@ -50,6 +55,7 @@ export const SUBCOMMANDS = [
         minLength: 1,
         maxLength: 300,
         rest: true,
+        keepQuotes: true,
       },
       { name: 'since', type: 'date', description: 'Only papers from this day on (YYYY-MM-DD)' },
       { name: 'author', type: 'string', description: 'Only papers by this author', maxLength: 100 },
@@ -205,6 +211,21 @@ export function usageOf(spec: SubcommandSpec): string {
   const parts = spec.options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`));
   return [`/${COMMAND_NAME} ${spec.name}`, ...parts].join(' ');
 }
+
+type SubcommandOf<N extends SubcommandName> = Extract<(typeof SUBCOMMANDS)[number], { name: N }>;
+type OptionOf<N extends SubcommandName> = SubcommandOf<N>['options'][number];
+type ValueOf<O> = O extends { type: 'integer' }
+  ? number
+  : O extends { choices: readonly (infer C)[] }
+    ? C
+    : string;
+
+/** The validated input of a subcommand, derived from its declaration. */
+export type InputOf<N extends SubcommandName> = {
+  [O in OptionOf<N> as O['name']]: O extends { required: true }
+    ? ValueOf<O>
+    : ValueOf<O> | undefined;
+};
 
 /** A parsed invocation, before validation: what every adapter produces. */
 export interface CommandCall {

@@ -1,0 +1,83 @@
+import { fileURLToPath } from 'node:url';
+import type { CommandContext, CommandUser } from './commands/context.js';
+import type { Config } from './config.js';
+import type { Clock } from './core/clock.js';
+import type { Logger } from './core/logger.js';
+import { seedSampleIfEmpty } from './core/sample.js';
+import { openPaperSearch } from './core/search/paper-search.js';
+import type { PaperSearch } from './core/search/types.js';
+import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
+import type { ChannelRef, Store } from './core/store/store.js';
+
+/** The demo page bundled with the repo; its papers are tagged as sample. */
+export const SAMPLE_FILE = fileURLToPath(
+  new URL('../samples/daily-papers-page.txt', import.meta.url),
+);
+/** The day the bundled page was captured: its year-less dates resolve against it. */
+export const SAMPLE_REFERENCE_DATE = '2025-12-12';
+
+export interface CreateBotOptions {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** A folder for the store and persisted indexes, or `':memory:'` (tests). */
+  dataDir: string;
+  /** Seed the bundled sample into an empty store (default: the bundled file); `null` = no seeding. */
+  sampleFile?: string | null;
+}
+
+export interface Bot {
+  store: Store;
+  search: PaperSearch;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** The context a command runs in, for one channel and user. */
+  contextFor(channel: ChannelRef, user: CommandUser, managePermission: string): CommandContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole bot (store, sample, search) with everything passed in, so tests get
+ * one in memory in milliseconds and adapters share one way to reach the commands.
+ */
+export async function createBot(options: CreateBotOptions): Promise<Bot> {
+  const { config, clock, logger } = options;
+  const inMemory = options.dataDir === ':memory:';
+  const store = SqliteStore.open(inMemory ? ':memory:' : storeFile(options.dataDir));
+  let search: PaperSearch;
+  try {
+    const sampleFile = options.sampleFile === undefined ? SAMPLE_FILE : options.sampleFile;
+    if (sampleFile) {
+      seedSampleIfEmpty(store, {
+        file: sampleFile,
+        referenceDate: SAMPLE_REFERENCE_DATE,
+        now: clock.now(),
+      });
+    }
+    search = await openPaperSearch({
+      store,
+      clock,
+      logger,
+      config,
+      dataDir: inMemory ? null : options.dataDir,
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  return {
+    store,
+    search,
+    config,
+    clock,
+    logger,
+    contextFor(channel, user, managePermission) {
+      return { store, search, clock, config, logger, channel, user, managePermission };
+    },
+    async close() {
+      await search.close();
+      store.close();
+    },
+  };
+}

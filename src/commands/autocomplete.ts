@@ -1,0 +1,75 @@
+import type { CommandContext } from './context.js';
+import { findSubcommand } from './spec.js';
+
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+/** Discord's limits: 25 choices, each name and value at most 100 characters. */
+const MAX_CHOICES = 25;
+const MAX_LENGTH = 100;
+
+function clip(text: string): string {
+  return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;
+}
+
+function matching(values: readonly string[], prefix: string): Choice[] {
+  const needle = prefix.trim().toLowerCase();
+  const starts = values.filter((v) => v.toLowerCase().startsWith(needle));
+  const contains = values.filter(
+    (v) => !v.toLowerCase().startsWith(needle) && v.toLowerCase().includes(needle),
+  );
+  return [...starts, ...contains]
+    .filter((v) => v.length <= MAX_LENGTH)
+    .slice(0, MAX_CHOICES)
+    .map((v) => ({ name: v, value: v }));
+}
+
+let timeZones: string[] | null = null;
+
+/** Every IANA zone the runtime knows, with UTC first (Intl may list it only as an alias). */
+export function allTimeZones(): string[] {
+  if (!timeZones) {
+    const listed = Intl.supportedValuesOf('timeZone');
+    timeZones = ['UTC', ...listed.filter((z) => z !== 'UTC')];
+  }
+  return timeZones;
+}
+
+/**
+ * Choices for an option being typed: papers (titles → ids) from the search, the
+ * channel's own topics, IANA time zones, or the option's declared choices. Never throws.
+ */
+export function autocomplete(
+  subcommand: string,
+  option: string,
+  prefix: string,
+  ctx: CommandContext,
+): Choice[] {
+  const spec = findSubcommand(subcommand)?.options.find((o) => o.name === option);
+  if (!spec) return [];
+  try {
+    switch (spec.autocomplete) {
+      case 'paper':
+        if (prefix.trim() === '') return [];
+        return ctx.search
+          .suggest(prefix, MAX_CHOICES)
+          .slice(0, MAX_CHOICES)
+          .filter((s) => s.id.length <= MAX_LENGTH)
+          .map((s) => ({ name: clip(s.title), value: s.id }));
+      case 'topic':
+        return matching(
+          ctx.store.listSubscriptions(ctx.channel).map((s) => s.topic),
+          prefix,
+        );
+      case 'timezone':
+        return matching(allTimeZones(), prefix);
+      default:
+        return spec.choices ? matching(spec.choices, prefix) : [];
+    }
+  } catch (error) {
+    ctx.logger.warn({ err: error, subcommand, option }, 'autocomplete failed');
+    return [];
+  }
+}

@@ -1,0 +1,48 @@
+import type { Paper } from '../core/paper.js';
+import { channelTimeZone } from './channel-schedule.js';
+import type { CommandContext } from './context.js';
+import { localDay } from './local-day.js';
+import type { Reply } from './reply.js';
+import type { InputOf } from './spec.js';
+
+export const LATEST_DEFAULT_COUNT = 10;
+/** Recently seen papers considered; far more than a page, few enough to sort at once. */
+const CANDIDATES = 2000;
+
+/** The feed day: the listing day the source gave, else the day first seen in the channel's zone. */
+export function feedDay(paper: Paper, timeZone: string): string {
+  return paper.publishedAt ?? localDay(new Date(paper.firstSeenAt), timeZone);
+}
+
+/** Newest feed day first; within a day known upvotes first (more first), then newest seen. */
+export function orderLatest(papers: Paper[], timeZone: string): Paper[] {
+  const keyed = papers.map((paper) => ({ paper, day: feedDay(paper, timeZone) }));
+  keyed.sort((a, b) => {
+    if (a.day !== b.day) return a.day < b.day ? 1 : -1;
+    const au = a.paper.upvotes;
+    const bu = b.paper.upvotes;
+    if (au !== null && bu === null) return -1;
+    if (au === null && bu !== null) return 1;
+    if (au !== null && bu !== null && au !== bu) return bu - au;
+    if (a.paper.firstSeenAt !== b.paper.firstSeenAt)
+      return a.paper.firstSeenAt < b.paper.firstSeenAt ? 1 : -1;
+    return a.paper.id < b.paper.id ? -1 : 1;
+  });
+  return keyed.map((k) => k.paper);
+}
+
+export async function run(input: InputOf<'latest'>, ctx: CommandContext): Promise<Reply> {
+  const count = input.count ?? LATEST_DEFAULT_COUNT;
+  const timeZone = channelTimeZone(ctx.store.getChannel(ctx.channel), ctx.config);
+  const recent = ctx.store.papersSeenSince(new Date(0), { includeSample: true, limit: CANDIDATES });
+  const papers = orderLatest(recent, timeZone).slice(0, count);
+  return {
+    kind: 'list',
+    title: papers.length === 1 ? 'The newest paper' : `The ${papers.length} newest papers`,
+    items: papers.map((paper) => ({ paper })),
+    page: 1,
+    pages: papers.length > 0 ? 1 : 0,
+    total: papers.length,
+    emptyText: 'No papers are stored yet.',
+  };
+}

@@ -1,0 +1,28 @@
+import { describeSchedule } from './channel-schedule.js';
+import type { CommandContext } from './context.js';
+import type { Reply } from './reply.js';
+import { COMMAND_NAME, type InputOf } from './spec.js';
+
+export async function run(_input: InputOf<'subscriptions'>, ctx: CommandContext): Promise<Reply> {
+  const topics = ctx.store.listSubscriptions(ctx.channel);
+  const channel = ctx.store.getChannel(ctx.channel);
+  const lines: string[] = [];
+  if (topics.length === 0) {
+    lines.push(`No topics yet. Follow one with /${COMMAND_NAME} subscribe <topic>.`);
+  } else {
+    lines.push(`Topics (${topics.length}):`);
+    for (const sub of topics) lines.push(`• ${sub.topic}`);
+  }
+  if (channel?.schedule) {
+    lines.push(
+      `Digest: ${describeSchedule(channel.schedule)}${channel.paused ? ' (paused)' : ''}.`,
+    );
+  } else {
+    lines.push(`Digest: off. Turn it on with /${COMMAND_NAME} schedule <HH:MM> [timezone].`);
+  }
+  if (channel?.lastDigestAt) lines.push(`Last digest: ${channel.lastDigestAt}.`);
+  if (channel?.failure) {
+    lines.push(`Posting here fails since ${channel.failure.at}: ${channel.failure.reason}.`);
+  }
+  return { kind: 'notice', title: 'Subscriptions in this channel', lines };
+}
