@@ -38,9 +38,9 @@ export interface Validators {
   lastModified?: string;
 }
 
-export type HttpOutcome =
-  | { kind: 'ok'; status: number; text: string; validators: Validators; attempts: number }
-  | { kind: 'not-modified'; attempts: number };
+type Response200 = { kind: 'ok'; status: number; text: string; validators: Validators };
+type Response304 = { kind: 'not-modified' };
+export type HttpOutcome = (Response200 | Response304) & { attempts: number };
 
 /** Real-time defaults; every caller may override. */
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -156,7 +156,7 @@ export async function politeGet(deps: HttpDeps, options: GetOptions): Promise<Ht
     if (options.signal?.aborted) throw abortedError();
     const single = () => attemptOnce(deps, options, policy);
     const result = await (options.gate ? options.gate.run(single, options.signal) : single());
-    if (result.kind === 'done') return { ...result.outcome, attempts: attempt } as HttpOutcome;
+    if (result.kind === 'done') return { ...result.outcome, attempts: attempt };
     lastError = result.error;
     if (!result.retry || attempt === policy.maxAttempts) break;
     let delayMs = backoffDelay(attempt, policy, deps.random);
@@ -177,7 +177,7 @@ export async function politeGet(deps: HttpDeps, options: GetOptions): Promise<Ht
 }
 
 type AttemptResult =
-  | { kind: 'done'; outcome: Omit<HttpOutcome, 'attempts'> }
+  | { kind: 'done'; outcome: Response200 | Response304 }
   | {
       kind: 'failed';
       error: PaperboyError;

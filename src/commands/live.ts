@@ -1,0 +1,253 @@
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import { healthChanges, logHealthChanges, sourcesHealth } from '../core/health.js';
+import type { Logger } from '../core/logger.js';
+import {
+  dueDigest,
+  type Scheduler,
+  sourceDue,
+  startScheduler,
+  type Ticker,
+} from '../core/scheduler.js';
+import type { PaperSearch } from '../core/search/types.js';
+import { arxivRssFetcher } from '../core/sources/fetch-arxiv-rss.js';
+import { huggingFaceFetcher } from '../core/sources/fetch-huggingface.js';
+import { pollSource, type SourceFetcher } from '../core/sources/fetch-source.js';
+import {
+  type HttpDeps,
+  paperboyUserAgent,
+  RequestGate,
+  type RequestPolicy,
+  realSleep,
+} from '../core/sources/http.js';
+import { type Channel, type ChannelRef, SHELL_CHANNEL, type Store } from '../core/store/store.js';
+import { defaultSchedule } from './channel-schedule.js';
+import {
+  type ChannelOutcome,
+  channelLabel,
+  type DeliveryDeps,
+  DigestRunCache,
+  deliverDigest,
+  type Posters,
+  reconcilePending,
+} from './digest-delivery.js';
+
+/** arXiv asks for at least 3 s between requests. */
+export const ARXIV_INTERVAL_MS = 3_000;
+/** Stop waits this long for in-flight work; what is left stays pending in the ledger. */
+const STOP_GRACE_MS = 8_000;
+
+export interface LiveOptions {
+  config: Config;
+  store: Store;
+  search: PaperSearch;
+  /** One poster per platform (an Adapter satisfies it). */
+  adapters: Posters;
+  clock: Clock;
+  logger: Logger;
+  fetch?: typeof fetch;
+  /** Waits on the injected clock; tests advance their clock instead of waiting. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  timeoutSignal?: (ms: number) => AbortSignal;
+  /** Default: node-cron every minute. */
+  ticker?: (onTick: () => void) => Ticker;
+  version?: string;
+  policy?: RequestPolicy;
+  /** Also deliver the terminal channel's digest (npm start -- --live). */
+  includeShell?: boolean;
+  /** Told after each tick, e.g. for tests and the child-process harness. */
+  onTickDone?: (summary: TickSummary) => void;
+}
+
+export interface TickSummary {
+  at: string;
+  polled: string[];
+  digests: Array<{ channel: string; outcome: ChannelOutcome }>;
+  reconciled: number;
+}
+
+export interface Live {
+  /** Runs one tick now (or joins the running one). */
+  tick(): Promise<void>;
+  /** Stops taking work, waits (bounded) for in-flight posts, leaves the ledger consistent. */
+  stop(): Promise<void>;
+}
+
+interface SourceJob {
+  name: string;
+  pollMinutes: number;
+  fetcher: SourceFetcher;
+}
+
+function sourceJobs(config: Config, gate: RequestGate, policy?: RequestPolicy): SourceJob[] {
+  const jobs: SourceJob[] = [];
+  const hf = config.sources.huggingface;
+  if (hf.enabled)
+    jobs.push({
+      name: 'huggingface',
+      pollMinutes: hf.pollMinutes,
+      fetcher: huggingFaceFetcher(config, policy),
+    });
+  const arxiv = config.sources.arxiv;
+  if (arxiv.enabled && arxiv.categories.length > 0)
+    jobs.push({
+      name: 'arxiv-rss',
+      pollMinutes: arxiv.pollMinutes,
+      fetcher: arxivRssFetcher(config, gate, policy),
+    });
+  return jobs;
+}
+
+function parseChannelRef(text: string | null): ChannelRef | null {
+  const match = text ? /^(discord|slack|shell):([^:]+):([^:]+)$/.exec(text) : null;
+  if (!match) return null;
+  return { platform: match[1] as ChannelRef['platform'], workspace: match[2]!, channel: match[3]! };
+}
+
+/** Channels that get digests: every scheduled one, and the terminal when it runs live. */
+function digestChannels(
+  store: Store,
+  includeShell: boolean,
+  config: Config,
+  startedAt: Date,
+): Channel[] {
+  const channels = store.listChannels().filter((c) => c.schedule !== null);
+  const isShell = (c: Channel) => channelLabel(c.ref) === channelLabel(SHELL_CHANNEL);
+  if (includeShell && !channels.some(isShell)) {
+    const stored = store.getChannel(SHELL_CHANNEL);
+    const shell = stored ?? store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt);
+    channels.push(shell.schedule ? shell : { ...shell, schedule: defaultSchedule(config) });
+  }
+  return channels;
+}
+
+/**
+ * The live bot's background work: polls the sources on their intervals, watches their
+ * health, and posts each channel's digest when due, exactly once. Decisions come from
+ * the pure scheduler functions; node-cron (or the injected ticker) only ticks.
+ */
+export function startLive(options: LiveOptions): Live {
+  const { config, store, search, clock, logger } = options;
+  const controller = new AbortController();
+  const sleep = options.sleep ?? realSleep;
+  const http: HttpDeps = {
+    fetch: options.fetch ?? globalThis.fetch,
+    clock,
+    sleep,
+    random: options.random ?? Math.random,
+    timeoutSignal: options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms)),
+    userAgent: paperboyUserAgent(options.version ?? '0.1.0'),
+  };
+  const gate = new RequestGate(ARXIV_INTERVAL_MS, clock, sleep);
+  const jobs = sourceJobs(config, gate, options.policy);
+  const startedAt = clock.now();
+  const adminChannel = parseChannelRef(config.health.adminChannel);
+  const deliveryDeps: DeliveryDeps = {
+    store,
+    search,
+    config,
+    clock,
+    logger,
+    posters: options.adapters,
+    sleep: (ms) => sleep(ms, controller.signal),
+    signal: controller.signal,
+  };
+  let first = true;
+
+  async function poll(now: Date): Promise<string[]> {
+    const polled: string[] = [];
+    let changed = false;
+    for (const job of jobs) {
+      if (controller.signal.aborted) break;
+      const last = store.recentSourceRuns(job.name, 1)[0];
+      if (!sourceDue(last?.startedAt ?? null, job.pollMinutes, now)) continue;
+      const result = await pollSource(job.name, job.fetcher, {
+        http,
+        store,
+        clock,
+        logger,
+        signal: controller.signal,
+      });
+      polled.push(job.name);
+      if (result.added.length > 0 || result.updated.length > 0) changed = true;
+    }
+    if (changed) await search.refresh();
+    return polled;
+  }
+
+  async function reportHealth(): Promise<void> {
+    const changes = healthChanges(store, sourcesHealth(store, config, clock.now()), clock.now());
+    logHealthChanges(logger, changes);
+    const poster = adminChannel ? options.adapters.get(adminChannel.platform) : undefined;
+    if (!adminChannel || !poster || changes.length === 0) return;
+    const lines = changes.map((c) =>
+      c.warning ? `${c.source}: ${c.warning}` : `${c.source}: recovered`,
+    );
+    try {
+      await poster.post(adminChannel, { kind: 'notice', title: 'Paperboy source health', lines });
+    } catch (error) {
+      logger.warn(
+        { channel: channelLabel(adminChannel), err: error },
+        'could not post to the admin channel',
+      );
+    }
+  }
+
+  async function onTick(now: Date): Promise<void> {
+    const summary: TickSummary = { at: now.toISOString(), polled: [], digests: [], reconciled: 0 };
+    if (first) {
+      first = false;
+      summary.reconciled = await reconcilePending(deliveryDeps);
+    }
+    summary.polled = await poll(now);
+    await reportHealth();
+    const cache = new DigestRunCache();
+    const defaults = { defaultSchedule: defaultSchedule(config), startedAt };
+    for (const channel of digestChannels(store, options.includeShell ?? false, config, startedAt)) {
+      if (controller.signal.aborted) break;
+      const due = dueDigest(channel, clock.now(), defaults);
+      if (!due) continue;
+      try {
+        const outcome = await deliverDigest(channel, due, deliveryDeps, cache);
+        summary.digests.push({ channel: channelLabel(channel.ref), outcome });
+        if (due.missed > 1)
+          logger.info(
+            { channel: channelLabel(channel.ref), missed: due.missed },
+            'catch-up digest after downtime',
+          );
+      } catch (error) {
+        // One channel's trouble never stops the others.
+        logger.error({ channel: channelLabel(channel.ref), err: error }, 'digest delivery failed');
+      }
+    }
+    options.onTickDone?.(summary);
+  }
+
+  const scheduler: Scheduler = startScheduler({
+    clock,
+    logger,
+    onTick,
+    ...(options.ticker ? { ticker: options.ticker } : {}),
+  });
+  // Catch-up and reconciliation happen at start, not a minute later.
+  void scheduler.tick();
+
+  return {
+    tick: () => scheduler.tick(),
+    async stop() {
+      controller.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+        timer.unref?.();
+      });
+      const result = await Promise.race([scheduler.stop().then(() => 'done' as const), grace]);
+      clearTimeout(timer);
+      if (result === 'timeout')
+        logger.warn(
+          'stopped with a post in flight; its ledger row stays pending and is reconciled on the next start',
+        );
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { sourcesHealth } from '../core/health.js';
+import { nextDigestAt } from '../core/scheduler.js';
+import type { CommandContext } from './context.js';
+import { channelLabel } from './digest-delivery.js';
+import type { StatusReply } from './reply.js';
+import type { InputOf } from './spec.js';
+
+/** Next digests listed at most. */
+const NEXT_DIGESTS = 10;
+
+/** Sources (last run, last success, warning), papers stored, channels and the next digests. */
+export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promise<StatusReply> {
+  const now = ctx.clock.now();
+  const health = sourcesHealth(ctx.store, ctx.config, now);
+  const channels = ctx.store.listChannels();
+  const warnings: string[] = [];
+  for (const source of health) {
+    if (source.warning) warnings.push(`${source.name}: ${source.warning}`);
+  }
+  const nextDigests: StatusReply['nextDigests'] = [];
+  for (const channel of channels) {
+    if (channel.failure) {
+      warnings.push(
+        `${channelLabel(channel.ref)}: posting fails since ${channel.failure.at}: ${channel.failure.reason}`,
+      );
+      continue;
+    }
+    if (!channel.schedule || channel.paused) continue;
+    nextDigests.push({
+      channel: channelLabel(channel.ref),
+      at: nextDigestAt(channel.schedule, now).toISOString(),
+    });
+  }
+  nextDigests.sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : a.channel.localeCompare(b.channel),
+  );
+  return {
+    kind: 'status',
+    papers: ctx.store.countPapers(),
+    channels: channels.filter((c) => c.schedule !== null).length,
+    sources: health.map((s) => ({
+      name: s.name,
+      enabled: s.enabled,
+      lastRunAt: s.lastRunAt,
+      lastSuccessAt: s.lastSuccessAt,
+      warning: s.warning,
+    })),
+    nextDigests: nextDigests.slice(0, NEXT_DIGESTS),
+    warnings,
+  };
+}

@@ -1,0 +1,105 @@
+import type { Clock } from '../clock.js';
+import { isPaperboyError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PaperRecord, SourceName } from '../paper.js';
+import type { SourceRun, Store } from '../store/store.js';
+import type { HttpDeps, Validators } from './http.js';
+
+/** One poll's worth of a feed, not yet stored. */
+export interface FetchedBatch {
+  source: SourceName;
+  /** 304: the feed has not changed since the remembered validators. */
+  notModified: boolean;
+  records: PaperRecord[];
+  /** Parser and fetch warnings, user-readable. */
+  warnings: string[];
+  /** Papers the feed listed (before dropping, e.g., replacements of unknown papers). */
+  listed: number;
+  /** Validators to remember once the records are safely stored. */
+  validators: { key: string; value: Validators } | null;
+}
+
+export interface FetchContext {
+  http: HttpDeps;
+  store: Store;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export type SourceFetcher = (ctx: FetchContext) => Promise<FetchedBatch>;
+
+/** Parsers may throw on text they cannot read; either way the run records why. */
+export interface ParsedFeed {
+  papers: PaperRecord[];
+  warnings: string[];
+}
+
+export interface SourcePollResult {
+  run: SourceRun;
+  added: string[];
+  updated: string[];
+  notModified: boolean;
+}
+
+/**
+ * Fetches, stores and records one poll of a source. Never throws for a feed problem:
+ * a failure becomes a run with `ok: false` and nothing already stored is touched.
+ */
+export async function pollSource(
+  name: string,
+  fetcher: SourceFetcher,
+  ctx: FetchContext & { clock: Clock },
+): Promise<SourcePollResult> {
+  const startedAt = ctx.clock.now();
+  const messages: string[] = [];
+  try {
+    const batch = await fetcher(ctx);
+    messages.push(...batch.warnings);
+    const summary =
+      batch.records.length > 0
+        ? ctx.store.upsertPapers(batch.records, ctx.clock.now())
+        : { added: [], updated: [], unchanged: 0 };
+    // Only now that the papers are stored may the next request be conditional.
+    if (batch.validators)
+      ctx.store.putState(
+        batch.validators.key,
+        JSON.stringify(batch.validators.value),
+        ctx.clock.now(),
+      );
+    const run: SourceRun = {
+      source: name,
+      startedAt: startedAt.toISOString(),
+      finishedAt: ctx.clock.now().toISOString(),
+      ok: true,
+      fetched: batch.notModified ? 0 : batch.listed,
+      added: summary.added.length,
+      messages: batch.notModified ? ['not modified since the last poll', ...messages] : messages,
+    };
+    ctx.store.recordSourceRun(run);
+    return { run, added: summary.added, updated: summary.updated, notModified: batch.notModified };
+  } catch (error) {
+    const message = isPaperboyError(error)
+      ? error.message
+      : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+    ctx.logger?.warn(
+      { source: name, code: isPaperboyError(error) ? error.code : 'INTERNAL', err: error },
+      'source poll failed',
+    );
+    messages.push(message);
+    const run: SourceRun = {
+      source: name,
+      startedAt: startedAt.toISOString(),
+      finishedAt: ctx.clock.now().toISOString(),
+      ok: false,
+      fetched: 0,
+      added: 0,
+      messages,
+    };
+    try {
+      ctx.store.recordSourceRun(run);
+    } catch (storeError) {
+      ctx.logger?.error({ source: name, err: storeError }, 'could not record source run');
+    }
+    return { run, added: [], updated: [], notModified: false };
+  }
+}
