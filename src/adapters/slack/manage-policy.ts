@@ -23,12 +23,12 @@ export function createManagePolicy(options: {
   logger: Logger;
 }): ManagePolicy {
   if (options.mode === 'anyone') {
-    return { managePermission: 'anyone in the channel', canManage: async () => true };
+    return { managePermission: 'channel member', canManage: async () => true };
   }
   const listed = new Set(options.adminUserIds);
   const cache = new Map<string, { admin: boolean; at: number }>();
   return {
-    managePermission: 'a Paperboy admin (slack.adminUserIds) or a workspace admin',
+    managePermission: 'Paperboy admin (slack.adminUserIds) or workspace admin',
     async canManage(userId) {
       if (listed.has(userId)) return true;
       const now = options.clock.now().getTime();

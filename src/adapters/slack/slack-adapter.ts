@@ -1,0 +1,159 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { Config, SlackSecrets } from '../../config.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../core/store/store.js';
+import type { Adapter } from '../adapter.js';
+import { createActionCodec } from './action-values.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerRoutes, type SlackBot } from './command-routes.js';
+import { createManagePolicy } from './manage-policy.js';
+import { createPacer, type Wait } from './pacer.js';
+import { RecentIds } from './recent-ids.js';
+import { createSlackPoster } from './slack-poster.js';
+
+export interface SlackAdapterOptions {
+  secrets: SlackSecrets;
+  bot: SlackBot & { store: Store };
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** HTTP mode: interface to listen on (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  /** Waits between messages to one channel; injected so tests pace without waiting. */
+  wait?: Wait;
+  /** Web API retry policy; bounded so a stuck Slack never hangs the bot. */
+  retryConfig?: webApi.RetryOptions;
+}
+
+export interface SlackAdapter extends Adapter {
+  readonly mode: 'http' | 'socket';
+  /** HTTP mode: the port actually listened on (PORT may be 0 in tests). */
+  readonly port: number | null;
+  /** The workspace (team id) the bot token belongs to, known after start(). */
+  readonly teamId: string | null;
+}
+
+export const DEFAULT_RETRY: webApi.RetryOptions = {
+  retries: 2,
+  factor: 2,
+  minTimeout: 200,
+  maxTimeout: 2000,
+  maxRetryTime: 15_000,
+  randomize: true,
+};
+
+/**
+ * Slack over Bolt: Socket Mode when an app token is set (it wins), else the HTTP
+ * receiver on PORT at /slack/events with signatures verified by Bolt.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { secrets, bot, config, clock } = options;
+  const logger = options.logger.child({ adapter: 'slack' });
+  const sdkLogger = boltLogger(logger);
+  const mode: 'http' | 'socket' = secrets.appToken ? 'socket' : 'http';
+  if (mode === 'http' && !secrets.signingSecret) {
+    throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  const clientOptions: webApi.WebClientOptions = {
+    logger: sdkLogger,
+    retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    rejectRateLimitedCalls: false,
+    timeout: 10_000,
+    ...(secrets.apiUrl ? { slackApiUrl: secrets.apiUrl } : {}),
+  };
+  const client = new webApi.WebClient(secrets.botToken, clientOptions);
+  client.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number, info: { url?: string }) => {
+    logger.warn({ retryAfterSeconds: seconds, method: info?.url }, 'Slack rate limit: waiting before retrying');
+  });
+  const pacer = createPacer({ clock, wait: options.wait });
+  const poster = createSlackPoster({
+    client,
+    store: bot.store,
+    clock,
+    logger,
+    pacer,
+    digestAsThread: config.slack.digestAsThread,
+  });
+  const seen = new RecentIds();
+  let app: App | null = null;
+  let port: number | null = null;
+  let teamId: string | null = null;
+
+  function receiver(): Receiver {
+    if (secrets.appToken) {
+      return new SocketModeReceiver({
+        appToken: secrets.appToken,
+        logger: sdkLogger,
+        // Bolt 4.7's Socket Mode client reads only installerOptions.clientOptions.
+        installerOptions: { clientOptions },
+        customPropertiesExtractor: (args) => ({ envelopeId: (args as { envelope_id?: string }).envelope_id }),
+      });
+    }
+    return new HTTPReceiver({
+      signingSecret: secrets.signingSecret ?? '',
+      endpoints: '/slack/events',
+      port: secrets.port,
+      logger: sdkLogger,
+    });
+  }
+
+  return {
+    platform: 'slack',
+    mode,
+    get port() {
+      return port;
+    },
+    get teamId() {
+      return teamId;
+    },
+    async start() {
+      // One auth.test up front: checks the token, names the workspace, and lets
+      // Bolt skip auth.test on every request.
+      const auth = await client.auth.test();
+      teamId = auth.team_id ?? null;
+      app = new App({
+        token: secrets.botToken,
+        botId: auth.bot_id,
+        botUserId: auth.user_id,
+        receiver: receiver(),
+        clientOptions,
+        logger: sdkLogger,
+      });
+      app.error(async (error) => {
+        logger.error({ code: error.code, err: error.message }, 'Slack handler error');
+      });
+      registerRoutes(app, {
+        bot,
+        policy: createManagePolicy({
+          mode: config.slack.manage,
+          adminUserIds: config.slack.adminUserIds,
+          client,
+          clock,
+          logger,
+        }),
+        codec: createActionCodec(bot.store, clock),
+        seen,
+        logger,
+      });
+      if (mode === 'http') {
+        const server = (await app.start(
+          options.host ? { port: secrets.port, host: options.host } : secrets.port,
+        )) as unknown as { address(): AddressInfo | string | null };
+        const address = server.address();
+        port = typeof address === 'object' && address ? address.port : secrets.port;
+      } else {
+        await app.start();
+      }
+      logger.info({ mode, workspace: teamId, port }, 'Slack adapter started');
+    },
+    async stop() {
+      const running = app;
+      app = null;
+      if (running) await running.stop();
+    },
+    post: poster.post,
+    findDelivery: poster.findDelivery,
+  };
+}
