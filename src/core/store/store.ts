@@ -111,6 +111,8 @@ export interface Store {
   listChannels(): Channel[];
   setSchedule(ref: ChannelRef, schedule: Schedule | null, now: Date): Channel;
   setChannelOptions(ref: ChannelRef, options: Record<string, unknown>): Channel;
+  /** Pauses or resumes the channel's digest (the row is created when missing). */
+  setPaused(ref: ChannelRef, paused: boolean): Channel;
   setLastDigestAt(ref: ChannelRef, at: Date): void;
   /** Records (or clears, with `null`) why posting to the channel fails. */
   setChannelFailure(ref: ChannelRef, reason: string | null, now: Date): void;

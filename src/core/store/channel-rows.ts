@@ -1,0 +1,167 @@
+import type { Database } from 'better-sqlite3';
+import type { Channel, ChannelRef, DigestDays, Schedule, Subscription } from './store.js';
+
+interface ChannelRow {
+  platform: ChannelRef['platform'];
+  workspace: string;
+  channel: string;
+  schedule_time: string | null;
+  schedule_time_zone: string | null;
+  schedule_days: DigestDays | null;
+  schedule_size: number | null;
+  schedule_set_at: string | null;
+  paused: number;
+  last_digest_at: string | null;
+  failure_reason: string | null;
+  failure_at: string | null;
+  options: string;
+}
+
+interface SubscriptionRow {
+  platform: ChannelRef['platform'];
+  workspace: string;
+  channel: string;
+  topic: string;
+  added_by: string;
+  added_at: string;
+}
+
+const KEY = 'platform = @platform AND workspace = @workspace AND channel = @channel';
+
+function refParams(ref: ChannelRef) {
+  return { platform: ref.platform, workspace: ref.workspace, channel: ref.channel };
+}
+
+function rowToChannel(row: ChannelRow): Channel {
+  const schedule: Schedule | null =
+    row.schedule_time && row.schedule_time_zone && row.schedule_days && row.schedule_size
+      ? {
+          time: row.schedule_time,
+          timeZone: row.schedule_time_zone,
+          days: row.schedule_days,
+          size: row.schedule_size,
+        }
+      : null;
+  return {
+    ref: { platform: row.platform, workspace: row.workspace, channel: row.channel },
+    schedule,
+    scheduleSetAt: row.schedule_set_at,
+    paused: row.paused === 1,
+    lastDigestAt: row.last_digest_at,
+    failure:
+      row.failure_reason && row.failure_at
+        ? { reason: row.failure_reason, at: row.failure_at }
+        : null,
+    options: JSON.parse(row.options) as Record<string, unknown>,
+  };
+}
+
+/** Channels and their subscriptions. A channel row appears the first time anything is set on it. */
+export class ChannelTable {
+  constructor(private readonly db: Database) {}
+
+  /** Creates the channel row when missing (subscriptions and deliveries reference it). */
+  ensure(ref: ChannelRef): void {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO channels (platform, workspace, channel) VALUES (@platform, @workspace, @channel)',
+      )
+      .run(refParams(ref));
+  }
+
+  get(ref: ChannelRef): Channel | null {
+    const row = this.db.prepare(`SELECT * FROM channels WHERE ${KEY}`).get(refParams(ref)) as
+      | ChannelRow
+      | undefined;
+    return row ? rowToChannel(row) : null;
+  }
+
+  list(): Channel[] {
+    const rows = this.db
+      .prepare('SELECT * FROM channels ORDER BY platform, workspace, channel')
+      .all() as ChannelRow[];
+    return rows.map(rowToChannel);
+  }
+
+  /** Runs `set` on the channel row (created if needed) and returns the channel after it. */
+  private change(ref: ChannelRef, set: string, params: Record<string, unknown>): Channel {
+    return this.db.transaction(() => {
+      this.ensure(ref);
+      this.db
+        .prepare(`UPDATE channels SET ${set} WHERE ${KEY}`)
+        .run({ ...refParams(ref), ...params });
+      return this.get(ref) as Channel;
+    })();
+  }
+
+  setSchedule(ref: ChannelRef, schedule: Schedule | null, now: Date): Channel {
+    return this.change(
+      ref,
+      'schedule_time = @time, schedule_time_zone = @timeZone, schedule_days = @days, ' +
+        'schedule_size = @size, schedule_set_at = @setAt',
+      {
+        time: schedule?.time ?? null,
+        timeZone: schedule?.timeZone ?? null,
+        days: schedule?.days ?? null,
+        size: schedule?.size ?? null,
+        setAt: schedule ? now.toISOString() : null,
+      },
+    );
+  }
+
+  setOptions(ref: ChannelRef, options: Record<string, unknown>): Channel {
+    return this.change(ref, 'options = @options', { options: JSON.stringify(options) });
+  }
+
+  setPaused(ref: ChannelRef, paused: boolean): Channel {
+    return this.change(ref, 'paused = @paused', { paused: paused ? 1 : 0 });
+  }
+
+  setLastDigestAt(ref: ChannelRef, at: Date): void {
+    this.change(ref, 'last_digest_at = @at', { at: at.toISOString() });
+  }
+
+  setFailure(ref: ChannelRef, reason: string | null, now: Date): void {
+    this.change(ref, 'failure_reason = @reason, failure_at = @at', {
+      reason,
+      at: reason === null ? null : now.toISOString(),
+    });
+  }
+
+  addSubscription(sub: Subscription): 'added' | 'exists' {
+    return this.db.transaction(() => {
+      this.ensure(sub.channel);
+      const result = this.db
+        .prepare(
+          `INSERT OR IGNORE INTO subscriptions (platform, workspace, channel, topic, added_by, added_at)
+           VALUES (@platform, @workspace, @channel, @topic, @addedBy, @addedAt)`,
+        )
+        .run({
+          ...refParams(sub.channel),
+          topic: sub.topic,
+          addedBy: sub.addedBy,
+          addedAt: sub.addedAt,
+        });
+      return result.changes === 1 ? ('added' as const) : ('exists' as const);
+    })();
+  }
+
+  removeSubscription(ref: ChannelRef, topic: string): boolean {
+    const result = this.db
+      .prepare(`DELETE FROM subscriptions WHERE ${KEY} AND topic = @topic`)
+      .run({ ...refParams(ref), topic });
+    return result.changes > 0;
+  }
+
+  listSubscriptions(ref: ChannelRef): Subscription[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM subscriptions WHERE ${KEY} ORDER BY added_at, topic`)
+      .all(refParams(ref)) as SubscriptionRow[];
+    return rows.map((row) => ({
+      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
+      topic: row.topic,
+      addedBy: row.added_by,
+      addedAt: row.added_at,
+    }));
+  }
+}

@@ -1,0 +1,105 @@
+import type { Database } from 'better-sqlite3';
+import { PaperboyError } from '../errors.js';
+
+/**
+ * Numbered schema migrations. The schema version is SQLite's `PRAGMA user_version`;
+ * migration N moves the file from version N-1 to N. Append only: never edit a
+ * migration that has shipped, add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the first schema. The papers table is the agreed layout (briefs/schema.md).
+  `
+  CREATE TABLE papers (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    arxiv_id TEXT, version INTEGER,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    author_count INTEGER,
+    published_at TEXT,
+    first_seen_at TEXT NOT NULL, updated_at TEXT NOT NULL, observed_at TEXT NOT NULL,
+    sources TEXT NOT NULL, links TEXT NOT NULL, keywords TEXT NOT NULL, categories TEXT NOT NULL,
+    upvotes INTEGER, comments INTEGER, comment TEXT,
+    sample INTEGER NOT NULL DEFAULT 0,
+    change_seq INTEGER NOT NULL
+  );
+  CREATE INDEX papers_change_seq ON papers(change_seq);
+  CREATE INDEX papers_first_seen ON papers(first_seen_at);
+  CREATE INDEX papers_title_key ON papers(title_key);
+
+  CREATE TABLE channels (
+    platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,
+    schedule_time TEXT, schedule_time_zone TEXT, schedule_days TEXT, schedule_size INTEGER,
+    schedule_set_at TEXT,
+    paused INTEGER NOT NULL DEFAULT 0,
+    last_digest_at TEXT,
+    failure_reason TEXT, failure_at TEXT,
+    options TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (platform, workspace, channel)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE subscriptions (
+    platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,
+    topic TEXT NOT NULL, added_by TEXT NOT NULL, added_at TEXT NOT NULL,
+    PRIMARY KEY (platform, workspace, channel, topic),
+    FOREIGN KEY (platform, workspace, channel)
+      REFERENCES channels(platform, workspace, channel) ON DELETE CASCADE
+  );
+
+  CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,
+    digest_date TEXT NOT NULL, part INTEGER NOT NULL,
+    paper_ids TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+    message_id TEXT, created_at TEXT NOT NULL, error TEXT,
+    FOREIGN KEY (platform, workspace, channel)
+      REFERENCES channels(platform, workspace, channel) ON DELETE CASCADE
+  );
+  CREATE INDEX deliveries_channel ON deliveries(platform, workspace, channel, digest_date);
+  CREATE INDEX deliveries_pending ON deliveries(state) WHERE state = 'pending';
+
+  CREATE TABLE source_runs (
+    seq INTEGER PRIMARY KEY,
+    source TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+    ok INTEGER NOT NULL, fetched INTEGER NOT NULL, added INTEGER NOT NULL,
+    messages TEXT NOT NULL
+  );
+  CREATE INDEX source_runs_recent ON source_runs(source, started_at);
+
+  CREATE TABLE state (
+    key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Refuses a file from a newer Paperboy; call before anything writes to it. */
+export function assertKnownVersion(db: Database, file: string): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new PaperboyError(
+      'STORE_TOO_NEW',
+      `The database ${file} has schema version ${current}, but this Paperboy understands ` +
+        `versions up to ${SCHEMA_VERSION}: it was written by a newer Paperboy. ` +
+        'Upgrade Paperboy or point PAPERBOY_DATA_DIR at another folder; the file was not changed.',
+    );
+  }
+  return current;
+}
+
+/** Brings the file up to SCHEMA_VERSION, each migration in its own transaction. */
+export function migrate(db: Database, file: string): void {
+  const current = assertKnownVersion(db, file);
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version - 1] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}

@@ -1,0 +1,234 @@
+import {
+  arxivLinks,
+  type Paper,
+  type PaperLinks,
+  type PaperRecord,
+  type SourceName,
+  titleHashId,
+} from '../paper.js';
+
+/** A `papers` row as better-sqlite3 returns it (JSON columns still text). */
+export interface PaperRow {
+  rowid: number;
+  id: string;
+  arxiv_id: string | null;
+  version: number | null;
+  title: string;
+  title_key: string;
+  abstract: string;
+  authors: string;
+  author_count: number | null;
+  published_at: string | null;
+  first_seen_at: string;
+  updated_at: string;
+  observed_at: string;
+  sources: string;
+  links: string;
+  keywords: string;
+  categories: string;
+  upvotes: number | null;
+  comments: number | null;
+  comment: string | null;
+  sample: number;
+  change_seq: number;
+}
+
+/** The columns a write sets (rowid, first_seen_at, updated_at and change_seq are the writer's). */
+export type PaperFields = Omit<PaperRow, 'rowid' | 'first_seen_at' | 'updated_at' | 'change_seq'>;
+
+export function rowToPaper(row: PaperRow): Paper {
+  return {
+    id: row.id,
+    arxivId: row.arxiv_id,
+    version: row.version,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as string[],
+    authorCount: row.author_count,
+    publishedAt: row.published_at,
+    firstSeenAt: row.first_seen_at,
+    updatedAt: row.updated_at,
+    sources: JSON.parse(row.sources) as SourceName[],
+    links: JSON.parse(row.links) as PaperLinks,
+    upvotes: row.upvotes,
+    comments: row.comments,
+    keywords: JSON.parse(row.keywords) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    comment: row.comment,
+    observedAt: row.observed_at,
+    sample: row.sample === 1,
+  };
+}
+
+const EMPTY_LIST = '[]';
+
+function listJson(list: readonly string[]): string {
+  return list.length === 0 ? EMPTY_LIST : JSON.stringify(list);
+}
+
+function authorCountOf(record: PaperRecord): number | null {
+  const named = record.authors.length;
+  if (record.authorCount === null || record.authorCount === undefined)
+    return named > 0 ? named : null;
+  return Math.max(record.authorCount, named);
+}
+
+function linksOf(arxivId: string | null, links: PaperLinks): PaperLinks {
+  return arxivId ? { ...arxivLinks(arxivId), ...withoutEmpty(links) } : withoutEmpty(links);
+}
+
+function withoutEmpty(links: PaperLinks): PaperLinks {
+  const out: PaperLinks = {};
+  for (const [key, value] of Object.entries(links) as [keyof PaperLinks, string | undefined][]) {
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** The fields of a paper first seen in this record. */
+export function fieldsOfRecord(record: PaperRecord, titleKey: string): PaperFields {
+  return {
+    id: record.arxivId ?? titleHashId(record.title),
+    arxiv_id: record.arxivId,
+    version: record.version ?? null,
+    title: record.title,
+    title_key: titleKey,
+    abstract: record.abstract,
+    authors: listJson(record.authors),
+    author_count: authorCountOf(record),
+    published_at: record.publishedAt ?? null,
+    observed_at: record.observedAt,
+    sources: `["${record.source}"]`,
+    links: JSON.stringify(linksOf(record.arxivId, record.links)),
+    keywords: listJson(record.keywords),
+    categories: listJson(record.categories),
+    upvotes: record.upvotes ?? null,
+    comments: record.comments ?? null,
+    comment: record.comment ?? null,
+    sample: record.sample ? 1 : 0,
+  };
+}
+
+/** Appends the items `extra` adds to the JSON list `json`; the same text when nothing is new. */
+function unionJson(json: string, extra: readonly string[]): string {
+  if (extra.length === 0) return json;
+  const list = JSON.parse(json) as string[];
+  let grew = false;
+  for (const item of extra) {
+    if (!list.includes(item)) {
+      list.push(item);
+      grew = true;
+    }
+  }
+  return grew ? JSON.stringify(list) : json;
+}
+
+function mergeLinks(json: string, arxivId: string | null, incoming: PaperLinks): string {
+  const extra = linksOf(arxivId, incoming);
+  const keys = Object.keys(extra) as (keyof PaperLinks)[];
+  if (keys.length === 0) return json;
+  const links = JSON.parse(json) as PaperLinks;
+  let grew = false;
+  for (const key of keys) {
+    if (!links[key]) {
+      links[key] = extra[key];
+      grew = true;
+    }
+  }
+  return grew ? JSON.stringify(links) : json;
+}
+
+function time(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+/**
+ * Folds one more observation into a stored row. Nothing known is lost: a null never
+ * overwrites a value, names beat a bare author count, lists and links are merged.
+ * Counts (upvotes, comments) come from the newer observation by `observedAt`; text
+ * comes from a newer arXiv version. Returns the merged fields, or `null` when no
+ * field would change.
+ */
+export function mergeRecord(
+  row: PaperRow,
+  record: PaperRecord,
+  titleKey: string,
+): PaperFields | null {
+  const arxivId = row.arxiv_id ?? record.arxivId;
+  const newerVersion =
+    record.version !== null &&
+    record.version !== undefined &&
+    (row.version === null || record.version > row.version);
+  const takeText = (stored: string, incoming: string) =>
+    incoming && (newerVersion || !stored) ? incoming : stored;
+
+  const title = takeText(row.title, record.title);
+  const storedNames = row.authors !== EMPTY_LIST;
+  const takeAuthors = record.authors.length > 0 && (!storedNames || newerVersion);
+  const authors = takeAuthors ? listJson(record.authors) : row.authors;
+  let authorCount = row.author_count;
+  if (takeAuthors) authorCount = authorCountOf(record);
+  else if (!storedNames && authorCount === null) authorCount = authorCountOf(record);
+
+  const publishedAt = earlierDay(row.published_at, record.publishedAt ?? null);
+
+  const newer = time(record.observedAt) > time(row.observed_at);
+  const upvotes = pickCount(row.upvotes, record.upvotes, newer);
+  const comments = pickCount(row.comments, record.comments, newer);
+  const countsFromRecord =
+    (upvotes !== row.upvotes || comments !== row.comments) &&
+    (newer || (row.upvotes === null && row.comments === null));
+  const observedAt = countsFromRecord ? record.observedAt : row.observed_at;
+
+  const sources = row.sources.includes(`"${record.source}"`)
+    ? row.sources
+    : unionJson(row.sources, [record.source]);
+
+  const merged: PaperFields = {
+    id: arxivId ?? row.id,
+    arxiv_id: arxivId,
+    version: newerVersion ? (record.version as number) : row.version,
+    title,
+    title_key: title === row.title ? row.title_key : titleKey,
+    abstract: takeText(row.abstract, record.abstract),
+    authors,
+    author_count: authorCount,
+    published_at: publishedAt,
+    observed_at: observedAt,
+    sources,
+    links: mergeLinks(row.links, arxivId, record.links),
+    keywords: unionJson(row.keywords, record.keywords),
+    categories:
+      listJson(record.categories) === row.categories
+        ? row.categories
+        : unionJson(row.categories, record.categories),
+    upvotes,
+    comments,
+    comment: newerVersion
+      ? (record.comment ?? row.comment)
+      : (row.comment ?? record.comment ?? null),
+    // A paper stays a demo paper only while every observation of it is one.
+    sample: row.sample === 1 && record.sample ? 1 : 0,
+  };
+  return sameFields(row, merged) ? null : merged;
+}
+
+/** The earlier of two `YYYY-MM-DD` days (a paper is published once), either may be unknown. */
+function earlierDay(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return a < b ? a : b;
+}
+
+function pickCount(stored: number | null, incoming: number | null | undefined, newer: boolean) {
+  if (incoming === null || incoming === undefined) return stored;
+  if (stored === null) return incoming;
+  return newer ? incoming : stored;
+}
+
+function sameFields(row: PaperRow, fields: PaperFields): boolean {
+  for (const key of Object.keys(fields) as (keyof PaperFields)[]) {
+    if (row[key] !== fields[key]) return false;
+  }
+  return true;
+}

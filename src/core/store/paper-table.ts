@@ -1,0 +1,168 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { normaliseTitle, type Paper, type PaperRecord } from '../paper.js';
+import {
+  fieldsOfRecord,
+  mergeRecord,
+  type PaperFields,
+  type PaperRow,
+  rowToPaper,
+} from './paper-rows.js';
+import type { PapersStamp, UpsertSummary } from './store.js';
+
+/** Called inside the write transaction after a batch, with the change_seq it started after. */
+export type PapersWrittenHook = (db: Database, sinceChangeSeq: number) => void;
+
+const FIELD_COLUMNS = [
+  'id',
+  'arxiv_id',
+  'version',
+  'title',
+  'title_key',
+  'abstract',
+  'authors',
+  'author_count',
+  'published_at',
+  'observed_at',
+  'sources',
+  'links',
+  'keywords',
+  'categories',
+  'upvotes',
+  'comments',
+  'comment',
+  'sample',
+] as const;
+
+/** The papers table: reads, and the merge-on-write that keeps one row per paper. */
+export class PaperTable {
+  hook: PapersWrittenHook | null;
+  private readonly byId: Statement<[string], PaperRow>;
+  private readonly titleOnlyByKey: Statement<[string], PaperRow>;
+  private readonly anyByKey: Statement<[string], PaperRow>;
+  private readonly insert: Statement;
+  private readonly update: Statement;
+  private readonly maxSeq: Statement<[], { seq: number }>;
+  private readonly upsertAll: (records: PaperRecord[], now: string) => UpsertSummary;
+
+  constructor(
+    private readonly db: Database,
+    hook: PapersWrittenHook | null,
+  ) {
+    this.hook = hook;
+    this.byId = db.prepare('SELECT * FROM papers WHERE id = ?');
+    this.titleOnlyByKey = db.prepare(
+      'SELECT * FROM papers WHERE title_key = ? AND arxiv_id IS NULL ORDER BY rowid LIMIT 1',
+    );
+    // A title-only record joins the arXiv row of the same title first, else a title-hash row.
+    this.anyByKey = db.prepare(
+      'SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL, rowid LIMIT 1',
+    );
+    const names = FIELD_COLUMNS.join(', ');
+    const params = FIELD_COLUMNS.map((c) => `@${c}`).join(', ');
+    this.insert = db.prepare(
+      `INSERT INTO papers (${names}, first_seen_at, updated_at, change_seq)
+       VALUES (${params}, @now, @now, @seq)`,
+    );
+    this.update = db.prepare(
+      `UPDATE papers SET ${FIELD_COLUMNS.map((c) => `${c} = @${c}`).join(', ')},
+       updated_at = @now, change_seq = @seq WHERE rowid = @rowid`,
+    );
+    this.maxSeq = db.prepare('SELECT coalesce(max(change_seq), 0) AS seq FROM papers');
+    this.upsertAll = db.transaction((records, now) => this.write(records, now));
+  }
+
+  upsert(records: PaperRecord[], now: Date): UpsertSummary {
+    if (records.length === 0) return { added: [], updated: [], unchanged: 0 };
+    return this.upsertAll(records, now.toISOString());
+  }
+
+  private write(records: PaperRecord[], now: string): UpsertSummary {
+    const startSeq = this.maxSeq.get()?.seq ?? 0;
+    let seq = startSeq;
+    const added = new Set<string>();
+    const updated = new Set<string>();
+    let unchanged = 0;
+    for (const record of records) {
+      const titleKey = normaliseTitle(record.title);
+      const row = this.existing(record, titleKey);
+      if (!row) {
+        const fields = fieldsOfRecord(record, titleKey) as PaperFields & Record<string, unknown>;
+        fields.now = now;
+        fields.seq = ++seq;
+        this.insert.run(fields);
+        added.add(fields.id);
+        continue;
+      }
+      const merged = mergeRecord(row, record, titleKey);
+      if (!merged) {
+        unchanged++;
+        continue;
+      }
+      const params = merged as PaperFields & Record<string, unknown>;
+      params.now = now;
+      params.seq = ++seq;
+      params.rowid = row.rowid;
+      this.update.run(params);
+      if (added.has(row.id)) {
+        // Changed again within the batch (e.g. its arXiv id arrived): still one new paper.
+        added.delete(row.id);
+        added.add(merged.id);
+      } else {
+        updated.delete(row.id);
+        updated.add(merged.id);
+      }
+    }
+    if (seq > startSeq) this.hook?.(this.db, startSeq);
+    return { added: [...added], updated: [...updated], unchanged };
+  }
+
+  private existing(record: PaperRecord, titleKey: string): PaperRow | undefined {
+    if (record.arxivId) {
+      return this.byId.get(record.arxivId) ?? this.titleOnlyByKey.get(titleKey);
+    }
+    return this.anyByKey.get(titleKey);
+  }
+
+  get(id: string): Paper | null {
+    const row = this.byId.get(id);
+    return row ? rowToPaper(row) : null;
+  }
+
+  getMany(ids: string[]): Paper[] {
+    const out: Paper[] = [];
+    for (const id of ids) {
+      const row = this.byId.get(id);
+      if (row) out.push(rowToPaper(row));
+    }
+    return out;
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+  }
+
+  stamp(): PapersStamp {
+    return { count: this.count(), lastChange: this.maxSeq.get()?.seq ?? 0 };
+  }
+
+  seenSince(since: Date, includeSample: boolean, limit: number | undefined): Paper[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM papers WHERE first_seen_at >= ? ${includeSample ? '' : 'AND sample = 0'}
+         ORDER BY first_seen_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(since.toISOString(), limit ?? -1) as PaperRow[];
+    return rows.map(rowToPaper);
+  }
+
+  *iterate(batchSize: number): Iterable<Paper[]> {
+    const page = this.db.prepare('SELECT * FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?');
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, batchSize) as PaperRow[];
+      if (rows.length === 0) return;
+      after = (rows[rows.length - 1] as PaperRow).rowid;
+      yield rows.map(rowToPaper);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { isPaperboyError, PaperboyError } from '../errors.js';
+import type { Paper, PaperRecord } from '../paper.js';
+import { ChannelTable } from './channel-rows.js';
+import { LedgerTables } from './ledger-rows.js';
+import { assertKnownVersion, migrate } from './migrations.js';
+import { type PapersWrittenHook, PaperTable } from './paper-table.js';
+import type {
+  Channel,
+  ChannelRef,
+  Delivery,
+  PapersStamp,
+  Schedule,
+  SourceRun,
+  Store,
+  Subscription,
+  UpsertSummary,
+} from './store.js';
+
+export type { PapersWrittenHook } from './paper-table.js';
+
+export interface SqliteStoreOptions {
+  /** Runs inside each `upsertPapers` transaction after the batch is written (search indexing). */
+  onPapersWritten?: PapersWrittenHook;
+}
+
+/** The store file inside a data folder. */
+export function storeFile(dataDir: string): string {
+  return path.join(dataDir, 'paperboy.db');
+}
+
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+function openError(file: string, error: unknown): PaperboyError {
+  if (isPaperboyError(error)) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const detail = (error as Error).message;
+  if (CORRUPT_CODES.has(code)) {
+    return new PaperboyError(
+      'STORE_CORRUPT',
+      `The database ${file} is damaged or is not a Paperboy database (SQLite: ${detail}). ` +
+        'It was left untouched: restore a backup, or move it aside to start with an empty store.',
+      { cause: error },
+    );
+  }
+  return new PaperboyError('STORE_FAILED', `Cannot open the database ${file}: ${detail}`, {
+    cause: error,
+  });
+}
+
+function openDatabase(file: string): Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let db: Database | undefined;
+  try {
+    db = new BetterSqlite3(file);
+    // Read the version before anything writes: a newer file must stay exactly as it is.
+    assertKnownVersion(db, file);
+    if (file !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw openError(file, error);
+  }
+}
+
+/** The embedded store: one SQLite file (WAL, foreign keys, numbered migrations). */
+export class SqliteStore implements Store {
+  /** The open database, for the search archive's own tables in the same file. */
+  readonly db: Database;
+  readonly file: string;
+  private readonly papers: PaperTable;
+  private readonly channels: ChannelTable;
+  private readonly ledger: LedgerTables;
+
+  /** Opens (creating if needed) and migrates `file`, or `':memory:'`. */
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    return new SqliteStore(file, options);
+  }
+
+  constructor(file: string, options: SqliteStoreOptions = {}) {
+    this.file = file;
+    this.db = openDatabase(file);
+    this.papers = new PaperTable(this.db, options.onPapersWritten ?? null);
+    this.channels = new ChannelTable(this.db);
+    this.ledger = new LedgerTables(this.db, this.channels);
+  }
+
+  /** Replaces the papers-written hook (`null` turns it off, e.g. during a bulk ingest). */
+  setPapersWrittenHook(hook: PapersWrittenHook | null): void {
+    this.papers.hook = hook;
+  }
+
+  upsertPapers(records: PaperRecord[], now: Date): UpsertSummary {
+    return this.papers.upsert(records, now);
+  }
+  getPaper(id: string): Paper | null {
+    return this.papers.get(id);
+  }
+  getPapers(ids: string[]): Paper[] {
+    return this.papers.getMany(ids);
+  }
+  countPapers(): number {
+    return this.papers.count();
+  }
+  papersStamp(): PapersStamp {
+    return this.papers.stamp();
+  }
+  papersSeenSince(since: Date, options: { includeSample?: boolean; limit?: number } = {}): Paper[] {
+    return this.papers.seenSince(since, options.includeSample ?? false, options.limit);
+  }
+  iteratePapers(batchSize = 1000): Iterable<Paper[]> {
+    return this.papers.iterate(batchSize);
+  }
+
+  getChannel(ref: ChannelRef): Channel | null {
+    return this.channels.get(ref);
+  }
+  listChannels(): Channel[] {
+    return this.channels.list();
+  }
+  setSchedule(ref: ChannelRef, schedule: Schedule | null, now: Date): Channel {
+    return this.channels.setSchedule(ref, schedule, now);
+  }
+  setChannelOptions(ref: ChannelRef, options: Record<string, unknown>): Channel {
+    return this.channels.setOptions(ref, options);
+  }
+  setPaused(ref: ChannelRef, paused: boolean): Channel {
+    return this.channels.setPaused(ref, paused);
+  }
+  setLastDigestAt(ref: ChannelRef, at: Date): void {
+    this.channels.setLastDigestAt(ref, at);
+  }
+  setChannelFailure(ref: ChannelRef, reason: string | null, now: Date): void {
+    this.channels.setFailure(ref, reason, now);
+  }
+
+  addSubscription(sub: Subscription): 'added' | 'exists' {
+    return this.channels.addSubscription(sub);
+  }
+  removeSubscription(ref: ChannelRef, topic: string): boolean {
+    return this.channels.removeSubscription(ref, topic);
+  }
+  listSubscriptions(ref: ChannelRef): Subscription[] {
+    return this.channels.listSubscriptions(ref);
+  }
+
+  createDelivery(d: Omit<Delivery, 'id' | 'state' | 'messageId' | 'error'>): Delivery {
+    return this.ledger.createDelivery(d);
+  }
+  completeDelivery(id: string, messageId: string): void {
+    this.ledger.completeDelivery(id, messageId);
+  }
+  failDelivery(id: string, error: string): void {
+    this.ledger.failDelivery(id, error);
+  }
+  pendingDeliveries(): Delivery[] {
+    return this.ledger.pendingDeliveries();
+  }
+  listDeliveries(ref: ChannelRef, digestDate?: string): Delivery[] {
+    return this.ledger.listDeliveries(ref, digestDate);
+  }
+  deliveredPaperIds(ref: ChannelRef): Set<string> {
+    return this.ledger.deliveredPaperIds(ref);
+  }
+
+  recordSourceRun(run: SourceRun): void {
+    this.ledger.recordSourceRun(run);
+  }
+  recentSourceRuns(source: string, limit: number): SourceRun[] {
+    return this.ledger.recentSourceRuns(source, limit);
+  }
+
+  putState(key: string, value: string, now: Date): void {
+    this.ledger.putState(key, value, now);
+  }
+  getState(key: string): string | null {
+    return this.ledger.getState(key);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
