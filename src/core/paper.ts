@@ -3,6 +3,13 @@ import { createHash } from 'node:crypto';
 /** Where an observation of a paper came from. */
 export type SourceName = 'huggingface' | 'arxiv-rss' | 'arxiv-api' | 'hf-page' | 'jsonl';
 
+/**
+ * How arXiv's RSS announced an item: `new` and `cross` (a cross-listing) are papers new to
+ * the listing; `replace` and `replace-cross` are new versions of old papers, so they update
+ * the stored row but must not be announced again.
+ */
+export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
+
 export interface PaperLinks {
   arxivAbs?: string;
   arxivPdf?: string;
@@ -43,6 +50,8 @@ export interface PaperRecord {
   observedAt: string;
   /** Bundled demo papers: served in the terminal demo, never posted in a digest. */
   sample?: boolean;
+  /** arXiv RSS only: `replace`/`replace-cross` items update a paper, they are not news. */
+  announceType?: AnnounceType;
 }
 
 /** A paper as the store holds it: every observation merged into one row. */
@@ -75,6 +84,10 @@ export interface Paper {
 const NEW_STYLE = /^(\d{4}\.\d{4,5})(?:v(\d+))?$/;
 const OLD_STYLE = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v(\d+))?$/;
 
+// Scheme optional: people paste `arxiv.org/abs/…` as often as full URLs.
+const ARXIV_URL =
+  /^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|(?:huggingface|hf)\.co\/papers)\/(.+?)\/?(?:[?#].*)?$/i;
+
 export interface ArxivIdParts {
   id: string;
   version: number | null;
@@ -87,10 +100,7 @@ export interface ArxivIdParts {
  */
 export function parseArxivId(text: string): ArxivIdParts | null {
   let candidate = text.trim();
-  const url =
-    /^https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/(.+?)\/?(?:[?#].*)?$/i.exec(
-      candidate,
-    );
+  const url = ARXIV_URL.exec(candidate);
   if (url?.[1]) candidate = url[1].replace(/\.pdf$/i, '');
   candidate = candidate.replace(/^oai:arxiv\.org:/i, '').replace(/^arxiv:\s*/i, '');
   const match = NEW_STYLE.exec(candidate) ?? OLD_STYLE.exec(candidate);

@@ -1,0 +1,92 @@
+import { PaperboyError } from '../errors.js';
+import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
+import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
+import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+
+export interface ArxivAtomOptions {
+  /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
+  fetchedAt: string;
+}
+
+export interface ArxivAtomResult extends ParseResult {
+  /** `opensearch:totalResults`: how many papers the query matches in all; null when absent. */
+  totalResults: number | null;
+}
+
+/**
+ * Reads an arXiv query API answer (Atom 1.0 with opensearch and arxiv extensions). The API
+ * reports a bad query as a feed with one entry titled `Error`: that becomes SOURCE_HTTP.
+ */
+export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAtomResult {
+  const root = parseXml(text, 'arXiv Atom feed', ['entry', 'author', 'link', 'category']);
+  const feed = asNode(root.feed) ?? (root.feed === '' ? {} : null);
+  if (!feed) {
+    const found = Object.keys(root).find((k) => !k.startsWith('?')) ?? 'nothing';
+    throw new PaperboyError(
+      'FEED_NOT_RECOGNISED',
+      `Not an arXiv Atom feed: expected <feed>, found <${found}>`,
+    );
+  }
+  const entries = listOf(feed.entry);
+  const first = asNode(entries[0]);
+  if (entries.length === 1 && first && cleanText(textOf(first.title)) === 'Error') {
+    const reason = cleanText(textOf(first.summary)) || 'no reason given';
+    throw new PaperboyError('SOURCE_HTTP', `The arXiv API answered with an error: ${reason}`);
+  }
+  const observedAt = isoTimestamp(textOf(feed.updated)) ?? options.fetchedAt;
+  const papers: PaperRecord[] = [];
+  const warnings: string[] = [];
+  entries.forEach((raw, index) => {
+    const entry = asNode(raw);
+    const title = entry ? cleanText(textOf(entry.title)) : '';
+    const label = entryLabel('entry', index, title);
+    if (!entry || !title) {
+      warnings.push(`${label}: skipped, it has no title`);
+      return;
+    }
+    const id = parseArxivId(textOf(entry.id));
+    if (!id) {
+      warnings.push(
+        `${label}: skipped, its id "${cleanText(textOf(entry.id))}" is not an arXiv id`,
+      );
+      return;
+    }
+    const authors = listOf(entry.author)
+      .map((author) => cleanText(textOf(asNode(author)?.name)))
+      .filter((name) => name.length > 0);
+    const comment = cleanText(textOf(entry['arxiv:comment']));
+    papers.push({
+      arxivId: id.id,
+      version: id.version,
+      title,
+      abstract: cleanText(textOf(entry.summary)),
+      authors,
+      authorCount: authors.length > 0 ? authors.length : null,
+      publishedAt: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
+      source: 'arxiv-api',
+      links: arxivLinks(id.id),
+      upvotes: null,
+      comments: null,
+      keywords: [],
+      categories: categoriesOf(entry),
+      comment: comment || null,
+      observedAt,
+    });
+  });
+  return { papers, warnings, totalResults: totalResultsOf(feed) };
+}
+
+/** Primary category first, then the others, each once. */
+function categoriesOf(entry: XmlNode): string[] {
+  const primary = attributeOf(entry['arxiv:primary_category'], 'term');
+  return unique([
+    primary,
+    ...listOf(entry.category).map((c) => attributeOf(c, 'term') || textOf(c)),
+  ]);
+}
+
+function totalResultsOf(feed: XmlNode): number | null {
+  const raw = textOf(feed['opensearch:totalResults']).trim();
+  if (!/^\d+$/.test(raw)) return null;
+  return Number(raw);
+}

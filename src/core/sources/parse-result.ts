@@ -1,0 +1,75 @@
+import type { PaperRecord } from '../paper.js';
+
+/** What every feed parser returns: the papers it could read, and why it skipped the rest. */
+export interface ParseResult {
+  papers: PaperRecord[];
+  /** One line per skipped entry or ignored field, naming the entry (title or position). */
+  warnings: string[];
+}
+
+/** Names an entry in a warning: its title when it has one, else its 1-based position. */
+export function entryLabel(kind: string, index: number, title?: string | null): string {
+  const shown = title ? title.replace(/\s+/g, ' ').trim() : '';
+  if (!shown) return `${kind} ${index + 1}`;
+  return `${kind} ${index + 1} "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}"`;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+
+/** Month number (1–12) of an English month name or its first three letters, else null. */
+export function monthNumber(name: string): number | null {
+  return MONTHS[name.slice(0, 3).toLowerCase()] ?? null;
+}
+
+/** `YYYY-MM-DD` when the parts make a real calendar day, else null. */
+export function calendarDay(year: number, month: number, day: number): string | null {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1) return null;
+  if (date.getUTCDate() !== day) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** The calendar day of an ISO timestamp or day (`2024-10-16T02:20:57Z` → `2024-10-16`). */
+export function isoDay(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(value.trim());
+  if (!match) return null;
+  return calendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+/**
+ * The day an RFC 822 date names as written (`Fri, 18 Oct 2024 00:00:00 -0400` → `2024-10-18`):
+ * the listing day in arXiv's own time zone, not shifted into UTC.
+ */
+export function rfc822Day(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const match = /(\d{1,2})\s+([A-Za-z]{3,})\s+(\d{4})/.exec(value);
+  if (!match) return null;
+  const month = monthNumber(match[2]!);
+  return month ? calendarDay(Number(match[3]), month, Number(match[1])) : null;
+}
+
+/** An ISO timestamp for a date string any of the feeds use, or null. */
+export function isoTimestamp(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+/** Non-empty values, first occurrence kept, in order. */
+export function unique(values: string[]): string[] {
+  return [...new Set(values.filter((v) => v.length > 0))];
+}
