@@ -31,4 +31,5 @@ export function makePaper(overrides: Partial<Paper> = {}): Paper {
 }
 
 /** A title that would ping a channel, mention a user and break entities if not escaped. */
-export const HOSTILE_TITLE = 'Attention <!channel> and <@U123> & <https://evil.example|click> *bold*';
+export const HOSTILE_TITLE =
+  'Attention <!channel> and <@U123> & <https://evil.example|click> *bold*';

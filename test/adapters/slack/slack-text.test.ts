@@ -4,7 +4,10 @@ import { unescapeSlackText } from '../../../src/adapters/slack/slack-text.js';
 describe('unescapeSlackText', () => {
   it.each([
     ['show <https://arxiv.org/abs/2410.14735>', 'show https://arxiv.org/abs/2410.14735'],
-    ['show <https://arxiv.org/abs/2410.14735|arxiv.org/abs/2410.14735>', 'show https://arxiv.org/abs/2410.14735'],
+    [
+      'show <https://arxiv.org/abs/2410.14735|arxiv.org/abs/2410.14735>',
+      'show https://arxiv.org/abs/2410.14735',
+    ],
     ['show &lt;title&gt; &amp; more', 'show <title> & more'],
     ['show &amp;lt;', 'show &lt;'],
     ['subscribe <@U123|ada> robotics', 'subscribe ada robotics'],

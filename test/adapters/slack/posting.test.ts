@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+} from '../../../src/adapters/slack/slack-adapter.js';
+import type { DigestReply } from '../../../src/commands/reply.js';
+import { manualClock } from '../../../src/core/clock.js';
+import { isPaperboyError } from '../../../src/core/errors.js';
+import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
+import type { ChannelRef } from '../../../src/core/store/store.js';
+import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js';
+import { failOnUnhandledRejections, memoryLogger, testConfig } from './harness.js';
+import { makePaper } from './papers.js';
+
+const BOT_TOKEN = 'xoxb-test-secret-token';
+const target: ChannelRef = { platform: 'slack', workspace: 'T0001', channel: 'C0001' };
+
+const digest: DigestReply = {
+  kind: 'digest',
+  date: '2024-10-17',
+  title: 'Paperboy digest',
+  deliveryId: 'delivery-42',
+  sections: [
+    { topic: 'language models', items: [{ paper: makePaper(), why: 'matched: language' }] },
+    {
+      topic: 'robotics',
+      items: [{ paper: makePaper({ id: '2401.00002', title: 'Robots' }), why: 'matched: robot' }],
+    },
+  ],
+};
+
+describe('Slack post() and findDelivery()', () => {
+  failOnUnhandledRejections();
+  let fake: FakeSlack;
+  let store: SqliteStore;
+  let adapter: SlackAdapter;
+  let log: ReturnType<typeof memoryLogger>;
+  let waits: number[];
+  const clock = manualClock('2024-10-17T09:00:00Z');
+
+  function build(digestAsThread = false): SlackAdapter {
+    return createSlackAdapter({
+      secrets: {
+        botToken: BOT_TOKEN,
+        signingSecret: 'unused',
+        appToken: null,
+        apiUrl: fake.apiUrl,
+        port: 0,
+      },
+      bot: {
+        store,
+        contextFor: () => {
+          throw new Error('post() runs no commands');
+        },
+      },
+      config: testConfig({ digestAsThread }),
+      clock,
+      logger: log.logger,
+      wait: async (ms) => {
+        waits.push(ms);
+        clock.advance(ms);
+      },
+    });
+  }
+
+  beforeEach(async () => {
+    fake = await startFakeSlack();
+    store = SqliteStore.open(':memory:');
+    log = memoryLogger();
+    waits = [];
+    adapter = build();
+  });
+
+  afterEach(async () => {
+    store.close();
+    await fake.close();
+  });
+
+  it('posts a digest in the channel with its delivery id in metadata, and finds it again', async () => {
+    const { messageIds } = await adapter.post(target, digest);
+    expect(messageIds).toHaveLength(1);
+    const [message] = fake.messages;
+    expect(message?.metadata).toEqual({
+      event_type: 'paperboy_digest',
+      event_payload: { delivery_id: 'delivery-42' },
+    });
+    expect(message?.text).toContain('2 new papers');
+    expect(JSON.stringify(message?.blocks)).toContain('Agent Skill Acquisition');
+    expect(fake.callsOf('chat.postMessage')[0]?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(messageIds[0]);
+    expect(await adapter.findDelivery(target, 'delivery-other')).toBeNull();
+    expect(fake.callsOf('conversations.history')[0]?.params.include_all_metadata).toBe('true');
+  });
+
+  it('posts a digest as a parent message with the papers in its thread, paced per channel', async () => {
+    adapter = build(true);
+    const { messageIds } = await adapter.post(target, digest);
+    expect(messageIds).toHaveLength(3);
+    const [parent, ...replies] = fake.messages;
+    expect(parent?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42' });
+    expect(parent?.thread_ts).toBeUndefined();
+    expect(replies.map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
+    expect(JSON.stringify(replies[1]?.blocks)).toContain('Robots');
+    // About one message a second per channel: two waits between three messages.
+    expect(waits).toEqual([1000, 1000]);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+  });
+
+  it('waits out a 429 with Retry-After and then posts', async () => {
+    fake.fail('chat.postMessage', { status: 429, retryAfter: 1 });
+    const { messageIds } = await adapter.post(target, digest);
+    expect(messageIds).toHaveLength(1);
+    expect(fake.callsOf('chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
+    expect(
+      log.lines().some((l) => l.retryAfterSeconds === 1 && String(l.msg).includes('rate limit')),
+    ).toBe(true);
+  });
+
+  it('fails fast on a stuck 500 after a bounded, logged retry', async () => {
+    fake.fail('chat.postMessage', { status: 500 }, 10);
+    const error = await adapter.post(target, digest).catch((e: unknown) => e);
+    expect(isPaperboyError(error, 'POST_FAILED')).toBe(true);
+    expect((error as Error).message).toContain('HTTP 500');
+    // retries: 2 → three attempts, then it gives up.
+    expect(fake.callsOf('chat.postMessage')).toHaveLength(3);
+    expect(log.lines().some((l) => l.level === 50 && l.error === 'HTTP 500')).toBe(true);
+    expect(fake.messages).toHaveLength(0);
+  });
+
+  it.each(['not_in_channel', 'is_archived', 'channel_not_found'] as const)(
+    '%s marks the channel and throws CHANNEL_UNAVAILABLE',
+    async (state) => {
+      fake.setChannelState('C0001', state);
+      const error = await adapter.post(target, digest).catch((e: unknown) => e);
+      expect(isPaperboyError(error, 'CHANNEL_UNAVAILABLE')).toBe(true);
+      expect(store.getChannel(target)?.failure?.reason).toContain(state);
+      // A refusal is final: no retries.
+      expect(fake.callsOf('chat.postMessage')).toHaveLength(1);
+
+      const again = await adapter.findDelivery(target, 'delivery-42').catch((e: unknown) => e);
+      expect(isPaperboyError(again, 'CHANNEL_UNAVAILABLE')).toBe(true);
+    },
+  );
+
+  it('clears a recorded failure once the channel accepts messages again', async () => {
+    fake.fail('chat.postMessage', { error: 'not_in_channel' });
+    await expect(adapter.post(target, digest)).rejects.toThrow(/invite/);
+    expect(store.getChannel(target)?.failure).not.toBeNull();
+    await adapter.post(target, digest);
+    expect(store.getChannel(target)?.failure).toBeNull();
+  });
+
+  it('never logs the bot token', async () => {
+    fake.fail('chat.postMessage', { status: 500 }, 10);
+    fake.fail('chat.postMessage', { status: 429, retryAfter: 0 });
+    await adapter.post(target, digest).catch(() => undefined);
+    expect(log.text()).not.toContain(BOT_TOKEN);
+    expect(log.text().length).toBeGreaterThan(0);
+  });
+});
