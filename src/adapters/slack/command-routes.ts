@@ -42,18 +42,34 @@ function definedOptions(call: CommandCall): Record<string, string | number> {
 async function execute(deps: RouteDeps, call: CommandCall, asker: Asker): Promise<Reply> {
   const manage = findSubcommand(call.name)?.manage === true;
   const canManageChannel = manage ? await deps.policy.canManage(asker.userId) : true;
-  const channel: ChannelRef = { platform: 'slack', workspace: asker.teamId, channel: asker.channelId };
+  const channel: ChannelRef = {
+    platform: 'slack',
+    workspace: asker.teamId,
+    channel: asker.channelId,
+  };
   const user: CommandUser = { id: asker.userId, canManageChannel };
   if (asker.userName) user.name = asker.userName;
   return runCommand(call, deps.bot.contextFor(channel, user, deps.policy.managePermission));
 }
 
 function message(deps: RouteDeps, reply: Reply, share?: ActionCall): RespondArguments {
-  const rendered = renderReply(reply, { encode: deps.codec.encode, share: reply.kind === 'list' ? share : undefined });
-  return { response_type: isEphemeral(reply) ? 'ephemeral' : 'in_channel', text: rendered.text, blocks: rendered.blocks };
+  const rendered = renderReply(reply, {
+    encode: deps.codec.encode,
+    share: reply.kind === 'list' ? share : undefined,
+  });
+  return {
+    response_type: isEphemeral(reply) ? 'ephemeral' : 'in_channel',
+    text: rendered.text,
+    blocks: rendered.blocks,
+  };
 }
 
-async function answer(deps: RouteDeps, respond: RespondFn, body: RespondArguments, what: string): Promise<void> {
+async function answer(
+  deps: RouteDeps,
+  respond: RespondFn,
+  body: RespondArguments,
+  what: string,
+): Promise<void> {
   try {
     await respond(body);
   } catch (error) {
@@ -62,7 +78,11 @@ async function answer(deps: RouteDeps, respond: RespondFn, body: RespondArgument
   }
 }
 
-const internalError: Reply = { kind: 'error', code: 'INTERNAL', message: 'Something went wrong inside Paperboy; the error was logged.' };
+const internalError: Reply = {
+  kind: 'error',
+  code: 'INTERNAL',
+  message: 'Something went wrong inside Paperboy; the error was logged.',
+};
 
 /** `/papers <text>` and the buttons Paperboy's messages carry. */
 export function registerRoutes(app: App, deps: RouteDeps): void {
@@ -73,7 +93,12 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
       deps.logger.debug({ trigger: command.trigger_id }, 'duplicate /papers delivery ignored');
       return;
     }
-    const asker: Asker = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id, userName: command.user_name };
+    const asker: Asker = {
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      userId: command.user_id,
+      userName: command.user_name,
+    };
     let reply: Reply;
     let share: ActionCall | undefined;
     try {
@@ -90,35 +115,68 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
     await answer(deps, respond, message(deps, reply, share), 'command');
   });
 
-  app.action<BlockAction<ButtonAction>>(/^papers_/, async ({ ack, body, action, respond, context }) => {
-    await ack();
-    if (!deps.seen.firstTime(context.envelopeId as string | undefined, `${body.trigger_id}:${action.action_id}`)) return;
-    const call = deps.codec.decode(action.value ?? '');
-    if (!call) {
-      const expired: Reply = { kind: 'error', code: 'NOT_FOUND', message: 'This button has expired: run the command again.' };
-      await answer(deps, respond, { ...message(deps, expired), replace_original: false }, 'action');
-      return;
-    }
-    const asker: Asker = {
-      teamId: body.team?.id ?? body.user.team_id ?? '',
-      channelId: body.channel?.id ?? body.container?.channel_id ?? '',
-      userId: body.user.id,
-      userName: body.user.name,
-    };
-    let reply: Reply;
-    try {
-      reply = await execute(deps, { name: call.command, options: call.options }, asker);
-    } catch (error) {
-      deps.logger.error({ err: (error as Error).message }, 'Slack button failed');
-      reply = internalError;
-    }
-    if (action.action_id === 'papers_share') {
-      // Same results, for everyone in the channel, without the share button.
-      await answer(deps, respond, { ...message(deps, reply), response_type: 'in_channel', replace_original: false }, 'share');
-    } else if (action.action_id.startsWith('papers_page_')) {
-      await answer(deps, respond, { ...message(deps, reply, call), replace_original: true }, 'page');
-    } else {
-      await answer(deps, respond, { ...message(deps, reply, call), replace_original: false }, 'choose');
-    }
-  });
+  app.action<BlockAction<ButtonAction>>(
+    /^papers_/,
+    async ({ ack, body, action, respond, context }) => {
+      await ack();
+      if (
+        !deps.seen.firstTime(
+          context.envelopeId as string | undefined,
+          `${body.trigger_id}:${action.action_id}`,
+        )
+      )
+        return;
+      const call = deps.codec.decode(action.value ?? '');
+      if (!call) {
+        const expired: Reply = {
+          kind: 'error',
+          code: 'NOT_FOUND',
+          message: 'This button has expired: run the command again.',
+        };
+        await answer(
+          deps,
+          respond,
+          { ...message(deps, expired), replace_original: false },
+          'action',
+        );
+        return;
+      }
+      const asker: Asker = {
+        teamId: body.team?.id ?? body.user.team_id ?? '',
+        channelId: body.channel?.id ?? body.container?.channel_id ?? '',
+        userId: body.user.id,
+        userName: body.user.name,
+      };
+      let reply: Reply;
+      try {
+        reply = await execute(deps, { name: call.command, options: call.options }, asker);
+      } catch (error) {
+        deps.logger.error({ err: (error as Error).message }, 'Slack button failed');
+        reply = internalError;
+      }
+      if (action.action_id === 'papers_share') {
+        // Same results, for everyone in the channel, without the share button.
+        await answer(
+          deps,
+          respond,
+          { ...message(deps, reply), response_type: 'in_channel', replace_original: false },
+          'share',
+        );
+      } else if (action.action_id.startsWith('papers_page_')) {
+        await answer(
+          deps,
+          respond,
+          { ...message(deps, reply, call), replace_original: true },
+          'page',
+        );
+      } else {
+        await answer(
+          deps,
+          respond,
+          { ...message(deps, reply, call), replace_original: false },
+          'choose',
+        );
+      }
+    },
+  );
 }

@@ -54,7 +54,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const sdkLogger = boltLogger(logger);
   const mode: 'http' | 'socket' = secrets.appToken ? 'socket' : 'http';
   if (mode === 'http' && !secrets.signingSecret) {
-    throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)');
+    throw new Error(
+      'Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
   }
   const clientOptions: webApi.WebClientOptions = {
     logger: sdkLogger,
@@ -65,7 +67,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   };
   const client = new webApi.WebClient(secrets.botToken, clientOptions);
   client.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number, info: { url?: string }) => {
-    logger.warn({ retryAfterSeconds: seconds, method: info?.url }, 'Slack rate limit: waiting before retrying');
+    logger.warn(
+      { retryAfterSeconds: seconds, method: info?.url },
+      'Slack rate limit: waiting before retrying',
+    );
   });
   const pacer = createPacer({ clock, wait: options.wait });
   const poster = createSlackPoster({
@@ -88,7 +93,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         logger: sdkLogger,
         // Bolt 4.7's Socket Mode client reads only installerOptions.clientOptions.
         installerOptions: { clientOptions },
-        customPropertiesExtractor: (args) => ({ envelopeId: (args as { envelope_id?: string }).envelope_id }),
+        customPropertiesExtractor: (args) => ({
+          envelopeId: (args as { envelope_id?: string }).envelope_id,
+        }),
       });
     }
     return new HTTPReceiver({
