@@ -1,0 +1,220 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type APIChannel,
+  type APIMessage,
+  type Channel,
+  ChannelType,
+  type Client,
+  DiscordAPIError,
+  Routes,
+} from 'discord.js';
+import type { Reply } from '../../commands/reply.js';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../core/clock.js';
+import { PaperboyError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChannelRef, Store } from '../../core/store/store.js';
+import type { PostResult } from '../adapter.js';
+import { pageCustomId } from './paging.js';
+import { footerHasDelivery } from './render-digest.js';
+import { type DiscordMessage, renderReply } from './render-reply.js';
+import { truncateWords } from './render-text.js';
+
+export interface PostDeps {
+  client: Client;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  config: Config;
+}
+
+/** Discord error codes meaning "this channel will not take our messages". */
+const REFUSALS: Record<number, string> = {
+  10003: 'the channel no longer exists',
+  50001: 'missing access to the channel',
+  50013: 'missing permission to post (Send Messages, Embed Links)',
+};
+
+/** A permanent refusal's reason, or `null` when a retry may help. */
+function refusalOf(error: unknown): string | null {
+  if (!(error instanceof DiscordAPIError)) return null;
+  const known = typeof error.code === 'number' ? REFUSALS[error.code] : undefined;
+  if (known) return known;
+  if (error.status === 404) return 'the channel no longer exists';
+  if (error.status === 403) return `missing permission (${error.message})`;
+  return null;
+}
+
+/** Records a refusal on the channel (shown by `/papers subscriptions`), logs it, and throws. */
+function unavailable(deps: PostDeps, target: ChannelRef, reason: string, cause?: unknown): never {
+  deps.store.setChannelFailure(target, reason, deps.clock.now());
+  deps.logger.warn({ channel: target, reason }, 'Discord channel refuses the bot');
+  throw new PaperboyError('CHANNEL_UNAVAILABLE', `Cannot post in this channel: ${reason}.`, {
+    cause,
+  });
+}
+
+async function guarded<T>(deps: PostDeps, target: ChannelRef, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PaperboyError) throw error;
+    const reason = refusalOf(error);
+    if (reason) unavailable(deps, target, reason, error);
+    deps.logger.error({ channel: target, err: error }, 'Discord post failed');
+    throw new PaperboyError('POST_FAILED', 'Discord did not accept the message; try again later.', {
+      cause: error,
+    });
+  }
+}
+
+/** ≤ 25 characters, the same for the same delivery part, so a quick retry is not a duplicate. */
+function nonceFor(reply: Reply): string {
+  if (reply.kind === 'digest' && reply.deliveryId) {
+    const seed = `${reply.deliveryId}:${reply.part ?? 1}`;
+    return createHash('sha256').update(seed).digest('hex').slice(0, 25);
+  }
+  return randomUUID().replace(/-/g, '').slice(0, 25);
+}
+
+function body(message: DiscordMessage) {
+  return {
+    ...(message.content ? { content: message.content } : {}),
+    embeds: message.embeds,
+    components: message.components,
+    allowed_mentions: message.allowed_mentions,
+  };
+}
+
+function threadName(reply: Reply): string {
+  const title = reply.kind === 'digest' ? `${reply.title} ${reply.date}` : 'Paperboy';
+  return truncateWords(title, 100);
+}
+
+const TEXT_TYPES = new Set<ChannelType>([
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.AnnouncementThread,
+  ChannelType.DM,
+]);
+const FORUM_TYPES = new Set<ChannelType>([ChannelType.GuildForum, ChannelType.GuildMedia]);
+
+async function fetchChannel(deps: PostDeps, target: ChannelRef): Promise<Channel> {
+  const channel = await guarded(deps, target, () => deps.client.channels.fetch(target.channel));
+  if (!channel) unavailable(deps, target, 'the channel no longer exists');
+  if (!TEXT_TYPES.has(channel.type) && !FORUM_TYPES.has(channel.type)) {
+    unavailable(deps, target, 'it is not a text, announcement, thread or forum channel');
+  }
+  return channel;
+}
+
+/**
+ * Posts a reply (a digest part) to a text or announcement channel (crossposted when
+ * configured), a thread, a DM, or a forum (one post per digest); with digestAsThread,
+ * the digest opens a thread and later parts of the same day go into it.
+ */
+export async function postToChannel(
+  deps: PostDeps,
+  target: ChannelRef,
+  reply: Reply,
+): Promise<PostResult> {
+  const channel = await fetchChannel(deps, target);
+  const now = deps.clock.now();
+  const rendered = renderReply(reply, { pageId: (r) => pageCustomId(r, deps.store, now) });
+  const rest = deps.client.rest;
+  const options = deps.store.getChannel(target)?.options ?? {};
+  const asThread =
+    (options.digestAsThread as boolean | undefined) ?? deps.config.discord.digestAsThread;
+  const crosspost = (options.crosspost as boolean | undefined) ?? deps.config.discord.crosspost;
+
+  const result = await guarded(deps, target, async () => {
+    if (FORUM_TYPES.has(channel.type)) {
+      // Forum posts take no nonce; the delivery id in the footer is what reconciles.
+      const thread = (await rest.post(Routes.threads(channel.id), {
+        body: { name: threadName(reply), auto_archive_duration: 1440, message: body(rendered) },
+      })) as APIChannel & { message?: APIMessage };
+      return { messageIds: [thread.message?.id ?? thread.id] };
+    }
+    const threadKey =
+      reply.kind === 'digest' ? `discord:digest-thread:${channel.id}:${reply.date}` : null;
+    const laterPart = reply.kind === 'digest' && (reply.part ?? 1) > 1;
+    const into = asThread && threadKey && laterPart ? deps.store.getState(threadKey) : null;
+    const message = (await rest.post(Routes.channelMessages(into ?? channel.id), {
+      body: { ...body(rendered), nonce: nonceFor(reply), enforce_nonce: true },
+    })) as APIMessage;
+    if (crosspost && channel.type === ChannelType.GuildAnnouncement) {
+      await rest
+        .post(Routes.channelMessageCrosspost(channel.id, message.id))
+        .catch((error: unknown) => {
+          deps.logger.warn(
+            { channel: target, err: error },
+            'crosspost failed; the message stays posted',
+          );
+        });
+    }
+    const canThread =
+      channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement;
+    if (asThread && threadKey && !into && canThread) {
+      try {
+        const thread = (await rest.post(Routes.threads(channel.id, message.id), {
+          body: { name: threadName(reply), auto_archive_duration: 1440 },
+        })) as APIChannel;
+        deps.store.putState(threadKey, thread.id, now);
+      } catch (error) {
+        deps.logger.warn(
+          { channel: target, err: error },
+          'could not open a digest thread; posted in the channel',
+        );
+      }
+    }
+    return { messageIds: [message.id] };
+  });
+  if (deps.store.getChannel(target)?.failure) deps.store.setChannelFailure(target, null, now);
+  return result;
+}
+
+function carries(message: APIMessage, botId: string | undefined, deliveryId: string): boolean {
+  if (botId && message.author?.id !== botId) return false;
+  return (message.embeds ?? []).some((e) => footerHasDelivery(e.footer?.text, deliveryId));
+}
+
+/**
+ * Reads the bot's recent messages in the channel (and in the threads opened under it:
+ * forum posts, digest threads) for one carrying the delivery id.
+ */
+export async function findDeliveryMessage(
+  deps: PostDeps,
+  target: ChannelRef,
+  deliveryId: string,
+): Promise<string | null> {
+  const channel = await fetchChannel(deps, target);
+  const rest = deps.client.rest;
+  const botId = deps.client.user?.id;
+  const options = deps.store.getChannel(target)?.options ?? {};
+  const asThread =
+    (options.digestAsThread as boolean | undefined) ?? deps.config.discord.digestAsThread;
+  const forum = FORUM_TYPES.has(channel.type);
+  return guarded(deps, target, async () => {
+    const places: string[] = [];
+    if (!forum) places.push(channel.id);
+    if ((forum || asThread) && 'guildId' in channel && channel.guildId && !channel.isThread()) {
+      const active = (await rest.get(Routes.guildActiveThreads(channel.guildId))) as {
+        threads: APIChannel[];
+      };
+      const children = active.threads
+        .filter((t) => 'parent_id' in t && t.parent_id === channel.id)
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+        .slice(0, 20);
+      places.push(...children.map((t) => t.id));
+    }
+    for (const place of places) {
+      const query = new URLSearchParams({ limit: '50' });
+      const messages = (await rest.get(Routes.channelMessages(place), { query })) as APIMessage[];
+      const found = messages.find((m) => carries(m, botId, deliveryId));
+      if (found) return found.id;
+    }
+    return null;
+  });
+}

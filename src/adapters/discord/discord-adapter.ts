@@ -1,0 +1,147 @@
+import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { Reply } from '../../commands/reply.js';
+import type { CommandCall } from '../../commands/spec.js';
+import type { Config, DiscordSecrets } from '../../config.js';
+import type { Clock } from '../../core/clock.js';
+import { PaperboyError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChannelRef } from '../../core/store/store.js';
+import type { Adapter, PostResult } from '../adapter.js';
+import { findDeliveryMessage, postToChannel } from './channel-post.js';
+import { type DiscordBot, handleInteraction } from './interaction-handler.js';
+import { inviteUrl } from './invite.js';
+import { ensureCommandsRegistered } from './registration.js';
+
+export interface DiscordAdapterOptions {
+  /** Subcommands that are always deferred then edited (default: digest, status, subscribe). */
+  deferSubcommands?: string[];
+  /** Defer any other command not answered within this many ms (default 1500). */
+  deferAfterMs?: number;
+  /** How long start() waits for the gateway to be ready (default 30 s). */
+  readyTimeoutMs?: number;
+  /** Sees every call and its reply (metrics, tests). */
+  observe?: (call: CommandCall, reply: Reply) => void;
+}
+
+export interface DiscordAdapterDeps {
+  secrets: DiscordSecrets;
+  config: Config;
+  bot: DiscordBot;
+  clock: Clock;
+  logger: Logger;
+  options?: DiscordAdapterOptions;
+}
+
+/** Is this a message for a DM channel ref or a guild one? Both live on Discord. */
+function ownsRef(target: ChannelRef): boolean {
+  return target.platform === 'discord';
+}
+
+/**
+ * The Discord adapter: a discord.js client with only the Guilds intent, `/papers`
+ * registered from the spec when it changed, interactions through the shared commands,
+ * and `post`/`findDelivery` for digests.
+ */
+export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter & { client(): Client } {
+  const { secrets, logger } = deps;
+  const options = deps.options ?? {};
+  let client: Client | null = null;
+
+  const connected = (): Client => {
+    if (!client) throw new PaperboyError('POST_FAILED', 'The Discord adapter is not started.');
+    return client;
+  };
+  const postDeps = () => ({
+    client: connected(),
+    store: deps.bot.store,
+    clock: deps.clock,
+    logger,
+    config: deps.config,
+  });
+  const interactionDeps = {
+    bot: deps.bot,
+    clock: deps.clock,
+    logger,
+    deferSubcommands: new Set(options.deferSubcommands ?? ['digest', 'status', 'subscribe']),
+    deferAfterMs: options.deferAfterMs ?? 1500,
+    observe: options.observe,
+  };
+
+  return {
+    platform: 'discord',
+
+    client: connected,
+
+    async start() {
+      const next = new Client({
+        intents: [GatewayIntentBits.Guilds],
+        ...(secrets.apiUrl ? { rest: { api: secrets.apiUrl } } : {}),
+      });
+      next.on(Events.InteractionCreate, (interaction: Interaction) => {
+        void handleInteraction(interactionDeps, interaction);
+      });
+      next.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
+      next.on(Events.ShardDisconnect, (event) =>
+        logger.warn({ code: event.code }, 'Discord gateway disconnected'),
+      );
+      next.rest.on('rateLimited', (info) =>
+        logger.warn(
+          { route: info.route, retryAfter: info.retryAfter },
+          'Discord rate limit: waiting',
+        ),
+      );
+      logger.info(
+        { invite: inviteUrl(secrets.applicationId) },
+        'Discord: invite the bot with this URL',
+      );
+      next.rest.setToken(secrets.token);
+      try {
+        await ensureCommandsRegistered(
+          next.rest,
+          { applicationId: secrets.applicationId, guildId: secrets.guildId },
+          logger,
+        );
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(
+            () =>
+              reject(
+                new PaperboyError('INTERNAL', 'Discord gateway did not become ready in time.'),
+              ),
+            options.readyTimeoutMs ?? 30_000,
+          );
+          next.once(Events.ClientReady, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          next.login(secrets.token).catch((error: unknown) => {
+            clearTimeout(timer);
+            reject(error);
+          });
+        });
+      } catch (error) {
+        await next.destroy();
+        throw error;
+      }
+      client = next;
+      logger.info({ user: next.user?.tag }, 'Discord connected');
+    },
+
+    async stop() {
+      const current = client;
+      client = null;
+      await current?.destroy();
+    },
+
+    async post(target: ChannelRef, reply: Reply): Promise<PostResult> {
+      if (!ownsRef(target))
+        throw new PaperboyError('INTERNAL', `Not a Discord channel: ${target.platform}`);
+      return postToChannel(postDeps(), target, reply);
+    },
+
+    async findDelivery(target: ChannelRef, deliveryId: string): Promise<string | null> {
+      if (!ownsRef(target))
+        throw new PaperboyError('INTERNAL', `Not a Discord channel: ${target.platform}`);
+      return findDeliveryMessage(postDeps(), target, deliveryId);
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+  MessageFlags,
+  PermissionFlagsBits,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import { autocomplete } from '../../commands/autocomplete.js';
+import type { CommandContext, CommandUser } from '../../commands/context.js';
+import { runCommand } from '../../commands/dispatch.js';
+import type { Reply } from '../../commands/reply.js';
+import { type CommandCall, findSubcommand } from '../../commands/spec.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChannelRef, Store } from '../../core/store/store.js';
+import { decodeChoice, decodePageCustomId, pageCall, pageCustomId } from './paging.js';
+import { type DiscordMessage, renderReply } from './render-reply.js';
+
+export const MANAGE_PERMISSION = 'Manage Channels';
+
+/** What the adapter needs of the composed bot (src/app.ts createBot). */
+export interface DiscordBot {
+  store: Store;
+  contextFor(channel: ChannelRef, user: CommandUser, managePermission: string): CommandContext;
+}
+
+export interface InteractionDeps {
+  bot: DiscordBot;
+  clock: Clock;
+  logger: Logger;
+  /** Subcommands whose work may be slow: always deferred, then edited. */
+  deferSubcommands: ReadonlySet<string>;
+  /** Anything else not answered within this many ms is deferred too (Discord allows 3 s). */
+  deferAfterMs: number;
+  /** Sees every call and its reply (metrics, tests). */
+  observe?: (call: CommandCall, reply: Reply) => void;
+}
+
+type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction;
+
+function channelRef(interaction: Interaction): ChannelRef {
+  // A DM has no guild: the user's own DM channel, under the workspace `dm`.
+  return interaction.inGuild()
+    ? { platform: 'discord', workspace: interaction.guildId, channel: interaction.channelId ?? '' }
+    : {
+        platform: 'discord',
+        workspace: 'dm',
+        channel: interaction.channelId ?? interaction.user.id,
+      };
+}
+
+function commandUser(interaction: Interaction): CommandUser {
+  const canManageChannel = interaction.inGuild()
+    ? (interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false)
+    : true; // In a DM the user manages their own digest.
+  return { id: interaction.user.id, name: interaction.user.username, canManageChannel };
+}
+
+function contextOf(deps: InteractionDeps, interaction: Interaction): CommandContext {
+  return deps.bot.contextFor(channelRef(interaction), commandUser(interaction), MANAGE_PERMISSION);
+}
+
+function render(deps: InteractionDeps, reply: Reply): DiscordMessage {
+  const now = deps.clock.now();
+  return renderReply(reply, { pageId: (r) => pageCustomId(r, deps.bot.store, now) });
+}
+
+function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
+  return {
+    content: message.content ?? null,
+    embeds: message.embeds,
+    components: message.components,
+    allowedMentions: message.allowed_mentions,
+  };
+}
+
+function replyOptions(message: DiscordMessage): InteractionReplyOptions {
+  return {
+    ...(message.content ? { content: message.content } : {}),
+    embeds: message.embeds,
+    components: message.components,
+    allowedMentions: message.allowed_mentions,
+    ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+  };
+}
+
+/** Resolves with the reply, or with `null` once `ms` have passed without one. */
+function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Answers within Discord's 3 s: directly when the reply is quick, else defer and edit.
+ * `update` edits the message a button sits on (paging) instead of replying.
+ */
+async function answer(
+  deps: InteractionDeps,
+  interaction: Answerable,
+  call: CommandCall,
+  mode: 'reply' | 'update',
+): Promise<void> {
+  const work = runCommand(call, contextOf(deps, interaction)).then((reply) => {
+    deps.observe?.(call, reply);
+    return reply;
+  });
+  const quick = deps.deferSubcommands.has(call.name) ? null : await within(work, deps.deferAfterMs);
+  if (quick) {
+    const message = render(deps, quick);
+    if (mode === 'update' && !message.ephemeral && !interaction.isChatInputCommand()) {
+      await interaction.update(editOptions(message));
+    } else {
+      await interaction.reply(replyOptions(message));
+    }
+    return;
+  }
+  if (mode === 'update' && !interaction.isChatInputCommand()) await interaction.deferUpdate();
+  else await interaction.deferReply();
+  const message = render(deps, await work);
+  if (message.ephemeral && mode === 'reply') {
+    // A deferred reply is public; an ephemeral answer replaces it with a private follow-up.
+    await interaction.deleteReply();
+    await interaction.followUp(replyOptions(message));
+    return;
+  }
+  if (message.ephemeral) await interaction.followUp(replyOptions(message));
+  else await interaction.editReply(editOptions(message));
+}
+
+function callFromOptions(interaction: ChatInputCommandInteraction): CommandCall {
+  const name = interaction.options.getSubcommand(true);
+  const options: CommandCall['options'] = {};
+  for (const option of findSubcommand(name)?.options ?? []) {
+    const value = interaction.options.get(option.name)?.value;
+    if (typeof value === 'string' || typeof value === 'number') options[option.name] = value;
+  }
+  return { name, options };
+}
+
+async function answerAutocomplete(deps: InteractionDeps, interaction: AutocompleteInteraction) {
+  const focused = interaction.options.getFocused(true);
+  const subcommand = interaction.options.getSubcommand(false) ?? '';
+  const choices = autocomplete(
+    subcommand,
+    focused.name,
+    String(focused.value),
+    contextOf(deps, interaction),
+  );
+  await interaction.respond(
+    choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
+  );
+}
+
+async function refuse(interaction: Answerable, text: string): Promise<void> {
+  await interaction.reply({
+    content: text,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
+}
+
+/** Routes one interaction; never throws (a failure is logged and, when possible, answered). */
+export async function handleInteraction(
+  deps: InteractionDeps,
+  interaction: Interaction,
+): Promise<void> {
+  try {
+    if (interaction.isAutocomplete()) return await answerAutocomplete(deps, interaction);
+    if (interaction.isChatInputCommand()) {
+      return await answer(deps, interaction, callFromOptions(interaction), 'reply');
+    }
+    if (interaction.isButton()) {
+      const request = decodePageCustomId(interaction.customId, deps.bot.store);
+      if (!request)
+        return await refuse(interaction, 'This button has expired: run the command again.');
+      return await answer(deps, interaction, pageCall(request), 'update');
+    }
+    if (interaction.isStringSelectMenu()) {
+      const call = decodeChoice(interaction.customId, interaction.values[0] ?? '');
+      if (!call) return await refuse(interaction, 'This menu has expired: run the command again.');
+      return await answer(deps, interaction, call, 'update');
+    }
+  } catch (error) {
+    deps.logger.error({ err: error, interaction: interaction.id }, 'Discord interaction failed');
+    if (interaction.isRepliable() && !interaction.replied && !interaction.deferred) {
+      await interaction
+        .reply({
+          content: 'Paperboy could not answer that; the error has been logged.',
+          flags: MessageFlags.Ephemeral,
+        })
+        .catch((replyError: unknown) => {
+          deps.logger.warn({ err: replyError }, 'could not tell the user about the failure');
+        });
+    }
+  }
+}
