@@ -62,6 +62,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       config,
       dataDir: inMemory ? null : options.dataDir,
     });
+    // Commands answer from the first line on: the seeded papers must be searchable.
+    await search.refresh();
   } catch (error) {
     store.close();
     throw error;

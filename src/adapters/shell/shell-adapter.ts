@@ -1,0 +1,150 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { createInterface, type Interface } from 'node:readline';
+import { autocomplete } from '../../commands/autocomplete.js';
+import type { CommandContext } from '../../commands/context.js';
+import { runCommand } from '../../commands/dispatch.js';
+import { parseCommandText } from '../../commands/parse-text.js';
+import type { Reply } from '../../commands/reply.js';
+import { PaperboyError } from '../../core/errors.js';
+import type { ChannelRef } from '../../core/store/store.js';
+import type { Adapter, PostResult } from '../adapter.js';
+import { completeLine } from './complete.js';
+import { renderText } from './render-text.js';
+
+export interface ShellAdapterOptions {
+  input: NodeJS.ReadableStream;
+  /** Command output only; logs go elsewhere. */
+  output: NodeJS.WritableStream;
+  /** A person at a terminal: prompt, history, completion. Otherwise lines are read as a script. */
+  interactive: boolean;
+  color: boolean;
+  /** The terminal channel's context (the user may always manage it). */
+  context: () => CommandContext;
+  /** Where interactive history is kept between runs; `null` keeps it in memory only. */
+  historyFile?: string | null;
+  width?: number;
+}
+
+const HISTORY_SIZE = 500;
+const EXIT_WORDS = new Set(['exit', 'quit', '.exit']);
+
+function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
+  return a.platform === b.platform && a.workspace === b.workspace && a.channel === b.channel;
+}
+
+function readHistory(file: string | null | undefined): string[] {
+  if (!file) return [];
+  try {
+    // readline wants the newest entry first.
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_SIZE).reverse();
+  } catch {
+    return []; // No history yet (first run) is normal.
+  }
+}
+
+/**
+ * The terminal: typed (or piped) lines go through the same parser and dispatcher as
+ * every platform; replies are rendered as text on `output`. `finished` resolves at
+ * end of input (EOF, `exit`) or `stop()`.
+ */
+export class ShellAdapter implements Adapter {
+  readonly platform = 'shell' as const;
+  readonly finished: Promise<void>;
+  private readonly options: ShellAdapterOptions;
+  private rl: Interface | null = null;
+  private resolveFinished: () => void = () => {};
+  private written = 0;
+  private readonly posted = new Map<string, string>();
+
+  constructor(options: ShellAdapterOptions) {
+    this.options = options;
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve;
+    });
+  }
+
+  /** Runs one line of text as a command. Never throws. */
+  async runLine(text: string): Promise<Reply> {
+    const call = parseCommandText(text);
+    if ('kind' in call) return call;
+    return runCommand(call, this.options.context());
+  }
+
+  async start(): Promise<void> {
+    const { interactive } = this.options;
+    const rl = createInterface({
+      input: this.options.input,
+      output: interactive ? this.options.output : undefined,
+      terminal: interactive,
+      historySize: HISTORY_SIZE,
+      history: interactive ? readHistory(this.options.historyFile) : [],
+      completer: interactive
+        ? (line: string) =>
+            completeLine(line, (sub, option, prefix) =>
+              autocomplete(sub, option, prefix, this.options.context()),
+            )
+        : undefined,
+      prompt: 'papers> ',
+    });
+    this.rl = rl;
+    void this.loop(rl);
+  }
+
+  private async loop(rl: Interface): Promise<void> {
+    const { interactive } = this.options;
+    try {
+      if (interactive) rl.prompt();
+      for await (const raw of rl) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#')) {
+          if (interactive) rl.prompt();
+          continue;
+        }
+        if (interactive && EXIT_WORDS.has(line.toLowerCase())) break;
+        if (interactive) this.remember(line);
+        this.write(await this.runLine(line));
+        if (interactive) rl.prompt();
+      }
+    } finally {
+      rl.close();
+      this.resolveFinished();
+    }
+  }
+
+  private remember(line: string): void {
+    if (!this.options.historyFile) return;
+    try {
+      appendFileSync(this.options.historyFile, `${line.replace(/\n/g, ' ')}\n`);
+    } catch {
+      this.options.historyFile = null; // An unwritable history file must not stop the prompt.
+    }
+  }
+
+  private write(reply: Reply): void {
+    const text = renderText(reply, { color: this.options.color, width: this.options.width });
+    this.options.output.write(`${this.written > 0 ? '\n' : ''}${text}\n`);
+    this.written++;
+  }
+
+  async stop(): Promise<void> {
+    this.rl?.close();
+    this.resolveFinished();
+  }
+
+  /** Digests for the terminal channel print like any reply. */
+  async post(target: ChannelRef, reply: Reply): Promise<PostResult> {
+    const channel = this.options.context().channel;
+    if (!sameChannel(target, channel)) {
+      throw new PaperboyError('CHANNEL_UNAVAILABLE', 'The terminal only posts to its own channel.');
+    }
+    this.write(reply);
+    const messageId = `shell-${this.written}`;
+    if (reply.kind === 'digest' && reply.deliveryId) this.posted.set(reply.deliveryId, messageId);
+    return { messageIds: [messageId] };
+  }
+
+  /** The terminal keeps no history it can read back beyond this run. */
+  async findDelivery(_target: ChannelRef, deliveryId: string): Promise<string | null> {
+    return this.posted.get(deliveryId) ?? null;
+  }
+}

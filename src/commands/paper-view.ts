@@ -1,0 +1,59 @@
+import type { Paper } from '../core/paper.js';
+
+/** Facts about a paper every renderer shows the same way; markup is the renderer's job. */
+
+/** "Ada Lovelace, Alan Turing, Grace Hopper and 6 more", "9 authors", or null when unknown. */
+export function authorSummary(paper: Paper, shown = 3): string | null {
+  const total = Math.max(paper.authorCount ?? 0, paper.authors.length);
+  if (paper.authors.length === 0) {
+    return total > 0 ? `${total} ${total === 1 ? 'author' : 'authors'}` : null;
+  }
+  const first = paper.authors.slice(0, shown);
+  const more = total - first.length;
+  if (more <= 0) {
+    return first.length <= 2
+      ? first.join(' and ')
+      : `${first.slice(0, -1).join(', ')} and ${first.at(-1)}`;
+  }
+  return `${first.join(', ')} and ${more} more`;
+}
+
+/** The day the paper is dated by: its publication day, else the day it was first seen (UTC). */
+export function paperDay(paper: Paper): string {
+  return paper.publishedAt ?? paper.firstSeenAt.slice(0, 10);
+}
+
+/** "12 upvotes", or null when the count is unknown (unknown is not zero). */
+export function upvoteText(paper: Paper): string | null {
+  if (paper.upvotes === null) return null;
+  return paper.upvotes === 1 ? '1 upvote' : `${paper.upvotes} upvotes`;
+}
+
+export interface PaperLink {
+  label: string;
+  url: string;
+}
+
+export function paperLinkList(paper: Paper): PaperLink[] {
+  const links: PaperLink[] = [];
+  const { arxivAbs, arxivPdf, huggingface, code, project } = paper.links;
+  if (arxivAbs) links.push({ label: 'arXiv', url: arxivAbs });
+  if (arxivPdf) links.push({ label: 'PDF', url: arxivPdf });
+  if (huggingface) links.push({ label: 'Hugging Face', url: huggingface });
+  if (code) links.push({ label: 'Code', url: code });
+  if (project) links.push({ label: 'Project page', url: project });
+  return links;
+}
+
+/**
+ * Shortens text to at most `max` characters: at the last sentence end that keeps most
+ * of it, else at a word boundary, with an ellipsis.
+ */
+export function trimText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max - 1);
+  const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf('? '), head.lastIndexOf('! '));
+  if (sentence >= max * 0.6) return `${head.slice(0, sentence + 1)} …`;
+  const space = head.lastIndexOf(' ');
+  return `${(space >= max * 0.6 ? head.slice(0, space) : head).trimEnd()}…`;
+}

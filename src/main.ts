@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Adapter } from './adapters/adapter.js';
+import { ShellAdapter } from './adapters/shell/shell-adapter.js';
+import { type Bot, createBot } from './app.js';
+import { type Config, loadConfig } from './config.js';
+import { systemClock } from './core/clock.js';
+import { isPaperboyError } from './core/errors.js';
+import { createLogger } from './core/logger.js';
+import { SHELL_CHANNEL } from './core/store/store.js';
+
+/** Starts live sources and the scheduler over the running bot; returns how to stop them. */
+export type StartLive = (bot: Bot, adapters: Adapter[]) => Promise<{ stop(): Promise<void> }>;
+
+export interface MainOptions {
+  argv: string[];
+  /** Provided by the live-sources module; without it `--live` cannot run. */
+  startLive?: StartLive;
+}
+
+const TERMINAL_BANNER =
+  'Paperboy: no platform token configured, running in the terminal (offline). ' +
+  'Set DISCORD_TOKEN + DISCORD_APPLICATION_ID to enable Discord, ' +
+  'SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to enable Slack.\n';
+
+function shellAdapter(bot: Bot, config: Config): ShellAdapter {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  return new ShellAdapter({
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    color: Boolean(process.stdout.isTTY),
+    width: process.stdout.columns ? Math.min(process.stdout.columns, 100) : 80,
+    historyFile: path.join(config.dataDir, 'shell-history'),
+    context: () =>
+      bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'terminal user'),
+  });
+}
+
+/** Composition root: config → logger → store + search (bot) → adapters. Returns the exit code. */
+export async function main(options: MainOptions): Promise<number> {
+  const args = parseArgs({
+    args: options.argv,
+    options: { live: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const config = loadConfig();
+  const logger = createLogger({ level: config.log.level, pretty: Boolean(process.stderr.isTTY) });
+  mkdirSync(config.dataDir, { recursive: true });
+  const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
+
+  const adapters: Adapter[] = [];
+  let shell: ShellAdapter | null = null;
+  if (!config.discord.secrets && !config.slack.secrets) {
+    shell = shellAdapter(bot, config);
+    adapters.push(shell);
+    process.stderr.write(TERMINAL_BANNER);
+  }
+  for (const adapter of adapters) await adapter.start();
+
+  let live: { stop(): Promise<void> } | null = null;
+  if (args.values.live) {
+    if (options.startLive) live = await options.startLive(bot, adapters);
+    else logger.warn('--live: live sources are not part of this build; staying offline');
+  }
+
+  if (shell) await shell.finished;
+  await live?.stop();
+  for (const adapter of adapters) await adapter.stop();
+  await bot.close();
+  return 0;
+}
+
+function startupMessage(error: unknown): string {
+  if (isPaperboyError(error)) return error.message;
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    return `${(error as Error).message}. Usage: npm start [-- --live]`;
+  }
+  return `Paperboy stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}`;
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
+  main({ argv: process.argv.slice(2) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // Configuration and start-up errors are for people: the message alone, no stack.
+      process.stderr.write(`${startupMessage(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
