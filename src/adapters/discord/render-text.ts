@@ -63,8 +63,14 @@ export function renderSnippet(snippet: Snippet, max: number): string {
     .sort((a, b) => a.start - b.start);
   const parts: Array<{ text: string; bold: boolean }> = [];
   let at = 0;
-  for (const range of ranges) {
-    if (range.start < at) continue;
+  for (const raw of ranges) {
+    // Markdown bold must hug the text: `** robot**` would not render.
+    const inner = snippet.text.slice(raw.start, raw.end);
+    const range = {
+      start: raw.start + (inner.length - inner.trimStart().length),
+      end: raw.end - (inner.length - inner.trimEnd().length),
+    };
+    if (range.start < at || range.start >= range.end) continue;
     if (range.start > at) parts.push({ text: snippet.text.slice(at, range.start), bold: false });
     parts.push({ text: snippet.text.slice(range.start, range.end), bold: true });
     at = range.end;
