@@ -1,0 +1,219 @@
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { PaperboyError } from './errors.js';
+import type { PaperRecord } from './paper.js';
+import { detectFormat, type FeedFormat } from './sources/detect-format.js';
+import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
+import { parseArxivRss } from './sources/parse-arxiv-rss.js';
+import { parseCorpusLine } from './sources/parse-corpus-jsonl.js';
+import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
+import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
+import type { ParseResult } from './sources/parse-result.js';
+import type { Store } from './store/store.js';
+
+export const DEFAULT_INGEST_BATCH = 2000;
+/** Warnings kept word for word; the rest are only counted. */
+const WARNINGS_KEPT = 100;
+const HEAD_BYTES = 8192;
+
+export interface IngestProgress {
+  /** Records committed so far (every batch is one transaction). */
+  committed: number;
+  /** Bytes of the file read so far (compressed bytes for gzip). */
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface IngestOptions {
+  store: Store;
+  file: string;
+  /** Time of the write (first seen / updated); passed in, never read. */
+  now: () => Date;
+  /** Capture day of a Daily Papers page (`YYYY-MM-DD`); default: the file's modification day. */
+  referenceDate?: string;
+  /** Records per transaction. */
+  batchSize?: number;
+  /** Tag every paper as a bundled demo paper. */
+  sample?: boolean;
+  /** Called after each batch commits. */
+  onBatch?: (progress: IngestProgress) => void;
+}
+
+export interface IngestSummary {
+  format: FeedFormat;
+  gzip: boolean;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** The first warnings, naming the entry or line; `skipped` counts them all. */
+  warnings: string[];
+  /** Warnings beyond those kept in `warnings`. */
+  moreWarnings: number;
+}
+
+function isGzip(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Decoded text chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
+async function* textChunks(
+  file: string,
+  gzip: boolean,
+  onBytes: (n: number) => void,
+): AsyncGenerator<string> {
+  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  let stream: Readable = raw;
+  if (gzip) {
+    const gunzip = createGunzip();
+    raw.on('data', (chunk) => onBytes(chunk.length));
+    raw.on('error', (error) => gunzip.destroy(error));
+    stream = raw.pipe(gunzip);
+  }
+  const decoder = new StringDecoder('utf8');
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!gzip) onBytes(chunk.length);
+      yield decoder.write(chunk);
+    }
+    const end = decoder.end();
+    if (end) yield end;
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('Z_')) {
+      throw new PaperboyError(
+        'FEED_MALFORMED',
+        `${file}: the gzip data is damaged (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    raw.destroy();
+  }
+}
+
+function parseWhole(
+  format: FeedFormat,
+  text: string,
+  fetchedAt: string,
+  referenceDate: string,
+): ParseResult {
+  switch (format) {
+    case 'hf-page':
+      return parseDailyPapersPage(text, { referenceDate });
+    case 'hf-json':
+      return parseHfDailyPapers(text, { fetchedAt });
+    case 'arxiv-rss':
+      return parseArxivRss(text, { fetchedAt });
+    case 'arxiv-atom':
+      return parseArxivAtom(text, { fetchedAt });
+    case 'jsonl':
+      throw new Error('JSON Lines are read line by line');
+  }
+}
+
+/**
+ * Reads a feed or corpus file (any format `detectFormat` names, gzipped or not) into the
+ * store, a transaction per batch, so an interrupted ingest keeps every batch it reported.
+ * JSON Lines stream line by line; the feed formats are small and parse whole.
+ */
+export async function ingestFile(options: IngestOptions): Promise<IngestSummary> {
+  const { store, file } = options;
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new PaperboyError('FEED_NOT_RECOGNISED', `${file} is not a file`);
+  const gzip = isGzip(file);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_INGEST_BATCH);
+  const progress: IngestProgress = { committed: 0, bytesRead: 0, totalBytes: stat.size };
+  const summary = {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    warnings: [] as string[],
+    moreWarnings: 0,
+  };
+
+  const warn = (warning: string, skipped = true) => {
+    if (skipped) summary.skipped++;
+    if (summary.warnings.length < WARNINGS_KEPT) summary.warnings.push(warning);
+    else summary.moreWarnings++;
+  };
+  const commit = (batch: PaperRecord[]) => {
+    if (batch.length === 0) return;
+    if (options.sample) for (const record of batch) record.sample = true;
+    const result = store.upsertPapers(batch, options.now());
+    summary.added += result.added.length;
+    summary.updated += result.updated.length;
+    summary.unchanged += result.unchanged;
+    progress.committed += batch.length;
+    options.onBatch?.({ ...progress });
+  };
+
+  const chunks = textChunks(file, gzip, (n) => {
+    progress.bytesRead += n;
+  });
+  let head = '';
+  let format: FeedFormat | null = null;
+  // Pulled by hand: breaking out of a for-await would close the stream.
+  while (head.length < HEAD_BYTES) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head += next.value;
+  }
+  format = detectFormat(head.slice(0, 64 * 1024));
+  if (!format) {
+    await chunks.return(undefined);
+    throw new PaperboyError(
+      'FEED_NOT_RECOGNISED',
+      `${file} is not in a format Paperboy reads: expected a Daily Papers page (text), ` +
+        'Hugging Face daily_papers JSON, arXiv RSS or Atom, or JSON Lines of arXiv metadata' +
+        `${gzip ? ' (after gunzip)' : ''}`,
+    );
+  }
+
+  if (format === 'jsonl') {
+    let batch: PaperRecord[] = [];
+    let lineNumber = 0;
+    let rest = '';
+    const readLines = (text: string) => {
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) readLine(line);
+    };
+    const readLine = (line: string) => {
+      lineNumber++;
+      if (line.trim() === '') return;
+      const parsed = parseCorpusLine(line, lineNumber);
+      if ('warning' in parsed) return warn(parsed.warning);
+      batch.push(parsed);
+      if (batch.length >= batchSize) {
+        commit(batch);
+        batch = [];
+      }
+    };
+    readLines(head);
+    for await (const chunk of chunks) readLines(rest + chunk);
+    if (rest !== '') readLine(rest);
+    commit(batch);
+  } else {
+    let text = head;
+    for await (const chunk of chunks) text += chunk;
+    const fetchedAt = stat.mtime.toISOString();
+    const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
+    const parsed = parseWhole(format, text, fetchedAt, referenceDate);
+    // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
+    for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
+    for (let i = 0; i < parsed.papers.length; i += batchSize) {
+      commit(parsed.papers.slice(i, i + batchSize));
+    }
+  }
+  return { format, gzip, ...summary };
+}

@@ -1,0 +1,129 @@
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfig } from './config.js';
+import { systemClock } from './core/clock.js';
+import { isPaperboyError } from './core/errors.js';
+import { DEFAULT_INGEST_BATCH, type IngestProgress, ingestFile } from './core/ingest.js';
+import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
+
+const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--batch-size N]
+
+Reads a Daily Papers page (text), Hugging Face daily_papers JSON, arXiv RSS or Atom,
+or JSON Lines of arXiv metadata (gzipped or not) into the store under PAPERBOY_DATA_DIR.
+  --reference-date  capture day of a Daily Papers page (default: the file's modification day)
+  --batch-size      papers per transaction (default ${DEFAULT_INGEST_BATCH})`;
+
+/** A progress bar only pays off on a terminal and for input that takes a while. */
+const LARGE_INPUT_BYTES = 2 * 1024 * 1024;
+
+interface FileInput {
+  file: string;
+  referenceDate?: string;
+  batchSize: number;
+}
+
+class UsageError extends Error {}
+
+// Ingest inputs are read here; other kinds of input (such as an arXiv query backfill)
+// become further options of this parser and further branches in `main`.
+function readArgs(argv: string[]): FileInput {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'reference-date': { type: 'string' },
+      'batch-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  if (positionals.length !== 1) throw new UsageError('Give exactly one file to ingest.');
+  const referenceDate = values['reference-date'];
+  if (referenceDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(referenceDate)) {
+    throw new UsageError(`--reference-date must be a day YYYY-MM-DD, not "${referenceDate}".`);
+  }
+  const batchSize = Number(values['batch-size'] ?? DEFAULT_INGEST_BATCH);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+    throw new UsageError('--batch-size must be a whole number from 1 to 100000.');
+  }
+  return { file: positionals[0] as string, batchSize, ...(referenceDate ? { referenceDate } : {}) };
+}
+
+function progressReporter(file: string): {
+  onBatch: (p: IngestProgress) => void;
+  stop: () => void;
+} {
+  const size = statSync(file).size;
+  if (!process.stdout.isTTY || size < LARGE_INPUT_BYTES) {
+    return {
+      // One plain line per committed batch; stdout to a pipe or file is written synchronously.
+      onBatch: (p) => process.stdout.write(`committed ${p.committed}\n`),
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: 'ingest [{bar}] {percentage}% | {committed} papers committed', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(size, 0, { committed: 0 });
+  return {
+    onBatch: (p) => bar.update(p.bytesRead, { committed: p.committed }),
+    stop: () => {
+      bar.update(size);
+      bar.stop();
+    },
+  };
+}
+
+function describeFailure(error: unknown, file: string | undefined): string {
+  if (isPaperboyError(error)) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `${file}: no such file`;
+  if (code === 'EACCES') return `${file}: permission denied`;
+  if (code === 'EISDIR') return `${file} is a folder, not a file`;
+  return `ingest failed: ${(error as Error).message}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let input: FileInput;
+  try {
+    input = readArgs(argv);
+  } catch (error) {
+    const message = (error as Error).message;
+    process.stderr.write(`${message ? `${message}\n\n` : ''}${USAGE}\n`);
+    return error instanceof UsageError && !message ? 0 : 1;
+  }
+  let store: SqliteStore | undefined;
+  try {
+    statSync(input.file);
+    const config = loadConfig();
+    store = SqliteStore.open(storeFile(config.dataDir));
+    const progress = progressReporter(input.file);
+    const summary = await ingestFile({
+      store,
+      file: input.file,
+      now: () => systemClock.now(),
+      batchSize: input.batchSize,
+      onBatch: progress.onBatch,
+      ...(input.referenceDate ? { referenceDate: input.referenceDate } : {}),
+    }).finally(progress.stop);
+    for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (summary.moreWarnings > 0) {
+      process.stderr.write(`warning: … and ${summary.moreWarnings} more warnings\n`);
+    }
+    process.stdout.write(
+      `${input.file} (${summary.format}${summary.gzip ? ', gzip' : ''}): ` +
+        `new ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, ` +
+        `skipped ${summary.skipped}\n`,
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${describeFailure(error, input.file)}\n`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
