@@ -24,14 +24,17 @@ function optionSchema(option: OptionSpec): z.ZodType<string | number> {
     if (option.min !== undefined) number = number.min(option.min, message);
     if (option.max !== undefined) number = number.max(option.max, message);
     const schema = z
-      .union([
-        z.number(),
-        z
-          .string()
-          .trim()
-          .regex(/^-?\d+$/, message)
-          .transform(Number),
-      ])
+      .union(
+        [
+          z.number(),
+          z
+            .string()
+            .trim()
+            .regex(/^-?\d+$/, message)
+            .transform(Number),
+        ],
+        { error: message },
+      )
       .pipe(number);
     return schema;
   }
