@@ -35,6 +35,20 @@ export interface SlackAdapter extends Adapter {
   readonly teamId: string | null;
 }
 
+const DISCONNECT_TIMEOUT_MS = 5000;
+
+function waitForDisconnect(receiver: SocketModeReceiver): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, DISCONNECT_TIMEOUT_MS);
+    function done() {
+      clearTimeout(timer);
+      receiver.client.off('disconnected', done);
+      resolve();
+    }
+    receiver.client.on('disconnected', done);
+  });
+}
+
 export const DEFAULT_RETRY: webApi.RetryOptions = {
   retries: 2,
   factor: 2,
@@ -83,12 +97,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   const seen = new RecentIds();
   let app: App | null = null;
+  let socketReceiver: SocketModeReceiver | null = null;
   let port: number | null = null;
   let teamId: string | null = null;
 
   function receiver(): Receiver {
     if (secrets.appToken) {
-      return new SocketModeReceiver({
+      socketReceiver = new SocketModeReceiver({
         appToken: secrets.appToken,
         logger: sdkLogger,
         // Bolt 4.7's Socket Mode client reads only installerOptions.clientOptions.
@@ -158,7 +173,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async stop() {
       const running = app;
       app = null;
-      if (running) await running.stop();
+      if (!running) return;
+      // Bolt resolves stop() before the socket is closed; wait for the client to say so.
+      const disconnected = socketReceiver ? waitForDisconnect(socketReceiver) : Promise.resolve();
+      await running.stop();
+      await disconnected;
+      socketReceiver = null;
     },
     post: poster.post,
     findDelivery: poster.findDelivery,
