@@ -116,20 +116,22 @@ function renderList(reply: ListReply, paint: Paint, width: number): string {
   return lines.join('\n');
 }
 
+const LABEL_WIDTH = 'Project page: '.length;
+
 function renderDetail(reply: DetailReply, paint: Paint, width: number): string {
   const paper = reply.paper;
   const facts: Array<[string, string | null]> = [
     ['Authors', authorSummary(paper, 5)],
     ['Date', paperDay(paper)],
-    ['Upvotes', upvoteText(paper)],
-    ['arXiv', paper.arxivId],
+    ['Upvotes', paper.upvotes === null ? null : String(paper.upvotes)],
+    ['arXiv id', paper.arxivId],
   ];
   const lines = [paint.bold(safe(paper.title))];
   for (const [label, value] of facts) {
-    if (value !== null) lines.push(`${paint.dim(`${label}:`.padEnd(9))}${safe(value)}`);
+    if (value !== null) lines.push(`${paint.dim(`${label}:`.padEnd(LABEL_WIDTH))}${safe(value)}`);
   }
   for (const link of paperLinkList(paper)) {
-    lines.push(`${paint.dim(`${link.label}:`.padEnd(9))}${paint.accent(safe(link.url))}`);
+    lines.push(`${paint.dim(`${link.label}:`.padEnd(LABEL_WIDTH))}${paint.accent(safe(link.url))}`);
   }
   if (paper.abstract) lines.push('', wrap(safe(trimText(paper.abstract, 4000)), width, ''));
   return lines.join('\n');
