@@ -113,9 +113,13 @@ export function normaliseArxivId(text: string): string | null {
   return parseArxivId(text)?.id ?? null;
 }
 
+// Matches only what must change (runs, or any whitespace but a plain space): several times
+// faster than /\s+/ on clean text, which matters when ingesting tens of thousands of abstracts.
+const UNTIDY_SPACE = /\s{2,}|[^\S ]/g;
+
 /** Collapses runs of whitespace and line breaks into single spaces. */
 export function cleanText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(UNTIDY_SPACE, ' ').trim();
 }
 
 /** Title key used for de-duplication: case, accents, punctuation and spacing ignored. */
