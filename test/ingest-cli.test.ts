@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-ingest-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function childEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(DISCORD_|SLACK_|PAPERBOY_)/.test(key)) env[key] = value;
+  }
+  env.PAPERBOY_DATA_DIR = dataDir;
+  return env;
+}
+
+function runIngest(args: string[], dataDir: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/ingest.ts', ...args], {
+    env: childEnv(dataDir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function finished(child: ChildProcess, onStdout?: (all: string) => void): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    onStdout?.(stdout);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+function writeCorpus(name: string, lines: number): string {
+  const file = path.join(dir, name);
+  const rows: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    rows.push(
+      JSON.stringify({
+        id: `2502.${String(i).padStart(5, '0')}`,
+        title: `Learned locomotion policy number ${i}`,
+        authors: ['A. Author', 'B. Author'],
+        abstract: `We train policy ${i} in simulation and transfer it to hardware. `.repeat(8),
+        categories: ['cs.RO', 'cs.LG'],
+        date: '2026-01-02',
+        comment: null,
+      }),
+    );
+  }
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  return file;
+}
+
+describe('npm run ingest (src/ingest.ts)', () => {
+  it('prints a committed line per batch and a summary; a second run changes nothing', async () => {
+    const dataDir = path.join(dir, 'twice');
+    const file = writeCorpus('small.jsonl', 30);
+    const first = await finished(runIngest([file, '--batch-size', '10'], dataDir));
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('committed 10\ncommitted 20\ncommitted 30\n');
+    expect(first.stdout).toMatch(/new 30, updated 0, unchanged 0, skipped 0/);
+    const second = await finished(runIngest([file], dataDir));
+    expect(second.stdout).toMatch(/new 0, updated 0, unchanged 30, skipped 0/);
+  });
+
+  it('fails on a bad file with a clear message, exit code 1 and no stack trace', async () => {
+    const dataDir = path.join(dir, 'bad');
+    const file = path.join(dir, 'garbage.bin');
+    writeFileSync(file, Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0xfe]));
+    const bad = await finished(runIngest([file], dataDir));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${file} is not in a format Paperboy reads`);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const missing = await finished(runIngest([path.join(dir, 'missing.jsonl')], dataDir));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('missing.jsonl: no such file');
+  });
+
+  it('survives SIGKILL mid-ingest: the database opens, is intact and holds every reported batch', async () => {
+    const dataDir = path.join(dir, 'killed');
+    const file = writeCorpus('large.jsonl', 8000);
+    const child = runIngest([file, '--batch-size', '100'], dataDir);
+    const outcome = await finished(child, (stdout) => {
+      if (/committed \d+\n/.test(stdout) && child.exitCode === null) child.kill('SIGKILL');
+    });
+    expect(outcome.signal).toBe('SIGKILL');
+    const reported = [...outcome.stdout.matchAll(/committed (\d+)\n/g)].map((m) => Number(m[1]));
+    expect(reported.length).toBeGreaterThan(0);
+
+    const db = new BetterSqlite3(storeFile(dataDir));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    const store = SqliteStore.open(storeFile(dataDir));
+    expect(store.countPapers()).toBeGreaterThanOrEqual(Math.max(...reported));
+    store.close();
+  });
+});
