@@ -89,7 +89,12 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: httpUrl.optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PORT: z.coerce
+    .number({ error: 'must be a port number (0-65535)' })
+    .int()
+    .min(0, 'must be a port number (0-65535)')
+    .max(65535, 'must be a port number (0-65535)')
+    .optional(),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -139,6 +144,8 @@ function mergeDeep(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
+    // JSON.parse keeps `__proto__` as an own key; assigning it would swap the prototype.
+    if (key === '__proto__') continue;
     const current = out[key];
     out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
   }
@@ -161,18 +168,45 @@ function readJsonFile(file: string, problems: string[]): Record<string, unknown>
     }
     return parsed;
   } catch (error) {
-    problems.push(`${file}: is not valid JSON (${(error as Error).message})`);
+    // Name the place only: JSON.parse's message quotes the text, which may hold a secret.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const where = position ? ` at ${lineAndColumn(text, Number(position))}` : '';
+    problems.push(`${file}: is not valid JSON${where}`);
     return {};
   }
 }
 
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+const SECRET_LIKE = /token|secret|password|key$/i;
+
 function describeIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((issue) => {
-    const key = issue.path.join('.') || '(root)';
-    const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
+  return error.issues.flatMap((issue) => {
+    const key = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      // One line per unknown key, each named in full.
+      return issue.keys.map((unknown) => {
+        const hint = SECRET_LIKE.test(unknown)
+          ? ' (secrets come only from environment variables such as DISCORD_TOKEN)'
+          : '';
+        return `${prefix}${key ? `${key}.` : ''}${unknown}: is not a known setting${hint}`;
+      });
+    }
     // Never echo the received value: it could be a secret.
-    return `${prefix}${key}: ${issue.message}${keys}`;
+    return [`${prefix}${key || '(root)'}: ${issue.message}`];
   });
+}
+
+/** Environment variables set to '' count as unset, as shells and .env files often leave them. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') out[name] = value;
+  }
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -189,7 +223,7 @@ function deepFreeze<T>(value: T): T {
  * Throws PaperboyError CONFIG_INVALID with one line per bad key.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
-  const env = options.env ?? process.env;
+  const env = withoutEmpty(options.env ?? process.env);
   const rootDir = options.rootDir ?? process.cwd();
   const problems: string[] = [];
 
@@ -205,9 +239,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!fileResult.success) problems.push(...describeIssues(fileResult.error));
 
   const e = envResult.data;
-  if (e?.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID)
+  // Checked on the raw variables so these show up even when another variable is invalid.
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID)
     problems.push('env DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
-  if (e?.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
     problems.push(
       'env SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required when SLACK_BOT_TOKEN is set',
     );

@@ -1,0 +1,220 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { isPaperboyError } from '../src/core/errors.js';
+
+let root: string;
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'paperboy-config-'));
+  mkdirSync(path.join(root, 'config'));
+  copyFileSync(
+    new URL('../config/default.json', import.meta.url),
+    path.join(root, 'config', 'default.json'),
+  );
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function writeJson(relative: string, value: unknown): string {
+  const file = path.join(root, relative);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+}
+
+/** The message lines of the CONFIG_INVALID error loadConfig throws. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig({ env, rootDir: root });
+  } catch (error) {
+    if (!isPaperboyError(error, 'CONFIG_INVALID')) throw error;
+    const [heading, ...lines] = error.message.split('\n');
+    expect(heading).toBe('Invalid configuration:');
+    return lines.map((line) => line.replace(/^ {2}- /, ''));
+  }
+  throw new Error('expected loadConfig to reject the configuration');
+}
+
+describe('loadConfig precedence', () => {
+  it('reads the committed defaults with no platform enabled', () => {
+    const config = loadConfig({ env: {}, rootDir: root });
+    expect(config.digest).toMatchObject({ time: '09:00', timeZone: 'UTC', size: 10 });
+    expect(config.log.level).toBe('info');
+    expect(config.dataDir).toBe(path.join(root, 'data'));
+    expect(config.discord.secrets).toBeNull();
+    expect(config.slack.secrets).toBeNull();
+  });
+
+  it('layers default < local < PAPERBOY_CONFIG < environment', () => {
+    writeJson('config/local.json', {
+      digest: { time: '10:00', size: 20 },
+      log: { level: 'debug' },
+      sources: { arxiv: { enabled: true, categories: ['cs.RO'] } },
+    });
+    writeJson('team.json', { digest: { time: '11:00' }, log: { level: 'warn' } });
+    const config = loadConfig({
+      env: {
+        PAPERBOY_CONFIG: 'team.json',
+        PAPERBOY_LOG_LEVEL: 'error',
+        PAPERBOY_DATA_DIR: 'var/db',
+      },
+      rootDir: root,
+    });
+    expect(config.digest.time).toBe('11:00'); // PAPERBOY_CONFIG over local
+    expect(config.digest.size).toBe(20); // local over default
+    expect(config.digest.perTopic).toBe(5); // default kept
+    expect(config.log.level).toBe('error'); // environment over every file
+    expect(config.dataDir).toBe(path.join(root, 'var', 'db'));
+    // Objects merge key by key; arrays are replaced whole.
+    expect(config.sources.arxiv).toMatchObject({
+      enabled: true,
+      categories: ['cs.RO'],
+      rssBaseUrl: 'https://rss.arxiv.org/rss',
+    });
+  });
+
+  it('accepts an absolute PAPERBOY_CONFIG and an absolute data dir', () => {
+    const file = writeJson('elsewhere.json', { digest: { days: 'weekdays' } });
+    const dataDir = path.join(root, 'abs-data');
+    const config = loadConfig({
+      env: { PAPERBOY_CONFIG: file, PAPERBOY_DATA_DIR: dataDir },
+      rootDir: root,
+    });
+    expect(config.digest.days).toBe('weekdays');
+    expect(config.dataDir).toBe(dataDir);
+  });
+
+  it('treats empty environment variables as unset', () => {
+    const config = loadConfig({
+      env: {
+        DISCORD_TOKEN: '',
+        SLACK_BOT_TOKEN: '',
+        PORT: '',
+        PAPERBOY_CONFIG: '',
+        PAPERBOY_LOG_LEVEL: '',
+      },
+      rootDir: root,
+    });
+    expect(config.discord.secrets).toBeNull();
+    expect(config.slack.secrets).toBeNull();
+    expect(config.log.level).toBe('info');
+  });
+
+  it('reads platform secrets from the environment only', () => {
+    const config = loadConfig({
+      env: {
+        DISCORD_TOKEN: 'discord-token-value',
+        DISCORD_APPLICATION_ID: '1234567890',
+        SLACK_BOT_TOKEN: 'xoxb-slack-token-value',
+        SLACK_SIGNING_SECRET: 'signing-secret-value',
+        PORT: '3100',
+      },
+      rootDir: root,
+    });
+    expect(config.discord.secrets).toEqual({
+      token: 'discord-token-value',
+      applicationId: '1234567890',
+      guildId: null,
+      apiUrl: null,
+    });
+    expect(config.slack.secrets).toMatchObject({
+      botToken: 'xoxb-slack-token-value',
+      signingSecret: 'signing-secret-value',
+      appToken: null,
+      port: 3100,
+    });
+  });
+});
+
+describe('loadConfig validation', () => {
+  it('lists one line per bad key, naming each', () => {
+    writeJson('config/local.json', {
+      digest: { time: '25:00', size: 0, timeZone: 'Mars/Olympus_Mons', colour: 'blue' },
+      sources: { huggingface: { baseUrl: 'ftp://huggingface.co' } },
+      health: { adminChannel: 'general' },
+    });
+    const problems = problemsOf({ PORT: 'eighty', PAPERBOY_LOG_LEVEL: 'loud' });
+    const keys = [
+      'env PAPERBOY_LOG_LEVEL:',
+      'env PORT:',
+      'sources.huggingface.baseUrl:',
+      'digest.time:',
+      'digest.timeZone:',
+      'digest.size:',
+      'digest.colour:',
+      'health.adminChannel:',
+    ];
+    expect(problems).toHaveLength(keys.length);
+    for (const key of keys) expect(problems.filter((line) => line.startsWith(key))).toHaveLength(1);
+    expect(problems.find((line) => line.startsWith('digest.time:'))).toContain('HH:MM');
+  });
+
+  it('never prints a secret value', () => {
+    const secrets = {
+      DISCORD_TOKEN: 'MTIz.discord-secret-do-not-print',
+      DISCORD_APPLICATION_ID: 'not-numeric-secretish',
+      SLACK_BOT_TOKEN: 'xoxb-slack-secret-do-not-print',
+    };
+    const problems = problemsOf(secrets);
+    const text = problems.join('\n');
+    expect(text).toContain('DISCORD_APPLICATION_ID');
+    expect(text).toContain('SLACK_SIGNING_SECRET or SLACK_APP_TOKEN');
+    for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+  });
+
+  it('rejects a secret put in a config file without printing it', () => {
+    writeJson('config/local.json', { discord: { token: 'file-secret-do-not-print' } });
+    const problems = problemsOf({});
+    expect(problems).toEqual([
+      'discord.token: is not a known setting (secrets come only from environment variables such as DISCORD_TOKEN)',
+    ]);
+  });
+
+  it('names the file and place of broken JSON without quoting it', () => {
+    writeJson(
+      'config/local.json',
+      '{\n  "digest": { "time": "10:00" },\n  "token": "json-secret-do-not-print" oops\n}',
+    );
+    const problems = problemsOf({});
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/local\.json: is not valid JSON at line 3, column \d+$/);
+    expect(problems[0]).not.toContain('json-secret-do-not-print');
+  });
+
+  it('names a PAPERBOY_CONFIG file that cannot be read', () => {
+    expect(problemsOf({ PAPERBOY_CONFIG: 'missing.json' })).toEqual([
+      `${path.join(root, 'missing.json')}: cannot be read (ENOENT)`,
+    ]);
+  });
+
+  it('ignores a __proto__ key instead of changing prototypes', () => {
+    writeJson('config/local.json', '{"__proto__": {"polluted": true}, "digest": {"size": 3}}');
+    const config = loadConfig({ env: {}, rootDir: root });
+    expect(config.digest.size).toBe(3);
+    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    expect((config as unknown as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('loadConfig result', () => {
+  it('is frozen all the way down', () => {
+    const config = loadConfig({
+      env: { DISCORD_TOKEN: 'discord-token-value', DISCORD_APPLICATION_ID: '42' },
+      rootDir: root,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.digest)).toBe(true);
+    expect(Object.isFrozen(config.sources.arxiv.categories)).toBe(true);
+    expect(Object.isFrozen(config.discord.secrets)).toBe(true);
+    expect(() => {
+      (config.digest as { size: number }).size = 99;
+    }).toThrow(TypeError);
+    expect(() => {
+      (config.sources.arxiv.categories as string[]).push('cs.CV');
+    }).toThrow(TypeError);
+  });
+});
