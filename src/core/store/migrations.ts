@@ -28,6 +28,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX papers_change_seq ON papers(change_seq);
   CREATE INDEX papers_first_seen ON papers(first_seen_at);
   CREATE INDEX papers_title_key ON papers(title_key);
+  -- Title-hash rows waiting for their arXiv id: every arXiv record probes this small index.
+  CREATE INDEX papers_title_only ON papers(title_key) WHERE arxiv_id IS NULL;
 
   CREATE TABLE channels (
     platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,

@@ -36,6 +36,52 @@ export interface PaperRow {
 /** The columns a write sets (rowid, first_seen_at, updated_at and change_seq are the writer's). */
 export type PaperFields = Omit<PaperRow, 'rowid' | 'first_seen_at' | 'updated_at' | 'change_seq'>;
 
+/** PaperFields in statement parameter order. */
+export const FIELD_COLUMNS = [
+  'id',
+  'arxiv_id',
+  'version',
+  'title',
+  'title_key',
+  'abstract',
+  'authors',
+  'author_count',
+  'published_at',
+  'observed_at',
+  'sources',
+  'links',
+  'keywords',
+  'categories',
+  'upvotes',
+  'comments',
+  'comment',
+  'sample',
+] as const satisfies readonly (keyof PaperFields)[];
+
+/** Positional parameters (binding by position is markedly cheaper than by name). */
+export function fieldValues(fields: PaperFields): unknown[] {
+  return [
+    fields.id,
+    fields.arxiv_id,
+    fields.version,
+    fields.title,
+    fields.title_key,
+    fields.abstract,
+    fields.authors,
+    fields.author_count,
+    fields.published_at,
+    fields.observed_at,
+    fields.sources,
+    fields.links,
+    fields.keywords,
+    fields.categories,
+    fields.upvotes,
+    fields.comments,
+    fields.comment,
+    fields.sample,
+  ];
+}
+
 export function rowToPaper(row: PaperRow): Paper {
   return {
     id: row.id,

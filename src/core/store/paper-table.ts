@@ -1,9 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { normaliseTitle, type Paper, type PaperRecord } from '../paper.js';
 import {
+  FIELD_COLUMNS,
   fieldsOfRecord,
+  fieldValues,
   mergeRecord,
-  type PaperFields,
   type PaperRow,
   rowToPaper,
 } from './paper-rows.js';
@@ -11,27 +12,6 @@ import type { PapersStamp, UpsertSummary } from './store.js';
 
 /** Called inside the write transaction after a batch, with the change_seq it started after. */
 export type PapersWrittenHook = (db: Database, sinceChangeSeq: number) => void;
-
-const FIELD_COLUMNS = [
-  'id',
-  'arxiv_id',
-  'version',
-  'title',
-  'title_key',
-  'abstract',
-  'authors',
-  'author_count',
-  'published_at',
-  'observed_at',
-  'sources',
-  'links',
-  'keywords',
-  'categories',
-  'upvotes',
-  'comments',
-  'comment',
-  'sample',
-] as const;
 
 /** The papers table: reads, and the merge-on-write that keeps one row per paper. */
 export class PaperTable {
@@ -58,14 +38,15 @@ export class PaperTable {
       'SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL, rowid LIMIT 1',
     );
     const names = FIELD_COLUMNS.join(', ');
-    const params = FIELD_COLUMNS.map((c) => `@${c}`).join(', ');
+    const marks = FIELD_COLUMNS.map(() => '?').join(', ');
+    // A new paper costs one statement: the id conflict tells an existing one apart.
     this.insert = db.prepare(
       `INSERT INTO papers (${names}, first_seen_at, updated_at, change_seq)
-       VALUES (${params}, @now, @now, @seq)`,
+       VALUES (${marks}, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.update = db.prepare(
-      `UPDATE papers SET ${FIELD_COLUMNS.map((c) => `${c} = @${c}`).join(', ')},
-       updated_at = @now, change_seq = @seq WHERE rowid = @rowid`,
+      `UPDATE papers SET ${FIELD_COLUMNS.map((c) => `${c} = ?`).join(', ')},
+       updated_at = ?, change_seq = ? WHERE rowid = ?`,
     );
     this.maxSeq = db.prepare('SELECT coalesce(max(change_seq), 0) AS seq FROM papers');
     this.upsertAll = db.transaction((records, now) => this.write(records, now));
@@ -84,25 +65,22 @@ export class PaperTable {
     let unchanged = 0;
     for (const record of records) {
       const titleKey = normaliseTitle(record.title);
-      const row = this.existing(record, titleKey);
+      let row = this.titleMatch(record, titleKey);
       if (!row) {
-        const fields = fieldsOfRecord(record, titleKey) as PaperFields & Record<string, unknown>;
-        fields.now = now;
-        fields.seq = ++seq;
-        this.insert.run(fields);
-        added.add(fields.id);
-        continue;
+        const values = fieldValues(fieldsOfRecord(record, titleKey));
+        if (this.insert.run(...values, now, now, seq + 1).changes === 1) {
+          seq++;
+          added.add(values[0] as string);
+          continue;
+        }
+        row = this.byId.get(values[0] as string) as PaperRow;
       }
       const merged = mergeRecord(row, record, titleKey);
       if (!merged) {
         unchanged++;
         continue;
       }
-      const params = merged as PaperFields & Record<string, unknown>;
-      params.now = now;
-      params.seq = ++seq;
-      params.rowid = row.rowid;
-      this.update.run(params);
+      this.update.run(...fieldValues(merged), now, ++seq, row.rowid);
       if (added.has(row.id)) {
         // Changed again within the batch (e.g. its arXiv id arrived): still one new paper.
         added.delete(row.id);
@@ -116,9 +94,16 @@ export class PaperTable {
     return { added: [...added], updated: [...updated], unchanged };
   }
 
-  private existing(record: PaperRecord, titleKey: string): PaperRow | undefined {
+  /**
+   * The row a record joins by title: for an arXiv record, a title-hash row of the same title
+   * (otherwise the insert's id conflict finds its row); for a title-only record, any row of
+   * the same title, arXiv rows first.
+   */
+  private titleMatch(record: PaperRecord, titleKey: string): PaperRow | undefined {
     if (record.arxivId) {
-      return this.byId.get(record.arxivId) ?? this.titleOnlyByKey.get(titleKey);
+      const titleOnly = this.titleOnlyByKey.get(titleKey);
+      // Its own arXiv row, when one exists, still comes first.
+      return titleOnly && (this.byId.get(record.arxivId) ?? titleOnly);
     }
     return this.anyByKey.get(titleKey);
   }

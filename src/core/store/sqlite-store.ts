@@ -61,6 +61,10 @@ function openDatabase(file: string): Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The id and title indexes of a large archive outgrow SQLite's 2 MB default cache; merging
+    // looks both up for every record, so keep them in memory.
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
     migrate(db, file);
     return db;
   } catch (error) {

@@ -188,6 +188,17 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(store.upsertPapers([pageRecord({ upvotes: 9 })], T2).unchanged).toBe(1);
       });
 
+      it('sends an arXiv record to its own row even when a title-hash row shares its title', () => {
+        store.upsertPapers([record({ title: 'Old title' })], T0);
+        store.upsertPapers([record({ version: 2, title: 'New title' })], T1);
+        store.upsertPapers([pageRecord({ title: 'Old title' })], T1);
+        expect(store.countPapers()).toBe(2);
+        const summary = store.upsertPapers([record({ title: 'Old title', upvotes: 3 })], T2);
+        expect(summary.updated).toEqual(['2410.14735']);
+        expect(store.getPaper('2410.14735')).toMatchObject({ title: 'New title', upvotes: 3 });
+        expect(store.getPaper(titleHashId('Old title'))?.sources).toEqual(['hf-page']);
+      });
+
       it('keeps distinct papers with different ids apart even with the same title', () => {
         store.upsertPapers([record(), record({ arxivId: '2501.00001' })], T0);
         expect(store.countPapers()).toBe(2);
