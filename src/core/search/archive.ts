@@ -1,0 +1,164 @@
+import type { Database } from 'better-sqlite3';
+import type { TermVocabulary } from './query-compiler.js';
+
+/** Bump when the archive's tables or tokenisation change: a mismatch rebuilds it. */
+export const ARCHIVE_VERSION = 1;
+
+/**
+ * The FTS5 archive over every stored paper, in the store's own file. Contentless
+ * (the store holds the text) with contentless_delete so merged papers can be re-indexed.
+ * `papers_words` is the unstemmed term list (fts5vocab) for prefix and typo candidates.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(title, authors, abstract,
+  content='', contentless_delete=1, tokenize="porter unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS papers_words USING fts5(text,
+  content='', contentless_delete=1, detail=none, tokenize="unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS papers_words_vocab USING fts5vocab(papers_words, 'row');
+`;
+
+const DROP = `
+DROP TABLE IF EXISTS papers_words_vocab; DROP TABLE IF EXISTS papers_words;
+DROP TABLE IF EXISTS papers_fts; DELETE FROM search_meta;`;
+
+/** Column weights for bm25: title > authors > abstract. */
+export const BM25_WEIGHTS = '10.0, 4.0, 1.0';
+
+export interface ArchiveState {
+  version: number;
+  /** Highest change_seq indexed. */
+  syncedSeq: number;
+  /** Highest rowid ever indexed: rows above it are new and need no delete first. */
+  maxRowid: number;
+}
+
+function readState(db: Database): ArchiveState {
+  const rows = db.prepare('SELECT key, value FROM search_meta').all() as Array<{
+    key: string;
+    value: string;
+  }>;
+  const map = new Map(rows.map((r) => [r.key, Number(r.value)]));
+  return {
+    version: map.get('version') ?? 0,
+    syncedSeq: map.get('synced_seq') ?? -1,
+    maxRowid: map.get('max_rowid') ?? 0,
+  };
+}
+
+function writeState(db: Database, state: ArchiveState): void {
+  const put = db.prepare('INSERT OR REPLACE INTO search_meta(key, value) VALUES (?, ?)');
+  put.run('version', String(state.version));
+  put.run('synced_seq', String(state.syncedSeq));
+  put.run('max_rowid', String(state.maxRowid));
+}
+
+/** Creates the tables (dropping an older layout) and returns the sync point. */
+export function ensureArchive(db: Database): ArchiveState {
+  db.exec('CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  if (readState(db).version !== ARCHIVE_VERSION) db.exec(DROP);
+  db.exec(SCHEMA);
+  const state = readState(db);
+  if (state.version !== ARCHIVE_VERSION) {
+    const fresh = { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 };
+    writeState(db, fresh);
+    return fresh;
+  }
+  return state;
+}
+
+const WORDS_TEXT = "title || ' ' || authors || ' ' || abstract";
+
+/**
+ * Indexes every row changed after the archive's sync point (never before `since`
+ * is assumed: a gap left while the hook was off is caught up here too). Run inside
+ * the caller's transaction or wraps its own. Returns rows indexed.
+ */
+export function syncArchive(db: Database): number {
+  const run = db.transaction((): number => {
+    const state = readState(db);
+    const { top, maxRowid } = db
+      .prepare('SELECT max(change_seq) AS top, max(rowid) AS maxRowid FROM papers')
+      .get() as { top: number | null; maxRowid: number | null };
+    if (top === null || top <= state.syncedSeq) return 0;
+    const from = state.syncedSeq;
+    // Rows at or below max_rowid may already be indexed (a merge updates in place).
+    db.prepare(
+      'DELETE FROM papers_fts WHERE rowid IN (SELECT rowid FROM papers WHERE change_seq > ? AND rowid <= ?)',
+    ).run(from, state.maxRowid);
+    db.prepare(
+      'DELETE FROM papers_words WHERE rowid IN (SELECT rowid FROM papers WHERE change_seq > ? AND rowid <= ?)',
+    ).run(from, state.maxRowid);
+    const added = db
+      .prepare(
+        'INSERT INTO papers_fts(rowid, title, authors, abstract) SELECT rowid, title, authors, abstract FROM papers WHERE change_seq > ?',
+      )
+      .run(from).changes;
+    db.prepare(
+      `INSERT INTO papers_words(rowid, text) SELECT rowid, ${WORDS_TEXT} FROM papers WHERE change_seq > ?`,
+    ).run(from);
+    writeState(db, {
+      version: ARCHIVE_VERSION,
+      syncedSeq: top,
+      maxRowid: Math.max(state.maxRowid, maxRowid ?? 0),
+    });
+    return added;
+  });
+  return run();
+}
+
+/** Empties and refills the archive from the store in one transaction. */
+export function rebuildArchive(db: Database): number {
+  const run = db.transaction((): number => {
+    db.exec(
+      "INSERT INTO papers_fts(papers_fts) VALUES('delete-all'); INSERT INTO papers_words(papers_words) VALUES('delete-all');",
+    );
+    writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
+    const n = syncArchive(db);
+    db.exec(
+      "INSERT INTO papers_fts(papers_fts) VALUES('optimize'); INSERT INTO papers_words(papers_words) VALUES('optimize');",
+    );
+    return n;
+  });
+  return run();
+}
+
+export function archiveState(db: Database): ArchiveState {
+  return readState(db);
+}
+
+/** Rows written to the store that the archive has not indexed yet. */
+export function archiveBacklog(db: Database): number {
+  const { syncedSeq } = readState(db);
+  const row = db
+    .prepare('SELECT count(*) AS n FROM papers WHERE change_seq > ?')
+    .get(syncedSeq) as {
+    n: number;
+  };
+  return row.n;
+}
+
+/** The archive's unstemmed term list, as the query compiler wants it. */
+export function archiveVocabulary(db: Database): TermVocabulary {
+  const one = db.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?').pluck();
+  const range = db.prepare(
+    'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term >= ? AND term < ? LIMIT ?',
+  );
+  return {
+    has: (word) => one.get(word) !== undefined,
+    docFreq(words) {
+      const out = new Map<string, number>();
+      for (const w of words) {
+        const docs = one.get(w) as number | undefined;
+        if (docs !== undefined) out.set(w, docs);
+      }
+      return out;
+    },
+    withPrefix(prefix, limit) {
+      return range.all(prefix, `${prefix}\u{10FFFF}`, limit) as Array<{
+        word: string;
+        docs: number;
+      }>;
+    },
+  };
+}

@@ -1,0 +1,393 @@
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type lunr from 'lunr';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { PapersStamp } from '../store/store.js';
+import { archiveVocabulary, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
+import { ArchiveQueries, fuse, type SearchFilters } from './archive-query.js';
+import { makeSnippet, matchPaper } from './paper-match.js';
+import { papersByRowid, papersWhere } from './paper-rows.js';
+import {
+  type CompiledQuery,
+  expandQuery,
+  ftsMatch,
+  isEmptyQuery,
+  type MatchMode,
+  parseQuery,
+  type TermVocabulary,
+} from './query-compiler.js';
+import { resolvePaper, suggestTitles } from './resolve.js';
+import { runWorker } from './spawn-worker.js';
+import { foldText } from './text.js';
+import type { PaperSearch, Resolution, SearchResult, TopicMatch } from './types.js';
+import {
+  buildInWorker,
+  loadPersistedWindow,
+  selectWindowDocs,
+  WINDOW_VERSION,
+  type WindowStamp,
+  windowFrom,
+} from './window.js';
+import { queryWindow, type SideHit, type WindowDoc } from './window-index.js';
+
+/** What search needs of the store (SqliteStore provides it). */
+export interface SearchableStore {
+  readonly db: Database;
+  papersStamp(): PapersStamp;
+  setPapersWrittenHook(hook: ((db: Database, sinceChangeSeq: number) => void) | null): void;
+}
+
+export interface PaperSearchOptions {
+  store: SearchableStore;
+  /** Where the window index is persisted; null keeps it in memory (tests). */
+  dataDir: string | null;
+  clock: Clock;
+  logger: Logger;
+  /** Papers first seen in the last `windowDays` days, at most `windowMax`, go in the Lunr window. */
+  windowDays?: number;
+  windowMax?: number;
+  /** Or read both from the app config (`config.search`). */
+  config?: { search: { windowDays: number; windowMax: number } };
+}
+
+/** Counters for tests and the bench: prove a restart loaded instead of rebuilding. */
+export interface SearchStats {
+  windowLoads: number;
+  windowBuilds: number;
+  windowSize: number;
+  archiveRebuilds: number;
+}
+
+interface WindowState {
+  stamp: WindowStamp | null;
+  index: lunr.Index | null;
+  byId: Map<string, WindowDoc>;
+  byRowid: Map<number, WindowDoc>;
+}
+
+const EMPTY_WINDOW: WindowState = { stamp: null, index: null, byId: new Map(), byRowid: new Map() };
+
+function clampInt(value: unknown, fallback: number, min: number, max: number): number {
+  const n = Math.floor(Number(value));
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+export class MergedPaperSearch implements PaperSearch {
+  readonly stats: SearchStats = {
+    windowLoads: 0,
+    windowBuilds: 0,
+    windowSize: 0,
+    archiveRebuilds: 0,
+  };
+  private window: WindowState = EMPTY_WINDOW;
+  private readonly db: Database;
+  private readonly vocab: TermVocabulary;
+  private readonly archive: ArchiveQueries;
+  private building: Promise<void> | null = null;
+  /** The stamp a build last failed for: not retried until the store or day changes. */
+  private failedFor: string | null = null;
+  private knownChange = -1;
+  private closed = false;
+
+  private readonly windowDays: number;
+  private readonly windowMax: number;
+
+  constructor(private readonly options: PaperSearchOptions) {
+    this.db = options.store.db;
+    this.windowDays = options.windowDays ?? options.config?.search.windowDays ?? 7;
+    this.windowMax = options.windowMax ?? options.config?.search.windowMax ?? 5000;
+    ensureArchive(this.db);
+    this.db.exec(
+      "INSERT INTO papers_fts(papers_fts, rank) VALUES('rank', 'bm25(10.0, 4.0, 1.0)');" +
+        'CREATE TEMP TABLE IF NOT EXISTS search_window_ids (rowid INTEGER PRIMARY KEY);',
+    );
+    this.db.function('search_fold', { deterministic: true }, (s: unknown) =>
+      foldText(String(s ?? '')),
+    );
+    this.vocab = archiveVocabulary(this.db);
+    this.archive = new ArchiveQueries(this.db);
+  }
+
+  private get windowFile(): string | null {
+    return this.options.dataDir ? join(this.options.dataDir, 'search-window.json') : null;
+  }
+
+  private expectedStamp(): WindowStamp {
+    return {
+      version: WINDOW_VERSION,
+      papers: this.options.store.papersStamp(),
+      from: windowFrom(this.options.clock.now(), this.windowDays),
+      max: this.windowMax,
+    };
+  }
+
+  private install(stamp: WindowStamp, index: lunr.Index | null, docs: WindowDoc[]): void {
+    this.window = {
+      stamp,
+      index,
+      byId: new Map(docs.map((d) => [d.id, d])),
+      byRowid: new Map(docs.map((d) => [d.rowid, d])),
+    };
+    this.db.exec('DELETE FROM temp.search_window_ids');
+    this.db
+      .prepare('INSERT INTO temp.search_window_ids(rowid) SELECT value FROM json_each(?)')
+      .run(JSON.stringify(docs.map((d) => d.rowid)));
+    this.stats.windowSize = docs.length;
+  }
+
+  /** Catches the archive up, then loads the persisted window or builds one in the background. */
+  start(): void {
+    const synced = syncArchive(this.db);
+    if (synced > 0) this.options.logger.info({ rows: synced }, 'search archive caught up');
+    this.knownChange = this.options.store.papersStamp().lastChange;
+    const expected = this.expectedStamp();
+    const file = this.windowFile;
+    const loaded = file ? loadPersistedWindow(this.db, file, expected) : null;
+    if (loaded) {
+      this.install(loaded.stamp, loaded.index, loaded.docs);
+      this.stats.windowLoads++;
+      this.options.logger.info({ papers: loaded.docs.length }, 'search window loaded');
+    } else {
+      this.scheduleWindow();
+    }
+    this.setLiveIndexing(true);
+  }
+
+  /** Bulk ingest turns this off and calls `refresh()` once to catch up. */
+  setLiveIndexing(on: boolean): void {
+    this.options.store.setPapersWrittenHook(
+      on
+        ? (db) => {
+            try {
+              syncArchive(db);
+            } catch (error) {
+              this.options.logger.warn({ err: error }, 'search archive sync failed; will catch up');
+            }
+            setImmediate(() => this.scheduleWindow());
+          }
+        : null,
+    );
+  }
+
+  private windowCurrent(): boolean {
+    const expected = this.expectedStamp();
+    const s = this.window.stamp;
+    return (
+      s !== null &&
+      s.papers.count === expected.papers.count &&
+      s.papers.lastChange === expected.papers.lastChange &&
+      s.from === expected.from &&
+      s.max === expected.max
+    );
+  }
+
+  /** Rebuilds the window off the request path until it matches the store; queries keep the old one. */
+  private scheduleWindow(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.building) return this.building;
+    if (this.windowCurrent()) return Promise.resolve();
+    if (this.failedFor === JSON.stringify(this.expectedStamp())) return Promise.resolve();
+    this.building = (async () => {
+      let stamp = this.expectedStamp();
+      try {
+        while (!this.closed && !this.windowCurrent()) {
+          stamp = this.expectedStamp();
+          const docs = selectWindowDocs(this.db, stamp.from, stamp.max);
+          const index = docs.length > 0 ? await buildInWorker(docs, this.windowFile, stamp) : null;
+          if (this.closed) return;
+          this.install(stamp, index, docs);
+          this.stats.windowBuilds++;
+          this.options.logger.info({ papers: docs.length }, 'search window rebuilt');
+        }
+      } catch (error) {
+        this.failedFor = JSON.stringify(stamp);
+        this.options.logger.error(
+          { err: error },
+          'search window rebuild failed; the archive answers',
+        );
+      } finally {
+        this.building = null;
+      }
+    })();
+    return this.building;
+  }
+
+  /** A writer outside this process, or a day rolling over, makes the window stale. */
+  private noticeChanges(): void {
+    const top = this.db.prepare('SELECT max(change_seq) FROM papers').pluck().get() as
+      | number
+      | null;
+    if ((top ?? -1) !== this.knownChange) {
+      this.knownChange = top ?? -1;
+      syncArchive(this.db);
+    }
+    const s = this.window.stamp;
+    const from = windowFrom(this.options.clock.now(), this.windowDays);
+    if (!s || s.papers.lastChange !== this.knownChange || s.from !== from)
+      void this.scheduleWindow();
+  }
+
+  async refresh(): Promise<void> {
+    syncArchive(this.db);
+    this.knownChange = this.options.store.papersStamp().lastChange;
+    await this.scheduleWindow();
+  }
+
+  /** Rebuilds the archive (in a worker when the store is a file) and the window, off the request path. */
+  async rebuildAll(): Promise<void> {
+    const file = this.db.name;
+    if (file && file !== ':memory:' && !this.db.memory) {
+      await runWorker<number>('archive-worker', { file });
+    } else {
+      rebuildArchive(this.db);
+    }
+    this.stats.archiveRebuilds++;
+    this.window = { ...this.window, stamp: null };
+    await this.refresh();
+  }
+
+  private filters(options: { since?: string; author?: string }): SearchFilters {
+    const since =
+      typeof options.since === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(options.since)
+        ? options.since
+        : null;
+    const author =
+      typeof options.author === 'string' ? foldText(options.author).trim().slice(0, 200) : '';
+    return { since, author: author || null };
+  }
+
+  private sides(q: CompiledQuery, mode: MatchMode, f: SearchFilters, need: number) {
+    const { index, byId } = this.window;
+    const keep = (d: WindowDoc) =>
+      (f.since === null || d.day >= f.since) &&
+      (f.author === null || d.authors.some((a) => foldText(a).includes(f.author ?? '')));
+    const windowHits = index ? queryWindow(index, byId, q, mode, keep) : [];
+    const match = ftsMatch(q, mode);
+    const archiveHits: SideHit[] = match ? this.archive.top(match, f, need) : [];
+    const archiveTotal =
+      match && archiveHits.length > 0 ? this.archive.count(match, f) : archiveHits.length;
+    return { windowHits, archiveHits, total: windowHits.length + archiveTotal };
+  }
+
+  search(
+    query: string,
+    options: { page?: number; pageSize?: number; since?: string; author?: string } = {},
+  ): SearchResult {
+    const page = clampInt(options?.page, 1, 1, 10_000);
+    const pageSize = clampInt(options?.pageSize, 10, 1, 100);
+    const empty: SearchResult = { hits: [], total: 0, page, pageSize, pages: 0 };
+    try {
+      this.noticeChanges();
+      const q = expandQuery(parseQuery(query), this.vocab);
+      if (isEmptyQuery(q)) return empty;
+      const f = this.filters(options ?? {});
+      const need = page * pageSize;
+      let found = this.sides(q, 'all', f, need);
+      if (found.total === 0 && q.groups.length + q.phrases.length > 1)
+        found = this.sides(q, 'any', f, need);
+      const windowTop = found.windowHits.sort((a, b) => b.score - a.score).slice(0, need);
+      const archiveDays = this.archive.days(found.archiveHits.map((h) => h.rowid));
+      const dayOf = (r: number) => this.window.byRowid.get(r)?.day ?? archiveDays.get(r);
+      const ranked = fuse([windowTop, found.archiveHits], dayOf, this.options.clock.now());
+      const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
+      const papers = papersByRowid(
+        this.db,
+        slice.map((h) => h.rowid),
+      );
+      const hits = slice.flatMap((h) => {
+        const paper = papers.get(h.rowid);
+        if (!paper) return [];
+        const m = matchPaper(paper, q);
+        return [
+          {
+            paper,
+            score: h.score,
+            snippet: makeSnippet(paper.abstract, q),
+            matchedTerms: m.matchedTerms,
+          },
+        ];
+      });
+      return { hits, total: found.total, page, pageSize, pages: Math.ceil(found.total / pageSize) };
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'search failed; answering with no results');
+      return empty;
+    }
+  }
+
+  resolve(text: string): Resolution {
+    try {
+      return resolvePaper(this.db, this.vocab, text);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'show lookup failed');
+      return { kind: 'none' };
+    }
+  }
+
+  suggest(prefix: string, limit?: number): Array<{ id: string; title: string }> {
+    try {
+      return suggestTitles(this.db, this.vocab, prefix, limit);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'suggest failed');
+      return [];
+    }
+  }
+
+  /** Topics are saved queries: no prefix guessing, every term required. */
+  private compileTopic(topic: string): CompiledQuery {
+    return expandQuery(
+      { ...parseQuery(`${String(topic ?? '')} `), lastIsPrefix: false },
+      this.vocab,
+    );
+  }
+
+  matchTopic(topic: string, paperIds: string[]): TopicMatch[] {
+    try {
+      const q = this.compileTopic(topic);
+      if (isEmptyQuery(q) || paperIds.length === 0) return [];
+      const papers = papersWhere(
+        this.db,
+        'id IN (SELECT value FROM json_each(?))',
+        JSON.stringify(paperIds),
+      );
+      return papers
+        .map((p) => ({ p, m: matchPaper(p, q) }))
+        .filter(({ m }) => m.all)
+        .map(({ p, m }) => ({ paperId: p.id, score: m.score, matchedTerms: m.matchedTerms }))
+        .sort((a, b) => b.score - a.score || a.paperId.localeCompare(b.paperId));
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'topic match failed');
+      return [];
+    }
+  }
+
+  countTopicMatches(topic: string, since: Date): number {
+    try {
+      const q = this.compileTopic(topic);
+      const match = ftsMatch(q, 'all');
+      if (!match || Number.isNaN(since.getTime())) return 0;
+      syncArchive(this.db);
+      return this.archive.count(
+        match,
+        { since: null, author: null, firstSeenSince: since.toISOString() },
+        false,
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'topic count failed');
+      return 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.options.store.setPapersWrittenHook(null);
+    await this.building?.catch(() => undefined);
+  }
+}
+
+/** Opens search over a store: archive caught up, window loaded (or rebuilt in the background). */
+export async function openPaperSearch(options: PaperSearchOptions): Promise<MergedPaperSearch> {
+  const search = new MergedPaperSearch(options);
+  search.start();
+  return search;
+}

@@ -1,0 +1,94 @@
+import type { Database } from 'better-sqlite3';
+import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
+import { papersByRowid, papersWhere } from './paper-rows.js';
+import { expandQuery, ftsMatch, parseQuery, type TermVocabulary } from './query-compiler.js';
+import { tokenise } from './text.js';
+import type { Resolution } from './types.js';
+
+/** Discord autocomplete and choice lists hold at most 25 entries. */
+export const MAX_CHOICES = 25;
+
+function rankedTitleMatches(db: Database, match: string | null, limit: number): Paper[] {
+  if (!match) return [];
+  const rowids = db
+    .prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?')
+    .pluck()
+    .all(match, limit) as number[];
+  const papers = papersByRowid(db, rowids);
+  return rowids.map((r) => papers.get(r)).filter((p): p is Paper => p !== undefined);
+}
+
+function quoteAll(tokens: string[]): string {
+  return `"${tokens.join(' ')}"`;
+}
+
+function answer(papers: Paper[]): Resolution {
+  if (papers.length === 0) return { kind: 'none' };
+  if (papers.length === 1 && papers[0]) return { kind: 'found', paper: papers[0] };
+  return { kind: 'choice', candidates: papers.slice(0, MAX_CHOICES) };
+}
+
+/** Share of the query's words found in a title: the fuzzy step's closeness. */
+function overlap(queryWords: string[], title: string): number {
+  const words = new Set(tokenise(title));
+  return queryWords.filter((w) => words.has(w)).length / Math.max(1, queryWords.length);
+}
+
+/**
+ * `show`: exact id / URL, exact title, title fragment (as a phrase), title words
+ * (last one as a prefix, typos tolerated), then the closest titles. Several → choice.
+ */
+export function resolvePaper(db: Database, vocab: TermVocabulary, input: string): Resolution {
+  const text = String(input ?? '')
+    .slice(0, 1000)
+    .trim();
+  if (!text) return { kind: 'none' };
+  const id = parseArxivId(text);
+  if (id)
+    return answer(papersWhere(db, 'id = ? OR arxiv_id = ? LIMIT 2', id.id, id.id).slice(0, 1));
+  const key = normaliseTitle(text);
+  if (!key) return { kind: 'none' };
+  const exact = papersWhere(db, 'title_key = ? LIMIT ?', key, MAX_CHOICES);
+  if (exact.length > 0) return answer(exact);
+  const tokens = tokenise(text).slice(0, 24);
+  if (tokens.length === 0) return { kind: 'none' };
+  const fragment = rankedTitleMatches(db, `title : ${quoteAll(tokens)}`, MAX_CHOICES);
+  if (fragment.length > 0) return answer(fragment);
+  const compiled = expandQuery(parseQuery(text), vocab);
+  const words = rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), MAX_CHOICES);
+  if (words.length > 0) return answer(words);
+  const loose = rankedTitleMatches(db, ftsMatch(compiled, 'any', 'title'), 50);
+  const wanted = compiled.groups.flatMap((g) => g.alternatives);
+  const scored = loose
+    .map((p) => ({ p, closeness: overlap(wanted.length > 0 ? wanted : tokens, p.title) }))
+    .filter((s) => s.closeness >= 0.5);
+  const best = Math.max(0, ...scored.map((s) => s.closeness));
+  return answer(scored.filter((s) => s.closeness >= best - 0.1).map((s) => s.p));
+}
+
+/** Autocomplete: titles starting with the text, then titles holding its words. */
+export function suggestTitles(
+  db: Database,
+  vocab: TermVocabulary,
+  input: string,
+  limit = MAX_CHOICES,
+): Array<{ id: string; title: string }> {
+  const n = Math.max(1, Math.min(MAX_CHOICES, Math.floor(Number(limit)) || MAX_CHOICES));
+  const key = normaliseTitle(String(input ?? '').slice(0, 300));
+  if (!key) return [];
+  const out = new Map<string, string>();
+  const starts = db
+    .prepare(
+      'SELECT id, title FROM papers WHERE title_key >= ? AND title_key < ? ORDER BY title_key LIMIT ?',
+    )
+    .all(key, `${key}\u{10FFFF}`, n) as Array<{ id: string; title: string }>;
+  for (const s of starts) out.set(s.id, s.title);
+  if (out.size < n) {
+    const compiled = expandQuery(parseQuery(String(input).slice(0, 300)), vocab);
+    for (const p of rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), n)) {
+      if (out.size >= n) break;
+      out.set(p.id, p.title);
+    }
+  }
+  return [...out].map(([id, title]) => ({ id, title }));
+}

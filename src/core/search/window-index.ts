@@ -1,0 +1,116 @@
+import lunr from 'lunr';
+import type { CompiledQuery, MatchMode } from './query-compiler.js';
+import { stem, tokenise } from './text.js';
+
+/** A window paper as the Lunr side keeps it in memory (for filters and phrase checks). */
+export interface WindowDoc {
+  rowid: number;
+  id: string;
+  title: string;
+  authors: string[];
+  abstract: string;
+  /** published_at, else first seen day. */
+  day: string;
+}
+
+/** Field boosts: title > authors > abstract (FTS5 uses the same ratio in bm25). */
+export const FIELD_BOOSTS = { title: 10, authors: 4, abstract: 1 } as const;
+
+/** Lunr gets text already folded and split, so its trimmer never mangles "José". */
+function folded(text: string): string {
+  return tokenise(text).join(' ');
+}
+
+/** Pure: builds the window's Lunr index (run in a worker thread). */
+export function buildWindowIndex(docs: WindowDoc[]): lunr.Index {
+  return lunr(function build() {
+    this.ref('id');
+    this.field('title', { boost: FIELD_BOOSTS.title });
+    this.field('authors', { boost: FIELD_BOOSTS.authors });
+    this.field('abstract', { boost: FIELD_BOOSTS.abstract });
+    this.pipeline.reset();
+    this.pipeline.add(lunr.stemmer);
+    this.searchPipeline.reset();
+    for (const d of docs) {
+      this.add({
+        id: d.id,
+        title: folded(d.title),
+        authors: folded(d.authors.join(' ')),
+        abstract: folded(d.abstract),
+      });
+    }
+  });
+}
+
+export interface SideHit {
+  rowid: number;
+  score: number;
+}
+
+/** Stemmed words of a doc, for phrase checks. */
+function stemmedSequence(text: string): string[] {
+  return tokenise(text).map(stem);
+}
+
+function hasSequence(words: string[], phrase: string[]): boolean {
+  outer: for (let i = 0; i + phrase.length <= words.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+export function docHasPhrase(doc: WindowDoc, phrase: string[]): boolean {
+  const stems = phrase.map(stem);
+  return [doc.title, doc.authors.join(' '), doc.abstract].some((t) =>
+    hasSequence(stemmedSequence(t), stems),
+  );
+}
+
+/**
+ * Runs a compiled query on the window with `idx.query()` (never `idx.search()`):
+ * every clause is one of our stems, wildcard-free, without Lunr's edit distance.
+ * Lunr cannot express "(a OR b) AND c", so required groups are checked on its match data.
+ */
+export function queryWindow(
+  idx: lunr.Index,
+  docs: Map<string, WindowDoc>,
+  q: CompiledQuery,
+  mode: MatchMode,
+  keep: (doc: WindowDoc) => boolean,
+): SideHit[] {
+  const phraseStems = q.phrases.map((p) => p.map(stem));
+  const wanted = new Set([...q.groups.flatMap((g) => g.stems), ...phraseStems.flat()]);
+  if (wanted.size === 0) return [];
+  const results = idx.query((query) => {
+    for (const term of wanted) {
+      query.term(term, {
+        usePipeline: false,
+        wildcard: lunr.Query.wildcard.NONE,
+        presence: lunr.Query.presence.OPTIONAL,
+      });
+    }
+    for (const word of q.excluded) {
+      query.term(stem(word), {
+        usePipeline: false,
+        wildcard: lunr.Query.wildcard.NONE,
+        presence: lunr.Query.presence.PROHIBITED,
+      });
+    }
+  });
+  const hits: SideHit[] = [];
+  for (const r of results) {
+    const doc = docs.get(r.ref);
+    if (!doc) continue;
+    const matched = new Set(Object.keys(r.matchData.metadata));
+    const groupOk = (stems: string[]) => stems.some((s) => matched.has(s));
+    const phraseOk = (p: string[], i: number) =>
+      (phraseStems[i] ?? []).every((s) => matched.has(s)) && docHasPhrase(doc, p);
+    const ok =
+      mode === 'all'
+        ? q.groups.every((g) => groupOk(g.stems)) && q.phrases.every(phraseOk)
+        : q.groups.some((g) => groupOk(g.stems)) || q.phrases.some(phraseOk);
+    if (ok && keep(doc)) hits.push({ rowid: doc.rowid, score: r.score });
+  }
+  return hits;
+}
