@@ -334,7 +334,11 @@ export class FakeDiscord {
     const canHoldMessages = channel.type !== CHANNEL_TYPES.forum;
     if (rest === '' && method === 'GET') return send(200, channelPayload(channel));
     if (rest === '/messages' && method === 'POST' && canHoldMessages) {
-      return send(200, this.storeMessage(channel.id, body));
+      // enforce_nonce: the same nonce again returns the first message instead of a new one.
+      const same = body?.enforce_nonce
+        ? this.messages(channel.id).find((x) => body.nonce !== undefined && x.nonce === body.nonce)
+        : undefined;
+      return send(200, same ?? this.storeMessage(channel.id, body));
     }
     if (rest === '/messages' && method === 'GET' && canHoldMessages) {
       const limit = Math.min(Number(query.get('limit') ?? 50), 100);

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DigestReply } from '../../../src/commands/reply.js';
+import type { ChannelRef } from '../../../src/core/store/store.js';
+import { hostilePaper, paper } from './fixtures.js';
+import { failOnCrash, type Harness, startHarness } from './harness.js';
+
+failOnCrash();
+
+function digest(deliveryId: string, overrides: Partial<DigestReply> = {}): DigestReply {
+  return {
+    kind: 'digest',
+    date: '2025-12-12',
+    title: 'Paperboy digest',
+    deliveryId,
+    part: 1,
+    sections: [{ topic: 'robotics', items: [{ paper: paper(), why: 'robotics: robot' }] }],
+    ...overrides,
+  };
+}
+
+describe('Discord digest posting (real discord.js against the fake)', () => {
+  let h: Harness;
+  const ref = (channel: string): ChannelRef => ({
+    platform: 'discord',
+    workspace: h.fake.guildId,
+    channel,
+  });
+  const posts = (channel: string) =>
+    h.fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${channel}/messages`,
+    );
+
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('posts to a text channel with a nonce, no mentions, and finds the delivery again', async () => {
+    h = await startHarness();
+    const { text } = h.fake.channels;
+    const result = await h.adapter.post(ref(text), digest('d-1'));
+    const stored = h.fake.messages(text);
+    expect(result.messageIds).toEqual([stored[0]?.id]);
+    const body = posts(text)[0]?.body;
+    expect(body.enforce_nonce).toBe(true);
+    expect(String(body.nonce).length).toBeLessThanOrEqual(25);
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+    expect(body.embeds[0].footer.text).toContain('delivery d-1');
+
+    // A quick retry of the same part carries the same nonce: Discord returns the first message.
+    const again = await h.adapter.post(ref(text), digest('d-1'));
+    expect(posts(text)[1]?.body.nonce).toBe(body.nonce);
+    expect(again.messageIds).toEqual(result.messageIds);
+    expect(h.fake.messages(text)).toHaveLength(1);
+
+    expect(await h.adapter.findDelivery(ref(text), 'd-1')).toBe(result.messageIds[0]);
+    expect(await h.adapter.findDelivery(ref(text), 'd-2')).toBeNull();
+    const history = h.fake.requests.find(
+      (r) => r.method === 'GET' && r.path === `/channels/${text}/messages`,
+    );
+    expect(history?.query.get('limit')).toBe('50');
+  });
+
+  it('posts into a thread channel', async () => {
+    h = await startHarness();
+    const { thread } = h.fake.channels;
+    const result = await h.adapter.post(ref(thread), digest('d-t'));
+    expect(h.fake.messages(thread).map((m) => m.id)).toEqual(result.messageIds);
+  });
+
+  it('opens a thread per digest when digestAsThread is on; later parts go into it', async () => {
+    h = await startHarness({ discord: { digestAsThread: true } });
+    const { text } = h.fake.channels;
+    const first = await h.adapter.post(ref(text), digest('d-p1'));
+    const [thread] = h.fake.threadsOf(text).filter((t) => t.id === first.messageIds[0]);
+    expect(thread?.name).toBe('Paperboy digest 2025-12-12');
+    const second = await h.adapter.post(ref(text), digest('d-p2', { part: 2 }));
+    expect(h.fake.messages(thread?.id ?? '').map((m) => m.id)).toEqual(second.messageIds);
+    expect(h.fake.messages(text)).toHaveLength(1);
+    expect(await h.adapter.findDelivery(ref(text), 'd-p2')).toBe(second.messageIds[0]);
+  });
+
+  it('makes one forum post per digest and finds it again', async () => {
+    h = await startHarness();
+    const { forum } = h.fake.channels;
+    const a = await h.adapter.post(ref(forum), digest('d-f1'));
+    const b = await h.adapter.post(ref(forum), digest('d-f2', { date: '2025-12-13' }));
+    const created = h.fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${forum}/threads`,
+    );
+    expect(created).toHaveLength(2);
+    expect(created[0]?.body.message.allowed_mentions).toEqual({ parse: [] });
+    expect(created[0]?.body.message.nonce).toBeUndefined();
+    expect(h.fake.threadsOf(forum).map((t) => t.name)).toEqual([
+      'Paperboy digest 2025-12-12',
+      'Paperboy digest 2025-12-13',
+    ]);
+    expect(await h.adapter.findDelivery(ref(forum), 'd-f2')).toBe(b.messageIds[0]);
+    expect(await h.adapter.findDelivery(ref(forum), 'd-f1')).toBe(a.messageIds[0]);
+  });
+
+  it('crossposts in an announcement channel when configured', async () => {
+    h = await startHarness({ discord: { crosspost: true } });
+    const { announcement } = h.fake.channels;
+    const result = await h.adapter.post(ref(announcement), digest('d-a'));
+    await h.fake.waitFor(
+      (r) =>
+        r.path === `/channels/${announcement}/messages/${result.messageIds[0]}/crosspost` &&
+        r.status === 200,
+    );
+  });
+
+  it('waits out a 429 and retries', async () => {
+    h = await startHarness();
+    const { text } = h.fake.channels;
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 429,
+      retryAfter: 0.05,
+    });
+    const result = await h.adapter.post(ref(text), digest('d-429'));
+    expect(posts(text).map((r) => r.status)).toEqual([429, 200]);
+    expect(h.fake.messages(text).map((m) => m.id)).toEqual(result.messageIds);
+    expect(h.logs.join('')).toContain('Discord rate limit');
+  });
+
+  it('a 403 marks the channel, is not retried, and does not stop other channels', async () => {
+    h = await startHarness();
+    const { text, other } = h.fake.channels;
+    h.fake.fail({
+      path: new RegExp(`^/channels/${other}/`),
+      status: 403,
+      times: Number.POSITIVE_INFINITY,
+    });
+    await expect(h.adapter.post(ref(other), digest('d-x'))).rejects.toMatchObject({
+      code: 'CHANNEL_UNAVAILABLE',
+    });
+    expect(posts(other)).toHaveLength(1);
+    expect(h.bot.store.getChannel(ref(other))?.failure?.reason).toMatch(/permission/);
+    expect(h.logs.join('')).toContain('Discord channel refuses the bot');
+
+    await h.adapter.post(ref(text), digest('d-y'));
+    expect(h.fake.messages(text)).toHaveLength(1);
+    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
+  });
+
+  it('a deleted channel is marked, and the mark clears once posting works again', async () => {
+    h = await startHarness();
+    const ghost = '100000000000000099';
+    await expect(h.adapter.post(ref(ghost), digest('d-g'))).rejects.toMatchObject({
+      code: 'CHANNEL_UNAVAILABLE',
+    });
+    expect(h.bot.store.getChannel(ref(ghost))?.failure?.reason).toBe(
+      'the channel no longer exists',
+    );
+
+    const { text } = h.fake.channels;
+    h.bot.store.setChannelFailure(ref(text), 'missing access to the channel', h.clock.now());
+    await h.adapter.post(ref(text), digest('d-ok'));
+    expect(h.bot.store.getChannel(ref(text))?.failure).toBeNull();
+  });
+
+  it('a persistent 500 is retried by discord.js, then POST_FAILED without marking the channel', async () => {
+    h = await startHarness();
+    const { text } = h.fake.channels;
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 500,
+      times: Number.POSITIVE_INFINITY,
+    });
+    await expect(h.adapter.post(ref(text), digest('d-500'))).rejects.toMatchObject({
+      code: 'POST_FAILED',
+    });
+    expect(posts(text).length).toBeGreaterThan(1);
+    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
+  });
+
+  it('a paper titled with @everyone and <@&123> is posted with mentions disabled', async () => {
+    h = await startHarness();
+    const { text } = h.fake.channels;
+    await h.adapter.post(
+      ref(text),
+      digest('d-m', { sections: [{ topic: null, items: [{ paper: hostilePaper() }] }] }),
+    );
+    const body = posts(text)[0]?.body;
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+    expect(body.content).toBeUndefined();
+    const text_ = JSON.stringify(body.embeds);
+    expect(text_).not.toMatch(/(^|[^\u200b])@everyone/);
+    expect(text_).not.toContain('<@&123>');
+  });
+});
