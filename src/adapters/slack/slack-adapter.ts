@@ -112,6 +112,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           envelopeId: (args as { envelope_id?: string }).envelope_id,
         }),
       });
+      return socketReceiver;
     }
     return new HTTPReceiver({
       signingSecret: secrets.signingSecret ?? '',

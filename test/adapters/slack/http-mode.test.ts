@@ -3,7 +3,14 @@ import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js'
 import { signedPost, slackSignature, slashCommandBody } from '../../fakes/slack/signed-request.js';
 import { failOnUnhandledRejections, memoryLogger, testConfig } from './harness.js';
 import { addExtraPapers } from './records.js';
-import { BOT_TOKEN, buttonValue, SIGNING_SECRET, type SlackBotUnderTest, startSlackBot, textOf } from './slack-bot.js';
+import {
+  BOT_TOKEN,
+  buttonValue,
+  SIGNING_SECRET,
+  type SlackBotUnderTest,
+  startSlackBot,
+  textOf,
+} from './slack-bot.js';
 
 describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
   failOnUnhandledRejections();
@@ -31,7 +38,9 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
 
   it('answers show with Slack-escaped &lt; &gt; &amp; text', async () => {
     const { body } = await slack.command('show Learning &lt;Tags&gt; &amp; Things');
-    expect(textOf(body)).toContain('<https://arxiv.org/abs/2501.00001|Learning &lt;Tags&gt; &amp; Things for Slack Escaping>');
+    expect(textOf(body)).toContain(
+      '<https://arxiv.org/abs/2501.00001|Learning &lt;Tags&gt; &amp; Things for Slack Escaping>',
+    );
   });
 
   it('renders a title holding <!channel>, <@U123> and & escaped', async () => {
@@ -56,8 +65,16 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
     ['the wrong secret', { signingSecret: 'not-the-secret' }],
     ['a 6-minute-old timestamp', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
   ])('rejects %s with 401 and changes nothing', async (_name, tweak) => {
-    const body = slashCommandBody({ text: 'subscribe robotics', responseUrl: fake.responseUrl('forged') });
-    const res = await signedPost({ url: slack.eventsUrl, signingSecret: SIGNING_SECRET, body, ...tweak });
+    const body = slashCommandBody({
+      text: 'subscribe robotics',
+      responseUrl: fake.responseUrl('forged'),
+    });
+    const res = await signedPost({
+      url: slack.eventsUrl,
+      signingSecret: SIGNING_SECRET,
+      body,
+      ...tweak,
+    });
     expect(res.status).toBe(401);
     const ref = { platform: 'slack' as const, workspace: 'T0001', channel: 'C0001' };
     expect(slack.bot.store.listSubscriptions(ref)).toEqual([]);
@@ -70,7 +87,13 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
   it('signs like Slack: the helper signature is accepted byte for byte', async () => {
     const body = slashCommandBody({ text: 'help', responseUrl: fake.responseUrl('helper') });
     const timestamp = Math.floor(Date.now() / 1000);
-    const res = await signedPost({ url: slack.eventsUrl, signingSecret: SIGNING_SECRET, body, timestamp, signature: slackSignature(SIGNING_SECRET, timestamp, body) });
+    const res = await signedPost({
+      url: slack.eventsUrl,
+      signingSecret: SIGNING_SECRET,
+      body,
+      timestamp,
+      signature: slackSignature(SIGNING_SECRET, timestamp, body),
+    });
     expect(res.status).toBe(200);
     await fake.waitFor(() => fake.responsesTo('helper')[0]);
   });
@@ -157,7 +180,12 @@ describe('Slack manage permission', () => {
     await slack.command('subscribe robotics', { userId: 'UADMIN' });
     fake.admins.add('UWSADMIN');
     await slack.command('subscribe language models', { userId: 'UWSADMIN' });
-    expect(slack.bot.store.listSubscriptions(ref).map((s) => s.topic).sort()).toEqual(['language models', 'robotics']);
+    expect(
+      slack.bot.store
+        .listSubscriptions(ref)
+        .map((s) => s.topic)
+        .sort(),
+    ).toEqual(['language models', 'robotics']);
     expect(fake.callsOf('users.info').map((c) => c.params.user)).toEqual(['UWSADMIN']);
   });
 });

@@ -1,5 +1,5 @@
-import type { PaperRecord } from '../../../src/core/paper.js';
 import type { Bot } from '../../../src/app.js';
+import type { PaperRecord } from '../../../src/core/paper.js';
 
 export function record(overrides: Partial<PaperRecord> & { title: string }): PaperRecord {
   return {

@@ -1,4 +1,7 @@
-import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/slack-adapter.js';
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+} from '../../../src/adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import { type Clock, manualClock } from '../../../src/core/clock.js';
@@ -94,7 +97,11 @@ export class SlackBotUnderTest {
       'slash_commands',
       envelopeId,
     );
-    const response = await this.fake.waitFor(() => this.fake.responsesTo(id)[0], 5000, `answer to "${text}"`);
+    const response = await this.fake.waitFor(
+      () => this.fake.responsesTo(id)[0],
+      5000,
+      `answer to "${text}"`,
+    );
     return { ...asked, body: response.body };
   }
 
@@ -102,13 +109,23 @@ export class SlackBotUnderTest {
   async press(actionId: string, value: string, user: UserOptions = {}): Promise<Asked> {
     responseCounter += 1;
     const id = `act-${responseCounter}`;
-    const fields = { actionId, value, responseUrl: this.fake.responseUrl(id), triggerId: nextTriggerId(), ...user };
+    const fields = {
+      actionId,
+      value,
+      responseUrl: this.fake.responseUrl(id),
+      triggerId: nextTriggerId(),
+      ...user,
+    };
     const asked = await this.deliver(
       () => blockActionBody(fields),
       () => blockActionPayload(fields),
       'interactive',
     );
-    const response = await this.fake.waitFor(() => this.fake.responsesTo(id)[0], 5000, `answer to ${actionId}`);
+    const response = await this.fake.waitFor(
+      () => this.fake.responsesTo(id)[0],
+      5000,
+      `answer to ${actionId}`,
+    );
     return { ...asked, body: response.body };
   }
 
@@ -119,7 +136,11 @@ export class SlackBotUnderTest {
     envelopeId?: string,
   ): Promise<Omit<Asked, 'body'>> {
     if (this.mode === 'http') {
-      const res: SignedPostResult = await signedPost({ url: this.eventsUrl, signingSecret: SIGNING_SECRET, body: form() });
+      const res: SignedPostResult = await signedPost({
+        url: this.eventsUrl,
+        signingSecret: SIGNING_SECRET,
+        body: form(),
+      });
       if (res.status !== 200) throw new Error(`Bolt answered ${res.status}`);
       return { status: res.status };
     }
@@ -161,7 +182,8 @@ export function textOf(body: Record<string, unknown>): string {
 /** The value of the button with this action id in a Slack message body. */
 export function buttonValue(body: Record<string, unknown>, actionId: string): string | undefined {
   for (const block of (body.blocks ?? []) as Array<Record<string, any>>) {
-    const elements = block.type === 'actions' ? block.elements : block.accessory ? [block.accessory] : [];
+    const elements =
+      block.type === 'actions' ? block.elements : block.accessory ? [block.accessory] : [];
     for (const element of elements) if (element.action_id === actionId) return element.value;
   }
   return undefined;

@@ -3,7 +3,14 @@ import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js'
 import { slashCommandPayload } from '../../fakes/slack/signed-request.js';
 import { failOnUnhandledRejections, memoryLogger } from './harness.js';
 import { addExtraPapers } from './records.js';
-import { APP_TOKEN, BOT_TOKEN, buttonValue, type SlackBotUnderTest, startSlackBot, textOf } from './slack-bot.js';
+import {
+  APP_TOKEN,
+  BOT_TOKEN,
+  buttonValue,
+  type SlackBotUnderTest,
+  startSlackBot,
+  textOf,
+} from './slack-bot.js';
 
 describe('Slack in Socket Mode (real Bolt SocketModeReceiver, fake Slack)', () => {
   failOnUnhandledRejections();
@@ -33,14 +40,19 @@ describe('Slack in Socket Mode (real Bolt SocketModeReceiver, fake Slack)', () =
   });
 
   it('answers show with an arXiv link and escaped text', async () => {
-    const link = await slack.command('show <https://arxiv.org/abs/2501.00001|arxiv.org/abs/2501.00001>');
+    const link = await slack.command(
+      'show <https://arxiv.org/abs/2501.00001|arxiv.org/abs/2501.00001>',
+    );
     expect(textOf(link.body)).toContain('Learning &lt;Tags&gt; &amp; Things for Slack Escaping');
     const escaped = await slack.command('show Learning &lt;Tags&gt;');
     expect(textOf(escaped.body)).toContain('Learning &lt;Tags&gt; &amp; Things');
   });
 
   it('answers the same envelope once however often it is delivered, acking every copy', async () => {
-    const payload = slashCommandPayload({ text: 'subscribe robotics', responseUrl: fake.responseUrl('dup') });
+    const payload = slashCommandPayload({
+      text: 'subscribe robotics',
+      responseUrl: fake.responseUrl('dup'),
+    });
     fake.socket.send('slash_commands', payload, 'env-dup');
     fake.socket.send('slash_commands', payload, 'env-dup');
     await fake.waitFor(() => fake.socket.acksFor('env-dup').length === 2, 5000, 'two acks');

@@ -1,0 +1,137 @@
+import { performance } from 'node:perf_hooks';
+import { renderReply } from '../src/adapters/slack/render-reply.js';
+import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
+import { createBot } from '../src/app.js';
+import { runCommand } from '../src/commands/dispatch.js';
+import { parseCommandText } from '../src/commands/parse-text.js';
+import { loadConfig } from '../src/config.js';
+import { manualClock } from '../src/core/clock.js';
+import { silentLogger } from '../src/core/logger.js';
+import { startFakeSlack } from '../test/fakes/slack/fake-slack.js';
+import { signedPost, slashCommandBody } from '../test/fakes/slack/signed-request.js';
+import { loadBenchRecords, seededRandom } from './corpus.js';
+import { writeBenchResults } from './results.js';
+
+const PAPERS = 10_000;
+const WARMUP = 30;
+const COMMANDS = 400;
+const SECRET = 'bench-signing-secret';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summary(samples: number[]): { p50: number; p95: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+/** A realistic mix: word searches, title-fragment shows, latest. */
+function commandMix(titles: string[], n: number): string[] {
+  const random = seededRandom(7);
+  const words = titles.flatMap((t) => t.split(/\s+/).filter((w) => /^[A-Za-z]{5,}$/.test(w)));
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T;
+  return Array.from({ length: n }, (_, i) => {
+    if (i % 5 === 4) return 'latest 5';
+    if (i % 2 === 0) return `search ${pick(words).toLowerCase()} ${pick(words).toLowerCase()}`;
+    return `show ${pick(titles).split(/\s+/).slice(0, 4).join(' ')}`;
+  });
+}
+
+/** `npm run bench -- slack`: signed POST in → respond() body at the fake, at 10,000 papers. */
+export async function run(): Promise<void> {
+  const records = await loadBenchRecords(PAPERS);
+  const config = loadConfig({ env: {}, rootDir: process.cwd() });
+  const clock = manualClock(records[records.length - 1]?.observedAt ?? '2026-07-01T00:00:00Z');
+  const logger = silentLogger();
+  const bot = await createBot({ config, clock, logger, dataDir: ':memory:', sampleFile: null });
+  for (let i = 0; i < records.length; i += 2000)
+    bot.store.upsertPapers(records.slice(i, i + 2000), clock.now());
+  await bot.search.refresh();
+
+  const fake = await startFakeSlack();
+  const adapter = createSlackAdapter({
+    secrets: {
+      botToken: 'xoxb-bench',
+      signingSecret: SECRET,
+      appToken: null,
+      apiUrl: fake.apiUrl,
+      port: 0,
+    },
+    bot,
+    config,
+    clock,
+    logger,
+    host: '127.0.0.1',
+  });
+  await adapter.start();
+  const url = `http://127.0.0.1:${adapter.port}/slack/events`;
+  const texts = commandMix(
+    records.map((r) => r.title),
+    WARMUP + COMMANDS,
+  );
+
+  const endToEnd: number[] = [];
+  const inProcess: number[] = [];
+  const ctx = bot.contextFor(
+    { platform: 'slack', workspace: 'T0001', channel: 'C0001' },
+    { id: 'U0001', canManageChannel: true },
+    'channel member',
+  );
+  try {
+    for (const [i, text] of texts.entries()) {
+      const id = `bench-${i}`;
+      const body = slashCommandBody({ text, responseUrl: fake.responseUrl(id) });
+      const start = performance.now();
+      const res = await signedPost({ url, signingSecret: SECRET, body });
+      if (res.status !== 200) throw new Error(`Bolt answered ${res.status} to "${text}"`);
+      await fake.waitFor(() => fake.responsesTo(id)[0], 10_000, `answer to "${text}"`);
+      const elapsed = performance.now() - start;
+
+      const floorStart = performance.now();
+      const parsed = parseCommandText(text);
+      const reply = 'kind' in parsed ? parsed : await runCommand(parsed, ctx);
+      renderReply(reply);
+      const floor = performance.now() - floorStart;
+      if (i >= WARMUP) {
+        endToEnd.push(elapsed);
+        inProcess.push(floor);
+      }
+    }
+  } finally {
+    await adapter.stop();
+    await bot.close();
+    await fake.close();
+  }
+
+  const e2e = summary(endToEnd);
+  const floor = summary(inProcess);
+  const rows = [
+    ['signed POST → respond() at fake', e2e],
+    ['in-process parse + run + render', floor],
+  ] as const;
+  process.stdout.write(
+    `Slack /papers latency at ${PAPERS.toLocaleString('en-US')} papers, ${COMMANDS} commands (ms)\n`,
+  );
+  process.stdout.write(
+    `${'path'.padEnd(36)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}\n`,
+  );
+  for (const [name, s] of rows)
+    process.stdout.write(
+      `${name.padEnd(36)} ${String(s.p50).padStart(8)} ${String(s.p95).padStart(8)} ${String(s.max).padStart(8)}\n`,
+    );
+  process.stdout.write(`target p95 ≤ 25 ms: ${e2e.p95 <= 25 ? 'met' : 'NOT met'}\n`);
+  writeBenchResults('slack', {
+    papers: PAPERS,
+    commands: COMMANDS,
+    endToEndMs: e2e,
+    inProcessMs: floor,
+    targetP95Ms: 25,
+    met: e2e.p95 <= 25,
+  });
+}
