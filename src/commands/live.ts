@@ -56,6 +56,8 @@ export interface LiveOptions {
   policy?: RequestPolicy;
   /** Also deliver the terminal channel's digest (npm start -- --live). */
   includeShell?: boolean;
+  /** How long `stop` waits for in-flight work (default 8 s, inside the 10 s shutdown budget). */
+  stopGraceMs?: number;
   /** Told after each tick, e.g. for tests and the child-process harness. */
   onTickDone?: (summary: TickSummary) => void;
 }
@@ -239,7 +241,7 @@ export function startLive(options: LiveOptions): Live {
       controller.abort();
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+        timer = setTimeout(() => resolve('timeout'), options.stopGraceMs ?? STOP_GRACE_MS);
         timer.unref?.();
       });
       const result = await Promise.race([scheduler.stop().then(() => 'done' as const), grace]);
