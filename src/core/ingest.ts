@@ -184,13 +184,17 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     let lineNumber = 0;
     let rest = '';
     const readLines = (text: string) => {
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) readLine(line);
+      // indexOf and slice: no array of lines per chunk (this loop sees every byte).
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        readLine(text.slice(start, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
     };
     const readLine = (line: string) => {
       lineNumber++;
-      if (line.trim() === '') return;
+      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
       const parsed = parseCorpusLine(line, lineNumber);
       if ('warning' in parsed) return warn(parsed.warning);
       batch.push(parsed);
