@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { PaperboyError } from './errors.js';
+import { isPaperboyError, PaperboyError } from './errors.js';
 import type { PaperRecord } from './paper.js';
 import { detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
@@ -212,7 +212,16 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for await (const chunk of chunks) text += chunk;
     const fetchedAt = stat.mtime.toISOString();
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
-    const parsed = parseWhole(format, text, fetchedAt, referenceDate);
+    let parsed: ParseResult;
+    try {
+      parsed = parseWhole(format, text, fetchedAt, referenceDate);
+    } catch (error) {
+      // Name the file: the parser only knows the text.
+      if (isPaperboyError(error)) {
+        throw new PaperboyError(error.code, `${file}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
     // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
     for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
     for (let i = 0; i < parsed.papers.length; i += batchSize) {

@@ -144,6 +144,12 @@ describe('ingestFile', () => {
     expect(store.countPapers()).toBe(committed);
   });
 
+  it('names the file when a feed that looked right does not parse', async () => {
+    const file = writeFile('broken.xml', '<rss><channel><item><title>Unclosed');
+    const message = await expectCode(ingest(file), 'FEED_MALFORMED');
+    expect(message.startsWith(`${file}: `)).toBe(true);
+  });
+
   it('tags papers as demo papers when asked', async () => {
     const file = writeFile('one.jsonl', corpusLine(1));
     await ingest(file, { sample: true });
