@@ -43,6 +43,8 @@ export function resolvePaper(db: Database, vocab: TermVocabulary, input: string)
     .slice(0, 1000)
     .trim();
   if (!text) return { kind: 'none' };
+  // A stored id without arXiv id (`t:` + title hash), e.g. an autocomplete choice's value.
+  if (/^t:[0-9a-f]{16}$/.test(text)) return answer(papersWhere(db, 'id = ? LIMIT 1', text));
   const id = parseArxivId(text);
   if (id)
     return answer(papersWhere(db, 'id = ? OR arxiv_id = ? LIMIT 2', id.id, id.id).slice(0, 1));
