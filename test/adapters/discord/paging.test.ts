@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodePageCustomId, pageCustomId } from '../../../src/adapters/discord/paging.js';
+import { sendCommand, sendComponent } from '../../fakes/discord/interactions.js';
+import { type Answer, answerTo, EPHEMERAL, failOnCrash, type Harness, startHarness } from './harness.js';
+
+failOnCrash();
+
+function nextButton(answer: Answer): { custom_id: string; label: string } {
+  const buttons = answer.message.components?.[0]?.components ?? [];
+  const next = buttons.find((b: { label: string }) => b.label.startsWith('Next'));
+  if (!next) throw new Error(`no Next button in ${JSON.stringify(answer.message.components)}`);
+  return next;
+}
+
+describe('Discord paging buttons', () => {
+  let h: Harness;
+
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('a Next button returns page 2 by editing the message', async () => {
+    h = await startHarness();
+    const first = await answerTo(h.fake, sendCommand(h.fake, 'search', { query: 'model' }));
+    expect(first.message.embeds[0].footer.text).toMatch(/^Page 1\/\d+/);
+    const next = nextButton(first);
+    expect(next.custom_id.length).toBeLessThanOrEqual(100);
+    const second = await answerTo(h.fake, sendComponent(h.fake, next.custom_id, { id: '1', ...first.message }));
+    expect(second.callbackType).toBe(7);
+    expect(second.message.embeds[0].footer.text).toMatch(/^Page 2\/\d+/);
+    expect(second.message.embeds[0].description).not.toBe(first.message.embeds[0].description);
+    const prev = second.message.components[0].components.map((b: { label: string }) => b.label);
+    expect(prev).toContain('◀ Previous');
+    expect(h.seen.at(-1)?.call).toEqual({ name: 'search', options: { query: 'model', page: 2 } });
+  });
+
+  it('buttons still work after the bot restarts, inline and stored state alike', async () => {
+    h = await startHarness({ onDisk: true });
+    const short = await answerTo(h.fake, sendCommand(h.fake, 'search', { query: 'model' }));
+    const longQuery = Array.from({ length: 30 }, () => 'model').join(' ');
+    const long = await answerTo(h.fake, sendCommand(h.fake, 'search', { query: longQuery }));
+    const shortId = nextButton(short).custom_id;
+    const longId = nextButton(long).custom_id;
+    expect(shortId.startsWith('pg:')).toBe(true);
+    expect(longId.startsWith('pk:')).toBe(true);
+    expect(longId.length).toBeLessThanOrEqual(100);
+
+    await h.restart();
+    expect(h.fake.identifies).toBe(2);
+
+    const a = await answerTo(h.fake, sendComponent(h.fake, shortId, { id: '1', ...short.message }));
+    expect(a.message.embeds[0].footer.text).toMatch(/^Page 2\//);
+    const b = await answerTo(h.fake, sendComponent(h.fake, longId, { id: '2', ...long.message }));
+    expect(b.callbackType).toBe(7);
+    expect(b.message.embeds[0].footer.text).toMatch(/^Page 2\//);
+    expect(h.seen.at(-1)?.call.options.query).toBe(longQuery);
+  });
+
+  it('a button whose stored state is gone is answered ephemerally, not crashed on', async () => {
+    h = await startHarness();
+    const gone = await answerTo(h.fake, sendComponent(h.fake, 'pk:doesnotexist', { id: '1', embeds: [] }));
+    expect(gone.callbackType).toBe(4);
+    expect(gone.message.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(gone.message.content).toMatch(/expired/);
+  });
+
+  it('custom ids round-trip, with integers typed back from the spec', async () => {
+    h = await startHarness();
+    const now = h.clock.now();
+    const request = { command: 'search', args: { query: 'a&b=c', since: '2024-01-01' }, page: 3 };
+    expect(decodePageCustomId(pageCustomId(request, h.bot.store, now), h.bot.store)).toEqual(request);
+    const latest = { command: 'latest', args: { count: 5 }, page: 2 };
+    expect(decodePageCustomId(pageCustomId(latest, h.bot.store, now), h.bot.store)).toEqual(latest);
+    expect(decodePageCustomId('something-else', h.bot.store)).toBeNull();
+  });
+});
