@@ -1,0 +1,158 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as wait } from 'node:timers/promises';
+import { createDiscordAdapter } from '../src/adapters/discord/discord-adapter.js';
+import { encodePageInline } from '../src/adapters/discord/paging.js';
+import { renderReply } from '../src/adapters/discord/render-reply.js';
+import { createBot } from '../src/app.js';
+import { runCommand } from '../src/commands/dispatch.js';
+import { loadConfig } from '../src/config.js';
+import { manualClock } from '../src/core/clock.js';
+import { silentLogger } from '../src/core/logger.js';
+import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
+import { sendCommand } from '../test/fakes/discord/interactions.js';
+import { loadBenchRecords, seededRandom } from './corpus.js';
+import { writeBenchResults } from './results.js';
+
+const PAPERS = 10_000;
+const WARMUP = 30;
+const COMMANDS = 400;
+/**
+ * discord.js holds every bot to 50 requests a second (its global limit, applied to
+ * interaction callbacks too): commands are paced below it so the figure is latency,
+ * not queueing.
+ */
+const PACE_MS = 25;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summary(samples: number[]): { p50: number; p95: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+type Command =
+  | { name: 'search'; options: { query: string } }
+  | { name: 'show'; options: { paper: string } };
+
+/** Half word searches, half title-fragment shows, seeded. */
+function commandMix(titles: string[], n: number): Command[] {
+  const random = seededRandom(7);
+  const words = titles.flatMap((t) => t.split(/\s+/).filter((w) => /^[A-Za-z]{5,}$/.test(w)));
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T;
+  return Array.from({ length: n }, (_, i) =>
+    i % 2 === 0
+      ? { name: 'search', options: { query: `${pick(words)} ${pick(words)}`.toLowerCase() } }
+      : { name: 'show', options: { paper: pick(titles).split(/\s+/).slice(0, 4).join(' ') } },
+  );
+}
+
+/** `npm run bench -- discord`: INTERACTION_CREATE in → interaction callback at the fake. */
+export async function run(): Promise<void> {
+  const records = await loadBenchRecords(PAPERS);
+  const config = loadConfig({ env: {}, rootDir: process.cwd() });
+  const clock = manualClock(records[records.length - 1]?.observedAt ?? '2026-07-01T00:00:00Z');
+  const logger = silentLogger();
+  const bot = await createBot({ config, clock, logger, dataDir: ':memory:', sampleFile: null });
+  for (let i = 0; i < records.length; i += 2000)
+    bot.store.upsertPapers(records.slice(i, i + 2000), clock.now());
+  await bot.search.refresh();
+
+  const fake = await startFakeDiscord();
+  const adapter = createDiscordAdapter({
+    secrets: {
+      token: 'bench-token',
+      applicationId: fake.applicationId,
+      guildId: null,
+      apiUrl: fake.apiUrl,
+    },
+    config,
+    bot,
+    clock,
+    logger,
+  });
+  await adapter.start();
+  const commands = commandMix(
+    records.map((r) => r.title),
+    WARMUP + COMMANDS,
+  );
+  const ctx = bot.contextFor(
+    { platform: 'discord', workspace: fake.guildId, channel: fake.channels.text },
+    { id: 'bench-user', canManageChannel: true },
+    'Manage Channels',
+  );
+  const byKind = new Map<string, { e2e: number[]; floor: number[] }>();
+  try {
+    for (const [i, command] of commands.entries()) {
+      const start = performance.now();
+      const sent = sendCommand(fake, command.name, command.options);
+      const callback = `/interactions/${sent.id}/${sent.token}/callback`;
+      await fake.waitFor((r) => r.method === 'POST' && r.path === callback, 10_000);
+      const elapsed = performance.now() - start;
+
+      const floorStart = performance.now();
+      renderReply(await runCommand(command, ctx), { pageId: encodePageInline });
+      const floor = performance.now() - floorStart;
+      if (i >= WARMUP) {
+        const entry = byKind.get(command.name) ?? { e2e: [], floor: [] };
+        entry.e2e.push(elapsed);
+        entry.floor.push(floor);
+        byKind.set(command.name, entry);
+      }
+      const spent = performance.now() - start;
+      if (spent < PACE_MS) await wait(PACE_MS - spent);
+    }
+  } finally {
+    await adapter.stop();
+    await bot.close();
+    await fake.close();
+  }
+
+  const all = [...byKind.values()];
+  const e2e = summary(all.flatMap((e) => e.e2e));
+  const floor = summary(all.flatMap((e) => e.floor));
+  const rows: Array<[string, ReturnType<typeof summary>]> = [
+    ['interaction in → callback at fake', e2e],
+    ['in-process run + render', floor],
+  ];
+  for (const [kind, entry] of byKind) {
+    rows.push(
+      [`  ${kind}: end to end`, summary(entry.e2e)],
+      [`  ${kind}: in-process`, summary(entry.floor)],
+    );
+  }
+  const out = process.stdout;
+  out.write(
+    `Discord /papers latency at ${PAPERS.toLocaleString('en-US')} papers, ${COMMANDS} commands (ms)\n`,
+  );
+  out.write(
+    `${'path'.padEnd(36)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}\n`,
+  );
+  for (const [name, s] of rows) {
+    out.write(
+      `${name.padEnd(36)} ${String(s.p50).padStart(8)} ${String(s.p95).padStart(8)} ${String(s.max).padStart(8)}\n`,
+    );
+  }
+  out.write(`target p95 ≤ 25 ms: ${e2e.p95 <= 25 ? 'met' : 'NOT met'}\n`);
+  writeBenchResults('discord', {
+    papers: PAPERS,
+    commands: COMMANDS,
+    paceMs: PACE_MS,
+    endToEndMs: e2e,
+    inProcessMs: floor,
+    byCommand: Object.fromEntries(
+      [...byKind].map(([kind, entry]) => [
+        kind,
+        { endToEndMs: summary(entry.e2e), inProcessMs: summary(entry.floor) },
+      ]),
+    ),
+    targetP95Ms: 25,
+    met: e2e.p95 <= 25,
+  });
+}
