@@ -101,7 +101,14 @@ export class SqliteStore implements Store {
   }
 
   upsertPapers(records: PaperRecord[], now: Date): UpsertSummary {
-    return this.papers.upsert(records, now);
+    try {
+      return this.papers.upsert(records, now);
+    } catch (error) {
+      // Damage past the header only shows when a page is touched; say so, never rebuild.
+      if (CORRUPT_CODES.has((error as { code?: string }).code ?? ''))
+        throw openError(this.file, error);
+      throw error;
+    }
   }
   getPaper(id: string): Paper | null {
     return this.papers.get(id);

@@ -83,6 +83,32 @@ describe('SqliteStore file handling', () => {
     expect(openError(file).code).toBe('STORE_CORRUPT');
   });
 
+  it('reports damage past the header as STORE_CORRUPT when a write reaches it', () => {
+    const store = SqliteStore.open(file);
+    const records = Array.from({ length: 200 }, (_, i) =>
+      record({ arxivId: `2401.${String(i).padStart(5, '0')}`, title: `Paper ${i}` }),
+    );
+    store.upsertPapers(records, new Date('2025-01-01T00:00:00Z'));
+    store.close();
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    bytes.fill(0xab, pageSize);
+    writeFileSync(file, bytes);
+    let error: unknown;
+    try {
+      const damaged = SqliteStore.open(file);
+      try {
+        damaged.upsertPapers([record({ upvotes: 1 })], new Date());
+      } finally {
+        damaged.close();
+      }
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isPaperboyError(error, 'STORE_CORRUPT')).toBe(true);
+    expect((error as Error).message).toContain(file);
+  });
+
   it('calls the papers-written hook inside the transaction with the starting change_seq', () => {
     const calls: { since: number; rows: number; inTransaction: boolean }[] = [];
     const store = SqliteStore.open(':memory:', {
