@@ -14,7 +14,7 @@ const DOT_LINE = /^\s*·\s*$/;
 const DATE_LINE =
   /^\s*((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*)\.?\s+(\d{1,2})(?:,\s*(\d{4}))?(?:\s+(\d+))?\s*$/;
 const PAGE_TITLE = 'Daily Papers';
-// Lines a browser copies from the page chrome before the list starts.
+// How many paragraphs to search for the header: a browser also copies the banner above it.
 const HEADER_SCAN = 12;
 
 /**
@@ -26,7 +26,13 @@ export function parseDailyPapersPage(text: string, options: DailyPapersPageOptio
   const reference = readReferenceDate(options.referenceDate);
   const blocks = paragraphsOf(text);
   const start = listStart(blocks);
-  if (/^\uFEFF?\s*[<[{]/.test(text) || (start === 0 && !blocks.some(isMetadata))) {
+  if (/^\uFEFF?\s*[<[{]/.test(text)) {
+    throw new PaperboyError(
+      'FEED_NOT_RECOGNISED',
+      'Not a Daily Papers page: the input is XML or JSON',
+    );
+  }
+  if (start === 0 && !blocks.some(isMetadata)) {
     throw new PaperboyError(
       'FEED_NOT_RECOGNISED',
       'Not a Daily Papers page: no "Daily Papers" header and no "• N authors" lines',
