@@ -23,16 +23,10 @@ export async function runCommand(call: CommandCall, ctx: CommandContext): Promis
   try {
     const spec = findSubcommand(String(call.name ?? '').toLowerCase());
     if (!spec) return unknownSubcommandError(String(call.name ?? ''));
-    const handler = HANDLERS[spec.name as SubcommandName] as
-      | ((input: ValidInput, ctx: CommandContext) => Promise<Reply>)
-      | undefined;
-    if (!handler) {
-      return {
-        kind: 'error',
-        code: 'NOT_FOUND',
-        message: `${spec.name} is not available in this Paperboy.`,
-      };
-    }
+    const handler = HANDLERS[spec.name as SubcommandName] as (
+      input: ValidInput,
+      ctx: CommandContext,
+    ) => Promise<Reply>;
     if (spec.manage && !ctx.user.canManageChannel) return permissionDenied(ctx, spec.name);
     const validation = validateCall(spec, call);
     if (!validation.ok) return validation.error;

@@ -7,14 +7,15 @@ import * as schedule from './schedule.js';
 import * as search from './search.js';
 import * as show from './show.js';
 import type { InputOf, SubcommandName } from './spec.js';
+import * as status from './status.js';
 import * as subscribe from './subscribe.js';
 import * as subscriptions from './subscriptions.js';
 import * as unsubscribe from './unsubscribe.js';
 
 type Handler<N extends SubcommandName> = (input: InputOf<N>, ctx: CommandContext) => Promise<Reply>;
 
-/** One handler per subcommand file; a subcommand declared but not listed here is not served. */
-export const HANDLERS: { [N in SubcommandName]?: Handler<N> } = {
+/** One handler per subcommand file; the type makes a declared subcommand without one a compile error. */
+export const HANDLERS: { [N in SubcommandName]: Handler<N> } = {
   search: search.run,
   show: show.run,
   latest: latest.run,
@@ -23,5 +24,6 @@ export const HANDLERS: { [N in SubcommandName]?: Handler<N> } = {
   subscriptions: subscriptions.run,
   schedule: schedule.run,
   digest: digest.run,
+  status: status.run,
   help: help.run,
 };

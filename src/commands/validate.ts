@@ -86,9 +86,10 @@ function fail(spec: SubcommandSpec, message: string): Validation {
  * ones and bad values each get a message naming the option and what is allowed.
  */
 export function validateCall(spec: SubcommandSpec, call: CommandCall): Validation {
+  const options = call.options ?? {};
   const known = new Set(spec.options.map((o) => o.name));
-  const unknown = Object.keys(call.options).filter(
-    (key) => !known.has(key) && call.options[key] !== undefined,
+  const unknown = Object.keys(options).filter(
+    (key) => !known.has(key) && options[key] !== undefined,
   );
   if (unknown.length > 0) {
     const allowed =
@@ -100,7 +101,7 @@ export function validateCall(spec: SubcommandSpec, call: CommandCall): Validatio
 
   const input: ValidInput = {};
   for (const option of spec.options) {
-    const value = call.options[option.name];
+    const value = options[option.name];
     const empty = value === undefined || (typeof value === 'string' && value.trim() === '');
     if (empty) {
       if (option.required) {
