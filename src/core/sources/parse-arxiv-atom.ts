@@ -29,7 +29,10 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
   }
   const entries = listOf(feed.entry);
   const first = asNode(entries[0]);
-  if (entries.length === 1 && first && cleanText(textOf(first.title)) === 'Error') {
+  // A real paper titled "Error" has an arXiv id; the API's error entry does not.
+  const isErrorEntry =
+    first && cleanText(textOf(first.title)) === 'Error' && !parseArxivId(textOf(first.id));
+  if (entries.length === 1 && isErrorEntry) {
     const reason = cleanText(textOf(first.summary)) || 'no reason given';
     throw new PaperboyError('SOURCE_HTTP', `The arXiv API answered with an error: ${reason}`);
   }

@@ -82,6 +82,15 @@ describe('parseArxivAtom on errors and bad input', () => {
     expect(error.message).toContain('incorrect id format for 1234.12345678');
   });
 
+  it('reads a real paper titled Error as a paper', () => {
+    const text = fixtureText('arxiv-atom.xml')
+      .replace(/<entry>[\s\S]*?<\/entry>\s*<entry>[\s\S]*?<\/entry>/, '')
+      .replace('<title>Old-Style Ids Still Appear</title>', '<title>Error</title>');
+    expect(parseArxivAtom(text, { fetchedAt }).papers).toEqual([
+      expect.objectContaining({ arxivId: 'cs/0112017', title: 'Error' }),
+    ]);
+  });
+
   it('skips bad entries, naming each, and keeps an unknown total unknown', () => {
     const result = parseArxivAtom(fixtureText('arxiv-atom-broken-entries.xml'), { fetchedAt });
     expect(result.totalResults).toBeNull();
