@@ -15,6 +15,7 @@ import { manualClock } from '../../../src/core/clock.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
 import type { SentInteraction } from '../../fakes/discord/interactions.js';
+import type { Json } from '../../fakes/discord/recorder.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const TOKEN = 'fake-discord-token-do-not-log';
@@ -153,7 +154,7 @@ export interface Answer {
   /** Interaction callback type: 4 reply, 5 deferred, 6 deferred update, 7 update, 8 choices. */
   callbackType: number;
   /** The message body finally shown (callback data, or the edit / follow-up after a defer). */
-  message: Record<string, any>;
+  message: Json;
   /** Was it answered by editing the deferred original, or by a follow-up? */
   via: 'callback' | 'edit' | 'followup';
 }

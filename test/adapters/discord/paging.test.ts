@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePageCustomId, pageCustomId } from '../../../src/adapters/discord/paging.js';
 import { sendCommand, sendComponent } from '../../fakes/discord/interactions.js';
-import { type Answer, answerTo, EPHEMERAL, failOnCrash, type Harness, startHarness } from './harness.js';
+import {
+  type Answer,
+  answerTo,
+  EPHEMERAL,
+  failOnCrash,
+  type Harness,
+  startHarness,
+} from './harness.js';
 
 failOnCrash();
 
@@ -25,7 +32,10 @@ describe('Discord paging buttons', () => {
     expect(first.message.embeds[0].footer.text).toMatch(/^Page 1\/\d+/);
     const next = nextButton(first);
     expect(next.custom_id.length).toBeLessThanOrEqual(100);
-    const second = await answerTo(h.fake, sendComponent(h.fake, next.custom_id, { id: '1', ...first.message }));
+    const second = await answerTo(
+      h.fake,
+      sendComponent(h.fake, next.custom_id, { id: '1', ...first.message }),
+    );
     expect(second.callbackType).toBe(7);
     expect(second.message.embeds[0].footer.text).toMatch(/^Page 2\/\d+/);
     expect(second.message.embeds[0].description).not.toBe(first.message.embeds[0].description);
@@ -58,7 +68,10 @@ describe('Discord paging buttons', () => {
 
   it('a button whose stored state is gone is answered ephemerally, not crashed on', async () => {
     h = await startHarness();
-    const gone = await answerTo(h.fake, sendComponent(h.fake, 'pk:doesnotexist', { id: '1', embeds: [] }));
+    const gone = await answerTo(
+      h.fake,
+      sendComponent(h.fake, 'pk:doesnotexist', { id: '1', embeds: [] }),
+    );
     expect(gone.callbackType).toBe(4);
     expect(gone.message.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(gone.message.content).toMatch(/expired/);
@@ -68,7 +81,9 @@ describe('Discord paging buttons', () => {
     h = await startHarness();
     const now = h.clock.now();
     const request = { command: 'search', args: { query: 'a&b=c', since: '2024-01-01' }, page: 3 };
-    expect(decodePageCustomId(pageCustomId(request, h.bot.store, now), h.bot.store)).toEqual(request);
+    expect(decodePageCustomId(pageCustomId(request, h.bot.store, now), h.bot.store)).toEqual(
+      request,
+    );
     const latest = { command: 'latest', args: { count: 5 }, page: 2 };
     expect(decodePageCustomId(pageCustomId(latest, h.bot.store, now), h.bot.store)).toEqual(latest);
     expect(decodePageCustomId('something-else', h.bot.store)).toBeNull();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commandJson } from '../../../src/adapters/discord/registration.js';
 import { SUBCOMMANDS } from '../../../src/commands/spec.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
+import type { Json } from '../../fakes/discord/recorder.js';
 import { failOnCrash, type Harness, startHarness, TOKEN } from './harness.js';
 
 failOnCrash();
@@ -18,10 +19,10 @@ describe('Discord command registration', () => {
   });
 
   it('generates /papers from the spec: subcommands, option types, bounds, choices, autocomplete', () => {
-    const [command] = commandJson('global') as Array<Record<string, any>>;
+    const [command] = commandJson('global') as Array<Record<string, Json>>;
     expect(command?.name).toBe('papers');
     expect(command?.contexts).toEqual([0, 1]);
-    const subs = command?.options as Array<Record<string, any>>;
+    const subs = command?.options as Array<Record<string, Json>>;
     expect(subs.map((s) => s.name)).toEqual(SUBCOMMANDS.map((s) => s.name));
     const search = subs.find((s) => s.name === 'search');
     expect(search?.options[0]).toMatchObject({
@@ -30,7 +31,7 @@ describe('Discord command registration', () => {
       required: true,
       max_length: 300,
     });
-    expect(search?.options.find((o: any) => o.name === 'page')).toMatchObject({
+    expect(search?.options.find((o: Json) => o.name === 'page')).toMatchObject({
       type: 4,
       min_value: 1,
       max_value: 100,
@@ -38,16 +39,16 @@ describe('Discord command registration', () => {
     const show = subs.find((s) => s.name === 'show');
     expect(show?.options[0]).toMatchObject({ name: 'paper', autocomplete: true });
     const schedule = subs.find((s) => s.name === 'schedule');
-    expect(schedule?.options.find((o: any) => o.name === 'days').choices).toEqual([
+    expect(schedule?.options.find((o: Json) => o.name === 'days').choices).toEqual([
       { name: 'every', value: 'every' },
       { name: 'weekdays', value: 'weekdays' },
     ]);
-    expect(schedule?.options.find((o: any) => o.name === 'timezone').autocomplete).toBe(true);
+    expect(schedule?.options.find((o: Json) => o.name === 'timezone').autocomplete).toBe(true);
     const unsubscribe = subs.find((s) => s.name === 'unsubscribe');
     expect(unsubscribe?.options[0].autocomplete).toBe(true);
     for (const sub of subs) {
       expect(sub.description.length).toBeLessThanOrEqual(100);
-      const required = sub.options.map((o: any) => Boolean(o.required));
+      const required = sub.options.map((o: Json) => Boolean(o.required));
       expect(required).toEqual(
         [...required].sort((a: boolean, b: boolean) => Number(b) - Number(a)),
       );

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { FakeGateway } from './gateway.js';
 import {
   CHANNEL_TYPES,
-  channelPayload,
   type FakeChannel,
   guildCreatePayload,
   messagePayload,
@@ -11,6 +10,7 @@ import {
   userPayload,
 } from './payloads.js';
 import { type FailureRule, type RecordedRequest, RequestRecorder } from './recorder.js';
+import { routeRest } from './rest-routes.js';
 
 export type { FailureRule, RecordedRequest };
 
@@ -19,7 +19,7 @@ export interface FakeDiscordOptions {
   guildId?: string;
 }
 
-const FAILURE_BODIES = {
+export const FAILURE_BODIES = {
   403: { message: 'Missing Permissions', code: 50013 },
   404: { message: 'Unknown Channel', code: 10003 },
   500: { message: '500: Internal Server Error', code: 0 },
@@ -43,7 +43,7 @@ export class FakeDiscord {
   readonly recorder = new RequestRecorder();
   /** Registered commands by scope (`global` or a guild id). */
   readonly commands = new Map<string, Array<Record<string, unknown>>>();
-  private readonly channelById = new Map<string, FakeChannel>();
+  readonly channelById = new Map<string, FakeChannel>();
   /** Messages per channel, oldest first. */
   private readonly messagesByChannel = new Map<string, Array<Record<string, unknown>>>();
   private server!: Server;
@@ -158,6 +158,10 @@ export class FakeDiscord {
     return this.messagesByChannel.get(channelId) ?? [];
   }
 
+  setMessages(channelId: string, messages: Array<Record<string, unknown>>): void {
+    this.messagesByChannel.set(channelId, messages);
+  }
+
   /** Threads whose parent is the given channel. */
   threadsOf(parentId: string): FakeChannel[] {
     return [...this.channelById.values()].filter((c) => c.parent_id === parentId);
@@ -195,7 +199,7 @@ export class FakeDiscord {
     ];
   }
 
-  private storeMessage(channelId: string, body: Record<string, unknown>, webhook?: string) {
+  storeMessage(channelId: string, body: Record<string, unknown>, webhook?: string) {
     const message = messagePayload(nextSnowflake(), channelId, this.bot, body, webhook);
     const list = this.messagesByChannel.get(channelId) ?? [];
     list.push(message);
@@ -203,7 +207,7 @@ export class FakeDiscord {
     return message;
   }
 
-  private createThread(parentId: string, name: string, id = nextSnowflake()): FakeChannel {
+  createThread(parentId: string, name: string, id = nextSnowflake()): FakeChannel {
     const thread: FakeChannel = {
       id,
       type: CHANNEL_TYPES.publicThread,
@@ -261,115 +265,8 @@ export class FakeDiscord {
       }
       return;
     }
-    this.route(method, path, url.searchParams, body, send);
-  }
-
-  private route(
-    method: string,
-    path: string,
-    query: URLSearchParams,
-    body: any,
-    send: (status: number, payload?: unknown) => void,
-  ): void {
-    let m: RegExpExecArray | null;
-    if (method === 'GET' && path === '/gateway/bot') {
-      return send(200, {
-        url: `ws://127.0.0.1:${this.port}`,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
-      });
-    }
-    if (method === 'GET' && path === '/users/@me') return send(200, this.bot);
-    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
-      const scope = m[2] ?? 'global';
-      if (method === 'GET') return send(200, this.commands.get(scope) ?? []);
-      if (method === 'PUT') {
-        const saved = (body as Array<Record<string, unknown>>).map((c) => ({
-          id: nextSnowflake(),
-          application_id: this.applicationId,
-          version: nextSnowflake(),
-          default_member_permissions: null,
-          type: 1,
-          nsfw: false,
-          ...(m?.[2] ? { guild_id: m[2] } : {}),
-          ...c,
-        }));
-        this.commands.set(scope, saved);
-        return send(200, saved);
-      }
-    }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
-      return send(204);
-    }
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path))) {
-      const key = `webhook:${m[2]}`;
-      if (method === 'POST') return send(200, this.storeMessage(key, body, m[1]));
-      if (method === 'PATCH') return send(200, this.storeMessage(key, body, m[1]));
-      if (method === 'DELETE') return send(204);
-      if (method === 'GET') return send(200, this.messages(key).at(-1) ?? {});
-    }
-    if ((m = /^\/channels\/(\d+)(\/.*)?$/.exec(path))) {
-      const channel = this.channelById.get(m[1] as string);
-      if (!channel) return send(404, FAILURE_BODIES[404]);
-      return this.routeChannel(method, channel, m[2] ?? '', query, body, send);
-    }
-    if ((m = /^\/guilds\/(\d+)\/threads\/active$/.exec(path)) && method === 'GET') {
-      const threads = [...this.channelById.values()]
-        .filter((c) => c.type === CHANNEL_TYPES.publicThread && c.guild_id === m?.[1])
-        .map(channelPayload);
-      return send(200, { threads, members: [] });
-    }
-    send(404, { message: `fake Discord: no route ${method} ${path}`, code: 0 });
-  }
-
-  private routeChannel(
-    method: string,
-    channel: FakeChannel,
-    rest: string,
-    query: URLSearchParams,
-    body: any,
-    send: (status: number, payload?: unknown) => void,
-  ): void {
-    let m: RegExpExecArray | null;
-    const canHoldMessages = channel.type !== CHANNEL_TYPES.forum;
-    if (rest === '' && method === 'GET') return send(200, channelPayload(channel));
-    if (rest === '/messages' && method === 'POST' && canHoldMessages) {
-      // enforce_nonce: the same nonce again returns the first message instead of a new one.
-      const same = body?.enforce_nonce
-        ? this.messages(channel.id).find((x) => body.nonce !== undefined && x.nonce === body.nonce)
-        : undefined;
-      return send(200, same ?? this.storeMessage(channel.id, body));
-    }
-    if (rest === '/messages' && method === 'GET' && canHoldMessages) {
-      const limit = Math.min(Number(query.get('limit') ?? 50), 100);
-      return send(200, [...this.messages(channel.id)].reverse().slice(0, limit));
-    }
-    if ((m = /^\/messages\/(\d+)\/crosspost$/.exec(rest)) && method === 'POST') {
-      const message = this.messages(channel.id).find((x) => x.id === m?.[1]);
-      if (!message || channel.type !== CHANNEL_TYPES.announcement) {
-        return send(404, { message: 'Unknown Message', code: 10008 });
-      }
-      message.flags = 1;
-      return send(200, message);
-    }
-    if ((m = /^\/messages\/(\d+)\/threads$/.exec(rest)) && method === 'POST') {
-      const thread = this.createThread(channel.id, body.name, m[1]);
-      return send(201, channelPayload(thread));
-    }
-    if (rest === '/threads' && method === 'POST') {
-      const thread = this.createThread(channel.id, body.name);
-      if (channel.type === CHANNEL_TYPES.forum) {
-        // A forum post's starter message has the thread's id.
-        const starter = messagePayload(thread.id, thread.id, this.bot, body.message ?? {});
-        this.messagesByChannel.set(thread.id, [starter]);
-        return send(201, { ...channelPayload(thread), message: starter });
-      }
-      return send(201, channelPayload(thread));
-    }
-    send(404, {
-      message: `fake Discord: no route ${method} /channels/${channel.id}${rest}`,
-      code: 0,
-    });
+    const response = routeRest(this, method, path, url.searchParams, body);
+    send(response.status, response.payload);
   }
 }
 

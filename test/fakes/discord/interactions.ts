@@ -26,7 +26,7 @@ export interface SentInteraction {
   payload: Record<string, unknown>;
 }
 
-function basePayload(fake: FakeDiscord, type: number, place: InteractionPlace) {
+function basePayload(fake: FakeDiscord, type: number, place: InteractionPlace): SentInteraction {
   const id = nextSnowflake();
   const token = `tok-${id}`;
   const user = userPayload(place.userId ?? '600000000000000001', 'ada');

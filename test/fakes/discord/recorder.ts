@@ -1,11 +1,15 @@
 import { EventEmitter } from 'node:events';
 
+/** Request and message bodies: arbitrary JSON that tests inspect field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire, asserted on by tests.
+export type Json = any;
+
 export interface RecordedRequest {
   method: string;
   /** Path after `/api/v10`, percent-decoded (`/webhooks/1/tok/messages/@original`). */
   path: string;
   query: URLSearchParams;
-  body: any;
+  body: Json;
   hasAuthorization: boolean;
   status: number;
   at: number;
