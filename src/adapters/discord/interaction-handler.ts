@@ -89,7 +89,7 @@ function replyOptions(message: DiscordMessage): InteractionReplyOptions {
 }
 
 /** Resolves with the reply, or with `null` once `ms` have passed without one. */
-function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
+export function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), ms);
@@ -107,11 +107,15 @@ async function answer(
   call: CommandCall,
   mode: 'reply' | 'update',
 ): Promise<void> {
-  const work = runCommand(call, contextOf(deps, interaction)).then((reply) => {
+  const ctx = contextOf(deps, interaction);
+  const work = runCommand(call, ctx).then((reply) => {
     deps.observe?.(call, reply);
     return reply;
   });
-  const quick = deps.deferSubcommands.has(call.name) ? null : await within(work, deps.deferAfterMs);
+  // A refusal is instant: only work that will really run is deferred.
+  const refused = findSubcommand(call.name)?.manage === true && !ctx.user.canManageChannel;
+  const slow = deps.deferSubcommands.has(call.name) && !refused;
+  const quick = slow ? null : await within(work, deps.deferAfterMs);
   if (quick) {
     const message = render(deps, quick);
     if (mode === 'update' && !message.ephemeral && !interaction.isChatInputCommand()) {

@@ -99,6 +99,7 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
       h.fake,
       sendCommand(h.fake, 'subscribe', { topic: 'robotics' }, { permissions: PERMISSIONS.member }),
     );
+    expect(refused.callbackType).toBe(4);
     expect(refused.message.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(refused.message.embeds[0].description).toContain('Manage Channels');
     const ref = { platform: 'discord' as const, workspace: h.fake.guildId, channel: text };
@@ -108,6 +109,8 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
       h.fake,
       sendCommand(h.fake, 'subscribe', { topic: 'robotics' }, { permissions: PERMISSIONS.manager }),
     );
+    expect(done.callbackType).toBe(5);
+    expect(done.via).toBe('edit');
     expect(done.message.flags ?? 0).toBe(0);
     expect(done.message.embeds[0].title).toBe('Subscribed');
     expect(h.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
