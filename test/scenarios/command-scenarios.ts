@@ -67,15 +67,13 @@ export const commandScenarios: CommandScenario[] = [
     },
   },
   {
-    name: 'search finds RoboGen, UBSoft and RaC among its pages',
+    name: 'search finds RoboGen, UBSoft and RaC on its first page',
     text: 'search robot learning',
     expect: (reply) => {
       const list = as(reply, 'list');
       expect(list.items.length).toBeGreaterThan(0);
-      const found = titles(list).join('\n');
-      expect(
-        ROBOT_PAPERS.filter((re) => new RegExp(re.source, 'm').test(found)).length,
-      ).toBeGreaterThanOrEqual(2);
+      const found = titles(list);
+      for (const title of ROBOT_PAPERS) expect(found.some((t) => title.test(t))).toBe(true);
     },
   },
   {
