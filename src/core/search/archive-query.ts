@@ -82,10 +82,18 @@ export interface RankedHit {
 
 const RRF_K = 60;
 /** Small enough to reorder near-ties only, not to bury a better match. */
-const RECENCY_WEIGHT = 0.002;
+const RECENCY_WEIGHT = 0.0005;
 const RECENCY_DAYS = 30;
 
-/** Reciprocal rank fusion of both sides plus a recency boost; ties → newer first. */
+/**
+ * How many hits each side must offer so page `need` is exact: the recency boost can lift
+ * a hit at most this many ranks, so deeper hits can never reach the page.
+ */
+export function candidatesFor(need: number): number {
+  return need + Math.ceil(RECENCY_WEIGHT * (RRF_K + need) ** 2) + 1;
+}
+
+/** Reciprocal rank fusion of every list (each side's hits, each side's title-sequence hits) plus a recency boost; ties → newer first. */
 export function fuse(
   sides: SideHit[][],
   dayOf: (rowid: number) => string | undefined,
@@ -96,7 +104,7 @@ export function fuse(
     hits.forEach((hit, i) => {
       const rrf = 1 / (RRF_K + i + 1);
       const prev = merged.get(hit.rowid);
-      if (prev) prev.score = Math.max(prev.score, rrf);
+      if (prev) prev.score += rrf;
       else merged.set(hit.rowid, { rowid: hit.rowid, score: rrf, day: dayOf(hit.rowid) ?? '' });
     });
   }

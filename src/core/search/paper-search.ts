@@ -5,15 +5,15 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { PapersStamp } from '../store/store.js';
 import { archiveVocabulary, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
-import { ArchiveQueries, fuse, type SearchFilters } from './archive-query.js';
-import { makeSnippet, matchPaper } from './paper-match.js';
-import { papersByRowid, papersWhere } from './paper-rows.js';
+import { ArchiveQueries, type SearchFilters } from './archive-query.js';
+import { mergedSearch } from './merged-query.js';
+import { matchPaper } from './paper-match.js';
+import { papersWhere } from './paper-rows.js';
 import {
   type CompiledQuery,
   expandQuery,
   ftsMatch,
   isEmptyQuery,
-  type MatchMode,
   parseQuery,
   type TermVocabulary,
 } from './query-compiler.js';
@@ -29,7 +29,7 @@ import {
   type WindowStamp,
   windowFrom,
 } from './window.js';
-import { queryWindow, type SideHit, type WindowDoc } from './window-index.js';
+import type { WindowDoc } from './window-index.js';
 
 /** What search needs of the store (SqliteStore provides it). */
 export interface SearchableStore {
@@ -189,6 +189,8 @@ export class MergedPaperSearch implements PaperSearch {
     if (this.windowCurrent()) return Promise.resolve();
     if (this.failedFor === JSON.stringify(this.expectedStamp())) return Promise.resolve();
     this.building = (async () => {
+      // Yield first: `building` must be set before the loop can finish and clear it.
+      await Promise.resolve();
       let stamp = this.expectedStamp();
       try {
         while (!this.closed && !this.windowCurrent()) {
@@ -257,19 +259,6 @@ export class MergedPaperSearch implements PaperSearch {
     return { since, author: author || null };
   }
 
-  private sides(q: CompiledQuery, mode: MatchMode, f: SearchFilters, need: number) {
-    const { index, byId } = this.window;
-    const keep = (d: WindowDoc) =>
-      (f.since === null || d.day >= f.since) &&
-      (f.author === null || d.authors.some((a) => foldText(a).includes(f.author ?? '')));
-    const windowHits = index ? queryWindow(index, byId, q, mode, keep) : [];
-    const match = ftsMatch(q, mode);
-    const archiveHits: SideHit[] = match ? this.archive.top(match, f, need) : [];
-    const archiveTotal =
-      match && archiveHits.length > 0 ? this.archive.count(match, f) : archiveHits.length;
-    return { windowHits, archiveHits, total: windowHits.length + archiveTotal };
-  }
-
   search(
     query: string,
     options: { page?: number; pageSize?: number; since?: string; author?: string } = {},
@@ -282,33 +271,8 @@ export class MergedPaperSearch implements PaperSearch {
       const q = expandQuery(parseQuery(query), this.vocab);
       if (isEmptyQuery(q)) return empty;
       const f = this.filters(options ?? {});
-      const need = page * pageSize;
-      let found = this.sides(q, 'all', f, need);
-      if (found.total === 0 && q.groups.length + q.phrases.length > 1)
-        found = this.sides(q, 'any', f, need);
-      const windowTop = found.windowHits.sort((a, b) => b.score - a.score).slice(0, need);
-      const archiveDays = this.archive.days(found.archiveHits.map((h) => h.rowid));
-      const dayOf = (r: number) => this.window.byRowid.get(r)?.day ?? archiveDays.get(r);
-      const ranked = fuse([windowTop, found.archiveHits], dayOf, this.options.clock.now());
-      const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
-      const papers = papersByRowid(
-        this.db,
-        slice.map((h) => h.rowid),
-      );
-      const hits = slice.flatMap((h) => {
-        const paper = papers.get(h.rowid);
-        if (!paper) return [];
-        const m = matchPaper(paper, q);
-        return [
-          {
-            paper,
-            score: h.score,
-            snippet: makeSnippet(paper.abstract, q),
-            matchedTerms: m.matchedTerms,
-          },
-        ];
-      });
-      return { hits, total: found.total, page, pageSize, pages: Math.ceil(found.total / pageSize) };
+      const now = this.options.clock.now();
+      return mergedSearch(this.db, this.window, this.archive, q, f, { page, pageSize }, now);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'search failed; answering with no results');
       return empty;

@@ -10,6 +10,8 @@ export interface ParsedQuery {
   excluded: string[];
   /** The last word was still being typed (no space after it): try it as a prefix. */
   lastIsPrefix: boolean;
+  /** Every unquoted, unexcluded word in order, stop words kept: a title holding it ranks higher. */
+  sequence: string[];
 }
 
 /** One wanted word and the index terms that count as it. */
@@ -25,6 +27,7 @@ export interface CompiledQuery {
   groups: TermGroup[];
   phrases: string[][];
   excluded: string[];
+  sequence: string[];
 }
 
 /** Where candidates come from: the unstemmed term list of the index. */
@@ -48,6 +51,7 @@ export function parseQuery(input: string): ParsedQuery {
   const phrases: string[][] = [];
   const words: string[] = [];
   const excluded: string[] = [];
+  const sequence: string[] = [];
   const rest = text.replace(/"([^"]*)"/g, (_, inner: string) => {
     const tokens = tokenise(inner);
     if (tokens.length > 1) phrases.push(tokens.slice(0, MAX_WORDS));
@@ -56,7 +60,10 @@ export function parseQuery(input: string): ParsedQuery {
   });
   for (const chunk of rest.split(/\s+/)) {
     if (chunk.startsWith('-') && chunk.length > 1) excluded.push(...tokenise(chunk.slice(1)));
-    else words.push(...tokenise(chunk));
+    else {
+      words.push(...tokenise(chunk));
+      sequence.push(...tokenise(chunk));
+    }
   }
   const content = words.filter((w) => !STOP_WORDS.has(w));
   const kept = (content.length > 0 || phrases.length > 0 ? content : words).slice(0, MAX_WORDS);
@@ -71,6 +78,7 @@ export function parseQuery(input: string): ParsedQuery {
     phrases: phrases.slice(0, 4),
     excluded: [...new Set(excluded)].slice(0, MAX_WORDS),
     lastIsPrefix,
+    sequence: sequence.length > 1 ? sequence.slice(0, MAX_WORDS) : [],
   };
 }
 
@@ -120,7 +128,7 @@ export function expandQuery(parsed: ParsedQuery, vocab: TermVocabulary): Compile
     const alts = [...alternatives];
     return { word, alternatives: alts, stems: [...new Set(alts.map(stem))] };
   });
-  return { groups, phrases: parsed.phrases, excluded: parsed.excluded };
+  return { groups, phrases: parsed.phrases, excluded: parsed.excluded, sequence: parsed.sequence };
 }
 
 export function isEmptyQuery(q: CompiledQuery): boolean {
@@ -133,6 +141,13 @@ function quote(token: string): string {
 }
 
 export type MatchMode = 'all' | 'any';
+
+/** Titles holding the query's words in order, as an FTS5 title phrase; null when under two words. */
+export function ftsTitleSequence(q: CompiledQuery): string | null {
+  if (q.sequence.length < 2) return null;
+  const expr = `title : ${quote(q.sequence.join(' '))}`;
+  return q.excluded.length > 0 ? `(${expr}) NOT (${q.excluded.map(quote).join(' OR ')})` : expr;
+}
 
 /**
  * An FTS5 MATCH expression built only from quoted tokens this module produced,

@@ -60,6 +60,11 @@ function hasSequence(words: string[], phrase: string[]): boolean {
   return false;
 }
 
+/** Whether the doc's title holds the words in order (stemmed, like FTS5's porter phrase). */
+export function titleHasSequence(doc: WindowDoc, words: string[]): boolean {
+  return hasSequence(stemmedSequence(doc.title), words.map(stem));
+}
+
 export function docHasPhrase(doc: WindowDoc, phrase: string[]): boolean {
   const stems = phrase.map(stem);
   return [doc.title, doc.authors.join(' '), doc.abstract].some((t) =>
