@@ -32,7 +32,10 @@ export interface PostDeps {
 const REFUSALS: Record<number, string> = {
   10003: 'the channel no longer exists',
   50001: 'missing access to the channel',
+  50007: 'the user does not accept direct messages from the bot',
   50013: 'missing permission to post (Send Messages, Embed Links)',
+  50083: 'the thread is archived',
+  160005: 'the thread is locked',
 };
 
 /** A permanent refusal's reason, or `null` when a retry may help. */
