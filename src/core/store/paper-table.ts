@@ -68,7 +68,8 @@ export class PaperTable {
       let row = this.titleMatch(record, titleKey);
       if (!row) {
         const values = fieldValues(fieldsOfRecord(record, titleKey));
-        if (this.insert.run(...values, now, now, seq + 1).changes === 1) {
+        values.push(now, now, seq + 1);
+        if (this.insert.run(values).changes === 1) {
           seq++;
           added.add(values[0] as string);
           continue;
@@ -80,7 +81,9 @@ export class PaperTable {
         unchanged++;
         continue;
       }
-      this.update.run(...fieldValues(merged), now, ++seq, row.rowid);
+      const values = fieldValues(merged);
+      values.push(now, ++seq, row.rowid);
+      this.update.run(values);
       if (added.has(row.id)) {
         // Changed again within the batch (e.g. its arXiv id arrived): still one new paper.
         added.delete(row.id);
