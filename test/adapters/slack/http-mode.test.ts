@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Bot } from '../../../src/app.js';
+import type { Config } from '../../../src/config.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js';
 import { signedPost, slackSignature, slashCommandBody } from '../../fakes/slack/signed-request.js';
 import { failOnUnhandledRejections, memoryLogger, testConfig } from './harness.js';
@@ -6,6 +8,8 @@ import { addExtraPapers } from './records.js';
 import {
   BOT_TOKEN,
   buttonValue,
+  createTestBot,
+  freshChannel,
   SIGNING_SECRET,
   type SlackBotUnderTest,
   startSlackBot,
@@ -15,19 +19,28 @@ import {
 describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
   failOnUnhandledRejections();
   let fake: FakeSlack;
+  let shared: { bot: Bot; config: Config };
   let slack: SlackBotUnderTest;
   let log: ReturnType<typeof memoryLogger>;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     fake = await startFakeSlack();
+    shared = await createTestBot(memoryLogger().logger);
+    await addExtraPapers(shared.bot);
+  });
+
+  afterAll(async () => {
+    await shared.bot.close();
+    await fake.close();
+  });
+
+  beforeEach(async () => {
     log = memoryLogger();
-    slack = await startSlackBot('http', fake, log.logger);
-    await addExtraPapers(slack.bot);
+    slack = await startSlackBot('http', fake, shared, log.logger);
   });
 
   afterEach(async () => {
     await slack.stop();
-    await fake.close();
   });
 
   it('answers show with an arXiv link as Slack sends it', async () => {
@@ -65,9 +78,12 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
     ['the wrong secret', { signingSecret: 'not-the-secret' }],
     ['a 6-minute-old timestamp', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
   ])('rejects %s with 401 and changes nothing', async (_name, tweak) => {
+    const channelId = freshChannel();
+    const forged = `forged-${channelId}`;
     const body = slashCommandBody({
       text: 'subscribe robotics',
-      responseUrl: fake.responseUrl('forged'),
+      channelId,
+      responseUrl: fake.responseUrl(forged),
     });
     const res = await signedPost({
       url: slack.eventsUrl,
@@ -76,12 +92,13 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
       ...tweak,
     });
     expect(res.status).toBe(401);
-    const ref = { platform: 'slack' as const, workspace: 'T0001', channel: 'C0001' };
+    const ref = { platform: 'slack' as const, workspace: 'T0001', channel: channelId };
     expect(slack.bot.store.listSubscriptions(ref)).toEqual([]);
-    // A correctly signed request still works, and the forged one was never answered.
-    await slack.command('subscriptions');
-    expect(fake.responsesTo('forged')).toEqual([]);
-    expect(slack.bot.store.listSubscriptions(ref)).toEqual([]);
+    expect(slack.bot.store.getChannel(ref)).toBeNull();
+    // The same command correctly signed works; the forged one was never answered.
+    await slack.command('subscribe robotics', { channelId });
+    expect(slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect(fake.responsesTo(forged)).toEqual([]);
   });
 
   it('signs like Slack: the helper signature is accepted byte for byte', async () => {
@@ -152,40 +169,56 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
 describe('Slack manage permission', () => {
   failOnUnhandledRejections();
   let fake: FakeSlack;
+  let shared: { bot: Bot; config: Config };
   let slack: SlackBotUnderTest;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     fake = await startFakeSlack();
     const config = testConfig({ manage: 'admins', adminUserIds: ['UADMIN'] });
-    slack = await startSlackBot('http', fake, memoryLogger().logger, { config });
+    shared = await createTestBot(memoryLogger().logger, { config });
+  });
+
+  afterAll(async () => {
+    await shared.bot.close();
+    await fake.close();
+  });
+
+  beforeEach(async () => {
+    slack = await startSlackBot('http', fake, shared, memoryLogger().logger);
   });
 
   afterEach(async () => {
     await slack.stop();
-    await fake.close();
   });
 
-  const ref = { platform: 'slack' as const, workspace: 'T0001', channel: 'C0001' };
+  const refOf = (channel: string) => ({ platform: 'slack' as const, workspace: 'T0001', channel });
 
   it('refuses a member who is not an admin, and says who may', async () => {
-    const { body } = await slack.command('subscribe robotics', { userId: 'UMEMBER' });
+    const channelId = freshChannel();
+    const ref = refOf(channelId);
+    const { body } = await slack.command('subscribe robotics', { userId: 'UMEMBER', channelId });
     expect(textOf(body)).toContain('workspace admin');
     expect(slack.bot.store.listSubscriptions(ref)).toEqual([]);
     // Reading is open to everyone.
-    const read = await slack.command('subscriptions', { userId: 'UMEMBER' });
+    const read = await slack.command('subscriptions', { userId: 'UMEMBER', channelId });
     expect(textOf(read.body)).not.toContain('workspace admin permission');
   });
 
   it('lets a listed admin and a workspace admin manage the channel', async () => {
-    await slack.command('subscribe robotics', { userId: 'UADMIN' });
+    const channelId = freshChannel();
+    const ref = refOf(channelId);
+    await slack.command('subscribe robotics', { userId: 'UADMIN', channelId });
     fake.admins.add('UWSADMIN');
-    await slack.command('subscribe language models', { userId: 'UWSADMIN' });
+    await slack.command('subscribe language models', { userId: 'UWSADMIN', channelId });
     expect(
       slack.bot.store
         .listSubscriptions(ref)
         .map((s) => s.topic)
         .sort(),
     ).toEqual(['language models', 'robotics']);
-    expect(fake.callsOf('users.info').map((c) => c.params.user)).toEqual(['UWSADMIN']);
+    // Listed admins are never looked up; others are asked about once.
+    const looked = fake.callsOf('users.info').map((c) => c.params.user);
+    expect(looked).toContain('UWSADMIN');
+    expect(looked).not.toContain('UADMIN');
   });
 });

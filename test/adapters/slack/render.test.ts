@@ -111,13 +111,13 @@ describe('Slack renderers', () => {
     const message = renderReply(reply, {
       share: { command: 'search', options: { query: 'robotics', page: 2 } },
     });
-    await expect(JSON.stringify(message, null, 2)).toMatchFileSnapshot(`./golden/${name}.json`);
+    await expect(JSON.stringify(message, null, 2)).toMatchFileSnapshot(`./golden/${name}.golden`);
   });
 
   it('digest thread form matches its golden file', async () => {
     if (digest.kind !== 'digest') throw new Error('fixture');
     await expect(JSON.stringify(renderDigestThread(digest), null, 2)).toMatchFileSnapshot(
-      './golden/digest-thread.json',
+      './golden/digest-thread.golden',
     );
   });
 

@@ -151,27 +151,37 @@ export class SlackBotUnderTest {
 
   async stop(): Promise<void> {
     await this.adapter.stop();
-    await this.bot.close();
   }
 }
 
+/** One bot per test file (building the search takes a moment); adapters per test. */
+export async function createTestBot(
+  logger: Logger,
+  options: { config?: Config; clock?: Clock } = {},
+): Promise<{ bot: Bot; config: Config }> {
+  const config = options.config ?? testConfig();
+  const clock = options.clock ?? manualClock('2025-12-12T12:00:00Z');
+  return { bot: await createBot({ config, clock, logger, dataDir: ':memory:' }), config };
+}
+
+/** Starts a Slack adapter in `mode` over a shared bot; `logger` is the adapter's. */
 export async function startSlackBot(
   mode: Mode,
   fake: FakeSlack,
+  shared: { bot: Bot; config: Config },
   logger: Logger,
-  options: { config?: Config; clock?: Clock } = {},
 ): Promise<SlackBotUnderTest> {
-  const config = options.config ?? testConfig();
-  const clock = options.clock ?? manualClock('2025-12-12T12:00:00Z');
-  const bot = await createBot({ config, clock, logger, dataDir: ':memory:' });
-  const under = new SlackBotUnderTest(mode, fake, bot, config, logger);
-  try {
-    await under.start();
-  } catch (error) {
-    await bot.close();
-    throw error;
-  }
+  const under = new SlackBotUnderTest(mode, fake, shared.bot, shared.config, logger);
+  await under.start();
   return under;
+}
+
+let channelCounter = 0;
+
+/** A fresh channel id, so tests sharing a bot never see each other's subscriptions. */
+export function freshChannel(): string {
+  channelCounter += 1;
+  return `CT${String(channelCounter).padStart(4, '0')}`;
 }
 
 /** All the text of a Slack message body (fallback text and blocks), for assertions. */
