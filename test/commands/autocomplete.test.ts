@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autocomplete } from '../../src/commands/autocomplete.js';
+import { runCommand } from '../../src/commands/dispatch.js';
+import { memoryBot } from './bot-fixture.js';
+
+let fixture: Awaited<ReturnType<typeof memoryBot>>;
+beforeAll(async () => {
+  fixture = await memoryBot();
+});
+afterAll(async () => {
+  await fixture.bot.close();
+});
+
+describe('autocomplete', () => {
+  it('suggests papers by title, with ids as values, within Discord limits', () => {
+    const choices = autocomplete('show', 'paper', 'Cycle', fixture.context());
+    expect(choices.some((c) => c.name.includes('CycleQD'))).toBe(true);
+    const all = autocomplete('show', 'paper', 'skill', fixture.context());
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.length).toBeLessThanOrEqual(25);
+    for (const c of all) {
+      expect(c.name.length).toBeLessThanOrEqual(100);
+      expect(c.value.length).toBeLessThanOrEqual(100);
+      expect(fixture.bot.store.getPaper(c.value)).not.toBeNull();
+    }
+  });
+
+  it("suggests the channel's own topics for unsubscribe", async () => {
+    const ctx = fixture.context();
+    for (const topic of ['robotics', 'diffusion models', 'reinforcement learning']) {
+      await runCommand({ name: 'subscribe', options: { topic } }, ctx);
+    }
+    expect(
+      autocomplete('unsubscribe', 'topic', 'r', ctx)
+        .map((c) => c.value)
+        .sort(),
+    ).toEqual(['reinforcement learning', 'robotics']);
+    expect(autocomplete('unsubscribe', 'topic', 'model', ctx).map((c) => c.value)).toEqual([
+      'diffusion models',
+    ]);
+    expect(autocomplete('unsubscribe', 'topic', '', fixture.context())).toEqual([]);
+  });
+
+  it('suggests IANA time zones, starts-with first, at most 25', () => {
+    const berlin = autocomplete('schedule', 'timezone', 'berl', fixture.context());
+    expect(berlin.map((c) => c.value)).toContain('Europe/Berlin');
+    expect(autocomplete('schedule', 'timezone', 'UT', fixture.context())[0]?.value).toBe('UTC');
+    expect(autocomplete('schedule', 'timezone', 'a', fixture.context())).toHaveLength(25);
+  });
+
+  it('offers declared choices and nothing for unknown options', () => {
+    expect(autocomplete('schedule', 'days', 'w', fixture.context())).toEqual([
+      { name: 'weekdays', value: 'weekdays' },
+    ]);
+    expect(
+      autocomplete('help', 'subcommand', 'sub', fixture.context()).map((c) => c.value),
+    ).toEqual(['subscribe', 'subscriptions', 'unsubscribe']);
+    expect(autocomplete('search', 'nope', 'x', fixture.context())).toEqual([]);
+    expect(autocomplete('nope', 'paper', 'x', fixture.context())).toEqual([]);
+  });
+});
