@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type DigestPoster, deliverDigest } from '../../../src/commands/digest-delivery.js';
+import { dueDigest } from '../../../src/core/scheduler.js';
+import { parseHfDailyPapers } from '../../../src/core/sources/parse-hf-daily-papers.js';
+import type { ChannelRef, Schedule } from '../../../src/core/store/store.js';
+import { failOnCrash, type Harness, ROOT, startHarness } from './harness.js';
+
+failOnCrash();
+
+const schedule: Schedule = { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 };
+
+/** The shared digest delivery (ledger, reconciliation) with the Discord adapter as its poster. */
+describe('digest delivery through Discord', () => {
+  let h: Harness;
+
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  async function setUp(pick: (c: Harness['fake']['channels']) => string[]): Promise<ChannelRef[]> {
+    h = await startHarness();
+    const channels = pick(h.fake.channels);
+    const refs = channels.map((channel) => ({
+      platform: 'discord' as const,
+      workspace: h.fake.guildId,
+      channel,
+    }));
+    for (const ref of refs) {
+      h.bot.store.setSchedule(ref, schedule, new Date('2025-12-11T00:00:00Z'));
+      h.bot.store.addSubscription({
+        channel: ref,
+        topic: 'reasoning',
+        addedBy: 'u1',
+        addedAt: '2025-12-11T00:00:00Z',
+      });
+    }
+    const text = readFileSync(path.join(ROOT, 'test', 'fixtures', 'live', 'hf-day1.json'), 'utf8');
+    const at = h.clock.now().toISOString();
+    h.bot.store.upsertPapers(parseHfDailyPapers(text, { fetchedAt: at }).papers, h.clock.now());
+    await h.bot.search.refresh();
+    h.clock.advance(60_000);
+    return refs;
+  }
+
+  function deliver(ref: ChannelRef, poster: DigestPoster = h.adapter) {
+    const channel = h.bot.store.getChannel(ref);
+    if (!channel) throw new Error('no channel');
+    const due = dueDigest(channel, h.clock.now(), {
+      defaultSchedule: schedule,
+      startedAt: h.clock.now(),
+    });
+    if (!due) throw new Error('digest not due');
+    return deliverDigest(channel, due, {
+      store: h.bot.store,
+      search: h.bot.search,
+      config: { digest: h.config.digest },
+      clock: h.clock,
+      logger: h.bot.logger,
+      posters: new Map([['discord' as const, poster]]),
+      sleep: async (ms) => h.clock.advance(ms),
+    });
+  }
+
+  it('posts to a text channel, a thread and a forum, each ledger row completed with the message id', async () => {
+    const refs = await setUp((c) => [c.text, c.thread, c.forum]);
+    const { text, thread, forum } = h.fake.channels;
+    for (const ref of refs) {
+      const outcome = await deliver(ref);
+      expect(outcome.kind).toBe('posted');
+      const [row] = h.bot.store.listDeliveries(ref);
+      expect(row?.state).toBe('sent');
+      expect(await h.adapter.findDelivery(ref, row?.id ?? '')).toBe(row?.messageId);
+    }
+    const [textMessage] = h.fake.messages(text);
+    const footer = (textMessage?.embeds as Array<{ footer?: { text: string } }>)[0]?.footer?.text;
+    expect(footer).toContain(
+      `delivery ${h.bot.store.listDeliveries(refs[0] as ChannelRef)[0]?.id}`,
+    );
+    expect(h.fake.messages(thread)).toHaveLength(1);
+    expect(h.fake.threadsOf(forum)).toHaveLength(1);
+  });
+
+  it('after a crash between posting and completing, finds the message instead of posting twice', async () => {
+    const [ref] = await setUp((c) => [c.text]);
+    if (!ref) throw new Error('no ref');
+    let crashed = false;
+    const crashing: DigestPoster = {
+      findDelivery: (target, id) => h.adapter.findDelivery(target, id),
+      async post(target, reply) {
+        const result = await h.adapter.post(target, reply);
+        if (!crashed) {
+          crashed = true;
+          throw new Error('process died before completing the ledger row');
+        }
+        return result;
+      },
+    };
+    const outcome = await deliver(ref, crashing);
+    expect(outcome.kind).toBe('posted');
+    const messages = h.fake.messages(ref.channel);
+    expect(messages).toHaveLength(1);
+    expect(h.bot.store.listDeliveries(ref)[0]?.messageId).toBe(messages[0]?.id);
+  });
+
+  it('a refusing channel is marked unavailable while another channel still gets its digest', async () => {
+    const refs = await setUp((c) => [c.other, c.text]);
+    const [refusing, fine] = refs as [ChannelRef, ChannelRef];
+    h.fake.fail({
+      path: /^\/channels\/100000000000000002\//,
+      status: 403,
+      times: Number.POSITIVE_INFINITY,
+    });
+    expect((await deliver(refusing)).kind).toBe('unavailable');
+    expect(h.bot.store.getChannel(refusing)?.failure?.reason).toMatch(/permission/);
+    expect((await deliver(fine)).kind).toBe('posted');
+    expect(h.fake.messages(fine.channel)).toHaveLength(1);
+  });
+});
