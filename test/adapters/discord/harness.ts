@@ -64,12 +64,14 @@ export interface HarnessOptions {
   /** Keep the store in a temp folder, so a restart reopens it from disk. */
   onDisk?: boolean;
   fake?: FakeDiscord;
+  /** Start time of the manual clock (default 2025-12-12T10:00:00Z). */
+  now?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = options.fake ?? (await startFakeDiscord());
   const config = testConfig(options.discord);
-  const clock = manualClock('2025-12-12T10:00:00Z');
+  const clock = manualClock(options.now ?? '2025-12-12T10:00:00Z');
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

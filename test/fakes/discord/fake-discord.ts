@@ -146,6 +146,11 @@ export class FakeDiscord {
     if (this.gateway.dispatch(t, d) === 0) throw new Error('fake Discord: no identified client');
   }
 
+  /** A text channel created after start-up (discord.js learns it from interaction payloads). */
+  addTextChannel(id: string, name = `channel-${id.slice(-4)}`): void {
+    this.channelById.set(id, { id, type: CHANNEL_TYPES.text, name, guild_id: this.guildId });
+  }
+
   addDmChannel(id: string, user: ReturnType<typeof userPayload>): void {
     this.channelById.set(id, { id, type: CHANNEL_TYPES.dm, name: '', recipients: [user] });
   }
