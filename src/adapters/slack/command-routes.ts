@@ -24,6 +24,8 @@ export interface RouteDeps {
   codec: ActionCodec;
   seen: RecentIds;
   logger: Logger;
+  /** Sees every reply before it is rendered (tests, metrics). */
+  onReply?: (call: CommandCall | null, reply: Reply) => void;
 }
 
 interface Asker {
@@ -50,6 +52,14 @@ async function execute(deps: RouteDeps, call: CommandCall, asker: Asker): Promis
   const user: CommandUser = { id: asker.userId, canManageChannel };
   if (asker.userName) user.name = asker.userName;
   return runCommand(call, deps.bot.contextFor(channel, user, deps.policy.managePermission));
+}
+
+function observe(deps: RouteDeps, call: CommandCall | null, reply: Reply): void {
+  try {
+    deps.onReply?.(call, reply);
+  } catch (error) {
+    deps.logger.warn({ err: (error as Error).message }, 'reply observer failed');
+  }
 }
 
 function message(deps: RouteDeps, reply: Reply, share?: ActionCall): RespondArguments {
@@ -101,10 +111,12 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
     };
     let reply: Reply;
     let share: ActionCall | undefined;
+    let call: CommandCall | null = null;
     try {
       const parsed = parseCommandText(unescapeSlackText(command.text ?? ''));
       if ('kind' in parsed) reply = parsed;
       else {
+        call = parsed;
         share = { command: parsed.name, options: definedOptions(parsed) };
         reply = await execute(deps, parsed, asker);
       }
@@ -112,6 +124,7 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
       deps.logger.error({ err: (error as Error).message }, '/papers failed');
       reply = internalError;
     }
+    observe(deps, call, reply);
     await answer(deps, respond, message(deps, reply, share), 'command');
   });
 
@@ -148,12 +161,14 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
         userName: body.user.name,
       };
       let reply: Reply;
+      const commandCall: CommandCall = { name: call.command, options: call.options };
       try {
-        reply = await execute(deps, { name: call.command, options: call.options }, asker);
+        reply = await execute(deps, commandCall, asker);
       } catch (error) {
         deps.logger.error({ err: (error as Error).message }, 'Slack button failed');
         reply = internalError;
       }
+      observe(deps, commandCall, reply);
       if (action.action_id === 'papers_share') {
         // Same results, for everyone in the channel, without the share button.
         await answer(

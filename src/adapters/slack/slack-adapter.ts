@@ -7,7 +7,7 @@ import type { Store } from '../../core/store/store.js';
 import type { Adapter } from '../adapter.js';
 import { createActionCodec } from './action-values.js';
 import { boltLogger } from './bolt-logger.js';
-import { registerRoutes, type SlackBot } from './command-routes.js';
+import { type RouteDeps, registerRoutes, type SlackBot } from './command-routes.js';
 import { createManagePolicy } from './manage-policy.js';
 import { createPacer, type Wait } from './pacer.js';
 import { RecentIds } from './recent-ids.js';
@@ -23,6 +23,8 @@ export interface SlackAdapterOptions {
   host?: string;
   /** Waits between messages to one channel; injected so tests pace without waiting. */
   wait?: Wait;
+  /** Sees every command reply before it is rendered (tests, metrics). */
+  onReply?: RouteDeps['onReply'];
   /** Web API retry policy; bounded so a stuck Slack never hangs the bot. */
   retryConfig?: webApi.RetryOptions;
 }
@@ -159,6 +161,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         codec: createActionCodec(bot.store, clock),
         seen,
         logger,
+        onReply: options.onReply,
       });
       if (mode === 'http') {
         const server = (await app.start(

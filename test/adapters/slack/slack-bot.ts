@@ -3,6 +3,8 @@ import {
   type SlackAdapter,
 } from '../../../src/adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from '../../../src/app.js';
+import type { Reply } from '../../../src/commands/reply.js';
+import type { CommandCall } from '../../../src/commands/spec.js';
 import type { Config } from '../../../src/config.js';
 import { type Clock, manualClock } from '../../../src/core/clock.js';
 import type { Logger } from '../../../src/core/logger.js';
@@ -42,6 +44,8 @@ let responseCounter = 0;
 /** A whole bot in memory behind the real Bolt, talking to the fake Slack. */
 export class SlackBotUnderTest {
   adapter: SlackAdapter;
+  /** Every reply the adapter rendered, in order, with the call that made it. */
+  readonly seen: Array<{ call: CommandCall | null; reply: Reply }> = [];
 
   constructor(
     readonly mode: Mode,
@@ -68,6 +72,7 @@ export class SlackBotUnderTest {
       logger: this.logger,
       host: '127.0.0.1',
       wait: async () => undefined,
+      onReply: (call, reply) => this.seen.push({ call, reply }),
     });
   }
 
