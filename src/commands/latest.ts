@@ -6,8 +6,8 @@ import type { Reply } from './reply.js';
 import type { InputOf } from './spec.js';
 
 export const LATEST_DEFAULT_COUNT = 10;
-/** Recently seen papers considered; far more than a page, few enough to sort at once. */
-const CANDIDATES = 2000;
+/** Most recently seen papers considered: feed days follow first-seen order closely, so a few hundred suffice. */
+const CANDIDATES = 500;
 
 /** The feed day: the listing day the source gave, else the day first seen in the channel's zone. */
 export function feedDay(paper: Paper, timeZone: string): string {
