@@ -99,7 +99,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
       options: { ...options.adapter, observe: (call, reply) => seen.push({ call, reply }) },
     });
-    await adapter.start();
+    try {
+      await adapter.start();
+    } catch (error) {
+      await bot.close();
+      throw error;
+    }
     return { bot, adapter };
   };
   let first: Awaited<ReturnType<typeof open>>;

@@ -107,4 +107,17 @@ describe('Discord command registration', () => {
     const carriers = fake.requests.filter((r) => JSON.stringify(r.body ?? '').includes(TOKEN));
     expect(carriers.map((r) => `${r.method} ${r.path}`)).toEqual(['GATEWAY op:2']);
   });
+
+  it('a rejected token fails start-up with no crash, no token in the error, and the fake left unused', async () => {
+    fake = await startFakeDiscord();
+    fake.fail({ path: /\/commands$/, status: 401 });
+    const failed = await startHarness({ fake }).then(
+      () => null,
+      (error: unknown) => error as Error,
+    );
+    expect(failed).toBeInstanceOf(Error);
+    expect(String(failed?.message)).not.toContain(TOKEN);
+    expect(fake.identifies).toBe(0);
+    expect(fake.commandWrites).toBe(0);
+  });
 });

@@ -20,6 +20,7 @@ export interface FakeDiscordOptions {
 }
 
 export const FAILURE_BODIES = {
+  401: { message: '401: Unauthorized', code: 0 },
   403: { message: 'Missing Permissions', code: 50013 },
   404: { message: 'Unknown Channel', code: 10003 },
   500: { message: '500: Internal Server Error', code: 0 },
