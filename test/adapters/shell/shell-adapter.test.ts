@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeLine } from '../../../src/adapters/shell/complete.js';
 import { ShellAdapter } from '../../../src/adapters/shell/shell-adapter.js';
 import { autocomplete } from '../../../src/commands/autocomplete.js';
+import type { DigestReply } from '../../../src/commands/reply.js';
 import { isPaperboyError } from '../../../src/core/errors.js';
 import { SHELL_CHANNEL } from '../../../src/core/store/store.js';
 import { memoryBot } from '../../commands/bot-fixture.js';
@@ -70,14 +71,14 @@ describe('ShellAdapter', () => {
 
   it('posts digests to its own channel only, and finds them again by delivery id', async () => {
     const { adapter, output } = shell();
-    const digest = {
+    const digest: DigestReply = {
       kind: 'digest',
       date: '2025-12-12',
       title: 'Paper digest',
       sections: [],
       deliveryId: 'd1',
       emptyText: 'Nothing new today.',
-    } as const;
+    };
     const posted = await adapter.post(SHELL_CHANNEL, digest);
     expect(posted.messageIds).toHaveLength(1);
     expect(output()).toContain('Nothing new today.');
