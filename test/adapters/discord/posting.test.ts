@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DigestReply } from '../../../src/commands/reply.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
+import { sendCommand } from '../../fakes/discord/interactions.js';
 import { hostilePaper, paper } from './fixtures.js';
-import { failOnCrash, type Harness, startHarness } from './harness.js';
+import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js';
 
 failOnCrash();
 
@@ -138,6 +139,12 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
     expect(posts(other)).toHaveLength(1);
     expect(h.bot.store.getChannel(ref(other))?.failure?.reason).toMatch(/permission/);
     expect(h.logs.join('')).toContain('Discord channel refuses the bot');
+    // The refusal is shown by /papers subscriptions in that channel.
+    const shown = await answerTo(
+      h.fake,
+      sendCommand(h.fake, 'subscriptions', {}, { channelId: other }),
+    );
+    expect(shown.message.embeds[0].description).toMatch(/Posting here fails since .*permission/);
 
     await h.adapter.post(ref(text), digest('d-y'));
     expect(h.fake.messages(text)).toHaveLength(1);
