@@ -23,6 +23,8 @@ export interface SlackAdapterOptions {
   host?: string;
   /** Waits between messages to one channel; injected so tests pace without waiting. */
   wait?: Wait;
+  /** Socket Mode: how long to wait for a pong, also the first reconnect delay (SDK default 5000 ms). */
+  socketPingTimeoutMs?: number;
   /** Sees every command reply before it is rendered (tests, metrics). */
   onReply?: RouteDeps['onReply'];
   /** Web API retry policy; bounded so a stuck Slack never hangs the bot. */
@@ -108,6 +110,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       socketReceiver = new SocketModeReceiver({
         appToken: secrets.appToken,
         logger: sdkLogger,
+        ...(options.socketPingTimeoutMs ? { clientPingTimeout: options.socketPingTimeoutMs } : {}),
         // Bolt 4.7's Socket Mode client reads only installerOptions.clientOptions.
         installerOptions: { clientOptions },
         customPropertiesExtractor: (args) => ({

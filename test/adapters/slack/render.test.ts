@@ -5,6 +5,7 @@ import { highlightSnippet, LIMITS } from '../../../src/adapters/slack/mrkdwn.js'
 import { renderDigestThread } from '../../../src/adapters/slack/render-digest.js';
 import { isEphemeral, renderReply } from '../../../src/adapters/slack/render-reply.js';
 import type { Reply } from '../../../src/commands/reply.js';
+import { buttonsOf, type LooseBlock } from './loose-blocks.js';
 import { HOSTILE_TITLE, makePaper } from './papers.js';
 
 const list: Reply = {
@@ -208,13 +209,12 @@ describe('Slack renderers', () => {
           const message = renderReply(reply);
           expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
           expect(message.text.length).toBeLessThanOrEqual(LIMITS.fallbackText);
-          for (const block of message.blocks as Array<Record<string, any>>) {
-            if (block.type === 'section')
-              expect(block.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
-            if (block.type === 'section') expect(block.text.text).not.toMatch(/&[a-z]{0,3}…/);
-            const buttons =
-              block.type === 'actions' ? block.elements : block.accessory ? [block.accessory] : [];
-            for (const b of buttons) {
+          for (const block of message.blocks as LooseBlock[]) {
+            if (block.type === 'section') {
+              expect(block.text?.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+              expect(block.text?.text).not.toMatch(/&[a-z]{0,3}…/);
+            }
+            for (const b of buttonsOf(block)) {
               expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
               expect(b.value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
             }

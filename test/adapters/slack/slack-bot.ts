@@ -19,6 +19,7 @@ import {
   slashCommandPayload,
 } from '../../fakes/slack/signed-request.js';
 import { testConfig } from './harness.js';
+import { buttonsOf, type LooseBlock } from './loose-blocks.js';
 
 export const BOT_TOKEN = 'xoxb-e2e-secret-token';
 export const APP_TOKEN = 'xapp-e2e-secret-token';
@@ -72,6 +73,8 @@ export class SlackBotUnderTest {
       logger: this.logger,
       host: '127.0.0.1',
       wait: async () => undefined,
+      // Reconnects after a dropped socket within a fraction of a second, not 5 s.
+      socketPingTimeoutMs: 300,
       onReply: (call, reply) => this.seen.push({ call, reply }),
     });
   }
@@ -196,10 +199,9 @@ export function textOf(body: Record<string, unknown>): string {
 
 /** The value of the button with this action id in a Slack message body. */
 export function buttonValue(body: Record<string, unknown>, actionId: string): string | undefined {
-  for (const block of (body.blocks ?? []) as Array<Record<string, any>>) {
-    const elements =
-      block.type === 'actions' ? block.elements : block.accessory ? [block.accessory] : [];
-    for (const element of elements) if (element.action_id === actionId) return element.value;
+  for (const block of (body.blocks ?? []) as LooseBlock[]) {
+    for (const element of buttonsOf(block))
+      if (element.action_id === actionId) return element.value;
   }
   return undefined;
 }

@@ -82,6 +82,31 @@ describe('Slack in Socket Mode (real Bolt SocketModeReceiver, fake Slack)', () =
     expect(slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
   });
 
+  it('answers an envelope redelivered after a reconnect once', async () => {
+    const channelId = freshChannel();
+    const payload = slashCommandPayload({
+      text: 'subscribe diffusion',
+      channelId,
+      responseUrl: fake.responseUrl('redelivered'),
+    });
+    fake.socket.send('slash_commands', payload, 'env-re');
+    await fake.waitFor(() => fake.responsesTo('redelivered')[0], 5000, 'the first answer');
+    const opened = fake.callsOf('apps.connections.open').length;
+    // Slack recycles the connection; the client opens a new one and Slack sends the envelope again.
+    fake.socket.dropConnections();
+    await fake.waitFor(
+      () => fake.callsOf('apps.connections.open').length > opened && fake.socket.connections === 1,
+      5000,
+      'the reconnect',
+    );
+    fake.socket.send('slash_commands', payload, 'env-re');
+    await fake.waitFor(() => fake.socket.acksFor('env-re').length === 2, 5000, 'the second ack');
+    await slack.command('subscriptions', { channelId });
+    expect(fake.responsesTo('redelivered')).toHaveLength(1);
+    const ref = { platform: 'slack' as const, workspace: 'T0001', channel: channelId };
+    expect(slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['diffusion']);
+  });
+
   it('pages with buttons sent as interactive envelopes, also after a restart', async () => {
     const first = await slack.command('search language models');
     const next = buttonValue(first.body, 'papers_page_next');
