@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Adapter } from './adapters/adapter.js';
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { type Bot, createBot } from './app.js';
+import { startLive } from './commands/live.js';
 import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { isPaperboyError } from './core/errors.js';
@@ -20,10 +21,14 @@ export interface MainOptions {
   startLive?: StartLive;
 }
 
-const TERMINAL_BANNER =
-  'Paperboy: no platform token configured, running in the terminal (offline). ' +
-  'Set DISCORD_TOKEN + DISCORD_APPLICATION_ID to enable Discord, ' +
-  'SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to enable Slack.\n';
+function terminalBanner(live: boolean): string {
+  const mode = live ? 'live: sources polled, digests print here' : 'offline';
+  return (
+    `Paperboy: no platform token configured, running in the terminal (${mode}). ` +
+    'Set DISCORD_TOKEN + DISCORD_APPLICATION_ID to enable Discord, ' +
+    'SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to enable Slack.\n'
+  );
+}
 
 function shellAdapter(bot: Bot, config: Config): ShellAdapter {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -56,14 +61,14 @@ export async function main(options: MainOptions): Promise<number> {
   if (!config.discord.secrets && !config.slack.secrets) {
     shell = shellAdapter(bot, config);
     adapters.push(shell);
-    process.stderr.write(TERMINAL_BANNER);
+    process.stderr.write(terminalBanner(Boolean(args.values.live && options.startLive)));
   }
   for (const adapter of adapters) await adapter.start();
 
   let live: { stop(): Promise<void> } | null = null;
   if (args.values.live) {
     if (options.startLive) live = await options.startLive(bot, adapters);
-    else logger.warn('--live: live sources are not part of this build; staying offline');
+    else logger.warn('--live was given but no live runner was provided; staying offline');
   }
 
   if (shell) await shell.finished;
@@ -83,7 +88,17 @@ function startupMessage(error: unknown): string {
 
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
-  main({ argv: process.argv.slice(2) }).then(
+  const runLive: StartLive = async (bot, adapters) =>
+    startLive({
+      config: bot.config,
+      store: bot.store,
+      search: bot.search,
+      adapters: new Map(adapters.map((adapter) => [adapter.platform, adapter])),
+      clock: bot.clock,
+      logger: bot.logger,
+      includeShell: true,
+    });
+  main({ argv: process.argv.slice(2), startLive: runLive }).then(
     (code) => {
       process.exitCode = code;
     },
