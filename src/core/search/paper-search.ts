@@ -7,19 +7,11 @@ import type { PapersStamp } from '../store/store.js';
 import { archiveVocabulary, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
 import { ArchiveQueries, type SearchFilters } from './archive-query.js';
 import { mergedSearch } from './merged-query.js';
-import { matchPaper } from './paper-match.js';
-import { papersWhere } from './paper-rows.js';
-import {
-  type CompiledQuery,
-  expandQuery,
-  ftsMatch,
-  isEmptyQuery,
-  parseQuery,
-  type TermVocabulary,
-} from './query-compiler.js';
+import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { resolvePaper, suggestTitles } from './resolve.js';
 import { runWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
+import { countTopic, matchTopicIn } from './topics.js';
 import type { PaperSearch, Resolution, SearchResult, TopicMatch } from './types.js';
 import {
   buildInWorker,
@@ -297,28 +289,9 @@ export class MergedPaperSearch implements PaperSearch {
     }
   }
 
-  /** Topics are saved queries: no prefix guessing, every term required. */
-  private compileTopic(topic: string): CompiledQuery {
-    return expandQuery(
-      { ...parseQuery(`${String(topic ?? '')} `), lastIsPrefix: false },
-      this.vocab,
-    );
-  }
-
   matchTopic(topic: string, paperIds: string[]): TopicMatch[] {
     try {
-      const q = this.compileTopic(topic);
-      if (isEmptyQuery(q) || paperIds.length === 0) return [];
-      const papers = papersWhere(
-        this.db,
-        'id IN (SELECT value FROM json_each(?))',
-        JSON.stringify(paperIds),
-      );
-      return papers
-        .map((p) => ({ p, m: matchPaper(p, q) }))
-        .filter(({ m }) => m.all)
-        .map(({ p, m }) => ({ paperId: p.id, score: m.score, matchedTerms: m.matchedTerms }))
-        .sort((a, b) => b.score - a.score || a.paperId.localeCompare(b.paperId));
+      return matchTopicIn(this.db, this.vocab, topic, paperIds);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'topic match failed');
       return [];
@@ -327,15 +300,8 @@ export class MergedPaperSearch implements PaperSearch {
 
   countTopicMatches(topic: string, since: Date): number {
     try {
-      const q = this.compileTopic(topic);
-      const match = ftsMatch(q, 'all');
-      if (!match || Number.isNaN(since.getTime())) return 0;
       syncArchive(this.db);
-      return this.archive.count(
-        match,
-        { since: null, author: null, firstSeenSince: since.toISOString() },
-        false,
-      );
+      return countTopic(this.archive, this.vocab, topic, since);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'topic count failed');
       return 0;

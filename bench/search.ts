@@ -1,0 +1,304 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { manualClock } from '../src/core/clock.js';
+import { silentLogger } from '../src/core/logger.js';
+import { openPaperSearch } from '../src/core/search/paper-search.js';
+import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
+import { loadBenchCorpus, loadBenchRecords } from './corpus.js';
+import { writeBenchResults } from './results.js';
+import { flexSearchPeer, miniSearchPeer, type Peer, plainFtsPeer } from './search-peers.js';
+import { benchQueries, fragmentsOf, type Latency, latency, prefixesOf } from './search-queries.js';
+
+const NOW = '2026-07-31T12:00:00.000Z';
+const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+function dirSize(dir: string): number {
+  return readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+const ms = (x: number) => Math.round(x * 10) / 10;
+
+/** A fresh process opens the persisted store + search and answers one query. */
+function coldStart(
+  dir: string,
+  windowMax: number,
+): Promise<{ wallMs: number; openToAnswerMs: number; rssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(DISCORD|SLACK)_/.test(k)),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(HERE, 'search.ts'), '--cold', dir, String(windowMax)],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        const figures = JSON.parse(out) as { openToAnswerMs: number; rssMb: number };
+        resolve({ wallMs: performance.now() - started, ...figures });
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+async function coldChild(dir: string, windowMax: number): Promise<void> {
+  const started = performance.now();
+  const store = SqliteStore.open(storeFile(dir));
+  const search = await openPaperSearch({
+    store,
+    dataDir: dir,
+    clock: manualClock(NOW),
+    logger: silentLogger(),
+    windowDays: 7,
+    windowMax,
+  });
+  search.search('robot learning');
+  const openToAnswerMs = performance.now() - started;
+  const built = search.stats.windowBuilds;
+  process.stdout.write(
+    JSON.stringify({ openToAnswerMs, rssMb: mb(process.memoryUsage().rss), built }),
+  );
+  await search.close();
+  store.close();
+}
+
+/** The window sizes measured at each N: the configured design, a smaller window, archive only. */
+const VARIANTS: Record<number, number[]> = { 10000: [5000], 100000: [5000, 1000, 0] };
+
+async function runSize(
+  n: number,
+  windowMax: number,
+  full: boolean,
+): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(tmpdir(), `paperboy-bench-search-${n}-`));
+  const clock = manualClock(NOW);
+  try {
+    const records = await loadBenchRecords(n);
+    const entries = await loadBenchCorpus(n);
+    const store = SqliteStore.open(storeFile(dir));
+    const options = {
+      store,
+      dataDir: dir,
+      clock,
+      logger: silentLogger(),
+      windowDays: 7,
+      windowMax,
+    };
+    const search = await openPaperSearch(options);
+    search.setLiveIndexing(false);
+    let t = performance.now();
+    for (let i = 0; i < records.length; i += 5000)
+      store.upsertPapers(records.slice(i, i + 5000), clock.now());
+    const storeMs = performance.now() - t;
+    t = performance.now();
+    await search.refresh();
+    const buildMs = performance.now() - t;
+    search.setLiveIndexing(true);
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const persistedMb = mb(dirSize(dir));
+    t = performance.now();
+    const rebuildRss = monitorPeakRss();
+    if (full) await search.rebuildAll();
+    const rebuildMs = full ? performance.now() - t : Number.NaN;
+    const rebuildPeak = rebuildRss.stop();
+    const rebuildPeakMb = full ? rebuildPeak : Number.NaN;
+
+    const queries = benchQueries(entries);
+    for (const q of queries.slice(0, 10)) search.search(q.text); // warm the statement cache
+    const ours = latency(queries, (q) => search.search(q).total);
+    const fragments = fragmentsOf(entries, 50);
+    const show = latency(
+      fragments.map((text) => ({ text, kind: 'fragment' })),
+      (q) => (search.resolve(q).kind === 'none' ? 0 : 1),
+    );
+    const suggest = latency(
+      prefixesOf(entries, 50).map((text) => ({ text, kind: 'prefix' })),
+      (q) => search.suggest(q).length,
+    );
+
+    // 500 new papers while queries run: searchable with their transaction (archive); window rebuilt in a worker.
+    const fresh = records.slice(0, 500).map((r, i) => ({
+      ...r,
+      arxivId: `2999.${String(i).padStart(5, '0')}`,
+      title: `${r.title} (revisited ${i})`,
+    }));
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    t = performance.now();
+    store.upsertPapers(fresh, clock.now());
+    const lastId = fresh.at(-1)?.arxivId as string;
+    const searchableMs =
+      search.resolve(lastId).kind === 'found' ? performance.now() - t : Number.NaN;
+    let worstDuringMs = 0;
+    const windowDone = search.refresh();
+    let settled = false;
+    void windowDone.then(() => {
+      settled = true;
+    });
+    let i = 0;
+    while (!settled) {
+      const q = queries[i++ % queries.length]?.text ?? 'robot';
+      const s = performance.now();
+      search.search(q);
+      worstDuringMs = Math.max(worstDuringMs, performance.now() - s);
+      await new Promise((r) => setImmediate(r));
+    }
+    const windowRebuiltMs = performance.now() - t;
+    delay.disable();
+    await search.close();
+    store.close();
+    const cold = await coldStart(dir, windowMax);
+
+    return {
+      n,
+      windowMax,
+      storeIngestMs: ms(storeMs),
+      buildMs: ms(buildMs),
+      rebuildAllMs: ms(rebuildMs),
+      rebuildPeakRssMb: rebuildPeakMb,
+      persistedMb,
+      coldStartWallMs: ms(cold.wallMs),
+      coldOpenToAnswerMs: ms(cold.openToAnswerMs),
+      rssAfterLoadMb: cold.rssMb,
+      query: ours.all,
+      queryByKind: ours.byKind,
+      showFragmentP95Ms: show.all.p95,
+      suggestP95Ms: suggest.all.p95,
+      add500SearchableMs: ms(searchableMs),
+      add500WindowRebuiltMs: ms(windowRebuiltMs),
+      add500WorstQueryMs: ms(worstDuringMs),
+      add500MaxEventLoopStallMs: ms(delay.max / 1e6),
+      queriesAnswered: i,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function monitorPeakRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return mb(Math.max(peak, process.memoryUsage().rss));
+    },
+  };
+}
+
+/** Bulk ingest of the shared corpus (hook off) until searchable. */
+async function bulkIngest(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-bench-bulk-'));
+  try {
+    const records = await loadBenchRecords(46_831);
+    const clock = manualClock(NOW);
+    const store = SqliteStore.open(storeFile(dir));
+    const search = await openPaperSearch({ store, dataDir: dir, clock, logger: silentLogger() });
+    const t = performance.now();
+    search.setLiveIndexing(false);
+    for (let i = 0; i < records.length; i += 5000)
+      store.upsertPapers(records.slice(i, i + 5000), clock.now());
+    const storedMs = performance.now() - t;
+    search.setLiveIndexing(true);
+    search.search('robot'); // catches the archive up
+    const searchableMs = performance.now() - t;
+    const probe = records[records.length - 1]?.arxivId as string;
+    const found = search.resolve(probe).kind === 'found';
+    await search.refresh();
+    const windowMs = performance.now() - t;
+    await search.close();
+    store.close();
+    return {
+      papers: records.length,
+      storedMs: ms(storedMs),
+      searchableMs: ms(searchableMs),
+      lastFound: found,
+      windowBuiltMs: ms(windowMs),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function peerRow(peer: Peer, queries: ReturnType<typeof benchQueries>, ours: Latency) {
+  const l = latency(queries, (q) => peer.query(q));
+  const typoFound = queries.filter((q) => q.kind === 'typo' && peer.query(q.text) > 0).length;
+  return {
+    engine: peer.name,
+    buildMs: ms(peer.buildMs),
+    ...l.all,
+    typoQueriesFound: typoFound,
+    p95RatioToOurs: ms(l.all.p95 / Math.max(0.01, ours.all.p95)),
+  };
+}
+
+export async function run(): Promise<void> {
+  const figures: Record<string, unknown> = {
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  };
+  const sizes: Record<string, unknown>[] = [];
+  for (const n of SIZES) {
+    for (const [i, windowMax] of (VARIANTS[n] ?? [5000]).entries()) {
+      const row = await runSize(n, windowMax, i === 0);
+      sizes.push(row);
+      console.log(`\nsearch, N = ${n}, window ${windowMax}`);
+      const { query, queryByKind, ...rest } = row as {
+        query: object;
+        queryByKind: Record<string, object>;
+      };
+      console.table(rest);
+      console.table({ all: query, ...queryByKind });
+    }
+  }
+  figures.sizes = sizes;
+  figures.bulkIngest = await bulkIngest();
+  console.log('\nbulk ingest of the shared corpus');
+  console.table(figures.bulkIngest);
+
+  // Peers on the same 10k corpus and queries (the in-memory peers take minutes at 100k).
+  const entries = await loadBenchCorpus(10_000);
+  const queries = benchQueries(entries);
+  const ourRow = sizes.find((r) => r.n === 10_000) as { query: Latency['all'] } | undefined;
+  if (!ourRow) return writeBenchResults('search', figures);
+  const ours = { all: ourRow.query } as Latency;
+  const peers = [plainFtsPeer(entries), miniSearchPeer(entries), flexSearchPeer(entries)];
+  figures.peers10k = peers.map((p) => peerRow(p, queries, ours));
+  for (const p of peers) p.close();
+  const big = await loadBenchCorpus(100_000);
+  const fts100k = plainFtsPeer(big);
+  figures.peers100k = [
+    peerRow(fts100k, benchQueries(big), {
+      all: (sizes[1] as { query: Latency['all'] }).query,
+    } as Latency),
+  ];
+  fts100k.close();
+  console.log('\npeers (same corpus and queries; ratio = their p95 / ours)');
+  console.table([
+    ...(figures.peers10k as object[]).map((r) => ({ n: 10_000, ...r })),
+    ...(figures.peers100k as object[]).map((r) => ({ n: 100_000, ...r })),
+  ]);
+  writeBenchResults('search', figures);
+}
+
+if (process.argv[2] === '--cold' && process.argv[3]) {
+  await coldChild(process.argv[3], Number(process.argv[4] ?? 5000));
+}
