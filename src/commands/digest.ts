@@ -1,7 +1,7 @@
 import { digestWindowStart, selectDigest } from '../core/digest.js';
+import { localDate, nextDigestAt } from '../core/scheduler.js';
 import { channelTimeZone, defaultSchedule, describeSchedule } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
-import { localDay } from './local-day.js';
 import type { DigestReply } from './reply.js';
 import { COMMAND_NAME, type InputOf } from './spec.js';
 
@@ -24,17 +24,20 @@ export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promi
     matchTopic: (topic, ids) => ctx.search.matchTopic(topic, ids),
   });
 
-  const when = schedule
-    ? `posted at ${describeSchedule(schedule)}`
-    : `not scheduled: turn it on with /${COMMAND_NAME} schedule <HH:MM>`;
+  const timeZone = channelTimeZone(channel, ctx.config);
+  const next = schedule ? nextDigestAt(schedule, now) : null;
+  const date = localDate(timeZone, next ?? now);
+  const title = schedule
+    ? `Preview of the next digest, due ${date} at ${describeSchedule(schedule)}`
+    : `Preview of a digest (none scheduled: turn it on with /${COMMAND_NAME} schedule <HH:MM>)`;
   const empty = [
     `Nothing new${topics.length > 0 ? " matches this channel's topics" : ''} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     'The bundled sample papers are never posted in a digest.',
   ];
   return {
     kind: 'digest',
-    date: localDay(now, channelTimeZone(channel, ctx.config)),
-    title: `Preview of the next digest (${when})`,
+    date,
+    title,
     sections: selection.sections.map((section) => ({
       topic: section.topic,
       items: section.items.map((pick) => ({ paper: pick.paper, why: pick.why })),

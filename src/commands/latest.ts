@@ -1,7 +1,7 @@
 import type { Paper } from '../core/paper.js';
+import { localDate } from '../core/scheduler.js';
 import { channelTimeZone } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
-import { localDay } from './local-day.js';
 import type { Reply } from './reply.js';
 import type { InputOf } from './spec.js';
 
@@ -11,7 +11,7 @@ const CANDIDATES = 500;
 
 /** The feed day: the listing day the source gave, else the day first seen in the channel's zone. */
 export function feedDay(paper: Paper, timeZone: string): string {
-  return paper.publishedAt ?? localDay(new Date(paper.firstSeenAt), timeZone);
+  return paper.publishedAt ?? localDate(timeZone, new Date(paper.firstSeenAt));
 }
 
 /** Newest feed day first; within a day known upvotes first (more first), then newest seen. */

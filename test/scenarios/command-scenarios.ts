@@ -292,8 +292,8 @@ export const commandScenarios: CommandScenario[] = [
     expect: (reply) => {
       const digest = as(reply, 'digest');
       expect(digest.sections).toEqual([]);
-      expect(digest.date).toBe('2025-12-12');
-      expect(digest.title).toMatch(/09:00 UTC/);
+      expect(digest.date).toBe('2025-12-13');
+      expect(digest.title).toMatch(/due 2025-12-13 at 09:00 UTC/);
       expect(digest.emptyText).toMatch(/sample papers are never posted/);
     },
   },
