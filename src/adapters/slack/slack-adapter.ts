@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config, SlackSecrets } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
+import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Store } from '../../core/store/store.js';
 import type { Adapter } from '../adapter.js';
@@ -11,6 +12,7 @@ import { type RouteDeps, registerRoutes, type SlackBot } from './command-routes.
 import { createManagePolicy } from './manage-policy.js';
 import { createPacer, type Wait } from './pacer.js';
 import { RecentIds } from './recent-ids.js';
+import { describeSlackError, slackErrorCode } from './slack-errors.js';
 import { createSlackPoster } from './slack-poster.js';
 
 export interface SlackAdapterOptions {
@@ -40,6 +42,13 @@ export interface SlackAdapter extends Adapter {
 }
 
 const DISCONNECT_TIMEOUT_MS = 5000;
+const TOKEN_REFUSALS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
 
 function waitForDisconnect(receiver: SocketModeReceiver): Promise<void> {
   return new Promise((resolve) => {
@@ -72,7 +81,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const sdkLogger = boltLogger(logger);
   const mode: 'http' | 'socket' = secrets.appToken ? 'socket' : 'http';
   if (mode === 'http' && !secrets.signingSecret) {
-    throw new Error(
+    throw new PaperboyError(
+      'CONFIG_INVALID',
       'Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
@@ -139,7 +149,21 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async start() {
       // One auth.test up front: checks the token, names the workspace, and lets
       // Bolt skip auth.test on every request.
-      const auth = await client.auth.test();
+      const auth = await client.auth.test().catch((error: unknown) => {
+        const code = slackErrorCode(error);
+        if (code && TOKEN_REFUSALS.has(code)) {
+          throw new PaperboyError('CONFIG_INVALID', `Slack refused SLACK_BOT_TOKEN (${code}).`, {
+            cause: error,
+          });
+        }
+        throw new PaperboyError(
+          'INTERNAL',
+          `Slack auth.test failed (${describeSlackError(error)}).`,
+          {
+            cause: error,
+          },
+        );
+      });
       teamId = auth.team_id ?? null;
       app = new App({
         token: secrets.botToken,

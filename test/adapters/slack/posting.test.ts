@@ -151,6 +151,14 @@ describe('Slack post() and findDelivery()', () => {
     expect(store.getChannel(target)?.failure).toBeNull();
   });
 
+  it('refuses to start with a token Slack rejects, saying which variable, not its value', async () => {
+    fake.fail('auth.test', { error: 'invalid_auth' });
+    const error = await adapter.start().catch((e: unknown) => e);
+    expect(isPaperboyError(error, 'CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toBe('Slack refused SLACK_BOT_TOKEN (invalid_auth).');
+    await adapter.stop();
+  });
+
   it('never logs the bot token', async () => {
     fake.fail('chat.postMessage', { status: 500 }, 10);
     fake.fail('chat.postMessage', { status: 429, retryAfter: 0 });
