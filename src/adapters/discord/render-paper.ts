@@ -13,8 +13,9 @@ export function paperUrl(paper: Paper): string | undefined {
 
 /** `Ada Lovelace, Alan Turing, Grace Hopper et al.` (plain text). */
 export function authorLine(paper: Paper, shown = 3): string {
-  const names = paper.authors.slice(0, shown);
-  const total = Math.max(paper.authorCount ?? 0, paper.authors.length);
+  const known = paper.authors.filter((a) => a.trim() !== '');
+  const names = known.slice(0, shown);
+  const total = Math.max(paper.authorCount ?? 0, known.length);
   if (names.length === 0) return total > 0 ? `${total} authors` : '';
   return total > names.length ? `${names.join(', ')} et al.` : names.join(', ');
 }
@@ -88,9 +89,10 @@ export function renderDetail(reply: DetailReply): APIEmbed {
   const url = paperUrl(paper);
   const readMore = url ? `[Read more](${url})` : '';
   const fields: NonNullable<APIEmbed['fields']> = [];
-  const total = Math.max(paper.authorCount ?? 0, paper.authors.length);
+  const names = paper.authors.filter((a) => a.trim() !== '');
+  const total = Math.max(paper.authorCount ?? 0, names.length);
   if (total > 0) {
-    const all = paper.authors.length > 0 ? paper.authors.join(', ') : `${total} authors`;
+    const all = names.length > 0 ? names.join(', ') : `${total} authors`;
     fields.push({ name: `Authors (${total})`, value: fitEscaped(all, 1024) });
   }
   if (paper.publishedAt) fields.push({ name: 'Published', value: paper.publishedAt, inline: true });
@@ -107,7 +109,7 @@ export function renderDetail(reply: DetailReply): APIEmbed {
     fields.push({ name: 'Keywords', value: fitEscaped(paper.keywords.join(', '), 1024) });
   }
   return {
-    title: fitEscaped(paper.title, 256),
+    title: fitEscaped(paper.title, 256) || 'Untitled paper',
     ...(url ? { url } : {}),
     description: fitEscaped(paper.abstract || 'No abstract.', 3000, readMore),
     color: COLOR.paper,

@@ -111,7 +111,7 @@ function renderChoice(reply: ChoiceReply): DiscordMessage {
             custom_id: choiceCustomId(reply.command),
             placeholder: 'Choose a paper',
             options: candidates.map((paper) => ({
-              label: truncateWords(paper.title, 100),
+              label: truncateWords(paper.title, 100) || paper.id,
               value: paper.id,
               description:
                 truncateWords(
@@ -192,10 +192,11 @@ export function embedsLength(embeds: APIEmbed[]): number {
 
 /** Last line of defence: whatever a renderer produced, the message fits every limit. */
 export function fitLimits(msg: DiscordMessage): DiscordMessage {
-  const embeds = msg.embeds.slice(0, LIMITS.embeds).map((e) => ({
+  const embeds = msg.embeds.slice(0, LIMITS.embeds).map(({ title, description, ...e }) => ({
     ...e,
-    ...(e.title ? { title: fitMarkdown(e.title, LIMITS.title) } : {}),
-    ...(e.description ? { description: fitMarkdown(e.description, LIMITS.description) } : {}),
+    // Discord rejects empty strings: an empty title or description is left out.
+    ...(title ? { title: fitMarkdown(title, LIMITS.title) } : {}),
+    ...(description ? { description: fitMarkdown(description, LIMITS.description) } : {}),
     ...(e.footer
       ? { footer: { ...e.footer, text: fitMarkdown(e.footer.text, LIMITS.footer) } }
       : {}),
@@ -203,8 +204,8 @@ export function fitLimits(msg: DiscordMessage): DiscordMessage {
       ? {
           fields: e.fields.slice(0, LIMITS.fields).map((f) => ({
             ...f,
-            name: fitMarkdown(f.name, LIMITS.fieldName),
-            value: fitMarkdown(f.value, LIMITS.fieldValue),
+            name: fitMarkdown(f.name, LIMITS.fieldName) || '—',
+            value: fitMarkdown(f.value, LIMITS.fieldValue) || '—',
           })),
         }
       : {}),

@@ -96,6 +96,6 @@ export function renderSnippet(snippet: Snippet, max: number): string {
 
 /** A masked link `[label](url)` with the label escaped; plain label when there is no URL. */
 export function link(label: string, url: string | undefined, maxLabel = 256): string {
-  const text = fitEscaped(label, maxLabel);
+  const text = fitEscaped(label, maxLabel) || 'Untitled';
   return url ? `[${text}](${url.replace(/\)/g, '%29').replace(/\s/g, '%20')})` : text;
 }

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodePageInline } from '../../../src/adapters/discord/paging.js';
 import { embedsLength, LIMITS, renderReply } from '../../../src/adapters/discord/render-reply.js';
@@ -16,6 +17,8 @@ function assertWithinLimits(embeds: APIEmbed[]): void {
   expect(embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
   expect(embedsLength(embeds)).toBeLessThanOrEqual(LIMITS.total);
   for (const e of embeds) {
+    if (e.title !== undefined) expect(e.title.length).toBeGreaterThan(0);
+    if (e.description !== undefined) expect(e.description.length).toBeGreaterThan(0);
     expect(e.title?.length ?? 0).toBeLessThanOrEqual(LIMITS.title);
     expect(e.description?.length ?? 0).toBeLessThanOrEqual(LIMITS.description);
     expect(e.footer?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.footer);
@@ -214,5 +217,62 @@ describe('Discord limits', () => {
     );
     assertWithinLimits(digest.embeds);
     expect(digest.embeds[0]?.footer?.text).toContain('delivery d-1');
+  });
+});
+
+describe('Discord limits hold for any paper text', () => {
+  const text = fc.string({ unit: 'grapheme', maxLength: 3000 });
+  const arbitraryPaper = fc
+    .record({ title: text, abstract: text, authors: fc.array(text, { maxLength: 50 }) })
+    .map((p) => paper({ ...p, authorCount: p.authors.length }));
+
+  it('lists, details, choices and digests always fit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbitraryPaper, { minLength: 1, maxLength: 25 }),
+        text,
+        (papers, snippet) => {
+          const items = papers.map((p) => ({
+            paper: p,
+            snippet: {
+              text: snippet,
+              highlights: [{ start: 0, end: Math.min(5, snippet.length) }],
+            },
+            why: snippet.slice(0, 200),
+          }));
+          const replies: Reply[] = [
+            { kind: 'list', title: snippet, items, page: 1, pages: 1, total: items.length },
+            { kind: 'detail', paper: papers[0] ?? paper() },
+            { kind: 'choice', prompt: snippet, candidates: papers, command: 'show' },
+            {
+              kind: 'digest',
+              date: '2026-11-25',
+              title: snippet,
+              deliveryId: 'd-9',
+              sections: [
+                { topic: snippet, items },
+                { topic: null, items },
+              ],
+            },
+          ];
+          for (const reply of replies) {
+            const out = renderReply(reply, options);
+            assertWithinLimits(out.embeds);
+            for (const row of out.components) {
+              for (const c of row.components) {
+                if ('options' in c && c.options) {
+                  for (const o of c.options) {
+                    expect(o.label.length).toBeGreaterThan(0);
+                    expect(o.label.length).toBeLessThanOrEqual(100);
+                    expect((o.description ?? '').length).toBeLessThanOrEqual(100);
+                  }
+                }
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
