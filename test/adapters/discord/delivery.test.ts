@@ -74,7 +74,8 @@ describe('digest delivery through Discord', () => {
       expect(await h.adapter.findDelivery(ref, row?.id ?? '')).toBe(row?.messageId);
     }
     const [textMessage] = h.fake.messages(text);
-    const footer = (textMessage?.embeds as Array<{ footer?: { text: string } }>)[0]?.footer?.text;
+    const embeds = (textMessage?.embeds ?? []) as Array<{ footer?: { text: string } }>;
+    const footer = embeds[0]?.footer?.text;
     expect(footer).toContain(
       `delivery ${h.bot.store.listDeliveries(refs[0] as ChannelRef)[0]?.id}`,
     );
