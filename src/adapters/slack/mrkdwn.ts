@@ -46,10 +46,22 @@ export function link(url: string | undefined | null, label: string): string {
   return safe ? `<${safe}|${text}>` : text;
 }
 
-function mergeRanges(ranges: HighlightRange[], length: number): HighlightRange[] {
+const WORD = /[\p{L}\p{N}_]/u;
+
+/** Slack only bolds whole words, so a highlight inside a word grows to the word's edges. */
+function toWordEdges(text: string, r: HighlightRange): HighlightRange {
+  let { start, end } = r;
+  while (start > 0 && WORD.test(text[start - 1] ?? '') && WORD.test(text[start] ?? '')) start--;
+  while (end < text.length && WORD.test(text[end] ?? '') && WORD.test(text[end - 1] ?? '')) end++;
+  return { start, end };
+}
+
+function mergeRanges(text: string, ranges: HighlightRange[]): HighlightRange[] {
+  const length = text.length;
   const sorted = ranges
     .map((r) => ({ start: Math.max(0, r.start), end: Math.min(length, r.end) }))
     .filter((r) => r.end > r.start)
+    .map((r) => toWordEdges(text, r))
     .sort((a, b) => a.start - b.start);
   const out: HighlightRange[] = [];
   for (const r of sorted) {
@@ -65,7 +77,7 @@ export function highlightSnippet(snippet: Snippet): string {
   const { text } = snippet;
   let out = '';
   let at = 0;
-  for (const r of mergeRanges(snippet.highlights, text.length)) {
+  for (const r of mergeRanges(text, snippet.highlights)) {
     out += escapeMrkdwn(text.slice(at, r.start));
     const marked = text.slice(r.start, r.end).trim();
     // Slack bold needs non-space edges; keep surrounding spaces outside the stars.

@@ -153,6 +153,12 @@ describe('Slack renderers', () => {
     });
   });
 
+  it('grows a highlight inside a word to the whole word, since Slack bolds only words', () => {
+    expect(
+      highlightSnippet({ text: 'many robots walk', highlights: [{ start: 5, end: 10 }] }),
+    ).toBe('many *robots* walk');
+  });
+
   it('marks snippet highlights in bold and escapes around them', () => {
     expect(
       highlightSnippet({
