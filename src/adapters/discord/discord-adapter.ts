@@ -42,7 +42,7 @@ function ownsRef(target: ChannelRef): boolean {
  * registered from the spec when it changed, interactions through the shared commands,
  * and `post`/`findDelivery` for digests.
  */
-export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter & { client(): Client } {
+export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
   const { secrets, logger } = deps;
   const options = deps.options ?? {};
   let client: Client | null = null;
@@ -69,8 +69,6 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter & { clie
 
   return {
     platform: 'discord',
-
-    client: connected,
 
     async start() {
       const next = new Client({
