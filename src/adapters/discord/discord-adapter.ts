@@ -32,7 +32,7 @@ export interface DiscordAdapterDeps {
   options?: DiscordAdapterOptions;
 }
 
-/** Is this a message for a DM channel ref or a guild one? Both live on Discord. */
+/** Discord refs cover guild channels, threads and DMs (workspace `dm`). */
 function ownsRef(target: ChannelRef): boolean {
   return target.platform === 'discord';
 }

@@ -56,4 +56,16 @@ describe('fake Discord with the real discord.js', () => {
       client.rest.post(Routes.channelMessages(fake.channels.text), { body: { content: 'x' } }),
     ).rejects.toMatchObject({ status: 403, code: 50013 });
   });
+
+  it('a dropped gateway connection is resumed and interactions keep flowing', async () => {
+    client.on(Events.InteractionCreate, async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ content: 'still here' });
+    });
+    fake.dropGatewayConnections();
+    await fake.waitFor((r) => r.method === 'GATEWAY' && r.path === 'op:6', 10_000);
+    const sent = sendCommand(fake, 'help');
+    const callback = await fake.waitFor((r) => r.path.includes(`/interactions/${sent.id}/`));
+    expect(callback.body.data.content).toBe('still here');
+    expect(fake.identifies).toBe(1);
+  });
 });

@@ -142,6 +142,11 @@ export class FakeDiscord {
     );
   }
 
+  /** Cuts every gateway connection; discord.js reconnects and resumes. */
+  dropGatewayConnections(): void {
+    this.gateway.dropAll();
+  }
+
   /** Sends a dispatch (e.g. INTERACTION_CREATE) to connected clients. */
   dispatch(t: string, d: unknown): void {
     if (this.gateway.dispatch(t, d) === 0) throw new Error('fake Discord: no identified client');

@@ -33,6 +33,11 @@ export class FakeGateway {
         }
         hooks.onFrame(frame);
         if (frame.op === 1) socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+        if (frame.op === 6) {
+          // RESUME after a dropped connection: accept it and carry on with the session.
+          state.identified = true;
+          this.sendTo(socket, 'RESUMED', {});
+        }
         if (frame.op === 2) {
           this.identifies += 1;
           state.identified = true;
@@ -58,6 +63,12 @@ export class FakeGateway {
       sent += 1;
     }
     return sent;
+  }
+
+  /** Drops every connection abnormally (code 1006), as a network failure would. */
+  dropAll(): void {
+    for (const socket of this.sockets.keys()) socket.terminate();
+    this.sockets.clear();
   }
 
   get connected(): number {
