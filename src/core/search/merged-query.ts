@@ -44,7 +44,9 @@ function sides(
   windowHits.sort((a, b) => b.score - a.score);
   const match = ftsMatch(q, mode);
   const archiveHits = match ? archive.top(match, f, depth) : [];
-  const archiveTotal = match && archiveHits.length > 0 ? archive.count(match, f) : 0;
+  // Fewer hits than asked for is the whole count: skip the second pass over the postings.
+  const archiveTotal =
+    match && archiveHits.length >= depth ? archive.count(match, f) : archiveHits.length;
   // A title holding the query's words in order is what a pasted fragment looks like.
   const sequence = ftsTitleSequence(q);
   const windowSequence = sequence
