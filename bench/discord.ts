@@ -117,9 +117,12 @@ export async function run(): Promise<void> {
   const all = [...byKind.values()];
   const e2e = summary(all.flatMap((e) => e.e2e));
   const floor = summary(all.flatMap((e) => e.floor));
+  // Per command, what the SDK, the adapter and the loopback add over the commands themselves.
+  const overhead = summary(all.flatMap((e) => e.e2e.map((ms, i) => ms - (e.floor[i] ?? 0))));
   const rows: Array<[string, ReturnType<typeof summary>]> = [
     ['interaction in → callback at fake', e2e],
     ['in-process run + render', floor],
+    ['overhead (SDK + adapter + loopback)', overhead],
   ];
   for (const [kind, entry] of byKind) {
     rows.push(
@@ -146,6 +149,7 @@ export async function run(): Promise<void> {
     paceMs: PACE_MS,
     endToEndMs: e2e,
     inProcessMs: floor,
+    overheadMs: overhead,
     byCommand: Object.fromEntries(
       [...byKind].map(([kind, entry]) => [
         kind,
