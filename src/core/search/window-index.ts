@@ -47,9 +47,16 @@ export interface SideHit {
   score: number;
 }
 
-/** Stemmed words of a doc, for phrase checks. */
-function stemmedSequence(text: string): string[] {
-  return tokenise(text).map(stem);
+/** Stemmed words of a doc's fields, computed once per doc (phrase checks run per query). */
+const sequences = new WeakMap<WindowDoc, string[][]>();
+
+function docSequences(doc: WindowDoc): string[][] {
+  let seqs = sequences.get(doc);
+  if (!seqs) {
+    seqs = [doc.title, doc.authors.join(' '), doc.abstract].map((t) => tokenise(t).map(stem));
+    sequences.set(doc, seqs);
+  }
+  return seqs;
 }
 
 function hasSequence(words: string[], phrase: string[]): boolean {
@@ -62,14 +69,12 @@ function hasSequence(words: string[], phrase: string[]): boolean {
 
 /** Whether the doc's title holds the words in order (stemmed, like FTS5's porter phrase). */
 export function titleHasSequence(doc: WindowDoc, words: string[]): boolean {
-  return hasSequence(stemmedSequence(doc.title), words.map(stem));
+  return hasSequence(docSequences(doc)[0] ?? [], words.map(stem));
 }
 
 export function docHasPhrase(doc: WindowDoc, phrase: string[]): boolean {
   const stems = phrase.map(stem);
-  return [doc.title, doc.authors.join(' '), doc.abstract].some((t) =>
-    hasSequence(stemmedSequence(t), stems),
-  );
+  return docSequences(doc).some((seq) => hasSequence(seq, stems));
 }
 
 /**
@@ -87,12 +92,19 @@ export function queryWindow(
   const phraseStems = q.phrases.map((p) => p.map(stem));
   const wanted = new Set([...q.groups.flatMap((g) => g.stems), ...phraseStems.flat()]);
   if (wanted.size === 0) return [];
+  // A term that alone stands for a wanted word is REQUIRED when all are wanted: Lunr then
+  // skips scoring documents that lack it (alternatives stay optional and are checked below).
+  const required = new Set<string>();
+  if (mode === 'all') {
+    for (const g of q.groups) if (g.stems.length === 1 && g.stems[0]) required.add(g.stems[0]);
+    for (const p of phraseStems) for (const s of p) required.add(s);
+  }
   const results = idx.query((query) => {
     for (const term of wanted) {
       query.term(term, {
         usePipeline: false,
         wildcard: lunr.Query.wildcard.NONE,
-        presence: lunr.Query.presence.OPTIONAL,
+        presence: required.has(term) ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
       });
     }
     for (const word of q.excluded) {
