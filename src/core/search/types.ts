@@ -65,5 +65,9 @@ export interface PaperSearch {
   countTopicMatches(topic: string, since: Date): number;
   /** Take in papers written to the store since the last call; resolves when searchable. */
   refresh(): Promise<void>;
+  /** Rebuild the archive and the window from the store, off the request path (e.g. after an upgrade). */
+  rebuildAll?(): Promise<void>;
+  /** Bulk ingest turns live indexing off, then `refresh()` catches up once. */
+  setLiveIndexing?(on: boolean): void;
   close(): Promise<void>;
 }
