@@ -247,7 +247,7 @@ function peerRow(peer: Peer, queries: ReturnType<typeof benchQueries>, ours: Lat
     buildMs: ms(peer.buildMs),
     ...l.all,
     typoQueriesFound: typoFound,
-    p95RatioToOurs: ms(l.all.p95 / Math.max(0.01, ours.all.p95)),
+    p95RatioToOurs: Math.round((l.all.p95 / Math.max(0.01, ours.all.p95)) * 100) / 100,
   };
 }
 
