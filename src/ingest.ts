@@ -1,10 +1,12 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { isPaperboyError } from './core/errors.js';
 import { DEFAULT_INGEST_BATCH, type IngestProgress, ingestFile } from './core/ingest.js';
+import { backfillIntoStore } from './core/sources/fetch-arxiv-api.js';
+import { paperboyUserAgent, RequestGate, realSleep } from './core/sources/http.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
 
 const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--batch-size N]
@@ -12,7 +14,12 @@ const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--
 Reads a Daily Papers page (text), Hugging Face daily_papers JSON, arXiv RSS or Atom,
 or JSON Lines of arXiv metadata (gzipped or not) into the store under PAPERBOY_DATA_DIR.
   --reference-date  capture day of a Daily Papers page (default: the file's modification day)
-  --batch-size      papers per transaction (default ${DEFAULT_INGEST_BATCH})`;
+  --batch-size      papers per transaction (default ${DEFAULT_INGEST_BATCH})
+
+       npm run ingest -- --arxiv "cat:cs.RO" --since 2024-06-01 [--max N]
+
+Backfills from the arXiv query API (sources.arxiv.apiBaseUrl), newest first, politely
+(one request at a time, 3 s apart), until papers published before --since.`;
 
 /** A progress bar only pays off on a terminal and for input that takes a while. */
 const LARGE_INPUT_BYTES = 2 * 1024 * 1024;
@@ -126,4 +133,74 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** `--arxiv <query> --since <day>`: the query API backfill. */
+async function arxivMain(argv: string[]): Promise<number> {
+  let query: string;
+  let since: string;
+  let maxPapers: number | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { arxiv: { type: 'string' }, since: { type: 'string' }, max: { type: 'string' } },
+    });
+    if (positionals.length > 0) throw new UsageError('--arxiv takes no file.');
+    query = (values.arxiv ?? '').trim();
+    since = values.since ?? '';
+    if (!query) throw new UsageError('--arxiv needs a query, e.g. "cat:cs.RO".');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(since))
+      throw new UsageError('--since must be a day YYYY-MM-DD.');
+    if (values.max !== undefined) {
+      maxPapers = Number(values.max);
+      if (!Number.isInteger(maxPapers) || maxPapers < 1)
+        throw new UsageError('--max must be a whole number ≥ 1.');
+    }
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  let store: SqliteStore | undefined;
+  try {
+    const config = loadConfig();
+    store = SqliteStore.open(storeFile(config.dataDir));
+    const version = (
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    const http = {
+      fetch: globalThis.fetch,
+      clock: systemClock,
+      sleep: realSleep,
+      random: Math.random,
+      timeoutSignal: (ms: number) => AbortSignal.timeout(ms),
+      userAgent: paperboyUserAgent(version),
+    };
+    const summary = await backfillIntoStore(http, store, {
+      apiBaseUrl: config.sources.arxiv.apiBaseUrl,
+      query,
+      since,
+      gate: new RequestGate(3_000, systemClock, realSleep),
+      ...(maxPapers ? { maxPapers } : {}),
+      onPage: (s) =>
+        process.stdout.write(`page ${s.pages}: ${s.fetched} papers so far (new ${s.added})\n`),
+    });
+    for (const warning of summary.warnings.slice(0, 20))
+      process.stderr.write(`warning: ${warning}\n`);
+    process.stdout.write(
+      `arXiv "${query}" since ${since}: new ${summary.added}, updated ${summary.updated}, ` +
+        `fetched ${summary.fetched} in ${summary.pages} pages\n`,
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${describeFailure(error, undefined)}\n`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
+
+const args = process.argv.slice(2);
+process.exitCode = await (args.some((a) => a === '--arxiv' || a.startsWith('--arxiv='))
+  ? arxivMain(args)
+  : main(args));

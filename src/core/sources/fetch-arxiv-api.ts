@@ -1,5 +1,6 @@
 import { PaperboyError } from '../errors.js';
 import type { PaperRecord } from '../paper.js';
+import type { Store } from '../store/store.js';
 import { type HttpDeps, politeGet, type RequestGate, type RequestPolicy } from './http.js';
 import { parseArxivAtom } from './parse-arxiv-atom.js';
 
@@ -95,4 +96,51 @@ export async function* backfillArxiv(
     )
       break;
   }
+}
+
+export interface BackfillSummary {
+  pages: number;
+  fetched: number;
+  added: number;
+  updated: number;
+  warnings: string[];
+}
+
+/**
+ * Backfill into the store, page by page (each page committed before the next request), and
+ * record the whole run as an `arxiv-api` source run. A failure keeps every page already stored.
+ */
+export async function backfillIntoStore(
+  http: HttpDeps,
+  store: Store,
+  options: BackfillOptions & { onPage?: (summary: BackfillSummary) => void },
+): Promise<BackfillSummary> {
+  const startedAt = http.clock.now().toISOString();
+  const summary: BackfillSummary = { pages: 0, fetched: 0, added: 0, updated: 0, warnings: [] };
+  const record = (ok: boolean, error?: string) =>
+    store.recordSourceRun({
+      source: ARXIV_API_SOURCE,
+      startedAt,
+      finishedAt: http.clock.now().toISOString(),
+      ok,
+      fetched: summary.fetched,
+      added: summary.added,
+      messages: [...summary.warnings.slice(0, 20), ...(error ? [error] : [])],
+    });
+  try {
+    for await (const page of backfillArxiv(http, options)) {
+      const result = store.upsertPapers(page.records, http.clock.now());
+      summary.pages++;
+      summary.fetched += page.records.length;
+      summary.added += result.added.length;
+      summary.updated += result.updated.length;
+      summary.warnings.push(...page.warnings);
+      options.onPage?.(summary);
+    }
+  } catch (error) {
+    record(false, (error as Error).message);
+    throw error;
+  }
+  record(true);
+  return summary;
 }
