@@ -206,7 +206,12 @@ export function startLive(options: LiveOptions): Live {
     await reportHealth();
     const cache = new DigestRunCache();
     const defaults = { defaultSchedule: defaultSchedule(config), startedAt };
-    for (const channel of digestChannels(store, options.includeShell ?? false, config, startedAt)) {
+    for (const channel of digestChannels(
+      store,
+      (options.includeShell ?? false) && options.adapters.has('shell'),
+      config,
+      startedAt,
+    )) {
       if (controller.signal.aborted) break;
       const due = dueDigest(channel, clock.now(), defaults);
       if (!due) continue;

@@ -1,0 +1,77 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ShellAdapter } from '../src/adapters/shell/shell-adapter.js';
+import { type Bot, createBot } from '../src/app.js';
+import { type Live, startLive } from '../src/commands/live.js';
+import type { Config } from '../src/config.js';
+import { silentLogger } from '../src/core/logger.js';
+import { SHELL_CHANNEL } from '../src/core/store/store.js';
+import { FeedServer } from './live/feed-server.js';
+import { fixture, testConfig, testTime } from './live/harness.js';
+
+describe('--live in the terminal', () => {
+  let server: FeedServer;
+  let bot: Bot;
+  let live: Live;
+  afterEach(async () => {
+    await live?.stop();
+    await bot?.close();
+    await server?.close();
+  });
+
+  it('prints the terminal channel’s digest when it is due, from a local fake source', async () => {
+    const time = testTime('2026-06-10T08:30:00Z');
+    server = await new FeedServer(() => time.clock.now().getTime()).start();
+    server.answer('/api/daily_papers', { body: fixture('hf-day1.json') });
+    const base = testConfig(server.baseUrl);
+    const config = {
+      ...base,
+      sources: { ...base.sources, arxiv: { ...base.sources.arxiv, enabled: false } },
+      digest: { ...base.digest, time: '09:00', timeZone: 'UTC' },
+    } as Config;
+    bot = await createBot({
+      config,
+      clock: time.clock,
+      logger: silentLogger(),
+      dataDir: ':memory:',
+      sampleFile: null,
+    });
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+    });
+    const shell = new ShellAdapter({
+      input: new PassThrough(),
+      output,
+      interactive: false,
+      color: false,
+      width: 80,
+      historyFile: null,
+      context: () =>
+        bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'terminal user'),
+    });
+    live = startLive({
+      config,
+      store: bot.store,
+      search: bot.search,
+      adapters: new Map([['shell' as const, shell]]),
+      clock: time.clock,
+      logger: silentLogger(),
+      sleep: time.sleep,
+      ticker: () => ({ stop() {} }),
+      includeShell: true,
+    });
+    await live.tick();
+    expect(printed).toBe('');
+    time.clock.set('2026-06-10T09:00:00Z');
+    await live.tick();
+    expect(printed).toContain('Paper digest 2026-06-10');
+    expect(printed).toContain('Self-Verifying Reasoning with $\\infty$-Step Search');
+    expect(printed).toContain('Dexterous Robot Grasping with Tactile Diffusion Policies');
+    const before = printed;
+    time.clock.advance(30 * 60_000);
+    await live.tick();
+    expect(printed).toBe(before);
+  });
+});
