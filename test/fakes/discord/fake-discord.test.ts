@@ -1,7 +1,10 @@
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failOnCrash } from '../../adapters/discord/harness.js';
 import { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
 import { sendCommand } from './interactions.js';
+
+failOnCrash();
 
 describe('fake Discord with the real discord.js', () => {
   let fake: FakeDiscord;
