@@ -9,8 +9,6 @@ import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 import type { SourceRun } from '../../src/core/store/store.js';
 import { testConfig } from '../live/harness.js';
 
-const HOUR = 3_600_000;
-
 function run(at: string, over: Partial<SourceRun> = {}): SourceRun {
   return {
     source: 'x',
