@@ -105,6 +105,16 @@ function optionsPayload(options: Record<string, OptionValue | undefined>, focuse
     }));
 }
 
+/** The `data` of a `/papers <subcommand>` interaction. */
+function papersData(subcommand: string, options: ReturnType<typeof optionsPayload>) {
+  return {
+    id: '810000000000000001',
+    name: 'papers',
+    type: 1,
+    options: [{ type: 1, name: subcommand, options }],
+  };
+}
+
 /** `/papers <subcommand> …` as a chat input command (interaction type 2). */
 export function sendCommand(
   fake: FakeDiscord,
@@ -113,12 +123,7 @@ export function sendCommand(
   place: InteractionPlace = {},
 ): SentInteraction {
   const built = basePayload(fake, 2, place);
-  built.payload.data = {
-    id: '810000000000000001',
-    name: 'papers',
-    type: 1,
-    options: [{ type: 1, name: subcommand, options: optionsPayload(options) }],
-  };
+  built.payload.data = papersData(subcommand, optionsPayload(options));
   return dispatch(fake, built);
 }
 
@@ -131,12 +136,7 @@ export function sendAutocomplete(
   place: InteractionPlace = {},
 ): SentInteraction {
   const built = basePayload(fake, 4, place);
-  built.payload.data = {
-    id: '810000000000000001',
-    name: 'papers',
-    type: 1,
-    options: [{ type: 1, name: subcommand, options: optionsPayload(options, focused) }],
-  };
+  built.payload.data = papersData(subcommand, optionsPayload(options, focused));
   return dispatch(fake, built);
 }
 
