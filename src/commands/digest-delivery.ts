@@ -162,6 +162,8 @@ export async function deliverDigest(
   if (!poster) return { kind: 'no-poster' };
 
   const existing = store.listDeliveries(ref, due.digestDate);
+  // Rows written in this run cannot have been posted yet: no need to look for them first.
+  const fresh = new Set<string>();
   if (existing.length === 0) {
     const candidates = cache.papersSince(store, due.since);
     const topics = store.listSubscriptions(ref).map((s) => s.topic);
@@ -192,11 +194,14 @@ export async function deliverDigest(
         createdAt: clock.now().toISOString(),
       });
       store.putState(planKey(row.id), JSON.stringify(plan), clock.now());
+      fresh.add(row.id);
     }
   }
 
   const rows = store.listDeliveries(ref, due.digestDate).sort((a, b) => a.part - b.part);
-  const outcome = await postPending(rows, poster, deps);
+  const outcome = await postPending(rows, poster, deps, fresh);
+  // Every part failed for good earlier: this digest is over; do not reconsider it each tick.
+  if (outcome.kind === 'already-delivered') store.setLastDigestAt(ref, clock.now());
   if (outcome.kind !== 'posted') return outcome;
   store.setLastDigestAt(ref, clock.now());
   return {
@@ -211,6 +216,7 @@ async function postPending(
   rows: Delivery[],
   poster: DigestPoster,
   deps: DeliveryDeps,
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<ChannelOutcome> {
   const pending = rows.filter((r) => r.state === 'pending');
   if (pending.length === 0) {
@@ -219,7 +225,7 @@ async function postPending(
       : { kind: 'already-delivered' };
   }
   for (const row of pending) {
-    const result = await settleRow(row, poster, deps);
+    const result = await settleRow(row, poster, deps, fresh.has(row.id));
     if (result.kind !== 'posted') return result;
   }
   return { kind: 'posted', parts: pending.length, papers: 0 };
@@ -229,14 +235,16 @@ async function settleRow(
   row: Delivery,
   poster: DigestPoster,
   deps: DeliveryDeps,
+  fresh: boolean,
 ): Promise<ChannelOutcome> {
   const { store, clock, logger } = deps;
   const label = channelLabel(row.channel);
   for (let attempt = 1; ; attempt++) {
     if (deps.signal?.aborted) return { kind: 'retry-later', reason: 'stopping' };
     try {
-      // Reconciliation first: a crash may have come between posting and completing.
-      const found = await poster.findDelivery(row.channel, row.id);
+      // Reconciliation first: a crash (or a post that failed after reaching the platform)
+      // may have come between posting and completing.
+      const found = fresh && attempt === 1 ? null : await poster.findDelivery(row.channel, row.id);
       if (found) {
         store.completeDelivery(row.id, found);
         logger.info({ channel: label, deliveryId: row.id }, 'digest part found already posted');

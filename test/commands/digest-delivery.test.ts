@@ -93,6 +93,8 @@ describe('digest delivery', () => {
       paperIds: message?.paperIds,
     });
     expect(message?.deliveryId).toBe(rows[0]?.id);
+    // A row written in this run is posted straight away: no history read first.
+    expect(platform.finds).toBe(0);
     expect(bot.store.getChannel(team)?.lastDigestAt).toBe(time.clock.now().toISOString());
     // Not due again today; a second attempt at the same digest date posts nothing.
     expect(
@@ -176,6 +178,8 @@ describe('digest delivery', () => {
     const { channel, due: d } = due(team);
     expect(await deliverDigest(channel, d, deps())).toMatchObject({ kind: 'posted' });
     expect(time.sleeps).toEqual([2_000, 4_000]);
+    // Each retry first checks whether the failed post reached the channel after all.
+    expect(platform.finds).toBe(2);
     expect(platform.in(team)).toHaveLength(1);
   });
 
