@@ -118,8 +118,12 @@ function digestChannels(
   const isShell = (c: Channel) => channelLabel(c.ref) === channelLabel(SHELL_CHANNEL);
   if (includeShell && !channels.some(isShell)) {
     const stored = store.getChannel(SHELL_CHANNEL);
-    const shell = stored ?? store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt);
-    channels.push(shell.schedule ? shell : { ...shell, schedule: defaultSchedule(config) });
+    // `schedule off` in the terminal (a schedule set, then cleared) is respected.
+    const turnedOff = stored !== null && stored.schedule === null && stored.scheduleSetAt !== null;
+    if (!turnedOff) {
+      const shell = stored ?? store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt);
+      channels.push(shell.schedule ? shell : { ...shell, schedule: defaultSchedule(config) });
+    }
   }
   return channels;
 }
