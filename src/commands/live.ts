@@ -117,13 +117,9 @@ function digestChannels(
   const channels = store.listChannels().filter((c) => c.schedule !== null);
   const isShell = (c: Channel) => channelLabel(c.ref) === channelLabel(SHELL_CHANNEL);
   if (includeShell && !channels.some(isShell)) {
-    const stored = store.getChannel(SHELL_CHANNEL);
-    // `schedule off` in the terminal (a schedule set, then cleared) is respected.
-    const turnedOff = stored !== null && stored.schedule === null && stored.scheduleSetAt !== null;
-    if (!turnedOff) {
-      const shell = stored ?? store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt);
-      channels.push(shell.schedule ? shell : { ...shell, schedule: defaultSchedule(config) });
-    }
+    // A terminal never set up gets the default schedule; one whose schedule was turned off keeps it off.
+    if (!store.getChannel(SHELL_CHANNEL))
+      channels.push(store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt));
   }
   return channels;
 }
