@@ -62,6 +62,29 @@ export class ArchiveQueries {
     return rows.map((r) => ({ rowid: r.rowid, score: -r.rank }));
   }
 
+  /**
+   * Newest first, no scoring: for a match so broad (a word in most papers) that bm25 over
+   * every posting costs tens of ms and says little. Title matches come first.
+   */
+  newest(titleMatch: string | null, match: string, f: SearchFilters, limit: number): SideHit[] {
+    const out: SideHit[] = [];
+    const seen = new Set<number>();
+    for (const m of titleMatch ? [titleMatch, match] : [match]) {
+      if (out.length >= limit) break;
+      const { sql, params } = this.where(m, f, true);
+      const rows = this.prepare(`SELECT f.rowid AS rowid ${sql} ORDER BY f.rowid DESC LIMIT ?`)
+        .pluck()
+        .all(...params, limit) as number[];
+      for (const rowid of rows) {
+        if (out.length >= limit || seen.has(rowid)) continue;
+        seen.add(rowid);
+        // Title tier first, then the rest; within each, newer first.
+        out.push({ rowid, score: (m === titleMatch ? 2 : 1) - out.length / (limit + 1) / 2 });
+      }
+    }
+    return out;
+  }
+
   count(match: string, f: SearchFilters, excludeWindow = true): number {
     const { sql, params } = this.where(match, f, excludeWindow);
     return this.prepare(`SELECT count(*) ${sql}`)

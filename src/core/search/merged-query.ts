@@ -20,6 +20,9 @@ export interface WindowView {
   byRowid: Map<number, WindowDoc>;
 }
 
+/** Above this many archive matches, bm25 over every posting is skipped (see ArchiveQueries.newest). */
+export const BROAD_MATCH = 8000;
+
 interface Sides {
   lists: SideHit[][];
   total: number;
@@ -43,10 +46,13 @@ function sides(
   const windowHits = window.index ? queryWindow(window.index, window.byId, q, mode, keep) : [];
   windowHits.sort((a, b) => b.score - a.score);
   const match = ftsMatch(q, mode);
-  const archiveHits = match ? archive.top(match, f, depth) : [];
-  // Fewer hits than asked for is the whole count: skip the second pass over the postings.
-  const archiveTotal =
-    match && archiveHits.length >= depth ? archive.count(match, f) : archiveHits.length;
+  // Counting is cheap (no scoring); it also tells a broad match, ranked newest first instead.
+  const archiveTotal = match ? archive.count(match, f) : 0;
+  const archiveHits = !match
+    ? []
+    : archiveTotal > BROAD_MATCH
+      ? archive.newest(ftsMatch(q, mode, 'title'), match, f, depth)
+      : archive.top(match, f, depth);
   // A title holding the query's words in order is what a pasted fragment looks like.
   const sequence = ftsTitleSequence(q);
   const windowSequence = sequence
@@ -55,7 +61,12 @@ function sides(
         return doc !== undefined && titleHasSequence(doc, q.sequence);
       })
     : [];
-  const archiveSequence = sequence && archiveHits.length > 0 ? archive.top(sequence, f, depth) : [];
+  const archiveSequence =
+    !sequence || archiveHits.length === 0
+      ? []
+      : archiveTotal > BROAD_MATCH
+        ? archive.newest(null, sequence, f, depth)
+        : archive.top(sequence, f, depth);
   return {
     lists: [
       windowHits.slice(0, depth),

@@ -43,7 +43,7 @@ const MAX_INPUT = 1000;
 const MAX_WORDS = 12;
 export const PREFIX_CAP = 8;
 export const TYPO_CAP = 4;
-const PREFIX_SCAN = 400;
+const PREFIX_SCAN = 200;
 
 /** Reads any string into a query. `-word` excludes, `"a b"` is a phrase. */
 export function parseQuery(input: string): ParsedQuery {
@@ -119,7 +119,9 @@ export function expandQuery(parsed: ParsedQuery, vocab: TermVocabulary): Compile
       const found = vocab.withPrefix(word, PREFIX_SCAN).filter((f) => f.word !== word);
       for (const w of topByDocs(found, PREFIX_CAP)) alternatives.add(w);
     }
-    if (!known && word.length >= 4 && /^[a-z]+$/.test(word)) {
+    // A word still being typed that already has completions is not a typo.
+    const completed = alternatives.size > (known ? 1 : 0);
+    if (!known && !completed && word.length >= 4 && /^[a-z]+$/.test(word)) {
       const freq = vocab.docFreq(editsOne(word));
       const found = [...freq].map(([w, docs]) => ({ word: w, docs }));
       for (const w of topByDocs(found, TYPO_CAP)) alternatives.add(w);
