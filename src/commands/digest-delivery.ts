@@ -5,7 +5,7 @@ import { isPaperboyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Paper } from '../core/paper.js';
 import type { DueDigest } from '../core/scheduler.js';
-import type { PaperSearch } from '../core/search/types.js';
+import type { PaperSearch, TopicMatch } from '../core/search/types.js';
 import type { Channel, ChannelRef, Delivery, Store } from '../core/store/store.js';
 import type { DigestReply, DigestSection, Reply } from './reply.js';
 
@@ -111,31 +111,74 @@ function toReply(plan: PartPlan, deliveryId: string, papers: Map<string, Paper>)
   };
 }
 
-/** Per-run memo: many channels share the same candidates and topics (1,000 channels, one batch). */
-export class DigestRunCache {
-  private readonly candidates = new Map<string, Paper[]>();
-  private readonly matches = new Map<string, ReturnType<PaperSearch['matchTopic']>>();
+/** Candidates of one digest window, with an id lookup. */
+interface CandidateSet {
+  list: Paper[];
+  byId: Map<string, Paper>;
+}
 
-  papersSince(store: Store, since: Date): Paper[] {
+/**
+ * Per-run memo: many channels share the same window and topics (1,000 channels, one batch).
+ * Each topic is matched once over the whole window; a channel then only looks at the
+ * papers its own topics matched.
+ */
+export class DigestRunCache {
+  private readonly candidates = new Map<string, CandidateSet>();
+  private readonly matches = new Map<string, TopicMatch[]>();
+
+  papersSince(store: Store, since: Date): CandidateSet {
     const key = since.toISOString();
-    let papers = this.candidates.get(key);
-    if (!papers) {
-      papers = store.papersSeenSince(since, { includeSample: false });
-      this.candidates.set(key, papers);
+    let set = this.candidates.get(key);
+    if (!set) {
+      const list = store.papersSeenSince(since, { includeSample: false });
+      set = { list, byId: new Map(list.map((p) => [p.id, p])) };
+      this.candidates.set(key, set);
     }
-    return papers;
+    return set;
   }
 
-  matchTopic(search: DeliveryDeps['search'], since: Date, topic: string, ids: string[]) {
-    // Same since ⇒ same candidate list, so the key needs no ids (already-delivered ones are filtered later).
-    const key = `${since.toISOString()}\u0000${topic}\u0000${ids.length}`;
+  /** The topic's matches over the whole window; a match's score depends only on its paper. */
+  topicMatches(
+    search: DeliveryDeps['search'],
+    since: Date,
+    topic: string,
+    window: CandidateSet,
+  ): TopicMatch[] {
+    const key = `${since.toISOString()}\u0000${topic}`;
     let found = this.matches.get(key);
     if (!found) {
-      found = search.matchTopic(topic, ids);
+      found = search.matchTopic(
+        topic,
+        window.list.map((p) => p.id),
+      );
       this.matches.set(key, found);
     }
     return found;
   }
+}
+
+/** Narrows the window to the papers the channel's topics match (all of it without topics). */
+function channelCandidates(
+  deps: DeliveryDeps,
+  cache: DigestRunCache,
+  since: Date,
+  window: CandidateSet,
+  topics: string[],
+): { papers: Paper[]; matchTopic: (topic: string, ids: string[]) => TopicMatch[] } {
+  if (topics.length === 0) return { papers: window.list, matchTopic: () => [] };
+  const matched = new Set<string>();
+  for (const topic of topics)
+    for (const m of cache.topicMatches(deps.search, since, topic, window)) matched.add(m.paperId);
+  const papers = [...matched].flatMap((id) => window.byId.get(id) ?? []);
+  return {
+    papers,
+    matchTopic: (topic, ids) => {
+      const wanted = new Set(ids);
+      return cache
+        .topicMatches(deps.search, since, topic, window)
+        .filter((m) => wanted.has(m.paperId));
+    },
+  };
 }
 
 export type ChannelOutcome =
@@ -165,15 +208,16 @@ export async function deliverDigest(
   // Rows written in this run cannot have been posted yet: no need to look for them first.
   const fresh = new Set<string>();
   if (existing.length === 0) {
-    const candidates = cache.papersSince(store, due.since);
+    const window = cache.papersSince(store, due.since);
     const topics = store.listSubscriptions(ref).map((s) => s.topic);
+    const narrowed = channelCandidates(deps, cache, due.since, window, topics);
     const selection = selectDigest({
-      papers: candidates,
+      papers: narrowed.papers,
       topics,
       alreadyDelivered: store.deliveredPaperIds(ref),
       size: due.schedule.size,
       perTopic: deps.config.digest.perTopic,
-      matchTopic: (topic, ids) => cache.matchTopic(deps.search, due.since, topic, ids),
+      matchTopic: narrowed.matchTopic,
     });
     let plans = planParts(selection, due.digestDate, deps.partSize ?? 10);
     if (plans.length === 0) {
