@@ -3,13 +3,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Adapter } from './adapters/adapter.js';
+import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
+import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
 import { startLive } from './commands/live.js';
 import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { isPaperboyError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
+import { installShutdown } from './core/shutdown.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
@@ -56,26 +59,55 @@ export async function main(options: MainOptions): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true });
   const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
 
-  const adapters: Adapter[] = [];
+  const adapters: Adapter[] = platformAdapters(bot, config);
   let shell: ShellAdapter | null = null;
-  if (!config.discord.secrets && !config.slack.secrets) {
+  if (adapters.length === 0) {
     shell = shellAdapter(bot, config);
     adapters.push(shell);
     process.stderr.write(terminalBanner(Boolean(args.values.live && options.startLive)));
   }
-  for (const adapter of adapters) await adapter.start();
 
   let live: { stop(): Promise<void> } | null = null;
-  if (args.values.live) {
+  const stopAll = async () => {
+    await live?.stop();
+    for (const adapter of adapters) await adapter.stop();
+  };
+  // SIGINT/SIGTERM: stop taking work, settle in-flight posts, close the store, exit 0.
+  const shutdown = installShutdown({ logger, stop: stopAll, close: () => bot.close() });
+
+  for (const adapter of adapters) await adapter.start();
+  // With a platform the sources and digests always run; the terminal runs them on --live.
+  if (!shell || args.values.live) {
     if (options.startLive) live = await options.startLive(bot, adapters);
-    else logger.warn('--live was given but no live runner was provided; staying offline');
+    else logger.warn('no live runner was provided; sources and digests stay off');
   }
 
-  if (shell) await shell.finished;
-  await live?.stop();
-  for (const adapter of adapters) await adapter.stop();
-  await bot.close();
-  return 0;
+  if (shell) {
+    await shell.finished;
+    shutdown.dispose();
+    await stopAll();
+    await bot.close();
+    return 0;
+  }
+  // Platform mode runs until a signal; installShutdown exits the process.
+  return new Promise<number>(() => {});
+}
+
+/** The chat platforms whose tokens are configured. */
+function platformAdapters(bot: Bot, config: Config): Adapter[] {
+  const adapters: Adapter[] = [];
+  const { clock, logger } = bot;
+  if (config.discord.secrets) {
+    adapters.push(
+      createDiscordAdapter({ secrets: config.discord.secrets, config, bot, clock, logger }),
+    );
+  }
+  if (config.slack.secrets) {
+    adapters.push(
+      createSlackAdapter({ secrets: config.slack.secrets, bot, config, clock, logger }),
+    );
+  }
+  return adapters;
 }
 
 function startupMessage(error: unknown): string {
@@ -96,7 +128,7 @@ if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
       adapters: new Map(adapters.map((adapter) => [adapter.platform, adapter])),
       clock: bot.clock,
       logger: bot.logger,
-      includeShell: true,
+      includeShell: adapters.some((adapter) => adapter.platform === 'shell'),
     });
   main({ argv: process.argv.slice(2), startLive: runLive }).then(
     (code) => {
