@@ -31,6 +31,7 @@ export interface PostDeps {
 /** Discord error codes meaning "this channel will not take our messages". */
 const REFUSALS: Record<number, string> = {
   10003: 'the channel no longer exists',
+  40067: 'the forum requires a tag on every post',
   50001: 'missing access to the channel',
   50007: 'the user does not accept direct messages from the bot',
   50013: 'missing permission to post (Send Messages, Embed Links)',
