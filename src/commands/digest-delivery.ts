@@ -169,14 +169,25 @@ function channelCandidates(
   const matched = new Set<string>();
   for (const topic of topics)
     for (const m of cache.topicMatches(deps.search, since, topic, window)) matched.add(m.paperId);
-  const papers = [...matched].flatMap((id) => window.byId.get(id) ?? []);
+  const papers: Paper[] = [];
+  for (const id of matched) {
+    const paper = window.byId.get(id);
+    if (paper) papers.push(paper);
+  }
+  // selectDigest asks once per topic with the same id list: build its set once.
+  let lastIds: string[] | null = null;
+  let wanted = new Set<string>();
   return {
     papers,
     matchTopic: (topic, ids) => {
-      const wanted = new Set(ids);
-      return cache
-        .topicMatches(deps.search, since, topic, window)
-        .filter((m) => wanted.has(m.paperId));
+      if (ids !== lastIds) {
+        lastIds = ids;
+        wanted = new Set(ids);
+      }
+      const out: TopicMatch[] = [];
+      for (const m of cache.topicMatches(deps.search, since, topic, window))
+        if (wanted.has(m.paperId)) out.push(m);
+      return out;
     },
   };
 }
