@@ -8,6 +8,7 @@ import { manualClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { PaperSearch } from '../src/core/search/types.js';
 import { SHELL_CHANNEL } from '../src/core/store/store.js';
+import { latencySummary } from './latency.js';
 import { writeBenchResults } from './results.js';
 
 const ROUNDS = 200;
@@ -58,20 +59,6 @@ function precomputed(real: PaperSearch): PaperSearch {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 1000) / 1000;
-  return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    max: round(sorted.at(-1) ?? 0),
-  };
-}
-
 /** `npm run bench -- commands`: command overhead on the bundled sample, search precomputed. */
 export async function run(): Promise<void> {
   const config = loadConfig({ env: {}, rootDir: process.cwd() });
@@ -102,9 +89,12 @@ export async function run(): Promise<void> {
   }
   await bot.close();
 
-  const rows = [...byCommand].map(([text, samples]) => ({ command: text, ...summary(samples) }));
+  const rows = [...byCommand].map(([text, samples]) => ({
+    command: text,
+    ...latencySummary(samples, 3),
+  }));
   console.table(rows);
-  const overall = summary(all);
+  const overall = latencySummary(all, 3);
   console.log(
     `commands: ${all.length} runs, p50 ${overall.p50} ms, p95 ${overall.p95} ms, max ${overall.max} ms ` +
       `(target p95 <= ${TARGET_P95_MS} ms: ${overall.p95 <= TARGET_P95_MS ? 'met' : 'NOT met'})`,

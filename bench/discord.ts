@@ -11,6 +11,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { sendCommand } from '../test/fakes/discord/interactions.js';
 import { loadBenchRecords, seededRandom } from './corpus.js';
+import { type LatencySummary, latencySummary } from './latency.js';
 import { writeBenchResults } from './results.js';
 
 const PAPERS = 10_000;
@@ -22,20 +23,6 @@ const COMMANDS = 400;
  * not queueing.
  */
 const PACE_MS = 25;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(samples: number[]): { p50: number; p95: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    max: round(sorted[sorted.length - 1] ?? 0),
-  };
-}
 
 type Command =
   | { name: 'search'; options: { query: string } }
@@ -115,19 +102,19 @@ export async function run(): Promise<void> {
   }
 
   const all = [...byKind.values()];
-  const e2e = summary(all.flatMap((e) => e.e2e));
-  const floor = summary(all.flatMap((e) => e.floor));
+  const e2e = latencySummary(all.flatMap((e) => e.e2e));
+  const floor = latencySummary(all.flatMap((e) => e.floor));
   // Per command, what the SDK, the adapter and the loopback add over the commands themselves.
-  const overhead = summary(all.flatMap((e) => e.e2e.map((ms, i) => ms - (e.floor[i] ?? 0))));
-  const rows: Array<[string, ReturnType<typeof summary>]> = [
+  const overhead = latencySummary(all.flatMap((e) => e.e2e.map((ms, i) => ms - (e.floor[i] ?? 0))));
+  const rows: Array<[string, LatencySummary]> = [
     ['interaction in → callback at fake', e2e],
     ['in-process run + render', floor],
     ['overhead (SDK + adapter + loopback)', overhead],
   ];
   for (const [kind, entry] of byKind) {
     rows.push(
-      [`  ${kind}: end to end`, summary(entry.e2e)],
-      [`  ${kind}: in-process`, summary(entry.floor)],
+      [`  ${kind}: end to end`, latencySummary(entry.e2e)],
+      [`  ${kind}: in-process`, latencySummary(entry.floor)],
     );
   }
   const out = process.stdout;
@@ -153,7 +140,7 @@ export async function run(): Promise<void> {
     byCommand: Object.fromEntries(
       [...byKind].map(([kind, entry]) => [
         kind,
-        { endToEndMs: summary(entry.e2e), inProcessMs: summary(entry.floor) },
+        { endToEndMs: latencySummary(entry.e2e), inProcessMs: latencySummary(entry.floor) },
       ]),
     ),
     targetP95Ms: 25,

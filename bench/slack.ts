@@ -10,26 +10,13 @@ import { silentLogger } from '../src/core/logger.js';
 import { startFakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { signedPost, slashCommandBody } from '../test/fakes/slack/signed-request.js';
 import { loadBenchRecords, seededRandom } from './corpus.js';
+import { type LatencySummary, latencySummary } from './latency.js';
 import { writeBenchResults } from './results.js';
 
 const PAPERS = 10_000;
 const WARMUP = 30;
 const COMMANDS = 400;
 const SECRET = 'bench-signing-secret';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(samples: number[]): { p50: number; p95: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    max: round(sorted[sorted.length - 1] ?? 0),
-  };
-}
 
 /** A realistic mix: word searches, title-fragment shows, latest. */
 function commandMix(titles: string[], n: number, seed: number): string[] {
@@ -118,16 +105,16 @@ export async function run(): Promise<void> {
     await fake.close();
   }
 
-  const e2e = summary(endToEnd);
-  const floor = summary(inProcess);
-  const rows: Array<[string, ReturnType<typeof summary>]> = [
+  const e2e = latencySummary(endToEnd);
+  const floor = latencySummary(inProcess);
+  const rows: Array<[string, LatencySummary]> = [
     ['signed POST → respond() at fake', e2e],
     ['in-process parse + run + render', floor],
   ];
   for (const [kind, entry] of byKind) {
     rows.push(
-      [`  ${kind}: end to end`, summary(entry.e2e)],
-      [`  ${kind}: in-process`, summary(entry.floor)],
+      [`  ${kind}: end to end`, latencySummary(entry.e2e)],
+      [`  ${kind}: in-process`, latencySummary(entry.floor)],
     );
   }
   process.stdout.write(
@@ -149,7 +136,7 @@ export async function run(): Promise<void> {
     byCommand: Object.fromEntries(
       [...byKind].map(([kind, entry]) => [
         kind,
-        { endToEndMs: summary(entry.e2e), inProcessMs: summary(entry.floor) },
+        { endToEndMs: latencySummary(entry.e2e), inProcessMs: latencySummary(entry.floor) },
       ]),
     ),
     targetP95Ms: 25,
