@@ -1,6 +1,7 @@
 import lunr from 'lunr';
 import type { CompiledQuery, MatchMode } from './query-compiler.js';
 import { stem, tokenise } from './text.js';
+import { broadWindowHits } from './window-broad.js';
 
 /** A window paper as the Lunr side keeps it in memory (for filters and phrase checks). */
 export interface WindowDoc {
@@ -92,6 +93,8 @@ export function queryWindow(
   const phraseStems = q.phrases.map((p) => p.map(stem));
   const wanted = new Set([...q.groups.flatMap((g) => g.stems), ...phraseStems.flat()]);
   if (wanted.size === 0) return [];
+  const broad = broadWindowHits(idx, docs, q, mode, keep, docHasPhrase);
+  if (broad) return broad;
   // A term that alone stands for a wanted word is REQUIRED when all are wanted: Lunr then
   // skips scoring documents that lack it (alternatives stay optional and are checked below).
   const required = new Set<string>();

@@ -1,0 +1,85 @@
+import type lunr from 'lunr';
+import type { CompiledQuery, MatchMode } from './query-compiler.js';
+import { stem } from './text.js';
+import type { SideHit, WindowDoc } from './window-index.js';
+
+/** Above this many window matches, Lunr's scoring of every match is skipped: newest first. */
+export const WINDOW_BROAD_MATCH = 1000;
+
+const ALL_FIELDS = ['title', 'authors', 'abstract'];
+
+type Postings = Record<string, Record<string, Record<string, unknown> | number>>;
+
+/** Refs of docs holding any of `stems` in `fields`, read from Lunr's inverted index. */
+function refsOf(idx: lunr.Index, stems: string[], fields: string[]): Set<string> {
+  const inverted = (idx as unknown as { invertedIndex: Postings }).invertedIndex;
+  const out = new Set<string>();
+  for (const s of stems) {
+    if (!Object.hasOwn(inverted, s)) continue;
+    const posting = inverted[s];
+    for (const field of fields) {
+      const refs = posting?.[field];
+      if (refs && typeof refs === 'object') for (const ref of Object.keys(refs)) out.add(ref);
+    }
+  }
+  return out;
+}
+
+function intersect(sets: Set<string>[]): Set<string> {
+  const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
+  if (!first) return new Set();
+  return new Set([...first].filter((ref) => rest.every((s) => s.has(ref))));
+}
+
+/** Docs matching the query by the same rules as Lunr's path, without scoring. */
+function matchingRefs(
+  idx: lunr.Index,
+  q: CompiledQuery,
+  mode: MatchMode,
+  fields: string[],
+): Set<string> {
+  const sets = [
+    ...q.groups.map((g) => refsOf(idx, g.stems, fields)),
+    ...q.phrases.map((p) => intersect(p.map((w) => refsOf(idx, [stem(w)], fields)))),
+  ];
+  let refs = mode === 'all' ? intersect(sets) : new Set(sets.flatMap((s) => [...s]));
+  if (q.excluded.length > 0) {
+    const out = refsOf(idx, q.excluded.map(stem), ALL_FIELDS);
+    refs = new Set([...refs].filter((r) => !out.has(r)));
+  }
+  return refs;
+}
+
+/**
+ * For a match too broad to score cheaply (a common word in a big window): the matching
+ * docs, title matches first, newest first — the same rule the archive uses. `null` when
+ * the match is narrow enough for Lunr's scoring.
+ */
+export function broadWindowHits(
+  idx: lunr.Index,
+  docs: Map<string, WindowDoc>,
+  q: CompiledQuery,
+  mode: MatchMode,
+  keep: (doc: WindowDoc) => boolean,
+  hasPhrase: (doc: WindowDoc, phrase: string[]) => boolean,
+): SideHit[] | null {
+  const refs = matchingRefs(idx, q, mode, ALL_FIELDS);
+  if (refs.size <= WINDOW_BROAD_MATCH) return null;
+  const titled = matchingRefs(idx, q, mode, ['title']);
+  // Phrase words were only checked as words: the order is checked here, as FTS5 does.
+  const byGroups =
+    mode === 'any' ? matchingRefs(idx, { ...q, phrases: [] }, 'any', ALL_FIELDS) : null;
+  const verifyPhrases = (d: WindowDoc) =>
+    mode === 'all'
+      ? q.phrases.every((p) => hasPhrase(d, p))
+      : (byGroups?.has(d.id) ?? false) || q.phrases.some((p) => hasPhrase(d, p));
+  const ranked = [...refs]
+    .map((ref) => docs.get(ref))
+    .filter((d): d is WindowDoc => d !== undefined && keep(d) && verifyPhrases(d))
+    .map((d) => ({ d, tier: titled.has(d.id) ? 1 : 0 }))
+    .sort((a, b) => b.tier - a.tier || b.d.day.localeCompare(a.d.day) || b.d.rowid - a.d.rowid);
+  return ranked.map(({ d, tier }, i) => ({
+    rowid: d.rowid,
+    score: 1 + tier - i / (ranked.length + 1),
+  }));
+}
