@@ -6,7 +6,8 @@ import { createGunzip } from 'node:zlib';
 import type { PaperRecord } from '../../../src/core/paper.js';
 import { parseCorpusLine } from '../../../src/core/sources/parse-corpus-jsonl.js';
 
-export const CORPUS = '/work/shared/corpus/arxiv-sample.jsonl.gz';
+/** The shared corpus sits beside the repository (`../shared`), in CI as here. */
+export const CORPUS = join(import.meta.dirname, '../../../../shared/corpus/arxiv-sample.jsonl.gz');
 const SLICE_SIZE = 5000;
 const SEED = 20251212;
 
