@@ -22,15 +22,10 @@ import {
 } from '../core/sources/http.js';
 import { type Channel, type ChannelRef, SHELL_CHANNEL, type Store } from '../core/store/store.js';
 import { defaultSchedule } from './channel-schedule.js';
-import {
-  type ChannelOutcome,
-  channelLabel,
-  type DeliveryDeps,
-  DigestRunCache,
-  deliverDigest,
-  type Posters,
-  reconcilePending,
-} from './digest-delivery.js';
+import { DigestRunCache } from './digest-candidates.js';
+import { type DeliveryDeps, deliverDigest, type Posters } from './digest-delivery.js';
+import { type ChannelOutcome, channelLabel } from './digest-posting.js';
+import { reconcilePending } from './digest-reconcile.js';
 
 /** arXiv asks for at least 3 s between requests. */
 export const ARXIV_INTERVAL_MS = 3_000;

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../../src/app.js';
-import { deliverDigest, planParts, reconcilePending } from '../../src/commands/digest-delivery.js';
+import { deliverDigest } from '../../src/commands/digest-delivery.js';
+import { planParts } from '../../src/commands/digest-parts.js';
+import { reconcilePending } from '../../src/commands/digest-reconcile.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { dueDigest } from '../../src/core/scheduler.js';
 import { parseArxivRss } from '../../src/core/sources/parse-arxiv-rss.js';
