@@ -11,7 +11,7 @@ import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './qu
 import { resolvePaper, suggestTitles } from './resolve.js';
 import { runWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
-import { countTopic, matchTopicIn } from './topics.js';
+import { countTopic, TopicMatcher } from './topics.js';
 import type { PaperSearch, Resolution, SearchResult, TopicMatch } from './types.js';
 import {
   buildInWorker,
@@ -76,6 +76,7 @@ export class MergedPaperSearch implements PaperSearch {
   private readonly db: Database;
   private readonly vocab: TermVocabulary;
   private readonly archive: ArchiveQueries;
+  private readonly topics: TopicMatcher;
   private building: Promise<void> | null = null;
   /** The stamp a build last failed for: not retried until the store or day changes. */
   private failedFor: string | null = null;
@@ -99,6 +100,7 @@ export class MergedPaperSearch implements PaperSearch {
     );
     this.vocab = archiveVocabulary(this.db);
     this.archive = new ArchiveQueries(this.db);
+    this.topics = new TopicMatcher(this.db, this.vocab);
   }
 
   private get windowFile(): string | null {
@@ -296,7 +298,8 @@ export class MergedPaperSearch implements PaperSearch {
 
   matchTopic(topic: string, paperIds: string[]): TopicMatch[] {
     try {
-      return matchTopicIn(this.db, this.vocab, topic, paperIds);
+      this.noticeChanges();
+      return this.topics.match(topic, paperIds, this.knownChange);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'topic match failed');
       return [];
