@@ -1,84 +1,164 @@
+import { compareForDigest, type DigestSelection, selectDigest } from '../core/digest.js';
 import type { Paper } from '../core/paper.js';
 import type { PaperSearch, TopicMatch } from '../core/search/types.js';
 import type { Store } from '../core/store/store.js';
 
-/** Candidates of one digest window, with an id lookup. */
+/** Candidates of one digest window in digest order (best first), with an id lookup. */
 export interface CandidateSet {
   list: Paper[];
   byId: Map<string, Paper>;
+  /** Index of each paper in `list`. */
+  rank: Map<string, number>;
+}
+
+/** One topic's matches over a window, and their positions in the window's digest order. */
+interface TopicHits {
+  matches: TopicMatch[];
+  /** Ascending, distinct indexes into `CandidateSet.list`. */
+  ranks: Int32Array;
 }
 
 /**
  * Per-run memo: many channels share the same window and topics (1,000 channels, one batch).
- * Each topic is matched once over the whole window; a channel then only looks at the
- * papers its own topics matched.
+ * The window is read and ranked once, each topic is matched once over all of it; a channel
+ * then only looks at the best few papers its own topics matched.
  */
 export class DigestRunCache {
   private readonly candidates = new Map<string, CandidateSet>();
-  private readonly matches = new Map<string, TopicMatch[]>();
+  private readonly hits = new Map<string, TopicHits>();
 
-  papersSince(store: Store, since: Date): CandidateSet {
+  papersSince(store: Pick<Store, 'papersSeenSince'>, since: Date): CandidateSet {
     const key = since.toISOString();
     let set = this.candidates.get(key);
     if (!set) {
-      const list = store.papersSeenSince(since, { includeSample: false });
-      set = { list, byId: new Map(list.map((p) => [p.id, p])) };
+      const list = store.papersSeenSince(since, { includeSample: false }).sort(compareForDigest);
+      set = {
+        list,
+        byId: new Map(list.map((p) => [p.id, p])),
+        rank: new Map(list.map((p, i) => [p.id, i])),
+      };
       this.candidates.set(key, set);
     }
     return set;
   }
 
   /** The topic's matches over the whole window; a match's score depends only on its paper. */
-  topicMatches(
+  topicHits(
     search: Pick<PaperSearch, 'matchTopic'>,
     since: Date,
     topic: string,
     window: CandidateSet,
-  ): TopicMatch[] {
+  ): TopicHits {
     const key = `${since.toISOString()}\u0000${topic}`;
-    let found = this.matches.get(key);
+    let found = this.hits.get(key);
     if (!found) {
-      found = search.matchTopic(
+      const matches = search.matchTopic(
         topic,
         window.list.map((p) => p.id),
       );
-      this.matches.set(key, found);
+      const ranks = new Set<number>();
+      for (const m of matches) {
+        const rank = window.rank.get(m.paperId);
+        if (rank !== undefined) ranks.add(rank);
+      }
+      found = { matches, ranks: Int32Array.from(ranks).sort() };
+      this.hits.set(key, found);
     }
     return found;
   }
 }
 
-/** Narrows the window to the papers the channel's topics match (all of it without topics). */
-export function channelCandidates(
-  search: Pick<PaperSearch, 'matchTopic'>,
-  cache: DigestRunCache,
-  since: Date,
-  window: CandidateSet,
-  topics: string[],
-): { papers: Paper[]; matchTopic: (topic: string, ids: string[]) => TopicMatch[] } {
-  if (topics.length === 0) return { papers: window.list, matchTopic: () => [] };
-  const matched = new Set<string>();
-  for (const topic of topics)
-    for (const m of cache.topicMatches(search, since, topic, window)) matched.add(m.paperId);
-  const papers: Paper[] = [];
-  for (const id of matched) {
-    const paper = window.byId.get(id);
-    if (paper) papers.push(paper);
+export interface ChannelDigestInput {
+  search: Pick<PaperSearch, 'matchTopic'>;
+  cache: DigestRunCache;
+  since: Date;
+  window: CandidateSet;
+  topics: string[];
+  alreadyDelivered: ReadonlySet<string>;
+  size: number;
+  perTopic: number;
+}
+
+/**
+ * The channel's `selectDigest`, given only the best-ranked papers its topics matched.
+ * selectDigest walks candidates in digest order and stops at `size`, and a paper's topic
+ * depends on that paper alone; so once a prefix fills the digest (or every topic is full,
+ * or no candidate is left) the answer over the prefix is the answer over all of them.
+ * Otherwise the prefix doubles.
+ */
+export function selectChannelDigest(input: ChannelDigestInput): DigestSelection {
+  const { window, topics } = input;
+  const size = Math.max(0, Math.floor(input.size));
+  const perTopic = Math.max(0, Math.floor(input.perTopic));
+  const distinct = [...new Set(topics)];
+  const hits = distinct.map((t) => input.cache.topicHits(input.search, input.since, t, window));
+  const next = topics.length === 0 ? allRanks(window.list.length) : mergedRanks(hits);
+  const prefix: Paper[] = [];
+  let exhausted = false;
+  for (let want = Math.max(32, 4 * size); ; want *= 2) {
+    while (prefix.length < want) {
+      const rank = next();
+      if (rank === -1) {
+        exhausted = true;
+        break;
+      }
+      const paper = window.list[rank];
+      if (paper && !paper.sample && !input.alreadyDelivered.has(paper.id)) prefix.push(paper);
+    }
+    const selection = selectDigest({
+      papers: prefix,
+      topics,
+      alreadyDelivered: input.alreadyDelivered,
+      size: input.size,
+      perTopic: input.perTopic,
+      matchTopic: matchesAmong(distinct, hits),
+    });
+    if (exhausted || selection.paperIds.length >= size) return selection;
+    const full = distinct.every(
+      (t) => (selection.sections.find((s) => s.topic === t)?.items.length ?? 0) >= perTopic,
+    );
+    if (topics.length > 0 && full) return selection;
   }
+}
+
+/** Every window index in order; -1 when done. */
+function allRanks(count: number): () => number {
+  let i = 0;
+  return () => (i < count ? i++ : -1);
+}
+
+/** The union of the topics' ranks, ascending and distinct, one at a time; -1 when done. */
+function mergedRanks(hits: TopicHits[]): () => number {
+  const at = hits.map(() => 0);
+  return () => {
+    let best = -1;
+    for (let h = 0; h < hits.length; h++) {
+      const rank = hits[h]!.ranks[at[h]!];
+      if (rank !== undefined && (best === -1 || rank < best)) best = rank;
+    }
+    if (best === -1) return -1;
+    for (let h = 0; h < hits.length; h++) if (hits[h]!.ranks[at[h]!] === best) at[h] = at[h]! + 1;
+    return best;
+  };
+}
+
+/** selectDigest's matcher: a topic's window matches, kept to the ids it asks about, in order. */
+function matchesAmong(
+  topics: string[],
+  hits: TopicHits[],
+): (topic: string, ids: string[]) => TopicMatch[] {
   // selectDigest asks once per topic with the same id list: build its set once.
   let lastIds: string[] | null = null;
   let wanted = new Set<string>();
-  return {
-    papers,
-    matchTopic: (topic, ids) => {
-      if (ids !== lastIds) {
-        lastIds = ids;
-        wanted = new Set(ids);
-      }
-      const out: TopicMatch[] = [];
-      for (const m of cache.topicMatches(search, since, topic, window))
-        if (wanted.has(m.paperId)) out.push(m);
-      return out;
-    },
+  return (topic, ids) => {
+    const found = hits[topics.indexOf(topic)];
+    if (!found) return [];
+    if (ids !== lastIds) {
+      lastIds = ids;
+      wanted = new Set(ids);
+    }
+    const out: TopicMatch[] = [];
+    for (const m of found.matches) if (wanted.has(m.paperId)) out.push(m);
+    return out;
   };
 }

@@ -1,14 +1,13 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
-import { selectDigest } from '../core/digest.js';
 import type { Logger } from '../core/logger.js';
 import type { DueDigest } from '../core/scheduler.js';
 import type { PaperSearch } from '../core/search/types.js';
 import type { Channel, ChannelRef, Store } from '../core/store/store.js';
-import { channelCandidates, DigestRunCache } from './digest-candidates.js';
-import { planKey, planParts } from './digest-parts.js';
+import { DigestRunCache, selectChannelDigest } from './digest-candidates.js';
+import { planKey, planParts, toReply } from './digest-parts.js';
 import { type ChannelOutcome, postPending } from './digest-posting.js';
-import type { Reply } from './reply.js';
+import type { DigestReply, Reply } from './reply.js';
 
 // The status subcommand labels channels the way delivery logs them.
 export { channelLabel } from './digest-posting.js';
@@ -53,20 +52,21 @@ export async function deliverDigest(
   const poster = deps.posters.get(ref.platform);
   if (!poster) return { kind: 'no-poster' };
 
-  const existing = store.listDeliveries(ref, due.digestDate);
-  // Rows written in this run cannot have been posted yet: no need to look for them first.
-  const fresh = new Set<string>();
-  if (existing.length === 0) {
+  const rows = store.listDeliveries(ref, due.digestDate).sort((a, b) => a.part - b.part);
+  // Rows written in this run cannot have been posted yet: no need to look for them first,
+  // and their messages are at hand (no need to read the plan back).
+  const fresh = new Map<string, DigestReply>();
+  if (rows.length === 0) {
     const window = cache.papersSince(store, due.since);
-    const topics = store.listSubscriptions(ref).map((s) => s.topic);
-    const narrowed = channelCandidates(deps.search, cache, due.since, window, topics);
-    const selection = selectDigest({
-      papers: narrowed.papers,
-      topics,
+    const selection = selectChannelDigest({
+      search: deps.search,
+      cache,
+      since: due.since,
+      window,
+      topics: store.listSubscriptions(ref).map((s) => s.topic),
       alreadyDelivered: store.deliveredPaperIds(ref),
       size: due.schedule.size,
       perTopic: deps.config.digest.perTopic,
-      matchTopic: narrowed.matchTopic,
     });
     let plans = planParts(selection, due.digestDate, deps.partSize ?? 10);
     if (plans.length === 0) {
@@ -77,6 +77,7 @@ export async function deliverDigest(
       const title = `Paper digest ${due.digestDate}`;
       plans = [{ title, date: due.digestDate, part: 1, sections: [], emptyText: EMPTY_TEXT }];
     }
+    const createdAt = clock.now();
     for (const plan of plans) {
       const paperIds = plan.sections.flatMap((s) => s.items.map((i) => i.id));
       const row = store.createDelivery({
@@ -84,14 +85,14 @@ export async function deliverDigest(
         digestDate: due.digestDate,
         part: plan.part,
         paperIds,
-        createdAt: clock.now().toISOString(),
+        createdAt: createdAt.toISOString(),
       });
-      store.putState(planKey(row.id), JSON.stringify(plan), clock.now());
-      fresh.add(row.id);
+      store.putState(planKey(row.id), JSON.stringify(plan), createdAt);
+      rows.push(row);
+      fresh.set(row.id, toReply(plan, row.id, window.byId));
     }
   }
 
-  const rows = store.listDeliveries(ref, due.digestDate).sort((a, b) => a.part - b.part);
   const outcome = await postPending(rows, poster, deps, fresh);
   // Every part failed for good earlier: this digest is over; do not reconsider it each tick.
   if (outcome.kind === 'already-delivered') store.setLastDigestAt(ref, clock.now());

@@ -2,6 +2,7 @@ import { isPaperboyError } from '../core/errors.js';
 import type { ChannelRef, Delivery } from '../core/store/store.js';
 import type { DeliveryDeps, DigestPoster } from './digest-delivery.js';
 import { rebuildReply } from './digest-parts.js';
+import type { DigestReply } from './reply.js';
 
 /** Post attempts per ledger row across runs before it is marked failed. */
 const MAX_ATTEMPTS = 5;
@@ -27,7 +28,8 @@ export async function postPending(
   rows: Delivery[],
   poster: DigestPoster,
   deps: DeliveryDeps,
-  fresh: ReadonlySet<string> = new Set(),
+  /** Rows written in this run, with their messages: never posted yet, so not looked for. */
+  fresh: ReadonlyMap<string, DigestReply> = new Map(),
 ): Promise<ChannelOutcome> {
   const pending = rows.filter((r) => r.state === 'pending');
   if (pending.length === 0) {
@@ -36,7 +38,7 @@ export async function postPending(
       : { kind: 'already-delivered' };
   }
   for (const row of pending) {
-    const result = await settleRow(row, poster, deps, fresh.has(row.id));
+    const result = await settleRow(row, poster, deps, fresh.get(row.id) ?? null);
     if (result.kind !== 'posted') return result;
   }
   return { kind: 'posted', parts: pending.length, papers: 0 };
@@ -46,7 +48,7 @@ async function settleRow(
   row: Delivery,
   poster: DigestPoster,
   deps: DeliveryDeps,
-  fresh: boolean,
+  fresh: DigestReply | null,
 ): Promise<ChannelOutcome> {
   const { store, clock, logger } = deps;
   const label = channelLabel(row.channel);
@@ -55,14 +57,15 @@ async function settleRow(
     try {
       // Reconciliation first: a crash (or a post that failed after reaching the platform)
       // may have come between posting and completing.
-      const found = fresh && attempt === 1 ? null : await poster.findDelivery(row.channel, row.id);
+      const found =
+        fresh !== null && attempt === 1 ? null : await poster.findDelivery(row.channel, row.id);
       if (found) {
         store.completeDelivery(row.id, found);
         logger.info({ channel: label, deliveryId: row.id }, 'digest part found already posted');
         return { kind: 'posted', parts: 1, papers: row.paperIds.length };
       }
       if (deps.signal?.aborted) return { kind: 'retry-later', reason: 'stopping' };
-      const reply = rebuildReply(row, store);
+      const reply = fresh ?? rebuildReply(row, store);
       const posted = await poster.post(row.channel, reply);
       store.completeDelivery(row.id, posted.messageIds[0] ?? '');
       return { kind: 'posted', parts: 1, papers: row.paperIds.length };
