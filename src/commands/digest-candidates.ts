@@ -16,6 +16,8 @@ interface TopicHits {
   matches: TopicMatch[];
   /** Ascending, distinct indexes into `CandidateSet.list`. */
   ranks: Int32Array;
+  /** Where each paper's matches are in `matches`. */
+  positions: Map<string, number[]>;
 }
 
 /**
@@ -57,11 +59,17 @@ export class DigestRunCache {
         window.list.map((p) => p.id),
       );
       const ranks = new Set<number>();
+      const positions = new Map<string, number[]>();
+      matches.forEach((m, i) => {
+        const seen = positions.get(m.paperId);
+        if (seen) seen.push(i);
+        else positions.set(m.paperId, [i]);
+      });
       for (const m of matches) {
         const rank = window.rank.get(m.paperId);
         if (rank !== undefined) ranks.add(rank);
       }
-      found = { matches, ranks: Int32Array.from(ranks).sort() };
+      found = { matches, ranks: Int32Array.from(ranks).sort(), positions };
       this.hits.set(key, found);
     }
     return found;
@@ -147,18 +155,13 @@ function matchesAmong(
   topics: string[],
   hits: TopicHits[],
 ): (topic: string, ids: string[]) => TopicMatch[] {
-  // selectDigest asks once per topic with the same id list: build its set once.
-  let lastIds: string[] | null = null;
-  let wanted = new Set<string>();
   return (topic, ids) => {
     const found = hits[topics.indexOf(topic)];
     if (!found) return [];
-    if (ids !== lastIds) {
-      lastIds = ids;
-      wanted = new Set(ids);
-    }
-    const out: TopicMatch[] = [];
-    for (const m of found.matches) if (wanted.has(m.paperId)) out.push(m);
-    return out;
+    // The ids are a short prefix; the topic may match thousands: look each id up instead.
+    const at: number[] = [];
+    for (const id of ids) for (const i of found.positions.get(id) ?? []) at.push(i);
+    at.sort((a, b) => a - b);
+    return at.map((i) => found.matches[i]!);
   };
 }
