@@ -41,7 +41,7 @@ describe('--live in the terminal', () => {
     output.on('data', (chunk: Buffer) => {
       printed += chunk.toString('utf8');
     });
-    const shell = new ShellAdapter({
+    const shellOptions = {
       input: new PassThrough(),
       output,
       interactive: false,
@@ -50,7 +50,8 @@ describe('--live in the terminal', () => {
       historyFile: null,
       context: () =>
         bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'terminal user'),
-    });
+    };
+    const shell = new ShellAdapter(shellOptions);
     live = startLive({
       config,
       store: bot.store,
@@ -73,5 +74,30 @@ describe('--live in the terminal', () => {
     time.clock.advance(30 * 60_000);
     await live.tick();
     expect(printed).toBe(before);
+
+    // The terminal cannot read its output back: a printed digest is completed in the ledger
+    // at once, so a restart (a new terminal, the same store) prints nothing again.
+    const rows = bot.store.listDeliveries(SHELL_CHANNEL);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.state === 'sent' && r.messageId?.startsWith('shell-'))).toBe(true);
+    await live.stop();
+    const again = new PassThrough();
+    let reprinted = '';
+    again.on('data', (chunk: Buffer) => {
+      reprinted += chunk.toString('utf8');
+    });
+    live = startLive({
+      config,
+      store: bot.store,
+      search: bot.search,
+      adapters: new Map([['shell' as const, new ShellAdapter({ ...shellOptions, output: again })]]),
+      clock: time.clock,
+      logger: silentLogger(),
+      sleep: time.sleep,
+      ticker: () => ({ stop() {} }),
+      includeShell: true,
+    });
+    await live.tick();
+    expect(reprinted).toBe('');
   });
 });

@@ -67,6 +67,8 @@ async function settleRow(
       if (deps.signal?.aborted) return { kind: 'retry-later', reason: 'stopping' };
       const reply = fresh ?? rebuildReply(row, store);
       const posted = await poster.post(row.channel, reply);
+      // Completed at once, nothing awaited in between: the terminal cannot find a printed
+      // digest again, so this is all that stands between a crash and a second print.
       store.completeDelivery(row.id, posted.messageIds[0] ?? '');
       return { kind: 'posted', parts: 1, papers: row.paperIds.length };
     } catch (error) {

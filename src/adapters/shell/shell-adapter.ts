@@ -143,7 +143,13 @@ export class ShellAdapter implements Adapter {
     return { messageIds: [messageId] };
   }
 
-  /** The terminal keeps no history it can read back beyond this run. */
+  /**
+   * The terminal cannot read its own output back, so it only knows what it printed in this
+   * run. A printed digest counts as delivered: delivery completes the ledger row right after
+   * `post` returns, with no I/O in between (and writes to a file, pipe or terminal are
+   * synchronous on Linux), so only a crash between those two statements can print a digest
+   * twice after a restart. Platforms find their messages by delivery id instead.
+   */
   async findDelivery(_target: ChannelRef, deliveryId: string): Promise<string | null> {
     return this.posted.get(deliveryId) ?? null;
   }
