@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../src/app.js';
-import { type Live, startLive } from '../src/commands/live.js';
+import type { Live } from '../src/commands/live.js';
 import { run as status } from '../src/commands/status.js';
 import type { Config } from '../src/config.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { ChannelRef, Schedule } from '../src/core/store/store.js';
 import { FakePlatform } from './fakes/platform-poster.js';
 import { FeedServer } from './live/feed-server.js';
-import { fixture, testConfig, testTime } from './live/harness.js';
+import { fixture, startTestLive, testConfig, testTime } from './live/harness.js';
 
 const HF = '/api/daily_papers';
 const RSS = '/rss/cs.RO+cs.CL';
@@ -34,16 +34,8 @@ describe('live: fetch → store → index → digest', () => {
   }
 
   function go(config: Config) {
-    live = startLive({
-      config,
-      store: bot.store,
-      search: bot.search,
-      adapters: new Map([['discord' as const, platform]]),
-      clock: time.clock,
-      logger: silentLogger(),
-      sleep: time.sleep,
+    live = startTestLive(bot, config, time, new Map([['discord' as const, platform]]), {
       random: () => 0.5,
-      ticker: () => ({ stop() {} }),
     });
     return live;
   }
@@ -192,15 +184,7 @@ describe('live: fetch → store → index → digest', () => {
       sampleFile: null,
     });
     const shell = new FakePlatform();
-    live = startLive({
-      config,
-      store: bot.store,
-      search: bot.search,
-      adapters: new Map([['shell' as const, shell]]),
-      clock: time.clock,
-      logger: silentLogger(),
-      sleep: time.sleep,
-      ticker: () => ({ stop() {} }),
+    live = startTestLive(bot, config, time, new Map([['shell' as const, shell]]), {
       includeShell: true,
     });
     await live.tick();

@@ -2,12 +2,12 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShellAdapter } from '../src/adapters/shell/shell-adapter.js';
 import { type Bot, createBot } from '../src/app.js';
-import { type Live, startLive } from '../src/commands/live.js';
+import type { Live } from '../src/commands/live.js';
 import type { Config } from '../src/config.js';
 import { silentLogger } from '../src/core/logger.js';
 import { SHELL_CHANNEL } from '../src/core/store/store.js';
 import { FeedServer } from './live/feed-server.js';
-import { fixture, testConfig, testTime } from './live/harness.js';
+import { fixture, startTestLive, testConfig, testTime } from './live/harness.js';
 
 describe('--live in the terminal', () => {
   let server: FeedServer;
@@ -36,44 +36,40 @@ describe('--live in the terminal', () => {
       dataDir: ':memory:',
       sampleFile: null,
     });
-    const output = new PassThrough();
-    let printed = '';
-    output.on('data', (chunk: Buffer) => {
-      printed += chunk.toString('utf8');
-    });
-    const shellOptions = {
-      input: new PassThrough(),
-      output,
-      interactive: false,
-      color: false,
-      width: 80,
-      historyFile: null,
-      context: () =>
-        bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'terminal user'),
+    /** A terminal on a fresh output, run live on the bot's store; returns what it printed so far. */
+    const startTerminal = () => {
+      const output = new PassThrough();
+      let printed = '';
+      output.on('data', (chunk: Buffer) => {
+        printed += chunk.toString('utf8');
+      });
+      const shell = new ShellAdapter({
+        input: new PassThrough(),
+        output,
+        interactive: false,
+        color: false,
+        width: 80,
+        historyFile: null,
+        context: () =>
+          bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'terminal user'),
+      });
+      live = startTestLive(bot, config, time, new Map([['shell' as const, shell]]), {
+        includeShell: true,
+      });
+      return () => printed;
     };
-    const shell = new ShellAdapter(shellOptions);
-    live = startLive({
-      config,
-      store: bot.store,
-      search: bot.search,
-      adapters: new Map([['shell' as const, shell]]),
-      clock: time.clock,
-      logger: silentLogger(),
-      sleep: time.sleep,
-      ticker: () => ({ stop() {} }),
-      includeShell: true,
-    });
+    const printed = startTerminal();
     await live.tick();
-    expect(printed).toBe('');
+    expect(printed()).toBe('');
     time.clock.set('2026-06-10T09:00:00Z');
     await live.tick();
-    expect(printed).toContain('Paper digest 2026-06-10');
-    expect(printed).toContain('Self-Verifying Reasoning with $\\infty$-Step Search');
-    expect(printed).toContain('Dexterous Robot Grasping with Tactile Diffusion Policies');
-    const before = printed;
+    expect(printed()).toContain('Paper digest 2026-06-10');
+    expect(printed()).toContain('Self-Verifying Reasoning with $\\infty$-Step Search');
+    expect(printed()).toContain('Dexterous Robot Grasping with Tactile Diffusion Policies');
+    const before = printed();
     time.clock.advance(30 * 60_000);
     await live.tick();
-    expect(printed).toBe(before);
+    expect(printed()).toBe(before);
 
     // The terminal cannot read its output back: a printed digest is completed in the ledger
     // at once, so a restart (a new terminal, the same store) prints nothing again.
@@ -81,23 +77,8 @@ describe('--live in the terminal', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.state === 'sent' && r.messageId?.startsWith('shell-'))).toBe(true);
     await live.stop();
-    const again = new PassThrough();
-    let reprinted = '';
-    again.on('data', (chunk: Buffer) => {
-      reprinted += chunk.toString('utf8');
-    });
-    live = startLive({
-      config,
-      store: bot.store,
-      search: bot.search,
-      adapters: new Map([['shell' as const, new ShellAdapter({ ...shellOptions, output: again })]]),
-      clock: time.clock,
-      logger: silentLogger(),
-      sleep: time.sleep,
-      ticker: () => ({ stop() {} }),
-      includeShell: true,
-    });
+    const reprinted = startTerminal();
     await live.tick();
-    expect(reprinted).toBe('');
+    expect(reprinted()).toBe('');
   });
 });

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Bot } from '../../src/app.js';
+import type { Posters } from '../../src/commands/digest-delivery.js';
+import { type Live, type LiveOptions, startLive } from '../../src/commands/live.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { manualClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/logger.js';
 import type { HttpDeps } from '../../src/core/sources/http.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -71,4 +75,25 @@ export function testHttp(
     userAgent: 'Paperboy/0.1.0 (+https://github.com/paperboy-bot/paperboy; research paper bot)',
     ...over,
   };
+}
+
+/** The live bot's work on a test bot: the test's clock and sleeps, no cron (tests call `tick`). */
+export function startTestLive(
+  bot: Pick<Bot, 'store' | 'search'>,
+  config: Config,
+  time: ReturnType<typeof testTime>,
+  adapters: Posters,
+  over: Partial<LiveOptions> = {},
+): Live {
+  return startLive({
+    config,
+    store: bot.store,
+    search: bot.search,
+    adapters,
+    clock: time.clock,
+    logger: silentLogger(),
+    sleep: time.sleep,
+    ticker: () => ({ stop() {} }),
+    ...over,
+  });
 }
