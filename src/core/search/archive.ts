@@ -141,6 +141,10 @@ export function archiveBacklog(db: Database): number {
 /** The archive's unstemmed term list, as the query compiler wants it. */
 export function archiveVocabulary(db: Database): TermVocabulary {
   const one = db.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?').pluck();
+  // One statement for a whole candidate list (a typo's ~500 edits): no round trip per word.
+  const many = db.prepare(
+    'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))',
+  );
   const range = db.prepare(
     'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term >= ? AND term < ? LIMIT ?',
   );
@@ -148,10 +152,9 @@ export function archiveVocabulary(db: Database): TermVocabulary {
     has: (word) => one.get(word) !== undefined,
     docFreq(words) {
       const out = new Map<string, number>();
-      for (const w of words) {
-        const docs = one.get(w) as number | undefined;
-        if (docs !== undefined) out.set(w, docs);
-      }
+      if (words.length === 0) return out;
+      const rows = many.all(JSON.stringify(words)) as Array<{ word: string; docs: number }>;
+      for (const r of rows) out.set(r.word, r.docs);
       return out;
     },
     withPrefix(prefix, limit) {
