@@ -6,8 +6,23 @@ import type { Snippet } from './types.js';
 const SNIPPET_LENGTH = 240;
 const LEAD = 60;
 
-function stemsOf(p: Paper): string[] {
-  return tokenise(`${p.title} ${p.authors.join(' ')} ${p.abstract}`).map(stem);
+/**
+ * Porter only rewrites a word's ending (at most the last two letters of a stem differ from
+ * the word, as in sensibility → sensible): a word can stem to `s` only if it starts with
+ * `s` minus two letters. Checking that first skips stemming nearly every word of a paper.
+ */
+export function stemFinder(wanted: Iterable<string>): (word: string) => string {
+  const heads = [...new Set(wanted)].map((s) => s.slice(0, Math.max(0, Math.min(3, s.length - 2))));
+  const set = new Set(wanted);
+  return (word) => {
+    for (const head of heads) {
+      if (word.startsWith(head)) {
+        const s = stem(word);
+        return set.has(s) ? s : '';
+      }
+    }
+    return '';
+  };
 }
 
 function hasSequence(words: string[], phrase: string[]): boolean {
@@ -26,34 +41,47 @@ export interface PaperMatch {
   score: number;
 }
 
-/** Evaluates a compiled query on one paper in memory (digest topics, matched terms). */
+/** Evaluates a compiled query on one paper in memory (matched terms of a search hit). */
 export function matchPaper(p: Paper, q: CompiledQuery): PaperMatch {
-  const seq = stemsOf(p);
+  const phraseStems = q.phrases.map((phrase) => phrase.map(stem));
+  const excluded = q.excluded.map(stem);
+  const find = stemFinder([
+    ...q.groups.flatMap((g) => g.stems),
+    ...phraseStems.flat(),
+    ...excluded,
+  ]);
+  // Each word as the wanted stem it stands for, or '' (never a stem): order kept for phrases.
+  const titleSeq = tokenise(p.title).map(find);
+  const seq = [
+    ...titleSeq,
+    ...tokenise(p.authors.join(' ')).map(find),
+    ...tokenise(p.abstract).map(find),
+  ];
   const set = new Set(seq);
-  const titleSet = new Set(tokenise(p.title).map(stem));
+  const titleSet = new Set(titleSeq);
   const matchedTerms: string[] = [];
   let score = 0;
-  let all = !q.excluded.some((w) => set.has(stem(w)));
+  let all = !excluded.some((s) => set.has(s));
   for (const g of q.groups) {
     if (g.stems.some((s) => set.has(s))) {
       matchedTerms.push(g.word);
       score += g.stems.some((s) => titleSet.has(s)) ? 3 : 1;
     } else all = false;
   }
-  for (const phrase of q.phrases) {
-    if (hasSequence(seq, phrase.map(stem))) {
+  q.phrases.forEach((phrase, i) => {
+    if (hasSequence(seq, phraseStems[i] ?? [])) {
       matchedTerms.push(phrase.join(' '));
       score += 3;
     } else all = false;
-  }
+  });
   return { all, matchedTerms, score };
 }
 
 /** A short piece of the abstract around the first matched word, with highlight ranges. */
 export function makeSnippet(abstract: string, q: CompiledQuery): Snippet {
-  const wanted = new Set([...q.groups.flatMap((g) => g.stems), ...q.phrases.flat().map(stem)]);
+  const find = stemFinder([...q.groups.flatMap((g) => g.stems), ...q.phrases.flat().map(stem)]);
   const words = locateWords(abstract);
-  const hits = words.filter((w) => wanted.has(stem(w.word)));
+  const hits = words.filter((w) => find(w.word) !== '');
   let start = 0;
   const first = hits[0];
   if (first && first.end > SNIPPET_LENGTH - 20) {
