@@ -47,7 +47,9 @@ function sides(
   windowHits.sort((a, b) => b.score - a.score);
   const match = ftsMatch(q, mode);
   // Counting is cheap (no scoring); it also tells a broad match, ranked newest first instead.
-  const archiveTotal = match ? archive.count(match, f) : 0;
+  // The archive holds every paper, window ones too: counting it whole is the total, and
+  // skips a window lookup per matching row (most of the cost for a common word).
+  const archiveTotal = match ? archive.count(match, f, false) : 0;
   const archiveHits = !match
     ? []
     : archiveTotal > BROAD_MATCH
@@ -74,7 +76,7 @@ function sides(
       windowSequence.slice(0, depth),
       archiveSequence,
     ],
-    total: windowHits.length + archiveTotal,
+    total: Math.max(archiveTotal, windowHits.length),
   };
 }
 
