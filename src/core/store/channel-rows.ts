@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { StatementCache } from './statements.js';
 import type { Channel, ChannelRef, DigestDays, Schedule, Subscription } from './store.js';
 
 interface ChannelRow {
@@ -58,27 +59,31 @@ function rowToChannel(row: ChannelRow): Channel {
 
 /** Channels and their subscriptions. A channel row appears the first time anything is set on it. */
 export class ChannelTable {
-  constructor(private readonly db: Database) {}
+  private readonly statements: StatementCache;
+
+  constructor(private readonly db: Database) {
+    this.statements = new StatementCache(db);
+  }
 
   /** Creates the channel row when missing (subscriptions and deliveries reference it). */
   ensure(ref: ChannelRef): void {
-    this.db
-      .prepare(
+    this.statements
+      .get(
         'INSERT OR IGNORE INTO channels (platform, workspace, channel) VALUES (@platform, @workspace, @channel)',
       )
       .run(refParams(ref));
   }
 
   get(ref: ChannelRef): Channel | null {
-    const row = this.db.prepare(`SELECT * FROM channels WHERE ${KEY}`).get(refParams(ref)) as
+    const row = this.statements.get(`SELECT * FROM channels WHERE ${KEY}`).get(refParams(ref)) as
       | ChannelRow
       | undefined;
     return row ? rowToChannel(row) : null;
   }
 
   list(): Channel[] {
-    const rows = this.db
-      .prepare('SELECT * FROM channels ORDER BY platform, workspace, channel')
+    const rows = this.statements
+      .get('SELECT * FROM channels ORDER BY platform, workspace, channel')
       .all() as ChannelRow[];
     return rows.map(rowToChannel);
   }
@@ -87,8 +92,8 @@ export class ChannelTable {
   private change(ref: ChannelRef, set: string, params: Record<string, unknown>): Channel {
     return this.db.transaction(() => {
       this.ensure(ref);
-      this.db
-        .prepare(`UPDATE channels SET ${set} WHERE ${KEY}`)
+      this.statements
+        .get(`UPDATE channels SET ${set} WHERE ${KEY}`)
         .run({ ...refParams(ref), ...params });
       return this.get(ref) as Channel;
     })();
@@ -131,8 +136,8 @@ export class ChannelTable {
   addSubscription(sub: Subscription): 'added' | 'exists' {
     return this.db.transaction(() => {
       this.ensure(sub.channel);
-      const result = this.db
-        .prepare(
+      const result = this.statements
+        .get(
           `INSERT OR IGNORE INTO subscriptions (platform, workspace, channel, topic, added_by, added_at)
            VALUES (@platform, @workspace, @channel, @topic, @addedBy, @addedAt)`,
         )
@@ -147,15 +152,15 @@ export class ChannelTable {
   }
 
   removeSubscription(ref: ChannelRef, topic: string): boolean {
-    const result = this.db
-      .prepare(`DELETE FROM subscriptions WHERE ${KEY} AND topic = @topic`)
+    const result = this.statements
+      .get(`DELETE FROM subscriptions WHERE ${KEY} AND topic = @topic`)
       .run({ ...refParams(ref), topic });
     return result.changes > 0;
   }
 
   listSubscriptions(ref: ChannelRef): Subscription[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM subscriptions WHERE ${KEY} ORDER BY added_at, topic`)
+    const rows = this.statements
+      .get(`SELECT * FROM subscriptions WHERE ${KEY} ORDER BY added_at, topic`)
       .all(refParams(ref)) as SubscriptionRow[];
     return rows.map((row) => ({
       channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },

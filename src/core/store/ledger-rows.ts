@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { PaperboyError } from '../errors.js';
 import type { ChannelTable } from './channel-rows.js';
+import { StatementCache } from './statements.js';
 import type { ChannelRef, Delivery, DeliveryState, SourceRun } from './store.js';
 
 interface DeliveryRow {
@@ -46,10 +47,14 @@ const CHANNEL_KEY = 'platform = ? AND workspace = ? AND channel = ?';
 
 /** The delivery ledger (exactly-once digests), source runs and small keyed state. */
 export class LedgerTables {
+  private readonly statements: StatementCache;
+
   constructor(
     private readonly db: Database,
     private readonly channels: ChannelTable,
-  ) {}
+  ) {
+    this.statements = new StatementCache(db);
+  }
 
   createDelivery(d: Omit<Delivery, 'id' | 'state' | 'messageId' | 'error'>): Delivery {
     const delivery: Delivery = {
@@ -61,8 +66,8 @@ export class LedgerTables {
     };
     this.db.transaction(() => {
       this.channels.ensure(d.channel);
-      this.db
-        .prepare(
+      this.statements
+        .get(
           `INSERT INTO deliveries (id, platform, workspace, channel, digest_date, part, paper_ids,
              state, message_id, created_at, error)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL)`,
@@ -82,8 +87,8 @@ export class LedgerTables {
   }
 
   private settle(id: string, state: DeliveryState, messageId: string | null, error: string | null) {
-    const result = this.db
-      .prepare('UPDATE deliveries SET state = ?, message_id = ?, error = ? WHERE id = ?')
+    const result = this.statements
+      .get('UPDATE deliveries SET state = ?, message_id = ?, error = ? WHERE id = ?')
       .run(state, messageId, error, id);
     if (result.changes === 0) throw new PaperboyError('NOT_FOUND', `No delivery with id ${id}.`);
   }
@@ -97,8 +102,8 @@ export class LedgerTables {
   }
 
   pendingDeliveries(): Delivery[] {
-    const rows = this.db
-      .prepare("SELECT * FROM deliveries WHERE state = 'pending' ORDER BY seq")
+    const rows = this.statements
+      .get("SELECT * FROM deliveries WHERE state = 'pending' ORDER BY seq")
       .all() as DeliveryRow[];
     return rows.map(rowToDelivery);
   }
@@ -109,17 +114,15 @@ export class LedgerTables {
       digestDate === undefined
         ? `SELECT * FROM deliveries WHERE ${CHANNEL_KEY} ORDER BY seq`
         : `SELECT * FROM deliveries WHERE ${CHANNEL_KEY} AND digest_date = ? ORDER BY seq`;
-    const rows = this.db
-      .prepare(sql)
+    const rows = this.statements
+      .get(sql)
       .all(...(digestDate === undefined ? params : [...params, digestDate])) as DeliveryRow[];
     return rows.map(rowToDelivery);
   }
 
   deliveredPaperIds(ref: ChannelRef): Set<string> {
-    const rows = this.db
-      .prepare(
-        `SELECT paper_ids FROM deliveries WHERE ${CHANNEL_KEY} AND state IN ('pending', 'sent')`,
-      )
+    const rows = this.statements
+      .get(`SELECT paper_ids FROM deliveries WHERE ${CHANNEL_KEY} AND state IN ('pending', 'sent')`)
       .all(ref.platform, ref.workspace, ref.channel) as { paper_ids: string }[];
     const ids = new Set<string>();
     for (const row of rows) for (const id of JSON.parse(row.paper_ids) as string[]) ids.add(id);
@@ -127,8 +130,8 @@ export class LedgerTables {
   }
 
   recordSourceRun(run: SourceRun): void {
-    this.db
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO source_runs (source, started_at, finished_at, ok, fetched, added, messages)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -144,10 +147,8 @@ export class LedgerTables {
   }
 
   recentSourceRuns(source: string, limit: number): SourceRun[] {
-    const rows = this.db
-      .prepare(
-        'SELECT * FROM source_runs WHERE source = ? ORDER BY started_at DESC, seq DESC LIMIT ?',
-      )
+    const rows = this.statements
+      .get('SELECT * FROM source_runs WHERE source = ? ORDER BY started_at DESC, seq DESC LIMIT ?')
       .all(source, limit) as SourceRunRow[];
     return rows.map((row) => ({
       source: row.source,
@@ -161,8 +162,8 @@ export class LedgerTables {
   }
 
   putState(key: string, value: string, now: Date): void {
-    this.db
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       )
@@ -170,7 +171,7 @@ export class LedgerTables {
   }
 
   getState(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as
+    const row = this.statements.get('SELECT value FROM state WHERE key = ?').get(key) as
       | { value: string }
       | undefined;
     return row?.value ?? null;

@@ -8,6 +8,7 @@ import {
   type PaperRow,
   rowToPaper,
 } from './paper-rows.js';
+import { StatementCache } from './statements.js';
 import type { PapersStamp, UpsertSummary } from './store.js';
 
 /** Called inside the write transaction after a batch, with the change_seq it started after. */
@@ -15,6 +16,7 @@ export type PapersWrittenHook = (db: Database, sinceChangeSeq: number) => void;
 
 /** The papers table: reads, and the merge-on-write that keeps one row per paper. */
 export class PaperTable {
+  private readonly statements: StatementCache;
   hook: PapersWrittenHook | null;
   private readonly byId: Statement<[string], PaperRow>;
   private readonly titleOnlyByKey: Statement<[string], PaperRow>;
@@ -29,6 +31,7 @@ export class PaperTable {
     hook: PapersWrittenHook | null,
   ) {
     this.hook = hook;
+    this.statements = new StatementCache(db);
     this.byId = db.prepare('SELECT * FROM papers WHERE id = ?');
     this.titleOnlyByKey = db.prepare(
       'SELECT * FROM papers WHERE title_key = ? AND arxiv_id IS NULL ORDER BY rowid LIMIT 1',
@@ -126,7 +129,7 @@ export class PaperTable {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+    return (this.statements.get('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
   }
 
   stamp(): PapersStamp {
@@ -134,8 +137,8 @@ export class PaperTable {
   }
 
   seenSince(since: Date, includeSample: boolean, limit: number | undefined): Paper[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT * FROM papers WHERE first_seen_at >= ? ${includeSample ? '' : 'AND sample = 0'}
          ORDER BY first_seen_at DESC, rowid DESC LIMIT ?`,
       )
@@ -144,7 +147,7 @@ export class PaperTable {
   }
 
   *iterate(batchSize: number): Iterable<Paper[]> {
-    const page = this.db.prepare('SELECT * FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?');
+    const page = this.statements.get('SELECT * FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?');
     let after = 0;
     for (;;) {
       const rows = page.all(after, batchSize) as PaperRow[];

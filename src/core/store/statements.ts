@@ -1,0 +1,21 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * Prepared statements by SQL text: preparing costs more than running a small query,
+ * and the store runs the same few dozen statements over and over (the SQL strings
+ * are built from fixed parts, so the cache stays small).
+ */
+export class StatementCache {
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  get(sql: string): Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}
