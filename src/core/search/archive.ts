@@ -140,7 +140,11 @@ export function archiveBacklog(db: Database): number {
 
 /** The archive's unstemmed term list, as the query compiler wants it. */
 export function archiveVocabulary(db: Database): TermVocabulary {
-  const one = db.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?').pluck();
+  // fts5vocab counts a term's documents by reading its whole doclist (~1 ms for "model" at
+  // 100k); whether the word exists at all is the first row of a MATCH.
+  const exists = db
+    .prepare('SELECT 1 FROM papers_words WHERE papers_words MATCH ? LIMIT 1')
+    .pluck();
   // One statement for a whole candidate list (a typo's ~500 edits): no round trip per word.
   const many = db.prepare(
     'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))',
@@ -149,7 +153,14 @@ export function archiveVocabulary(db: Database): TermVocabulary {
     'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term >= ? AND term < ? LIMIT ?',
   );
   return {
-    has: (word) => one.get(word) !== undefined,
+    has(word) {
+      if (word.length === 0) return false;
+      try {
+        return exists.get(`"${word.replace(/"/g, '""')}"`) !== undefined;
+      } catch {
+        return false;
+      }
+    },
     docFreq(words) {
       const out = new Map<string, number>();
       if (words.length === 0) return out;
