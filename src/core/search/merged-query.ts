@@ -21,7 +21,7 @@ export interface WindowView {
 }
 
 /** Above this many archive matches, bm25 over every posting is skipped (see ArchiveQueries.newest). */
-export const BROAD_MATCH = 8000;
+export const BROAD_MATCH = 2000;
 
 interface Sides {
   lists: SideHit[][];
