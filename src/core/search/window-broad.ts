@@ -50,10 +50,15 @@ function matchingRefs(
   return refs;
 }
 
+/** The window docs a query matches (every rule but phrase order and the caller's filters). */
+export function windowMatches(idx: lunr.Index, q: CompiledQuery, mode: MatchMode): Set<string> {
+  return matchingRefs(idx, q, mode, ALL_FIELDS);
+}
+
 /**
- * For a match too broad to score cheaply (a common word in a big window): the matching
- * docs, title matches first, newest first — the same rule the archive uses. `null` when
- * the match is narrow enough for Lunr's scoring.
+ * For a match too broad to rank by relevance usefully (a common word in a big window): the
+ * matching docs, title matches first, newest first — the same rule the archive uses. `null`
+ * when the match is narrow enough to score.
  */
 export function broadWindowHits(
   idx: lunr.Index,
@@ -62,24 +67,34 @@ export function broadWindowHits(
   mode: MatchMode,
   keep: (doc: WindowDoc) => boolean,
   hasPhrase: (doc: WindowDoc, phrase: string[]) => boolean,
+  refs: Set<string> = windowMatches(idx, q, mode),
 ): SideHit[] | null {
-  const refs = matchingRefs(idx, q, mode, ALL_FIELDS);
   if (refs.size <= WINDOW_BROAD_MATCH) return null;
   const titled = matchingRefs(idx, q, mode, ['title']);
-  // Phrase words were only checked as words: the order is checked here, as FTS5 does.
-  const byGroups =
-    mode === 'any' ? matchingRefs(idx, { ...q, phrases: [] }, 'any', ALL_FIELDS) : null;
-  const verifyPhrases = (d: WindowDoc) =>
-    mode === 'all'
-      ? q.phrases.every((p) => hasPhrase(d, p))
-      : (byGroups?.has(d.id) ?? false) || q.phrases.some((p) => hasPhrase(d, p));
+  const verify = phraseCheck(idx, q, mode, hasPhrase);
   const ranked = [...refs]
     .map((ref) => docs.get(ref))
-    .filter((d): d is WindowDoc => d !== undefined && keep(d) && verifyPhrases(d))
+    .filter((d): d is WindowDoc => d !== undefined && keep(d) && verify(d))
     .map((d) => ({ d, tier: titled.has(d.id) ? 1 : 0 }))
     .sort((a, b) => b.tier - a.tier || b.d.day.localeCompare(a.d.day) || b.d.rowid - a.d.rowid);
   return ranked.map(({ d, tier }, i) => ({
     rowid: d.rowid,
     score: 1 + tier - i / (ranked.length + 1),
   }));
+}
+
+/** Phrase words were only checked as words: their order is checked here, as FTS5 does. */
+export function phraseCheck(
+  idx: lunr.Index,
+  q: CompiledQuery,
+  mode: MatchMode,
+  hasPhrase: (doc: WindowDoc, phrase: string[]) => boolean,
+): (doc: WindowDoc) => boolean {
+  if (q.phrases.length === 0) return () => true;
+  const byGroups =
+    mode === 'any' ? matchingRefs(idx, { ...q, phrases: [] }, 'any', ALL_FIELDS) : null;
+  return (d) =>
+    mode === 'all'
+      ? q.phrases.every((p) => hasPhrase(d, p))
+      : (byGroups?.has(d.id) ?? false) || q.phrases.some((p) => hasPhrase(d, p));
 }

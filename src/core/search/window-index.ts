@@ -1,7 +1,7 @@
 import lunr from 'lunr';
 import type { CompiledQuery, MatchMode } from './query-compiler.js';
 import { stem, tokenise } from './text.js';
-import { broadWindowHits } from './window-broad.js';
+import { broadWindowHits, phraseCheck, windowMatches } from './window-broad.js';
 
 /** A window paper as the Lunr side keeps it in memory (for filters and phrase checks). */
 export interface WindowDoc {
@@ -78,10 +78,31 @@ export function docHasPhrase(doc: WindowDoc, phrase: string[]): boolean {
   return docSequences(doc).some((seq) => hasSequence(seq, stems));
 }
 
+type Postings = Record<string, { _index: number }>;
+type FieldVectors = Record<string, { elements: number[] } | undefined>;
+
+const FIELDS = Object.keys(FIELD_BOOSTS);
+
+/** The weight a Lunr field vector ([index, weight, …], sorted by index) holds for a term. */
+function weightAt(elements: number[], termIndex: number): number {
+  let lo = 0;
+  let hi = elements.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = elements[mid * 2] as number;
+    if (at === termIndex) return elements[mid * 2 + 1] as number;
+    if (at < termIndex) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
 /**
- * Runs a compiled query on the window with `idx.query()` (never `idx.search()`):
- * every clause is one of our stems, wildcard-free, without Lunr's edit distance.
- * Lunr cannot express "(a OR b) AND c", so required groups are checked on its match data.
+ * Runs a compiled query on the window: the matching docs come from Lunr's inverted index by
+ * our rules, and each is scored as `idx.query()` would score it (per field, the unit query
+ * vector's dot product with the field vector over the query's length), read straight from
+ * Lunr's field vectors. `idx.query()` itself builds match data for every posting of every
+ * term — for a common word, most of the window — and was most of a query's cost.
  */
 export function queryWindow(
   idx: lunr.Index,
@@ -93,44 +114,26 @@ export function queryWindow(
   const phraseStems = q.phrases.map((p) => p.map(stem));
   const wanted = new Set([...q.groups.flatMap((g) => g.stems), ...phraseStems.flat()]);
   if (wanted.size === 0) return [];
-  const broad = broadWindowHits(idx, docs, q, mode, keep, docHasPhrase);
+  const refs = windowMatches(idx, q, mode);
+  const broad = broadWindowHits(idx, docs, q, mode, keep, docHasPhrase, refs);
   if (broad) return broad;
-  // A term that alone stands for a wanted word is REQUIRED when all are wanted: Lunr then
-  // skips scoring documents that lack it (alternatives stay optional and are checked below).
-  const required = new Set<string>();
-  if (mode === 'all') {
-    for (const g of q.groups) if (g.stems.length === 1 && g.stems[0]) required.add(g.stems[0]);
-    for (const p of phraseStems) for (const s of p) required.add(s);
-  }
-  const results = idx.query((query) => {
-    for (const term of wanted) {
-      query.term(term, {
-        usePipeline: false,
-        wildcard: lunr.Query.wildcard.NONE,
-        presence: required.has(term) ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
-      });
-    }
-    for (const word of q.excluded) {
-      query.term(stem(word), {
-        usePipeline: false,
-        wildcard: lunr.Query.wildcard.NONE,
-        presence: lunr.Query.presence.PROHIBITED,
-      });
-    }
-  });
+  const inverted = (idx as unknown as { invertedIndex: Postings }).invertedIndex;
+  const vectors = (idx as unknown as { fieldVectors: FieldVectors }).fieldVectors;
+  const termIndexes = [...wanted]
+    .filter((t) => Object.hasOwn(inverted, t))
+    .map((t) => inverted[t]?._index as number);
+  const norm = Math.sqrt(termIndexes.length) || 1;
+  const verify = phraseCheck(idx, q, mode, docHasPhrase);
   const hits: SideHit[] = [];
-  for (const r of results) {
-    const doc = docs.get(r.ref);
-    if (!doc) continue;
-    const matched = new Set(Object.keys(r.matchData.metadata));
-    const groupOk = (stems: string[]) => stems.some((s) => matched.has(s));
-    const phraseOk = (p: string[], i: number) =>
-      (phraseStems[i] ?? []).every((s) => matched.has(s)) && docHasPhrase(doc, p);
-    const ok =
-      mode === 'all'
-        ? q.groups.every((g) => groupOk(g.stems)) && q.phrases.every(phraseOk)
-        : q.groups.some((g) => groupOk(g.stems)) || q.phrases.some(phraseOk);
-    if (ok && keep(doc)) hits.push({ rowid: doc.rowid, score: r.score });
+  for (const ref of refs) {
+    const doc = docs.get(ref);
+    if (!doc || !keep(doc) || !verify(doc)) continue;
+    let dot = 0;
+    for (const field of FIELDS) {
+      const vector = vectors[`${field}/${ref}`];
+      if (vector) for (const t of termIndexes) dot += weightAt(vector.elements, t);
+    }
+    hits.push({ rowid: doc.rowid, score: dot / norm });
   }
   return hits;
 }

@@ -1,4 +1,4 @@
-import type lunr from 'lunr';
+import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expandQuery,
@@ -70,5 +70,39 @@ describe('broad matches in the window', () => {
     );
     expect(hits.length).toBeLessThan(WINDOW_BROAD_MATCH);
     expect(hits.length).toBe(docs.filter((d) => holds(d, 'galaxy')).length);
+  });
+
+  it("scores a narrow match as Lunr's own idx.query() does, and finds the same docs", () => {
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const byRowid = new Map(docs.map((d) => [d.rowid, d]));
+    for (const text of [
+      'robot learning ',
+      'galaxy ',
+      'graph neural network ',
+      'robot -humanoid ',
+    ]) {
+      const q = expandQuery(parseQuery(text), anyWord);
+      const hits = queryWindow(idx, byId, q, 'all', () => true);
+      const words = q.groups.map((g) => g.word);
+      const expected = docs.filter(
+        (d) => words.every((w) => holds(d, w)) && !q.excluded.some((w) => holds(d, w)),
+      );
+      expect(hits.length, text).toBeLessThanOrEqual(WINDOW_BROAD_MATCH);
+      expect(new Set(hits.map((h) => byRowid.get(h.rowid)?.id)), text).toEqual(
+        new Set(expected.map((d) => d.id)),
+      );
+      const lunrScores = new Map(
+        idx
+          .query((query) => {
+            for (const s of q.groups.flatMap((g) => g.stems))
+              query.term(s, { usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
+          })
+          .map((r) => [r.ref, r.score]),
+      );
+      for (const h of hits) {
+        const id = byRowid.get(h.rowid)?.id ?? '';
+        expect(h.score, `${text} ${id}`).toBeCloseTo(lunrScores.get(id) ?? Number.NaN, 9);
+      }
+    }
   });
 });
