@@ -1,10 +1,27 @@
 import { z } from 'zod';
 import type { ErrorReply } from './reply.js';
 import type { CommandCall, OptionSpec, SubcommandSpec } from './spec.js';
-import { usageOf } from './spec.js';
+import { SUBCOMMANDS, usageOf } from './spec.js';
 
 export type ValidInput = Record<string, string | number | undefined>;
 export type Validation = { ok: true; input: ValidInput } | { ok: false; error: ErrorReply };
+
+/** Tab, newline and other line breaks: typed or pasted whitespace, kept as a plain space. */
+const CONTROL_SPACE = /[\t\n\v\f\r\u0085]/g;
+/** C0 (NUL, ESC…), DEL and C1 controls: never meant as text, and ESC sequences repaint terminals. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A text value without control characters, so `\x00` alone counts as empty. */
+export function withoutControls(text: string): string {
+  return text.replace(CONTROL_SPACE, ' ').replace(CONTROL, '');
+}
+
+const SUBCOMMAND_NAMES = SUBCOMMANDS.map((s) => s.name).join(' ');
+
+function quoted(value: unknown): string {
+  const text = String(value);
+  return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+}
 
 function isRealDay(text: string): boolean {
   const at = new Date(`${text}T00:00:00Z`);
@@ -46,9 +63,18 @@ function optionSchema(option: OptionSpec): z.ZodType<string | number> {
   }
   if (option.choices) {
     const allowed = option.choices.join(' or ');
+    // help's option lists the subcommands: an unknown one is named as such.
+    const namesSubcommands = option.choices.join(' ') === SUBCOMMAND_NAMES;
     return text
       .transform((v) => v.toLowerCase())
-      .pipe(z.enum(option.choices as [string, ...string[]], `${name} must be ${allowed}`));
+      .pipe(
+        z.enum(option.choices as [string, ...string[]], {
+          error: (issue) =>
+            namesSubcommands
+              ? `There is no subcommand ${quoted(issue.input)}; the subcommand must be ${allowed}`
+              : `${name} must be ${allowed}`,
+        }),
+      );
   }
   let schema = text;
   if (option.minLength !== undefined) {
@@ -101,7 +127,8 @@ export function validateCall(spec: SubcommandSpec, call: CommandCall): Validatio
 
   const input: ValidInput = {};
   for (const option of spec.options) {
-    const value = options[option.name];
+    const raw = options[option.name];
+    const value = typeof raw === 'string' ? withoutControls(raw) : raw;
     const empty = value === undefined || (typeof value === 'string' && value.trim() === '');
     if (empty) {
       if (option.required) {

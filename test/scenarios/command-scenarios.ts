@@ -138,6 +138,11 @@ export const commandScenarios: CommandScenario[] = [
     text: 'show',
     expect: (reply) => error(reply, 'INPUT_INVALID', /needs paper/),
   },
+  {
+    name: 'show with only control characters names the missing paper',
+    text: 'show \u0001\u009b',
+    expect: (reply) => error(reply, 'INPUT_INVALID', /needs paper/),
+  },
   // latest
   {
     name: 'latest lists the newest feed day first',
@@ -175,6 +180,20 @@ export const commandScenarios: CommandScenario[] = [
     name: 'subscribe to a topic nothing matches warns it may be too narrow',
     text: 'subscribe qwzxv',
     expect: (reply) => expect(text(as(reply, 'notice'))).toMatch(/0 papers .* too narrow/s),
+  },
+  {
+    name: 'subscribe to only a control character names the missing topic',
+    text: 'subscribe \u0000',
+    expect: (reply) => error(reply, 'INPUT_INVALID', /needs topic/),
+  },
+  {
+    name: 'subscribe drops control characters such as a terminal colour escape',
+    text: 'subscribe \u001b[31mred\u007f',
+    expect: (reply) => {
+      const notice = text(as(reply, 'notice'));
+      expect(notice).toMatch(/now follows "\[31mred"/);
+      expect(notice.replace(/\n/g, ' ')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    },
   },
   {
     name: 'subscribe stops at 25 topics',
@@ -336,6 +355,16 @@ export const commandScenarios: CommandScenario[] = [
     name: 'help for an unknown subcommand lists the real ones',
     text: 'help dance',
     expect: (reply) => error(reply, 'INPUT_INVALID', /subcommand must be search or show/),
+  },
+  {
+    name: 'help for an unknown subcommand says there is no such subcommand',
+    text: 'help nothing',
+    expect: (reply) => {
+      const e = error(reply, 'INPUT_INVALID', /There is no subcommand "nothing"/);
+      for (const name of ['search', 'show', 'latest', 'subscribe', 'schedule', 'digest'])
+        expect(e.message).toContain(name);
+      expect(e.message).not.toMatch(/^subcommand must/);
+    },
   },
   // unknown subcommand (text form only)
   {
