@@ -16,6 +16,12 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/** A whole number within inclusive bounds, with one message for every way to miss them. */
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+}
+
 const timeZone = z
   .string()
   .refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"');
@@ -27,7 +33,7 @@ const fileSchema = z
       huggingface: z.strictObject({
         enabled: z.boolean(),
         baseUrl: httpUrl,
-        pollMinutes: z.number().int().min(1).max(1440),
+        pollMinutes: wholeNumber(1, 1440),
       }),
       arxiv: z.strictObject({
         enabled: z.boolean(),
@@ -36,20 +42,20 @@ const fileSchema = z
         categories: z.array(
           z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv category such as "cs.RO"'),
         ),
-        pollMinutes: z.number().int().min(1).max(1440),
+        pollMinutes: wholeNumber(1, 1440),
       }),
     }),
     digest: z.strictObject({
       time: hhmm,
       timeZone,
       days: z.enum(['every', 'weekdays']),
-      size: z.number().int().min(1).max(50),
-      perTopic: z.number().int().min(1).max(50),
+      size: wholeNumber(1, 50),
+      perTopic: wholeNumber(1, 50),
       postWhenEmpty: z.boolean(),
     }),
     search: z.strictObject({
-      windowDays: z.number().int().min(1).max(90),
-      windowMax: z.number().int().min(100).max(20000),
+      windowDays: wholeNumber(1, 90),
+      windowMax: wholeNumber(100, 20000),
     }),
     health: z.strictObject({
       /** `platform:workspace:channel`, e.g. `discord:123:456`. */
