@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import type lunr from 'lunr';
 import { type ArchiveQueries, candidatesFor, fuse, type SearchFilters } from './archive-query.js';
 import { makeSnippet, matchPaper } from './paper-match.js';
 import { papersByRowid } from './paper-rows.js';
@@ -11,11 +10,17 @@ import {
 } from './query-compiler.js';
 import { foldText } from './text.js';
 import type { SearchResult } from './types.js';
-import { queryWindow, type SideHit, titleHasSequence, type WindowDoc } from './window-index.js';
+import {
+  queryWindow,
+  type SideHit,
+  titleHasSequence,
+  type WindowDoc,
+  type WindowIndex,
+} from './window-index.js';
 
 /** The window as the request path sees it (swapped whole when a rebuild finishes). */
 export interface WindowView {
-  index: lunr.Index | null;
+  index: WindowIndex | null;
   byId: Map<string, WindowDoc>;
   byRowid: Map<number, WindowDoc>;
 }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type lunr from 'lunr';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { PapersStamp } from '../store/store.js';
@@ -21,7 +20,7 @@ import {
   type WindowStamp,
   windowFrom,
 } from './window.js';
-import type { WindowDoc } from './window-index.js';
+import type { WindowDoc, WindowIndex } from './window-index.js';
 
 /** What search needs of the store (SqliteStore provides it). */
 export interface SearchableStore {
@@ -53,7 +52,7 @@ export interface SearchStats {
 
 interface WindowState {
   stamp: WindowStamp | null;
-  index: lunr.Index | null;
+  index: WindowIndex | null;
   byId: Map<string, WindowDoc>;
   byRowid: Map<number, WindowDoc>;
 }
@@ -116,7 +115,7 @@ export class MergedPaperSearch implements PaperSearch {
     };
   }
 
-  private install(stamp: WindowStamp, index: lunr.Index | null, docs: WindowDoc[]): void {
+  private install(stamp: WindowStamp, index: WindowIndex | null, docs: WindowDoc[]): void {
     this.window = {
       stamp,
       index,

@@ -1,18 +1,15 @@
-import type lunr from 'lunr';
 import type { CompiledQuery, MatchMode } from './query-compiler.js';
 import { stem } from './text.js';
-import type { SideHit, WindowDoc } from './window-index.js';
+import type { SideHit, WindowDoc, WindowIndex } from './window-index.js';
 
 /** Above this many window matches, Lunr's scoring of every match is skipped: newest first. */
 export const WINDOW_BROAD_MATCH = 1000;
 
 const ALL_FIELDS = ['title', 'authors', 'abstract'];
 
-type Postings = Record<string, Record<string, Record<string, unknown> | number>>;
-
 /** Refs of docs holding any of `stems` in `fields`, read from Lunr's inverted index. */
-function refsOf(idx: lunr.Index, stems: string[], fields: string[]): Set<string> {
-  const inverted = (idx as unknown as { invertedIndex: Postings }).invertedIndex;
+function refsOf(idx: WindowIndex, stems: string[], fields: string[]): Set<string> {
+  const inverted = idx.invertedIndex;
   const out = new Set<string>();
   for (const s of stems) {
     if (!Object.hasOwn(inverted, s)) continue;
@@ -33,7 +30,7 @@ function intersect(sets: Set<string>[]): Set<string> {
 
 /** Docs matching the query by the same rules as Lunr's path, without scoring. */
 function matchingRefs(
-  idx: lunr.Index,
+  idx: WindowIndex,
   q: CompiledQuery,
   mode: MatchMode,
   fields: string[],
@@ -51,7 +48,7 @@ function matchingRefs(
 }
 
 /** The window docs a query matches (every rule but phrase order and the caller's filters). */
-export function windowMatches(idx: lunr.Index, q: CompiledQuery, mode: MatchMode): Set<string> {
+export function windowMatches(idx: WindowIndex, q: CompiledQuery, mode: MatchMode): Set<string> {
   return matchingRefs(idx, q, mode, ALL_FIELDS);
 }
 
@@ -61,7 +58,7 @@ export function windowMatches(idx: lunr.Index, q: CompiledQuery, mode: MatchMode
  * when the match is narrow enough to score.
  */
 export function broadWindowHits(
-  idx: lunr.Index,
+  idx: WindowIndex,
   docs: Map<string, WindowDoc>,
   q: CompiledQuery,
   mode: MatchMode,
@@ -85,7 +82,7 @@ export function broadWindowHits(
 
 /** Phrase words were only checked as words: their order is checked here, as FTS5 does. */
 export function phraseCheck(
-  idx: lunr.Index,
+  idx: WindowIndex,
   q: CompiledQuery,
   mode: MatchMode,
   hasPhrase: (doc: WindowDoc, phrase: string[]) => boolean,

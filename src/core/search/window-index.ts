@@ -43,6 +43,35 @@ export function buildWindowIndex(docs: WindowDoc[]): lunr.Index {
   });
 }
 
+/**
+ * What queries read of the window's Lunr index: its inverted index and field vectors. The
+ * main thread builds only these from the worker's JSON — `lunr.Index.load` would also build
+ * a token set and vector objects, the larger part of the window swap's pause.
+ */
+export interface WindowIndex {
+  invertedIndex: Record<string, Posting>;
+  fieldVectors: Record<string, { elements: number[] } | undefined>;
+}
+
+type Posting = { _index: number } & Record<string, Record<string, unknown> | number>;
+
+/** `lunr.Index#toJSON()` as persisted: pairs, not objects. */
+interface SerialisedIndex {
+  invertedIndex: Array<[string, Posting]>;
+  fieldVectors: Array<[string, number[]]>;
+}
+
+export function windowIndexFrom(json: unknown): WindowIndex {
+  const s = json as SerialisedIndex;
+  if (!Array.isArray(s?.invertedIndex) || !Array.isArray(s?.fieldVectors))
+    throw new Error('not a serialised Lunr index');
+  const invertedIndex: Record<string, Posting> = Object.create(null);
+  for (const [term, posting] of s.invertedIndex) invertedIndex[term] = posting;
+  const fieldVectors: WindowIndex['fieldVectors'] = Object.create(null);
+  for (const [ref, elements] of s.fieldVectors) fieldVectors[ref] = { elements };
+  return { invertedIndex, fieldVectors };
+}
+
 export interface SideHit {
   rowid: number;
   score: number;
@@ -78,9 +107,6 @@ export function docHasPhrase(doc: WindowDoc, phrase: string[]): boolean {
   return docSequences(doc).some((seq) => hasSequence(seq, stems));
 }
 
-type Postings = Record<string, { _index: number }>;
-type FieldVectors = Record<string, { elements: number[] } | undefined>;
-
 const FIELDS = Object.keys(FIELD_BOOSTS);
 
 /** The weight a Lunr field vector ([index, weight, …], sorted by index) holds for a term. */
@@ -105,20 +131,22 @@ function weightAt(elements: number[], termIndex: number): number {
  * term — for a common word, most of the window — and was most of a query's cost.
  */
 export function queryWindow(
-  idx: lunr.Index,
+  index: WindowIndex | lunr.Index,
   docs: Map<string, WindowDoc>,
   q: CompiledQuery,
   mode: MatchMode,
   keep: (doc: WindowDoc) => boolean,
 ): SideHit[] {
+  // A built lunr.Index has the same two members (its vectors hold `elements` too).
+  const idx = index as WindowIndex;
   const phraseStems = q.phrases.map((p) => p.map(stem));
   const wanted = new Set([...q.groups.flatMap((g) => g.stems), ...phraseStems.flat()]);
   if (wanted.size === 0) return [];
   const refs = windowMatches(idx, q, mode);
   const broad = broadWindowHits(idx, docs, q, mode, keep, docHasPhrase, refs);
   if (broad) return broad;
-  const inverted = (idx as unknown as { invertedIndex: Postings }).invertedIndex;
-  const vectors = (idx as unknown as { fieldVectors: FieldVectors }).fieldVectors;
+  const inverted = idx.invertedIndex;
+  const vectors = idx.fieldVectors;
   const termIndexes = [...wanted]
     .filter((t) => Object.hasOwn(inverted, t))
     .map((t) => inverted[t]?._index as number);

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import lunr from 'lunr';
 import type { PapersStamp } from '../store/store.js';
 import { runWorker } from './spawn-worker.js';
-import type { WindowDoc } from './window-index.js';
+import { type WindowDoc, type WindowIndex, windowIndexFrom } from './window-index.js';
 
 /** Bump when the window's index layout changes: older files are rebuilt. */
 export const WINDOW_VERSION = 1;
@@ -82,7 +81,7 @@ export function docsByRowid(db: Database, rowids: number[]): WindowDoc[] {
 
 export interface LoadedWindow {
   stamp: WindowStamp;
-  index: lunr.Index;
+  index: WindowIndex;
   docs: WindowDoc[];
 }
 
@@ -102,7 +101,7 @@ export function loadPersistedWindow(
     if (!sameStamp(saved.stamp, expected)) return null;
     const docs = docsByRowid(db, saved.rowids);
     if (docs.length !== saved.rowids.length) return null;
-    return { stamp: saved.stamp, index: lunr.Index.load(saved.index), docs };
+    return { stamp: saved.stamp, index: windowIndexFrom(saved.index), docs };
   } catch {
     return null;
   }
@@ -113,7 +112,7 @@ export async function buildInWorker(
   docs: WindowDoc[],
   file: string | null,
   stamp: WindowStamp,
-): Promise<lunr.Index> {
+): Promise<WindowIndex> {
   const json = await runWorker<string>('window-worker', { docs, file, stamp });
-  return lunr.Index.load(JSON.parse(json));
+  return windowIndexFrom(JSON.parse(json));
 }
