@@ -88,7 +88,7 @@ export class MergedPaperSearch implements PaperSearch {
   constructor(private readonly options: PaperSearchOptions) {
     this.db = options.store.db;
     this.windowDays = options.windowDays ?? options.config?.search.windowDays ?? 7;
-    this.windowMax = options.windowMax ?? options.config?.search.windowMax ?? 5000;
+    this.windowMax = options.windowMax ?? options.config?.search.windowMax ?? 1000;
     ensureArchive(this.db);
     this.db.exec(
       "INSERT INTO papers_fts(papers_fts, rank) VALUES('rank', 'bm25(10.0, 4.0, 1.0)');" +
