@@ -14,7 +14,11 @@ import { flexSearchPeer, miniSearchPeer, type Peer, plainFtsPeer } from './searc
 import { benchQueries, fragmentsOf, type Latency, latency, prefixesOf } from './search-queries.js';
 
 const NOW = '2026-07-31T12:00:00.000Z';
-const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
+/** BENCH_QUICK=1: 100k with the configured window only, no bulk ingest, no peers, nothing written. */
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = (process.env.BENCH_SEARCH_SIZES ?? (QUICK ? '100000' : '10000,100000'))
+  .split(',')
+  .map(Number);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 function dirSize(dir: string): number {
@@ -79,8 +83,10 @@ async function coldChild(dir: string, windowMax: number): Promise<void> {
   store.close();
 }
 
-/** The window sizes measured at each N: the configured design, a smaller window, archive only. */
-const VARIANTS: Record<number, number[]> = { 10000: [5000], 100000: [5000, 1000, 0] };
+/** The window sizes measured at each N: the configured design (first), a bigger window, archive only. */
+const VARIANTS: Record<number, number[]> = QUICK
+  ? { 100000: [1000] }
+  : { 10000: [1000], 100000: [1000, 5000, 0] };
 
 async function runSize(
   n: number,
@@ -257,7 +263,7 @@ export async function run(): Promise<void> {
   };
   const sizes: Record<string, unknown>[] = [];
   for (const n of SIZES) {
-    for (const [i, windowMax] of (VARIANTS[n] ?? [5000]).entries()) {
+    for (const [i, windowMax] of (VARIANTS[n] ?? [1000]).entries()) {
       const row = await runSize(n, windowMax, i === 0);
       sizes.push(row);
       console.log(`\nsearch, N = ${n}, window ${windowMax}`);
@@ -270,6 +276,7 @@ export async function run(): Promise<void> {
     }
   }
   figures.sizes = sizes;
+  if (QUICK) return;
   figures.bulkIngest = await bulkIngest();
   console.log('\nbulk ingest of the shared corpus');
   console.table(figures.bulkIngest);
@@ -300,5 +307,5 @@ export async function run(): Promise<void> {
 }
 
 if (process.argv[2] === '--cold' && process.argv[3]) {
-  await coldChild(process.argv[3], Number(process.argv[4] ?? 5000));
+  await coldChild(process.argv[3], Number(process.argv[4] ?? 1000));
 }
