@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
-import type { PapersStamp } from '../store/store.js';
 import { archiveVocabulary, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
-import { ArchiveQueries, type SearchFilters } from './archive-query.js';
+import { ArchiveQueries } from './archive-query.js';
 import { mergedSearch } from './merged-query.js';
 import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { resolvePaper, suggestTitles } from './resolve.js';
+import {
+  clampInt,
+  type PaperSearchOptions,
+  type SearchStats,
+  searchFilters,
+} from './search-options.js';
 import { runWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
 import { countTopic, TopicMatcher } from './topics.js';
@@ -22,33 +25,7 @@ import {
 } from './window.js';
 import type { WindowDoc, WindowIndex } from './window-index.js';
 
-/** What search needs of the store (SqliteStore provides it). */
-export interface SearchableStore {
-  readonly db: Database;
-  papersStamp(): PapersStamp;
-  setPapersWrittenHook(hook: ((db: Database, sinceChangeSeq: number) => void) | null): void;
-}
-
-export interface PaperSearchOptions {
-  store: SearchableStore;
-  /** Where the window index is persisted; null keeps it in memory (tests). */
-  dataDir: string | null;
-  clock: Clock;
-  logger: Logger;
-  /** Papers first seen in the last `windowDays` days, at most `windowMax`, go in the Lunr window. */
-  windowDays?: number;
-  windowMax?: number;
-  /** Or read both from the app config (`config.search`). */
-  config?: { search: { windowDays: number; windowMax: number } };
-}
-
-/** Counters for tests and the bench: prove a restart loaded instead of rebuilding. */
-export interface SearchStats {
-  windowLoads: number;
-  windowBuilds: number;
-  windowSize: number;
-  archiveRebuilds: number;
-}
+export type { PaperSearchOptions, SearchableStore, SearchStats } from './search-options.js';
 
 interface WindowState {
   stamp: WindowStamp | null;
@@ -58,11 +35,6 @@ interface WindowState {
 }
 
 const EMPTY_WINDOW: WindowState = { stamp: null, index: null, byId: new Map(), byRowid: new Map() };
-
-function clampInt(value: unknown, fallback: number, min: number, max: number): number {
-  const n = Math.floor(Number(value));
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
-}
 
 export class MergedPaperSearch implements PaperSearch {
   readonly stats: SearchStats = {
@@ -247,16 +219,6 @@ export class MergedPaperSearch implements PaperSearch {
     await this.refresh();
   }
 
-  private filters(options: { since?: string; author?: string }): SearchFilters {
-    const since =
-      typeof options.since === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(options.since)
-        ? options.since
-        : null;
-    const author =
-      typeof options.author === 'string' ? foldText(options.author).trim().slice(0, 200) : '';
-    return { since, author: author || null };
-  }
-
   search(
     query: string,
     options: { page?: number; pageSize?: number; since?: string; author?: string } = {},
@@ -268,7 +230,7 @@ export class MergedPaperSearch implements PaperSearch {
       this.noticeChanges();
       const q = expandQuery(parseQuery(query), this.vocab);
       if (isEmptyQuery(q)) return empty;
-      const f = this.filters(options ?? {});
+      const f = searchFilters(options ?? {});
       const now = this.options.clock.now();
       return mergedSearch(this.db, this.window, this.archive, q, f, { page, pageSize }, now);
     } catch (error) {
