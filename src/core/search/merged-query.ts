@@ -1,13 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { type ArchiveQueries, candidatesFor, fuse, type SearchFilters } from './archive-query.js';
 import { makeSnippet, matchPaper } from './paper-match.js';
-import { papersByRowid } from './paper-rows.js';
 import {
   type CompiledQuery,
   ftsMatch,
   ftsTitleSequence,
   type MatchMode,
 } from './query-compiler.js';
+import { papersByRowid } from './stored-papers.js';
 import { foldText } from './text.js';
 import type { SearchResult } from './types.js';
 import {

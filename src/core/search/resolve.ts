@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
 import { BM25_WEIGHTS } from './archive.js';
-import { papersByRowid, papersWhere } from './paper-rows.js';
 import { expandQuery, ftsMatch, parseQuery, type TermVocabulary } from './query-compiler.js';
+import { papersByRowid, papersWhere } from './stored-papers.js';
 import { tokenise } from './text.js';
 import type { Resolution } from './types.js';
 
