@@ -25,7 +25,8 @@ export function stemFinder(wanted: Iterable<string>): (word: string) => string {
   };
 }
 
-function hasSequence(words: string[], phrase: string[]): boolean {
+/** Whether `phrase` occurs in `words` in order (both stemmed). */
+export function hasSequence(words: string[], phrase: string[]): boolean {
   outer: for (let i = 0; i + phrase.length <= words.length; i++) {
     for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
     return true;

@@ -1,4 +1,5 @@
 import lunr from 'lunr';
+import { hasSequence } from './paper-match.js';
 import type { CompiledQuery, MatchMode } from './query-compiler.js';
 import { stem, tokenise } from './text.js';
 import { broadWindowHits, phraseCheck, windowMatches } from './window-broad.js';
@@ -87,14 +88,6 @@ function docSequences(doc: WindowDoc): string[][] {
     sequences.set(doc, seqs);
   }
   return seqs;
-}
-
-function hasSequence(words: string[], phrase: string[]): boolean {
-  outer: for (let i = 0; i + phrase.length <= words.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
-    return true;
-  }
-  return false;
 }
 
 /** Whether the doc's title holds the words in order (stemmed, like FTS5's porter phrase). */
