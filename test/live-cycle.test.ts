@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../src/app.js';
 import type { Live } from '../src/commands/live.js';
+import type { DigestReply, Reply } from '../src/commands/reply.js';
 import { run as status } from '../src/commands/status.js';
 import type { Config } from '../src/config.js';
+import { sourcesHealth } from '../src/core/health.js';
 import { silentLogger } from '../src/core/logger.js';
+import { DEFAULT_POLICY } from '../src/core/sources/http.js';
 import type { ChannelRef, Schedule } from '../src/core/store/store.js';
 import { FakePlatform } from './fakes/platform-poster.js';
 import { FeedServer } from './live/feed-server.js';
@@ -12,13 +15,28 @@ import { fixture, startTestLive, testConfig, testTime } from './live/harness.js'
 const HF = '/api/daily_papers';
 const RSS = '/rss/cs.RO+cs.CL';
 const team: ChannelRef = { platform: 'discord', workspace: 'g1', channel: 'team' };
+/** Keeps the full replies too, so a test can read the digest's sections and "why" lines. */
+class RecordingPlatform extends FakePlatform {
+  readonly digests: Array<{ channel: string; reply: DigestReply }> = [];
+
+  override async post(target: ChannelRef, reply: Reply): Promise<{ messageIds: string[] }> {
+    const result = await super.post(target, reply);
+    if (reply.kind === 'digest')
+      this.digests.push({
+        channel: `${target.platform}:${target.workspace}:${target.channel}`,
+        reply,
+      });
+    return result;
+  }
+}
+
 const berlin: Schedule = { time: '09:00', timeZone: 'Europe/Berlin', days: 'every', size: 10 };
 
 describe('live: fetch → store → index → digest', () => {
   let server: FeedServer;
   let time: ReturnType<typeof testTime>;
   let bot: Bot;
-  let platform: FakePlatform;
+  let platform: RecordingPlatform;
   let live: Live | null;
 
   async function start(over: Partial<Config> = {}) {
@@ -47,7 +65,7 @@ describe('live: fetch → store → index → digest', () => {
   beforeEach(async () => {
     time = testTime('2026-06-10T06:30:00Z'); // 08:30 in Berlin, Wednesday
     server = await new FeedServer(() => time.clock.now().getTime()).start();
-    platform = new FakePlatform();
+    platform = new RecordingPlatform();
     live = null;
   });
   afterEach(async () => {
@@ -57,22 +75,32 @@ describe('live: fetch → store → index → digest', () => {
   });
 
   it('polls both sources and posts the expected two-topic digest at 09:00 local', async () => {
-    server.answer(HF, { body: fixture('hf-day1.json') });
+    // The day's HF batch plus one paper that matches both topics, robot grasping far better.
+    const hfDay = JSON.parse(fixture('hf-day1.json')) as Array<Record<string, unknown>>;
+    const both = {
+      id: '2606.01005',
+      authors: [{ _id: 'e1', name: 'Rosa Díaz', hidden: false }],
+      publishedAt: '2026-06-09T10:00:00.000Z',
+      title: 'Robot Grasping of Deformable Objects: Robot Grasping Benchmarks',
+      summary: 'A robot grasping pipeline for cloth and cables, with one short reasoning step.',
+      upvotes: 10,
+    };
+    hfDay.push({ paper: both, publishedAt: '2026-06-09T23:50:00.000Z', title: both.title });
+    server.answer(HF, { body: JSON.stringify(hfDay) });
     server.answer(RSS, { body: fixture('arxiv-rss-wed.xml') });
     const config = await start();
     bot.store.setSchedule(team, berlin, new Date('2026-06-09T12:00:00Z'));
-    for (const topic of ['robot grasping', 'reasoning'])
-      bot.store.addSubscription({
-        channel: team,
-        topic,
-        addedBy: 'u1',
-        addedAt: '2026-06-09T12:00:00Z',
-      });
+    // Followed in this order: the digest's sections come in the channel's topic order.
+    for (const [topic, addedAt] of [
+      ['robot grasping', '2026-06-09T12:00:00Z'],
+      ['reasoning', '2026-06-09T12:05:00Z'],
+    ] as const)
+      bot.store.addSubscription({ channel: team, topic, addedBy: 'u1', addedAt });
     const l = go(config);
     await l.tick();
     expect(server.requests(HF)).toHaveLength(1);
     expect(server.requests(RSS)).toHaveLength(1);
-    expect(bot.store.countPapers()).toBe(6); // 4 HF + 2 new from arXiv (one shared), the unknown replace dropped
+    expect(bot.store.countPapers()).toBe(7); // 5 HF + 2 new from arXiv (one shared), the unknown replace dropped
     expect(platform.messages).toHaveLength(0); // 08:30: not yet
 
     time.clock.set('2026-06-10T07:00:00Z');
@@ -84,27 +112,71 @@ describe('live: fetch → store → index → digest', () => {
       date: '2026-06-10',
       title: 'Paper digest 2026-06-10',
     });
-    expect(digest?.paperIds).toEqual(['2606.01002', '2606.02005', '2606.01001', '2606.01003']);
+    // What reached the platform: each paper under its best-matching topic only, ranked by
+    // upvotes (unknown last); protein folding and sparse attention match neither and are left out.
+    expect(platform.digests).toHaveLength(1);
+    const reply = platform.digests[0]!.reply;
+    expect(
+      reply.sections.map((s) => ({
+        topic: s.topic,
+        items: s.items.map((i) => [i.paper.id, i.why]),
+      })),
+    ).toEqual([
+      {
+        topic: 'robot grasping',
+        items: [
+          ['2606.01001', 'topic "robot grasping": matched robot, grasping'],
+          ['2606.01005', 'topic "robot grasping": matched robot, grasping'],
+          ['2606.01003', 'topic "robot grasping": matched robot, grasping'],
+        ],
+      },
+      {
+        topic: 'reasoning',
+        items: [
+          ['2606.01002', 'topic "reasoning": matched reasoning'],
+          ['2606.02005', 'topic "reasoning": matched reasoning'],
+        ],
+      },
+    ]);
+    // 2606.01005 matches "reasoning" too, yet is listed once, under its better topic.
+    const [grasping] = bot.search.matchTopic('robot grasping', ['2606.01005']);
+    const [reasoning] = bot.search.matchTopic('reasoning', ['2606.01005']);
+    expect(reasoning?.matchedTerms).toEqual(['reasoning']);
+    expect(grasping!.score).toBeGreaterThan(reasoning!.score);
+    expect(reply.sections[0]?.items[0]?.paper.title).toBe(
+      'Dexterous Robot Grasping with Tactile Diffusion Policies',
+    );
+    expect(digest?.paperIds).toEqual([
+      '2606.01001',
+      '2606.01005',
+      '2606.01003',
+      '2606.01002',
+      '2606.02005',
+    ]);
     // Sources are not polled again before their interval.
     time.clock.set('2026-06-10T07:20:00Z');
     await l.tick();
     expect(server.requests(HF)).toHaveLength(1);
     expect(platform.in(team)).toHaveLength(1);
 
-    const reply = await status({}, ctx());
-    expect(reply).toMatchObject({ papers: 6, channels: 1, warnings: [] });
+    const state = await status({}, ctx());
+    expect(state).toMatchObject({ papers: 7, channels: 1, warnings: [] });
     expect(
-      reply.sources.map((s) => [s.name, s.enabled, s.lastSuccessAt !== null, s.warning]),
+      state.sources.map((s) => [s.name, s.enabled, s.lastSuccessAt !== null, s.warning]),
     ).toEqual([
       ['huggingface', true, true, null],
       ['arxiv-rss', true, true, null],
     ]);
-    expect(reply.nextDigests).toEqual([
-      { channel: 'discord:g1:team', at: '2026-06-11T07:00:00.000Z' },
+    expect(state.nextDigests).toEqual([
+      {
+        channel: 'discord:g1:team',
+        at: '2026-06-11T07:00:00.000Z',
+        local: '2026-06-11 09:00 Europe/Berlin',
+      },
     ]);
   });
 
-  it('429, 503, timeouts and malformed feeds fail their runs, keep stored papers, and show in status and the admin channel', async () => {
+  it('429, 503 and malformed feeds fail their runs, keep stored papers, and show in status and the admin channel', async () => {
     server.answer(HF, { body: fixture('hf-day1.json') });
     server.answer(RSS, { body: fixture('arxiv-rss-wed.xml') });
     const config = await start({ health: { adminChannel: 'discord:g1:admin' } });
@@ -137,6 +209,69 @@ describe('live: fetch → store → index → digest', () => {
     expect(
       platform.in({ platform: 'discord', workspace: 'g1', channel: 'admin' }).at(-1)?.title,
     ).toMatch(/huggingface: recovered/);
+  });
+
+  it('a source that never answers times out on the injected timeout: run failed, papers kept, status and admin told', async () => {
+    server.answer(HF, { body: fixture('hf-day1.json') });
+    server.answer(RSS, { body: fixture('arxiv-rss-wed.xml') });
+    const config = await start({ health: { adminChannel: 'discord:g1:admin' } });
+    // The timeout fires when the fake holds a request open, not after real seconds.
+    const timeouts: number[] = [];
+    const timeoutSignal = (ms: number) => {
+      timeouts.push(ms);
+      const controller = new AbortController();
+      void server
+        .nextHang()
+        .then(() => controller.abort(new DOMException('timed out', 'TimeoutError')));
+      return controller.signal;
+    };
+    const policy = { ...DEFAULT_POLICY, timeoutMs: 30_000, maxAttempts: 2 };
+    live = startTestLive(bot, config, time, new Map([['discord' as const, platform]]), {
+      random: () => 0.5,
+      timeoutSignal,
+      policy,
+    });
+    await live.tick();
+    const firstSuccess = bot.store.recentSourceRuns('huggingface', 1)[0]?.finishedAt;
+    const stored = bot.store.getPapers(['2606.01001', '2606.01002', '2606.01003', '2606.01004']);
+    expect(stored).toHaveLength(4);
+    const count = bot.store.countPapers();
+
+    server.reset(HF, { hang: true });
+    time.clock.advance(4 * 3_600_000);
+    const requestsBefore = server.requests(HF).length;
+    await live.tick();
+    // Both attempts were held open by the fake and given up on by the injected timeout.
+    expect(server.requests(HF).length - requestsBefore).toBe(policy.maxAttempts);
+    expect(timeouts.length).toBeGreaterThanOrEqual(policy.maxAttempts);
+    expect(timeouts.every((ms) => ms === policy.timeoutMs)).toBe(true);
+    expect(server.hangingCount).toBe(0);
+    const run = bot.store.recentSourceRuns('huggingface', 1)[0];
+    expect(run).toMatchObject({ ok: false, fetched: 0, added: 0 });
+    expect(run?.messages).toContain('Hugging Face Daily Papers did not answer within 30 s.');
+    // The other source is unaffected and nothing stored is lost.
+    expect(bot.store.recentSourceRuns('arxiv-rss', 1)[0]).toMatchObject({ ok: true });
+    expect(bot.store.countPapers()).toBe(count);
+    expect(bot.store.getPapers(stored.map((p) => p.id))).toEqual(stored);
+    expect(bot.search.search('tactile diffusion').hits.map((h) => h.paper.id)).toContain(
+      '2606.01001',
+    );
+
+    const health = sourcesHealth(bot.store, config, time.clock.now());
+    expect(health.find((h) => h.name === 'huggingface')?.warning).toBe(
+      'last run failed: Hugging Face Daily Papers did not answer within 30 s.',
+    );
+    const reply = await status({}, ctx());
+    expect(reply.warnings).toEqual([
+      'huggingface: last run failed: Hugging Face Daily Papers did not answer within 30 s.',
+    ]);
+    const hf = reply.sources.find((s) => s.name === 'huggingface');
+    expect(hf?.lastSuccessAt).toBe(firstSuccess);
+    expect(hf?.lastRunAt).not.toBe(firstSuccess);
+    const admin = platform.in({ platform: 'discord', workspace: 'g1', channel: 'admin' });
+    expect(admin.map((m) => m.title)).toEqual([
+      'huggingface: last run failed: Hugging Face Daily Papers did not answer within 30 s.',
+    ]);
   });
 
   it('an empty weekend arXiv feed is not a warning', async () => {

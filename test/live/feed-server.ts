@@ -8,6 +8,8 @@ export interface FakeAnswer {
   body?: string;
   headers?: Record<string, string>;
   hang?: boolean;
+  /** Answer only once this settles (a test checks something while the request is open). */
+  release?: Promise<void>;
 }
 
 export interface SeenRequest {
@@ -28,6 +30,7 @@ export class FeedServer {
   private readonly routes = new Map<string, FakeAnswer[]>();
   private readonly hanging = new Set<ServerResponse>();
   private readonly waiters: Array<() => void> = [];
+  private readonly hangWaiters: Array<(request: SeenRequest) => void> = [];
   private inFlight = 0;
   private server: Server | null = null;
   baseUrl = '';
@@ -59,6 +62,16 @@ export class FeedServer {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** Resolves when a request arrives that this server will never answer. */
+  nextHang(): Promise<SeenRequest> {
+    return new Promise((resolve) => this.hangWaiters.push(resolve));
+  }
+
+  /** Requests held open right now. */
+  get hangingCount(): number {
+    return this.hanging.size;
+  }
+
   requests(path: string): SeenRequest[] {
     return this.seen.filter((r) => r.path.split('?')[0] === path);
   }
@@ -66,7 +79,13 @@ export class FeedServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.inFlight++;
     const path = req.url ?? '/';
-    this.seen.push({ path, headers: req.headers, at: this.now(), inFlight: this.inFlight });
+    const seen: SeenRequest = {
+      path,
+      headers: req.headers,
+      at: this.now(),
+      inFlight: this.inFlight,
+    };
+    this.seen.push(seen);
     for (const waiter of this.waiters.splice(0)) waiter();
     const queue = this.routes.get(path.split('?')[0] ?? path) ?? [];
     const answer = (queue.length > 1 ? queue.shift() : queue[0]) ?? {
@@ -82,13 +101,17 @@ export class FeedServer {
         this.hanging.delete(res);
         done();
       });
+      for (const waiter of this.hangWaiters.splice(0)) waiter(seen);
       return;
     }
     // Answer on the next turn so overlapping requests would be visible as in flight together.
-    setImmediate(() => {
+    const reply = () => {
+      if (res.destroyed) return done();
       res.writeHead(answer.status ?? 200, answer.headers ?? {});
       res.end(answer.body ?? '', done);
-    });
+    };
+    if (answer.release) void answer.release.then(reply);
+    else setImmediate(reply);
   }
 
   async close(): Promise<void> {
