@@ -2,6 +2,7 @@ import type { Paper } from '../core/paper.js';
 import { localDate } from '../core/scheduler.js';
 import { channelTimeZone } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
+import { sightedAt } from './paper-view.js';
 import type { Reply } from './reply.js';
 import type { InputOf } from './spec.js';
 
@@ -9,9 +10,12 @@ export const LATEST_DEFAULT_COUNT = 10;
 /** Most recently seen papers considered: feed days follow first-seen order closely, so a few hundred suffice. */
 const CANDIDATES = 500;
 
-/** The feed day: the listing day the source gave, else the day first seen in the channel's zone. */
+/**
+ * The feed day: the listing day the source gave, else the day the paper was first
+ * sighted (its feed's date when older than the time it was stored) in the channel's zone.
+ */
 export function feedDay(paper: Paper, timeZone: string): string {
-  return paper.publishedAt ?? localDate(timeZone, new Date(paper.firstSeenAt));
+  return paper.publishedAt ?? localDate(timeZone, new Date(sightedAt(paper)));
 }
 
 /** Newest feed day first; within a day known upvotes first (more first), then newest seen. */

@@ -18,9 +18,18 @@ export function authorSummary(paper: Paper, shown = 3): string | null {
   return `${first.join(', ')} and ${more} more`;
 }
 
-/** The day the paper is dated by: its publication day, else the day it was first seen (UTC). */
+/**
+ * When the paper was first in a feed, for papers without a publication day: the earlier
+ * of the observation time (a feed's own date, e.g. the sample page's day) and the time
+ * Paperboy stored it, so a paper loaded today from an older page is not dated today.
+ */
+export function sightedAt(paper: Paper): string {
+  return paper.observedAt < paper.firstSeenAt ? paper.observedAt : paper.firstSeenAt;
+}
+
+/** The day the paper is dated by: its publication day, else the day it was first sighted (UTC). */
 export function paperDay(paper: Paper): string {
-  return paper.publishedAt ?? paper.firstSeenAt.slice(0, 10);
+  return paper.publishedAt ?? sightedAt(paper).slice(0, 10);
 }
 
 /** "12 upvotes", or null when the count is unknown (unknown is not zero). */
