@@ -85,7 +85,8 @@ export interface StatusReply {
     lastSuccessAt: string | null;
     warning: string | null;
   }>;
-  nextDigests: Array<{ channel: string; at: string }>;
+  /** `at` is the UTC instant; `local` the same in the channel's zone: "2026-11-26 09:00 Europe/Berlin". */
+  nextDigests: Array<{ channel: string; at: string; local: string }>;
   warnings: string[];
 }
 

@@ -1,9 +1,16 @@
 import { sourcesHealth } from '../core/health.js';
-import { nextDigestAt } from '../core/scheduler.js';
+import { localDate, localParts, nextDigestAt } from '../core/scheduler.js';
 import type { CommandContext } from './context.js';
 import { channelLabel } from './digest-delivery.js';
 import type { StatusReply } from './reply.js';
 import type { InputOf } from './spec.js';
+
+/** "2026-11-26 09:00 Europe/Berlin": the wall-clock time a channel's members expect. */
+export function localTimeText(at: Date, timeZone: string): string {
+  const p = localParts(timeZone, at);
+  const hhmm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  return `${localDate(timeZone, at)} ${hhmm} ${timeZone}`;
+}
 
 /** Next digests listed at most. */
 const NEXT_DIGESTS = 10;
@@ -26,9 +33,11 @@ export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promi
       continue;
     }
     if (!channel.schedule || channel.paused) continue;
+    const at = nextDigestAt(channel.schedule, now);
     nextDigests.push({
       channel: channelLabel(channel.ref),
-      at: nextDigestAt(channel.schedule, now).toISOString(),
+      at: at.toISOString(),
+      local: localTimeText(at, channel.schedule.timeZone),
     });
   }
   nextDigests.sort((a, b) =>

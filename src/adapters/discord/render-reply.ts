@@ -143,7 +143,9 @@ function renderStatus(reply: StatusReply): DiscordMessage {
     });
   }
   if (reply.nextDigests.length > 0) {
-    const lines = reply.nextDigests.map((d) => `${escapeMarkdown(d.channel)}: ${d.at}`);
+    const lines = reply.nextDigests.map(
+      (d) => `${escapeMarkdown(d.channel)}: ${escapeMarkdown(d.local)}`,
+    );
     fields.push({ name: 'Next digests', value: fitMarkdown(lines.join('\n'), LIMITS.fieldValue) });
   }
   if (reply.warnings.length > 0) {

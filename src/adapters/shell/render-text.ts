@@ -173,7 +173,8 @@ function renderStatus(reply: StatusReply, paint: Paint): string {
     lines.push(`Source ${safe(source.name)}: ${state}`);
     if (source.warning) lines.push(`  ${paint.error('!')} ${safe(source.warning)}`);
   }
-  for (const next of reply.nextDigests) lines.push(`Next digest ${safe(next.channel)}: ${next.at}`);
+  for (const next of reply.nextDigests)
+    lines.push(`Next digest ${safe(next.channel)}: ${safe(next.local)}`);
   for (const warning of reply.warnings) lines.push(`${paint.error('!')} ${safe(warning)}`);
   return lines.join('\n');
 }

@@ -31,7 +31,7 @@ export function renderStatus(reply: StatusReply): SlackMessage {
   if (sources.length > 0) blocks.push(section(`*Sources*\n${sources.join('\n')}`));
   if (reply.nextDigests.length > 0) {
     const next = reply.nextDigests.map(
-      (d) => `• ${escapeMrkdwn(d.channel)}: ${escapeMrkdwn(d.at)}`,
+      (d) => `• ${escapeMrkdwn(d.channel)}: ${escapeMrkdwn(d.local)}`,
     );
     blocks.push(section(`*Next digests*\n${next.join('\n')}`));
   }

@@ -170,7 +170,13 @@ describe('Discord render golden files', () => {
               warning: null,
             },
           ],
-          nextDigests: [{ channel: 'discord:1:2', at: '2026-11-26T09:00:00Z' }],
+          nextDigests: [
+            {
+              channel: 'discord:1:2',
+              at: '2026-11-26T08:00:00Z',
+              local: '2026-11-26 09:00 Europe/Berlin',
+            },
+          ],
           warnings: [],
         },
         options,

@@ -126,7 +126,13 @@ const replies: Record<string, Reply> = {
         warning: 'failing since 2025-12-10',
       },
     ],
-    nextDigests: [{ channel: 'shell:local:default', at: '2025-12-13T09:00:00Z' }],
+    nextDigests: [
+      {
+        channel: 'shell:local:default',
+        at: '2025-12-13T00:00:00Z',
+        local: '2025-12-13 09:00 Asia/Tokyo',
+      },
+    ],
     warnings: ['arxiv-rss has failed 3 times'],
   },
   notice: {

@@ -97,7 +97,13 @@ const GOLDEN: Array<[string, Reply]> = [
           warning: null,
         },
       ],
-      nextDigests: [{ channel: 'slack:T1:C1', at: '2024-10-18T09:00:00Z' }],
+      nextDigests: [
+        {
+          channel: 'slack:T1:C1',
+          at: '2024-10-18T07:00:00Z',
+          local: '2024-10-18 09:00 Europe/Berlin',
+        },
+      ],
       warnings: ['arxiv disabled'],
     },
   ],
