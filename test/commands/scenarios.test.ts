@@ -7,7 +7,11 @@ import { loadConfig } from '../../src/config.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { ChannelRef } from '../../src/core/store/store.js';
-import { commandScenarios, SCENARIO_NOW } from '../scenarios/command-scenarios.js';
+import {
+  commandScenarios,
+  ingestScenarioRecords,
+  SCENARIO_NOW,
+} from '../scenarios/command-scenarios.js';
 
 let bot: Bot;
 
@@ -18,6 +22,7 @@ beforeAll(async () => {
     logger: silentLogger(),
     dataDir: ':memory:',
   });
+  await ingestScenarioRecords(bot);
 });
 
 afterAll(async () => {

@@ -6,12 +6,15 @@ import type {
   NoticeReply,
   Reply,
 } from '../../src/commands/reply.js';
+import type { PaperRecord } from '../../src/core/paper.js';
+import type { PaperSearch } from '../../src/core/search/types.js';
+import type { Store } from '../../src/core/store/store.js';
 
 /**
  * The shared scenario table: every scenario runs against the commands in memory
  * (test/commands/scenarios.test.ts) and through each platform adapter. A runner gives
  * each scenario a fresh channel of a bot built with `createBot` on the bundled sample
- * (clock at SCENARIO_NOW), runs `setup` there first (with manage permission), then
+ * (clock at SCENARIO_NOW) plus SCENARIO_RECORDS, runs `setup` there first (with manage permission), then
  * `text` with `canManage` (default true). Expectations look only at the Reply.
  */
 export interface CommandScenario {
@@ -24,6 +27,43 @@ export interface CommandScenario {
 }
 
 export const SCENARIO_NOW = '2025-12-12T12:00:00.000Z';
+
+function liveRecord(arxivId: string, title: string, upvotes: number): PaperRecord {
+  return {
+    arxivId,
+    version: 1,
+    title,
+    abstract: `${title}. We study zeolite catalysts for hydrogen storage.`,
+    authors: ['Ada Lovelace', 'Alan Turing'],
+    authorCount: 2,
+    publishedAt: '2025-12-12',
+    source: 'huggingface',
+    links: { arxivAbs: `https://arxiv.org/abs/${arxivId}` },
+    upvotes,
+    comments: null,
+    keywords: [],
+    categories: [],
+    comment: null,
+    observedAt: '2025-12-12T10:00:00.000Z',
+  };
+}
+
+/**
+ * Papers from a live feed (not samples, so digests may post them), on a subject none of
+ * the sample papers is about. Every runner stores them before the scenarios, first seen
+ * at SCENARIO_NOW: a channel's first digest looks back to when its schedule was set,
+ * which in a scenario is SCENARIO_NOW too.
+ */
+export const SCENARIO_RECORDS: PaperRecord[] = [
+  liveRecord('2512.90001', 'Zeolite frameworks for hydrogen storage', 12),
+  liveRecord('2512.90002', 'Zeolite catalysis at low temperature', 30),
+];
+
+/** Stores SCENARIO_RECORDS in a runner's bot and makes them searchable. */
+export async function ingestScenarioRecords(bot: { store: Store; search: PaperSearch }) {
+  bot.store.upsertPapers(SCENARIO_RECORDS, new Date(SCENARIO_NOW));
+  await bot.search.refresh();
+}
 
 function as<K extends Reply['kind']>(reply: Reply, kind: K): Extract<Reply, { kind: K }> {
   if (reply.kind !== kind) {
@@ -314,6 +354,23 @@ export const commandScenarios: CommandScenario[] = [
       expect(digest.date).toBe('2025-12-13');
       expect(digest.title).toMatch(/due 2025-12-13 at 09:00 UTC/);
       expect(digest.emptyText).toMatch(/sample papers are never posted/);
+    },
+  },
+  {
+    name: 'digest previews the new papers of followed topics, most upvoted first',
+    setup: ['subscribe zeolite'],
+    text: 'digest',
+    canManage: false,
+    expect: (reply) => {
+      const digest = as(reply, 'digest');
+      expect(digest.date).toBe('2025-12-13');
+      expect(digest.sections).toHaveLength(1);
+      expect(digest.sections[0]?.topic).toBe('zeolite');
+      expect(digest.sections[0]?.items.map((i) => i.paper.title)).toEqual([
+        'Zeolite catalysis at low temperature',
+        'Zeolite frameworks for hydrogen storage',
+      ]);
+      expect(digest.sections[0]?.items.every((i) => !i.paper.sample)).toBe(true);
     },
   },
   {

@@ -5,7 +5,11 @@ import { parseCommandText } from '../../../src/commands/parse-text.js';
 import type { Reply } from '../../../src/commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../../src/commands/spec.js';
 import { type OptionValue, PERMISSIONS, sendCommand } from '../../fakes/discord/interactions.js';
-import { commandScenarios, SCENARIO_NOW } from '../../scenarios/command-scenarios.js';
+import {
+  commandScenarios,
+  ingestScenarioRecords,
+  SCENARIO_NOW,
+} from '../../scenarios/command-scenarios.js';
 import {
   type Answer,
   answerTo,
@@ -47,6 +51,7 @@ describe('the shared command scenarios, through Discord (real discord.js against
 
   beforeAll(async () => {
     h = await startHarness({ now: SCENARIO_NOW });
+    await ingestScenarioRecords(h.bot);
   });
   afterAll(async () => {
     await h?.close();

@@ -5,7 +5,11 @@ import type { Bot } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import { manualClock } from '../../../src/core/clock.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js';
-import { commandScenarios, SCENARIO_NOW } from '../../scenarios/command-scenarios.js';
+import {
+  commandScenarios,
+  ingestScenarioRecords,
+  SCENARIO_NOW,
+} from '../../scenarios/command-scenarios.js';
 import { failOnUnhandledRejections, memoryLogger, testConfig } from './harness.js';
 import {
   createTestBot,
@@ -34,6 +38,7 @@ describe.each<Mode>(['http', 'socket'])(
         config,
         clock: manualClock(SCENARIO_NOW),
       });
+      await ingestScenarioRecords(shared.bot);
     });
 
     afterAll(async () => {
