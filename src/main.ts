@@ -55,7 +55,17 @@ export async function main(options: MainOptions): Promise<number> {
     strict: true,
   });
   const config = loadConfig();
-  const logger = createLogger({ level: config.log.level, pretty: Boolean(process.stderr.isTTY) });
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: Boolean(process.stderr.isTTY),
+    // Blank the tokens themselves wherever they turn up, e.g. quoted in a library's error.
+    secretValues: [
+      config.discord.secrets?.token,
+      config.slack.secrets?.botToken,
+      config.slack.secrets?.signingSecret,
+      config.slack.secrets?.appToken,
+    ],
+  });
   mkdirSync(config.dataDir, { recursive: true });
   const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
 
