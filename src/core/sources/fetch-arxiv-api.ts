@@ -138,7 +138,8 @@ export async function backfillIntoStore(
       options.onPage?.(summary);
     }
   } catch (error) {
-    record(false, (error as Error).message);
+    // Stopping is not a source failure: the pages already stored stay, health hears nothing.
+    if (!options.signal?.aborted) record(false, (error as Error).message);
     throw error;
   }
   record(true);

@@ -39,11 +39,18 @@ export interface SourcePollResult {
   added: string[];
   updated: string[];
   notModified: boolean;
+  /**
+   * The stop signal fired mid-poll: Paperboy is shutting down, not the source failing.
+   * `run` is returned for the caller's information only; it is not recorded, so health
+   * and `/papers status` never count a shutdown as a source failure.
+   */
+  abandoned?: true;
 }
 
 /**
  * Fetches, stores and records one poll of a source. Never throws for a feed problem:
  * a failure becomes a run with `ok: false` and nothing already stored is touched.
+ * A poll cut short by the stop signal records nothing (see `abandoned`).
  */
 export async function pollSource(
   name: string,
@@ -78,6 +85,7 @@ export async function pollSource(
     ctx.store.recordSourceRun(run);
     return { run, added: summary.added, updated: summary.updated, notModified: batch.notModified };
   } catch (error) {
+    if (ctx.signal?.aborted) return abandonedPoll(name, startedAt, ctx);
     const message = isPaperboyError(error)
       ? error.message
       : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
@@ -102,4 +110,22 @@ export async function pollSource(
     }
     return { run, added: [], updated: [], notModified: false };
   }
+}
+
+function abandonedPoll(
+  name: string,
+  startedAt: Date,
+  ctx: FetchContext & { clock: Clock },
+): SourcePollResult {
+  ctx.logger?.info({ source: name }, 'source poll abandoned: Paperboy is stopping');
+  const run: SourceRun = {
+    source: name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: ctx.clock.now().toISOString(),
+    ok: false,
+    fetched: 0,
+    added: 0,
+    messages: ['abandoned: Paperboy is stopping'],
+  };
+  return { run, added: [], updated: [], notModified: false, abandoned: true };
 }
