@@ -240,24 +240,41 @@ async function attemptOnce(
         retryAfterMs: null,
       };
     const timedOut = timeout.aborted;
+    // No `cause`: the message already says why, and a logged cause chain would repeat it
+    // ("… (fetch failed).: fetch failed: bad port").
     return {
       kind: 'failed',
       error: timedOut
         ? new PaperboyError(
             'SOURCE_TIMEOUT',
             `${options.sourceLabel} did not answer within ${Math.round(policy.timeoutMs / 1000)} s.`,
-            { cause: error },
           )
         : new PaperboyError(
             'SOURCE_HTTP',
-            `${options.sourceLabel} could not be reached (${(error as Error).message}).`,
-            { cause: error },
+            `${options.sourceLabel} could not be reached (${networkReason(error)}).`,
           ),
       retry: true,
       status: null,
       retryAfterMs: null,
     };
   }
+}
+
+/**
+ * The useful words of a failed fetch: undici throws a generic "fetch failed" whose
+ * `cause` (sometimes an AggregateError with no message) holds the real reason.
+ */
+export function networkReason(error: unknown): string {
+  let reason = '';
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    const message = current.message.trim().replace(/[.:;,\s]+$/, '');
+    if (message && message !== 'fetch failed') reason = message;
+    else if (!reason && typeof code === 'string') reason = code;
+    current = current.cause;
+  }
+  return reason || 'network error';
 }
 
 /** Conditional-request validators live in the store's keyed state, per URL. */
