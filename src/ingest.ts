@@ -148,8 +148,12 @@ async function arxivMain(argv: string[]): Promise<number> {
     query = (values.arxiv ?? '').trim();
     since = values.since ?? '';
     if (!query) throw new UsageError('--arxiv needs a query, e.g. "cat:cs.RO".');
+    if (values.since === undefined)
+      throw new UsageError(
+        '--arxiv needs --since YYYY-MM-DD: the earliest publication day to backfill.',
+      );
     if (!/^\d{4}-\d{2}-\d{2}$/.test(since))
-      throw new UsageError('--since must be a day YYYY-MM-DD.');
+      throw new UsageError(`--since must be a day YYYY-MM-DD, not "${since}".`);
     if (values.max !== undefined) {
       maxPapers = Number(values.max);
       if (!Number.isInteger(maxPapers) || maxPapers < 1)

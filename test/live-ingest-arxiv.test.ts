@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -73,5 +73,17 @@ describe('npm run ingest -- --arxiv', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--since must be a day YYYY-MM-DD/);
+    expect(result.stderr).toContain('not "last week"');
+    expect(existsSync(storeFile(dir))).toBe(false);
+  });
+
+  it('says --since is required when it is missing, not that it is malformed', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-backfill-'));
+    const result = await run(['--arxiv', 'cat:cs.RO'], { PAPERBOY_DATA_DIR: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^--arxiv needs --since YYYY-MM-DD/);
+    expect(result.stderr).not.toMatch(/must be a day/);
+    expect(result.stderr).toContain('Usage: npm run ingest');
+    expect(existsSync(storeFile(dir))).toBe(false);
   });
 });
