@@ -48,7 +48,7 @@ function finished(child: ChildProcess, onStdout?: (all: string) => void): Promis
   });
 }
 
-function writeCorpus(name: string, lines: number): string {
+function writeCorpus(name: string, lines: number, abstractRepeat = 8): string {
   const file = path.join(dir, name);
   const rows: string[] = [];
   for (let i = 0; i < lines; i++) {
@@ -57,7 +57,9 @@ function writeCorpus(name: string, lines: number): string {
         id: `2502.${String(i).padStart(5, '0')}`,
         title: `Learned locomotion policy number ${i}`,
         authors: ['A. Author', 'B. Author'],
-        abstract: `We train policy ${i} in simulation and transfer it to hardware. `.repeat(8),
+        abstract: `We train policy ${i} in simulation and transfer it to hardware. `.repeat(
+          abstractRepeat,
+        ),
         categories: ['cs.RO', 'cs.LG'],
         date: '2026-01-02',
         comment: null,
@@ -95,14 +97,28 @@ describe('npm run ingest (src/ingest.ts)', () => {
 
   it('survives SIGKILL mid-ingest: the database opens, is intact and holds every reported batch', async () => {
     const dataDir = path.join(dir, 'killed');
-    const file = writeCorpus('large.jsonl', 8000);
-    const child = runIngest([file, '--batch-size', '100'], dataDir);
+    const total = 20_000;
+    const file = writeCorpus('large.jsonl', total, 1);
+    // One paper per batch, so one "committed N" line per paper. The child writes stdout to
+    // the pipe synchronously: once we stop reading, the pipe fills (≤ 64 KiB kernel + our
+    // stream buffer, a few thousand lines) and the child blocks before the last batch. So
+    // the kill lands mid-way however late the signal is delivered.
+    const child = runIngest([file, '--batch-size', '1'], dataDir);
+    let killed = false;
     const outcome = await finished(child, (stdout) => {
-      if (/committed \d+\n/.test(stdout) && child.exitCode === null) child.kill('SIGKILL');
+      if (killed || !/committed \d+\n/.test(stdout)) return;
+      killed = true;
+      child.stdout?.pause();
+      child.kill('SIGKILL');
+      // Read what the child wrote before it died: every line is a batch it reported committed.
+      child.once('exit', () => child.stdout?.resume());
     });
     expect(outcome.signal).toBe('SIGKILL');
     const reported = [...outcome.stdout.matchAll(/committed (\d+)\n/g)].map((m) => Number(m[1]));
     expect(reported.length).toBeGreaterThan(0);
+    // Killed mid-way: the last batch was never reported, and no summary was printed.
+    expect(Math.max(...reported)).toBeLessThan(total);
+    expect(outcome.stdout).not.toMatch(/new \d+, updated/);
 
     const db = new BetterSqlite3(storeFile(dataDir));
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
