@@ -24,6 +24,7 @@ export function authorSummary(paper: Paper, shown = 3): string | null {
  * Paperboy stored it, so a paper loaded today from an older page is not dated today.
  */
 export function sightedAt(paper: Paper): string {
+  // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; they sort in time order
   return paper.observedAt < paper.firstSeenAt ? paper.observedAt : paper.firstSeenAt;
 }
 
