@@ -3,14 +3,11 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { createDiscordAdapter } from '../src/adapters/discord/discord-adapter.js';
 import { encodePageInline } from '../src/adapters/discord/paging.js';
 import { renderReply } from '../src/adapters/discord/render-reply.js';
-import { createBot } from '../src/app.js';
 import { runCommand } from '../src/commands/dispatch.js';
-import { loadConfig } from '../src/config.js';
-import { manualClock } from '../src/core/clock.js';
-import { silentLogger } from '../src/core/logger.js';
 import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { sendCommand } from '../test/fakes/discord/interactions.js';
-import { loadBenchRecords, seededRandom } from './corpus.js';
+import { benchBot } from './bench-bot.js';
+import { seededRandom } from './corpus.js';
 import { type LatencySummary, latencySummary } from './latency.js';
 import { writeBenchResults } from './results.js';
 
@@ -42,14 +39,7 @@ function commandMix(titles: string[], n: number): Command[] {
 
 /** `npm run bench -- discord`: INTERACTION_CREATE in → interaction callback at the fake. */
 export async function run(): Promise<void> {
-  const records = await loadBenchRecords(PAPERS);
-  const config = loadConfig({ env: {}, rootDir: process.cwd() });
-  const clock = manualClock(records[records.length - 1]?.observedAt ?? '2026-07-01T00:00:00Z');
-  const logger = silentLogger();
-  const bot = await createBot({ config, clock, logger, dataDir: ':memory:', sampleFile: null });
-  for (let i = 0; i < records.length; i += 2000)
-    bot.store.upsertPapers(records.slice(i, i + 2000), clock.now());
-  await bot.search.refresh();
+  const { records, config, clock, logger, bot } = await benchBot(PAPERS);
 
   const fake = await startFakeDiscord();
   const adapter = createDiscordAdapter({

@@ -1,15 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { renderReply } from '../src/adapters/slack/render-reply.js';
 import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
-import { createBot } from '../src/app.js';
 import { runCommand } from '../src/commands/dispatch.js';
 import { parseCommandText } from '../src/commands/parse-text.js';
-import { loadConfig } from '../src/config.js';
-import { manualClock } from '../src/core/clock.js';
-import { silentLogger } from '../src/core/logger.js';
 import { startFakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { signedPost, slashCommandBody } from '../test/fakes/slack/signed-request.js';
-import { loadBenchRecords, seededRandom } from './corpus.js';
+import { benchBot } from './bench-bot.js';
+import { seededRandom } from './corpus.js';
 import { type LatencySummary, latencySummary } from './latency.js';
 import { writeBenchResults } from './results.js';
 
@@ -33,14 +30,7 @@ function commandMix(titles: string[], n: number, seed: number): string[] {
 
 /** `npm run bench -- slack`: signed POST in → respond() body at the fake, at 10,000 papers. */
 export async function run(): Promise<void> {
-  const records = await loadBenchRecords(PAPERS);
-  const config = loadConfig({ env: {}, rootDir: process.cwd() });
-  const clock = manualClock(records[records.length - 1]?.observedAt ?? '2026-07-01T00:00:00Z');
-  const logger = silentLogger();
-  const bot = await createBot({ config, clock, logger, dataDir: ':memory:', sampleFile: null });
-  for (let i = 0; i < records.length; i += 2000)
-    bot.store.upsertPapers(records.slice(i, i + 2000), clock.now());
-  await bot.search.refresh();
+  const { records, config, clock, logger, bot } = await benchBot(PAPERS);
 
   const fake = await startFakeSlack();
   const adapter = createSlackAdapter({
