@@ -72,6 +72,8 @@ describe('window persistence and updates', () => {
 
     const third = await open(temp.dir);
     expect(third.search.stats.windowLoads).toBe(0);
+    // Answered at once, before any refresh: never stale.
+    expect(third.search.search('quokkabot').hits.map((h) => h.paper.id)).toEqual(['2512.90001']);
     await third.search.refresh();
     expect(third.search.stats.windowBuilds).toBe(1);
     expect(third.search.search('quokkabot').hits.map((h) => h.paper.id)).toEqual(['2512.90001']);
