@@ -84,6 +84,11 @@ export async function main(options: MainOptions): Promise<number> {
   };
   // SIGINT/SIGTERM: stop taking work, settle in-flight posts, close the store, exit 0.
   const shutdown = installShutdown({ logger, stop: stopAll, close: () => bot.close() });
+  // `… | npm start -s | head -3`: the reader went away, so stop quietly as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') void shutdown.shutdown('stdout closed');
+    else logger.error({ err: error }, 'cannot write to stdout');
+  });
 
   for (const adapter of adapters) await adapter.start();
   // With a platform the sources and digests always run; the terminal runs them on --live.
