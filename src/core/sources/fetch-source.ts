@@ -94,15 +94,7 @@ export async function pollSource(
       'source poll failed',
     );
     messages.push(message);
-    const run: SourceRun = {
-      source: name,
-      startedAt: startedAt.toISOString(),
-      finishedAt: ctx.clock.now().toISOString(),
-      ok: false,
-      fetched: 0,
-      added: 0,
-      messages,
-    };
+    const run = failedRun(name, startedAt, ctx.clock, messages);
     try {
       ctx.store.recordSourceRun(run);
     } catch (storeError) {
@@ -118,14 +110,19 @@ function abandonedPoll(
   ctx: FetchContext & { clock: Clock },
 ): SourcePollResult {
   ctx.logger?.info({ source: name }, 'source poll abandoned: Paperboy is stopping');
-  const run: SourceRun = {
+  const run = failedRun(name, startedAt, ctx.clock, ['abandoned: Paperboy is stopping']);
+  return { run, added: [], updated: [], notModified: false, abandoned: true };
+}
+
+/** A run that added nothing: the poll failed or was abandoned. */
+function failedRun(name: string, startedAt: Date, clock: Clock, messages: string[]): SourceRun {
+  return {
     source: name,
     startedAt: startedAt.toISOString(),
-    finishedAt: ctx.clock.now().toISOString(),
+    finishedAt: clock.now().toISOString(),
     ok: false,
     fetched: 0,
     added: 0,
-    messages: ['abandoned: Paperboy is stopping'],
+    messages,
   };
-  return { run, added: [], updated: [], notModified: false, abandoned: true };
 }
