@@ -2,28 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/dispatch.js';
 import type { DigestReply, ListReply } from '../../src/commands/reply.js';
 import type { PaperRecord } from '../../src/core/paper.js';
-import { memoryBot, NOW } from './bot-fixture.js';
+import { memoryBot, NOW, record as undatedRecord } from './bot-fixture.js';
 
-function record(arxivId: string, title: string, over: Partial<PaperRecord> = {}): PaperRecord {
-  return {
-    arxivId,
-    version: 1,
-    title,
-    abstract: `${title}. A study.`,
-    authors: ['A. Author'],
-    authorCount: 1,
-    publishedAt: '2025-12-12',
-    source: 'huggingface',
-    links: {},
-    upvotes: null,
-    comments: null,
-    keywords: [],
-    categories: [],
-    comment: null,
-    observedAt: '2025-12-12T10:00:00.000Z',
-    ...over,
-  };
-}
+/** Published on the fixed clock's day unless `over` says otherwise. */
+const record = (arxivId: string, title: string, over: Partial<PaperRecord> = {}): PaperRecord =>
+  undatedRecord(arxivId, title, { publishedAt: '2025-12-12', ...over });
 
 let fixture: Awaited<ReturnType<typeof memoryBot>>;
 beforeAll(async () => {

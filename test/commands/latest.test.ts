@@ -7,29 +7,8 @@ import type { Reply } from '../../src/commands/reply.js';
 import { loadConfig } from '../../src/config.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { PaperRecord } from '../../src/core/paper.js';
 import type { ChannelRef } from '../../src/core/store/store.js';
-
-function record(arxivId: string, title: string, over: Partial<PaperRecord> = {}): PaperRecord {
-  return {
-    arxivId,
-    version: 1,
-    title,
-    abstract: `${title}. A study.`,
-    authors: ['A. Author'],
-    authorCount: 1,
-    publishedAt: null,
-    source: 'huggingface',
-    links: {},
-    upvotes: null,
-    comments: null,
-    keywords: [],
-    categories: [],
-    comment: null,
-    observedAt: '2025-12-12T10:00:00.000Z',
-    ...over,
-  };
-}
+import { record } from './bot-fixture.js';
 
 let bot: Bot | undefined;
 afterEach(async () => {
