@@ -1,7 +1,15 @@
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { Bot } from '../../../src/app.js';
 import { type Config, loadConfig } from '../../../src/config.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
+import {
+  type FakeSlack,
+  type FakeSlackOptions,
+  startFakeSlack,
+} from '../../fakes/slack/fake-slack.js';
+import { addExtraPapers } from './records.js';
+import { createTestBot, type SlackBotUnderTest, startSlackBot } from './slack-bot.js';
 
 /** The repo's default config with Slack options overridden (config is frozen, so copy). */
 export function testConfig(slack: Partial<Config['slack']> = {}): Config {
@@ -47,4 +55,43 @@ export function failOnUnhandledRejections(): void {
     process.off('unhandledRejection', onRejection);
     expect(seen, 'unhandled promise rejections').toEqual([]);
   });
+}
+
+/** What slackBotPerTest sets up; fields are filled in by its hooks before each test runs. */
+export interface SlackSuite {
+  fake: FakeSlack;
+  shared: { bot: Bot; config: Config };
+  slack: SlackBotUnderTest;
+  log: ReturnType<typeof memoryLogger>;
+}
+
+/**
+ * One fake Slack and one bot (with the extra papers) for the whole describe block, and a
+ * fresh Slack adapter in `mode` with its own in-memory log for every test.
+ */
+export function slackBotPerTest(
+  mode: 'http' | 'socket',
+  fakeOptions?: FakeSlackOptions,
+): SlackSuite {
+  const suite = {} as SlackSuite;
+  beforeAll(async () => {
+    suite.fake = await startFakeSlack(fakeOptions);
+    suite.shared = await createTestBot(memoryLogger().logger);
+    await addExtraPapers(suite.shared.bot);
+  });
+
+  afterAll(async () => {
+    await suite.shared.bot.close();
+    await suite.fake.close();
+  });
+
+  beforeEach(async () => {
+    suite.log = memoryLogger();
+    suite.slack = await startSlackBot(mode, suite.fake, suite.shared, suite.log.logger);
+  });
+
+  afterEach(async () => {
+    await suite.slack.stop();
+  });
+  return suite;
 }

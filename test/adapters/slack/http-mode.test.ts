@@ -3,8 +3,7 @@ import type { Bot } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js';
 import { signedPost, slackSignature, slashCommandBody } from '../../fakes/slack/signed-request.js';
-import { failOnUnhandledRejections, memoryLogger, testConfig } from './harness.js';
-import { addExtraPapers } from './records.js';
+import { failOnUnhandledRejections, memoryLogger, slackBotPerTest, testConfig } from './harness.js';
 import {
   BOT_TOKEN,
   buttonValue,
@@ -18,46 +17,23 @@ import {
 
 describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
   failOnUnhandledRejections();
-  let fake: FakeSlack;
-  let shared: { bot: Bot; config: Config };
-  let slack: SlackBotUnderTest;
-  let log: ReturnType<typeof memoryLogger>;
-
-  beforeAll(async () => {
-    fake = await startFakeSlack();
-    shared = await createTestBot(memoryLogger().logger);
-    await addExtraPapers(shared.bot);
-  });
-
-  afterAll(async () => {
-    await shared.bot.close();
-    await fake.close();
-  });
-
-  beforeEach(async () => {
-    log = memoryLogger();
-    slack = await startSlackBot('http', fake, shared, log.logger);
-  });
-
-  afterEach(async () => {
-    await slack.stop();
-  });
+  const suite = slackBotPerTest('http');
 
   it('answers show with an arXiv link as Slack sends it', async () => {
-    const { body } = await slack.command('show <https://arxiv.org/abs/2501.00001>');
+    const { body } = await suite.slack.command('show <https://arxiv.org/abs/2501.00001>');
     expect(body.response_type).toBe('in_channel');
     expect(textOf(body)).toContain('Learning &lt;Tags&gt; &amp; Things for Slack Escaping');
   });
 
   it('answers show with Slack-escaped &lt; &gt; &amp; text', async () => {
-    const { body } = await slack.command('show Learning &lt;Tags&gt; &amp; Things');
+    const { body } = await suite.slack.command('show Learning &lt;Tags&gt; &amp; Things');
     expect(textOf(body)).toContain(
       '<https://arxiv.org/abs/2501.00001|Learning &lt;Tags&gt; &amp; Things for Slack Escaping>',
     );
   });
 
   it('renders a title holding <!channel>, <@U123> and & escaped', async () => {
-    const { body } = await slack.command('show 2501.00002');
+    const { body } = await suite.slack.command('show 2501.00002');
     const text = textOf(body);
     expect(text).toContain('Attention &lt;!channel&gt; and &lt;@U123&gt; &amp; friends');
     expect(text).not.toContain('<!channel>');
@@ -65,11 +41,11 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
   });
 
   it('answers bad text with the specific message and the usage line, ephemerally', async () => {
-    const { body } = await slack.command('search robotics since:yesterday');
+    const { body } = await suite.slack.command('search robotics since:yesterday');
     expect(body.response_type).toBe('ephemeral');
     expect(textOf(body)).toMatch(/since/);
     expect(textOf(body)).toContain('Usage: `/papers search');
-    const unknown = await slack.command('frobnicate now');
+    const unknown = await suite.slack.command('frobnicate now');
     expect(textOf(unknown.body)).toContain('frobnicate');
   });
 
@@ -83,86 +59,86 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
     const body = slashCommandBody({
       text: 'subscribe robotics',
       channelId,
-      responseUrl: fake.responseUrl(forged),
+      responseUrl: suite.fake.responseUrl(forged),
     });
     const res = await signedPost({
-      url: slack.eventsUrl,
+      url: suite.slack.eventsUrl,
       signingSecret: SIGNING_SECRET,
       body,
       ...tweak,
     });
     expect(res.status).toBe(401);
     const ref = { platform: 'slack' as const, workspace: 'T0001', channel: channelId };
-    expect(slack.bot.store.listSubscriptions(ref)).toEqual([]);
-    expect(slack.bot.store.getChannel(ref)).toBeNull();
+    expect(suite.slack.bot.store.listSubscriptions(ref)).toEqual([]);
+    expect(suite.slack.bot.store.getChannel(ref)).toBeNull();
     // The same command correctly signed works; the forged one was never answered.
-    await slack.command('subscribe robotics', { channelId });
-    expect(slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
-    expect(fake.responsesTo(forged)).toEqual([]);
+    await suite.slack.command('subscribe robotics', { channelId });
+    expect(suite.slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect(suite.fake.responsesTo(forged)).toEqual([]);
   });
 
   it('signs like Slack: the helper signature is accepted byte for byte', async () => {
-    const body = slashCommandBody({ text: 'help', responseUrl: fake.responseUrl('helper') });
+    const body = slashCommandBody({ text: 'help', responseUrl: suite.fake.responseUrl('helper') });
     const timestamp = Math.floor(Date.now() / 1000);
     const res = await signedPost({
-      url: slack.eventsUrl,
+      url: suite.slack.eventsUrl,
       signingSecret: SIGNING_SECRET,
       body,
       timestamp,
       signature: slackSignature(SIGNING_SECRET, timestamp, body),
     });
     expect(res.status).toBe(200);
-    await fake.waitFor(() => fake.responsesTo('helper')[0]);
+    await suite.fake.waitFor(() => suite.fake.responsesTo('helper')[0]);
   });
 
   it('pages search results with buttons, also after a restart', async () => {
-    const first = await slack.command('search language models');
+    const first = await suite.slack.command('search language models');
     expect(first.body.response_type).toBe('ephemeral');
     const next = buttonValue(first.body, 'papers_page_next');
     expect(next, 'search has a second page').toBeDefined();
-    const second = await slack.press('papers_page_next', next as string);
+    const second = await suite.slack.press('papers_page_next', next as string);
     expect(second.body.replace_original).toBe(true);
     expect(textOf(second.body)).toContain('Page 2 of');
     expect(buttonValue(second.body, 'papers_page_prev')).toBeDefined();
 
-    await slack.restart();
-    const again = await slack.press('papers_page_next', next as string);
+    await suite.slack.restart();
+    const again = await suite.slack.press('papers_page_next', next as string);
     expect(textOf(again.body)).toContain('Page 2 of');
     expect(textOf(again.body)).toBe(textOf(second.body));
   });
 
   it('shares search results to the channel', async () => {
-    const first = await slack.command('search zebrafish locomotion');
+    const first = await suite.slack.command('search zebrafish locomotion');
     const share = buttonValue(first.body, 'papers_share');
     expect(share).toBeDefined();
-    const shared = await slack.press('papers_share', share as string);
+    const shared = await suite.slack.press('papers_share', share as string);
     expect(shared.body.response_type).toBe('in_channel');
     expect(textOf(shared.body)).toContain('Zebrafish Locomotion Benchmark');
     expect(buttonValue(shared.body, 'papers_share')).toBeUndefined();
   });
 
   it('offers ambiguous show candidates as buttons that work, also after a restart', async () => {
-    const { body } = await slack.command('show Zebrafish Locomotion Benchmark');
+    const { body } = await suite.slack.command('show Zebrafish Locomotion Benchmark');
     const choose = buttonValue(body, 'papers_choose_1');
     expect(choose, 'show answered with a choice').toBeDefined();
-    const chosen = await slack.press('papers_choose_1', choose as string);
+    const chosen = await suite.slack.press('papers_choose_1', choose as string);
     expect(chosen.body.response_type).toBe('in_channel');
     expect(textOf(chosen.body)).toMatch(/Zebrafish Locomotion Benchmark (One|Two|Three)/);
-    await slack.restart();
-    const again = await slack.press('papers_choose_1', choose as string);
+    await suite.slack.restart();
+    const again = await suite.slack.press('papers_choose_1', choose as string);
     expect(textOf(again.body)).toBe(textOf(chosen.body));
   });
 
   it('answers an unknown button value plainly', async () => {
-    const { body } = await slack.press('papers_page_next', 'not-json');
+    const { body } = await suite.slack.press('papers_page_next', 'not-json');
     expect(textOf(body)).toContain('expired');
   });
 
   it('never logs the tokens or the signing secret', async () => {
-    await slack.command('search robotics');
-    await slack.command('subscribe robotics');
-    expect(log.text()).not.toContain(BOT_TOKEN);
-    expect(log.text()).not.toContain(SIGNING_SECRET);
+    await suite.slack.command('search robotics');
+    await suite.slack.command('subscribe robotics');
+    expect(suite.log.text()).not.toContain(BOT_TOKEN);
+    expect(suite.log.text()).not.toContain(SIGNING_SECRET);
   });
 });
 
