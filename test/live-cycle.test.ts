@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Bot, createBot } from '../src/app.js';
+import type { Bot } from '../src/app.js';
 import type { Live } from '../src/commands/live.js';
 import type { DigestReply, Reply } from '../src/commands/reply.js';
 import { run as status } from '../src/commands/status.js';
 import type { Config } from '../src/config.js';
 import { sourcesHealth } from '../src/core/health.js';
-import { silentLogger } from '../src/core/logger.js';
 import { DEFAULT_POLICY } from '../src/core/sources/http.js';
 import type { ChannelRef, Schedule } from '../src/core/store/store.js';
 import { FakePlatform } from './fakes/platform-poster.js';
 import { FeedServer } from './live/feed-server.js';
-import { fixture, startTestLive, testConfig, testTime } from './live/harness.js';
+import { fixture, memoryBot, startTestLive, testConfig, testTime } from './live/harness.js';
 
 const HF = '/api/daily_papers';
 const RSS = '/rss/cs.RO+cs.CL';
@@ -41,13 +40,7 @@ describe('live: fetch → store → index → digest', () => {
 
   async function start(over: Partial<Config> = {}) {
     const config = { ...testConfig(server.baseUrl), ...over } as Config;
-    bot = await createBot({
-      config,
-      clock: time.clock,
-      logger: silentLogger(),
-      dataDir: ':memory:',
-      sampleFile: null,
-    });
+    bot = await memoryBot(config, time.clock);
     return config;
   }
 
@@ -311,13 +304,7 @@ describe('live: fetch → store → index → digest', () => {
       ...testConfig(server.baseUrl),
       digest: { ...testConfig(server.baseUrl).digest, time: '09:00', timeZone: 'UTC' },
     } as Config;
-    bot = await createBot({
-      config,
-      clock: time.clock,
-      logger: silentLogger(),
-      dataDir: ':memory:',
-      sampleFile: null,
-    });
+    bot = await memoryBot(config, time.clock);
     const shell = new FakePlatform();
     live = startTestLive(bot, config, time, new Map([['shell' as const, shell]]), {
       includeShell: true,

@@ -1,13 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShellAdapter } from '../src/adapters/shell/shell-adapter.js';
-import { type Bot, createBot } from '../src/app.js';
+import type { Bot } from '../src/app.js';
 import type { Live } from '../src/commands/live.js';
 import type { Config } from '../src/config.js';
-import { silentLogger } from '../src/core/logger.js';
 import { SHELL_CHANNEL } from '../src/core/store/store.js';
 import { FeedServer } from './live/feed-server.js';
-import { fixture, startTestLive, testConfig, testTime } from './live/harness.js';
+import { fixture, memoryBot, startTestLive, testConfig, testTime } from './live/harness.js';
 
 describe('--live in the terminal', () => {
   let server: FeedServer;
@@ -29,13 +28,7 @@ describe('--live in the terminal', () => {
       sources: { ...base.sources, arxiv: { ...base.sources.arxiv, enabled: false } },
       digest: { ...base.digest, time: '09:00', timeZone: 'UTC' },
     } as Config;
-    bot = await createBot({
-      config,
-      clock: time.clock,
-      logger: silentLogger(),
-      dataDir: ':memory:',
-      sampleFile: null,
-    });
+    bot = await memoryBot(config, time.clock);
     /** A terminal on a fresh output, run live on the bot's store; returns what it printed so far. */
     const startTerminal = () => {
       const output = new PassThrough();

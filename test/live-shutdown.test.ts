@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Bot, createBot } from '../src/app.js';
+import type { Bot } from '../src/app.js';
 import { startLive } from '../src/commands/live.js';
 import { silentLogger } from '../src/core/logger.js';
 import { installShutdown, type ShutdownHost } from '../src/core/shutdown.js';
 import { parseHfDailyPapers } from '../src/core/sources/parse-hf-daily-papers.js';
 import type { ChannelRef } from '../src/core/store/store.js';
 import { FakePlatform } from './fakes/platform-poster.js';
-import { fixture, testConfig, testTime } from './live/harness.js';
+import { fixture, memoryBot, testConfig, testTime } from './live/harness.js';
 
 class FakeHost extends EventEmitter implements ShutdownHost {
   readonly exits: number[] = [];
@@ -84,13 +84,7 @@ describe('graceful shutdown', () => {
         arxiv: { ...base.sources.arxiv, enabled: false },
       },
     };
-    bot = await createBot({
-      config,
-      clock: time.clock,
-      logger: silentLogger(),
-      dataDir: ':memory:',
-      sampleFile: null,
-    });
+    bot = await memoryBot(config, time.clock);
     const ref: ChannelRef = { platform: 'fake', workspace: 'w', channel: 'c' };
     bot.store.upsertPapers(
       parseHfDailyPapers(fixture('hf-day1.json'), { fetchedAt: '2026-06-10T04:00:00Z' }).papers,

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Bot } from '../../src/app.js';
+import { type Bot, createBot } from '../../src/app.js';
 import type { Posters } from '../../src/commands/digest-delivery.js';
 import { type Live, type LiveOptions, startLive } from '../../src/commands/live.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { manualClock } from '../../src/core/clock.js';
+import { type Clock, manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { HttpDeps } from '../../src/core/sources/http.js';
 
@@ -95,5 +95,16 @@ export function startTestLive(
     sleep: time.sleep,
     ticker: () => ({ stop() {} }),
     ...over,
+  });
+}
+
+/** A bot on an in-memory store with no bundled sample and a silent log. */
+export function memoryBot(config: Config, clock: Clock): Promise<Bot> {
+  return createBot({
+    config,
+    clock,
+    logger: silentLogger(),
+    dataDir: ':memory:',
+    sampleFile: null,
   });
 }
