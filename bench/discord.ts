@@ -8,7 +8,13 @@ import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { sendCommand } from '../test/fakes/discord/interactions.js';
 import { benchBot } from './bench-bot.js';
 import { seededRandom } from './corpus.js';
-import { type LatencySummary, latencySummary } from './latency.js';
+import {
+  type LatencySummary,
+  latencySummary,
+  perCommandResults,
+  perCommandRows,
+  printLatencyTable,
+} from './latency.js';
 import { writeBenchResults } from './results.js';
 
 const PAPERS = 10_000;
@@ -101,25 +107,13 @@ export async function run(): Promise<void> {
     ['in-process run + render', floor],
     ['overhead (SDK + adapter + loopback)', overhead],
   ];
-  for (const [kind, entry] of byKind) {
-    rows.push(
-      [`  ${kind}: end to end`, latencySummary(entry.e2e)],
-      [`  ${kind}: in-process`, latencySummary(entry.floor)],
-    );
-  }
-  const out = process.stdout;
-  out.write(
-    `Discord /papers latency at ${PAPERS.toLocaleString('en-US')} papers, ${COMMANDS} commands (ms)\n`,
+  rows.push(...perCommandRows(byKind));
+  printLatencyTable(
+    `Discord /papers latency at ${PAPERS.toLocaleString('en-US')} papers, ${COMMANDS} commands (ms)`,
+    rows,
+    e2e,
+    25,
   );
-  out.write(
-    `${'path'.padEnd(36)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}\n`,
-  );
-  for (const [name, s] of rows) {
-    out.write(
-      `${name.padEnd(36)} ${String(s.p50).padStart(8)} ${String(s.p95).padStart(8)} ${String(s.max).padStart(8)}\n`,
-    );
-  }
-  out.write(`target p95 ≤ 25 ms: ${e2e.p95 <= 25 ? 'met' : 'NOT met'}\n`);
   writeBenchResults('discord', {
     papers: PAPERS,
     commands: COMMANDS,
@@ -127,12 +121,7 @@ export async function run(): Promise<void> {
     endToEndMs: e2e,
     inProcessMs: floor,
     overheadMs: overhead,
-    byCommand: Object.fromEntries(
-      [...byKind].map(([kind, entry]) => [
-        kind,
-        { endToEndMs: latencySummary(entry.e2e), inProcessMs: latencySummary(entry.floor) },
-      ]),
-    ),
+    byCommand: perCommandResults(byKind),
     targetP95Ms: 25,
     met: e2e.p95 <= 25,
   });

@@ -7,7 +7,13 @@ import { startFakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { signedPost, slashCommandBody } from '../test/fakes/slack/signed-request.js';
 import { benchBot } from './bench-bot.js';
 import { seededRandom } from './corpus.js';
-import { type LatencySummary, latencySummary } from './latency.js';
+import {
+  type LatencySummary,
+  latencySummary,
+  perCommandResults,
+  perCommandRows,
+  printLatencyTable,
+} from './latency.js';
 import { writeBenchResults } from './results.js';
 
 const PAPERS = 10_000;
@@ -101,34 +107,19 @@ export async function run(): Promise<void> {
     ['signed POST → respond() at fake', e2e],
     ['in-process parse + run + render', floor],
   ];
-  for (const [kind, entry] of byKind) {
-    rows.push(
-      [`  ${kind}: end to end`, latencySummary(entry.e2e)],
-      [`  ${kind}: in-process`, latencySummary(entry.floor)],
-    );
-  }
-  process.stdout.write(
-    `Slack /papers latency at ${PAPERS.toLocaleString('en-US')} papers, ${COMMANDS} commands (ms)\n`,
+  rows.push(...perCommandRows(byKind));
+  printLatencyTable(
+    `Slack /papers latency at ${PAPERS.toLocaleString('en-US')} papers, ${COMMANDS} commands (ms)`,
+    rows,
+    e2e,
+    25,
   );
-  process.stdout.write(
-    `${'path'.padEnd(36)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}\n`,
-  );
-  for (const [name, s] of rows)
-    process.stdout.write(
-      `${name.padEnd(36)} ${String(s.p50).padStart(8)} ${String(s.p95).padStart(8)} ${String(s.max).padStart(8)}\n`,
-    );
-  process.stdout.write(`target p95 ≤ 25 ms: ${e2e.p95 <= 25 ? 'met' : 'NOT met'}\n`);
   writeBenchResults('slack', {
     papers: PAPERS,
     commands: COMMANDS,
     endToEndMs: e2e,
     inProcessMs: floor,
-    byCommand: Object.fromEntries(
-      [...byKind].map(([kind, entry]) => [
-        kind,
-        { endToEndMs: latencySummary(entry.e2e), inProcessMs: latencySummary(entry.floor) },
-      ]),
-    ),
+    byCommand: perCommandResults(byKind),
     targetP95Ms: 25,
     met: e2e.p95 <= 25,
   });
