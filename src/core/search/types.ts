@@ -30,8 +30,22 @@ export interface SearchHit {
   matchedTerms: string[];
 }
 
+/**
+ * Something the engine did to a query to find anything, told to the user in one line
+ * ("No paper has all of: diffusion, modls. Showing papers with …").
+ */
+export type QueryRelaxation =
+  /** No paper held all of `words`: papers holding some of them are shown. */
+  | { kind: 'any-term'; words: string[] }
+  /** A word the index lacks was read as a close one it has. */
+  | { kind: 'corrected'; from: string; to: string }
+  /** A common word was left out of the required words. */
+  | { kind: 'stop-word-dropped'; word: string };
+
 export interface SearchResult {
   hits: SearchHit[];
+  /** What was relaxed to find these hits; empty when the query matched as written. */
+  relaxations?: QueryRelaxation[];
   total: number;
   page: number;
   pageSize: number;

@@ -129,6 +129,19 @@ export class LedgerTables {
     return ids;
   }
 
+  digestPaperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {
+    const found = this.statements
+      .get(`SELECT digest_date FROM deliveries WHERE ${CHANNEL_KEY} AND message_id = ?`)
+      .get(ref.platform, ref.workspace, ref.channel, messageId) as
+      | { digest_date: string }
+      | undefined;
+    if (!found) return null;
+    const ids = this.listDeliveries(ref, found.digest_date)
+      .filter((d) => d.state === 'sent')
+      .flatMap((d) => d.paperIds);
+    return [...new Set(ids)];
+  }
+
   recordSourceRun(run: SourceRun): void {
     this.statements
       .get(

@@ -179,6 +179,9 @@ export class SqliteStore implements Store {
   deliveredPaperIds(ref: ChannelRef): Set<string> {
     return this.ledger.deliveredPaperIds(ref);
   }
+  digestPaperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {
+    return this.ledger.digestPaperIdsForMessage(ref, messageId);
+  }
 
   recordSourceRun(run: SourceRun): void {
     this.ledger.recordSourceRun(run);

@@ -130,6 +130,12 @@ export interface Store {
   listDeliveries(ref: ChannelRef, digestDate?: string): Delivery[];
   /** Ids of every paper already delivered (sent or pending) to the channel. */
   deliveredPaperIds(ref: ChannelRef): Set<string>;
+  /**
+   * The papers of the digest a posted message belongs to (every part of its run), or
+   * `null` when the message is not a digest's: questions asked in a digest's thread are
+   * answered about its papers first.
+   */
+  digestPaperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null;
 
   // Source runs
   recordSourceRun(run: SourceRun): void;

@@ -385,6 +385,16 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(store.deliveredPaperIds(SHELL_CHANNEL).size).toBe(0);
         expect(store.listDeliveries(DISCORD)).toHaveLength(3);
       });
+
+      it("finds a digest's papers from any of its posted messages, only in its own channel", () => {
+        const first = store.createDelivery({ ...base, part: 0, paperIds: ['a', 'b'] });
+        const second = store.createDelivery({ ...base, part: 1, paperIds: ['c'] });
+        store.completeDelivery(first.id, 'm-1');
+        store.completeDelivery(second.id, 'm-2');
+        expect(store.digestPaperIdsForMessage(DISCORD, 'm-2')).toEqual(['a', 'b', 'c']);
+        expect(store.digestPaperIdsForMessage(DISCORD, 'm-9')).toBeNull();
+        expect(store.digestPaperIdsForMessage(SHELL_CHANNEL, 'm-1')).toBeNull();
+      });
     });
 
     describe('source runs and state', () => {
