@@ -54,6 +54,11 @@ export interface PaperRecord {
   announceType?: AnnounceType;
 }
 
+/** `replace`/`replace-cross`: a new version of an old paper, which updates it and is never news. */
+export function isReplacement(record: Pick<PaperRecord, 'announceType'>): boolean {
+  return record.announceType === 'replace' || record.announceType === 'replace-cross';
+}
+
 /** A paper as the store holds it: every observation merged into one row. */
 export interface Paper {
   /** arXiv id without version when known, else `t:` + hash of the normalised title. */

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { PaperRecord } from '../paper.js';
-import { paperIdOf } from '../paper.js';
+import { isReplacement, paperIdOf } from '../paper.js';
 import type { FetchContext, FetchedBatch, SourceFetcher } from './fetch-source.js';
 import {
   politeGet,
@@ -15,11 +15,6 @@ export const ARXIV_RSS_SOURCE = 'arxiv-rss';
 
 export function arxivRssUrl(rssBaseUrl: string, categories: readonly string[]): string {
   return `${rssBaseUrl.replace(/\/+$/, '')}/${categories.join('+')}`;
-}
-
-function isReplacement(record: PaperRecord): boolean {
-  const type = (record as PaperRecord & { announceType?: string }).announceType;
-  return type === 'replace' || type === 'replace-cross';
 }
 
 /**

@@ -65,7 +65,7 @@ export async function pollSource(
     const summary =
       batch.records.length > 0
         ? ctx.store.upsertPapers(batch.records, ctx.clock.now())
-        : { added: [], updated: [], unchanged: 0 };
+        : { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     // Only now that the papers are stored may the next request be conditional.
     if (batch.validators)
       ctx.store.putState(

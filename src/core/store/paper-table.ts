@@ -1,5 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { normaliseTitle, type Paper, type PaperRecord } from '../paper.js';
+import {
+  isReplacement,
+  normaliseTitle,
+  type Paper,
+  type PaperRecord,
+  paperIdOf,
+} from '../paper.js';
 import {
   FIELD_COLUMNS,
   fieldsOfRecord,
@@ -56,7 +62,8 @@ export class PaperTable {
   }
 
   upsert(records: PaperRecord[], now: Date): UpsertSummary {
-    if (records.length === 0) return { added: [], updated: [], unchanged: 0 };
+    if (records.length === 0)
+      return { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     return this.upsertAll(records, now.toISOString());
   }
 
@@ -66,9 +73,18 @@ export class PaperTable {
     const added = new Set<string>();
     const updated = new Set<string>();
     let unchanged = 0;
+    const skippedReplacements: string[] = [];
     for (const record of records) {
       const titleKey = normaliseTitle(record.title);
       let row = this.titleMatch(record, titleKey);
+      if (!row && isReplacement(record)) {
+        const id = paperIdOf(record);
+        row = this.byId.get(id);
+        if (!row) {
+          skippedReplacements.push(id);
+          continue;
+        }
+      }
       if (!row) {
         const values = fieldValues(fieldsOfRecord(record, titleKey));
         values.push(now, now, seq + 1);
@@ -97,7 +113,7 @@ export class PaperTable {
       }
     }
     if (seq > startSeq) this.hook?.(this.db, startSeq);
-    return { added: [...added], updated: [...updated], unchanged };
+    return { added: [...added], updated: [...updated], unchanged, skippedReplacements };
   }
 
   /**

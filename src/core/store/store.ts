@@ -80,6 +80,8 @@ export interface UpsertSummary {
   /** A stored field changed. */
   updated: string[];
   unchanged: number;
+  /** `replace` records of papers not stored: a new version of an unknown paper is never new. */
+  skippedReplacements: string[];
 }
 
 /** A cheap fingerprint of the paper table; any write changes it. */

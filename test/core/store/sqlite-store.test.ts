@@ -4,6 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPaperboyError, type PaperboyError } from '../../../src/core/errors.js';
+import { isReplacement } from '../../../src/core/paper.js';
 import { parseArxivRss } from '../../../src/core/sources/parse-arxiv-rss.js';
 import { parseHfDailyPapers } from '../../../src/core/sources/parse-hf-daily-papers.js';
 import { SCHEMA_VERSION } from '../../../src/core/store/migrations.js';
@@ -168,8 +169,15 @@ describe('SqliteStore with real feed samples', () => {
     store.upsertPapers(hf.papers, new Date('2024-10-18T08:00:00Z'));
     const summary = store.upsertPapers(rss.papers, new Date('2024-10-18T09:00:00Z'));
     expect(summary.updated).toEqual(expect.arrayContaining(shared as string[]));
+    // Replacements of papers the store never had are not stored: they are not news.
+    const hfIds = new Set(hf.papers.map((p) => p.arxivId));
+    const unknownReplacements = rss.papers.filter((p) => isReplacement(p) && !hfIds.has(p.arxivId));
+    expect(unknownReplacements.length).toBeGreaterThan(0);
+    expect(summary.skippedReplacements.sort()).toEqual(
+      unknownReplacements.map((p) => p.arxivId).sort(),
+    );
     const ids = new Set([...hf.papers, ...rss.papers].map((p) => p.arxivId));
-    expect(store.countPapers()).toBe(ids.size);
+    expect(store.countPapers()).toBe(ids.size - unknownReplacements.length);
 
     const cycle = store.getPaper('2410.14735');
     expect(cycle?.sources).toEqual(['huggingface', 'arxiv-rss']);
@@ -180,7 +188,9 @@ describe('SqliteStore with real feed samples', () => {
 
     // Ingesting either file again changes nothing.
     const stamp = store.papersStamp();
-    expect(store.upsertPapers(rss.papers, new Date()).unchanged).toBe(rss.papers.length);
+    expect(store.upsertPapers(rss.papers, new Date()).unchanged).toBe(
+      rss.papers.length - unknownReplacements.length,
+    );
     expect(store.upsertPapers(hf.papers, new Date()).unchanged).toBe(hf.papers.length);
     expect(store.papersStamp()).toEqual(stamp);
   });

@@ -26,7 +26,12 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           [record({ links: { code: 'https://github.com/x/y' } })],
           T0,
         );
-        expect(summary).toEqual({ added: ['2410.14735'], updated: [], unchanged: 0 });
+        expect(summary).toEqual({
+          added: ['2410.14735'],
+          updated: [],
+          unchanged: 0,
+          skippedReplacements: [],
+        });
         const paper = store.getPaper('2410.14735');
         expect(paper).toMatchObject({
           id: '2410.14735',
@@ -55,7 +60,12 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         store.upsertPapers(batch, T0);
         const stamp = store.papersStamp();
         const before = store.getPapers(['2410.14735', titleHashId('Another paper entirely')]);
-        expect(store.upsertPapers(batch, T1)).toEqual({ added: [], updated: [], unchanged: 2 });
+        expect(store.upsertPapers(batch, T1)).toEqual({
+          added: [],
+          updated: [],
+          unchanged: 2,
+          skippedReplacements: [],
+        });
         expect(store.papersStamp()).toEqual(stamp);
         expect(store.getPapers(['2410.14735', titleHashId('Another paper entirely')])).toEqual(
           before,
@@ -77,7 +87,12 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           ],
           T1,
         );
-        expect(summary).toEqual({ added: [], updated: ['2410.14735'], unchanged: 0 });
+        expect(summary).toEqual({
+          added: [],
+          updated: ['2410.14735'],
+          unchanged: 0,
+          skippedReplacements: [],
+        });
         const paper = store.getPaper('2410.14735');
         expect(paper?.sources).toEqual(['arxiv-rss', 'huggingface']);
         expect(paper?.authors).toHaveLength(4);
@@ -162,7 +177,12 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           [record({ title: 'Agent skill acquisition for large language models via CycleQD!' })],
           T1,
         );
-        expect(summary).toEqual({ added: [], updated: ['2410.14735'], unchanged: 0 });
+        expect(summary).toEqual({
+          added: [],
+          updated: ['2410.14735'],
+          unchanged: 0,
+          skippedReplacements: [],
+        });
         expect(store.getPaper(hashId)).toBeNull();
         const paper = store.getPaper('2410.14735');
         expect(paper).toMatchObject({
@@ -224,12 +244,38 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(store.countPapers()).toBe(1);
       });
 
+      it('never stores a replace record of an unknown paper; updates a known one in place', () => {
+        const replacement = record({ announceType: 'replace', version: 3, abstract: 'Revised.' });
+        expect(store.upsertPapers([replacement], T0)).toEqual({
+          added: [],
+          updated: [],
+          unchanged: 0,
+          skippedReplacements: ['2410.14735'],
+        });
+        expect(store.getPaper('2410.14735')).toBeNull();
+        store.upsertPapers([record()], T0);
+        const summary = store.upsertPapers([replacement], T1);
+        expect(summary.updated).toEqual(['2410.14735']);
+        expect(summary.skippedReplacements).toEqual([]);
+        expect(store.getPaper('2410.14735')).toMatchObject({
+          version: 3,
+          abstract: 'Revised.',
+          firstSeenAt: T0.toISOString(),
+        });
+        expect(store.countPapers()).toBe(1);
+      });
+
       it('counts one record added and changed in the same batch as added', () => {
         const summary = store.upsertPapers(
           [pageRecord(), record(), record({ source: 'huggingface', upvotes: 3 })],
           T0,
         );
-        expect(summary).toEqual({ added: ['2410.14735'], updated: [], unchanged: 0 });
+        expect(summary).toEqual({
+          added: ['2410.14735'],
+          updated: [],
+          unchanged: 0,
+          skippedReplacements: [],
+        });
         expect(store.countPapers()).toBe(1);
       });
 
