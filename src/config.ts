@@ -52,6 +52,10 @@ const fileSchema = z
       size: wholeNumber(1, 50),
       perTopic: wholeNumber(1, 50),
       postWhenEmpty: z.boolean(),
+      /** Papers dated (feed listing or publication, the later) longer ago are never news. */
+      maxAgeDays: wholeNumber(1, 365),
+      /** Consecutive refused days before a channel's digest is paused. */
+      disableAfterDays: wholeNumber(1, 365),
     }),
     search: z.strictObject({
       windowDays: wholeNumber(1, 90),

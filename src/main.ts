@@ -7,13 +7,13 @@ import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
-import { startLive } from './commands/live.js';
 import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { isPaperboyError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
+import { startLive } from './runtime/live.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
 export type StartLive = (bot: Bot, adapters: Adapter[]) => Promise<{ stop(): Promise<void> }>;

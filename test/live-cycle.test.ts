@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../src/app.js';
-import type { Live } from '../src/commands/live.js';
 import type { DigestReply, Reply } from '../src/commands/reply.js';
 import { run as status } from '../src/commands/status.js';
 import type { Config } from '../src/config.js';
 import { sourcesHealth } from '../src/core/health.js';
 import { DEFAULT_POLICY } from '../src/core/sources/http.js';
 import type { ChannelRef, Schedule } from '../src/core/store/store.js';
+import type { Live } from '../src/runtime/live.js';
 import { FakePlatform } from './fakes/platform-poster.js';
 import { FeedServer } from './live/feed-server.js';
 import { fixture, memoryBot, startTestLive, testConfig, testTime } from './live/harness.js';

@@ -148,10 +148,10 @@ describe('crash and restart while posting digests', () => {
       expect(mine[0]?.date).toBe('2026-06-10');
     }
     const check = SqliteStore.open(storeFile(dir));
-    expect(check.pendingDeliveries()).toEqual([]);
+    expect(check.openDigestRuns()).toEqual([]);
     for (const ref of CHANNELS) {
-      const rows = check.listDeliveries(ref, '2026-06-10');
-      expect(rows.map((r) => r.state)).toEqual(['sent']);
+      const runs = check.recentDigestRuns(ref, 5);
+      expect(runs.map((r) => [r.digestDate, r.state])).toEqual([['2026-06-10', 'posted']]);
       expect(check.getChannel(ref)?.lastDigestAt).toBe('2026-06-10T09:30:00.000Z');
     }
     check.close();

@@ -2,9 +2,9 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShellAdapter } from '../src/adapters/shell/shell-adapter.js';
 import type { Bot } from '../src/app.js';
-import type { Live } from '../src/commands/live.js';
 import type { Config } from '../src/config.js';
 import { SHELL_CHANNEL } from '../src/core/store/store.js';
+import type { Live } from '../src/runtime/live.js';
 import { FeedServer } from './live/feed-server.js';
 import { fixture, memoryBot, startTestLive, testConfig, testTime } from './live/harness.js';
 
@@ -64,11 +64,13 @@ describe('--live in the terminal', () => {
     await live.tick();
     expect(printed()).toBe(before);
 
-    // The terminal cannot read its output back: a printed digest is completed in the ledger
+    // The terminal cannot read its output back: a printed digest is completed in its run
     // at once, so a restart (a new terminal, the same store) prints nothing again.
-    const rows = bot.store.listDeliveries(SHELL_CHANNEL);
-    expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((r) => r.state === 'sent' && r.messageId?.startsWith('shell-'))).toBe(true);
+    const runs = bot.store.recentDigestRuns(SHELL_CHANNEL, 5);
+    expect(runs.map((r) => r.state)).toEqual(['posted']);
+    const parts = runs.flatMap((r) => r.parts);
+    expect(parts.length).toBeGreaterThan(0);
+    expect(parts.every((p) => p.messageId?.startsWith('shell-'))).toBe(true);
     await live.stop();
     const reprinted = startTerminal();
     await live.tick();

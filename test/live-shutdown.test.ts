@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../src/app.js';
-import { startLive } from '../src/commands/live.js';
 import { silentLogger } from '../src/core/logger.js';
 import { installShutdown, type ShutdownHost } from '../src/core/shutdown.js';
 import { parseHfDailyPapers } from '../src/core/sources/parse-hf-daily-papers.js';
 import type { ChannelRef } from '../src/core/store/store.js';
+import { startLive } from '../src/runtime/live.js';
 import { FakePlatform } from './fakes/platform-poster.js';
 import { fixture, memoryBot, testConfig, testTime } from './live/harness.js';
 
@@ -116,7 +116,7 @@ describe('graceful shutdown', () => {
     });
     await posting;
     await live.stop();
-    expect(bot.store.pendingDeliveries()).toHaveLength(1);
+    expect(bot.store.openDigestRuns().map((r) => r.state)).toEqual(['posting']);
     // A stopped runner takes no new work.
     await live.tick();
     expect(platform.posts).toBe(1);

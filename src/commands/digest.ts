@@ -1,28 +1,34 @@
-import { digestWindowStart, selectDigest } from '../core/digest.js';
-import { localDate, nextDigestAt } from '../core/scheduler.js';
+import { DigestRunCache } from '../core/digest/candidates.js';
+import { selectForChannel } from '../core/digest/plan.js';
+import type { Paper } from '../core/paper.js';
+import { digestWindowStart, localDate, nextDigestAt } from '../core/scheduler.js';
 import { channelTimeZone, defaultSchedule, describeSchedule } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
 import type { DigestReply } from './reply.js';
 import { COMMAND_NAME, type InputOf } from './spec.js';
 
-/** Candidates read at most; a digest window rarely holds more. */
-const CANDIDATES = 10_000;
-
-/** What this channel's next digest would contain if it were posted now. */
+/**
+ * What this channel's next digest would contain if it were planned now: the same
+ * selection the digest run makes, over the window it would use.
+ */
 export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promise<DigestReply> {
   const now = ctx.clock.now();
   const channel = ctx.store.getChannel(ctx.channel);
   const schedule = channel?.schedule ?? null;
-  const since = digestWindowStart(channel, now);
-  const topics = ctx.store.listSubscriptions(ctx.channel).map((s) => s.topic);
-  const selection = selectDigest({
-    papers: ctx.store.papersSeenSince(since, { includeSample: false, limit: CANDIDATES }),
-    topics,
-    alreadyDelivered: ctx.store.deliveredPaperIds(ctx.channel),
-    size: (schedule ?? defaultSchedule(ctx.config)).size,
-    perTopic: ctx.config.digest.perTopic,
-    matchTopic: (topic, ids) => ctx.search.matchTopic(topic, ids),
-  });
+  // An unposted run's papers are carried, so its window start is the run's start.
+  const open = ctx.store.openDigestRuns(ctx.channel)[0];
+  const since = open ? new Date(open.from) : digestWindowStart(channel, now);
+  const selection = selectForChannel(
+    { ref: ctx.channel },
+    schedule ?? defaultSchedule(ctx.config),
+    since,
+    now,
+    { store: ctx.store, search: ctx.search, settings: ctx.config.digest },
+    new DigestRunCache(),
+  );
+  const papers = new Map<string, Paper>(
+    ctx.store.getPapers(selection.paperIds).map((p) => [p.id, p]),
+  );
 
   const timeZone = channelTimeZone(channel, ctx.config);
   const next = schedule ? nextDigestAt(schedule, now) : null;
@@ -31,8 +37,8 @@ export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promi
     ? `Preview of the next digest, due ${date} at ${describeSchedule(schedule)}`
     : `Preview of a digest (none scheduled: turn it on with /${COMMAND_NAME} schedule <HH:MM>)`;
   const empty = [
-    `Nothing new${topics.length > 0 ? " matches this channel's topics" : ''} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    'The bundled sample papers are never posted in a digest.',
+    `Nothing new${ctx.store.listSubscriptions(ctx.channel).length > 0 ? " matches this channel's topics" : ''} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Papers dated more than ${ctx.config.digest.maxAgeDays} days ago (imports, backfills) and the bundled sample papers are never posted in a digest.`,
   ];
   return {
     kind: 'digest',
@@ -40,7 +46,10 @@ export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promi
     title,
     sections: selection.sections.map((section) => ({
       topic: section.topic,
-      items: section.items.map((pick) => ({ paper: pick.paper, why: pick.why })),
+      items: section.items.flatMap((pick) => {
+        const paper = papers.get(pick.paper.id);
+        return paper ? [{ paper, why: pick.why }] : [];
+      }),
     })),
     emptyText: empty.join(' '),
   };

@@ -1,4 +1,5 @@
 import { isValidTimeZone } from '../config.js';
+import { clearRefusal } from '../core/digest/run.js';
 import type { DigestDays, Schedule } from '../core/store/store.js';
 import { defaultSchedule, describeSchedule } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
@@ -34,6 +35,7 @@ export async function run(input: InputOf<'schedule'>, ctx: CommandContext): Prom
       return invalid('schedule off takes nothing after it.');
     }
     ctx.store.setSchedule(ctx.channel, null, now);
+    clearRefusal(ctx.store, ctx.channel, now);
     return {
       kind: 'notice',
       title: 'Digest off',
@@ -66,6 +68,7 @@ export async function run(input: InputOf<'schedule'>, ctx: CommandContext): Prom
     size: input.size ?? current.size,
   };
   ctx.store.setSchedule(ctx.channel, schedule, now);
+  clearRefusal(ctx.store, ctx.channel, now);
   const topics = ctx.store.listSubscriptions(ctx.channel).length;
   const lines = [`Digest: ${describeSchedule(schedule)}.`];
   if (topics === 0) {

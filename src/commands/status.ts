@@ -1,7 +1,7 @@
+import { channelLabel } from '../core/digest/post.js';
 import { sourcesHealth } from '../core/health.js';
 import { localDate, localParts, nextDigestAt } from '../core/scheduler.js';
 import type { CommandContext } from './context.js';
-import { channelLabel } from './digest-delivery.js';
 import type { StatusReply } from './reply.js';
 import type { InputOf } from './spec.js';
 

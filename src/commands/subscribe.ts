@@ -1,3 +1,4 @@
+import { clearRefusal } from '../core/digest/run.js';
 import { defaultSchedule, describeSchedule } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
@@ -37,6 +38,7 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
     addedBy: ctx.user.id,
     addedAt: now.toISOString(),
   });
+  clearRefusal(ctx.store, ctx.channel, now);
 
   const lines = [
     `This channel now follows "${topic}".`,

@@ -22,7 +22,12 @@ export async function run(_input: InputOf<'subscriptions'>, ctx: CommandContext)
   }
   if (channel?.lastDigestAt) lines.push(`Last digest: ${channel.lastDigestAt}.`);
   if (channel?.failure) {
-    lines.push(`Posting here fails since ${channel.failure.at}: ${channel.failure.reason}.`);
+    lines.push(
+      `⚠ The digest is refused here since ${channel.failure.at}: ${channel.failure.reason}`,
+      channel.paused
+        ? `It is paused. Fix the channel (the bot needs to see it and send messages), then run /${COMMAND_NAME} schedule here to resume.`
+        : `It is tried again at the next digest time. Fixed it? Run /${COMMAND_NAME} schedule here to try at once.`,
+    );
   }
   return { kind: 'notice', title: 'Subscriptions in this channel', lines };
 }

@@ -1,3 +1,4 @@
+import { clearRefusal } from '../core/digest/run.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
 import { COMMAND_NAME, type InputOf } from './spec.js';
@@ -6,6 +7,7 @@ import { normaliseTopic } from './topic.js';
 export async function run(input: InputOf<'unsubscribe'>, ctx: CommandContext): Promise<Reply> {
   const topic = normaliseTopic(input.topic);
   if (ctx.store.removeSubscription(ctx.channel, topic)) {
+    clearRefusal(ctx.store, ctx.channel, ctx.clock.now());
     const left = ctx.store.listSubscriptions(ctx.channel).length;
     return {
       kind: 'notice',

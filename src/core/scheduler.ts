@@ -118,13 +118,28 @@ export function nextDigestAt(
 export interface DueDigest {
   /** The latest scheduled instant at or before now: the digest this run posts. */
   slot: Date;
-  /** Local day of the slot in the channel's zone: the ledger's digest date. */
+  /** Local day of the slot in the channel's zone. */
   digestDate: string;
   /** Scheduled instants passed since the last digest (> 1 after downtime; posted once). */
   missed: number;
-  /** Papers first seen since this instant are the digest's candidates. */
+  /** The run's window starts here: the cursor (the last posted run's end), else at most a day back. */
   since: Date;
   schedule: Schedule;
+}
+
+/**
+ * Where a channel's next digest window starts (exclusive): its cursor, the last posted
+ * run's end; for the first one, when the schedule was set (that instant included), but
+ * never more than 24 hours back.
+ */
+export function digestWindowStart(
+  channel: Pick<Channel, 'lastDigestAt' | 'scheduleSetAt'> | null,
+  now: Date,
+): Date {
+  if (channel?.lastDigestAt) return new Date(channel.lastDigestAt);
+  const dayAgo = now.getTime() - DAY;
+  const setAt = channel?.scheduleSetAt ? new Date(channel.scheduleSetAt).getTime() - 1 : dayAgo;
+  return new Date(Math.max(setAt, dayAgo));
 }
 
 export interface DueOptions {
@@ -143,7 +158,8 @@ export function effectiveSchedule(channel: Channel, defaultSchedule: Schedule): 
  * last digest. After downtime several may have passed; they make one digest (catch-up).
  */
 export function dueDigest(channel: Channel, now: Date, options: DueOptions): DueDigest | null {
-  if (channel.paused || channel.failure) return null;
+  // A refused channel is still due: its run is tried again at each due time (issue 11).
+  if (channel.paused) return null;
   const schedule = effectiveSchedule(channel, options.defaultSchedule);
   const reference = new Date(channel.lastDigestAt ?? channel.scheduleSetAt ?? options.startedAt);
   let slot = nextDigestAt(schedule, reference);
@@ -156,10 +172,7 @@ export function dueDigest(channel: Channel, now: Date, options: DueOptions): Due
     slot = next;
     missed++;
   }
-  const dayAgo = new Date(now.getTime() - DAY);
-  const since = channel.lastDigestAt
-    ? new Date(channel.lastDigestAt)
-    : new Date(Math.max(dayAgo.getTime(), reference.getTime()));
+  const since = digestWindowStart(channel, now);
   return { slot, digestDate: localDate(schedule.timeZone, slot), missed, since, schedule };
 }
 

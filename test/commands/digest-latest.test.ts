@@ -58,24 +58,39 @@ describe('digest (preview)', () => {
     expect(reply.title).toMatch(/09:00 Europe\/Berlin/);
   });
 
-  it('leaves out papers the channel already received', async () => {
+  it('starts after the last posted digest, as the next run will', async () => {
     const ctx = fixture.context();
     fixture.bot.store.setSchedule(
       ctx.channel,
       { time: '09:00', timeZone: 'UTC', days: 'every', size: 2 },
       new Date('2025-12-11T12:00:00.000Z'),
     );
-    fixture.bot.store.createDelivery({
-      channel: ctx.channel,
-      digestDate: '2025-12-11',
-      part: 1,
-      paperIds: ['2512.00006'],
-      createdAt: '2025-12-11T12:00:00.000Z',
-    });
+    fixture.bot.store.setLastDigestAt(ctx.channel, new Date('2025-12-12T11:00:00.001Z'));
     const reply = (await runCommand({ name: 'digest', options: {} }, ctx)) as DigestReply;
-    expect(reply.sections).toHaveLength(1);
-    expect(reply.sections[0]?.topic).toBeNull();
-    expect(reply.sections[0]?.items.map((i) => i.paper.id)).toEqual(['2512.00002', '2512.00003']);
+    expect(reply.sections).toEqual([]);
+    expect(reply.emptyText).toMatch(/^Nothing new since 2025-12-12 11:00 UTC\./);
+  });
+
+  it('leaves out papers dated more than digest.maxAgeDays ago, as the run does', async () => {
+    const own = await memoryBot({ sample: false });
+    const ctx = own.context();
+    own.bot.store.upsertPapers(
+      [
+        record('2512.00002', 'Robot learning from play data', { upvotes: 40 }),
+        record('1901.00001', 'Robot learning in 2019', {
+          source: 'jsonl',
+          publishedAt: '2019-01-05',
+          observedAt: '2019-01-05T00:00:00.000Z',
+          upvotes: 900,
+        }),
+      ],
+      new Date('2025-12-12T11:10:00.000Z'),
+    );
+    await own.bot.search.refresh();
+    const reply = (await runCommand({ name: 'digest', options: {} }, ctx)) as DigestReply;
+    await own.bot.close();
+    const ids = reply.sections.flatMap((s) => s.items.map((i) => i.paper.id));
+    expect(ids).toEqual(['2512.00002']);
   });
 });
 

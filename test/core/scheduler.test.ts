@@ -129,13 +129,16 @@ describe('dueDigest', () => {
     ).toBeNull();
   });
 
-  it('looks back at most 24 h for a first digest and skips paused or failing channels', () => {
+  it('looks back at most 24 h for a first digest, skips paused channels, keeps refused ones due', () => {
     const c = channel({ scheduleSetAt: '2026-05-01T00:00:00.000Z' });
     const now = new Date('2026-06-10T07:30:00Z');
     const due = dueDigest(c, now, options);
     expect(iso(due!.since)).toBe('2026-06-09T07:30:00.000Z');
     expect(dueDigest({ ...c, paused: true }, now, options)).toBeNull();
-    expect(dueDigest({ ...c, failure: { reason: 'gone', at: iso(now) } }, now, options)).toBeNull();
+    // A refusal is retried at each due time (issue 11): the mark never stops a channel.
+    expect(dueDigest({ ...c, failure: { reason: 'gone', at: iso(now) } }, now, options)).toEqual(
+      due,
+    );
   });
 
   it('uses the default schedule and the start time for a channel with neither', () => {

@@ -5,10 +5,10 @@
  *   CHILD_DATA_DIR, CHILD_MESSAGES, CHILD_NOW (ISO), CHILD_HANG_AFTER (hang inside the Nth post).
  */
 import { createBot } from '../../src/app.js';
-import { startLive } from '../../src/commands/live.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { installShutdown } from '../../src/core/shutdown.js';
+import { startLive } from '../../src/runtime/live.js';
 import { FakePlatform } from '../fakes/platform-poster.js';
 import { testConfig } from './harness.js';
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Bot, createBot } from '../../src/app.js';
-import type { Posters } from '../../src/commands/digest-delivery.js';
-import { type Live, type LiveOptions, startLive } from '../../src/commands/live.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type Clock, manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { HttpDeps } from '../../src/core/sources/http.js';
+import type { RuntimePoster } from '../../src/runtime/live.js';
+import { type Live, type LiveOptions, startLive } from '../../src/runtime/live.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -82,7 +82,7 @@ export function startTestLive(
   bot: Pick<Bot, 'store' | 'search'>,
   config: Config,
   time: ReturnType<typeof testTime>,
-  adapters: Posters,
+  adapters: ReadonlyMap<'fake' | 'discord' | 'slack' | 'shell', RuntimePoster>,
   over: Partial<LiveOptions> = {},
 ): Live {
   return startLive({

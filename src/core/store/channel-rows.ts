@@ -127,10 +127,15 @@ export class ChannelTable {
   }
 
   setFailure(ref: ChannelRef, reason: string | null, now: Date): void {
-    this.change(ref, 'failure_reason = @reason, failure_at = @at', {
-      reason,
-      at: reason === null ? null : now.toISOString(),
-    });
+    // The streak's first refusal is kept: the digest pauses a channel refused for days.
+    this.change(
+      ref,
+      'failure_reason = @reason, failure_at = CASE WHEN @reason IS NULL THEN NULL ELSE coalesce(failure_at, @at) END',
+      {
+        reason,
+        at: reason === null ? null : now.toISOString(),
+      },
+    );
   }
 
   addSubscription(sub: Subscription): 'added' | 'exists' {

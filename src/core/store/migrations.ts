@@ -76,6 +76,65 @@ export const MIGRATIONS: readonly string[] = [
     key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Digest runs: one row per digest (its window, chosen papers, state) with its message
+  // parts; they replace the per-date deliveries ledger and the plans/attempts kept in
+  // \`state\`. Papers get the day a feed first listed them (never moved afterwards).
+  `
+  CREATE TABLE digest_runs (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,
+    digest_date TEXT NOT NULL,
+    window_from TEXT NOT NULL, window_to TEXT NOT NULL,
+    paper_ids TEXT NOT NULL,
+    note TEXT,
+    state TEXT NOT NULL CHECK (state IN
+      ('planned', 'posting', 'posted', 'empty', 'retrying', 'abandoned')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT, last_error TEXT,
+    created_at TEXT NOT NULL,
+    FOREIGN KEY (platform, workspace, channel)
+      REFERENCES channels(platform, workspace, channel) ON DELETE CASCADE
+  );
+  CREATE INDEX digest_runs_channel ON digest_runs(platform, workspace, channel, seq);
+  CREATE INDEX digest_runs_open ON digest_runs(state)
+    WHERE state IN ('planned', 'posting', 'retrying');
+
+  CREATE TABLE digest_parts (
+    delivery_id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES digest_runs(id) ON DELETE CASCADE,
+    part INTEGER NOT NULL,
+    plan TEXT NOT NULL,
+    message_id TEXT,
+    UNIQUE (run_id, part)
+  ) WITHOUT ROWID;
+  CREATE INDEX digest_parts_message ON digest_parts(message_id) WHERE message_id IS NOT NULL;
+
+  -- Sent deliveries become posted runs (one per channel and date), so questions asked in
+  -- an old digest's thread still find its papers; unsent ones are dropped.
+  INSERT INTO digest_runs (id, platform, workspace, channel, digest_date, window_from, window_to,
+    paper_ids, state, created_at)
+  SELECT 'legacy:' || min(d.id), d.platform, d.workspace, d.channel, d.digest_date,
+    min(d.created_at), min(d.created_at),
+    (SELECT json_group_array(j.value) FROM deliveries e, json_each(e.paper_ids) j
+      WHERE e.platform = d.platform AND e.workspace = d.workspace AND e.channel = d.channel
+        AND e.digest_date = d.digest_date AND e.state = 'sent'),
+    'posted', min(d.created_at)
+  FROM deliveries d WHERE d.state = 'sent'
+  GROUP BY d.platform, d.workspace, d.channel, d.digest_date;
+  INSERT INTO digest_parts (delivery_id, run_id, part, plan, message_id)
+  SELECT d.id, r.id, d.part, '{}', d.message_id
+  FROM deliveries d JOIN digest_runs r ON r.platform = d.platform AND r.workspace = d.workspace
+    AND r.channel = d.channel AND r.digest_date = d.digest_date AND r.id LIKE 'legacy:%'
+  WHERE d.state = 'sent';
+  DROP TABLE deliveries;
+  DELETE FROM state WHERE key LIKE 'delivery-plan:%' OR key LIKE 'delivery-attempts:%';
+
+  ALTER TABLE papers ADD COLUMN feed_date TEXT;
+  -- Papers a listing feed brought: the earlier of first seen and observed is the best guess.
+  UPDATE papers SET feed_date = substr(min(first_seen_at, observed_at), 1, 10)
+  WHERE sources LIKE '%"huggingface"%' OR sources LIKE '%"arxiv-rss"%' OR sources LIKE '%"hf-page"%';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

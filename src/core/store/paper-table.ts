@@ -5,6 +5,7 @@ import {
   type Paper,
   type PaperRecord,
   paperIdOf,
+  type SourceName,
 } from '../paper.js';
 import {
   FIELD_COLUMNS,
@@ -16,6 +17,18 @@ import {
 } from './paper-rows.js';
 import { StatementCache } from './statements.js';
 import type { PapersStamp, UpsertSummary } from './store.js';
+
+/** Sources that list papers as they appear (a day's listing), as opposed to archives and searches. */
+const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-rss', 'hf-page']);
+
+/**
+ * The day a feed listed the paper: the listing's own date (its observation time) for a
+ * listing source; `null` for a bulk import or an API search, which say nothing about news.
+ * Set when the row is inserted and never moved (the digest's "new means new" rule).
+ */
+export function feedDateOf(record: Pick<PaperRecord, 'source' | 'observedAt'>): string | null {
+  return LISTING_SOURCES.has(record.source) ? record.observedAt.slice(0, 10) : null;
+}
 
 /** Called inside the write transaction after a batch, with the change_seq it started after. */
 export type PapersWrittenHook = (db: Database, sinceChangeSeq: number) => void;
@@ -50,8 +63,8 @@ export class PaperTable {
     const marks = FIELD_COLUMNS.map(() => '?').join(', ');
     // A new paper costs one statement: the id conflict tells an existing one apart.
     this.insert = db.prepare(
-      `INSERT INTO papers (${names}, first_seen_at, updated_at, change_seq)
-       VALUES (${marks}, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO papers (${names}, first_seen_at, updated_at, change_seq, feed_date)
+       VALUES (${marks}, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.update = db.prepare(
       `UPDATE papers SET ${FIELD_COLUMNS.map((c) => `${c} = ?`).join(', ')},
@@ -87,7 +100,7 @@ export class PaperTable {
       }
       if (!row) {
         const values = fieldValues(fieldsOfRecord(record, titleKey));
-        values.push(now, now, seq + 1);
+        values.push(now, now, seq + 1, feedDateOf(record));
         if (this.insert.run(values).changes === 1) {
           seq++;
           added.add(values[0] as string);

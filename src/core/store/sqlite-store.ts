@@ -4,13 +4,17 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { isPaperboyError, PaperboyError } from '../errors.js';
 import type { Paper, PaperRecord } from '../paper.js';
 import { ChannelTable } from './channel-rows.js';
+import { DigestRunTable } from './digest-run-rows.js';
 import { LedgerTables } from './ledger-rows.js';
 import { assertKnownVersion, migrate } from './migrations.js';
 import { type PapersWrittenHook, PaperTable } from './paper-table.js';
 import type {
   Channel,
   ChannelRef,
-  Delivery,
+  DigestCandidate,
+  DigestRun,
+  DigestRunChange,
+  NewDigestRun,
   PapersStamp,
   Schedule,
   SourceRun,
@@ -81,6 +85,7 @@ export class SqliteStore implements Store {
   private readonly papers: PaperTable;
   private readonly channels: ChannelTable;
   private readonly ledger: LedgerTables;
+  private readonly runs: DigestRunTable;
 
   /** Opens (creating if needed) and migrates `file`, or `':memory:'`. */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -92,7 +97,8 @@ export class SqliteStore implements Store {
     this.db = openDatabase(file);
     this.papers = new PaperTable(this.db, options.onPapersWritten ?? null);
     this.channels = new ChannelTable(this.db);
-    this.ledger = new LedgerTables(this.db, this.channels);
+    this.ledger = new LedgerTables(this.db);
+    this.runs = new DigestRunTable(this.db, this.channels);
   }
 
   /** Replaces the papers-written hook (`null` turns it off, e.g. during a bulk ingest). */
@@ -161,26 +167,34 @@ export class SqliteStore implements Store {
     return this.channels.listSubscriptions(ref);
   }
 
-  createDelivery(d: Omit<Delivery, 'id' | 'state' | 'messageId' | 'error'>): Delivery {
-    return this.ledger.createDelivery(d);
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(() => {
+      const result = fn();
+      if (result instanceof Promise)
+        throw new PaperboyError('INTERNAL', 'Store.transaction takes a synchronous function.');
+      return result;
+    })();
   }
-  completeDelivery(id: string, messageId: string): void {
-    this.ledger.completeDelivery(id, messageId);
+  digestCandidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[] {
+    return this.runs.candidates(window);
   }
-  failDelivery(id: string, error: string): void {
-    this.ledger.failDelivery(id, error);
+  createDigestRun(run: NewDigestRun): void {
+    this.runs.create(run);
   }
-  pendingDeliveries(): Delivery[] {
-    return this.ledger.pendingDeliveries();
+  updateDigestRun(id: string, change: DigestRunChange): void {
+    this.runs.update(id, change);
   }
-  listDeliveries(ref: ChannelRef, digestDate?: string): Delivery[] {
-    return this.ledger.listDeliveries(ref, digestDate);
+  completeDigestPart(deliveryId: string, messageId: string): void {
+    this.runs.completePart(deliveryId, messageId);
   }
-  deliveredPaperIds(ref: ChannelRef): Set<string> {
-    return this.ledger.deliveredPaperIds(ref);
+  openDigestRuns(ref?: ChannelRef): DigestRun[] {
+    return this.runs.open(ref);
+  }
+  recentDigestRuns(ref: ChannelRef, limit: number): DigestRun[] {
+    return this.runs.recent(ref, limit);
   }
   digestPaperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {
-    return this.ledger.digestPaperIdsForMessage(ref, messageId);
+    return this.runs.paperIdsForMessage(ref, messageId);
   }
 
   recordSourceRun(run: SourceRun): void {

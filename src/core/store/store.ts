@@ -32,8 +32,15 @@ export interface Channel {
   /** When the schedule was last set (ISO); the first digest looks back to here (at most 24 h). */
   scheduleSetAt: string | null;
   paused: boolean;
+  /**
+   * The digest cursor: the window end of the last posted (or deliberately empty) run.
+   * The next run's window starts here.
+   */
   lastDigestAt: string | null;
-  /** Why posting here fails, when it does (e.g. "missing permission: Send Messages"). */
+  /**
+   * Why posting here is refused, when it is (e.g. "missing permission: Send Messages"),
+   * and since when (the first refusal of the streak).
+   */
   failure: { reason: string; at: string } | null;
   /** Platform-specific posting options (Discord thread/crosspost, Slack thread mode). */
   options: Record<string, unknown>;
@@ -47,19 +54,54 @@ export interface Subscription {
   addedAt: string;
 }
 
-export type DeliveryState = 'pending' | 'sent' | 'failed';
+export type DigestRunState = 'planned' | 'posting' | 'posted' | 'empty' | 'retrying' | 'abandoned';
 
-export interface Delivery {
+/** One message of a digest run: recorded before it is posted, completed with the message id after. */
+export interface DigestPart {
+  /** Carried in the message (Discord embed footer, Slack metadata) so a crash can find it. */
+  deliveryId: string;
+  /** 1-based. */
+  part: number;
+  /** The message as planned (JSON, the digest module's own format). */
+  plan: string;
+  messageId: string | null;
+}
+
+/** A channel's digest: its window, the papers chosen from it, and how posting went. */
+export interface DigestRun {
   id: string;
   channel: ChannelRef;
-  /** Local digest day `YYYY-MM-DD` in the channel's time zone. */
+  /** Local day of the run in the channel's zone, `YYYY-MM-DD` (the title's date). */
   digestDate: string;
-  part: number;
+  /** The window `(from, to]` of first-seen times, fixed when the run is planned (ISO). */
+  from: string;
+  to: string;
+  /** Chosen papers, in digest order (for an `abandoned` run: the papers it skipped or carried). */
   paperIds: string[];
-  state: DeliveryState;
-  messageId: string | null;
+  /** A line shown with the digest (e.g. papers carried over from a failed day). */
+  note: string | null;
+  state: DigestRunState;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
   createdAt: string;
-  error: string | null;
+  parts: DigestPart[];
+}
+
+export type NewDigestRun = Omit<DigestRun, 'state' | 'attempts' | 'nextAttemptAt' | 'lastError'> & {
+  state: 'planned' | 'empty';
+};
+
+export type DigestRunChange = Partial<
+  Pick<DigestRun, 'state' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'paperIds'>
+>;
+
+/** The rank fields of a paper that may enter a digest (no abstract, no authors: cheap to hold). */
+export interface DigestCandidate {
+  id: string;
+  upvotes: number | null;
+  firstSeenAt: string;
+  publishedAt: string | null;
 }
 
 export interface SourceRun {
@@ -115,8 +157,9 @@ export interface Store {
   setChannelOptions(ref: ChannelRef, options: Record<string, unknown>): Channel;
   /** Pauses or resumes the channel's digest (the row is created when missing). */
   setPaused(ref: ChannelRef, paused: boolean): Channel;
+  /** Moves the digest cursor (the digest module does, to a posted run's window end). */
   setLastDigestAt(ref: ChannelRef, at: Date): void;
-  /** Records (or clears, with `null`) why posting to the channel fails. */
+  /** Records (or clears, with `null`) why posting to the channel is refused; a repeat keeps `at`. */
   setChannelFailure(ref: ChannelRef, reason: string | null, now: Date): void;
 
   // Subscriptions
@@ -124,14 +167,24 @@ export interface Store {
   removeSubscription(ref: ChannelRef, topic: string): boolean;
   listSubscriptions(ref: ChannelRef): Subscription[];
 
-  // Deliveries: the exactly-once ledger
-  createDelivery(d: Omit<Delivery, 'id' | 'state' | 'messageId' | 'error'>): Delivery;
-  completeDelivery(id: string, messageId: string): void;
-  failDelivery(id: string, error: string): void;
-  pendingDeliveries(): Delivery[];
-  listDeliveries(ref: ChannelRef, digestDate?: string): Delivery[];
-  /** Ids of every paper already delivered (sent or pending) to the channel. */
-  deliveredPaperIds(ref: ChannelRef): Set<string>;
+  // Digest runs: the exactly-once ledger (only the digest module writes it)
+  /** Runs `fn` in one transaction: every write in it lands, or none does. `fn` is synchronous. */
+  transaction<T>(fn: () => T): T;
+  /**
+   * Papers that may enter a digest planned over `(from, to]`: not samples, first seen in
+   * the window (after the cursor, up to the plan time, so a paper stored in the same
+   * millisecond as the plan is in it, and one stored later is in the next), and dated (the later of feed date and publication date) on or after
+   * `minDate` (`YYYY-MM-DD`). Digest order: known upvotes first, more first, then newest.
+   */
+  digestCandidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[];
+  /** Writes a planned (or empty) run and its parts together. */
+  createDigestRun(run: NewDigestRun): void;
+  updateDigestRun(id: string, change: DigestRunChange): void;
+  completeDigestPart(deliveryId: string, messageId: string): void;
+  /** Runs still to settle (planned, posting, retrying), oldest first; one channel's, or all. */
+  openDigestRuns(ref?: ChannelRef): DigestRun[];
+  /** The channel's runs, newest first. */
+  recentDigestRuns(ref: ChannelRef, limit: number): DigestRun[];
   /**
    * The papers of the digest a posted message belongs to (every part of its run), or
    * `null` when the message is not a digest's: questions asked in a digest's thread are

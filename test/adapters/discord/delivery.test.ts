@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DigestPoster, deliverDigest } from '../../../src/commands/digest-delivery.js';
-import { dueDigest } from '../../../src/core/scheduler.js';
+import type { DigestPoster } from '../../../src/core/digest/post.js';
+import { serveChannel } from '../../../src/core/digest/run.js';
 import { parseHfDailyPapers } from '../../../src/core/sources/parse-hf-daily-papers.js';
 import type { ChannelRef, Schedule } from '../../../src/core/store/store.js';
 import { failOnCrash, type Harness, ROOT, startHarness } from './harness.js';
@@ -11,7 +11,7 @@ failOnCrash();
 
 const schedule: Schedule = { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 };
 
-/** The shared digest delivery (ledger, reconciliation) with the Discord adapter as its poster. */
+/** The digest module (runs, reconciliation) with the Discord adapter as its poster. */
 describe('digest delivery through Discord', () => {
   let h: Harness;
 
@@ -47,37 +47,33 @@ describe('digest delivery through Discord', () => {
   function deliver(ref: ChannelRef, poster: DigestPoster = h.adapter) {
     const channel = h.bot.store.getChannel(ref);
     if (!channel) throw new Error('no channel');
-    const due = dueDigest(channel, h.clock.now(), {
-      defaultSchedule: schedule,
-      startedAt: h.clock.now(),
-    });
-    if (!due) throw new Error('digest not due');
-    return deliverDigest(channel, due, {
+    return serveChannel(channel, h.bot.store.openDigestRuns(ref)[0], {
       store: h.bot.store,
       search: h.bot.search,
-      config: { digest: h.config.digest },
+      settings: h.config.digest,
       clock: h.clock,
       logger: h.bot.logger,
       posters: new Map([['discord' as const, poster]]),
-      sleep: async (ms) => h.clock.advance(ms),
+      defaultSchedule: schedule,
+      startedAt: h.clock.now(),
     });
   }
 
-  it('posts to a text channel, a thread and a forum, each ledger row completed with the message id', async () => {
+  it('posts to a text channel, a thread and a forum, each run part completed with the message id', async () => {
     const refs = await setUp((c) => [c.text, c.thread, c.forum]);
     const { text, thread, forum } = h.fake.channels;
     for (const ref of refs) {
       const outcome = await deliver(ref);
-      expect(outcome.kind).toBe('posted');
-      const [row] = h.bot.store.listDeliveries(ref);
-      expect(row?.state).toBe('sent');
-      expect(await h.adapter.findDelivery(ref, row?.id ?? '')).toBe(row?.messageId);
+      expect(outcome?.kind).toBe('posted');
+      const [part] = h.bot.store.recentDigestRuns(ref, 1)[0]?.parts ?? [];
+      expect(part?.messageId).toBeTruthy();
+      expect(await h.adapter.findDelivery(ref, part?.deliveryId ?? '')).toBe(part?.messageId);
     }
     const [textMessage] = h.fake.messages(text);
     const embeds = (textMessage?.embeds ?? []) as Array<{ footer?: { text: string } }>;
     const footer = embeds[0]?.footer?.text;
     expect(footer).toContain(
-      `delivery ${h.bot.store.listDeliveries(refs[0] as ChannelRef)[0]?.id}`,
+      `delivery ${h.bot.store.recentDigestRuns(refs[0] as ChannelRef, 1)[0]?.parts[0]?.deliveryId}`,
     );
     expect(h.fake.messages(thread)).toHaveLength(1);
     expect(h.fake.threadsOf(forum)).toHaveLength(1);
@@ -93,19 +89,21 @@ describe('digest delivery through Discord', () => {
         const result = await h.adapter.post(target, reply);
         if (!crashed) {
           crashed = true;
-          throw new Error('process died before completing the ledger row');
+          throw new Error('process died before completing the run part');
         }
         return result;
       },
     };
-    const outcome = await deliver(ref, crashing);
-    expect(outcome.kind).toBe('posted');
+    // The answer is lost: the run retries a minute later and finds the message first.
+    expect((await deliver(ref, crashing))?.kind).toBe('retrying');
+    h.clock.advance(60_000);
+    expect((await deliver(ref, crashing))?.kind).toBe('posted');
     const messages = h.fake.messages(ref.channel);
     expect(messages).toHaveLength(1);
-    expect(h.bot.store.listDeliveries(ref)[0]?.messageId).toBe(messages[0]?.id);
+    expect(h.bot.store.recentDigestRuns(ref, 1)[0]?.parts[0]?.messageId).toBe(messages[0]?.id);
   });
 
-  it('a refusing channel is marked unavailable while another channel still gets its digest', async () => {
+  it('a refusing channel is marked refused while another channel still gets its digest', async () => {
     const refs = await setUp((c) => [c.other, c.text]);
     const [refusing, fine] = refs as [ChannelRef, ChannelRef];
     h.fake.fail({
@@ -113,9 +111,9 @@ describe('digest delivery through Discord', () => {
       status: 403,
       times: Number.POSITIVE_INFINITY,
     });
-    expect((await deliver(refusing)).kind).toBe('unavailable');
+    expect((await deliver(refusing))?.kind).toBe('refused');
     expect(h.bot.store.getChannel(refusing)?.failure?.reason).toMatch(/permission/);
-    expect((await deliver(fine)).kind).toBe('posted');
+    expect((await deliver(fine))?.kind).toBe('posted');
     expect(h.fake.messages(fine.channel)).toHaveLength(1);
   });
 });

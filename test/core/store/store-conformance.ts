@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { titleHashId } from '../../../src/core/paper.js';
-import { type ChannelRef, SHELL_CHANNEL, type Store } from '../../../src/core/store/store.js';
+import {
+  type ChannelRef,
+  type NewDigestRun,
+  SHELL_CHANNEL,
+  type Store,
+} from '../../../src/core/store/store.js';
 import { pageRecord, record } from './records.js';
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
@@ -397,49 +402,192 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
-    describe('deliveries', () => {
-      const base = { channel: DISCORD, digestDate: '2025-01-02', createdAt: T1.toISOString() };
-
-      it('records pending parts, completes and fails them', () => {
-        const first = store.createDelivery({ ...base, part: 0, paperIds: ['a', 'b'] });
-        const second = store.createDelivery({ ...base, part: 1, paperIds: ['c'] });
-        expect(first).toMatchObject({ state: 'pending', messageId: null, error: null, part: 0 });
-        expect(first.id).not.toBe(second.id);
-        expect(store.pendingDeliveries().map((d) => d.id)).toEqual([first.id, second.id]);
-        store.completeDelivery(first.id, 'm-1');
-        store.failDelivery(second.id, 'channel gone');
-        expect(store.pendingDeliveries()).toEqual([]);
-        expect(store.listDeliveries(DISCORD, '2025-01-02')).toEqual([
-          { ...first, state: 'sent', messageId: 'm-1' },
-          { ...second, state: 'failed', error: 'channel gone' },
-        ]);
-        expect(store.listDeliveries(DISCORD, '2025-01-03')).toEqual([]);
+    describe('transaction', () => {
+      it('lands every write of the function, or none when it throws', () => {
+        store.transaction(() => {
+          store.setLastDigestAt(DISCORD, T1);
+          store.setChannelFailure(DISCORD, 'gone', T1);
+        });
+        expect(store.getChannel(DISCORD)).toMatchObject({ lastDigestAt: T1.toISOString() });
+        expect(() =>
+          store.transaction(() => {
+            store.setLastDigestAt(DISCORD, T2);
+            store.setChannelFailure(DISCORD, null, T2);
+            throw new Error('crash between two writes');
+          }),
+        ).toThrow('crash between two writes');
+        expect(store.getChannel(DISCORD)).toMatchObject({
+          lastDigestAt: T1.toISOString(),
+          failure: { reason: 'gone', at: T1.toISOString() },
+        });
+        expect(store.transaction(() => store.transaction(() => 42))).toBe(42);
       });
 
-      it('knows every paper delivered or in flight to a channel, not failed ones', () => {
-        const sent = store.createDelivery({ ...base, part: 0, paperIds: ['a', 'b'] });
-        store.completeDelivery(sent.id, 'm-1');
-        store.createDelivery({ ...base, digestDate: '2025-01-03', part: 0, paperIds: ['c'] });
-        const failed = store.createDelivery({
-          ...base,
-          digestDate: '2025-01-04',
-          part: 0,
-          paperIds: ['d'],
+      it('keeps the first refusal time of a streak until the mark is cleared', () => {
+        store.setChannelFailure(DISCORD, 'missing permission', T0);
+        store.setChannelFailure(DISCORD, 'channel not found', T2);
+        expect(store.getChannel(DISCORD)?.failure).toEqual({
+          reason: 'channel not found',
+          at: T0.toISOString(),
         });
-        store.failDelivery(failed.id, 'no permission');
-        expect([...store.deliveredPaperIds(DISCORD)].sort()).toEqual(['a', 'b', 'c']);
-        expect(store.deliveredPaperIds(SHELL_CHANNEL).size).toBe(0);
-        expect(store.listDeliveries(DISCORD)).toHaveLength(3);
+      });
+    });
+
+    describe('digest runs', () => {
+      const run = (id: string, over: Partial<NewDigestRun> = {}): NewDigestRun => ({
+        id,
+        channel: DISCORD,
+        digestDate: '2025-01-02',
+        from: T0.toISOString(),
+        to: T1.toISOString(),
+        paperIds: ['a', 'b', 'c'],
+        note: null,
+        state: 'planned',
+        createdAt: T1.toISOString(),
+        parts: [
+          { deliveryId: `${id}-1`, part: 1, plan: '{"p":1}', messageId: null },
+          { deliveryId: `${id}-2`, part: 2, plan: '{"p":2}', messageId: null },
+        ],
+        ...over,
+      });
+
+      it('writes a run with its parts, updates it, completes parts, lists open ones', () => {
+        store.createDigestRun(run('r1'));
+        store.createDigestRun(run('r2', { channel: SHELL_CHANNEL, state: 'empty', parts: [] }));
+        expect(store.openDigestRuns()).toEqual([
+          { ...run('r1'), attempts: 0, nextAttemptAt: null, lastError: null },
+        ]);
+        store.updateDigestRun('r1', {
+          state: 'retrying',
+          attempts: 2,
+          nextAttemptAt: T2.toISOString(),
+          lastError: 'HTTP 503',
+        });
+        store.completeDigestPart('r1-1', 'm-1');
+        const [open] = store.openDigestRuns(DISCORD);
+        expect(open).toMatchObject({ state: 'retrying', attempts: 2, lastError: 'HTTP 503' });
+        expect(open?.parts.map((p) => p.messageId)).toEqual(['m-1', null]);
+        expect(store.openDigestRuns(SHELL_CHANNEL)).toEqual([]);
+        store.updateDigestRun('r1', { state: 'posted' });
+        expect(store.openDigestRuns()).toEqual([]);
+        expect(store.recentDigestRuns(DISCORD, 5).map((r) => r.id)).toEqual(['r1']);
+        expect(store.recentDigestRuns(SHELL_CHANNEL, 5).map((r) => r.state)).toEqual(['empty']);
+        expect(() => store.updateDigestRun('nope', { state: 'posted' })).toThrow(/nope/);
+        expect(() => store.completeDigestPart('nope', 'm')).toThrow(/nope/);
+      });
+
+      it('never keeps half a run: a run and its parts are written together', () => {
+        expect(() =>
+          store.createDigestRun(
+            run('r1', {
+              parts: [
+                { deliveryId: 'same', part: 1, plan: '{}', messageId: null },
+                { deliveryId: 'same', part: 2, plan: '{}', messageId: null },
+              ],
+            }),
+          ),
+        ).toThrow();
+        expect(store.recentDigestRuns(DISCORD, 5)).toEqual([]);
       });
 
       it("finds a digest's papers from any of its posted messages, only in its own channel", () => {
-        const first = store.createDelivery({ ...base, part: 0, paperIds: ['a', 'b'] });
-        const second = store.createDelivery({ ...base, part: 1, paperIds: ['c'] });
-        store.completeDelivery(first.id, 'm-1');
-        store.completeDelivery(second.id, 'm-2');
+        store.createDigestRun(run('r1'));
+        store.completeDigestPart('r1-1', 'm-1');
+        store.completeDigestPart('r1-2', 'm-2');
         expect(store.digestPaperIdsForMessage(DISCORD, 'm-2')).toEqual(['a', 'b', 'c']);
         expect(store.digestPaperIdsForMessage(DISCORD, 'm-9')).toBeNull();
         expect(store.digestPaperIdsForMessage(SHELL_CHANNEL, 'm-1')).toBeNull();
+      });
+
+      it('offers as candidates only new papers of the window, in digest order', () => {
+        const day = (d: string) => new Date(`2025-01-${d}T12:00:00.000Z`);
+        store.upsertPapers(
+          [
+            record({
+              arxivId: '2501.00001',
+              title: 'Listed',
+              upvotes: 3,
+              observedAt: '2025-01-10T00:00:00.000Z',
+              publishedAt: '2025-01-09',
+            }),
+          ],
+          day('10'),
+        );
+        store.upsertPapers(
+          [
+            record({
+              arxivId: '2501.00002',
+              title: 'Listed, more upvotes',
+              upvotes: 9,
+              observedAt: '2025-01-10T00:00:00.000Z',
+              publishedAt: '2025-01-09',
+            }),
+            record({
+              arxivId: '1901.00003',
+              title: 'Imported',
+              source: 'jsonl',
+              publishedAt: '2019-01-01',
+              observedAt: '2019-01-01T00:00:00.000Z',
+            }),
+            record({
+              arxivId: '1901.00004',
+              title: 'Searched',
+              source: 'arxiv-api',
+              publishedAt: '2019-01-01',
+              observedAt: '2025-01-10T00:00:00.000Z',
+            }),
+            record({
+              arxivId: '2412.00005',
+              title: 'Old, listed today',
+              source: 'huggingface',
+              publishedAt: '2024-12-01',
+              observedAt: '2025-01-10T00:00:00.000Z',
+            }),
+            record({
+              arxivId: '2501.00006',
+              title: 'A sample',
+              sample: true,
+              observedAt: '2025-01-10T00:00:00.000Z',
+            }),
+          ],
+          day('10'),
+        );
+        // A replace item later never moves the feed date.
+        store.upsertPapers(
+          [
+            record({
+              arxivId: '1901.00003',
+              title: 'Imported',
+              version: 2,
+              announceType: 'replace',
+              observedAt: '2025-01-10T01:00:00.000Z',
+            }),
+          ],
+          day('10'),
+        );
+        const ids = (from: Date, to: Date, minDate: string) =>
+          store.digestCandidates({ from, to, minDate }).map((c) => c.id);
+        expect(ids(day('09'), day('11'), '2025-01-03')).toEqual([
+          '2501.00002',
+          '2501.00001',
+          '2412.00005',
+        ]);
+        // (from, to]: the cursor's instant belongs to the run before, the plan's to this one.
+        expect(ids(day('09'), day('10'), '2025-01-03')).toEqual([
+          '2501.00002',
+          '2501.00001',
+          '2412.00005',
+        ]);
+        expect(ids(day('10'), day('11'), '2025-01-03')).toEqual([]);
+        expect(ids(day('09'), day('11'), '2025-01-11')).toEqual([]);
+        expect(
+          store.digestCandidates({ from: day('09'), to: day('11'), minDate: '2025-01-03' })[0],
+        ).toEqual({
+          id: '2501.00002',
+          upvotes: 9,
+          firstSeenAt: day('10').toISOString(),
+          publishedAt: '2025-01-09',
+        });
       });
     });
 

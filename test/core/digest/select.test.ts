@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareForDigest, digestWindowStart, selectDigest } from '../../src/core/digest.js';
-import type { Paper } from '../../src/core/paper.js';
-import type { TopicMatch } from '../../src/core/search/types.js';
+import { compareForDigest, selectDigest } from '../../../src/core/digest/select.js';
+import type { Paper } from '../../../src/core/paper.js';
+import { digestWindowStart } from '../../../src/core/scheduler.js';
+import type { TopicMatch } from '../../../src/core/search/types.js';
 
 const NOW = new Date('2025-12-12T09:00:00Z');
 
@@ -59,7 +60,7 @@ describe('digestWindowStart', () => {
         { lastDigestAt: null, scheduleSetAt: '2025-12-12T07:00:00.000Z' },
         NOW,
       ).toISOString(),
-    ).toBe('2025-12-12T07:00:00.000Z');
+    ).toBe('2025-12-12T06:59:59.999Z'); // exclusive: a paper seen as it was set is in
     expect(
       digestWindowStart(
         { lastDigestAt: null, scheduleSetAt: '2025-12-01T07:00:00.000Z' },
@@ -85,23 +86,19 @@ describe('compareForDigest', () => {
 
 describe('selectDigest', () => {
   const base = {
-    alreadyDelivered: new Set<string>(),
     size: 10,
     perTopic: 5,
   };
 
-  it('without topics lists every new paper, ranked, up to size; never sample or delivered ones', () => {
+  it('without topics lists every candidate, ranked, up to size', () => {
     const { match, calls } = matcher({});
     const result = selectDigest({
       ...base,
       size: 3,
       topics: [],
       matchTopic: match,
-      alreadyDelivered: new Set(['p2']),
       papers: [
         paper('p1', { upvotes: 1 }),
-        paper('p2', { upvotes: 50 }),
-        paper('p3', { upvotes: 9, sample: true }),
         paper('p4', { upvotes: 4 }),
         paper('p5'),
         paper('p6', { upvotes: 2 }),
@@ -181,17 +178,16 @@ describe('selectDigest', () => {
     expect(result.paperIds).toHaveLength(6);
   });
 
-  it('passes only eligible ids to the matcher and ignores matches for other ids', () => {
-    const { match, calls } = matcher({ t: { a: [1, ['t']], sample: [9, ['t']], old: [9, ['t']] } });
+  it('passes the candidate ids to the matcher and ignores matches for other ids', () => {
+    const { match, calls } = matcher({ t: { a: [1, ['t']] } });
     const result = selectDigest({
       ...base,
       topics: ['t'],
-      alreadyDelivered: new Set(['old']),
       matchTopic: (topic, ids) => [
         ...match(topic, ids),
         { paperId: 'stranger', score: 99, matchedTerms: [] },
       ],
-      papers: [paper('a'), paper('sample', { sample: true }), paper('old')],
+      papers: [paper('a')],
     });
     expect(calls[0]?.ids).toEqual(['a']);
     expect(result.paperIds).toEqual(['a']);

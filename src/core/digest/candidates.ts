@@ -1,12 +1,26 @@
-import { compareForDigest, type DigestSelection, selectDigest } from '../core/digest.js';
-import type { Paper } from '../core/paper.js';
-import type { PaperSearch, TopicMatch } from '../core/search/types.js';
-import type { Store } from '../core/store/store.js';
+import type { PaperSearch, TopicMatch } from '../search/types.js';
+import type { DigestCandidate, Store } from '../store/store.js';
+import { type DigestSelection, selectDigest } from './select.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A run's window `(from, to]` and the oldest paper date it accepts. */
+export interface DigestWindow {
+  from: Date;
+  to: Date;
+  /** `YYYY-MM-DD`: papers dated (feed date or publication, the later) before it are old. */
+  minDate: string;
+}
+
+/** The window of a run planned at `to`: "new means new" (issue 11, point 5). */
+export function digestWindow(from: Date, to: Date, maxAgeDays: number): DigestWindow {
+  const minDate = new Date(to.getTime() - maxAgeDays * DAY_MS).toISOString().slice(0, 10);
+  return { from, to, minDate };
+}
 
 /** Candidates of one digest window in digest order (best first), with an id lookup. */
 export interface CandidateSet {
-  list: Paper[];
-  byId: Map<string, Paper>;
+  list: DigestCandidate[];
   /** Index of each paper in `list`. */
   rank: Map<string, number>;
 }
@@ -20,25 +34,24 @@ interface TopicHits {
   positions: Map<string, number[]>;
 }
 
+const windowKey = (w: DigestWindow) => `${w.from.toISOString()}/${w.to.toISOString()}/${w.minDate}`;
+
 /**
- * Per-run memo: many channels share the same window and topics (1,000 channels, one batch).
- * The window is read and ranked once, each topic is matched once over all of it; a channel
- * then only looks at the best few papers its own topics matched.
+ * Per-tick memo: many channels share the same window and topics (1,000 channels, one batch).
+ * The window's candidates (rank fields only, never whole papers) are read in digest order
+ * once, each topic is matched once over them; a channel then only walks the best few
+ * papers its own topics matched.
  */
 export class DigestRunCache {
   private readonly candidates = new Map<string, CandidateSet>();
   private readonly hits = new Map<string, TopicHits>();
 
-  papersSince(store: Pick<Store, 'papersSeenSince'>, since: Date): CandidateSet {
-    const key = since.toISOString();
+  window(store: Pick<Store, 'digestCandidates'>, window: DigestWindow): CandidateSet {
+    const key = windowKey(window);
     let set = this.candidates.get(key);
     if (!set) {
-      const list = store.papersSeenSince(since, { includeSample: false }).sort(compareForDigest);
-      set = {
-        list,
-        byId: new Map(list.map((p) => [p.id, p])),
-        rank: new Map(list.map((p, i) => [p.id, i])),
-      };
+      const list = store.digestCandidates(window);
+      set = { list, rank: new Map(list.map((p, i) => [p.id, i])) };
       this.candidates.set(key, set);
     }
     return set;
@@ -47,16 +60,16 @@ export class DigestRunCache {
   /** The topic's matches over the whole window; a match's score depends only on its paper. */
   topicHits(
     search: Pick<PaperSearch, 'matchTopic'>,
-    since: Date,
+    window: DigestWindow,
     topic: string,
-    window: CandidateSet,
+    set: CandidateSet,
   ): TopicHits {
-    const key = `${since.toISOString()}\u0000${topic}`;
+    const key = `${windowKey(window)}\u0000${topic}`;
     let found = this.hits.get(key);
     if (!found) {
       const matches = search.matchTopic(
         topic,
-        window.list.map((p) => p.id),
+        set.list.map((p) => p.id),
       );
       const ranks = new Set<number>();
       const positions = new Map<string, number[]>();
@@ -66,7 +79,7 @@ export class DigestRunCache {
         else positions.set(m.paperId, [i]);
       });
       for (const m of matches) {
-        const rank = window.rank.get(m.paperId);
+        const rank = set.rank.get(m.paperId);
         if (rank !== undefined) ranks.add(rank);
       }
       found = { matches, ranks: Int32Array.from(ranks).sort(), positions };
@@ -77,12 +90,11 @@ export class DigestRunCache {
 }
 
 export interface ChannelDigestInput {
+  store: Pick<Store, 'digestCandidates'>;
   search: Pick<PaperSearch, 'matchTopic'>;
   cache: DigestRunCache;
-  since: Date;
-  window: CandidateSet;
+  window: DigestWindow;
   topics: string[];
-  alreadyDelivered: ReadonlySet<string>;
   size: number;
   perTopic: number;
 }
@@ -95,13 +107,14 @@ export interface ChannelDigestInput {
  * Otherwise the prefix doubles.
  */
 export function selectChannelDigest(input: ChannelDigestInput): DigestSelection {
-  const { window, topics } = input;
+  const { topics } = input;
+  const window = input.cache.window(input.store, input.window);
   const size = Math.max(0, Math.floor(input.size));
   const perTopic = Math.max(0, Math.floor(input.perTopic));
   const distinct = [...new Set(topics)];
-  const hits = distinct.map((t) => input.cache.topicHits(input.search, input.since, t, window));
+  const hits = distinct.map((t) => input.cache.topicHits(input.search, input.window, t, window));
   const next = topics.length === 0 ? allRanks(window.list.length) : mergedRanks(hits);
-  const prefix: Paper[] = [];
+  const prefix: DigestCandidate[] = [];
   let exhausted = false;
   for (let want = Math.max(32, 4 * size); ; want *= 2) {
     while (prefix.length < want) {
@@ -111,12 +124,11 @@ export function selectChannelDigest(input: ChannelDigestInput): DigestSelection 
         break;
       }
       const paper = window.list[rank];
-      if (paper && !paper.sample && !input.alreadyDelivered.has(paper.id)) prefix.push(paper);
+      if (paper) prefix.push(paper);
     }
     const selection = selectDigest({
       papers: prefix,
       topics,
-      alreadyDelivered: input.alreadyDelivered,
       size: input.size,
       perTopic: input.perTopic,
       matchTopic: matchesAmong(distinct, hits),

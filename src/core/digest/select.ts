@@ -1,12 +1,9 @@
-import type { Paper } from './paper.js';
-import type { TopicMatch } from './search/types.js';
-import type { Channel } from './store/store.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import type { TopicMatch } from '../search/types.js';
+import type { DigestCandidate } from '../store/store.js';
 
 /** One paper chosen for a digest, and why it is there. */
 export interface DigestPick {
-  paper: Paper;
+  paper: DigestCandidate;
   /** The topic it is listed under; `null` when the channel follows no topics. */
   topic: string | null;
   matchedTerms: string[];
@@ -27,12 +24,10 @@ export interface DigestSelection {
 }
 
 export interface SelectDigestInput {
-  /** Candidates: papers first seen since the channel's last digest (see `digestWindowStart`). */
-  papers: Paper[];
+  /** Candidates: papers of the run's window that are new (Store.digestCandidates). */
+  papers: DigestCandidate[];
   /** The channel's topics, in the order it follows them. */
   topics: string[];
-  /** Ids the channel already received. */
-  alreadyDelivered: ReadonlySet<string>;
   /** Papers in all. */
   size: number;
   /** Papers per topic at most. */
@@ -41,25 +36,8 @@ export interface SelectDigestInput {
   matchTopic: (topic: string, paperIds: string[]) => TopicMatch[];
 }
 
-/**
- * Where a channel's next digest starts looking: its last digest; for the first one,
- * when the schedule was set, but never more than 24 hours back.
- */
-export function digestWindowStart(
-  channel: Pick<Channel, 'lastDigestAt' | 'scheduleSetAt'> | null,
-  now: Date,
-): Date {
-  if (channel?.lastDigestAt) return new Date(channel.lastDigestAt);
-  const dayAgo = new Date(now.getTime() - DAY_MS);
-  if (channel?.scheduleSetAt) {
-    const setAt = new Date(channel.scheduleSetAt);
-    return setAt > dayAgo ? setAt : dayAgo;
-  }
-  return dayAgo;
-}
-
 /** Known upvotes first, more first; then the most recently seen; then id, for a stable order. */
-export function compareForDigest(a: Paper, b: Paper): number {
+export function compareForDigest(a: DigestCandidate, b: DigestCandidate): number {
   if (a.upvotes !== null && b.upvotes === null) return -1;
   if (a.upvotes === null && b.upvotes !== null) return 1;
   if (a.upvotes !== null && b.upvotes !== null && a.upvotes !== b.upvotes) {
@@ -78,10 +56,8 @@ function whyOf(topic: string, matchedTerms: string[]): string {
 }
 
 /**
- * Chooses and groups a channel's digest. Pure: the candidates, the topic matcher and
- * the ledger's delivered ids come in; nothing is read or written.
- *
- * Sample papers and papers already delivered are never chosen. With topics, a paper is
+ * Chooses and groups a channel's digest. Pure: the candidates and the topic matcher come
+ * in; nothing is read or written. With topics, a paper is
  * listed under its best-matching topic only (ties: the topic followed first), papers
  * matching none are left out, and each topic keeps at most `perTopic`. The best
  * `size` papers in all are kept, so a crowded topic cannot push out a better paper.
@@ -89,11 +65,8 @@ function whyOf(topic: string, matchedTerms: string[]): string {
 export function selectDigest(input: SelectDigestInput): DigestSelection {
   const size = Math.max(0, Math.floor(input.size));
   const topics = [...new Set(input.topics)];
-  const eligible = new Map<string, Paper>();
-  for (const paper of input.papers) {
-    if (paper.sample || input.alreadyDelivered.has(paper.id)) continue;
-    eligible.set(paper.id, paper);
-  }
+  const eligible = new Map<string, DigestCandidate>();
+  for (const paper of input.papers) eligible.set(paper.id, paper);
   if (eligible.size === 0 || size === 0) return { sections: [], paperIds: [] };
 
   let picks: DigestPick[];

@@ -1,14 +1,17 @@
+import { defaultSchedule } from '../commands/channel-schedule.js';
+import type { Reply } from '../commands/reply.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import { channelLabel } from '../core/digest/post.js';
+import {
+  type ChannelOutcome,
+  type DigestDeps,
+  type Posters,
+  runDigests,
+} from '../core/digest/run.js';
 import { healthChanges, logHealthChanges, sourcesHealth } from '../core/health.js';
 import type { Logger } from '../core/logger.js';
-import {
-  dueDigest,
-  type Scheduler,
-  sourceDue,
-  startScheduler,
-  type Ticker,
-} from '../core/scheduler.js';
+import { type Scheduler, sourceDue, startScheduler, type Ticker } from '../core/scheduler.js';
 import type { PaperSearch } from '../core/search/types.js';
 import { arxivRssFetcher } from '../core/sources/fetch-arxiv-rss.js';
 import { huggingFaceFetcher } from '../core/sources/fetch-huggingface.js';
@@ -21,11 +24,12 @@ import {
   realSleep,
 } from '../core/sources/http.js';
 import { type Channel, type ChannelRef, SHELL_CHANNEL, type Store } from '../core/store/store.js';
-import { defaultSchedule } from './channel-schedule.js';
-import { DigestRunCache } from './digest-candidates.js';
-import { type DeliveryDeps, deliverDigest, type Posters } from './digest-delivery.js';
-import { type ChannelOutcome, channelLabel } from './digest-posting.js';
-import { reconcilePending } from './digest-reconcile.js';
+
+/** What the runtime needs of an adapter: digest posting, plus notices to the admin channel. */
+export interface RuntimePoster {
+  post(target: ChannelRef, reply: Reply): Promise<{ messageIds: string[] }>;
+  findDelivery(target: ChannelRef, deliveryId: string): Promise<string | null>;
+}
 
 /** arXiv asks for at least 3 s between requests. */
 export const ARXIV_INTERVAL_MS = 3_000;
@@ -37,7 +41,7 @@ export interface LiveOptions {
   store: Store;
   search: PaperSearch;
   /** One poster per platform (an Adapter satisfies it). */
-  adapters: Posters;
+  adapters: ReadonlyMap<ChannelRef['platform'], RuntimePoster>;
   clock: Clock;
   logger: Logger;
   fetch?: typeof fetch;
@@ -61,7 +65,6 @@ export interface TickSummary {
   at: string;
   polled: string[];
   digests: Array<{ channel: string; outcome: ChannelOutcome }>;
-  reconciled: number;
 }
 
 export interface Live {
@@ -121,8 +124,9 @@ function digestChannels(
 
 /**
  * The live bot's background work: polls the sources on their intervals, watches their
- * health, and posts each channel's digest when due, exactly once. Decisions come from
- * the pure scheduler functions; node-cron (or the injected ticker) only ticks.
+ * health, and hands the channels to the digest module (which posts what is due, exactly
+ * once, and settles runs left open by a crash). Decisions come from the pure scheduler
+ * functions; node-cron (or the injected ticker) only ticks.
  */
 export function startLive(options: LiveOptions): Live {
   const { config, store, search, clock, logger } = options;
@@ -140,17 +144,39 @@ export function startLive(options: LiveOptions): Live {
   const jobs = sourceJobs(config, gate, options.policy);
   const startedAt = clock.now();
   const adminChannel = parseChannelRef(config.health.adminChannel);
-  const deliveryDeps: DeliveryDeps = {
+  const digestDeps: DigestDeps = {
     store,
     search,
-    config,
+    settings: config.digest,
     clock,
     logger,
-    posters: options.adapters,
-    sleep: (ms) => sleep(ms, controller.signal),
+    posters: options.adapters as Posters,
+    defaultSchedule: defaultSchedule(config),
+    startedAt,
     signal: controller.signal,
+    onPaused: (ref, reason) =>
+      notifyAdmin({
+        kind: 'notice',
+        title: 'Paperboy digest paused',
+        lines: [
+          `${channelLabel(ref)} refused the digest for ${config.digest.disableAfterDays} days (${reason}); its digest is paused.`,
+          'Fix the channel, then run /papers schedule there to resume.',
+        ],
+      }),
   };
-  let first = true;
+
+  async function notifyAdmin(reply: Reply): Promise<void> {
+    const poster = adminChannel ? options.adapters.get(adminChannel.platform) : undefined;
+    if (!adminChannel || !poster) return;
+    try {
+      await poster.post(adminChannel, reply);
+    } catch (error) {
+      logger.warn(
+        { channel: channelLabel(adminChannel), err: error },
+        'could not post to the admin channel',
+      );
+    }
+  }
 
   async function poll(now: Date): Promise<string[]> {
     const polled: string[] = [];
@@ -176,53 +202,24 @@ export function startLive(options: LiveOptions): Live {
   async function reportHealth(): Promise<void> {
     const changes = healthChanges(store, sourcesHealth(store, config, clock.now()), clock.now());
     logHealthChanges(logger, changes);
-    const poster = adminChannel ? options.adapters.get(adminChannel.platform) : undefined;
-    if (!adminChannel || !poster || changes.length === 0) return;
+    if (changes.length === 0) return;
     const lines = changes.map((c) =>
       c.warning ? `${c.source}: ${c.warning}` : `${c.source}: recovered`,
     );
-    try {
-      await poster.post(adminChannel, { kind: 'notice', title: 'Paperboy source health', lines });
-    } catch (error) {
-      logger.warn(
-        { channel: channelLabel(adminChannel), err: error },
-        'could not post to the admin channel',
-      );
-    }
+    await notifyAdmin({ kind: 'notice', title: 'Paperboy source health', lines });
   }
 
   async function onTick(now: Date): Promise<void> {
-    const summary: TickSummary = { at: now.toISOString(), polled: [], digests: [], reconciled: 0 };
-    if (first) {
-      first = false;
-      summary.reconciled = await reconcilePending(deliveryDeps);
-    }
+    const summary: TickSummary = { at: now.toISOString(), polled: [], digests: [] };
     summary.polled = await poll(now);
     await reportHealth();
-    const cache = new DigestRunCache();
-    const defaults = { defaultSchedule: defaultSchedule(config), startedAt };
-    for (const channel of digestChannels(
+    const channels = digestChannels(
       store,
       (options.includeShell ?? false) && options.adapters.has('shell'),
       config,
       startedAt,
-    )) {
-      if (controller.signal.aborted) break;
-      const due = dueDigest(channel, clock.now(), defaults);
-      if (!due) continue;
-      try {
-        const outcome = await deliverDigest(channel, due, deliveryDeps, cache);
-        summary.digests.push({ channel: channelLabel(channel.ref), outcome });
-        if (due.missed > 1)
-          logger.info(
-            { channel: channelLabel(channel.ref), missed: due.missed },
-            'catch-up digest after downtime',
-          );
-      } catch (error) {
-        // One channel's trouble never stops the others.
-        logger.error({ channel: channelLabel(channel.ref), err: error }, 'digest delivery failed');
-      }
-    }
+    );
+    summary.digests = await runDigests(channels, digestDeps);
     options.onTickDone?.(summary);
   }
 
@@ -232,7 +229,7 @@ export function startLive(options: LiveOptions): Live {
     onTick,
     ...(options.ticker ? { ticker: options.ticker } : {}),
   });
-  // Catch-up and reconciliation happen at start, not a minute later.
+  // Catch-up and reconciliation of open runs happen at start, not a minute later.
   void scheduler.tick();
 
   return {
@@ -248,7 +245,7 @@ export function startLive(options: LiveOptions): Live {
       clearTimeout(timer);
       if (result === 'timeout')
         logger.warn(
-          'stopped with a post in flight; its ledger row stays pending and is reconciled on the next start',
+          'stopped with a post in flight; its digest run stays open and is reconciled on the next start',
         );
     },
   };

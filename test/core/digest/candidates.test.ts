@@ -1,36 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DigestRunCache, selectChannelDigest } from '../../src/commands/digest-candidates.js';
-import { selectDigest } from '../../src/core/digest.js';
-import type { Paper } from '../../src/core/paper.js';
-import type { TopicMatch } from '../../src/core/search/types.js';
+import {
+  DigestRunCache,
+  digestWindow,
+  selectChannelDigest,
+} from '../../../src/core/digest/candidates.js';
+import { compareForDigest, selectDigest } from '../../../src/core/digest/select.js';
+import type { TopicMatch } from '../../../src/core/search/types.js';
+import type { DigestCandidate } from '../../../src/core/store/store.js';
 
 const SINCE = new Date('2025-12-11T00:00:00Z');
 const TOPICS = ['robots', 'graphs', 'speech', 'vision', 'agents', 'proteins'];
 
-function paper(i: number, upvotes: number | null, hour: number, sample: boolean): Paper {
+const WINDOW = digestWindow(SINCE, new Date('2025-12-12T00:00:00Z'), 7);
+
+function paper(i: number, upvotes: number | null, hour: number): DigestCandidate {
   const at = new Date(SINCE.getTime() + hour * 3_600_000).toISOString();
-  return {
-    id: `p${i}`,
-    arxivId: null,
-    version: null,
-    title: `Paper ${i}`,
-    abstract: '',
-    authors: [],
-    authorCount: null,
-    publishedAt: null,
-    firstSeenAt: at,
-    updatedAt: at,
-    sources: ['huggingface'],
-    links: {},
-    upvotes,
-    comments: null,
-    keywords: [],
-    categories: [],
-    comment: null,
-    observedAt: at,
-    sample,
-  } as Paper;
+  return { id: `p${i}`, upvotes, firstSeenAt: at, publishedAt: null };
+}
+
+/** The store's side: the window's candidates in digest order (as Store.digestCandidates). */
+function storeOf(papers: DigestCandidate[]) {
+  return { digestCandidates: () => [...papers].sort(compareForDigest) };
 }
 
 const scenario = fc.record({
@@ -38,7 +29,6 @@ const scenario = fc.record({
     fc.record({
       upvotes: fc.option(fc.integer({ min: 0, max: 6 })),
       hour: fc.integer({ min: 0, max: 5 }),
-      sample: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
       // Score per topic (0: no match); few distinct values, so ties happen.
       scores: fc.array(fc.integer({ min: 0, max: 3 }), {
         minLength: TOPICS.length,
@@ -48,7 +38,6 @@ const scenario = fc.record({
     { maxLength: 400 },
   ),
   topics: fc.array(fc.constantFrom(...TOPICS), { maxLength: 5 }),
-  delivered: fc.array(fc.integer({ min: 0, max: 399 }), { maxLength: 60 }),
   size: fc.integer({ min: 0, max: 25 }),
   perTopic: fc.integer({ min: 0, max: 8 }),
 });
@@ -57,7 +46,7 @@ describe('selectChannelDigest', () => {
   it('chooses exactly what selectDigest chooses over the whole window', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const papers = s.papers.map((p, i) => paper(i, p.upvotes, p.hour, p.sample));
+        const papers = s.papers.map((p, i) => paper(i, p.upvotes, p.hour));
         const table = new Map(
           TOPICS.map((topic, t) => [
             topic,
@@ -70,24 +59,18 @@ describe('selectChannelDigest', () => {
           const wanted = new Set(ids);
           return (table.get(topic) ?? []).filter((m) => wanted.has(m.paperId));
         };
-        const alreadyDelivered = new Set(s.delivered.map((i) => `p${i}`));
-        const cache = new DigestRunCache();
-        // The window comes from the store in no particular order.
-        const window = cache.papersSince({ papersSeenSince: () => [...papers].reverse() }, SINCE);
         const fast = selectChannelDigest({
+          store: storeOf(papers),
           search: { matchTopic },
-          cache,
-          since: SINCE,
-          window,
+          cache: new DigestRunCache(),
+          window: WINDOW,
           topics: s.topics,
-          alreadyDelivered,
           size: s.size,
           perTopic: s.perTopic,
         });
         const whole = selectDigest({
           papers,
           topics: s.topics,
-          alreadyDelivered,
           size: s.size,
           perTopic: s.perTopic,
           matchTopic,
@@ -98,9 +81,16 @@ describe('selectChannelDigest', () => {
     );
   });
 
-  it('matches each distinct topic once per run, however many channels follow it', () => {
+  it('reads the window once and matches each distinct topic once per tick, however many channels follow it', () => {
     let calls = 0;
-    const papers = Array.from({ length: 50 }, (_, i) => paper(i, i % 7, i % 5, false));
+    const papers = Array.from({ length: 50 }, (_, i) => paper(i, i % 7, i % 5));
+    let reads = 0;
+    const store = {
+      digestCandidates: () => {
+        reads++;
+        return storeOf(papers).digestCandidates();
+      },
+    };
     const matchTopic = (topic: string, ids: string[]): TopicMatch[] => {
       calls++;
       // Robots: even-numbered papers; graphs: odd ones.
@@ -110,21 +100,19 @@ describe('selectChannelDigest', () => {
         .map((paperId) => ({ paperId, score: 1, matchedTerms: [topic] }));
     };
     const cache = new DigestRunCache();
-    const window = cache.papersSince({ papersSeenSince: () => papers }, SINCE);
     for (let channel = 0; channel < 20; channel++) {
       const selection = selectChannelDigest({
+        store,
         search: { matchTopic },
         cache,
-        since: SINCE,
-        window: cache.papersSince({ papersSeenSince: () => [] }, SINCE),
+        window: WINDOW,
         topics: channel % 2 ? ['robots', 'graphs'] : ['graphs'],
-        alreadyDelivered: new Set(),
         size: 10,
         perTopic: 5,
       });
       expect(selection.paperIds).toHaveLength(channel % 2 ? 10 : 5);
     }
-    expect(window.list).toHaveLength(50);
+    expect(reads).toBe(1);
     expect(calls).toBe(2);
   });
 });

@@ -1,0 +1,155 @@
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Paper } from '../paper.js';
+import { nextDigestAt } from '../scheduler.js';
+import type { ChannelRef, DigestRun, Schedule, Store } from '../store/store.js';
+import { type DigestMessage, type PartPlan, planPaperIds, toMessage } from './message.js';
+import { classifyFailure, nextAttemptAt } from './retry.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the digest needs of a platform (an Adapter's `post` + `findDelivery`). */
+export interface DigestPoster {
+  post(target: ChannelRef, message: DigestMessage): Promise<{ messageIds: string[] }>;
+  /** The platform message id of a part already posted (found by its delivery id), or `null`. */
+  findDelivery(target: ChannelRef, deliveryId: string): Promise<string | null>;
+}
+
+export type RunOutcome =
+  | { kind: 'posted'; parts: number; papers: number }
+  | { kind: 'empty' }
+  | { kind: 'retrying'; reason: string; nextAttemptAt: string }
+  | { kind: 'refused'; reason: string; nextAttemptAt: string }
+  | { kind: 'paused'; reason: string; skipped: number }
+  | { kind: 'stopped' };
+
+export interface PostDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  disableAfterDays: number;
+  signal?: AbortSignal;
+  /** Told once when a channel refused for `disableAfterDays` and is paused (admin notice). */
+  onPaused?: (ref: ChannelRef, reason: string) => Promise<void>;
+}
+
+export function channelLabel(ref: ChannelRef): string {
+  return `${ref.platform}:${ref.workspace}:${ref.channel}`;
+}
+
+/** Completes the parts the platform already shows (after a crash or a lost answer). */
+export async function findPosted(
+  run: DigestRun,
+  poster: DigestPoster,
+  store: Store,
+): Promise<number> {
+  let found = 0;
+  for (const part of run.parts) {
+    if (part.messageId !== null) continue;
+    const messageId = await poster.findDelivery(run.channel, part.deliveryId);
+    if (messageId === null) continue;
+    store.completeDigestPart(part.deliveryId, messageId);
+    part.messageId = messageId;
+    found++;
+  }
+  return found;
+}
+
+/**
+ * One attempt at posting a run's remaining parts, in order. A run that may have reached
+ * the platform before (it was posting, or an attempt failed) looks for its parts first.
+ * Posted: the run is `posted` and the cursor moves to its window end, with the refusal
+ * mark cleared, in one transaction.
+ */
+export async function attemptRun(
+  run: DigestRun,
+  poster: DigestPoster,
+  schedule: Schedule,
+  deps: PostDeps,
+): Promise<RunOutcome> {
+  const { store } = deps;
+  const mayBePosted = run.state === 'posting' || run.attempts > 0;
+  const attempts = run.attempts + 1;
+  store.updateDigestRun(run.id, { state: 'posting', attempts });
+  try {
+    if (mayBePosted) await findPosted(run, poster, store);
+    for (const part of run.parts) {
+      if (part.messageId !== null) continue;
+      if (deps.signal?.aborted) return { kind: 'stopped' };
+      const plan = JSON.parse(part.plan) as PartPlan;
+      const papers = new Map<string, Paper>(
+        store.getPapers(planPaperIds(plan)).map((p) => [p.id, p]),
+      );
+      const posted = await poster.post(run.channel, toMessage(plan, part.deliveryId, papers));
+      // Completed at once, nothing awaited in between: the terminal cannot find a printed
+      // digest again, so this is all that stands between a crash and a second print.
+      store.completeDigestPart(part.deliveryId, posted.messageIds[0] ?? '');
+      part.messageId = posted.messageIds[0] ?? '';
+    }
+  } catch (error) {
+    return failed({ ...run, attempts }, error, schedule, deps);
+  }
+  store.transaction(() => {
+    store.updateDigestRun(run.id, { state: 'posted', nextAttemptAt: null, lastError: null });
+    store.setLastDigestAt(run.channel, new Date(run.to));
+    if (store.getChannel(run.channel)?.failure)
+      store.setChannelFailure(run.channel, null, deps.clock.now());
+  });
+  return { kind: 'posted', parts: run.parts.length, papers: run.paperIds.length };
+}
+
+async function failed(
+  run: DigestRun,
+  error: unknown,
+  schedule: Schedule,
+  deps: PostDeps,
+): Promise<RunOutcome> {
+  const { store, logger } = deps;
+  const now = deps.clock.now();
+  const failure = classifyFailure(error);
+  const label = channelLabel(run.channel);
+  if (failure.kind === 'transient') {
+    const next = nextAttemptAt(now, run.attempts, failure.retryAfterMs).toISOString();
+    store.updateDigestRun(run.id, {
+      state: 'retrying',
+      nextAttemptAt: next,
+      lastError: failure.reason,
+    });
+    logger.warn(
+      { channel: label, runId: run.id, attempt: run.attempts, err: error, next },
+      'digest post failed; will retry',
+    );
+    return { kind: 'retrying', reason: failure.reason, nextAttemptAt: next };
+  }
+  store.setChannelFailure(run.channel, failure.reason, now);
+  const since = store.getChannel(run.channel)?.failure?.at ?? now.toISOString();
+  if (now.getTime() - new Date(since).getTime() >= deps.disableAfterDays * DAY_MS) {
+    // Refused for days: stop trying, say so once, and list what this run skipped.
+    store.transaction(() => {
+      store.updateDigestRun(run.id, {
+        state: 'abandoned',
+        nextAttemptAt: null,
+        lastError: `skipped: the channel refused since ${since}: ${failure.reason}`,
+      });
+      store.setLastDigestAt(run.channel, new Date(run.to));
+      store.setPaused(run.channel, true);
+    });
+    logger.warn(
+      { channel: label, reason: failure.reason, since },
+      'channel refused for days; its digest is paused',
+    );
+    await deps.onPaused?.(run.channel, failure.reason);
+    return { kind: 'paused', reason: failure.reason, skipped: run.paperIds.length };
+  }
+  const next = nextDigestAt(schedule, now).toISOString();
+  store.updateDigestRun(run.id, {
+    state: 'retrying',
+    nextAttemptAt: next,
+    lastError: failure.reason,
+  });
+  logger.warn(
+    { channel: label, reason: failure.reason, next },
+    'channel refused the digest; trying again at its next due time',
+  );
+  return { kind: 'refused', reason: failure.reason, nextAttemptAt: next };
+}

@@ -1,0 +1,194 @@
+import type { Database } from 'better-sqlite3';
+import { PaperboyError } from '../errors.js';
+import type { ChannelTable } from './channel-rows.js';
+import { StatementCache } from './statements.js';
+import type {
+  ChannelRef,
+  DigestCandidate,
+  DigestPart,
+  DigestRun,
+  DigestRunChange,
+  DigestRunState,
+  NewDigestRun,
+} from './store.js';
+
+interface RunRow {
+  id: string;
+  platform: ChannelRef['platform'];
+  workspace: string;
+  channel: string;
+  digest_date: string;
+  window_from: string;
+  window_to: string;
+  paper_ids: string;
+  note: string | null;
+  state: DigestRunState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+interface PartRow {
+  delivery_id: string;
+  run_id: string;
+  part: number;
+  plan: string;
+  message_id: string | null;
+}
+
+const CHANNEL_KEY = 'platform = ? AND workspace = ? AND channel = ?';
+const OPEN = "state IN ('planned', 'posting', 'retrying')";
+const CHANGE_COLUMNS = {
+  state: 'state',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  lastError: 'last_error',
+  paperIds: 'paper_ids',
+} as const satisfies Record<keyof DigestRunChange, string>;
+
+/** Digest runs and their message parts: what each channel has been (or is being) sent. */
+export class DigestRunTable {
+  private readonly statements: StatementCache;
+
+  constructor(
+    private readonly db: Database,
+    private readonly channels: ChannelTable,
+  ) {
+    this.statements = new StatementCache(db);
+  }
+
+  candidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[] {
+    const rows = this.statements
+      .get(
+        `SELECT id, upvotes, first_seen_at, published_at FROM papers
+         WHERE first_seen_at > ? AND first_seen_at <= ? AND sample = 0
+           AND max(coalesce(feed_date, ''), coalesce(published_at, '')) >= ?
+         ORDER BY upvotes IS NULL, upvotes DESC, first_seen_at DESC, published_at DESC, id`,
+      )
+      .all(window.from.toISOString(), window.to.toISOString(), window.minDate) as Array<{
+      id: string;
+      upvotes: number | null;
+      first_seen_at: string;
+      published_at: string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      upvotes: r.upvotes,
+      firstSeenAt: r.first_seen_at,
+      publishedAt: r.published_at,
+    }));
+  }
+
+  create(run: NewDigestRun): void {
+    this.db.transaction(() => {
+      this.channels.ensure(run.channel);
+      this.statements
+        .get(
+          `INSERT INTO digest_runs (id, platform, workspace, channel, digest_date, window_from,
+             window_to, paper_ids, note, state, attempts, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+        )
+        .run(
+          run.id,
+          run.channel.platform,
+          run.channel.workspace,
+          run.channel.channel,
+          run.digestDate,
+          run.from,
+          run.to,
+          JSON.stringify(run.paperIds),
+          run.note,
+          run.state,
+          run.createdAt,
+        );
+      const insertPart = this.statements.get(
+        'INSERT INTO digest_parts (delivery_id, run_id, part, plan, message_id) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const part of run.parts)
+        insertPart.run(part.deliveryId, run.id, part.part, part.plan, part.messageId);
+    })();
+  }
+
+  update(id: string, change: DigestRunChange): void {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, column] of Object.entries(CHANGE_COLUMNS)) {
+      const value = change[key as keyof DigestRunChange];
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(Array.isArray(value) ? JSON.stringify(value) : value);
+    }
+    if (sets.length === 0) return;
+    const result = this.statements
+      .get(`UPDATE digest_runs SET ${sets.join(', ')} WHERE id = ?`)
+      .run(...values, id);
+    if (result.changes === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+  }
+
+  completePart(deliveryId: string, messageId: string): void {
+    const result = this.statements
+      .get('UPDATE digest_parts SET message_id = ? WHERE delivery_id = ?')
+      .run(messageId, deliveryId);
+    if (result.changes === 0)
+      throw new PaperboyError('NOT_FOUND', `No digest part with delivery id ${deliveryId}.`);
+  }
+
+  open(ref?: ChannelRef): DigestRun[] {
+    const rows = ref
+      ? (this.statements
+          .get(`SELECT * FROM digest_runs WHERE ${OPEN} AND ${CHANNEL_KEY} ORDER BY seq`)
+          .all(ref.platform, ref.workspace, ref.channel) as RunRow[])
+      : (this.statements
+          .get(`SELECT * FROM digest_runs WHERE ${OPEN} ORDER BY seq`)
+          .all() as RunRow[]);
+    return rows.map((row) => this.toRun(row));
+  }
+
+  recent(ref: ChannelRef, limit: number): DigestRun[] {
+    const rows = this.statements
+      .get(`SELECT * FROM digest_runs WHERE ${CHANNEL_KEY} ORDER BY seq DESC LIMIT ?`)
+      .all(ref.platform, ref.workspace, ref.channel, limit) as RunRow[];
+    return rows.map((row) => this.toRun(row));
+  }
+
+  paperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {
+    const row = this.statements
+      .get(
+        `SELECT r.paper_ids FROM digest_parts p JOIN digest_runs r ON r.id = p.run_id
+         WHERE p.message_id = ? AND r.platform = ? AND r.workspace = ? AND r.channel = ?`,
+      )
+      .get(messageId, ref.platform, ref.workspace, ref.channel) as
+      | { paper_ids: string }
+      | undefined;
+    return row ? [...new Set(JSON.parse(row.paper_ids) as string[])] : null;
+  }
+
+  private toRun(row: RunRow): DigestRun {
+    const parts = this.statements
+      .get('SELECT * FROM digest_parts WHERE run_id = ? ORDER BY part')
+      .all(row.id) as PartRow[];
+    return {
+      id: row.id,
+      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
+      digestDate: row.digest_date,
+      from: row.window_from,
+      to: row.window_to,
+      paperIds: JSON.parse(row.paper_ids) as string[],
+      note: row.note,
+      state: row.state,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+      parts: parts.map(
+        (p): DigestPart => ({
+          deliveryId: p.delivery_id,
+          part: p.part,
+          plan: p.plan,
+          messageId: p.message_id,
+        }),
+      ),
+    };
+  }
+}
