@@ -130,14 +130,15 @@ export interface DueDigest {
 /**
  * Where a channel's next digest window starts (exclusive): its cursor, the last posted
  * run's end; for the first one, when the schedule was set (that instant included), but
- * never more than 24 hours back.
+ * never more than `lookBackDays` back (the digest passes `digest.maxAgeDays`).
  */
 export function digestWindowStart(
   channel: Pick<Channel, 'lastDigestAt' | 'scheduleSetAt'> | null,
   now: Date,
+  lookBackDays = 1,
 ): Date {
   if (channel?.lastDigestAt) return new Date(channel.lastDigestAt);
-  const dayAgo = now.getTime() - DAY;
+  const dayAgo = now.getTime() - lookBackDays * DAY;
   const setAt = channel?.scheduleSetAt ? new Date(channel.scheduleSetAt).getTime() - 1 : dayAgo;
   return new Date(Math.max(setAt, dayAgo));
 }
@@ -147,6 +148,8 @@ export interface DueOptions {
   defaultSchedule: Schedule;
   /** Reference for a channel with neither a last digest nor a schedule-set time (e.g. bot start). */
   startedAt: Date;
+  /** How far a first digest looks back at most (default 1 day). */
+  lookBackDays?: number;
 }
 
 export function effectiveSchedule(channel: Channel, defaultSchedule: Schedule): Schedule {
@@ -172,7 +175,7 @@ export function dueDigest(channel: Channel, now: Date, options: DueOptions): Due
     slot = next;
     missed++;
   }
-  const since = digestWindowStart(channel, now);
+  const since = digestWindowStart(channel, now, options.lookBackDays);
   return { slot, digestDate: localDate(schedule.timeZone, slot), missed, since, schedule };
 }
 

@@ -12,9 +12,12 @@ export interface DigestWindow {
   minDate: string;
 }
 
-/** The window of a run planned at `to`: "new means new" (issue 11, point 5). */
+/**
+ * A run's window: "new means new" (issue 11, point 5). The age limit counts from the
+ * window's start, so papers carried over failed days are never dropped as too old.
+ */
 export function digestWindow(from: Date, to: Date, maxAgeDays: number): DigestWindow {
-  const minDate = new Date(to.getTime() - maxAgeDays * DAY_MS).toISOString().slice(0, 10);
+  const minDate = new Date(from.getTime() - maxAgeDays * DAY_MS).toISOString().slice(0, 10);
   return { from, to, minDate };
 }
 

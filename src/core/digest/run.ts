@@ -97,6 +97,7 @@ export async function serveChannel(
   const due = dueDigest(channel, now, {
     defaultSchedule: deps.defaultSchedule,
     startedAt: deps.startedAt,
+    lookBackDays: deps.settings.maxAgeDays,
   });
   if (!due) return null;
   const run = plan(due.since);

@@ -103,7 +103,10 @@ export class ChannelTable {
     return this.change(
       ref,
       'schedule_time = @time, schedule_time_zone = @timeZone, schedule_days = @days, ' +
-        'schedule_size = @size, schedule_set_at = @setAt',
+        // The first time a schedule was set is kept across reschedules: a channel's first
+      // digest window starts there, so moving the time before it never skips papers.
+      'schedule_size = @size, schedule_set_at = CASE WHEN @setAt IS NULL THEN NULL ' +
+        'ELSE coalesce(schedule_set_at, @setAt) END',
       {
         time: schedule?.time ?? null,
         timeZone: schedule?.timeZone ?? null,

@@ -29,7 +29,7 @@ export interface Schedule {
 export interface Channel {
   ref: ChannelRef;
   schedule: Schedule | null;
-  /** When the schedule was last set (ISO); the first digest looks back to here (at most 24 h). */
+  /** When the schedule was first set (ISO; kept across reschedules, cleared when turned off): the first digest looks back to here. */
   scheduleSetAt: string | null;
   paused: boolean;
   /**
