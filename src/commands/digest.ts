@@ -17,7 +17,9 @@ export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promi
   const schedule = channel?.schedule ?? null;
   // An unposted run's papers are carried, so its window start is the run's start.
   const open = ctx.store.openDigestRuns(ctx.channel)[0];
-  const since = open ? new Date(open.from) : digestWindowStart(channel, now, ctx.config.digest.maxAgeDays);
+  const since = open
+    ? new Date(open.from)
+    : digestWindowStart(channel, now, ctx.config.digest.maxAgeDays);
   const selection = selectForChannel(
     { ref: ctx.channel },
     schedule ?? defaultSchedule(ctx.config),

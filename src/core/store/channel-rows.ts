@@ -104,9 +104,9 @@ export class ChannelTable {
       ref,
       'schedule_time = @time, schedule_time_zone = @timeZone, schedule_days = @days, ' +
         // The first time a schedule was set is kept across reschedules: a channel's first
-      // digest window starts there, so moving the time before it never skips papers.
-      'schedule_size = @size, schedule_set_at = CASE WHEN @setAt IS NULL THEN NULL ' +
-        'ELSE coalesce(schedule_set_at, @setAt) END',
+        // digest window starts there, so moving the time before it never skips papers.
+        'schedule_size = @size, schedule_set_at = CASE WHEN @setAt IS NULL THEN NULL ' +
+        'ELSE min(coalesce(schedule_set_at, @setAt), @setAt) END',
       {
         time: schedule?.time ?? null,
         timeZone: schedule?.timeZone ?? null,

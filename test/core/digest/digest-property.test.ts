@@ -248,7 +248,7 @@ async function runCase(commands: Iterable<Cmd>): Promise<void> {
   }
 }
 
-export const digestCommands = fc.commands(
+const digestCommands = fc.commands(
   [advance, advance, advance, arrive, arrive, platform, reschedule, crash, restart],
   {
     maxCommands: 30,

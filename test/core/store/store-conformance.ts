@@ -356,7 +356,10 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           options: {},
         });
         expect(store.getChannel(DISCORD)).toEqual(channel);
+        // A reschedule keeps the first set time (the first digest window starts there).
+        expect(store.setSchedule(DISCORD, schedule, T2).scheduleSetAt).toBe(T0.toISOString());
         expect(store.setSchedule(DISCORD, null, T1).schedule).toBeNull();
+        expect(store.getChannel(DISCORD)?.scheduleSetAt).toBeNull();
       });
 
       it('keeps options, pause, last digest time and failure per channel', () => {
