@@ -205,6 +205,8 @@ async function cycle(CHANNELS: number, standIn: boolean): Promise<Record<string,
         };
       },
     });
+    // Setup (corpus, search index) has its own peak; the tick's share is what it adds.
+    const peakBeforeTick = peakRssMb();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     const live = startLive({
@@ -227,6 +229,7 @@ async function cycle(CHANNELS: number, standIn: boolean): Promise<Record<string,
     const figures = {
       ...(standIn ? { matcher: 'stand-in' } : {}),
       peakRssMb: peakRssMb(),
+      peakRssBeforeTickMb: peakBeforeTick,
       targetRssMb: TARGET_RSS_MB,
       channels: CHANNELS,
       topicsPerChannel: TOPICS_PER_CHANNEL,
