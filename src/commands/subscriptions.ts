@@ -23,7 +23,7 @@ export async function run(_input: InputOf<'subscriptions'>, ctx: CommandContext)
   if (channel?.lastDigestAt) lines.push(`Last digest: ${channel.lastDigestAt}.`);
   if (channel?.failure) {
     lines.push(
-      `⚠ The digest is refused here since ${channel.failure.at}: ${channel.failure.reason}`,
+      `Posting here fails since ${channel.failure.at}: ${channel.failure.reason}`,
       channel.paused
         ? `It is paused. Fix the channel (the bot needs to see it and send messages), then run /${COMMAND_NAME} schedule here to resume.`
         : `It is tried again at the next digest time. Fixed it? Run /${COMMAND_NAME} schedule here to try at once.`,
