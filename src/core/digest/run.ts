@@ -8,11 +8,11 @@ import { type DigestSettings, planRun } from './plan.js';
 import {
   attemptRun,
   channelLabel,
+  classifyFailure,
   type DigestPoster,
   findPosted,
   type RunOutcome,
 } from './post.js';
-import { classifyFailure } from './retry.js';
 
 export type Posters = ReadonlyMap<ChannelRef['platform'], DigestPoster>;
 
