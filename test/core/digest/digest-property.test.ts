@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PaperRecord } from '../../../src/core/paper.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
 import { CHANNELS, Crash, label, type Mode, SimWorld } from './sim-world.js';
+import { listed } from './situation-bot.js';
 
 /**
  * Model-based, simulated time (notes/testing-stateful-flows.md): the real bot in memory,
@@ -36,27 +36,9 @@ function tell(model: Model, what: string): void {
   model.story.push(`${day(model)}: ${what}`);
 }
 
-function listed(id: string, title: string, at: Date, over: Partial<PaperRecord> = {}): PaperRecord {
-  return {
-    arxivId: id,
-    version: 1,
-    title,
-    abstract: `${title}.`,
-    authors: ['A. Author'],
-    authorCount: 1,
-    publishedAt: at.toISOString().slice(0, 10),
-    source: 'arxiv-rss',
-    links: {},
-    upvotes: null,
-    comments: null,
-    keywords: [],
-    categories: ['cs.RO'],
-    comment: null,
-    observedAt: at.toISOString(),
-    announceType: 'new',
-    ...over,
-  };
-}
+/** A listed paper whose text names only its own topic. */
+const news = (...[id, title, at, over]: Parameters<typeof listed>) =>
+  listed(id, title, at, { abstract: `${title}.`, ...over });
 
 /** Runs one tick; a crash ends the "process", which the next restart brings back. */
 async function tick(model: Model): Promise<void> {
@@ -132,7 +114,7 @@ const arrive = fc
       const id = `2603.${String(10000 + n)}`;
       const title = `Robot ${topic} study number ${n}`;
       if (kind === 'live') {
-        m.world.arrive([listed(id, title, now)]);
+        m.world.arrive([news(id, title, now.toISOString())]);
         for (const c of CHANNELS)
           if (c.topic === null || c.topic === topic) m.eligible.get(label(c.ref))?.add(id);
       } else if (kind === 'import' || kind === 'backfill') {
@@ -140,7 +122,7 @@ const arrive = fc
         const source = kind === 'import' ? 'jsonl' : 'arxiv-api';
         const observedAt = kind === 'import' ? '2019-01-05T00:00:00.000Z' : now.toISOString();
         m.world.arrive([
-          listed(old, title, now, { source, publishedAt: '2019-01-05', observedAt }),
+          news(old, title, now.toISOString(), { source, publishedAt: '2019-01-05', observedAt }),
         ]);
         m.never.add(old);
       } else {
@@ -148,12 +130,14 @@ const arrive = fc
         const old = `2501.${String(10000 + n)}`;
         if (n % 2 === 0)
           m.world.arrive([
-            listed(old, title, new Date('2025-01-10T00:00:00Z'), {
+            news(old, title, '2025-01-10T00:00:00.000Z', {
               announceType: 'new',
               source: 'jsonl',
             }),
           ]);
-        m.world.arrive([listed(old, title, now, { version: 2, announceType: 'replace' })]);
+        m.world.arrive([
+          news(old, title, now.toISOString(), { version: 2, announceType: 'replace' }),
+        ]);
         m.never.add(old);
       }
       tell(m, `a ${kind} "${topic}" paper arrives`);
