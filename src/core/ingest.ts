@@ -4,10 +4,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import type { PaperRecord } from './paper.js';
-import { detectFormat, type FeedFormat } from './sources/detect-format.js';
+import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
-import { parseCorpusLine } from './sources/parse-corpus-jsonl.js';
+import { parseJsonLine } from './sources/parse-corpus-jsonl.js';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
 import type { ParseResult } from './sources/parse-result.js';
@@ -39,6 +39,8 @@ export interface IngestOptions {
   sample?: boolean;
   /** Called after each batch commits. */
   onBatch?: (progress: IngestProgress) => void;
+  /** Called with every warning as it happens (the summary keeps only the first ones). */
+  onWarning?: (warning: string) => void;
 }
 
 export interface IngestSummary {
@@ -47,8 +49,13 @@ export interface IngestSummary {
   added: number;
   updated: number;
   unchanged: number;
+  /** Entries not stored: unreadable ones and replacements of papers not stored. */
   skipped: number;
-  /** The first warnings, naming the entry or line; `skipped` counts them all. */
+  /** `replace` entries of papers not stored (a new version of an unknown paper is not new). */
+  skippedReplacements: number;
+  /** Every warning: skipped entries and fields not understood. */
+  warningCount: number;
+  /** The first warnings, naming the entry or line. */
   warnings: string[];
   /** Warnings beyond those kept in `warnings`. */
   moreWarnings: number;
@@ -116,6 +123,7 @@ function parseWhole(
     case 'arxiv-atom':
       return parseArxivAtom(text, { fetchedAt });
     case 'jsonl':
+    case 'arxiv-snapshot':
       throw new Error('JSON Lines are read line by line');
   }
 }
@@ -137,14 +145,18 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     updated: 0,
     unchanged: 0,
     skipped: 0,
+    skippedReplacements: 0,
+    warningCount: 0,
     warnings: [] as string[],
     moreWarnings: 0,
   };
 
-  const warn = (warning: string, skipped = true) => {
+  const warn = (warning: string, skipped: boolean) => {
     if (skipped) summary.skipped++;
+    summary.warningCount++;
     if (summary.warnings.length < WARNINGS_KEPT) summary.warnings.push(warning);
     else summary.moreWarnings++;
+    options.onWarning?.(warning);
   };
   const commit = (batch: PaperRecord[]) => {
     if (batch.length === 0) return;
@@ -153,6 +165,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     summary.added += result.added.length;
     summary.updated += result.updated.length;
     summary.unchanged += result.unchanged;
+    for (const id of result.skippedReplacements) {
+      summary.skippedReplacements++;
+      warn(`${id}: skipped, a replacement (new version) of a paper not stored`, true);
+    }
     progress.committed += batch.length;
     options.onBatch?.({ ...progress });
   };
@@ -173,13 +189,15 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     await chunks.return(undefined);
     throw new PaperboyError(
       'FEED_NOT_RECOGNISED',
-      `${file} is not in a format Paperboy reads: expected a Daily Papers page (text), ` +
-        'Hugging Face daily_papers JSON, arXiv RSS or Atom, or JSON Lines of arXiv metadata' +
-        `${gzip ? ' (after gunzip)' : ''}`,
+      `${file} is not in a format Paperboy reads: found ${describeHead(head)}` +
+        `${gzip ? ' (after gunzip)' : ''}; expected a Daily Papers page (text), ` +
+        'Hugging Face daily_papers JSON, arXiv RSS (2.0 or 1.0/RDF) or Atom, ' +
+        "the arXiv metadata snapshot or Paperboy's JSON Lines",
     );
   }
+  const fetchedAt = stat.mtime.toISOString();
 
-  if (format === 'jsonl') {
+  if (format === 'jsonl' || format === 'arxiv-snapshot') {
     let batch: PaperRecord[] = [];
     let lineNumber = 0;
     let rest = '';
@@ -195,9 +213,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     const readLine = (line: string) => {
       lineNumber++;
       if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-      const parsed = parseCorpusLine(line, lineNumber);
-      if ('warning' in parsed) return warn(parsed.warning);
-      batch.push(parsed);
+      const parsed = parseJsonLine(line, lineNumber, fetchedAt);
+      for (const warning of parsed.warnings) warn(warning, parsed.record === null);
+      if (!parsed.record) return;
+      batch.push(parsed.record);
       if (batch.length >= batchSize) {
         commit(batch);
         batch = [];
@@ -210,7 +229,6 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   } else {
     let text = head;
     for await (const chunk of chunks) text += chunk;
-    const fetchedAt = stat.mtime.toISOString();
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
     let parsed: ParseResult;
     try {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 
 /** Where an observation of a paper came from. */
-export type SourceName = 'huggingface' | 'arxiv-rss' | 'arxiv-api' | 'hf-page' | 'jsonl';
+export type SourceName =
+  | 'huggingface'
+  | 'arxiv-rss'
+  | 'arxiv-api'
+  | 'hf-page'
+  | 'jsonl'
+  | 'arxiv-snapshot';
 
 /**
  * How arXiv's RSS announced an item: `new` and `cross` (a cross-listing) are papers new to
@@ -16,6 +22,8 @@ export interface PaperLinks {
   huggingface?: string;
   code?: string;
   project?: string;
+  /** `https://doi.org/…` when the source gives a DOI. */
+  doi?: string;
 }
 
 /**
