@@ -39,9 +39,9 @@ const ANNOUNCE_TYPES: readonly string[] = ['new', 'cross', 'replace', 'replace-c
 // `arXiv:2410.12345v1 Announce Type: new \nAbstract: …`
 const DESCRIPTION = /^\s*arXiv:(\S+)\s+Announce Type:\s*(\S+)\s*(?:Abstract:)?([\s\S]*)$/i;
 const NAME_SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/;
-// `<b>Authors:</b> A, B</p>` in a third-party feed's HTML description.
-const HTML_AUTHORS =
-  /<(b|strong)>\s*Authors?\s*:?\s*<\/\1>\s*:?([\s\S]*?)(?=<\/p>|<br\s*\/?>|<p[\s>]|$)/i;
+// `<b>Authors:</b> A, B</p>` and `<b>Upvotes:</b> 12` in a third-party feed's HTML description.
+const HTML_FIELD =
+  /<(b|strong)>\s*(Authors?|Upvotes)\s*:?\s*<\/\1>\s*:?([\s\S]*?)(?=<\/p>|<br\s*\/?>|<p[\s>]|$)/gi;
 
 /** A listing item as a record, or null (with a warning pushed) when it cannot be one. */
 export function listingRecord(item: ListingItem, warnings: string[]): PaperRecord | null {
@@ -61,13 +61,20 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
   if (rawType && !announceType) {
     warnings.push(`${item.label}: announce type "${rawType}" not understood, read as a listing`);
   }
-  let abstractSource = parts ? (parts[3] ?? '') : item.description;
   let creators = item.creators;
-  const htmlAuthors = HTML_AUTHORS.exec(abstractSource);
-  if (htmlAuthors) {
-    if (!creators.trim()) creators = htmlAuthors[2] ?? '';
-    abstractSource = abstractSource.replace(htmlAuthors[0], ' ');
-  }
+  let upvotes: number | null = null;
+  // Labelled fields of an HTML description are taken out of the abstract into their own.
+  const abstractSource = (parts ? (parts[3] ?? '') : item.description).replace(
+    HTML_FIELD,
+    (_whole, _tag, label: string, value: string) => {
+      if (/^upvotes$/i.test(label)) {
+        const count = htmlToText(value).trim();
+        if (/^\d+$/.test(count)) upvotes = Number(count);
+        else warnings.push(`${item.label}: upvotes "${count}" not understood`);
+      } else if (!creators.trim()) creators = value;
+      return ' ';
+    },
+  );
   const authors = splitCreators(looksLikeHtml(creators) ? htmlToText(creators) : creators);
   const links: PaperLinks = arxivLinks(id.id);
   if (item.idSources.some((s) => /huggingface\.co\/papers\//.test(s))) {
@@ -85,7 +92,7 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     publishedAt: replacement ? null : item.day,
     source: item.source,
     links,
-    upvotes: null,
+    upvotes,
     comments: null,
     keywords: [],
     categories: unique(item.categories.map((c) => c.trim())),

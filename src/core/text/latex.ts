@@ -72,8 +72,11 @@ class LatexReader {
         this.i++;
         return out;
       }
-      if (c === '\\') out += this.macro();
-      else if (c === '$') {
+      if (c === '\\') {
+        const piece = this.macro();
+        // `\ln\ln`: the space after the first and the one before the second are one.
+        out += out.endsWith(' ') && piece.startsWith(' ') ? piece.slice(1) : piece;
+      } else if (c === '$') {
         this.i += this.s[this.i + 1] === '$' ? 2 : 1;
         this.math = !this.math;
       } else if (c === '{') {

@@ -52,9 +52,7 @@ describe('parseHfDailyPapers on the recorded sample', () => {
     expect(papers[1]?.title).toBe(
       'Adapt-∞: Scalable Lifelong Multimodal Instruction Tuning via Dynamic Data Selection',
     );
-    expect(papers[1]?.abstract).toContain(
-      'We propose Adapt-∞, achieving O(n)',
-    );
+    expect(papers[1]?.abstract).toContain('We propose Adapt-∞, achieving O(n)');
     expect(papers[1]?.links).toMatchObject({ project: 'https://adapt-inf.github.io' });
     expect(papers[1]?.links.code).toBeUndefined();
     expect(papers[1]?.keywords).toEqual([]);
