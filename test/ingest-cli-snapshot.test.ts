@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,4 +80,47 @@ describe('npm run ingest of a 2,000-line arXiv metadata snapshot', () => {
     const again = await run('src/ingest.ts', [file], dataDir);
     expect(again.stdout).toMatch(/new 0, updated 0, unchanged 2000, skipped 0/);
   }, 120_000);
+});
+
+describe('npm run ingest: warnings are counted and summarised', () => {
+  const good = (i: number) =>
+    JSON.stringify({
+      id: `2501.0000${i}`,
+      title: `Paper ${i}`,
+      authors: 'A. Author',
+      abstract: 'Text.',
+      categories: 'cs.AI',
+      versions: [{ version: 'v1', created: 'Mon, 6 Jan 2025 10:00:00 GMT' }],
+      update_date: '2025-01-06',
+      authors_parsed: [['Author', 'A.', '']],
+    });
+  const lines = [good(1), ...Array.from({ length: 7 }, (_, i) => `{"broken ${i}`), good(2)];
+
+  it('shows the first five and a count, or every one with --verbose', async () => {
+    const file = path.join(dir, 'bad-lines.json');
+    writeFileSync(file, `${lines.join('\n')}\n{"versions": [], "title": "No id"}\n`);
+    const quiet = await run('src/ingest.ts', [file], path.join(dir, 'quiet'));
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr.match(/^warning: /gm)).toHaveLength(5);
+    expect(quiet.stderr).toContain('warning: line 2: skipped, not valid JSON');
+    expect(quiet.stderr).toContain(
+      '8 warnings (8 items skipped); first 5 shown, --verbose for all',
+    );
+    expect(quiet.stdout).toMatch(/new 2, updated 0, unchanged 0, skipped 8, warnings 8\n$/);
+
+    const verbose = await run('src/ingest.ts', [file, '--verbose'], path.join(dir, 'verbose'));
+    expect(verbose.stderr.match(/^warning: /gm)).toHaveLength(8);
+    expect(verbose.stderr).toContain('warning: line 10 "No id": skipped, its id null');
+    expect(verbose.stderr).toContain('8 warnings (8 items skipped)\n');
+  }, 60_000);
+
+  it('names what it saw in a file it cannot read', async () => {
+    const file = path.join(dir, 'other.json');
+    writeFileSync(file, '{"name":"paperboy","version":"1.0.0"}\n');
+    const bad = await run('src/ingest.ts', [file], path.join(dir, 'other'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      `${file} is not in a format Paperboy reads: found JSON whose first line has the keys name, version`,
+    );
+  }, 60_000);
 });
