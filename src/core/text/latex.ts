@@ -56,6 +56,8 @@ const OPERATORS = new Set(
 const DROPPED = new Set(['left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'displaystyle', 'limits']);
 
 const COMBINING_MARKS = /^\p{M}+$/u;
+const SPECIAL = /[\\${}~]/g;
+const LETTERS = /[A-Za-z]+/y;
 // unicode2latex maps some letters to the Mathematical Alphanumeric block (𝜇): shown as μ.
 const MATH_ALPHANUMERIC = /[\u{1D400}-\u{1D7FF}]/u;
 
@@ -87,8 +89,11 @@ class LatexReader {
         out += ' ';
         this.i++;
       } else {
-        out += c;
-        this.i++;
+        // Plain text up to the next special character, copied in one piece.
+        SPECIAL.lastIndex = this.i + 1;
+        const next = SPECIAL.exec(this.s)?.index ?? this.s.length;
+        out += this.s.slice(this.i, next);
+        this.i = next;
       }
     }
     return out;
@@ -97,7 +102,8 @@ class LatexReader {
   private macro(): string {
     const start = this.i;
     this.i++; // the backslash
-    const letters = /^[A-Za-z]+/.exec(this.s.slice(this.i, this.i + 40));
+    LETTERS.lastIndex = this.i;
+    const letters = LETTERS.exec(this.s);
     const name = letters ? letters[0] : (this.s[this.i] ?? '');
     this.i += name.length;
     if (name === '') return '\\';
