@@ -2,13 +2,7 @@ import { createReadStream, existsSync, mkdirSync, renameSync, writeFileSync } fr
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import {
-  BENCH_CACHE,
-  type CorpusEntry,
-  generatePapers,
-  REAL_CORPUS,
-  readRealCorpus,
-} from './corpus.js';
+import { BENCH_CACHE, type CorpusEntry, loadBenchCorpus, REAL_CORPUS } from './corpus.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
@@ -80,13 +74,11 @@ export function writeSnapshotFile(file: string, entries: CorpusEntry[]): void {
   writeFileSync(file, `${entries.map((e, i) => snapshotLine(e, i)).join('\n')}\n`);
 }
 
-/** `n` papers (real first, then generated) in the snapshot format, cached under bench/.cache. */
+/** The bench corpus's `n` papers (real first, then generated) as a snapshot, cached. */
 export async function snapshotCorpusFile(n: number): Promise<string> {
   const file = path.join(BENCH_CACHE, `snapshot-${n}.jsonl`);
   if (existsSync(file)) return file;
-  const real = await readRealCorpus();
-  const entries = real.slice(0, n);
-  if (entries.length < n) entries.push(...generatePapers(real, n - entries.length));
+  const entries = await loadBenchCorpus(n);
   mkdirSync(BENCH_CACHE, { recursive: true });
   writeSnapshotFile(`${file}.tmp`, entries);
   renameSync(`${file}.tmp`, file);
