@@ -99,6 +99,13 @@ describe('cleaned text and unknown dates, end to end', () => {
     const renyi = 'On the Rényi dimension of β-expansions';
     expect(titles(await b.run('search', { query: 'Renyi' }))).toContain(renyi);
     expect(titles(await b.run('search', { query: 'Rényi' }))).toContain(renyi);
+    // The text as the snapshot wrote it stays available beside the cleaned text.
+    expect(b.bot.store.getPaper('math/0604473')?.original).toEqual({
+      title: "On the R\\'{e}nyi dimension of $\\beta$-expansions",
+      abstract:
+        "We compute the R\\'enyi dimension of $\\beta$-expansions for $\\beta > 1$ and show it equals $\\ln\\ln \\beta$ in the \\emph{generic} case.",
+    });
+    expect(b.bot.store.getPaper('0704.0001')).not.toHaveProperty('original');
 
     const undated = b.bot.store.getPaper('1501.00002');
     expect(undated?.publishedAt).toBeNull();

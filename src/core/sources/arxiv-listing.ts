@@ -8,7 +8,7 @@ import {
   parseArxivId,
   type SourceName,
 } from '../paper.js';
-import { cleanFeedText, htmlToText, looksLikeHtml } from '../text/clean-text.js';
+import { cleanFeedText, htmlToText, looksLikeHtml, originalOf } from '../text/clean-text.js';
 import { unique } from './parse-result.js';
 
 /**
@@ -81,11 +81,12 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     links.huggingface = `https://huggingface.co/papers/${id.id}`;
   }
   const replacement = announceType !== null && isReplacement({ announceType });
+  const abstract = cleanFeedText(abstractSource);
   return {
     arxivId: id.id,
     version: id.version,
     title,
-    abstract: cleanFeedText(abstractSource),
+    abstract,
     authors,
     authorCount: authors.length > 0 ? authors.length : null,
     // A replacement is listed today but was published long ago: its date is not the listing's.
@@ -99,6 +100,7 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     comment: null,
     observedAt: item.observedAt,
     ...(announceType ? { announceType } : {}),
+    ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { PaperboyError } from '../errors.js';
 import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
-import { cleanFeedText } from '../text/clean-text.js';
+import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { listingRecord } from './arxiv-listing.js';
 import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
 import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
@@ -80,11 +80,12 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
     }
     const authors = authorNames(entry);
     const comment = cleanText(textOf(entry['arxiv:comment']));
+    const abstract = cleanFeedText(textOf(entry.summary));
     papers.push({
       arxivId: id.id,
       version: id.version,
       title,
-      abstract: cleanFeedText(textOf(entry.summary)),
+      abstract,
       authors,
       authorCount: authors.length > 0 ? authors.length : null,
       publishedAt: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
@@ -96,6 +97,10 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       categories: categoriesOf(entry),
       comment: comment || null,
       observedAt,
+      ...originalOf(
+        { title: textOf(entry.title), abstract: textOf(entry.summary) },
+        { title, abstract },
+      ),
     });
   });
   return { papers, warnings, totalResults: totalResultsOf(feed) };

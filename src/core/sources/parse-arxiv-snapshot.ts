@@ -1,5 +1,5 @@
 import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
-import { cleanFeedText } from '../text/clean-text.js';
+import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { splitCreators } from './arxiv-listing.js';
 import { isoDay, rfc822Day, unique } from './parse-result.js';
 
@@ -57,11 +57,13 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
     typeof row.comments === 'string' ? cleanFeedText(row.comments) : '',
     typeof row['journal-ref'] === 'string' ? `Journal-ref: ${cleanText(row['journal-ref'])}` : '',
   ].filter((part) => part.length > 0);
+  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
+  const abstract = cleanFeedText(rawAbstract);
   const record: PaperRecord = {
     arxivId: id.id,
     version: versionMatch ? Number(versionMatch[1]) : id.version,
     title,
-    abstract: typeof row.abstract === 'string' ? cleanFeedText(row.abstract) : '',
+    abstract,
     authors,
     authorCount: authors.length > 0 ? authors.length : null,
     publishedAt,
@@ -75,6 +77,7 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
     comment: comment.length > 0 ? comment.join('; ') : null,
     // The snapshot's own date for this paper: when its metadata last changed.
     observedAt: updated ? `${updated}T00:00:00.000Z` : fetchedAt,
+    ...originalOf({ title: row.title as string, abstract: rawAbstract }, { title, abstract }),
   };
   return { record, warnings };
 }

@@ -1,5 +1,5 @@
 import { arxivLinks, type PaperRecord, parseArxivId } from '../paper.js';
-import { cleanFeedText } from '../text/clean-text.js';
+import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { isSnapshotRow, type LineResult, parseSnapshotRow } from './parse-arxiv-snapshot.js';
 import { isoDay } from './parse-result.js';
 
@@ -71,11 +71,13 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
     .filter((name) => name.length > 0);
   const publishedAt = isoDay(row.date);
   const comment = typeof row.comment === 'string' ? cleanFeedText(row.comment) : '';
+  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
+  const abstract = cleanFeedText(rawAbstract);
   return {
     arxivId: id.id,
     version: id.version,
     title,
-    abstract: typeof row.abstract === 'string' ? cleanFeedText(row.abstract) : '',
+    abstract,
     authors,
     authorCount: authors.length > 0 ? authors.length : null,
     publishedAt,
@@ -89,6 +91,7 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
     // The corpus has no fetch time: its own date is the observation's; an undated line's
     // observation is the oldest there is, so any dated one wins (it never dates the paper).
     observedAt: publishedAt ? `${publishedAt}T00:00:00.000Z` : new Date(0).toISOString(),
+    ...originalOf({ title: row.title as string, abstract: rawAbstract }, { title, abstract }),
   };
 }
 

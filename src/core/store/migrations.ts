@@ -76,6 +76,9 @@ export const MIGRATIONS: readonly string[] = [
     key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Feed text as written, before HTML and LaTeX cleanup ({ title, abstract } JSON), kept only
+  // for papers whose text the cleanup changed; title and abstract hold the cleaned text.
+  `ALTER TABLE papers ADD COLUMN original_text TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

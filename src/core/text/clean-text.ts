@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { cleanText } from '../paper.js';
+import { cleanText, type OriginalText } from '../paper.js';
 import { latexToUnicode } from './latex.js';
 
 // An HTML tag (`<p>`, `</b>`, `<img src=…>`, `<br/>`) or an entity (`&amp;`, `&#233;`). Only
@@ -58,4 +58,18 @@ export function cleanFeedText(text: string): string {
   if ((out.includes('<') || out.includes('&')) && looksLikeHtml(out)) out = htmlToText(out);
   if (out.includes('\\') || out.includes('$')) out = latexToUnicode(out);
   return cleanText(out);
+}
+
+/**
+ * The feed's own title and abstract (spacing tidied) when cleanup changed more than spacing,
+ * to be stored beside the cleaned text; `{}` when it changed nothing (most papers).
+ */
+export function originalOf(
+  raw: { title: string; abstract: string },
+  cleaned: { title: string; abstract: string },
+): { original?: OriginalText } {
+  if (!/[\\$<&]/.test(raw.title) && !/[\\$<&]/.test(raw.abstract)) return {};
+  const original = { title: cleanText(raw.title), abstract: cleanText(raw.abstract) };
+  const same = original.title === cleaned.title && original.abstract === cleaned.abstract;
+  return same ? {} : { original };
 }

@@ -40,6 +40,12 @@ describe("arXiv's Atom listing (rss.arxiv.org/atom)", () => {
       comment: null,
       observedAt: '2026-09-24T04:00:31.163Z',
       announceType: 'new',
+      // As written, prefix dropped and spacing tidied: kept beside the cleaned text.
+      original: {
+        title: "On the R\\'{e}nyi Entropy of $\\beta$-OPSD Channels",
+        abstract:
+          "We bound the R\\'enyi entropy of \\textbf{one-sided} channels by $\\ln\\ln T$ and show the bound is tight for $\\beta$-OPSD inputs.",
+      },
     });
   });
 
