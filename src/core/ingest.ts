@@ -17,6 +17,7 @@ export const DEFAULT_INGEST_BATCH = 2000;
 /** Warnings kept word for word; the rest are only counted. */
 const WARNINGS_KEPT = 100;
 const HEAD_BYTES = 8192;
+const NEWLINE = 0x0a;
 
 export interface IngestProgress {
   /** Records committed so far (every batch is one transaction). */
@@ -71,12 +72,12 @@ function isGzip(file: string): boolean {
   }
 }
 
-/** Decoded text chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
-async function* textChunks(
+/** Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
+async function* byteChunks(
   file: string,
   gzip: boolean,
   onBytes: (n: number) => void,
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
   let stream: Readable = raw;
   if (gzip) {
@@ -85,14 +86,11 @@ async function* textChunks(
     raw.on('error', (error) => gunzip.destroy(error));
     stream = raw.pipe(gunzip);
   }
-  const decoder = new StringDecoder('utf8');
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (!gzip) onBytes(chunk.length);
-      yield decoder.write(chunk);
+      yield chunk;
     }
-    const end = decoder.end();
-    if (end) yield end;
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('Z_')) {
       throw new PaperboyError(
@@ -173,18 +171,23 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     options.onBatch?.({ ...progress });
   };
 
-  const chunks = textChunks(file, gzip, (n) => {
+  const chunks = byteChunks(file, gzip, (n) => {
     progress.bytesRead += n;
   });
-  let head = '';
-  let format: FeedFormat | null = null;
+  const headChunks: Buffer[] = [];
+  let headBytes = 0;
   // Pulled by hand: breaking out of a for-await would close the stream.
-  while (head.length < HEAD_BYTES) {
+  while (headBytes < HEAD_BYTES) {
     const next = await chunks.next();
     if (next.done) break;
-    head += next.value;
+    headChunks.push(next.value);
+    headBytes += next.value.length;
   }
-  format = detectFormat(head.slice(0, 64 * 1024));
+  // Only for detection: a character cut at the end does not matter.
+  const head = Buffer.concat(headChunks)
+    .subarray(0, 64 * 1024)
+    .toString('utf8');
+  const format = detectFormat(head);
   if (!format) {
     await chunks.return(undefined);
     throw new PaperboyError(
@@ -200,18 +203,31 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (format === 'jsonl' || format === 'arxiv-snapshot') {
     let batch: PaperRecord[] = [];
     let lineNumber = 0;
-    let rest = '';
-    const readLines = (text: string) => {
-      // indexOf and slice: no array of lines per chunk (this loop sees every byte).
+    let rest: Buffer | null = null;
+    // Lines are cut from the bytes and decoded one by one: an ASCII line stays a one-byte
+    // string (JSON.parse reads those fastest) and no chunk-sized string is ever built.
+    const readLines = (chunk: Buffer) => {
       let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        readLine(text.slice(start, end));
+      let end = chunk.indexOf(NEWLINE);
+      if (rest) {
+        if (end === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          return;
+        }
+        readLine(Buffer.concat([rest, chunk.subarray(0, end)]).toString('utf8'));
+        rest = null;
+        start = end + 1;
+        end = chunk.indexOf(NEWLINE, start);
+      }
+      for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        readLine(chunk.toString('utf8', start, end));
         start = end + 1;
       }
-      rest = text.slice(start);
+      if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
     };
-    const readLine = (line: string) => {
+    const readLine = (text: string) => {
       lineNumber++;
+      const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
       if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
       const parsed = parseJsonLine(line, lineNumber, fetchedAt);
       for (const warning of parsed.warnings) warn(warning, parsed.record === null);
@@ -222,13 +238,15 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         batch = [];
       }
     };
-    readLines(head);
-    for await (const chunk of chunks) readLines(rest + chunk);
-    if (rest !== '') readLine(rest);
+    for (const chunk of headChunks) readLines(chunk);
+    for await (const chunk of chunks) readLines(chunk);
+    if (rest) readLine((rest as Buffer).toString('utf8'));
     commit(batch);
   } else {
-    let text = head;
-    for await (const chunk of chunks) text += chunk;
+    const decoder = new StringDecoder('utf8');
+    let text = headChunks.map((chunk) => decoder.write(chunk)).join('');
+    for await (const chunk of chunks) text += decoder.write(chunk);
+    text += decoder.end();
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
     let parsed: ParseResult;
     try {
