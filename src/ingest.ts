@@ -4,17 +4,27 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { isPaperboyError } from './core/errors.js';
-import { DEFAULT_INGEST_BATCH, type IngestProgress, ingestFile } from './core/ingest.js';
+import {
+  DEFAULT_INGEST_BATCH,
+  type IngestProgress,
+  type IngestSummary,
+  ingestFile,
+} from './core/ingest.js';
 import { backfillIntoStore } from './core/sources/fetch-arxiv-api.js';
 import { paperboyUserAgent, RequestGate, realSleep } from './core/sources/http.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
 
-const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--batch-size N]
+/** Warnings printed without --verbose. */
+const WARNINGS_SHOWN = 5;
 
-Reads a Daily Papers page (text), Hugging Face daily_papers JSON, arXiv RSS or Atom,
-or JSON Lines of arXiv metadata (gzipped or not) into the store under PAPERBOY_DATA_DIR.
+const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--batch-size N] [--verbose]
+
+Reads a Daily Papers page (text), Hugging Face daily_papers JSON, arXiv RSS (2.0 or 1.0/RDF)
+or Atom (query answers and listings), the arXiv metadata snapshot (Kaggle JSON Lines) or
+Paperboy's JSON Lines (gzipped or not) into the store under PAPERBOY_DATA_DIR.
   --reference-date  capture day of a Daily Papers page (default: the file's modification day)
   --batch-size      papers per transaction (default ${DEFAULT_INGEST_BATCH})
+  --verbose         print every warning (default: the first ${WARNINGS_SHOWN} and a count)
 
        npm run ingest -- --arxiv "cat:cs.RO" --since 2024-06-01 [--max N]
 
@@ -28,6 +38,7 @@ interface FileInput {
   file: string;
   referenceDate?: string;
   batchSize: number;
+  verbose: boolean;
 }
 
 class UsageError extends Error {}
@@ -41,6 +52,7 @@ function readArgs(argv: string[]): FileInput {
     options: {
       'reference-date': { type: 'string' },
       'batch-size': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,7 +66,12 @@ function readArgs(argv: string[]): FileInput {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
     throw new UsageError('--batch-size must be a whole number from 1 to 100000.');
   }
-  return { file: positionals[0] as string, batchSize, ...(referenceDate ? { referenceDate } : {}) };
+  return {
+    file: positionals[0] as string,
+    batchSize,
+    verbose: values.verbose === true,
+    ...(referenceDate ? { referenceDate } : {}),
+  };
 }
 
 function progressReporter(file: string): {
@@ -81,6 +98,20 @@ function progressReporter(file: string): {
       bar.stop();
     },
   };
+}
+
+/** `12 warnings (3 items skipped, 9 fields not understood); first 5 shown, --verbose for all`. */
+function warningSummary(summary: IngestSummary, verbose: boolean): string {
+  const fields = summary.warningCount - summary.skipped;
+  const parts = [
+    summary.skipped > 0 ? `${summary.skipped} items skipped` : '',
+    fields > 0 ? `${fields} fields not understood` : '',
+  ].filter((part) => part);
+  const shown =
+    verbose || summary.warningCount <= WARNINGS_SHOWN
+      ? ''
+      : `; first ${WARNINGS_SHOWN} shown, --verbose for all`;
+  return `${summary.warningCount} warnings (${parts.join(', ')})${shown}`;
 }
 
 function describeFailure(error: unknown, file: string | undefined): string {
@@ -113,16 +144,26 @@ async function main(argv: string[]): Promise<number> {
       now: () => systemClock.now(),
       batchSize: input.batchSize,
       onBatch: progress.onBatch,
+      // With --verbose every warning is printed as it happens; otherwise only at the end.
+      ...(input.verbose
+        ? { onWarning: (w: string) => process.stderr.write(`warning: ${w}\n`) }
+        : {}),
       ...(input.referenceDate ? { referenceDate: input.referenceDate } : {}),
     }).finally(progress.stop);
-    for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
-    if (summary.moreWarnings > 0) {
-      process.stderr.write(`warning: … and ${summary.moreWarnings} more warnings\n`);
+    if (!input.verbose) {
+      for (const warning of summary.warnings.slice(0, WARNINGS_SHOWN))
+        process.stderr.write(`warning: ${warning}\n`);
     }
+    if (summary.warningCount > 0)
+      process.stderr.write(`${warningSummary(summary, input.verbose)}\n`);
     process.stdout.write(
       `${input.file} (${summary.format}${summary.gzip ? ', gzip' : ''}): ` +
         `new ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, ` +
-        `skipped ${summary.skipped}\n`,
+        `skipped ${summary.skipped}` +
+        (summary.skippedReplacements > 0
+          ? ` (${summary.skippedReplacements} replacements of papers not stored)`
+          : '') +
+        `, warnings ${summary.warningCount}\n`,
     );
     return 0;
   } catch (error) {

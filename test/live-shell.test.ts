@@ -57,7 +57,7 @@ describe('--live in the terminal', () => {
     time.clock.set('2026-06-10T09:00:00Z');
     await live.tick();
     expect(printed()).toContain('Paper digest 2026-06-10');
-    expect(printed()).toContain('Self-Verifying Reasoning with $\\infty$-Step Search');
+    expect(printed()).toContain('Self-Verifying Reasoning with ∞-Step Search');
     expect(printed()).toContain('Dexterous Robot Grasping with Tactile Diffusion Policies');
     const before = printed();
     time.clock.advance(30 * 60_000);

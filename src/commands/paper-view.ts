@@ -1,4 +1,4 @@
-import type { Paper } from '../core/paper.js';
+import type { Paper, SourceName } from '../core/paper.js';
 
 /** Facts about a paper every renderer shows the same way; markup is the renderer's job. */
 
@@ -23,14 +23,24 @@ export function authorSummary(paper: Paper, shown = 3): string | null {
  * of the observation time (a feed's own date, e.g. the sample page's day) and the time
  * Paperboy stored it, so a paper loaded today from an older page is not dated today.
  */
-export function sightedAt(paper: Paper): string {
+export function sightedAt(paper: Pick<Paper, 'observedAt' | 'firstSeenAt'>): string {
   // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; they sort in time order
   return paper.observedAt < paper.firstSeenAt ? paper.observedAt : paper.firstSeenAt;
 }
 
-/** The day the paper is dated by: its publication day, else the day it was first sighted (UTC). */
-export function paperDay(paper: Paper): string {
-  return paper.publishedAt ?? sightedAt(paper).slice(0, 10);
+/** Files read in bulk carry no date of their own: being in one dates nothing. */
+const UNDATED_SOURCES: readonly SourceName[] = ['jsonl', 'arxiv-snapshot'];
+
+/**
+ * The day the paper is dated by: its publication day, else the day a feed first listed it
+ * (UTC), else null — the date is unknown and is shown as nothing, never as 1970-01-01.
+ */
+export function paperDay(
+  paper: Pick<Paper, 'publishedAt' | 'sources' | 'observedAt' | 'firstSeenAt'>,
+): string | null {
+  if (paper.publishedAt) return paper.publishedAt;
+  const listed = paper.sources.some((source) => !UNDATED_SOURCES.includes(source));
+  return listed ? sightedAt(paper).slice(0, 10) : null;
 }
 
 /** "12 upvotes", or null when the count is unknown (unknown is not zero). */
@@ -52,6 +62,7 @@ export function paperLinkList(paper: Paper): PaperLink[] {
   if (huggingface) links.push({ label: 'Hugging Face', url: huggingface });
   if (code) links.push({ label: 'Code', url: code });
   if (project) links.push({ label: 'Project page', url: project });
+  if (paper.links.doi) links.push({ label: 'DOI', url: paper.links.doi });
   return links;
 }
 

@@ -4,10 +4,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import type { PaperRecord } from './paper.js';
-import { detectFormat, type FeedFormat } from './sources/detect-format.js';
+import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
-import { parseCorpusLine } from './sources/parse-corpus-jsonl.js';
+import { parseJsonLine } from './sources/parse-corpus-jsonl.js';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
 import type { ParseResult } from './sources/parse-result.js';
@@ -17,6 +17,7 @@ export const DEFAULT_INGEST_BATCH = 2000;
 /** Warnings kept word for word; the rest are only counted. */
 const WARNINGS_KEPT = 100;
 const HEAD_BYTES = 8192;
+const NEWLINE = 0x0a;
 
 export interface IngestProgress {
   /** Records committed so far (every batch is one transaction). */
@@ -39,6 +40,8 @@ export interface IngestOptions {
   sample?: boolean;
   /** Called after each batch commits. */
   onBatch?: (progress: IngestProgress) => void;
+  /** Called with every warning as it happens (the summary keeps only the first ones). */
+  onWarning?: (warning: string) => void;
 }
 
 export interface IngestSummary {
@@ -47,8 +50,13 @@ export interface IngestSummary {
   added: number;
   updated: number;
   unchanged: number;
+  /** Entries not stored: unreadable ones and replacements of papers not stored. */
   skipped: number;
-  /** The first warnings, naming the entry or line; `skipped` counts them all. */
+  /** `replace` entries of papers not stored (a new version of an unknown paper is not new). */
+  skippedReplacements: number;
+  /** Every warning: skipped entries and fields not understood. */
+  warningCount: number;
+  /** The first warnings, naming the entry or line. */
   warnings: string[];
   /** Warnings beyond those kept in `warnings`. */
   moreWarnings: number;
@@ -64,12 +72,12 @@ function isGzip(file: string): boolean {
   }
 }
 
-/** Decoded text chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
-async function* textChunks(
+/** Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
+async function* byteChunks(
   file: string,
   gzip: boolean,
   onBytes: (n: number) => void,
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
   let stream: Readable = raw;
   if (gzip) {
@@ -78,14 +86,11 @@ async function* textChunks(
     raw.on('error', (error) => gunzip.destroy(error));
     stream = raw.pipe(gunzip);
   }
-  const decoder = new StringDecoder('utf8');
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (!gzip) onBytes(chunk.length);
-      yield decoder.write(chunk);
+      yield chunk;
     }
-    const end = decoder.end();
-    if (end) yield end;
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('Z_')) {
       throw new PaperboyError(
@@ -116,6 +121,7 @@ function parseWhole(
     case 'arxiv-atom':
       return parseArxivAtom(text, { fetchedAt });
     case 'jsonl':
+    case 'arxiv-snapshot':
       throw new Error('JSON Lines are read line by line');
   }
 }
@@ -137,14 +143,18 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     updated: 0,
     unchanged: 0,
     skipped: 0,
+    skippedReplacements: 0,
+    warningCount: 0,
     warnings: [] as string[],
     moreWarnings: 0,
   };
 
-  const warn = (warning: string, skipped = true) => {
+  const warn = (warning: string, skipped: boolean) => {
     if (skipped) summary.skipped++;
+    summary.warningCount++;
     if (summary.warnings.length < WARNINGS_KEPT) summary.warnings.push(warning);
     else summary.moreWarnings++;
+    options.onWarning?.(warning);
   };
   const commit = (batch: PaperRecord[]) => {
     if (batch.length === 0) return;
@@ -153,64 +163,90 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     summary.added += result.added.length;
     summary.updated += result.updated.length;
     summary.unchanged += result.unchanged;
+    for (const id of result.skippedReplacements) {
+      summary.skippedReplacements++;
+      warn(`${id}: skipped, a replacement (new version) of a paper not stored`, true);
+    }
     progress.committed += batch.length;
     options.onBatch?.({ ...progress });
   };
 
-  const chunks = textChunks(file, gzip, (n) => {
+  const chunks = byteChunks(file, gzip, (n) => {
     progress.bytesRead += n;
   });
-  let head = '';
-  let format: FeedFormat | null = null;
+  const headChunks: Buffer[] = [];
+  let headBytes = 0;
   // Pulled by hand: breaking out of a for-await would close the stream.
-  while (head.length < HEAD_BYTES) {
+  while (headBytes < HEAD_BYTES) {
     const next = await chunks.next();
     if (next.done) break;
-    head += next.value;
+    headChunks.push(next.value);
+    headBytes += next.value.length;
   }
-  format = detectFormat(head.slice(0, 64 * 1024));
+  // Only for detection: a character cut at the end does not matter.
+  const head = Buffer.concat(headChunks)
+    .subarray(0, 64 * 1024)
+    .toString('utf8');
+  const format = detectFormat(head);
   if (!format) {
     await chunks.return(undefined);
     throw new PaperboyError(
       'FEED_NOT_RECOGNISED',
-      `${file} is not in a format Paperboy reads: expected a Daily Papers page (text), ` +
-        'Hugging Face daily_papers JSON, arXiv RSS or Atom, or JSON Lines of arXiv metadata' +
-        `${gzip ? ' (after gunzip)' : ''}`,
+      `${file} is not in a format Paperboy reads: found ${describeHead(head)}` +
+        `${gzip ? ' (after gunzip)' : ''}; expected a Daily Papers page (text), ` +
+        'Hugging Face daily_papers JSON, arXiv RSS (2.0 or 1.0/RDF) or Atom, ' +
+        "the arXiv metadata snapshot or Paperboy's JSON Lines",
     );
   }
+  const fetchedAt = stat.mtime.toISOString();
 
-  if (format === 'jsonl') {
+  if (format === 'jsonl' || format === 'arxiv-snapshot') {
     let batch: PaperRecord[] = [];
     let lineNumber = 0;
-    let rest = '';
-    const readLines = (text: string) => {
-      // indexOf and slice: no array of lines per chunk (this loop sees every byte).
+    let rest: Buffer | null = null;
+    // Lines are cut from the bytes and decoded one by one: an ASCII line stays a one-byte
+    // string (JSON.parse reads those fastest) and no chunk-sized string is ever built.
+    const readLines = (chunk: Buffer) => {
       let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        readLine(text.slice(start, end));
+      let end = chunk.indexOf(NEWLINE);
+      if (rest) {
+        if (end === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          return;
+        }
+        readLine(Buffer.concat([rest, chunk.subarray(0, end)]).toString('utf8'));
+        rest = null;
+        start = end + 1;
+        end = chunk.indexOf(NEWLINE, start);
+      }
+      for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        readLine(chunk.toString('utf8', start, end));
         start = end + 1;
       }
-      rest = text.slice(start);
+      if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
     };
-    const readLine = (line: string) => {
+    const readLine = (text: string) => {
       lineNumber++;
+      const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
       if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-      const parsed = parseCorpusLine(line, lineNumber);
-      if ('warning' in parsed) return warn(parsed.warning);
-      batch.push(parsed);
+      const parsed = parseJsonLine(line, lineNumber, fetchedAt);
+      for (const warning of parsed.warnings) warn(warning, parsed.record === null);
+      if (!parsed.record) return;
+      batch.push(parsed.record);
       if (batch.length >= batchSize) {
         commit(batch);
         batch = [];
       }
     };
-    readLines(head);
-    for await (const chunk of chunks) readLines(rest + chunk);
-    if (rest !== '') readLine(rest);
+    for (const chunk of headChunks) readLines(chunk);
+    for await (const chunk of chunks) readLines(chunk);
+    if (rest) readLine((rest as Buffer).toString('utf8'));
     commit(batch);
   } else {
-    let text = head;
-    for await (const chunk of chunks) text += chunk;
-    const fetchedAt = stat.mtime.toISOString();
+    const decoder = new StringDecoder('utf8');
+    let text = headChunks.map((chunk) => decoder.write(chunk)).join('');
+    for await (const chunk of chunks) text += decoder.write(chunk);
+    text += decoder.end();
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
     let parsed: ParseResult;
     try {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 
 /** Where an observation of a paper came from. */
-export type SourceName = 'huggingface' | 'arxiv-rss' | 'arxiv-api' | 'hf-page' | 'jsonl';
+export type SourceName =
+  | 'huggingface'
+  | 'arxiv-rss'
+  | 'arxiv-api'
+  | 'hf-page'
+  | 'jsonl'
+  | 'arxiv-snapshot';
 
 /**
  * How arXiv's RSS announced an item: `new` and `cross` (a cross-listing) are papers new to
@@ -16,6 +22,8 @@ export interface PaperLinks {
   huggingface?: string;
   code?: string;
   project?: string;
+  /** `https://doi.org/…` when the source gives a DOI. */
+  doi?: string;
 }
 
 /**
@@ -52,6 +60,14 @@ export interface PaperRecord {
   sample?: boolean;
   /** arXiv RSS only: `replace`/`replace-cross` items update a paper, they are not news. */
   announceType?: AnnounceType;
+  /** Title and abstract as the feed wrote them, when cleanup (HTML, LaTeX) changed them. */
+  original?: OriginalText;
+}
+
+/** Feed text before cleanup: `R\\'{e}nyi` where the paper shows and indexes `Rényi`. */
+export interface OriginalText {
+  title: string;
+  abstract: string;
 }
 
 /** `replace`/`replace-cross`: a new version of an old paper, which updates it and is never news. */
@@ -84,6 +100,8 @@ export interface Paper {
   /** Time of the observation the counts (upvotes, comments) come from. */
   observedAt: string;
   sample: boolean;
+  /** Title and abstract as written, when cleanup changed them. */
+  original?: OriginalText;
 }
 
 const NEW_STYLE = /^(\d{4}\.\d{4,5})(?:v(\d+))?$/;

@@ -141,7 +141,8 @@ function renderChoice(reply: ChoiceReply, paint: Paint): string {
   const lines = [paint.bold(safe(reply.prompt))];
   reply.candidates.forEach((paper, i) => {
     const target = paper.arxivId ?? `"${paper.title.replace(/"/g, '')}"`;
-    lines.push(`${i + 1}. ${safe(paper.title)} ${paint.dim(`(${paperDay(paper)})`)}`);
+    const day = paperDay(paper);
+    lines.push(`${i + 1}. ${safe(paper.title)}${day ? ` ${paint.dim(`(${day})`)}` : ''}`);
     lines.push(`   ${paint.accent(safe(`${reply.command} ${target}`))}`);
   });
   return lines.join('\n');

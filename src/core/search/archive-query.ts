@@ -36,7 +36,8 @@ export class ArchiveQueries {
     let sql = `FROM papers_fts f${joined ? ' JOIN papers p ON p.rowid = f.rowid' : ''} WHERE papers_fts MATCH ?`;
     if (excludeWindow) sql += ' AND f.rowid NOT IN (SELECT rowid FROM temp.search_window_ids)';
     if (f.since !== null) {
-      sql += ' AND coalesce(p.published_at, substr(p.first_seen_at, 1, 10)) >= ?';
+      // A paper whose date is unknown is never "since" anything.
+      sql += ' AND p.published_at >= ?';
       params.push(f.since);
     }
     if (f.author !== null) {

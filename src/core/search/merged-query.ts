@@ -46,7 +46,7 @@ function sides(
   depth: number,
 ): Sides {
   const keep = (d: WindowDoc) =>
-    (f.since === null || d.day >= f.since) &&
+    (f.since === null || (d.published != null && d.published >= f.since)) &&
     (f.author === null || d.authors.some((a) => foldText(a).includes(f.author ?? '')));
   const windowHits = window.index ? queryWindow(window.index, window.byId, q, mode, keep) : [];
   windowHits.sort((a, b) => b.score - a.score);

@@ -13,6 +13,8 @@ export interface WindowDoc {
   abstract: string;
   /** published_at, else first seen day. */
   day: string;
+  /** published_at: `since:` matches only a known date (absent: unknown). */
+  published?: string | null;
 }
 
 /** Field boosts: title > authors > abstract (FTS5 uses the same ratio in bm25). */

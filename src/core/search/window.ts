@@ -57,6 +57,7 @@ function toDoc(r: DocRow): WindowDoc {
     authors,
     abstract: r.abstract,
     day: r.published_at ?? r.first_seen_at.slice(0, 10),
+    published: r.published_at,
   };
 }
 

@@ -1,24 +1,32 @@
-export type FeedFormat = 'hf-page' | 'hf-json' | 'arxiv-rss' | 'arxiv-atom' | 'jsonl';
+export type FeedFormat =
+  | 'hf-page'
+  | 'hf-json'
+  | 'arxiv-rss'
+  | 'arxiv-atom'
+  | 'jsonl'
+  | 'arxiv-snapshot';
+
+/** Keys only the arXiv metadata snapshot (Kaggle) has on each line. */
+const SNAPSHOT_KEY = /"(?:versions|authors_parsed|update_date|submitter|journal-ref)"\s*:/;
 
 /**
  * Names the format of a file from its first few KB (already decompressed), or null. Only
  * chooses a parser; the parser itself still rejects input that is not really the format.
+ * JSON Lines are told apart by the keys of the first line (the snapshot's `versions`,
+ * `authors_parsed`… against Paperboy's `id`, `abstract`); the reader checks every line again.
  */
 export function detectFormat(head: string): FeedFormat | null {
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('<')) {
-    // Skip the XML declaration, comments and doctype to find the root element's name.
-    const root = /<([A-Za-z][\w:.-]*)[\s>/]/.exec(
-      text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, ''),
-    );
-    const name = root?.[1]?.toLowerCase();
-    if (name === 'rss') return 'arxiv-rss';
+    const name = xmlRoot(text)?.toLowerCase();
+    if (name === 'rss' || name === 'rdf:rdf') return 'arxiv-rss';
     if (name === 'feed') return 'arxiv-atom';
     return null;
   }
   if (text.startsWith('[')) return 'hf-json';
   if (text.startsWith('{')) {
     const firstLine = text.split('\n', 1)[0]!;
+    if (SNAPSHOT_KEY.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'arxiv-snapshot';
     if (/"abstract"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
     if (/"paper"\s*:/.test(text) || /"upvotes"\s*:/.test(text)) return 'hf-json';
     return null;
@@ -28,4 +36,34 @@ export function detectFormat(head: string): FeedFormat | null {
     return 'hf-page';
   }
   return null;
+}
+
+/** What the head of a file looks like, for an error about a file Paperboy cannot read. */
+export function describeHead(head: string): string {
+  const text = head.replace(/^\uFEFF/, '').trimStart();
+  if (text === '') return 'an empty file';
+  if (text.startsWith('<')) {
+    const root = xmlRoot(text);
+    return root ? `XML whose root element is <${root}>` : 'text starting with "<" but no element';
+  }
+  if (text.startsWith('{')) {
+    const firstLine = text.split('\n', 1)[0]!;
+    try {
+      const keys = Object.keys(JSON.parse(firstLine) as object);
+      return `JSON whose first line has the keys ${keys.slice(0, 12).join(', ') || '(none)'}`;
+    } catch {
+      return 'text starting with "{" whose first line is not a JSON object';
+    }
+  }
+  if (text.startsWith('[')) return 'a JSON array';
+  const first = text.split(/\r?\n/, 1)[0]!.slice(0, 60);
+  return `text starting "${first}"`;
+}
+
+function xmlRoot(text: string): string | null {
+  // Skip the XML declaration, comments and doctype to find the root element's name.
+  const root = /<([A-Za-z][\w:.-]*)[\s>/]/.exec(
+    text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, ''),
+  );
+  return root?.[1] ?? null;
 }

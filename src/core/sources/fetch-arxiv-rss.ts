@@ -1,5 +1,4 @@
 import type { Config } from '../../config.js';
-import type { PaperRecord } from '../paper.js';
 import { isReplacement, paperIdOf } from '../paper.js';
 import type { FetchContext, FetchedBatch, SourceFetcher } from './fetch-source.js';
 import {

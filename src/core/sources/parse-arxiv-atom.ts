@@ -1,5 +1,7 @@
 import { PaperboyError } from '../errors.js';
 import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
+import { cleanFeedText, originalOf } from '../text/clean-text.js';
+import { listingRecord } from './arxiv-listing.js';
 import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
 import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
 
@@ -14,8 +16,11 @@ export interface ArxivAtomResult extends ParseResult {
 }
 
 /**
- * Reads an arXiv query API answer (Atom 1.0 with opensearch and arxiv extensions). The API
- * reports a bad query as a feed with one entry titled `Error`: that becomes SOURCE_HTTP.
+ * Reads an arXiv query API answer (Atom 1.0 with opensearch and arxiv extensions), or arXiv's
+ * Atom listing (rss.arxiv.org/atom/<categories>, the twin of the RSS listing: `dc:creator`,
+ * `arxiv:announce_type`, a summary starting `arXiv:… Announce Type: …`), which is read by the
+ * same rules as the RSS listing. The API reports a bad query as a feed with one entry titled
+ * `Error`: that becomes SOURCE_HTTP.
  */
 export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAtomResult {
   const root = parseXml(text, 'arXiv Atom feed', ['entry', 'author', 'link', 'category']);
@@ -41,7 +46,26 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
   const warnings: string[] = [];
   entries.forEach((raw, index) => {
     const entry = asNode(raw);
-    const title = entry ? cleanText(textOf(entry.title)) : '';
+    if (entry && isListingEntry(entry)) {
+      const record = listingRecord(
+        {
+          label: entryLabel('entry', index, textOf(entry.title)),
+          title: textOf(entry.title),
+          description: textOf(entry.summary),
+          idSources: [textOf(entry.id), ...listOf(entry.link).map((l) => attributeOf(l, 'href'))],
+          announceType: textOf(entry['arxiv:announce_type']),
+          creators: textOf(entry['dc:creator']) || authorNames(entry).join(', '),
+          categories: categoriesOf(entry),
+          day: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
+          observedAt,
+          source: 'arxiv-rss',
+        },
+        warnings,
+      );
+      if (record) papers.push(record);
+      return;
+    }
+    const title = entry ? cleanFeedText(textOf(entry.title)) : '';
     const label = entryLabel('entry', index, title);
     if (!entry || !title) {
       warnings.push(`${label}: skipped, it has no title`);
@@ -54,15 +78,14 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       );
       return;
     }
-    const authors = listOf(entry.author)
-      .map((author) => cleanText(textOf(asNode(author)?.name)))
-      .filter((name) => name.length > 0);
+    const authors = authorNames(entry);
     const comment = cleanText(textOf(entry['arxiv:comment']));
+    const abstract = cleanFeedText(textOf(entry.summary));
     papers.push({
       arxivId: id.id,
       version: id.version,
       title,
-      abstract: cleanText(textOf(entry.summary)),
+      abstract,
       authors,
       authorCount: authors.length > 0 ? authors.length : null,
       publishedAt: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
@@ -74,9 +97,28 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       categories: categoriesOf(entry),
       comment: comment || null,
       observedAt,
+      ...originalOf(
+        { title: textOf(entry.title), abstract: textOf(entry.summary) },
+        { title, abstract },
+      ),
     });
   });
   return { papers, warnings, totalResults: totalResultsOf(feed) };
+}
+
+/** An entry of arXiv's Atom listing rather than of a query API answer. */
+function isListingEntry(entry: XmlNode): boolean {
+  return (
+    entry['arxiv:announce_type'] !== undefined ||
+    entry['dc:creator'] !== undefined ||
+    /^\s*arXiv:\S+\s+Announce Type:/i.test(textOf(entry.summary))
+  );
+}
+
+function authorNames(entry: XmlNode): string[] {
+  return listOf(entry.author)
+    .map((author) => cleanFeedText(textOf(asNode(author)?.name)))
+    .filter((name) => name.length > 0);
 }
 
 /** Primary category first, then the others, each once. */

@@ -1,36 +1,35 @@
 import { PaperboyError } from '../errors.js';
-import {
-  type AnnounceType,
-  arxivLinks,
-  cleanText,
-  type PaperRecord,
-  parseArxivId,
-} from '../paper.js';
-import { entryLabel, isoTimestamp, type ParseResult, rfc822Day, unique } from './parse-result.js';
-import { asNode, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+import type { PaperRecord } from '../paper.js';
+import { listingRecord } from './arxiv-listing.js';
+import { entryLabel, isoDay, isoTimestamp, type ParseResult, rfc822Day } from './parse-result.js';
+import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+
+export { splitCreators } from './arxiv-listing.js';
 
 export interface ArxivRssOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
   fetchedAt: string;
 }
 
-const ANNOUNCE_TYPES: readonly AnnounceType[] = ['new', 'cross', 'replace', 'replace-cross'];
-// `arXiv:2410.12345v1 Announce Type: new \nAbstract: …`
-const DESCRIPTION = /^\s*arXiv:(\S+)\s+Announce Type:\s*(\S+)\s*(?:Abstract:)?([\s\S]*)$/i;
-const NAME_SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/;
+// An RSS 1.0 title: `Title. (arXiv:2310.10001v2 [cs.RO] UPDATED)`.
+const RDF_TITLE = /^([\s\S]*?)\.?\s*\(arXiv:(\S+)(?:\s+\[([^\]]*)\])?\s*([A-Z ]*)\)\s*$/;
 
 /**
- * Reads an arXiv RSS 2.0 listing (rss.arxiv.org/rss/<categories>). A channel without items is
- * a day without announcements (weekends, holidays), not an error.
+ * Reads an arXiv RSS listing: RSS 2.0 (rss.arxiv.org/rss/<categories>), or RSS 1.0 (`rdf:RDF`,
+ * served until 2024 and still in saved archives). Other RSS 2.0 paper feeds with arXiv links
+ * read the same way (HTML descriptions included). A channel without items is a day without
+ * announcements (weekends, holidays), not an error.
  */
 export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResult {
   const root = parseXml(text, 'arXiv RSS feed', ['item', 'category']);
+  const rdf = asNode(root['rdf:RDF']);
+  if (rdf) return parseRdf(rdf, options);
   const rss = asNode(root.rss);
   const channel = rss ? (asNode(rss.channel) ?? (rss.channel === '' ? {} : null)) : null;
   if (!channel) {
     throw new PaperboyError(
       'FEED_NOT_RECOGNISED',
-      `Not an arXiv RSS feed: expected <rss><channel>, found <${Object.keys(root).find((k) => !k.startsWith('?')) ?? 'nothing'}>`,
+      `Not an arXiv RSS feed: expected <rss><channel> or <rdf:RDF>, found <${Object.keys(root).find((k) => !k.startsWith('?')) ?? 'nothing'}>`,
     );
   }
   const observedAt =
@@ -41,64 +40,66 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
   const warnings: string[] = [];
   listOf(channel.item).forEach((raw, index) => {
     const item = asNode(raw);
-    const title = item ? cleanText(textOf(item.title)) : '';
-    const label = entryLabel('item', index, title);
-    if (!item || !title) {
-      warnings.push(`${label}: skipped, it has no title`);
-      return;
-    }
-    const description = textOf(item.description);
-    const parts = DESCRIPTION.exec(description);
-    const id =
-      parseArxivId(parts?.[1] ?? '') ??
-      parseArxivId(textOf(item.guid)) ??
-      parseArxivId(textOf(item.link));
-    if (!id) {
-      warnings.push(`${label}: skipped, no arXiv id in its description, guid or link`);
-      return;
-    }
-    const announceType = readAnnounceType(item, parts?.[2]);
-    if (announceType === undefined) warnings.push(`${label}: unknown announce type ignored`);
-    const authors = splitCreators(textOf(item['dc:creator']));
-    papers.push({
-      arxivId: id.id,
-      version: id.version,
-      title,
-      abstract: cleanText(parts ? (parts[3] ?? '') : description),
-      authors,
-      authorCount: authors.length > 0 ? authors.length : null,
-      publishedAt: rfc822Day(textOf(item.pubDate)),
-      source: 'arxiv-rss',
-      links: arxivLinks(id.id),
-      upvotes: null,
-      comments: null,
-      keywords: [],
-      categories: unique(listOf(item.category).map((c) => textOf(c).trim())),
-      comment: null,
-      observedAt,
-      ...(announceType ? { announceType } : {}),
-    });
+    const title = item ? textOf(item.title) : '';
+    const record = listingRecord(
+      {
+        label: entryLabel('item', index, title),
+        title,
+        description: item ? textOf(item.description) : '',
+        idSources: item ? [textOf(item.guid), textOf(item.link)] : [],
+        announceType: item ? textOf(item['arxiv:announce_type']) : '',
+        creators: item ? textOf(item['dc:creator']) || textOf(item.author) : '',
+        categories: item ? listOf(item.category).map(textOf) : [],
+        day: item ? rfc822Day(textOf(item.pubDate)) : null,
+        observedAt,
+        source: 'arxiv-rss',
+      },
+      warnings,
+    );
+    if (record) papers.push(record);
   });
   return { papers, warnings };
 }
 
-function readAnnounceType(
-  item: XmlNode,
-  fromDescription?: string,
-): AnnounceType | null | undefined {
-  const raw = (textOf(item['arxiv:announce_type']) || fromDescription || '').trim().toLowerCase();
-  if (!raw) return null;
-  return (ANNOUNCE_TYPES as readonly string[]).includes(raw) ? (raw as AnnounceType) : undefined;
-}
-
-/** `A, B, and C` / `A, B and C` / `A and B` → names; `Jr.` stays with its name. */
-export function splitCreators(text: string): string[] {
-  const names: string[] = [];
-  for (const part of cleanText(text).split(/\s*,\s*(?:and\s+)?|\s+and\s+/)) {
-    const name = part.trim();
-    if (!name) continue;
-    if (NAME_SUFFIX.test(name) && names.length > 0) names[names.length - 1] += `, ${name}`;
-    else names.push(name);
-  }
-  return names;
+/**
+ * RSS 1.0: items are siblings of the channel; the title carries the id, the primary category
+ * and `UPDATED` (a replacement) or `CROSS LISTED`; the description and `dc:creator` are HTML.
+ */
+function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
+  const channel = asNode(rdf.channel) ?? {};
+  const date = textOf(channel['dc:date']);
+  const observedAt = isoTimestamp(date) ?? options.fetchedAt;
+  const papers: PaperRecord[] = [];
+  const warnings: string[] = [];
+  listOf(rdf.item).forEach((raw, index) => {
+    const item = asNode(raw) ?? {};
+    const fullTitle = textOf(item.title);
+    const parts = RDF_TITLE.exec(fullTitle);
+    const flag = (parts?.[4] ?? '').trim();
+    let announceType = '';
+    if (flag === 'UPDATED') announceType = 'replace';
+    else if (flag === 'CROSS LISTED') announceType = 'cross';
+    else if (flag)
+      warnings.push(
+        `${entryLabel('item', index, fullTitle)}: "${flag}" not understood, read as a listing`,
+      );
+    else if (parts) announceType = 'new';
+    const record = listingRecord(
+      {
+        label: entryLabel('item', index, parts?.[1] ?? fullTitle),
+        title: parts?.[1] ?? fullTitle,
+        description: textOf(item.description),
+        idSources: [parts?.[2] ?? '', attributeOf(item, 'rdf:about'), textOf(item.link)],
+        announceType,
+        creators: textOf(item['dc:creator']),
+        categories: parts?.[3] ? [parts[3]] : [],
+        day: isoDay(date),
+        observedAt,
+        source: 'arxiv-rss',
+      },
+      warnings,
+    );
+    if (record) papers.push(record);
+  });
+  return { papers, warnings };
 }

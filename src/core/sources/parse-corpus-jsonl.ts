@@ -1,28 +1,64 @@
-import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
+import { arxivLinks, type PaperRecord, parseArxivId } from '../paper.js';
+import { cleanFeedText, originalOf } from '../text/clean-text.js';
+import { isSnapshotRow, type LineResult, parseSnapshotRow } from './parse-arxiv-snapshot.js';
 import { isoDay } from './parse-result.js';
 
 type Json = Record<string, unknown>;
 
+/** Which JSON Lines a line belongs to: Paperboy's own, or the arXiv metadata snapshot. */
+export type JsonLineKind = 'jsonl' | 'arxiv-snapshot';
+
 /**
- * Reads one line of the bulk import format (JSON Lines of arXiv metadata:
+ * Reads one line of JSON Lines, telling the two formats apart by the line's own keys (a file
+ * may mix them). Never throws: a bad line is skipped with a warning naming it, so one bad
+ * line never stops a 2.7-million-line import.
+ */
+export function parseJsonLine(
+  line: string,
+  lineNumber: number,
+  fetchedAt: string,
+): LineResult & { kind: JsonLineKind | null } {
+  const row = jsonObject(line);
+  if (typeof row === 'string') {
+    return { kind: null, record: null, warnings: [`line ${lineNumber}: skipped, ${row}`] };
+  }
+  if (isSnapshotRow(row)) {
+    return { kind: 'arxiv-snapshot', ...parseSnapshotRow(row, `line ${lineNumber}`, fetchedAt) };
+  }
+  const parsed = parseCorpusRow(row, lineNumber);
+  return 'warning' in parsed
+    ? { kind: 'jsonl', record: null, warnings: [parsed.warning] }
+    : { kind: 'jsonl', record: parsed, warnings: [] };
+}
+
+/** The JSON object on a line, or why it is not one. */
+function jsonObject(line: string): Json | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'not a JSON object';
+  return data as Json;
+}
+
+/**
+ * Reads one line of Paperboy's bulk import format (JSON Lines of arXiv metadata:
  * `{ id, title, authors[], abstract, categories[], date, comment }`). Returns a warning naming
- * the line instead of throwing, so one bad line never stops a 47k-line import.
+ * the line instead of throwing.
  */
 export function parseCorpusLine(
   line: string,
   lineNumber: number,
 ): PaperRecord | { warning: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(line);
-  } catch {
-    return { warning: `line ${lineNumber}: skipped, not valid JSON` };
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { warning: `line ${lineNumber}: skipped, not a JSON object` };
-  }
-  const row = data as Json;
-  const title = typeof row.title === 'string' ? cleanText(row.title) : '';
+  const row = jsonObject(line);
+  if (typeof row === 'string') return { warning: `line ${lineNumber}: skipped, ${row}` };
+  return parseCorpusRow(row, lineNumber);
+}
+
+function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning: string } {
+  const title = typeof row.title === 'string' ? cleanFeedText(row.title) : '';
   if (!title) return { warning: `line ${lineNumber}: skipped, it has no title` };
   const id = typeof row.id === 'string' ? parseArxivId(row.id) : null;
   if (!id) {
@@ -31,15 +67,17 @@ export function parseCorpusLine(
     };
   }
   const authors = stringsOf(row.authors)
-    .map(cleanText)
+    .map(cleanFeedText)
     .filter((name) => name.length > 0);
   const publishedAt = isoDay(row.date);
-  const comment = typeof row.comment === 'string' ? cleanText(row.comment) : '';
+  const comment = typeof row.comment === 'string' ? cleanFeedText(row.comment) : '';
+  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
+  const abstract = cleanFeedText(rawAbstract);
   return {
     arxivId: id.id,
     version: id.version,
     title,
-    abstract: typeof row.abstract === 'string' ? cleanText(row.abstract) : '',
+    abstract,
     authors,
     authorCount: authors.length > 0 ? authors.length : null,
     publishedAt,
@@ -50,8 +88,10 @@ export function parseCorpusLine(
     keywords: [],
     categories: stringsOf(row.categories).filter((c) => c.length > 0),
     comment: comment || null,
-    // The corpus has no fetch time: its own date is the observation's.
+    // The corpus has no fetch time: its own date is the observation's; an undated line's
+    // observation is the oldest there is, so any dated one wins (it never dates the paper).
     observedAt: publishedAt ? `${publishedAt}T00:00:00.000Z` : new Date(0).toISOString(),
+    ...originalOf({ title: row.title as string, abstract: rawAbstract }, { title, abstract }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { PaperboyError } from '../errors.js';
-import { cleanText, type PaperRecord } from '../paper.js';
+import type { PaperRecord } from '../paper.js';
+import { cleanFeedText } from '../text/clean-text.js';
 import { calendarDay, entryLabel, monthNumber, type ParseResult } from './parse-result.js';
 
 export interface DailyPapersPageOptions {
@@ -53,12 +54,12 @@ export function parseDailyPapersPage(text: string, options: DailyPapersPageOptio
       i += 1;
       continue;
     }
-    const title = cleanText(titleBlock.join(' '));
+    const title = cleanFeedText(titleBlock.join(' '));
     i += 1;
     let abstract = '';
     const next = blocks[i];
     if (next && !isMetadata(next)) {
-      abstract = cleanText(next.join(' '));
+      abstract = cleanFeedText(next.join(' '));
       i += 1;
     }
     const record = emptyRecord(title, abstract, observedAt);

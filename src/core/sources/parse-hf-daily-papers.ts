@@ -6,6 +6,7 @@ import {
   type PaperRecord,
   parseArxivId,
 } from '../paper.js';
+import { cleanFeedText } from '../text/clean-text.js';
 import { entryLabel, isoDay, type ParseResult, unique } from './parse-result.js';
 
 export interface HfDailyPapersOptions {
@@ -27,7 +28,7 @@ export function parseHfDailyPapers(text: string, options: HfDailyPapersOptions):
   elements.forEach((element, index) => {
     const outer = asObject(element);
     const paper = asObject(outer?.paper) ?? outer;
-    const title = cleanText(stringOr(paper?.title) || stringOr(outer?.title));
+    const title = cleanFeedText(stringOr(paper?.title) || stringOr(outer?.title));
     const label = entryLabel('entry', index, title);
     if (!outer || !paper) {
       warnings.push(`${label}: skipped, it is not an object`);
@@ -48,13 +49,13 @@ export function parseHfDailyPapers(text: string, options: HfDailyPapersOptions):
     const authorList = Array.isArray(paper.authors) ? paper.authors : null;
     // Hidden authors are still authors of the paper (hidden only unlinks their HF profile).
     const authors = (authorList ?? [])
-      .map((author) => cleanText(stringOr(asObject(author)?.name)))
+      .map((author) => cleanFeedText(stringOr(asObject(author)?.name)))
       .filter((name) => name.length > 0);
     papers.push({
       arxivId: id.id,
       version: id.version,
       title,
-      abstract: cleanText(stringOr(paper.summary) || stringOr(outer.summary)),
+      abstract: cleanFeedText(stringOr(paper.summary) || stringOr(outer.summary)),
       authors,
       authorCount: authorList && authorList.length > 0 ? authorList.length : null,
       publishedAt: isoDay(paper.publishedAt) ?? isoDay(outer.publishedAt),

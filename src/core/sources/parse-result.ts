@@ -36,10 +36,12 @@ export function monthNumber(name: string): number | null {
 
 /** `YYYY-MM-DD` when the parts make a real calendar day, else null. */
 export function calendarDay(year: number, month: number, day: number): string | null {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1) return null;
-  if (date.getUTCDate() !== day) return null;
-  return date.toISOString().slice(0, 10);
+  // Checked by arithmetic, not a Date: this runs for every line of a bulk import.
+  if (!Number.isInteger(year) || year < 1 || year > 9999 || month < 1 || month > 12) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (!Number.isInteger(day) || day < 1 || day > days) return null;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 /** The calendar day of an ISO timestamp or day (`2024-10-16T02:20:57Z` → `2024-10-16`). */

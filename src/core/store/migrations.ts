@@ -135,6 +135,9 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE papers SET feed_date = substr(min(first_seen_at, observed_at), 1, 10)
   WHERE sources LIKE '%"huggingface"%' OR sources LIKE '%"arxiv-rss"%' OR sources LIKE '%"hf-page"%';
   `,
+  // Feed text as written, before HTML and LaTeX cleanup ({ title, abstract } JSON), kept only
+  // for papers whose text the cleanup changed; title and abstract hold the cleaned text.
+  `ALTER TABLE papers ADD COLUMN original_text TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

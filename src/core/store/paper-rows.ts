@@ -1,5 +1,6 @@
 import {
   arxivLinks,
+  type OriginalText,
   type Paper,
   type PaperLinks,
   type PaperRecord,
@@ -31,6 +32,8 @@ export interface PaperRow {
   comment: string | null;
   sample: number;
   change_seq: number;
+  /** OriginalText as JSON, or null when cleanup changed nothing. */
+  original_text: string | null;
 }
 
 /** The columns a write sets (rowid, first_seen_at, updated_at and change_seq are the writer's). */
@@ -56,6 +59,7 @@ export const FIELD_COLUMNS = [
   'comments',
   'comment',
   'sample',
+  'original_text',
 ] as const satisfies readonly (keyof PaperFields)[];
 
 /** Positional parameters (binding by position is markedly cheaper than by name). */
@@ -79,6 +83,7 @@ export function fieldValues(fields: PaperFields): unknown[] {
     fields.comments,
     fields.comment,
     fields.sample,
+    fields.original_text,
   ];
 }
 
@@ -103,6 +108,7 @@ export function rowToPaper(row: PaperRow): Paper {
     comment: row.comment,
     observedAt: row.observed_at,
     sample: row.sample === 1,
+    ...(row.original_text ? { original: JSON.parse(row.original_text) as OriginalText } : {}),
   };
 }
 
@@ -152,6 +158,7 @@ export function fieldsOfRecord(record: PaperRecord, titleKey: string): PaperFiel
     comments: record.comments ?? null,
     comment: record.comment ?? null,
     sample: record.sample ? 1 : 0,
+    original_text: record.original ? JSON.stringify(record.original) : null,
   };
 }
 
@@ -210,6 +217,9 @@ export function mergeRecord(
     incoming && (newerVersion || !stored) ? incoming : stored;
 
   const title = takeText(row.title, record.title);
+  const abstract = takeText(row.abstract, record.abstract);
+  // The original goes with the text it belongs to.
+  const textFromRecord = title !== row.title || abstract !== row.abstract;
   const storedNames = row.authors !== EMPTY_LIST;
   const takeAuthors = record.authors.length > 0 && (!storedNames || newerVersion);
   const authors = takeAuthors ? listJson(record.authors) : row.authors;
@@ -237,7 +247,7 @@ export function mergeRecord(
     version: newerVersion ? (record.version as number) : row.version,
     title,
     title_key: title === row.title ? row.title_key : titleKey,
-    abstract: takeText(row.abstract, record.abstract),
+    abstract,
     authors,
     author_count: authorCount,
     published_at: publishedAt,
@@ -256,6 +266,11 @@ export function mergeRecord(
       : (row.comment ?? record.comment ?? null),
     // A paper stays a demo paper only while every observation of it is one.
     sample: row.sample === 1 && record.sample ? 1 : 0,
+    original_text: textFromRecord
+      ? record.original
+        ? JSON.stringify(record.original)
+        : null
+      : row.original_text,
   };
   return sameFields(row, merged) ? null : merged;
 }

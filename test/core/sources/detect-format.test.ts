@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from '../../../src/core/sources/detect-format.js';
+import { describeHead, detectFormat } from '../../../src/core/sources/detect-format.js';
 import { fixtureText } from './fixture-text.js';
 
 const head = (name: string) => fixtureText(name).slice(0, 4096);
@@ -14,6 +14,10 @@ describe('detectFormat', () => {
     ['arxiv-atom.xml', 'arxiv-atom'],
     ['arxiv-atom-error.xml', 'arxiv-atom'],
     ['corpus-sample.jsonl', 'jsonl'],
+    ['arxiv-snapshot.jsonl', 'arxiv-snapshot'],
+    ['arxiv-atom-listing.xml', 'arxiv-atom'],
+    ['arxiv-rdf.xml', 'arxiv-rss'],
+    ['hf-papers-rss-html.xml', 'arxiv-rss'],
   ])('names %s as %s', (name, format) => {
     expect(detectFormat(head(name))).toBe(format);
   });
@@ -41,5 +45,17 @@ describe('detectFormat', () => {
     ]) {
       expect(detectFormat(text)).toBeNull();
     }
+  });
+});
+
+describe('describeHead names what an unreadable file holds', () => {
+  it.each([
+    ['', 'an empty file'],
+    ['<html><body>nope</body></html>', 'XML whose root element is <html>'],
+    ['{"name":"paperboy","version":"1"}\n', 'JSON whose first line has the keys name, version'],
+    ['hello world\nmore', 'text starting "hello world"'],
+  ])('%j', (text, seen) => {
+    expect(detectFormat(text)).toBeNull();
+    expect(describeHead(text)).toBe(seen);
   });
 });

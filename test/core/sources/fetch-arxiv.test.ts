@@ -87,7 +87,12 @@ describe('arXiv fetchers', () => {
     const second = await pollRss();
     expect(second.run.added).toBe(1);
     expect(second.updated).toContain('2606.01001');
-    expect(store.getPaper('2606.01001')?.version).toBe(2);
+    expect(store.getPaper('2606.01001')).toMatchObject({
+      version: 2,
+      // Updated in place: still the paper first seen two polls ago, still dated as published.
+      firstSeenAt: '2026-06-10T06:00:00.000Z',
+      publishedAt: '2026-06-08',
+    });
   });
 
   it('an empty weekend feed is a successful, empty run', async () => {

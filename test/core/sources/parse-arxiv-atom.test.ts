@@ -43,12 +43,12 @@ describe('parseArxivAtom on a query answer', () => {
     });
   });
 
-  it('keeps LaTeX and unicode, decodes entities, puts the primary category first', () => {
+  it('turns LaTeX into Unicode, keeps unicode, decodes entities, puts the primary category first', () => {
     const bandits = result.papers[1];
     expect(bandits?.title).toBe(
-      'Regret Bounds of $\\mathcal{O}(\\sqrt{T})$ for Müller-Type Bandits with Delayed Feedback',
+      'Regret Bounds of O(√T) for Müller-Type Bandits with Delayed Feedback',
     );
-    expect(bandits?.abstract).toContain('$d < \\infty$');
+    expect(bandits?.abstract).toContain('d < ∞');
     expect(bandits?.authors).toEqual(['Jörg Müller', 'Ana Beatriz Conceição']);
     expect(bandits?.categories).toEqual(['cs.LG', 'stat.ML']);
     expect(bandits?.comment).toBeNull();

@@ -45,11 +45,11 @@ describe('parseArxivRss on the recorded sample', () => {
     });
   });
 
-  it('joins hard line breaks in titles, keeps LaTeX and unicode, decodes entities', () => {
+  it('joins hard line breaks in titles, turns LaTeX into Unicode, keeps unicode, decodes entities', () => {
     expect(papers[1]?.title).toBe(
-      'Regret Bounds of $\\mathcal{O}(\\sqrt{T})$ for Müller-Type Bandits with Delayed Feedback',
+      'Regret Bounds of O(√T) for Müller-Type Bandits with Delayed Feedback',
     );
-    expect(papers[1]?.abstract).toContain('delay $d < \\infty$ we prove');
+    expect(papers[1]?.abstract).toContain('delay d < ∞ we prove');
     expect(papers[1]?.abstract).toContain('up to log factors');
     expect(papers[1]?.authors).toEqual(['Jörg Müller', 'Ana Beatriz Conceição', 'Łukasz Wróbel']);
     expect(papers[4]?.title).toBe('Old-Style Ids Still Appear: A Note on cs/0112017 & Friends');
@@ -96,7 +96,7 @@ describe('parseArxivRss on empty and bad input', () => {
     expect(warnings).toEqual([
       'item 1: skipped, it has no title',
       'item 2 "No Id Anywhere": skipped, no arXiv id in its description, guid or link',
-      'item 3 "Bare But Valid": unknown announce type ignored',
+      'item 3 "Bare But Valid": announce type "withdrawn" not understood, read as a listing',
     ]);
   });
 

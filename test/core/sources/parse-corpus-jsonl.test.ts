@@ -28,7 +28,7 @@ describe('parseCorpusLine', () => {
     });
   });
 
-  it('keeps a comment, a versioned id and an old-style id', () => {
+  it('keeps a comment, a versioned id and an old-style id; LaTeX made Unicode', () => {
     const line = JSON.stringify({
       id: 'math.GT/0309136v2',
       title: 'On $\\infty$-Knots',
@@ -41,7 +41,7 @@ describe('parseCorpusLine', () => {
     expect(parseCorpusLine(line, 7)).toMatchObject({
       arxivId: 'math.GT/0309136',
       version: 2,
-      title: 'On $\\infty$-Knots',
+      title: 'On ∞-Knots',
       authors: ['Ünal Şahin'],
       comment: '12 pages, 3 figures',
     });

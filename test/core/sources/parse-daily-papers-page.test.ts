@@ -100,9 +100,9 @@ describe('parseDailyPapersPage on the bundled page', () => {
     });
   });
 
-  it('keeps LaTeX and non-Latin letters as text', () => {
+  it('turns LaTeX into Unicode and keeps non-Latin letters', () => {
     expect(papers.map((paper) => paper.title)).toContain(
-      'Adapt-$\\infty$: Scalable Lifelong Multimodal Instruction Tuning via Dynamic Data Selection',
+      'Adapt-∞: Scalable Lifelong Multimodal Instruction Tuning via Dynamic Data Selection',
     );
     expect(papers.some((paper) => paper.title.startsWith('PATIENT-Ψ: Using'))).toBe(true);
   });

@@ -48,13 +48,11 @@ describe('parseHfDailyPapers on the recorded sample', () => {
     expect(papers[0]?.abstract).not.toContain('\n');
   });
 
-  it('keeps LaTeX in titles and abstracts and collapses their line breaks', () => {
+  it('turns LaTeX in titles and abstracts into Unicode and collapses their line breaks', () => {
     expect(papers[1]?.title).toBe(
-      'Adapt-$\\infty$: Scalable Lifelong Multimodal Instruction Tuning via Dynamic Data Selection',
+      'Adapt-∞: Scalable Lifelong Multimodal Instruction Tuning via Dynamic Data Selection',
     );
-    expect(papers[1]?.abstract).toContain(
-      'We propose Adapt-$\\infty$, achieving $\\mathcal{O}(n)$',
-    );
+    expect(papers[1]?.abstract).toContain('We propose Adapt-∞, achieving O(n)');
     expect(papers[1]?.links).toMatchObject({ project: 'https://adapt-inf.github.io' });
     expect(papers[1]?.links.code).toBeUndefined();
     expect(papers[1]?.keywords).toEqual([]);

@@ -1,0 +1,117 @@
+import {
+  type AnnounceType,
+  arxivLinks,
+  cleanText,
+  isReplacement,
+  type PaperLinks,
+  type PaperRecord,
+  parseArxivId,
+  type SourceName,
+} from '../paper.js';
+import { cleanFeedText, htmlToText, looksLikeHtml, originalOf } from '../text/clean-text.js';
+import { unique } from './parse-result.js';
+
+/**
+ * One item of an arXiv listing (new RSS 2.0, its Atom twin, old RSS 1.0) or of another feed
+ * read as RSS, with its fields as written. Every listing goes through `listingRecord`, so
+ * the announce-type rule is the same for all: `new` and `cross` are listings; `replace` and
+ * `replace-cross` are new versions of old papers, which update a stored paper and are never new.
+ */
+export interface ListingItem {
+  label: string;
+  title: string;
+  /** `arXiv:… Announce Type: … Abstract: …`, an HTML description, or plain text. */
+  description: string;
+  /** Where an id may be, best first: guid, link, `rdf:about`. */
+  idSources: string[];
+  /** `arxiv:announce_type`, or a type read from elsewhere (an RDF title's `UPDATED`). */
+  announceType: string;
+  /** `dc:creator`: one string, comma separated, maybe HTML links. */
+  creators: string;
+  categories: string[];
+  /** The listing day (or a feed item's date), `YYYY-MM-DD`. */
+  day: string | null;
+  observedAt: string;
+  source: SourceName;
+}
+
+const ANNOUNCE_TYPES: readonly string[] = ['new', 'cross', 'replace', 'replace-cross'];
+// `arXiv:2410.12345v1 Announce Type: new \nAbstract: …`
+const DESCRIPTION = /^\s*arXiv:(\S+)\s+Announce Type:\s*(\S+)\s*(?:Abstract:)?([\s\S]*)$/i;
+const NAME_SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/;
+// `<b>Authors:</b> A, B</p>` and `<b>Upvotes:</b> 12` in a third-party feed's HTML description.
+const HTML_FIELD =
+  /<(b|strong)>\s*(Authors?|Upvotes)\s*:?\s*<\/\1>\s*:?([\s\S]*?)(?=<\/p>|<br\s*\/?>|<p[\s>]|$)/gi;
+
+/** A listing item as a record, or null (with a warning pushed) when it cannot be one. */
+export function listingRecord(item: ListingItem, warnings: string[]): PaperRecord | null {
+  const title = cleanFeedText(item.title);
+  if (!title) {
+    warnings.push(`${item.label}: skipped, it has no title`);
+    return null;
+  }
+  const parts = DESCRIPTION.exec(item.description);
+  const id = [parts?.[1] ?? '', ...item.idSources].map(parseArxivId).find((found) => found);
+  if (!id) {
+    warnings.push(`${item.label}: skipped, no arXiv id in its description, guid or link`);
+    return null;
+  }
+  const rawType = (item.announceType || parts?.[2] || '').trim().toLowerCase();
+  const announceType = ANNOUNCE_TYPES.includes(rawType) ? (rawType as AnnounceType) : null;
+  if (rawType && !announceType) {
+    warnings.push(`${item.label}: announce type "${rawType}" not understood, read as a listing`);
+  }
+  let creators = item.creators;
+  let upvotes: number | null = null;
+  // Labelled fields of an HTML description are taken out of the abstract into their own.
+  const abstractSource = (parts ? (parts[3] ?? '') : item.description).replace(
+    HTML_FIELD,
+    (_whole, _tag, label: string, value: string) => {
+      if (/^upvotes$/i.test(label)) {
+        const count = htmlToText(value).trim();
+        if (/^\d+$/.test(count)) upvotes = Number(count);
+        else warnings.push(`${item.label}: upvotes "${count}" not understood`);
+      } else if (!creators.trim()) creators = value;
+      return ' ';
+    },
+  );
+  const authors = splitCreators(looksLikeHtml(creators) ? htmlToText(creators) : creators);
+  const links: PaperLinks = arxivLinks(id.id);
+  if (item.idSources.some((s) => /huggingface\.co\/papers\//.test(s))) {
+    links.huggingface = `https://huggingface.co/papers/${id.id}`;
+  }
+  const replacement = announceType !== null && isReplacement({ announceType });
+  const abstract = cleanFeedText(abstractSource);
+  return {
+    arxivId: id.id,
+    version: id.version,
+    title,
+    abstract,
+    authors,
+    authorCount: authors.length > 0 ? authors.length : null,
+    // A replacement is listed today but was published long ago: its date is not the listing's.
+    publishedAt: replacement ? null : item.day,
+    source: item.source,
+    links,
+    upvotes,
+    comments: null,
+    keywords: [],
+    categories: unique(item.categories.map((c) => c.trim())),
+    comment: null,
+    observedAt: item.observedAt,
+    ...(announceType ? { announceType } : {}),
+    ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),
+  };
+}
+
+/** `A, B, and C` / `A, B and C` / `A and B` → names; `Jr.` stays with its name. */
+export function splitCreators(text: string): string[] {
+  const names: string[] = [];
+  for (const part of cleanFeedText(text).split(/\s*,\s*(?:and\s+)?|\s+and\s+/)) {
+    const name = cleanText(part);
+    if (!name) continue;
+    if (NAME_SUFFIX.test(name) && names.length > 0) names[names.length - 1] += `, ${name}`;
+    else names.push(name);
+  }
+  return names;
+}

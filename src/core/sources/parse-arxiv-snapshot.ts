@@ -1,0 +1,103 @@
+import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
+import { cleanFeedText, originalOf } from '../text/clean-text.js';
+import { splitCreators } from './arxiv-listing.js';
+import { isoDay, rfc822Day, unique } from './parse-result.js';
+
+type Json = Record<string, unknown>;
+
+/** Keys only the arXiv metadata snapshot has (Paperboy's own JSON Lines have none of them). */
+const SNAPSHOT_KEYS = ['versions', 'authors_parsed', 'update_date', 'submitter', 'journal-ref'];
+
+/** Whether a JSON Lines row is a line of the arXiv metadata snapshot (Kaggle). */
+export function isSnapshotRow(row: Json): boolean {
+  return SNAPSHOT_KEYS.some((key) => key in row);
+}
+
+export interface LineResult {
+  /** The paper, or null when the line was skipped (the reason is in `warnings`). */
+  record: PaperRecord | null;
+  /** Why the line was skipped, or which of its fields were not understood. */
+  warnings: string[];
+}
+
+/**
+ * One line of the arXiv metadata snapshot (`arxiv-metadata-oai-snapshot.json`): `id`,
+ * `authors` (one string), `authors_parsed` ([last, first, suffix] — preferred), `title`,
+ * `comments`, `journal-ref`, `doi`, `categories` (space separated), `abstract`,
+ * `versions[{version, created}]` (the first is the publication), `update_date`.
+ * `fetchedAt` stands for the observation time of a line without `update_date`.
+ */
+export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): LineResult {
+  const warnings: string[] = [];
+  const title = typeof row.title === 'string' ? cleanFeedText(row.title) : '';
+  if (!title) return { record: null, warnings: [`${label}: skipped, it has no title`] };
+  const named = `${label} "${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
+  const id = typeof row.id === 'string' ? parseArxivId(row.id) : null;
+  if (!id) {
+    return {
+      record: null,
+      warnings: [`${named}: skipped, its id ${JSON.stringify(row.id ?? null)} is not an arXiv id`],
+    };
+  }
+  const versions = Array.isArray(row.versions) ? row.versions : [];
+  const first = versions[0] as Json | undefined;
+  const publishedAt = rfc822Day(first?.created) ?? isoDay(first?.created);
+  if (!publishedAt) warnings.push(`${named}: no date in versions[0].created, its date is unknown`);
+  const last = versions.at(-1) as Json | undefined;
+  const versionMatch = /^v(\d+)$/.exec(typeof last?.version === 'string' ? last.version : '');
+  const updated = isoDay(row.update_date);
+  if (row.update_date !== undefined && row.update_date !== null && !updated) {
+    warnings.push(`${named}: update_date ${JSON.stringify(row.update_date)} not understood`);
+  }
+  const authors = authorsOf(row, named, warnings);
+  const doi = typeof row.doi === 'string' ? cleanText(row.doi) : '';
+  const links = arxivLinks(id.id);
+  if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
+  const comment = [
+    typeof row.comments === 'string' ? cleanFeedText(row.comments) : '',
+    typeof row['journal-ref'] === 'string' ? `Journal-ref: ${cleanText(row['journal-ref'])}` : '',
+  ].filter((part) => part.length > 0);
+  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
+  const abstract = cleanFeedText(rawAbstract);
+  const record: PaperRecord = {
+    arxivId: id.id,
+    version: versionMatch ? Number(versionMatch[1]) : id.version,
+    title,
+    abstract,
+    authors,
+    authorCount: authors.length > 0 ? authors.length : null,
+    publishedAt,
+    source: 'arxiv-snapshot',
+    links,
+    upvotes: null,
+    comments: null,
+    keywords: [],
+    categories:
+      typeof row.categories === 'string' ? unique(row.categories.trim().split(/\s+/)) : [],
+    comment: comment.length > 0 ? comment.join('; ') : null,
+    // The snapshot's own date for this paper: when its metadata last changed.
+    observedAt: updated ? `${updated}T00:00:00.000Z` : fetchedAt,
+    ...originalOf({ title: row.title as string, abstract: rawAbstract }, { title, abstract }),
+  };
+  return { record, warnings };
+}
+
+/** `authors_parsed` ([last, first, suffix]) when usable, else the `authors` string split. */
+function authorsOf(row: Json, named: string, warnings: string[]): string[] {
+  const parsed = row.authors_parsed;
+  if (Array.isArray(parsed) && parsed.length > 0) {
+    const names: string[] = [];
+    for (const entry of parsed) {
+      if (!Array.isArray(entry) || !entry.every((part) => typeof part === 'string')) {
+        names.length = 0;
+        break;
+      }
+      const [lastName = '', firstName = '', suffix = ''] = entry as string[];
+      const name = cleanFeedText(`${firstName} ${lastName} ${suffix}`);
+      if (name) names.push(name);
+    }
+    if (names.length > 0) return names;
+    warnings.push(`${named}: authors_parsed not understood, authors read from the string`);
+  }
+  return typeof row.authors === 'string' ? splitCreators(row.authors) : [];
+}

@@ -1,0 +1,75 @@
+import { Parser } from 'htmlparser2';
+import { cleanText, type OriginalText } from '../paper.js';
+import { latexToUnicode } from './latex.js';
+
+// An HTML tag (`<p>`, `</b>`, `<img src=…>`, `<br/>`) or an entity (`&amp;`, `&#233;`). Only
+// HTML's own tag names: `x < y`, `R&D` or `<versions>` in a plain abstract are not HTML.
+const HTML_MARKUP =
+  /<\/?(?:p|br|b|i|u|a|img|em|strong|div|span|sub|sup|code|pre|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|hr|small|font|tt)(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[\dA-Fa-f]+|[A-Za-z]\w*);/i;
+const BLOCK_TAGS = new Set([
+  'p',
+  'br',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'tr',
+  'td',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+]);
+
+/** Whether the text holds HTML tags or entities. */
+export function looksLikeHtml(text: string): boolean {
+  return HTML_MARKUP.test(text);
+}
+
+/** The text of an HTML fragment: tags dropped (block tags become spaces), entities decoded. */
+export function htmlToText(html: string): string {
+  let out = '';
+  const parser = new Parser(
+    {
+      ontext: (text) => {
+        out += text;
+      },
+      onopentag: (name) => {
+        if (BLOCK_TAGS.has(name)) out += ' ';
+      },
+      onclosetag: (name) => {
+        if (BLOCK_TAGS.has(name)) out += ' ';
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  return out;
+}
+
+/**
+ * A feed's title or abstract as shown and indexed: HTML stripped, LaTeX made Unicode,
+ * whitespace collapsed. Most text holds none of `\ $ < &`; it only has its spaces tidied.
+ */
+export function cleanFeedText(text: string): string {
+  if (!/[\\$<&]/.test(text)) return cleanText(text);
+  let out = text;
+  if ((out.includes('<') || out.includes('&')) && looksLikeHtml(out)) out = htmlToText(out);
+  if (out.includes('\\') || out.includes('$')) out = latexToUnicode(out);
+  return cleanText(out);
+}
+
+/**
+ * The feed's own title and abstract (spacing tidied) when cleanup changed more than spacing,
+ * to be stored beside the cleaned text; `{}` when it changed nothing (most papers).
+ */
+export function originalOf(
+  raw: { title: string; abstract: string },
+  cleaned: { title: string; abstract: string },
+): { original?: OriginalText } {
+  if (!/[\\$<&]/.test(raw.title) && !/[\\$<&]/.test(raw.abstract)) return {};
+  const original = { title: cleanText(raw.title), abstract: cleanText(raw.abstract) };
+  const same = original.title === cleaned.title && original.abstract === cleaned.abstract;
+  return same ? {} : { original };
+}

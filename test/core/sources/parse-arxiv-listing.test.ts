@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { parseArxivAtom } from '../../../src/core/sources/parse-arxiv-atom.js';
+import { parseArxivRss } from '../../../src/core/sources/parse-arxiv-rss.js';
+import { fixtureText } from './fixture-text.js';
+
+const fetchedAt = '2026-09-24T09:00:00.000Z';
+
+describe("arXiv's Atom listing (rss.arxiv.org/atom)", () => {
+  const { papers, warnings } = parseArxivAtom(fixtureText('arxiv-atom-listing.xml'), { fetchedAt });
+
+  it('reads every entry with its announce type, without warnings', () => {
+    expect(warnings).toEqual([]);
+    expect(papers.map((p) => [p.arxivId, p.version, p.announceType])).toEqual([
+      ['2609.28553', 1, 'new'],
+      ['2609.28601', 1, 'cross'],
+      ['2003.01234', 4, 'replace'],
+      ['1911.00042', 3, 'replace-cross'],
+    ]);
+  });
+
+  it('reads a new entry field by field: authors from dc:creator, abstract without the prefix, LaTeX made Unicode', () => {
+    expect(papers[0]).toEqual({
+      arxivId: '2609.28553',
+      version: 1,
+      title: 'On the Rényi Entropy of β-OPSD Channels',
+      abstract:
+        'We bound the Rényi entropy of one-sided channels by ln ln T and show the bound is tight for β-OPSD inputs.',
+      authors: ['Zoë Martin', 'Paul Erdős', 'José García'],
+      authorCount: 3,
+      publishedAt: '2026-09-24',
+      source: 'arxiv-rss',
+      links: {
+        arxivAbs: 'https://arxiv.org/abs/2609.28553',
+        arxivPdf: 'https://arxiv.org/pdf/2609.28553',
+      },
+      upvotes: null,
+      comments: null,
+      keywords: [],
+      categories: ['cs.IT', 'math.IT'],
+      comment: null,
+      observedAt: '2026-09-24T04:00:31.163Z',
+      announceType: 'new',
+      // As written, prefix dropped and spacing tidied: kept beside the cleaned text.
+      original: {
+        title: "On the R\\'{e}nyi Entropy of $\\beta$-OPSD Channels",
+        abstract:
+          "We bound the R\\'enyi entropy of \\textbf{one-sided} channels by $\\ln\\ln T$ and show the bound is tight for $\\beta$-OPSD inputs.",
+      },
+    });
+  });
+
+  it('never dates a replacement by the listing day (a 2020 paper stays 2020 when merged)', () => {
+    const replaced = papers.filter((p) => p.announceType?.startsWith('replace'));
+    expect(replaced.map((p) => p.publishedAt)).toEqual([null, null]);
+    expect(replaced[0]?.authors).toEqual(['Ben Older', 'Cy Senior Jr.']);
+    expect(replaced[0]?.abstract).toBe('A revised abstract of a 2020 paper.');
+  });
+
+  it('still reads a query API answer as before (no announce type, authors from <author>)', () => {
+    const api = parseArxivAtom(fixtureText('arxiv-atom.xml'), { fetchedAt });
+    expect(api.papers.every((p) => p.announceType === undefined && p.source === 'arxiv-api')).toBe(
+      true,
+    );
+  });
+});
+
+describe('old arXiv RSS 1.0 (rdf:RDF)', () => {
+  const { papers, warnings } = parseArxivRss(fixtureText('arxiv-rdf.xml'), { fetchedAt });
+
+  it('reads each item: id, category and UPDATED / CROSS LISTED from the title', () => {
+    expect(warnings).toEqual([]);
+    expect(papers.map((p) => [p.arxivId, p.version, p.announceType, p.categories])).toEqual([
+      ['2310.10001', 1, 'new', ['cs.RO']],
+      ['2310.09876', 1, 'cross', ['cs.LG']],
+      ['2104.05555', 3, 'replace', ['cs.RO']],
+    ]);
+  });
+
+  it('reads a new item field by field: HTML abstract and HTML authors as text, dated by the channel', () => {
+    expect(papers[0]).toMatchObject({
+      title: 'Learning to Grasp Transparent Objects with ϵ-Greedy Tactile Probing',
+      abstract:
+        'Transparent objects defeat depth cameras. We probe them by touch & learn a policy that succeeds in 94% of trials.',
+      authors: ['Jane Doe', 'Jürgen Müller'],
+      authorCount: 2,
+      publishedAt: '2023-10-17',
+      observedAt: '2023-10-18T01:30:00.000Z',
+      source: 'arxiv-rss',
+    });
+    expect(papers[2]?.publishedAt).toBeNull();
+  });
+});
+
+describe('an RSS feed with HTML descriptions (a third-party Daily Papers feed)', () => {
+  const { papers, warnings } = parseArxivRss(fixtureText('hf-papers-rss-html.xml'), {
+    fetchedAt,
+  });
+
+  it('takes authors and upvotes out of the HTML and keeps the abstract as text', () => {
+    expect(papers).toHaveLength(1);
+    expect(papers[0]).toMatchObject({
+      arxivId: '2410.14735',
+      title: 'Agent Skill Acquisition for Large Language Models via CycleQD',
+      abstract:
+        'Training large language models to acquire specific skills remains a challenging endeavor & we introduce CycleQD.',
+      authors: ['So Kuroki', 'Taishi Nakamura', 'Takuya Akiba', 'Yujin Tang'],
+      upvotes: 12,
+      publishedAt: '2024-10-16',
+      links: { huggingface: 'https://huggingface.co/papers/2410.14735' },
+    });
+    expect(papers[0]).not.toHaveProperty('announceType');
+  });
+
+  it('names the item it could not read', () => {
+    expect(warnings).toEqual([
+      'item 2 "A Paper Without a Link": skipped, no arXiv id in its description, guid or link',
+    ]);
+  });
+});
