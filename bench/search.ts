@@ -31,7 +31,6 @@ const ms = (x: number) => Math.round(x * 10) / 10;
 /** A fresh process opens the persisted store + search and answers one query. */
 function coldStart(
   dir: string,
-  windowMax: number,
 ): Promise<{ wallMs: number; openToAnswerMs: number; rssMb: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -40,7 +39,7 @@ function coldStart(
     );
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(HERE, 'search.ts'), '--cold', dir, String(windowMax)],
+      ['--import', 'tsx', path.join(HERE, 'search.ts'), '--cold', dir],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -62,7 +61,7 @@ function coldStart(
   });
 }
 
-async function coldChild(dir: string, windowMax: number): Promise<void> {
+async function coldChild(dir: string): Promise<void> {
   const started = performance.now();
   const store = SqliteStore.open(storeFile(dir));
   const search = await openPaperSearch({
@@ -70,43 +69,22 @@ async function coldChild(dir: string, windowMax: number): Promise<void> {
     dataDir: dir,
     clock: manualClock(NOW),
     logger: silentLogger(),
-    windowDays: 7,
-    windowMax,
   });
   search.search('robot learning');
   const openToAnswerMs = performance.now() - started;
-  const built = search.stats.windowBuilds;
-  process.stdout.write(
-    JSON.stringify({ openToAnswerMs, rssMb: mb(process.memoryUsage().rss), built }),
-  );
+  process.stdout.write(JSON.stringify({ openToAnswerMs, rssMb: mb(process.memoryUsage().rss) }));
   await search.close();
   store.close();
 }
 
-/** The window sizes measured at each N: the configured design (first), a bigger window, archive only. */
-const VARIANTS: Record<number, number[]> = QUICK
-  ? { 100000: [1000] }
-  : { 10000: [1000], 100000: [1000, 5000, 0] };
-
-async function runSize(
-  n: number,
-  windowMax: number,
-  full: boolean,
-): Promise<Record<string, unknown>> {
+async function runSize(n: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(tmpdir(), `paperboy-bench-search-${n}-`));
   const clock = manualClock(NOW);
   try {
     const records = await loadBenchRecords(n);
     const entries = await loadBenchCorpus(n);
     const store = SqliteStore.open(storeFile(dir));
-    const options = {
-      store,
-      dataDir: dir,
-      clock,
-      logger: silentLogger(),
-      windowDays: 7,
-      windowMax,
-    };
+    const options = { store, dataDir: dir, clock, logger: silentLogger() };
     const search = await openPaperSearch(options);
     search.setLiveIndexing(false);
     let t = performance.now();
@@ -121,10 +99,9 @@ async function runSize(
     const persistedMb = mb(dirSize(dir));
     t = performance.now();
     const rebuildRss = monitorPeakRss();
-    if (full) await search.rebuildAll();
-    const rebuildMs = full ? performance.now() - t : Number.NaN;
-    const rebuildPeak = rebuildRss.stop();
-    const rebuildPeakMb = full ? rebuildPeak : Number.NaN;
+    await search.rebuildAll();
+    const rebuildMs = performance.now() - t;
+    const rebuildPeakMb = rebuildRss.stop();
 
     const queries = benchQueries(entries);
     for (const q of queries.slice(0, 10)) search.search(q.text); // warm the statement cache
@@ -170,11 +147,10 @@ async function runSize(
     delay.disable();
     await search.close();
     store.close();
-    const cold = await coldStart(dir, windowMax);
+    const cold = await coldStart(dir);
 
     return {
       n,
-      windowMax,
       storeIngestMs: ms(storeMs),
       buildMs: ms(buildMs),
       rebuildAllMs: ms(rebuildMs),
@@ -263,10 +239,10 @@ export async function run(): Promise<void> {
   };
   const sizes: Record<string, unknown>[] = [];
   for (const n of SIZES) {
-    for (const [i, windowMax] of (VARIANTS[n] ?? [1000]).entries()) {
-      const row = await runSize(n, windowMax, i === 0);
+    {
+      const row = await runSize(n);
       sizes.push(row);
-      console.log(`\nsearch, N = ${n}, window ${windowMax}`);
+      console.log(`\nsearch, N = ${n}`);
       const { query, queryByKind, ...rest } = row as {
         query: object;
         queryByKind: Record<string, object>;
@@ -307,5 +283,5 @@ export async function run(): Promise<void> {
 }
 
 if (process.argv[2] === '--cold' && process.argv[3]) {
-  await coldChild(process.argv[3], Number(process.argv[4] ?? 1000));
+  await coldChild(process.argv[3]);
 }

@@ -1,0 +1,124 @@
+import { normaliseTitle } from '../paper.js';
+import type { ArchiveHit, HitFacts } from './archive-query.js';
+import { hasSequence, stemFinder } from './paper-match.js';
+import type { CompiledQuery } from './query-compiler.js';
+import { stem, tokenise } from './text.js';
+
+/** How well a title holds a query's words; `null` when it lacks one of them. */
+export interface TitleFit {
+  /** The title is the query (normalised). */
+  exact: boolean;
+  /** The title holds the query's words in order, side by side (stop words included). */
+  inOrder: boolean;
+  /** Fewest title words spanning one match of every query word. */
+  span: number;
+  /** Where that span starts. */
+  first: number;
+  /** Words in the title: a shorter title is a closer fit. */
+  length: number;
+}
+
+/** Smallest window of `positions` (each tagged with a group) holding every group. */
+function minimalSpan(
+  hits: Array<[number, number]>,
+  groups: number,
+): { span: number; first: number } {
+  const seen = new Map<number, number>();
+  let best = { span: Number.POSITIVE_INFINITY, first: 0 };
+  let lo = 0;
+  for (const [pos, group] of hits) {
+    seen.set(group, (seen.get(group) ?? 0) + 1);
+    while (seen.size === groups) {
+      const [start, g] = hits[lo] as [number, number];
+      if (pos - start < best.span) best = { span: pos - start, first: start };
+      const left = (seen.get(g) ?? 1) - 1;
+      if (left === 0) seen.delete(g);
+      else seen.set(g, left);
+      lo++;
+    }
+  }
+  return best;
+}
+
+/** Matches the query's words against a title: stemmed, any order, hyphenated words split. */
+export function titleFit(title: string, q: CompiledQuery, queryKey: string): TitleFit | null {
+  const words = tokenise(title);
+  const find = stemFinder([...q.groups.flatMap((g) => g.stems), ...q.phrases.flat().map(stem)]);
+  const stems = words.map(find);
+  const hits: Array<[number, number]> = [];
+  stems.forEach((s, pos) => {
+    if (s === '') return;
+    q.groups.forEach((g, i) => {
+      if (g.stems.includes(s)) hits.push([pos, i]);
+    });
+  });
+  if (!q.phrases.every((p) => hasSequence(stems, p.map(stem)))) return null;
+  const { span, first } =
+    q.groups.length > 0 ? minimalSpan(hits, q.groups.length) : { span: 0, first: 0 };
+  if (!Number.isFinite(span)) return null;
+  const sequence = q.sequence.map(stem);
+  return {
+    exact: queryKey !== '' && normaliseTitle(title) === queryKey,
+    inOrder: sequence.length > 1 && hasSequence(words.map(stem), sequence),
+    span,
+    first,
+    length: words.length,
+  };
+}
+
+export interface Ranked {
+  rowid: number;
+  fit: TitleFit | null;
+  bm25: number;
+  facts: HitFacts;
+}
+
+/** Known upvotes first, more first; then newer. */
+function byUpvotesThenDay(a: Ranked, b: Ranked): number {
+  const ua = a.facts.upvotes ?? -1;
+  const ub = b.facts.upvotes ?? -1;
+  return ub - ua || b.facts.day.localeCompare(a.facts.day) || b.rowid - a.rowid;
+}
+
+/**
+ * Titles holding every query word first (exact title, then in order, then the closest and
+ * earliest, then the shortest); then bm25, upvotes, recency.
+ */
+export function compareRanked(a: Ranked, b: Ranked): number {
+  const fa = a.fit;
+  const fb = b.fit;
+  if (fa && !fb) return -1;
+  if (fb && !fa) return 1;
+  if (fa && fb) {
+    const d =
+      Number(fb.exact) - Number(fa.exact) ||
+      Number(fb.inOrder) - Number(fa.inOrder) ||
+      fa.span - fb.span ||
+      fa.first - fb.first ||
+      fa.length - fb.length;
+    if (d !== 0) return d;
+  }
+  return a.bm25 - b.bm25 || byUpvotesThenDay(a, b);
+}
+
+/** Ranks FTS5 hits (de-duplicated by rowid, the first bm25 kept) by the rules above. */
+export function rankHits(
+  hits: ArchiveHit[],
+  facts: Map<number, HitFacts>,
+  q: CompiledQuery,
+  rawQuery: string,
+): Ranked[] {
+  const queryKey = normaliseTitle(rawQuery.replace(/(^|\s)-\S+/g, ' '));
+  const out = new Map<number, Ranked>();
+  for (const h of hits) {
+    const f = facts.get(h.rowid);
+    if (!f || out.has(h.rowid)) continue;
+    out.set(h.rowid, {
+      rowid: h.rowid,
+      fit: titleFit(f.title, q, queryKey),
+      bm25: h.bm25,
+      facts: f,
+    });
+  }
+  return [...out.values()].sort(compareRanked);
+}
