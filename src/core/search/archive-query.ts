@@ -16,9 +16,8 @@ export interface ArchiveHit {
   bm25: number;
 }
 
-/** What ranking reads of a matched paper besides its bm25. */
+/** What ranking reads of a matched paper to break ties. */
 export interface HitFacts {
-  title: string;
   upvotes: number | null;
   /** published_at, else the day first seen. */
   day: string;
@@ -78,9 +77,18 @@ export class ArchiveQueries {
       .get(...params) as number;
   }
 
+  /** Titles sit before the abstract in a row: reading them never touches overflow pages. */
+  titles(rowids: number[]): Map<number, string> {
+    const rows = this.prepare(
+      'SELECT rowid, title FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(rowids)) as Array<{ rowid: number; title: string }>;
+    return new Map(rows.map((r) => [r.rowid, r.title]));
+  }
+
+  /** Upvotes and day, for tie-breaks only: they sit after the abstract, so each costs a long read. */
   facts(rowids: number[]): Map<number, HitFacts> {
     const rows = this.prepare(
-      'SELECT rowid, title, upvotes, coalesce(published_at, substr(first_seen_at, 1, 10)) AS day FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
+      'SELECT rowid, upvotes, coalesce(published_at, substr(first_seen_at, 1, 10)) AS day FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
     ).all(JSON.stringify(rowids)) as Array<HitFacts & { rowid: number }>;
     return new Map(rows.map((r) => [r.rowid, r]));
   }

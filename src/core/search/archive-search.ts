@@ -15,7 +15,7 @@ import type { QueryRelaxation, SearchResult } from './types.js';
 /** Above this many matches, bm25 over every posting is skipped: newest first within each tier. */
 export const BROAD_MATCH = 2000;
 /** Title-tier candidates ranked by how well the title fits, beyond the page asked for. */
-const TITLE_CANDIDATES = 100;
+const TITLE_CANDIDATES = 50;
 
 /** What the compiler did to the words before they met the index: corrections, stop words. */
 export function compileRelaxations(parsed: ParsedQuery, q: CompiledQuery): QueryRelaxation[] {
@@ -63,10 +63,12 @@ export function searchArchive(
   const titled = titleMatch
     ? archive.top(titleMatch, filters, Math.max(depth, TITLE_CANDIDATES), broad)
     : [];
-  const rest = archive.top(match, filters, depth + titled.length, broad);
+  // Titles holding every word rank first: when they fill the page, the rest is never seen.
+  const rest =
+    titled.length >= depth ? [] : archive.top(match, filters, depth + titled.length, broad);
   const all = [...titled, ...rest];
-  const facts = archive.facts(all.map((h) => h.rowid));
-  const ranked = rankHits(all, facts, q, input.raw);
+  const titles = archive.titles(all.map((h) => h.rowid));
+  const ranked = rankHits(all, titles, q, input.raw, (rowids) => archive.facts(rowids));
   const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
   const papers = papersByRowid(
     db,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { KnownTerms } from './known-terms.js';
 import type { TermVocabulary } from './query-compiler.js';
 
 /** Bump when the archive's tables or tokenisation change: a mismatch rebuilds it. */
@@ -138,12 +139,13 @@ export function archiveSyncedSeq(db: Database): number {
 }
 
 /** The archive's unstemmed term list, as the query compiler wants it. */
-export function archiveVocabulary(db: Database): TermVocabulary {
+export function archiveVocabulary(db: Database, known?: KnownTerms): TermVocabulary {
   // fts5vocab counts a term's documents by reading its whole doclist (~1 ms for "model" at
   // 100k); whether the word exists at all is the first row of a MATCH.
   const exists = db
     .prepare('SELECT 1 FROM papers_words WHERE papers_words MATCH ? LIMIT 1')
     .pluck();
+  const one = db.prepare('SELECT 1 FROM papers_words_vocab WHERE term = ?').pluck();
   // One statement for a whole candidate list (a typo's ~500 edits): no round trip per word.
   const many = db.prepare(
     'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))',
@@ -154,12 +156,17 @@ export function archiveVocabulary(db: Database): TermVocabulary {
   return {
     has(word) {
       if (word.length === 0) return false;
-      return exists.get(`"${word.replace(/"/g, '""')}"`) !== undefined;
+      if (known?.ready) return known.has(word);
+      // A MATCH is the quickest probe, but FTS5 may split a non-ASCII word our tokeniser
+      // keeps whole, and a phrase is refused without positions: those go to the vocabulary.
+      if (/^[a-z0-9]+$/.test(word)) return exists.get(`"${word}"`) !== undefined;
+      return one.get(word) !== undefined;
     },
     docFreq(words) {
       const out = new Map<string, number>();
-      if (words.length === 0) return out;
-      const rows = many.all(JSON.stringify(words)) as Array<{ word: string; docs: number }>;
+      const probe = known?.ready ? words.filter((w) => known.has(w)) : words;
+      if (probe.length === 0) return out;
+      const rows = many.all(JSON.stringify(probe)) as Array<{ word: string; docs: number }>;
       for (const r of rows) out.set(r.word, r.docs);
       return out;
     },

@@ -10,6 +10,7 @@ import {
 } from './archive.js';
 import { ArchiveQueries } from './archive-query.js';
 import { searchArchive } from './archive-search.js';
+import { KnownTerms } from './known-terms.js';
 import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { resolvePaper, suggestTitles } from './resolve.js';
 import {
@@ -45,6 +46,7 @@ export class ArchivePaperSearch implements PaperSearch {
   private readonly archive: ArchiveQueries;
   private readonly topics: TopicMatcher;
   private readonly topSeq: Statement;
+  private readonly known: KnownTerms;
   private catching: Promise<void> | null = null;
   private closed = false;
 
@@ -58,7 +60,8 @@ export class ArchivePaperSearch implements PaperSearch {
       foldText(String(s ?? '')),
     );
     this.topSeq = this.db.prepare('SELECT coalesce(max(change_seq), -1) FROM papers').pluck();
-    this.vocab = archiveVocabulary(this.db);
+    this.known = new KnownTerms(this.db);
+    this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
     this.topics = new TopicMatcher(this.db, this.vocab);
   }
@@ -82,19 +85,24 @@ export class ArchivePaperSearch implements PaperSearch {
     }
     try {
       syncArchive(db);
+      setImmediate(() => this.noticeChanges());
     } catch (error) {
       this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
       setImmediate(() => this.noticeChanges());
     }
   }
 
-  /** Cheap: compares two numbers; starts a background catch-up when another writer got ahead. */
+  /** Cheap: compares two numbers; starts background work when there is some. */
   private noticeChanges(): void {
     if (this.closed || this.catching) return;
-    if ((this.topSeq.get() as number) > archiveSyncedSeq(this.db)) void this.catchUp();
+    if (this.known.behind || (this.topSeq.get() as number) > archiveSyncedSeq(this.db))
+      void this.catchUp();
   }
 
-  /** Indexes the backlog a slice at a time, yielding between slices; one run at a time. */
+  /**
+   * Off the request path, a slice per turn of the event loop: indexes what other writers (or
+   * a bulk ingest) added, then loads the known terms, then absorbs the words of new rows.
+   */
   private catchUp(): Promise<void> {
     if (this.catching) return this.catching;
     this.catching = (async () => {
@@ -102,16 +110,16 @@ export class ArchivePaperSearch implements PaperSearch {
         while (!this.closed) {
           await new Promise((resolve) => setImmediate(resolve));
           if (this.closed) break;
-          let rows: number;
           try {
-            rows = syncArchive(this.db, CATCH_UP_SLICE);
+            const rows = syncArchive(this.db, CATCH_UP_SLICE);
+            this.stats.caughtUp += rows;
+            if (rows > 0) continue;
+            if (!this.known.loadSlice()) continue;
+            if (this.known.absorb(CATCH_UP_SLICE) === 0) break;
           } catch (error) {
             this.options.logger.warn({ err: error }, 'search archive catch-up deferred');
             await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-            continue;
           }
-          if (rows === 0) break;
-          this.stats.caughtUp += rows;
         }
       } finally {
         this.catching = null;

@@ -70,21 +70,10 @@ export interface Ranked {
   rowid: number;
   fit: TitleFit | null;
   bm25: number;
-  facts: HitFacts;
 }
 
-/** Known upvotes first, more first; then newer. */
-function byUpvotesThenDay(a: Ranked, b: Ranked): number {
-  const ua = a.facts.upvotes ?? -1;
-  const ub = b.facts.upvotes ?? -1;
-  return ub - ua || b.facts.day.localeCompare(a.facts.day) || b.rowid - a.rowid;
-}
-
-/**
- * Titles holding every query word first (exact title, then in order, then the closest and
- * earliest, then the shortest); then bm25, upvotes, recency.
- */
-export function compareRanked(a: Ranked, b: Ranked): number {
+/** Titles holding every query word first (exact, in order, closest, earliest, shortest), then bm25. */
+function byFitThenBm25(a: Ranked, b: Ranked): number {
   const fa = a.fit;
   const fb = b.fit;
   if (fa && !fb) return -1;
@@ -98,27 +87,46 @@ export function compareRanked(a: Ranked, b: Ranked): number {
       fa.length - fb.length;
     if (d !== 0) return d;
   }
-  return a.bm25 - b.bm25 || byUpvotesThenDay(a, b);
+  return a.bm25 - b.bm25;
 }
 
-/** Ranks FTS5 hits (de-duplicated by rowid, the first bm25 kept) by the rules above. */
+/** Known upvotes first, more first; then the newer day. */
+function byUpvotesThenDay(a: HitFacts | undefined, b: HitFacts | undefined): number {
+  const d = (b?.upvotes ?? -1) - (a?.upvotes ?? -1);
+  return d !== 0 ? d : (b?.day ?? '').localeCompare(a?.day ?? '');
+}
+
+/**
+ * Ranks FTS5 hits (de-duplicated by rowid, the first bm25 kept): title fit, bm25, then
+ * upvotes and recency — read only for the hits still tied, as they cost a long row read.
+ * Hits ranked newest first (bm25 0, a broad match) keep that order within a tier.
+ */
 export function rankHits(
   hits: ArchiveHit[],
-  facts: Map<number, HitFacts>,
+  titles: Map<number, string>,
   q: CompiledQuery,
   rawQuery: string,
+  factsOf: (rowids: number[]) => Map<number, HitFacts>,
 ): Ranked[] {
   const queryKey = normaliseTitle(rawQuery.replace(/(^|\s)-\S+/g, ' '));
   const out = new Map<number, Ranked>();
   for (const h of hits) {
-    const f = facts.get(h.rowid);
-    if (!f || out.has(h.rowid)) continue;
-    out.set(h.rowid, {
-      rowid: h.rowid,
-      fit: titleFit(f.title, q, queryKey),
-      bm25: h.bm25,
-      facts: f,
-    });
+    const title = titles.get(h.rowid);
+    if (title === undefined || out.has(h.rowid)) continue;
+    out.set(h.rowid, { rowid: h.rowid, fit: titleFit(title, q, queryKey), bm25: h.bm25 });
   }
-  return [...out.values()].sort(compareRanked);
+  const ranked = [...out.values()].sort((a, b) => byFitThenBm25(a, b) || b.rowid - a.rowid);
+  const tied = new Set<number>();
+  ranked.forEach((r, i) => {
+    const prev = ranked[i - 1];
+    if (prev && r.bm25 !== 0 && byFitThenBm25(prev, r) === 0) tied.add(prev.rowid).add(r.rowid);
+  });
+  if (tied.size === 0) return ranked;
+  const facts = factsOf([...tied]);
+  return ranked.sort(
+    (a, b) =>
+      byFitThenBm25(a, b) ||
+      byUpvotesThenDay(facts.get(a.rowid), facts.get(b.rowid)) ||
+      b.rowid - a.rowid,
+  );
 }

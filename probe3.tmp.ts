@@ -1,0 +1,15 @@
+import { SqliteStore, storeFile } from './src/core/store/sqlite-store.js';
+import { archiveVocabulary } from './src/core/search/archive.js';
+import { expandQuery, parseQuery, editsOne } from './src/core/search/query-compiler.js';
+const store = SqliteStore.open(storeFile('/tmp/pb100k'));
+const vocab = archiveVocabulary(store.db);
+const time = (label: string, fn: () => unknown) => { fn(); const t = performance.now(); for (let i = 0; i < 5; i++) fn(); console.log(label, ((performance.now() - t) / 5).toFixed(2)); };
+time('expand graph neural', () => expandQuery(parseQuery('graph neural '), vocab));
+time('expand segmentaton', () => expandQuery(parseQuery('segmentaton '), vocab));
+time('expand transf', () => expandQuery(parseQuery('transf'), vocab));
+time('has model', () => vocab.has('model'));
+time('has graph', () => vocab.has('graph'));
+time('docFreq edits', () => vocab.docFreq(editsOne('segmentaton')));
+time('edits', () => editsOne('segmentaton'));
+console.log(editsOne('segmentaton').length);
+time('vocab row', () => store.db.prepare("SELECT term, doc FROM papers_words_vocab WHERE term = 'segmentation'").all());

@@ -1,0 +1,18 @@
+import { manualClock } from './src/core/clock.js';
+import { silentLogger } from './src/core/logger.js';
+import { openPaperSearch } from './src/core/search/paper-search.js';
+import { SqliteStore, storeFile } from './src/core/store/sqlite-store.js';
+import { loadBenchCorpus } from './bench/corpus.js';
+import { benchQueries, latency } from './bench/search-queries.js';
+const store = SqliteStore.open(storeFile('/tmp/pb100k'));
+const search = await openPaperSearch({ store, dataDir: null, clock: manualClock('2026-07-31T12:00:00.000Z'), logger: silentLogger() });
+const queries = benchQueries((await loadBenchCorpus(100_000)).slice(0, 20000));
+for (const q of queries.slice(0, 10)) search.search(q.text);
+const l = latency(queries, (q) => search.search(q).total);
+console.log(l.all);
+await search.refresh();
+await new Promise((r) => setTimeout(r, 100));
+const t0 = performance.now(); while (!(search as any).known.ready) await new Promise((r) => setTimeout(r, 50));
+console.log('terms ready after', performance.now() - t0);
+const l2 = latency(queries, (q) => search.search(q).total);
+console.log(l2.all, l2.byKind.typo);

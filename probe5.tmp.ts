@@ -1,0 +1,18 @@
+import Database from 'better-sqlite3';
+import { editsOne } from './src/core/search/query-compiler.js';
+const db = new Database('/tmp/pb100k/paperboy.db', { readonly: true });
+const edits = editsOne('segmentaton');
+const time = (label: string, fn: () => unknown) => { fn(); const t = performance.now(); let r; for (let i = 0; i < 5; i++) r = fn(); console.log(label, ((performance.now() - t) / 5).toFixed(2), JSON.stringify(r).slice(0, 100)); };
+console.log(db.prepare("EXPLAIN QUERY PLAN SELECT term, doc FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))").all('[]'));
+time('json_each', () => db.prepare('SELECT term, doc FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))').all(JSON.stringify(edits)));
+const lit = db.prepare(`SELECT term, doc FROM papers_words_vocab WHERE term IN (${edits.map(() => '?').join(',')})`);
+time('literal', () => lit.all(...edits));
+const one = db.prepare('SELECT term FROM papers_words_vocab WHERE term = ?').pluck();
+time('loop eq', () => edits.filter((e) => one.get(e) !== undefined));
+const ex = db.prepare('SELECT 1 FROM papers_words WHERE papers_words MATCH ? LIMIT 1').pluck();
+time('loop match', () => edits.filter((e) => ex.get(`"${e}"`) !== undefined));
+const ids = Array.from({length: 150}, (_, i) => 1000 + i * 37);
+console.log(db.prepare("EXPLAIN QUERY PLAN SELECT rowid, title FROM papers WHERE rowid IN (SELECT value FROM json_each(?))").all('[]'));
+time('titles', () => db.prepare('SELECT rowid, title FROM papers WHERE rowid IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)).length);
+const t1 = db.prepare('SELECT title FROM papers WHERE rowid = ?').pluck();
+time('titles loop', () => ids.map((i) => t1.get(i)).length);
