@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { isPaperboyError, PaperboyError } from '../errors.js';
 import {
@@ -128,10 +130,12 @@ export class ArchivePaperSearch implements PaperSearch {
     return this.catching;
   }
 
+  /** Indexes what was written so far (in slices, yielding between them); then it is searchable. */
   async refresh(): Promise<void> {
-    while (!this.closed && (this.topSeq.get() as number) > archiveSyncedSeq(this.db)) {
-      await this.catchUp();
+    while (!this.closed && syncArchive(this.db, CATCH_UP_SLICE) > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    this.noticeChanges();
   }
 
   /** Rebuilds the archive (in a worker when the store is a file), off the request path. */
@@ -206,6 +210,8 @@ export class ArchivePaperSearch implements PaperSearch {
 
 /** Opens search over a store: answers at once; a backlog is indexed in the background. */
 export async function openPaperSearch(options: PaperSearchOptions): Promise<ArchivePaperSearch> {
+  // The Lunr window of earlier versions kept its index here; nothing reads it any more.
+  if (options.dataDir) rmSync(join(options.dataDir, 'search-window.json'), { force: true });
   const search = new ArchivePaperSearch(options);
   search.start();
   return search;
