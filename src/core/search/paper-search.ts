@@ -5,7 +5,6 @@ import { isPaperboyError, PaperboyError } from '../errors.js';
 import {
   archiveSyncedSeq,
   archiveVocabulary,
-  BM25_WEIGHTS,
   ensureArchive,
   rebuildArchive,
   syncArchive,
@@ -55,9 +54,6 @@ export class ArchivePaperSearch implements PaperSearch {
   constructor(private readonly options: PaperSearchOptions) {
     this.db = options.store.db;
     ensureArchive(this.db);
-    this.db.exec(
-      `INSERT INTO papers_fts(papers_fts, rank) VALUES('rank', 'bm25(${BM25_WEIGHTS})')`,
-    );
     this.db.function('search_fold', { deterministic: true }, (s: unknown) =>
       foldText(String(s ?? '')),
     );
