@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { tokenise } from './text.js';
 
-/** Terms read per slice of the first load: a slice holding common words reads long doclists. */
-const LOAD_SLICE = 250;
+/** Time a slice may take: a common word's vocabulary row reads its whole doclist. */
+const SLICE_MS = 8;
 
 /**
  * Every word the archive holds, in memory once loaded in the background. A typo's ~600
@@ -21,10 +21,10 @@ export class KnownTerms {
 
   constructor(db: Database) {
     this.page = db
-      .prepare('SELECT term FROM papers_words_vocab WHERE term > ? ORDER BY term LIMIT ?')
+      .prepare('SELECT term FROM papers_words_vocab WHERE term > ? ORDER BY term')
       .pluck();
     this.changed = db.prepare(
-      'SELECT change_seq AS seq, title, authors, abstract FROM papers WHERE change_seq > ? ORDER BY change_seq LIMIT ?',
+      'SELECT change_seq AS seq, title, authors, abstract FROM papers WHERE change_seq > ? ORDER BY change_seq',
     );
     this.top = db.prepare('SELECT coalesce(max(change_seq), -1) FROM papers').pluck();
     // Words of rows written from here on are absorbed from the rows themselves.
@@ -45,28 +45,38 @@ export class KnownTerms {
     return this.terms?.has(word) ?? false;
   }
 
-  /** Loads one slice of the vocabulary; true once every term is in. */
+  /** Loads the vocabulary for about SLICE_MS; true once every term is in. */
   loadSlice(): boolean {
     if (this.terms) return true;
-    const rows = this.page.all(this.lastLoaded, LOAD_SLICE) as string[];
-    for (const term of rows) this.loading.add(term);
-    this.lastLoaded = rows.at(-1) ?? this.lastLoaded;
-    if (rows.length < LOAD_SLICE) this.terms = this.loading;
-    return this.terms !== null;
+    const until = performance.now() + SLICE_MS;
+    let done = true;
+    for (const term of this.page.iterate(this.lastLoaded) as IterableIterator<string>) {
+      this.loading.add(term);
+      this.lastLoaded = term;
+      if (performance.now() > until) {
+        done = false;
+        break;
+      }
+    }
+    if (done) this.terms = this.loading;
+    return done;
   }
 
-  /** Adds the words of up to `limit` rows written since the last call; returns rows read. */
-  absorb(limit: number): number {
-    const rows = this.changed.all(this.absorbedSeq, limit) as Array<{
+  /** Adds the words of rows written since the last call, for about SLICE_MS; returns rows read. */
+  absorb(): number {
+    const until = performance.now() + SLICE_MS;
+    let read = 0;
+    for (const r of this.changed.iterate(this.absorbedSeq) as IterableIterator<{
       seq: number;
       title: string;
       authors: string;
       abstract: string;
-    }>;
-    for (const r of rows) {
+    }>) {
       for (const word of tokenise(`${r.title} ${r.authors} ${r.abstract}`)) this.loading.add(word);
       this.absorbedSeq = r.seq;
+      read++;
+      if (performance.now() > until) break;
     }
-    return rows.length;
+    return read;
   }
 }

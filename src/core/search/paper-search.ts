@@ -28,7 +28,7 @@ import type { PaperSearch, Resolution, SearchOptions, SearchResult, TopicMatch }
 export type { PaperSearchOptions, SearchableStore, SearchStats } from './search-options.js';
 
 /** Rows per catch-up slice: a few ms of FTS5 inserts, so the event loop is never held long. */
-export const CATCH_UP_SLICE = 200;
+export const CATCH_UP_SLICE = 100;
 /** After a failed slice (e.g. another writer holds the lock), wait before the next try. */
 const RETRY_MS = 1000;
 
@@ -113,7 +113,7 @@ export class ArchivePaperSearch implements PaperSearch {
             this.stats.caughtUp += rows;
             if (rows > 0) continue;
             if (!this.known.loadSlice()) continue;
-            if (this.known.absorb(CATCH_UP_SLICE) === 0) break;
+            if (this.known.absorb() === 0) break;
           } catch (error) {
             this.options.logger.warn({ err: error }, 'search archive catch-up deferred');
             await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
