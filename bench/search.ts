@@ -106,6 +106,9 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     const queries = benchQueries(entries);
     for (const q of queries.slice(0, 10)) search.search(q.text); // warm the statement cache
     const ours = latency(queries, (q) => search.search(q).total);
+    const typoQueriesFound = queries.filter(
+      (q) => q.kind === 'typo' && search.search(q.text).total > 0,
+    ).length;
     const fragments = fragmentsOf(entries, 50);
     const show = latency(
       fragments.map((text) => ({ text, kind: 'fragment' })),
@@ -159,6 +162,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
       coldStartWallMs: ms(cold.wallMs),
       coldOpenToAnswerMs: ms(cold.openToAnswerMs),
       rssAfterLoadMb: cold.rssMb,
+      typoQueriesFound,
       query: ours.all,
       queryByKind: ours.byKind,
       showFragmentP95Ms: show.all.p95,
