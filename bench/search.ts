@@ -28,10 +28,8 @@ function dirSize(dir: string): number {
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 const ms = (x: number) => Math.round(x * 10) / 10;
 
-/** A fresh process opens the persisted store + search and answers one query. */
-function coldStart(
-  dir: string,
-): Promise<{ wallMs: number; openToAnswerMs: number; rssMb: number }> {
+/** Runs this file in a fresh process (`--cold` or `--rebuild`) and returns the JSON it prints. */
+function inChild<T>(mode: '--cold' | '--rebuild', dir: string): Promise<T & { wallMs: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const env = Object.fromEntries(
@@ -39,7 +37,7 @@ function coldStart(
     );
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(HERE, 'search.ts'), '--cold', dir],
+      ['--import', 'tsx', path.join(HERE, 'search.ts'), mode, dir],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -52,13 +50,33 @@ function coldStart(
     child.on('error', reject);
     child.on('exit', () => {
       try {
-        const figures = JSON.parse(out) as { openToAnswerMs: number; rssMb: number };
-        resolve({ wallMs: performance.now() - started, ...figures });
+        resolve({ wallMs: performance.now() - started, ...(JSON.parse(out) as T) });
       } catch (error) {
         reject(error);
       }
     });
   });
+}
+
+/**
+ * Rebuild-everything in a process holding only the store and search, as the bot does: the
+ * bench process's peak would count its own 100k records and corpus copies.
+ */
+async function rebuildChild(dir: string): Promise<void> {
+  const store = SqliteStore.open(storeFile(dir));
+  const search = await openPaperSearch({
+    store,
+    dataDir: dir,
+    clock: manualClock(NOW),
+    logger: silentLogger(),
+  });
+  const peak = monitorPeakRss();
+  const t = performance.now();
+  await search.rebuildAll();
+  const rebuildMs = performance.now() - t;
+  process.stdout.write(JSON.stringify({ rebuildMs, peakRssMb: peak.stop() }));
+  await search.close();
+  store.close();
 }
 
 async function coldChild(dir: string): Promise<void> {
@@ -97,11 +115,9 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     search.setLiveIndexing(true);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const persistedMb = mb(dirSize(dir));
-    t = performance.now();
-    const rebuildRss = monitorPeakRss();
-    await search.rebuildAll();
-    const rebuildMs = performance.now() - t;
-    const rebuildPeakMb = rebuildRss.stop();
+    const rebuild = await inChild<{ rebuildMs: number; peakRssMb: number }>('--rebuild', dir);
+    const rebuildMs = rebuild.rebuildMs;
+    const rebuildPeakMb = rebuild.peakRssMb;
 
     const queries = benchQueries(entries);
     for (const q of queries.slice(0, 10)) search.search(q.text); // warm the statement cache
@@ -150,7 +166,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     delay.disable();
     await search.close();
     store.close();
-    const cold = await coldStart(dir);
+    const cold = await inChild<{ openToAnswerMs: number; rssMb: number }>('--cold', dir);
 
     return {
       n,
@@ -303,4 +319,7 @@ export async function run(): Promise<void> {
 
 if (process.argv[2] === '--cold' && process.argv[3]) {
   await coldChild(process.argv[3]);
+}
+if (process.argv[2] === '--rebuild' && process.argv[3]) {
+  await rebuildChild(process.argv[3]);
 }
