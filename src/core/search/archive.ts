@@ -114,7 +114,8 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
     });
     return added;
   });
-  return run();
+  // IMMEDIATE: a read that upgrades to a write would not wait on another writer's lock.
+  return run.immediate();
 }
 
 /** Empties and refills the archive from the store in one transaction. */

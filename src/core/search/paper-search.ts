@@ -49,6 +49,7 @@ export class ArchivePaperSearch implements PaperSearch {
   private readonly topSeq: Statement;
   private readonly known: KnownTerms;
   private catching: Promise<void> | null = null;
+  private indexing: Promise<void> | null = null;
   private closed = false;
 
   constructor(private readonly options: PaperSearchOptions) {
@@ -77,7 +78,8 @@ export class ArchivePaperSearch implements PaperSearch {
 
   /** In the writer's transaction: a batch is searchable when it commits, unless a backlog waits. */
   private written(db: Database, sinceChangeSeq: number): void {
-    if (archiveSyncedSeq(db) < sinceChangeSeq) {
+    // change_seq starts at 1: a fresh archive (-1) has no backlog before the first batch.
+    if (Math.max(0, archiveSyncedSeq(db)) < sinceChangeSeq) {
       setImmediate(() => this.noticeChanges());
       return;
     }
@@ -98,20 +100,19 @@ export class ArchivePaperSearch implements PaperSearch {
   }
 
   /**
-   * Off the request path, a slice per turn of the event loop: indexes what other writers (or
-   * a bulk ingest) added, then loads the known terms, then absorbs the words of new rows.
+   * Off the request path: indexes the backlog, then loads the known terms and absorbs the
+   * words of new rows, a slice per turn of the event loop. Faults are logged and retried.
    */
   private catchUp(): Promise<void> {
     if (this.catching) return this.catching;
     this.catching = (async () => {
+      await Promise.resolve(); // as in indexBacklog
       try {
         while (!this.closed) {
           await new Promise((resolve) => setImmediate(resolve));
           if (this.closed) break;
           try {
-            const rows = syncArchive(this.db, CATCH_UP_SLICE);
-            this.stats.caughtUp += rows;
-            if (rows > 0) continue;
+            await this.indexBacklog();
             if (!this.known.loadSlice()) continue;
             if (this.known.absorb() === 0) break;
           } catch (error) {
@@ -126,11 +127,37 @@ export class ArchivePaperSearch implements PaperSearch {
     return this.catching;
   }
 
-  /** Indexes what was written so far (in slices, yielding between them); then it is searchable. */
+  /**
+   * Indexes what other writers (or a bulk ingest) added. More than a slice, in a file store,
+   * goes to a worker on its own connection: FTS5 merges its segments as the index grows, and
+   * those merges held the event loop for hundreds of ms. Otherwise slices here.
+   */
+  private indexBacklog(): Promise<void> {
+    if (this.indexing) return this.indexing;
+    this.indexing = (async () => {
+      // Yield first: `indexing` must be set before the body can finish and clear it.
+      await Promise.resolve();
+      try {
+        const file = this.db.memory ? null : this.db.name;
+        let behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
+        while (!this.closed && behind > 0) {
+          this.stats.caughtUp +=
+            file && behind > CATCH_UP_SLICE
+              ? await runWorker<number>('archive-worker', { file, mode: 'sync' })
+              : syncArchive(this.db, CATCH_UP_SLICE);
+          await new Promise((resolve) => setImmediate(resolve));
+          behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
+        }
+      } finally {
+        this.indexing = null;
+      }
+    })();
+    return this.indexing;
+  }
+
+  /** Indexes what was written so far; then it is searchable. */
   async refresh(): Promise<void> {
-    while (!this.closed && syncArchive(this.db, CATCH_UP_SLICE) > 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await this.indexBacklog();
     this.noticeChanges();
   }
 
@@ -138,7 +165,7 @@ export class ArchivePaperSearch implements PaperSearch {
   async rebuildAll(): Promise<void> {
     const file = this.db.name;
     if (file && file !== ':memory:' && !this.db.memory) {
-      await runWorker<number>('archive-worker', { file });
+      await runWorker<number>('archive-worker', { file, mode: 'rebuild' });
     } else {
       rebuildArchive(this.db);
     }
