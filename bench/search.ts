@@ -14,7 +14,7 @@ import { flexSearchPeer, miniSearchPeer, type Peer, plainFtsPeer } from './searc
 import { benchQueries, fragmentsOf, type Latency, latency, prefixesOf } from './search-queries.js';
 
 const NOW = '2026-07-31T12:00:00.000Z';
-/** BENCH_QUICK=1: 100k with the configured window only, no bulk ingest, no peers, nothing written. */
+/** BENCH_QUICK=1: 100k only, no bulk ingest, no peers, nothing written. */
 const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = (process.env.BENCH_SEARCH_SIZES ?? (QUICK ? '100000' : '10000,100000'))
   .split(',')
@@ -28,11 +28,8 @@ function dirSize(dir: string): number {
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 const ms = (x: number) => Math.round(x * 10) / 10;
 
-/** A fresh process opens the persisted store + search and answers one query. */
-function coldStart(
-  dir: string,
-  windowMax: number,
-): Promise<{ wallMs: number; openToAnswerMs: number; rssMb: number }> {
+/** Runs this file in a fresh process (`--cold` or `--rebuild`) and returns the JSON it prints. */
+function inChild<T>(mode: '--cold' | '--rebuild', dir: string): Promise<T & { wallMs: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const env = Object.fromEntries(
@@ -40,7 +37,7 @@ function coldStart(
     );
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(HERE, 'search.ts'), '--cold', dir, String(windowMax)],
+      ['--import', 'tsx', path.join(HERE, 'search.ts'), mode, dir],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -53,8 +50,7 @@ function coldStart(
     child.on('error', reject);
     child.on('exit', () => {
       try {
-        const figures = JSON.parse(out) as { openToAnswerMs: number; rssMb: number };
-        resolve({ wallMs: performance.now() - started, ...figures });
+        resolve({ wallMs: performance.now() - started, ...(JSON.parse(out) as T) });
       } catch (error) {
         reject(error);
       }
@@ -62,7 +58,28 @@ function coldStart(
   });
 }
 
-async function coldChild(dir: string, windowMax: number): Promise<void> {
+/**
+ * Rebuild-everything in a process holding only the store and search, as the bot does: the
+ * bench process's peak would count its own 100k records and corpus copies.
+ */
+async function rebuildChild(dir: string): Promise<void> {
+  const store = SqliteStore.open(storeFile(dir));
+  const search = await openPaperSearch({
+    store,
+    dataDir: dir,
+    clock: manualClock(NOW),
+    logger: silentLogger(),
+  });
+  const peak = monitorPeakRss();
+  const t = performance.now();
+  await search.rebuildAll();
+  const rebuildMs = performance.now() - t;
+  process.stdout.write(JSON.stringify({ rebuildMs, peakRssMb: peak.stop() }));
+  await search.close();
+  store.close();
+}
+
+async function coldChild(dir: string): Promise<void> {
   const started = performance.now();
   const store = SqliteStore.open(storeFile(dir));
   const search = await openPaperSearch({
@@ -70,43 +87,22 @@ async function coldChild(dir: string, windowMax: number): Promise<void> {
     dataDir: dir,
     clock: manualClock(NOW),
     logger: silentLogger(),
-    windowDays: 7,
-    windowMax,
   });
   search.search('robot learning');
   const openToAnswerMs = performance.now() - started;
-  const built = search.stats.windowBuilds;
-  process.stdout.write(
-    JSON.stringify({ openToAnswerMs, rssMb: mb(process.memoryUsage().rss), built }),
-  );
+  process.stdout.write(JSON.stringify({ openToAnswerMs, rssMb: mb(process.memoryUsage().rss) }));
   await search.close();
   store.close();
 }
 
-/** The window sizes measured at each N: the configured design (first), a bigger window, archive only. */
-const VARIANTS: Record<number, number[]> = QUICK
-  ? { 100000: [1000] }
-  : { 10000: [1000], 100000: [1000, 5000, 0] };
-
-async function runSize(
-  n: number,
-  windowMax: number,
-  full: boolean,
-): Promise<Record<string, unknown>> {
+async function runSize(n: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(tmpdir(), `paperboy-bench-search-${n}-`));
   const clock = manualClock(NOW);
   try {
     const records = await loadBenchRecords(n);
     const entries = await loadBenchCorpus(n);
     const store = SqliteStore.open(storeFile(dir));
-    const options = {
-      store,
-      dataDir: dir,
-      clock,
-      logger: silentLogger(),
-      windowDays: 7,
-      windowMax,
-    };
+    const options = { store, dataDir: dir, clock, logger: silentLogger() };
     const search = await openPaperSearch(options);
     search.setLiveIndexing(false);
     let t = performance.now();
@@ -119,16 +115,16 @@ async function runSize(
     search.setLiveIndexing(true);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const persistedMb = mb(dirSize(dir));
-    t = performance.now();
-    const rebuildRss = monitorPeakRss();
-    if (full) await search.rebuildAll();
-    const rebuildMs = full ? performance.now() - t : Number.NaN;
-    const rebuildPeak = rebuildRss.stop();
-    const rebuildPeakMb = full ? rebuildPeak : Number.NaN;
+    const rebuild = await inChild<{ rebuildMs: number; peakRssMb: number }>('--rebuild', dir);
+    const rebuildMs = rebuild.rebuildMs;
+    const rebuildPeakMb = rebuild.peakRssMb;
 
     const queries = benchQueries(entries);
     for (const q of queries.slice(0, 10)) search.search(q.text); // warm the statement cache
     const ours = latency(queries, (q) => search.search(q).total);
+    const typoQueriesFound = queries.filter(
+      (q) => q.kind === 'typo' && search.search(q.text).total > 0,
+    ).length;
     const fragments = fragmentsOf(entries, 50);
     const show = latency(
       fragments.map((text) => ({ text, kind: 'fragment' })),
@@ -139,7 +135,7 @@ async function runSize(
       (q) => search.suggest(q).length,
     );
 
-    // 500 new papers while queries run: searchable with their transaction (archive); window rebuilt in a worker.
+    // 500 new papers while queries run: searchable with their transaction; their words absorbed in the background.
     const fresh = records.slice(0, 500).map((r, i) => ({
       ...r,
       arxivId: `2999.${String(i).padStart(5, '0')}`,
@@ -153,9 +149,9 @@ async function runSize(
     const searchableMs =
       search.resolve(lastId).kind === 'found' ? performance.now() - t : Number.NaN;
     let worstDuringMs = 0;
-    const windowDone = search.refresh();
+    const caughtUp = search.refresh();
     let settled = false;
-    void windowDone.then(() => {
+    void caughtUp.then(() => {
       settled = true;
     });
     let i = 0;
@@ -166,15 +162,14 @@ async function runSize(
       worstDuringMs = Math.max(worstDuringMs, performance.now() - s);
       await new Promise((r) => setImmediate(r));
     }
-    const windowRebuiltMs = performance.now() - t;
+    const caughtUpMs = performance.now() - t;
     delay.disable();
     await search.close();
     store.close();
-    const cold = await coldStart(dir, windowMax);
+    const cold = await inChild<{ openToAnswerMs: number; rssMb: number }>('--cold', dir);
 
     return {
       n,
-      windowMax,
       storeIngestMs: ms(storeMs),
       buildMs: ms(buildMs),
       rebuildAllMs: ms(rebuildMs),
@@ -183,12 +178,13 @@ async function runSize(
       coldStartWallMs: ms(cold.wallMs),
       coldOpenToAnswerMs: ms(cold.openToAnswerMs),
       rssAfterLoadMb: cold.rssMb,
+      typoQueriesFound,
       query: ours.all,
       queryByKind: ours.byKind,
       showFragmentP95Ms: show.all.p95,
       suggestP95Ms: suggest.all.p95,
       add500SearchableMs: ms(searchableMs),
-      add500WindowRebuiltMs: ms(windowRebuiltMs),
+      add500CaughtUpMs: ms(caughtUpMs),
       add500WorstQueryMs: ms(worstDuringMs),
       add500MaxEventLoopStallMs: ms(delay.max / 1e6),
       queriesAnswered: i,
@@ -225,20 +221,35 @@ async function bulkIngest(): Promise<Record<string, unknown>> {
       store.upsertPapers(records.slice(i, i + 5000), clock.now());
     const storedMs = performance.now() - t;
     search.setLiveIndexing(true);
-    search.search('robot'); // catches the archive up
+    // The backlog is indexed in background slices while queries keep answering.
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    let answered = 0;
+    let finished = false;
+    const done = search.refresh().then(() => {
+      finished = true;
+    });
+    while (!finished) {
+      search.search('robot learning');
+      answered++;
+      await new Promise((r) => setImmediate(r));
+    }
+    await done;
+    delay.disable();
     const searchableMs = performance.now() - t;
     const probe = records[records.length - 1]?.arxivId as string;
     const found = search.resolve(probe).kind === 'found';
-    await search.refresh();
-    const windowMs = performance.now() - t;
+    const caughtUpMs = performance.now() - t;
     await search.close();
     store.close();
     return {
       papers: records.length,
       storedMs: ms(storedMs),
       searchableMs: ms(searchableMs),
+      queriesAnsweredMeanwhile: answered,
+      maxEventLoopStallMs: ms(delay.max / 1e6),
       lastFound: found,
-      windowBuiltMs: ms(windowMs),
+      caughtUpMs: ms(caughtUpMs),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -263,10 +274,10 @@ export async function run(): Promise<void> {
   };
   const sizes: Record<string, unknown>[] = [];
   for (const n of SIZES) {
-    for (const [i, windowMax] of (VARIANTS[n] ?? [1000]).entries()) {
-      const row = await runSize(n, windowMax, i === 0);
+    {
+      const row = await runSize(n);
       sizes.push(row);
-      console.log(`\nsearch, N = ${n}, window ${windowMax}`);
+      console.log(`\nsearch, N = ${n}`);
       const { query, queryByKind, ...rest } = row as {
         query: object;
         queryByKind: Record<string, object>;
@@ -307,5 +318,8 @@ export async function run(): Promise<void> {
 }
 
 if (process.argv[2] === '--cold' && process.argv[3]) {
-  await coldChild(process.argv[3], Number(process.argv[4] ?? 1000));
+  await coldChild(process.argv[3]);
+}
+if (process.argv[2] === '--rebuild' && process.argv[3]) {
+  await rebuildChild(process.argv[3]);
 }

@@ -59,7 +59,6 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       store,
       clock,
       logger,
-      config,
       dataDir: inMemory ? null : options.dataDir,
     });
     // Commands answer from the first line on: the seeded papers must be searchable.

@@ -40,6 +40,8 @@ export interface ListReply {
   prev?: PageRequest;
   /** What to say when `items` is empty. */
   emptyText?: string;
+  /** One line under the title, e.g. how search relaxed the query to find anything. */
+  note?: string;
 }
 
 export interface DetailReply {

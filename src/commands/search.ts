@@ -1,5 +1,6 @@
 import type { CommandContext } from './context.js';
 import type { ListReply, PageRequest, Reply } from './reply.js';
+import { describeRelaxations, quoteQuery } from './search-notes.js';
 import type { InputOf } from './spec.js';
 
 /** Papers per page: fits one Discord message of embeds and one screen of terminal. */
@@ -21,7 +22,7 @@ export async function run(input: InputOf<'search'>, ctx: CommandContext): Promis
     input.since ? `since ${input.since}` : null,
     input.author ? `by ${input.author}` : null,
   ].filter((f): f is string => f !== null);
-  const about = `"${input.query}"${filters.length > 0 ? ` (${filters.join(', ')})` : ''}`;
+  const about = `${quoteQuery(input.query)}${filters.length > 0 ? ` (${filters.join(', ')})` : ''}`;
 
   const reply: ListReply = {
     kind: 'list',
@@ -31,6 +32,8 @@ export async function run(input: InputOf<'search'>, ctx: CommandContext): Promis
     pages: result.pages,
     total: result.total,
   };
+  const note = describeRelaxations(result.relaxations);
+  if (note) reply.note = note;
   if (result.page < result.pages) reply.next = { command: 'search', args, page: result.page + 1 };
   if (result.page > 1 && result.pages > 0) {
     reply.prev = { command: 'search', args, page: Math.min(result.page - 1, result.pages) };

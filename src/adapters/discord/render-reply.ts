@@ -52,10 +52,12 @@ export const LIMITS = {
 function renderList(reply: ListReply, options: RenderOptions): DiscordMessage {
   const pageSize = Math.ceil(reply.total / Math.max(reply.pages, 1)) || reply.items.length;
   const start = (reply.page - 1) * pageSize + 1;
+  const note = reply.note ? `*${fitEscaped(reply.note, 400)}*\n\n` : '';
   const description =
-    reply.items.length === 0
+    note +
+    (reply.items.length === 0
       ? fitEscaped(reply.emptyText ?? 'Nothing found.', 1000)
-      : paperBlocks(reply.items, 3900, start);
+      : paperBlocks(reply.items, 3900 - note.length, start));
   const buttons: ActionRow['components'] = [];
   if (reply.prev) {
     buttons.push({

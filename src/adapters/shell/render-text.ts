@@ -103,6 +103,7 @@ function renderList(reply: ListReply, paint: Paint, width: number): string {
   const pageInfo =
     reply.pages > 1 ? ` (page ${reply.page} of ${reply.pages}, ${reply.total} in all)` : '';
   const lines = [paint.bold(safe(reply.title)) + pageInfo];
+  if (reply.note) lines.push(paint.dim(safe(reply.note)));
   if (reply.items.length === 0) {
     lines.push(safe(reply.emptyText ?? 'Nothing to show.'));
   } else {

@@ -20,7 +20,8 @@ export function pageCall(request: PageRequest): ActionCall {
 
 export function renderList(reply: ListReply, options: RenderOptions = {}): SlackMessage {
   const encode = options.encode ?? jsonValue;
-  const title = `*${escapeMrkdwn(reply.title)}*`;
+  const note = reply.note ? `\n_${escapeMrkdwn(truncate(reply.note, 400))}_` : '';
+  const title = `*${escapeMrkdwn(reply.title)}*${note}`;
   if (reply.items.length === 0) {
     const empty = escapeMrkdwn(reply.emptyText ?? 'Nothing matched.');
     return {

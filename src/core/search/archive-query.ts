@@ -1,6 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { BM25_WEIGHTS } from './archive.js';
-import type { SideHit } from './window-index.js';
 
 export interface SearchFilters {
   /** `YYYY-MM-DD`: published (else first seen) on or after. */
@@ -11,7 +10,20 @@ export interface SearchFilters {
   firstSeenSince?: string | null;
 }
 
-/** Archive queries over FTS5; the window's rowids are left to the Lunr side. */
+/** One FTS5 match: `bm25` is FTS5's (lower is better); 0 when ranked newest first. */
+export interface ArchiveHit {
+  rowid: number;
+  bm25: number;
+}
+
+/** What ranking reads of a matched paper to break ties. */
+export interface HitFacts {
+  upvotes: number | null;
+  /** published_at, else the day first seen. */
+  day: string;
+}
+
+/** Queries over the FTS5 archive, with prepared statements kept per SQL text. */
 export class ArchiveQueries {
   private readonly statements = new Map<string, Statement>();
 
@@ -26,15 +38,10 @@ export class ArchiveQueries {
     return stmt;
   }
 
-  private where(
-    match: string,
-    f: SearchFilters,
-    excludeWindow: boolean,
-  ): { sql: string; params: unknown[] } {
+  private where(match: string, f: SearchFilters): { sql: string; params: unknown[] } {
     const params: unknown[] = [match];
     const joined = f.since !== null || f.author !== null || Boolean(f.firstSeenSince);
     let sql = `FROM papers_fts f${joined ? ' JOIN papers p ON p.rowid = f.rowid' : ''} WHERE papers_fts MATCH ?`;
-    if (excludeWindow) sql += ' AND f.rowid NOT IN (SELECT rowid FROM temp.search_window_ids)';
     if (f.since !== null) {
       // A paper whose date is unknown is never "since" anything.
       sql += ' AND p.published_at >= ?';
@@ -52,97 +59,38 @@ export class ArchiveQueries {
   }
 
   /**
-   * Best `limit` archive hits outside the window, bm25-ranked (title > authors > abstract).
+   * The best `limit` matches by bm25 (title > authors > abstract), or, for a match so broad
+   * that bm25 over every posting costs tens of ms and says little, the newest `limit`.
    * An explicit bm25() measured 2–3× faster here than ORDER BY the configured `rank`.
    */
-  top(match: string, f: SearchFilters, limit: number): SideHit[] {
-    const { sql, params } = this.where(match, f, true);
-    const rows = this.prepare(
-      `SELECT f.rowid AS rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS rank ${sql} ORDER BY rank LIMIT ?`,
-    ).all(...params, limit) as Array<{ rowid: number; rank: number }>;
-    return rows.map((r) => ({ rowid: r.rowid, score: -r.rank }));
+  top(match: string, f: SearchFilters, limit: number, newestFirst: boolean): ArchiveHit[] {
+    const { sql, params } = this.where(match, f);
+    const select = newestFirst
+      ? `SELECT f.rowid AS rowid, 0 AS bm25 ${sql} ORDER BY f.rowid DESC LIMIT ?`
+      : `SELECT f.rowid AS rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25 ${sql} ORDER BY bm25 LIMIT ?`;
+    return this.prepare(select).all(...params, limit) as ArchiveHit[];
   }
 
-  /**
-   * Newest first, no scoring: for a match so broad (a word in most papers) that bm25 over
-   * every posting costs tens of ms and says little. Title matches come first.
-   */
-  newest(titleMatch: string | null, match: string, f: SearchFilters, limit: number): SideHit[] {
-    const out: SideHit[] = [];
-    const seen = new Set<number>();
-    for (const m of titleMatch ? [titleMatch, match] : [match]) {
-      if (out.length >= limit) break;
-      const { sql, params } = this.where(m, f, true);
-      const rows = this.prepare(`SELECT f.rowid AS rowid ${sql} ORDER BY f.rowid DESC LIMIT ?`)
-        .pluck()
-        .all(...params, limit) as number[];
-      for (const rowid of rows) {
-        if (out.length >= limit || seen.has(rowid)) continue;
-        seen.add(rowid);
-        // Title tier first, then the rest; within each, newer first.
-        out.push({ rowid, score: (m === titleMatch ? 2 : 1) - out.length / (limit + 1) / 2 });
-      }
-    }
-    return out;
-  }
-
-  count(match: string, f: SearchFilters, excludeWindow = true): number {
-    const { sql, params } = this.where(match, f, excludeWindow);
+  count(match: string, f: SearchFilters): number {
+    const { sql, params } = this.where(match, f);
     return this.prepare(`SELECT count(*) ${sql}`)
       .pluck()
       .get(...params) as number;
   }
 
-  /** Day each paper counts as from, for recency. */
-  days(rowids: number[]): Map<number, string> {
+  /** Titles sit before the abstract in a row: reading them never touches overflow pages. */
+  titles(rowids: number[]): Map<number, string> {
     const rows = this.prepare(
-      'SELECT rowid, coalesce(published_at, substr(first_seen_at, 1, 10)) AS day FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
-    ).all(JSON.stringify(rowids)) as Array<{ rowid: number; day: string }>;
-    return new Map(rows.map((r) => [r.rowid, r.day]));
+      'SELECT rowid, title FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(rowids)) as Array<{ rowid: number; title: string }>;
+    return new Map(rows.map((r) => [r.rowid, r.title]));
   }
-}
 
-export interface RankedHit {
-  rowid: number;
-  score: number;
-  day: string;
-}
-
-const RRF_K = 60;
-/** Small enough to reorder near-ties only, not to bury a better match. */
-const RECENCY_WEIGHT = 0.0005;
-const RECENCY_DAYS = 30;
-
-/**
- * How many hits each side must offer so page `need` is exact: the recency boost can lift
- * a hit at most this many ranks, so deeper hits can never reach the page.
- */
-export function candidatesFor(need: number): number {
-  return need + Math.ceil(RECENCY_WEIGHT * (RRF_K + need) ** 2) + 1;
-}
-
-/** Reciprocal rank fusion of every list (each side's hits, each side's title-sequence hits) plus a recency boost; ties → newer first. */
-export function fuse(
-  sides: SideHit[][],
-  dayOf: (rowid: number) => string | undefined,
-  now: Date,
-): RankedHit[] {
-  const merged = new Map<number, RankedHit>();
-  for (const hits of sides) {
-    hits.forEach((hit, i) => {
-      const rrf = 1 / (RRF_K + i + 1);
-      const prev = merged.get(hit.rowid);
-      if (prev) prev.score += rrf;
-      else merged.set(hit.rowid, { rowid: hit.rowid, score: rrf, day: dayOf(hit.rowid) ?? '' });
-    });
+  /** Upvotes and day, for tie-breaks only: they sit after the abstract, so each costs a long read. */
+  facts(rowids: number[]): Map<number, HitFacts> {
+    const rows = this.prepare(
+      'SELECT rowid, upvotes, coalesce(published_at, substr(first_seen_at, 1, 10)) AS day FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(rowids)) as Array<HitFacts & { rowid: number }>;
+    return new Map(rows.map((r) => [r.rowid, r]));
   }
-  const today = now.getTime();
-  for (const hit of merged.values()) {
-    const t = Date.parse(hit.day);
-    const age = Number.isNaN(t) ? 365 : Math.max(0, (today - t) / 86_400_000);
-    hit.score += RECENCY_WEIGHT * Math.exp(-age / RECENCY_DAYS);
-  }
-  return [...merged.values()].sort(
-    (a, b) => b.score - a.score || b.day.localeCompare(a.day) || b.rowid - a.rowid,
-  );
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { KnownTerms } from './known-terms.js';
 import type { TermVocabulary } from './query-compiler.js';
 
 /** Bump when the archive's tables or tokenisation change: a mismatch rebuilds it. */
@@ -70,41 +71,51 @@ export function ensureArchive(db: Database): ArchiveState {
 const WORDS_TEXT = "title || ' ' || authors || ' ' || abstract";
 
 /**
- * Indexes every row changed after the archive's sync point (never before `since`
- * is assumed: a gap left while the hook was off is caught up here too). Run inside
- * the caller's transaction or wraps its own. Returns rows indexed.
+ * Indexes rows changed after the archive's sync point, oldest change first, at most
+ * `maxRows` of them (a slice, so catch-up never holds the event loop long). Run inside the
+ * caller's transaction or wraps its own. Returns rows indexed; 0 when caught up.
  */
-export function syncArchive(db: Database): number {
+export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): number {
   const run = db.transaction((): number => {
     const state = readState(db);
-    const { top, maxRowid } = db
-      .prepare('SELECT max(change_seq) AS top, max(rowid) AS maxRowid FROM papers')
-      .get() as { top: number | null; maxRowid: number | null };
+    const top = db.prepare('SELECT max(change_seq) FROM papers').pluck().get() as number | null;
     if (top === null || top <= state.syncedSeq) return 0;
     const from = state.syncedSeq;
+    const upTo = Number.isFinite(maxRows)
+      ? ((db
+          .prepare(
+            'SELECT change_seq FROM papers WHERE change_seq > ? ORDER BY change_seq LIMIT 1 OFFSET ?',
+          )
+          .pluck()
+          .get(from, Math.max(0, maxRows - 1)) as number | undefined) ?? top)
+      : top;
+    const range = 'FROM papers WHERE change_seq > ? AND change_seq <= ?';
     // Rows at or below max_rowid may already be indexed (a merge updates in place).
-    db.prepare(
-      'DELETE FROM papers_fts WHERE rowid IN (SELECT rowid FROM papers WHERE change_seq > ? AND rowid <= ?)',
-    ).run(from, state.maxRowid);
-    db.prepare(
-      'DELETE FROM papers_words WHERE rowid IN (SELECT rowid FROM papers WHERE change_seq > ? AND rowid <= ?)',
-    ).run(from, state.maxRowid);
+    for (const table of ['papers_fts', 'papers_words'])
+      db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid ${range} AND rowid <= ?)`).run(
+        from,
+        upTo,
+        state.maxRowid,
+      );
     const added = db
       .prepare(
-        'INSERT INTO papers_fts(rowid, title, authors, abstract) SELECT rowid, title, authors, abstract FROM papers WHERE change_seq > ?',
+        `INSERT INTO papers_fts(rowid, title, authors, abstract) SELECT rowid, title, authors, abstract ${range}`,
       )
-      .run(from).changes;
-    db.prepare(
-      `INSERT INTO papers_words(rowid, text) SELECT rowid, ${WORDS_TEXT} FROM papers WHERE change_seq > ?`,
-    ).run(from);
+      .run(from, upTo).changes;
+    db.prepare(`INSERT INTO papers_words(rowid, text) SELECT rowid, ${WORDS_TEXT} ${range}`).run(
+      from,
+      upTo,
+    );
+    const maxRowid = db.prepare(`SELECT max(rowid) ${range}`).pluck().get(from, upTo) as number;
     writeState(db, {
       version: ARCHIVE_VERSION,
-      syncedSeq: top,
+      syncedSeq: upTo,
       maxRowid: Math.max(state.maxRowid, maxRowid ?? 0),
     });
     return added;
   });
-  return run();
+  // IMMEDIATE: a read that upgrades to a write would not wait on another writer's lock.
+  return run.immediate();
 }
 
 /** Empties and refills the archive from the store in one transaction. */
@@ -123,28 +134,19 @@ export function rebuildArchive(db: Database): number {
   return run();
 }
 
-export function archiveState(db: Database): ArchiveState {
-  return readState(db);
-}
-
-/** Rows written to the store that the archive has not indexed yet. */
-export function archiveBacklog(db: Database): number {
-  const { syncedSeq } = readState(db);
-  const row = db
-    .prepare('SELECT count(*) AS n FROM papers WHERE change_seq > ?')
-    .get(syncedSeq) as {
-    n: number;
-  };
-  return row.n;
+/** Highest change_seq the archive has indexed. */
+export function archiveSyncedSeq(db: Database): number {
+  return readState(db).syncedSeq;
 }
 
 /** The archive's unstemmed term list, as the query compiler wants it. */
-export function archiveVocabulary(db: Database): TermVocabulary {
+export function archiveVocabulary(db: Database, known?: KnownTerms): TermVocabulary {
   // fts5vocab counts a term's documents by reading its whole doclist (~1 ms for "model" at
   // 100k); whether the word exists at all is the first row of a MATCH.
   const exists = db
     .prepare('SELECT 1 FROM papers_words WHERE papers_words MATCH ? LIMIT 1')
     .pluck();
+  const one = db.prepare('SELECT 1 FROM papers_words_vocab WHERE term = ?').pluck();
   // One statement for a whole candidate list (a typo's ~500 edits): no round trip per word.
   const many = db.prepare(
     'SELECT term AS word, doc AS docs FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))',
@@ -155,16 +157,17 @@ export function archiveVocabulary(db: Database): TermVocabulary {
   return {
     has(word) {
       if (word.length === 0) return false;
-      try {
-        return exists.get(`"${word.replace(/"/g, '""')}"`) !== undefined;
-      } catch {
-        return false;
-      }
+      if (known?.ready) return known.has(word);
+      // A MATCH is the quickest probe, but FTS5 may split a non-ASCII word our tokeniser
+      // keeps whole, and a phrase is refused without positions: those go to the vocabulary.
+      if (/^[a-z0-9]+$/.test(word)) return exists.get(`"${word}"`) !== undefined;
+      return one.get(word) !== undefined;
     },
     docFreq(words) {
       const out = new Map<string, number>();
-      if (words.length === 0) return out;
-      const rows = many.all(JSON.stringify(words)) as Array<{ word: string; docs: number }>;
+      const probe = known?.ready ? words.filter((w) => known.has(w)) : words;
+      if (probe.length === 0) return out;
+      const rows = many.all(JSON.stringify(probe)) as Array<{ word: string; docs: number }>;
       for (const r of rows) out.set(r.word, r.docs);
       return out;
     },

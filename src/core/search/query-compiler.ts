@@ -12,6 +12,8 @@ export interface ParsedQuery {
   lastIsPrefix: boolean;
   /** Every unquoted, unexcluded word in order, stop words kept: a title holding it ranks higher. */
   sequence: string[];
+  /** Stop words left out of the required words (told to the user). */
+  dropped: string[];
 }
 
 /** One wanted word and the index terms that count as it. */
@@ -19,8 +21,10 @@ export interface TermGroup {
   word: string;
   /** Unstemmed index words that stand for `word` (itself, prefix or typo candidates). */
   alternatives: string[];
-  /** Their stems, de-duplicated: what the Lunr window matches. */
+  /** Their stems, de-duplicated: what a paper's words are compared with. */
   stems: string[];
+  /** The index lacks `word`: `alternatives` are its closest typo corrections, best first. */
+  corrected: boolean;
 }
 
 export interface CompiledQuery {
@@ -66,7 +70,9 @@ export function parseQuery(input: string): ParsedQuery {
     }
   }
   const content = words.filter((w) => !STOP_WORDS.has(w));
-  const kept = (content.length > 0 || phrases.length > 0 ? content : words).slice(0, MAX_WORDS);
+  const useContent = content.length > 0 || phrases.length > 0;
+  const kept = (useContent ? content : words).slice(0, MAX_WORDS);
+  const dropped = useContent ? [...new Set(words.filter((w) => STOP_WORDS.has(w)))] : [];
   const lastRaw = tokenise(rest).at(-1);
   const lastIsPrefix =
     kept.length > 0 &&
@@ -79,6 +85,7 @@ export function parseQuery(input: string): ParsedQuery {
     excluded: [...new Set(excluded)].slice(0, MAX_WORDS),
     lastIsPrefix,
     sequence: sequence.length > 1 ? sequence.slice(0, MAX_WORDS) : [],
+    dropped,
   };
 }
 
@@ -121,14 +128,16 @@ export function expandQuery(parsed: ParsedQuery, vocab: TermVocabulary): Compile
     }
     // A word still being typed that already has completions is not a typo.
     const completed = alternatives.size > (known ? 1 : 0);
+    let corrected = false;
     if (!known && !completed && word.length >= 4 && /^[a-z]+$/.test(word)) {
       const freq = vocab.docFreq(editsOne(word));
       const found = [...freq].map(([w, docs]) => ({ word: w, docs }));
       for (const w of topByDocs(found, TYPO_CAP)) alternatives.add(w);
+      corrected = alternatives.size > 0;
     }
     if (alternatives.size === 0) alternatives.add(word);
     const alts = [...alternatives];
-    return { word, alternatives: alts, stems: [...new Set(alts.map(stem))] };
+    return { word, alternatives: alts, stems: [...new Set(alts.map(stem))], corrected };
   });
   return { groups, phrases: parsed.phrases, excluded: parsed.excluded, sequence: parsed.sequence };
 }

@@ -14,22 +14,16 @@ export interface SearchableStore {
 
 export interface PaperSearchOptions {
   store: SearchableStore;
-  /** Where the window index is persisted; null keeps it in memory (tests). */
-  dataDir: string | null;
+  /** The data folder; search keeps nothing there of its own (the archive is in the store). */
+  dataDir?: string | null;
   clock: Clock;
   logger: Logger;
-  /** Papers first seen in the last `windowDays` days, at most `windowMax`, go in the Lunr window. */
-  windowDays?: number;
-  windowMax?: number;
-  /** Or read both from the app config (`config.search`). */
-  config?: { search: { windowDays: number; windowMax: number } };
 }
 
-/** Counters for tests and the bench: prove a restart loaded instead of rebuilding. */
+/** Counters for tests and the bench. */
 export interface SearchStats {
-  windowLoads: number;
-  windowBuilds: number;
-  windowSize: number;
+  /** Rows indexed by background catch-up slices (writes of another process, or a backlog). */
+  caughtUp: number;
   archiveRebuilds: number;
 }
 

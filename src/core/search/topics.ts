@@ -132,5 +132,5 @@ export function countTopic(
   const match = ftsMatch(compileTopic(topic, vocab), 'all');
   if (!match || Number.isNaN(since.getTime())) return 0;
   const filters = { since: null, author: null, firstSeenSince: since.toISOString() };
-  return archive.count(match, filters, false);
+  return archive.count(match, filters);
 }

@@ -35,8 +35,8 @@ export interface SearchHit {
  * ("No paper has all of: diffusion, modls. Showing papers with …").
  */
 export type QueryRelaxation =
-  /** No paper held all of `words`: papers holding some of them are shown. */
-  | { kind: 'any-term'; words: string[] }
+  /** No paper held all of `words`: papers holding some of them (`found`, as matched) are shown. */
+  | { kind: 'any-term'; words: string[]; found?: string[] }
   /** A word the index lacks was read as a close one it has. */
   | { kind: 'corrected'; from: string; to: string }
   /** A common word was left out of the required words. */
@@ -64,8 +64,8 @@ export interface TopicMatch {
 }
 
 /**
- * The one search API: the Lunr window of new papers and the FTS5 archive merged.
- * Never throws on user text: bad input gives an empty result.
+ * The one search API, over the FTS5 archive of every paper. Never throws on user text (bad
+ * input gives an empty result); a fault of the store throws a PaperboyError (STORE_FAILED).
  */
 export interface PaperSearch {
   search(query: string, options?: SearchOptions): SearchResult;
@@ -79,7 +79,7 @@ export interface PaperSearch {
   countTopicMatches(topic: string, since: Date): number;
   /** Take in papers written to the store since the last call; resolves when searchable. */
   refresh(): Promise<void>;
-  /** Rebuild the archive and the window from the store, off the request path (e.g. after an upgrade). */
+  /** Rebuild the archive from the store, off the request path (e.g. after an upgrade). */
   rebuildAll?(): Promise<void>;
   /** Bulk ingest turns live indexing off, then `refresh()` catches up once. */
   setLiveIndexing?(on: boolean): void;

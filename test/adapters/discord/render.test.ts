@@ -105,6 +105,13 @@ describe('Discord render golden files', () => {
     );
   });
 
+  it('list with a note saying how the query was relaxed', async () => {
+    const note =
+      'No paper has all of: diffusion, modls. Showing papers with "models" (corrected from "modls").';
+    const out = renderReply({ ...listReply, note } as Reply, options);
+    await expect(JSON.stringify(out, null, 2)).toMatchFileSnapshot('__golden__/list-relaxed.json');
+  });
+
   it('detail', async () => {
     const out = renderReply({ kind: 'detail', paper: paper() }, options);
     await expect(JSON.stringify(out, null, 2)).toMatchFileSnapshot('__golden__/detail.json');

@@ -71,6 +71,15 @@ const replies: Record<string, Reply> = {
     total: 12,
     next: { command: 'search', args: { query: 'robot learning', since: '2023-01-01' }, page: 2 },
   },
+  'list-relaxed': {
+    kind: 'list',
+    title: 'Papers matching "diffusion modls"',
+    note: 'No paper has all of: diffusion, modls. Showing papers with "models" (corrected from "modls").',
+    items: [{ paper: robogen }],
+    page: 1,
+    pages: 1,
+    total: 1,
+  },
   'list-empty': {
     kind: 'list',
     title: 'Papers matching "zzz"',

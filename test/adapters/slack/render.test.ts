@@ -50,6 +50,13 @@ const digest: Reply = {
 
 const GOLDEN: Array<[string, Reply]> = [
   ['list', list],
+  [
+    'list-relaxed',
+    {
+      ...list,
+      note: 'No paper has all of: diffusion, modls. Showing papers with "models" (corrected from "modls").',
+    } as Reply,
+  ],
   ['detail', { kind: 'detail', paper: makePaper({ comment: '12 pages', comments: 3 }) }],
   [
     'choice',

@@ -52,11 +52,11 @@ const queryText = fc
     parts.join(fc.sample(fc.constantFrom(' ', '', '  ', '\n'), 1)[0] ?? ' ').slice(0, 2000),
   );
 
-describe('search never throws on user text (a 2,500-paper index, window and archive)', () => {
+describe('search never throws on user text (a 2,500-paper archive)', () => {
   let opened: Opened;
   beforeAll(async () => {
     const papers = (await corpusSlice()).slice(0, 2500);
-    opened = await openWith(papers, { windowDays: 30, windowMax: 500 });
+    opened = await openWith(papers);
   }, 120_000);
   afterAll(async () => opened.close());
 

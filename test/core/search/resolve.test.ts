@@ -9,7 +9,7 @@ describe('show resolution by id, URL, title and fragment', () => {
   beforeAll(async () => {
     const papers = (await corpusSlice()).slice(0, 400);
     target = papers.find((p) => p.arxivId && p.title.split(' ').length >= 6) as PaperRecord;
-    opened = await openWith(papers, { windowDays: 30, windowMax: 100 });
+    opened = await openWith(papers);
   }, 60_000);
   afterAll(async () => opened.close());
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { manualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { PaperRecord } from '../../../src/core/paper.js';
-import { type MergedPaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
+import { type ArchivePaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
 import { parseDailyPapersPage } from '../../../src/core/sources/parse-daily-papers-page.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 
@@ -20,16 +20,13 @@ export function fixturePapers(): PaperRecord[] {
 
 export interface Opened {
   store: SqliteStore;
-  search: MergedPaperSearch;
+  search: ArchivePaperSearch;
   clock: ReturnType<typeof manualClock>;
   close(): Promise<void>;
 }
 
-/** An in-memory store holding `papers`, and search over it with the given window. */
-export async function openWith(
-  papers: PaperRecord[],
-  window: { windowDays?: number; windowMax?: number } = {},
-): Promise<Opened> {
+/** An in-memory store holding `papers`, and search over it. */
+export async function openWith(papers: PaperRecord[]): Promise<Opened> {
   const clock = manualClock(NOW);
   const store = SqliteStore.open(':memory:');
   store.upsertPapers(papers, clock.now());
@@ -38,8 +35,6 @@ export async function openWith(
     dataDir: null,
     clock,
     logger: silentLogger(),
-    windowDays: window.windowDays ?? 7,
-    windowMax: window.windowMax ?? 5000,
   });
   await search.refresh();
   return {

@@ -5,7 +5,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import type { Paper, PaperRecord } from '../../../src/core/paper.js';
 import { archiveVocabulary } from '../../../src/core/search/archive.js';
 import { matchPaper } from '../../../src/core/search/paper-match.js';
-import { type MergedPaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
+import { type ArchivePaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
 import { compileTopic } from '../../../src/core/search/topics.js';
 import type { TopicMatch } from '../../../src/core/search/types.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
@@ -37,7 +37,7 @@ function inMemory(db: Database, papers: Paper[], topic: string): TopicMatch[] {
 
 describe('matchTopic on the archive, restricted to the candidates', () => {
   let store: SqliteStore;
-  let search: MergedPaperSearch;
+  let search: ArchivePaperSearch;
   let all: Paper[];
   const clock = manualClock(NOW);
 
@@ -50,8 +50,6 @@ describe('matchTopic on the archive, restricted to the candidates', () => {
       dataDir: null,
       clock,
       logger: silentLogger(),
-      windowDays: 30,
-      windowMax: 500,
     });
     await search.refresh();
     all = [...store.iteratePapers()].flat();

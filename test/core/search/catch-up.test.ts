@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { openPaperSearch } from '../../../src/core/search/paper-search.js';
+import { SqliteStore, storeFile } from '../../../src/core/store/sqlite-store.js';
+import { corpusSlice } from './corpus-slice.js';
+import { NOW, tempDir } from './search-fixtures.js';
+
+describe('papers written elsewhere become searchable in the background', () => {
+  const dirs: Array<{ remove(): void }> = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) d.remove();
+  });
+
+  it('another process’s 600 papers: answered at once from the archive as it is, found after refresh (worker)', async () => {
+    const papers = (await corpusSlice()).slice(0, 620);
+    const dir = tempDir();
+    dirs.push(dir);
+    const clock = manualClock(NOW);
+    const store = SqliteStore.open(storeFile(dir.dir));
+    const search = await openPaperSearch({
+      store,
+      dataDir: dir.dir,
+      clock,
+      logger: silentLogger(),
+    });
+    await search.refresh(); // an empty store: nothing to do, and nothing left stuck
+    store.upsertPapers(papers.slice(0, 20), clock.now());
+    const target = papers[600];
+    expect(search.resolve(papers[0]?.arxivId ?? '').kind).toBe('found');
+    // A second connection, as `npm run ingest` in another process: no hook here.
+    const other = SqliteStore.open(storeFile(dir.dir));
+    other.upsertPapers(papers.slice(20), clock.now());
+    other.close();
+    expect(search.search(target?.title ?? '').hits[0]?.paper.id).not.toBe(target?.arxivId);
+    await search.refresh();
+    expect(search.search(target?.title ?? '').hits[0]?.paper.id).toBe(target?.arxivId);
+    expect(search.stats.caughtUp).toBe(600);
+    await search.close();
+    store.close();
+  }, 60_000);
+});
