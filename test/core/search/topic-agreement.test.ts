@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DigestRunCache, selectChannelDigest } from '../../../src/commands/digest-candidates.js';
+import {
+  DigestRunCache,
+  digestWindow,
+  selectChannelDigest,
+} from '../../../src/core/digest/candidates.js';
 import { manualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type ArchivePaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
@@ -23,6 +27,8 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
   let store: SqliteStore;
   let search: ArchivePaperSearch;
   const since = new Date('2026-01-05T00:00:00.000Z');
+  // The corpus papers are old arXiv papers: an age limit of a century lets them all in.
+  const digestRange = () => digestWindow(since, clock.now(), 36_500);
 
   beforeAll(async () => {
     const papers = (await corpusSlice()).slice(0, 3000);
@@ -40,11 +46,12 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
 
   it('for each topic: the preview counts exactly the papers the digest matches among the new ones', () => {
     const cache = new DigestRunCache();
-    const window = cache.papersSince(store, since);
+    const range = digestRange();
+    const window = cache.window(store, range);
     expect(window.list.length).toBe(1500);
     let matched = 0;
     for (const topic of TOPICS) {
-      const digest = cache.topicHits(search, since, topic, window).matches;
+      const digest = cache.topicHits(search, range, topic, window).matches;
       expect(new Set(digest.map((m) => m.paperId)).size, topic).toBe(digest.length);
       expect(search.countTopicMatches(topic, since), topic).toBe(digest.length);
       matched += digest.length;
@@ -54,14 +61,14 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
 
   it('a digest built from those matches lists only papers the preview counted', () => {
     const cache = new DigestRunCache();
-    const window = cache.papersSince(store, since);
+    const range = digestRange();
+    const window = cache.window(store, range);
     const selection = selectChannelDigest({
+      store,
       search,
       cache,
-      since,
-      window,
+      window: range,
       topics: ['robot learning'],
-      alreadyDelivered: new Set(),
       size: 10,
       perTopic: 10,
     });
