@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
+import { stepOrRetryNextTick } from '../core/background-step.js';
 import type { Clock } from '../core/clock.js';
+import { pruneExpiredStateStep } from '../core/expiring-state.js';
 import { healthChanges, logHealthChanges, sourcesHealth } from '../core/health.js';
 import type { Logger } from '../core/logger.js';
 import {
@@ -151,6 +153,7 @@ export function startLive(options: LiveOptions): Live {
     signal: controller.signal,
   };
   let first = true;
+  let refreshOwed = false; // a refresh the store was too busy for is owed to the next tick
 
   async function poll(now: Date): Promise<string[]> {
     const polled: string[] = [];
@@ -169,7 +172,8 @@ export function startLive(options: LiveOptions): Live {
       polled.push(job.name);
       if (result.added.length > 0 || result.updated.length > 0) changed = true;
     }
-    if (changed) await search.refresh();
+    if (changed || refreshOwed)
+      refreshOwed = !(await stepOrRetryNextTick(logger, 'search refresh', () => search.refresh()));
     return polled;
   }
 
@@ -198,6 +202,7 @@ export function startLive(options: LiveOptions): Live {
       summary.reconciled = await reconcilePending(deliveryDeps);
     }
     summary.polled = await poll(now);
+    await pruneExpiredStateStep(store, now, logger);
     await reportHealth();
     const cache = new DigestRunCache();
     const defaults = { defaultSchedule: defaultSchedule(config), startedAt };

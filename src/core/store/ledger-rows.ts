@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { PaperboyError } from '../errors.js';
 import type { ChannelTable } from './channel-rows.js';
-import { StatementCache } from './statements.js';
+import { inWriteTransaction, StatementCache } from './statements.js';
 import type { ChannelRef, Delivery, DeliveryState, SourceRun } from './store.js';
 
 interface DeliveryRow {
@@ -64,7 +64,7 @@ export class LedgerTables {
       messageId: null,
       error: null,
     };
-    this.db.transaction(() => {
+    inWriteTransaction(this.db, () => {
       this.channels.ensure(d.channel);
       this.statements
         .get(
@@ -82,7 +82,7 @@ export class LedgerTables {
           JSON.stringify(d.paperIds),
           d.createdAt,
         );
-    })();
+    });
     return delivery;
   }
 
@@ -188,5 +188,15 @@ export class LedgerTables {
       | { value: string }
       | undefined;
     return row?.value ?? null;
+  }
+
+  pruneState(prefix: string, before: Date): number {
+    if (prefix === '') throw new PaperboyError('INTERNAL', 'pruneState needs a key prefix.');
+    // A key range rather than LIKE: the primary key serves it and `_`/`%` need no escaping.
+    const last = prefix.charCodeAt(prefix.length - 1);
+    const end = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+    return this.statements
+      .get('DELETE FROM state WHERE key >= ? AND key < ? AND updated_at < ?')
+      .run(prefix, end, before.toISOString()).changes;
   }
 }

@@ -196,6 +196,9 @@ export class SqliteStore implements Store {
   getState(key: string): string | null {
     return this.ledger.getState(key);
   }
+  pruneState(prefix: string, before: Date): number {
+    return this.ledger.pruneState(prefix, before);
+  }
 
   close(): void {
     if (this.db.open) this.db.close();
