@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { scrubSecretShapes } from './secret-text.js';
 
 export type { Logger };
 
@@ -26,6 +27,8 @@ const SECRET_KEYS = new Set([
   'setcookie',
   'apikey',
   'xapikey',
+  'responseurl',
+  'webhookurl',
 ]);
 
 /** Deeper than any object we log on purpose; bounds the walk so a huge object cannot stall a log call. */
@@ -57,11 +60,10 @@ function textCensor(secretValues: LoggerOptions['secretValues']): CensorText {
     .filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
     // Longest first, so a secret containing another is blanked whole.
     .sort((a, b) => b.length - a.length);
-  if (secrets.length === 0) return (text) => text;
   return (text) => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
-    return out;
+    return scrubSecretShapes(out);
   };
 }
 

@@ -1,4 +1,5 @@
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { CommandContext } from '../../commands/context.js';
 import type { Reply } from '../../commands/reply.js';
 import type { CommandCall } from '../../commands/spec.js';
 import type { Config, DiscordSecrets } from '../../config.js';
@@ -13,10 +14,8 @@ import { inviteUrl } from './invite.js';
 import { ensureCommandsRegistered } from './registration.js';
 
 export interface DiscordAdapterOptions {
-  /** Subcommands that are always deferred then edited (default: digest, status, subscribe). */
-  deferSubcommands?: string[];
-  /** Defer any other command not answered within this many ms (default 1500). */
-  deferAfterMs?: number;
+  /** Runs a command once the interaction is deferred (default `runCommand`); tests and benches wrap it. */
+  run?: (call: CommandCall, ctx: CommandContext) => Promise<Reply>;
   /** How long start() waits for the gateway to be ready (default 30 s). */
   readyTimeoutMs?: number;
   /** Sees every call and its reply (metrics, tests). */
@@ -62,8 +61,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
     bot: deps.bot,
     clock: deps.clock,
     logger,
-    deferSubcommands: new Set(options.deferSubcommands ?? ['digest', 'status', 'subscribe']),
-    deferAfterMs: options.deferAfterMs ?? 1500,
+    run: options.run,
     observe: options.observe,
   };
 
