@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,10 +9,10 @@ import { type Bot, createBot } from './app.js';
 import { startLive } from './commands/live.js';
 import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
-import { isPaperboyError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
+import { prepareDataDir, startupMessage } from './startup.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
 export type StartLive = (bot: Bot, adapters: Adapter[]) => Promise<{ stop(): Promise<void> }>;
@@ -66,7 +65,7 @@ export async function main(options: MainOptions): Promise<number> {
       config.slack.secrets?.appToken,
     ],
   });
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir);
   const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
 
   const adapters: Adapter[] = platformAdapters(bot, config);
@@ -90,7 +89,17 @@ export async function main(options: MainOptions): Promise<number> {
     else logger.error({ err: error }, 'cannot write to stdout');
   });
 
-  for (const adapter of adapters) await adapter.start();
+  try {
+    for (const adapter of adapters) await adapter.start();
+  } catch (error) {
+    // A refused token or a taken port: release what started so the process can exit.
+    shutdown.dispose();
+    await stopAll().catch((stopError: unknown) =>
+      logger.warn({ err: stopError }, 'stopping after a failed start also failed'),
+    );
+    await bot.close();
+    throw error;
+  }
   // With a platform the sources and digests always run; the terminal runs them on --live.
   if (!shell || args.values.live) {
     if (options.startLive) live = await options.startLive(bot, adapters);
@@ -123,14 +132,6 @@ function platformAdapters(bot: Bot, config: Config): Adapter[] {
     );
   }
   return adapters;
-}
-
-function startupMessage(error: unknown): string {
-  if (isPaperboyError(error)) return error.message;
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    return `${(error as Error).message}. Usage: npm start [-- --live]`;
-  }
-  return `Paperboy stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}`;
 }
 
 const entry = process.argv[1];

@@ -36,6 +36,18 @@ function ownsRef(target: ChannelRef): boolean {
   return target.platform === 'discord';
 }
 
+/** Discord answering 401 (registration) or discord.js rejecting the token (login). */
+function refusedToken(error: unknown): PaperboyError | null {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  if (status !== 401 && code !== 'TokenInvalid') return null;
+  return new PaperboyError(
+    'CONFIG_INVALID',
+    'Discord refused DISCORD_TOKEN (401 Unauthorized): reset the token in the Developer Portal ' +
+      '(your application → Bot → Reset Token) and set DISCORD_TOKEN to the new one.',
+    { cause: error },
+  );
+}
+
 /**
  * The Discord adapter: a discord.js client with only the Guilds intent, `/papers`
  * registered from the spec when it changed, interactions through the shared commands,
@@ -116,7 +128,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         });
       } catch (error) {
         await next.destroy();
-        throw error;
+        throw refusedToken(error) ?? error;
       }
       client = next;
       logger.info({ user: next.user?.tag }, 'Discord connected');
