@@ -233,7 +233,10 @@ describe('loadConfig validation', () => {
 describe('loadConfig result', () => {
   it('is frozen all the way down', () => {
     const config = loadConfig({
-      env: { DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789', DISCORD_APPLICATION_ID: '42' },
+      env: {
+        DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789',
+        DISCORD_APPLICATION_ID: '42',
+      },
       rootDir: root,
     });
     expect(Object.isFrozen(config)).toBe(true);
