@@ -142,6 +142,8 @@ export interface Config extends FileConfig {
   dataDir: string;
   discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
+  /** `levelFromEnv`: PAPERBOY_LOG_LEVEL asked for the level (the terminal is quiet otherwise). */
+  log: FileConfig['log'] & { levelFromEnv: boolean };
 }
 
 export interface LoadConfigOptions {
@@ -283,6 +285,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const config: Config = {
     ...file,
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
+    log: { ...file.log, levelFromEnv: e.PAPERBOY_LOG_LEVEL !== undefined },
     discord: {
       ...file.discord,
       secrets:

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Adapter } from './adapters/adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
+import { PromptSafeLog, terminalLogLevel } from './adapters/shell/prompt-log.js';
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
@@ -32,9 +33,14 @@ function terminalBanner(live: boolean): string {
   );
 }
 
-function shellAdapter(bot: Bot, config: Config): ShellAdapter {
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+function shellAdapter(bot: Bot, config: Config, log: PromptSafeLog | null): ShellAdapter {
+  const interactive = isInteractive();
   return new ShellAdapter({
+    ...(log ? { log } : {}),
     input: process.stdin,
     output: process.stdout,
     interactive,
@@ -54,9 +60,16 @@ export async function main(options: MainOptions): Promise<number> {
     strict: true,
   });
   const config = loadConfig();
+  // The terminal REPL: a person at a prompt, whose log lines must not land on it.
+  const repl = !config.discord.secrets && !config.slack.secrets && isInteractive();
+  const promptLog = repl ? new PromptSafeLog(process.stderr) : null;
   const logger = createLogger({
-    level: config.log.level,
+    level: terminalLogLevel(config.log.level, {
+      levelFromEnv: config.log.levelFromEnv,
+      interactive: repl,
+    }),
     pretty: Boolean(process.stderr.isTTY),
+    ...(promptLog ? { destination: promptLog } : {}),
     // Blank the tokens themselves wherever they turn up, e.g. quoted in a library's error.
     secretValues: [
       config.discord.secrets?.token,
@@ -71,7 +84,7 @@ export async function main(options: MainOptions): Promise<number> {
   const adapters: Adapter[] = platformAdapters(bot, config);
   let shell: ShellAdapter | null = null;
   if (adapters.length === 0) {
-    shell = shellAdapter(bot, config);
+    shell = shellAdapter(bot, config, promptLog);
     adapters.push(shell);
     process.stderr.write(terminalBanner(Boolean(args.values.live && options.startLive)));
   }

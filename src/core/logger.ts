@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import { scrubSecretShapes } from './secret-text.js';
 
 export type { Logger };
@@ -39,7 +40,7 @@ const MIN_SECRET_LENGTH = 4;
 export interface LoggerOptions {
   level?: string;
   /** Where lines go; defaults to stderr so stdout carries only command output. */
-  destination?: NodeJS.WritableStream;
+  destination?: { write(line: string): unknown };
   /** Human-readable lines (pino-pretty), e.g. on a TTY. */
   pretty?: boolean;
   /**
@@ -146,6 +147,12 @@ function scrubChildBindings(logger: Logger, censor: CensorText): Logger {
 
 function rootLogger(options: LoggerOptions, censor: CensorText): Logger {
   const base = { level: options.level ?? 'info', ...redactionOptions(censor) };
+  if (options.pretty && options.destination) {
+    // Formatted in-process, so the destination (the terminal's prompt-safe sink) gets whole lines.
+    const format = prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss' });
+    const target = options.destination;
+    return pino(base, { write: (line: string) => target.write(format(line)) });
+  }
   if (options.pretty) {
     return pino(
       base,
