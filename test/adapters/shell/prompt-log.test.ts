@@ -57,7 +57,6 @@ function interactiveShell(screen: Writable, log: PromptSafeLog) {
 }
 
 const CLEAR_LINE = '\x1b[2K';
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences.
 const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
 /** What the terminal shows, without cursor movements and colours. */
 const visible = (text: string) => text.replace(ESCAPES, '');
