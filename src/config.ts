@@ -91,13 +91,31 @@ const envSchema = z.object({
   PAPERBOY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .optional(),
-  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_TOKEN: z
+    .string()
+    .regex(
+      /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/,
+      'is not a Discord bot token (three dot-separated parts): copy it again from the Developer Portal, Bot → Reset Token',
+    )
+    .optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be a numeric application id').optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
   DISCORD_API_URL: httpUrl.optional(),
-  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .startsWith(
+      'xoxb-',
+      'is not a Slack bot token (xoxb-…): copy the Bot User OAuth Token from OAuth & Permissions',
+    )
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .startsWith(
+      'xapp-',
+      'is not a Slack app-level token (xapp-…): create one under Basic Information → App-Level Tokens',
+    )
+    .optional(),
   SLACK_API_URL: httpUrl.optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number (0-65535)' })
@@ -128,6 +146,8 @@ export interface Config extends FileConfig {
   dataDir: string;
   discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
+  /** `levelFromEnv`: PAPERBOY_LOG_LEVEL asked for the level (the terminal is quiet otherwise). */
+  log: FileConfig['log'] & { levelFromEnv: boolean };
 }
 
 export interface LoadConfigOptions {
@@ -269,6 +289,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const config: Config = {
     ...file,
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
+    log: { ...file.log, levelFromEnv: e.PAPERBOY_LOG_LEVEL !== undefined },
     discord: {
       ...file.discord,
       secrets:

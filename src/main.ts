@@ -1,19 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Adapter } from './adapters/adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
+import { PromptSafeLog, terminalLogLevel } from './adapters/shell/prompt-log.js';
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
-import { isPaperboyError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
 import { startLive } from './runtime/live.js';
+import { prepareDataDir, startupMessage } from './startup.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
 export type StartLive = (bot: Bot, adapters: Adapter[]) => Promise<{ stop(): Promise<void> }>;
@@ -33,9 +33,14 @@ function terminalBanner(live: boolean): string {
   );
 }
 
-function shellAdapter(bot: Bot, config: Config): ShellAdapter {
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+function shellAdapter(bot: Bot, config: Config, log: PromptSafeLog | null): ShellAdapter {
+  const interactive = isInteractive();
   return new ShellAdapter({
+    ...(log ? { log } : {}),
     input: process.stdin,
     output: process.stdout,
     interactive,
@@ -55,9 +60,16 @@ export async function main(options: MainOptions): Promise<number> {
     strict: true,
   });
   const config = loadConfig();
+  // The terminal REPL: a person at a prompt, whose log lines must not land on it.
+  const repl = !config.discord.secrets && !config.slack.secrets && isInteractive();
+  const promptLog = repl ? new PromptSafeLog(process.stderr) : null;
   const logger = createLogger({
-    level: config.log.level,
+    level: terminalLogLevel(config.log.level, {
+      levelFromEnv: config.log.levelFromEnv,
+      interactive: repl,
+    }),
     pretty: Boolean(process.stderr.isTTY),
+    ...(promptLog ? { destination: promptLog } : {}),
     // Blank the tokens themselves wherever they turn up, e.g. quoted in a library's error.
     secretValues: [
       config.discord.secrets?.token,
@@ -66,13 +78,13 @@ export async function main(options: MainOptions): Promise<number> {
       config.slack.secrets?.appToken,
     ],
   });
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir);
   const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
 
   const adapters: Adapter[] = platformAdapters(bot, config);
   let shell: ShellAdapter | null = null;
   if (adapters.length === 0) {
-    shell = shellAdapter(bot, config);
+    shell = shellAdapter(bot, config, promptLog);
     adapters.push(shell);
     process.stderr.write(terminalBanner(Boolean(args.values.live && options.startLive)));
   }
@@ -90,7 +102,17 @@ export async function main(options: MainOptions): Promise<number> {
     else logger.error({ err: error }, 'cannot write to stdout');
   });
 
-  for (const adapter of adapters) await adapter.start();
+  try {
+    for (const adapter of adapters) await adapter.start();
+  } catch (error) {
+    // A refused token or a taken port: release what started so the process can exit.
+    shutdown.dispose();
+    await stopAll().catch((stopError: unknown) =>
+      logger.warn({ err: stopError }, 'stopping after a failed start also failed'),
+    );
+    await bot.close();
+    throw error;
+  }
   // With a platform the sources and digests always run; the terminal runs them on --live.
   if (!shell || args.values.live) {
     if (options.startLive) live = await options.startLive(bot, adapters);
@@ -123,14 +145,6 @@ function platformAdapters(bot: Bot, config: Config): Adapter[] {
     );
   }
   return adapters;
-}
-
-function startupMessage(error: unknown): string {
-  if (isPaperboyError(error)) return error.message;
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    return `${(error as Error).message}. Usage: npm start [-- --live]`;
-  }
-  return `Paperboy stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}`;
 }
 
 const entry = process.argv[1];

@@ -107,7 +107,7 @@ describe('loadConfig precedence', () => {
   it('reads platform secrets from the environment only', () => {
     const config = loadConfig({
       env: {
-        DISCORD_TOKEN: 'discord-token-value',
+        DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789',
         DISCORD_APPLICATION_ID: '1234567890',
         SLACK_BOT_TOKEN: 'xoxb-slack-token-value',
         SLACK_SIGNING_SECRET: 'signing-secret-value',
@@ -116,7 +116,7 @@ describe('loadConfig precedence', () => {
       rootDir: root,
     });
     expect(config.discord.secrets).toEqual({
-      token: 'discord-token-value',
+      token: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789',
       applicationId: '1234567890',
       guildId: null,
       apiUrl: null,
@@ -166,6 +166,21 @@ describe('loadConfig validation', () => {
       'search.windowDays: must be a whole number from 1 to 90',
       'search.windowMax: must be a whole number from 100 to 20000',
     ]);
+  });
+
+  it('names a malformed token and how to get a good one, without printing it', () => {
+    const secrets = {
+      DISCORD_TOKEN: 'Bot abc-secret-do-not-print',
+      DISCORD_APPLICATION_ID: '42',
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secret-do-not-print',
+      SLACK_APP_TOKEN: 'xoxb-in-the-wrong-place-secret',
+    };
+    const text = problemsOf(secrets).join('\n');
+    expect(text).toContain('env DISCORD_TOKEN: is not a Discord bot token');
+    expect(text).toContain('Reset Token');
+    expect(text).toContain('env SLACK_BOT_TOKEN: is not a Slack bot token (xoxb-…)');
+    expect(text).toContain('env SLACK_APP_TOKEN: is not a Slack app-level token (xapp-…)');
+    for (const value of Object.values(secrets)) expect(text).not.toContain(value);
   });
 
   it('never prints a secret value', () => {
@@ -218,7 +233,10 @@ describe('loadConfig validation', () => {
 describe('loadConfig result', () => {
   it('is frozen all the way down', () => {
     const config = loadConfig({
-      env: { DISCORD_TOKEN: 'discord-token-value', DISCORD_APPLICATION_ID: '42' },
+      env: {
+        DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789',
+        DISCORD_APPLICATION_ID: '42',
+      },
       rootDir: root,
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -10,7 +10,7 @@ import { type FakeSlack, startFakeSlack } from './fakes/slack/fake-slack.js';
 import { slashCommandPayload } from './fakes/slack/signed-request.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const DISCORD_TOKEN = 'discord-secret-token-value';
+const DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-secret-token-value-0123';
 const SLACK_BOT_TOKEN = 'xoxb-slack-secret-bot-token';
 const SLACK_APP_TOKEN = 'xapp-slack-secret-app-token';
 

@@ -2,7 +2,12 @@ import { isPaperboyError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 import { HANDLERS } from './handlers.js';
 import type { ErrorReply, Reply } from './reply.js';
-import { type CommandCall, findSubcommand, type SubcommandName } from './spec.js';
+import {
+  type CommandCall,
+  findSubcommand,
+  type SubcommandName,
+  type SubcommandSpec,
+} from './spec.js';
 import { unknownSubcommandError } from './unknown-subcommand.js';
 import { type ValidInput, validateCall } from './validate.js';
 
@@ -14,6 +19,32 @@ function permissionDenied(ctx: CommandContext, name: string): ErrorReply {
   };
 }
 
+/** Subcommands whose answer is built from the spec alone, without touching the store. */
+const STORELESS = new Set<string>(['help']);
+
+type Checked = { reply: Reply } | { spec: SubcommandSpec; input: ValidInput };
+
+/** The checks that need no store: a known subcommand, the manage permission, valid options. */
+function check(call: CommandCall, ctx: CommandContext): Checked {
+  const spec = findSubcommand(String(call.name ?? '').toLowerCase());
+  if (!spec) return { reply: unknownSubcommandError(String(call.name ?? '')) };
+  if (spec.manage && !ctx.user.canManageChannel) return { reply: permissionDenied(ctx, spec.name) };
+  const validation = validateCall(spec, call);
+  if (!validation.ok) return { reply: validation.error };
+  return { spec, input: validation.input };
+}
+
+/**
+ * The reply when it is in hand without store work (an unknown subcommand, a refusal, an
+ * invalid option, help), else `null`: adapters acknowledge first (Discord defers) and only
+ * then call `runCommand`, because store work is synchronous and would block the answer.
+ */
+export async function replyInHand(call: CommandCall, ctx: CommandContext): Promise<Reply | null> {
+  const checked = check(call, ctx);
+  if ('reply' in checked) return checked.reply;
+  return STORELESS.has(checked.spec.name) ? runCommand(call, ctx) : null;
+}
+
 /**
  * The one way into the commands: validates the call against the spec, checks the
  * manage permission, runs the subcommand's handler. Never throws: unexpected errors
@@ -21,16 +52,13 @@ function permissionDenied(ctx: CommandContext, name: string): ErrorReply {
  */
 export async function runCommand(call: CommandCall, ctx: CommandContext): Promise<Reply> {
   try {
-    const spec = findSubcommand(String(call.name ?? '').toLowerCase());
-    if (!spec) return unknownSubcommandError(String(call.name ?? ''));
-    const handler = HANDLERS[spec.name as SubcommandName] as (
+    const checked = check(call, ctx);
+    if ('reply' in checked) return checked.reply;
+    const handler = HANDLERS[checked.spec.name as SubcommandName] as (
       input: ValidInput,
       ctx: CommandContext,
     ) => Promise<Reply>;
-    if (spec.manage && !ctx.user.canManageChannel) return permissionDenied(ctx, spec.name);
-    const validation = validateCall(spec, call);
-    if (!validation.ok) return validation.error;
-    return await handler(validation.input, ctx);
+    return await handler(checked.input, ctx);
   } catch (error) {
     const code = isPaperboyError(error) ? error.code : 'INTERNAL';
     ctx.logger.error({ err: error, code, command: call.name }, 'command failed');

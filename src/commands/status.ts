@@ -4,6 +4,7 @@ import { localDate, localParts, nextDigestAt } from '../core/scheduler.js';
 import type { CommandContext } from './context.js';
 import type { StatusReply } from './reply.js';
 import type { InputOf } from './spec.js';
+import { sameTenant } from './tenant.js';
 
 /** "2026-11-26 09:00 Europe/Berlin": the wall-clock time a channel's members expect. */
 export function localTimeText(at: Date, timeZone: string): string {
@@ -15,11 +16,15 @@ export function localTimeText(at: Date, timeZone: string): string {
 /** Next digests listed at most. */
 const NEXT_DIGESTS = 10;
 
-/** Sources (last run, last success, warning), papers stored, channels and the next digests. */
+/**
+ * Sources (last run, last success, warning) and papers stored, for everyone; the caller's
+ * tenant's channels, next digests and posting failures.
+ */
 export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promise<StatusReply> {
   const now = ctx.clock.now();
   const health = sourcesHealth(ctx.store, ctx.config, now);
-  const channels = ctx.store.listChannels();
+  // Papers and source health are global facts; channels, schedules and failures are the tenant's.
+  const channels = ctx.store.listChannels().filter((c) => sameTenant(ctx.channel, c.ref));
   const warnings: string[] = [];
   for (const source of health) {
     if (source.warning) warnings.push(`${source.name}: ${source.warning}`);

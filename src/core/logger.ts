@@ -1,4 +1,6 @@
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import { scrubSecretShapes } from './secret-text.js';
 
 export type { Logger };
 
@@ -26,6 +28,8 @@ const SECRET_KEYS = new Set([
   'setcookie',
   'apikey',
   'xapikey',
+  'responseurl',
+  'webhookurl',
 ]);
 
 /** Deeper than any object we log on purpose; bounds the walk so a huge object cannot stall a log call. */
@@ -36,7 +40,7 @@ const MIN_SECRET_LENGTH = 4;
 export interface LoggerOptions {
   level?: string;
   /** Where lines go; defaults to stderr so stdout carries only command output. */
-  destination?: NodeJS.WritableStream;
+  destination?: { write(line: string): unknown };
   /** Human-readable lines (pino-pretty), e.g. on a TTY. */
   pretty?: boolean;
   /**
@@ -57,11 +61,10 @@ function textCensor(secretValues: LoggerOptions['secretValues']): CensorText {
     .filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
     // Longest first, so a secret containing another is blanked whole.
     .sort((a, b) => b.length - a.length);
-  if (secrets.length === 0) return (text) => text;
   return (text) => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
-    return out;
+    return scrubSecretShapes(out);
   };
 }
 
@@ -144,6 +147,12 @@ function scrubChildBindings(logger: Logger, censor: CensorText): Logger {
 
 function rootLogger(options: LoggerOptions, censor: CensorText): Logger {
   const base = { level: options.level ?? 'info', ...redactionOptions(censor) };
+  if (options.pretty && options.destination) {
+    // Formatted in-process, so the destination (the terminal's prompt-safe sink) gets whole lines.
+    const format = prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss' });
+    const target = options.destination;
+    return pino(base, { write: (line: string) => target.write(format(line)) });
+  }
   if (options.pretty) {
     return pino(
       base,

@@ -1,6 +1,7 @@
 import { defaultSchedule } from '../commands/channel-schedule.js';
 import type { Reply } from '../commands/reply.js';
 import type { Config } from '../config.js';
+import { stepOrRetryNextTick } from '../core/background-step.js';
 import type { Clock } from '../core/clock.js';
 import { channelLabel } from '../core/digest/post.js';
 import {
@@ -9,6 +10,7 @@ import {
   type Posters,
   runDigests,
 } from '../core/digest/run.js';
+import { pruneExpiredStateStep } from '../core/expiring-state.js';
 import { healthChanges, logHealthChanges, sourcesHealth } from '../core/health.js';
 import type { Logger } from '../core/logger.js';
 import { type Scheduler, sourceDue, startScheduler, type Ticker } from '../core/scheduler.js';
@@ -177,6 +179,7 @@ export function startLive(options: LiveOptions): Live {
       );
     }
   }
+  let refreshOwed = false; // a refresh the store was too busy for is owed to the next tick
 
   async function poll(now: Date): Promise<string[]> {
     const polled: string[] = [];
@@ -195,7 +198,8 @@ export function startLive(options: LiveOptions): Live {
       polled.push(job.name);
       if (result.added.length > 0 || result.updated.length > 0) changed = true;
     }
-    if (changed) await search.refresh();
+    if (changed || refreshOwed)
+      refreshOwed = !(await stepOrRetryNextTick(logger, 'search refresh', () => search.refresh()));
     return polled;
   }
 
@@ -212,6 +216,7 @@ export function startLive(options: LiveOptions): Live {
   async function onTick(now: Date): Promise<void> {
     const summary: TickSummary = { at: now.toISOString(), polled: [], digests: [] };
     summary.polled = await poll(now);
+    await pruneExpiredStateStep(store, now, logger);
     await reportHealth();
     const channels = digestChannels(
       store,

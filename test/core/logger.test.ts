@@ -112,3 +112,45 @@ describe('createLogger redaction', () => {
     expect(line.err.stack).toContain('inner');
   });
 });
+
+describe('createLogger scrubs per-request secrets by their shape', () => {
+  const INTERACTION = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDpzZWNyZXQ';
+  const HOOK = 'XyZsecretHookPath42';
+
+  it('blanks interaction and webhook tokens in an error url, its message, its cause and nested fields', () => {
+    const { logger, raw, last } = capture();
+    const apiError = Object.assign(new Error(`Unknown interaction`), {
+      url: `https://discord.com/api/v10/interactions/1234567890/${INTERACTION}/callback`,
+      method: 'POST',
+    });
+    const wrapped = new Error('answer failed', {
+      cause: new Error(`PATCH /webhooks/111/${INTERACTION}/messages/@original: 404`),
+    });
+    logger.error({ err: apiError, attempt: { previous: wrapped } }, 'Discord interaction failed');
+    const line = last() as { err: { url: string } };
+    expect(line.err.url).toBe(
+      'https://discord.com/api/v10/interactions/1234567890/[redacted]/callback',
+    );
+    logger.error({ err: wrapped }, 'failed');
+    expect(raw.join('')).not.toContain(INTERACTION);
+  });
+
+  it('blanks Slack response_urls and hooks.slack.com URLs, plain, in JSON and form-encoded', () => {
+    const { logger, raw, last } = capture();
+    logger.warn(`respond() to https://hooks.slack.com/commands/T0001/42/${HOOK} failed`);
+    expect(last().msg).toBe('respond() to https://hooks.slack.com/[redacted] failed');
+    logger.info({ body: JSON.stringify({ response_url: `http://127.0.0.1:9/r/${HOOK}` }) });
+    logger.info({ form: `text=hi&response_url=http%3A%2F%2F127.0.0.1%2Fr%2F${HOOK}&x=1` });
+    expect(last().form).toBe('text=hi&response_url=[redacted]&x=1');
+    logger.info({ payload: { response_url: `http://fake/${HOOK}`, webhookUrl: `x/${HOOK}` } });
+    logger.info(`https://hooks.slack.com%2Fservices%2FT1%2FB1%2F${HOOK}`);
+    expect(raw.join('')).not.toContain(HOOK);
+  });
+
+  it('blanks Slack tokens by their prefix even when nobody configured them', () => {
+    const { logger, raw } = capture();
+    logger.warn('auth failed for xoxb-1111-2222-abcdefSECRET and xapp-1-A1-999-ffSECRET');
+    expect(raw.join('')).not.toContain('SECRET');
+    expect(raw.join('')).toContain('auth failed for [redacted] and [redacted]');
+  });
+});

@@ -1,4 +1,5 @@
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { CommandContext } from '../../commands/context.js';
 import type { Reply } from '../../commands/reply.js';
 import type { CommandCall } from '../../commands/spec.js';
 import type { Config, DiscordSecrets } from '../../config.js';
@@ -13,10 +14,8 @@ import { inviteUrl } from './invite.js';
 import { ensureCommandsRegistered } from './registration.js';
 
 export interface DiscordAdapterOptions {
-  /** Subcommands that are always deferred then edited (default: digest, status, subscribe). */
-  deferSubcommands?: string[];
-  /** Defer any other command not answered within this many ms (default 1500). */
-  deferAfterMs?: number;
+  /** Runs a command once the interaction is deferred (default `runCommand`); tests and benches wrap it. */
+  run?: (call: CommandCall, ctx: CommandContext) => Promise<Reply>;
   /** How long start() waits for the gateway to be ready (default 30 s). */
   readyTimeoutMs?: number;
   /** Sees every call and its reply (metrics, tests). */
@@ -35,6 +34,18 @@ export interface DiscordAdapterDeps {
 /** Discord refs cover guild channels, threads and DMs (workspace `dm`). */
 function ownsRef(target: ChannelRef): boolean {
   return target.platform === 'discord';
+}
+
+/** Discord answering 401 (registration) or discord.js rejecting the token (login). */
+function refusedToken(error: unknown): PaperboyError | null {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  if (status !== 401 && code !== 'TokenInvalid') return null;
+  return new PaperboyError(
+    'CONFIG_INVALID',
+    'Discord refused DISCORD_TOKEN (401 Unauthorized): reset the token in the Developer Portal ' +
+      '(your application → Bot → Reset Token) and set DISCORD_TOKEN to the new one.',
+    { cause: error },
+  );
 }
 
 /**
@@ -62,8 +73,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
     bot: deps.bot,
     clock: deps.clock,
     logger,
-    deferSubcommands: new Set(options.deferSubcommands ?? ['digest', 'status', 'subscribe']),
-    deferAfterMs: options.deferAfterMs ?? 1500,
+    run: options.run,
     observe: options.observe,
   };
 
@@ -118,7 +128,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         });
       } catch (error) {
         await next.destroy();
-        throw error;
+        throw refusedToken(error) ?? error;
       }
       client = next;
       logger.info({ user: next.user?.tag }, 'Discord connected');

@@ -11,7 +11,7 @@ import {
 } from 'discord.js';
 import { autocomplete } from '../../commands/autocomplete.js';
 import type { CommandContext, CommandUser } from '../../commands/context.js';
-import { runCommand } from '../../commands/dispatch.js';
+import { replyInHand, runCommand } from '../../commands/dispatch.js';
 import type { Reply } from '../../commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../commands/spec.js';
 import type { Clock } from '../../core/clock.js';
@@ -32,10 +32,8 @@ export interface InteractionDeps {
   bot: DiscordBot;
   clock: Clock;
   logger: Logger;
-  /** Subcommands whose work may be slow: always deferred, then edited. */
-  deferSubcommands: ReadonlySet<string>;
-  /** Anything else not answered within this many ms is deferred too (Discord allows 3 s). */
-  deferAfterMs: number;
+  /** Runs a command after the defer (default `runCommand`); tests and benches wrap it. */
+  run?: (call: CommandCall, ctx: CommandContext) => Promise<Reply>;
   /** Sees every call and its reply (metrics, tests). */
   observe?: (call: CommandCall, reply: Reply) => void;
 }
@@ -88,18 +86,25 @@ function replyOptions(message: DiscordMessage): InteractionReplyOptions {
   };
 }
 
-/** Resolves with the reply, or with `null` once `ms` have passed without one. */
-export function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+/** Answers at once: a reply in hand, or a refusal. `update` edits the message a button sits on. */
+async function answerNow(
+  deps: InteractionDeps,
+  interaction: Answerable,
+  reply: Reply,
+  mode: 'reply' | 'update',
+): Promise<void> {
+  const message = render(deps, reply);
+  if (mode === 'update' && !message.ephemeral && !interaction.isChatInputCommand()) {
+    await interaction.update(editOptions(message));
+  } else {
+    await interaction.reply(replyOptions(message));
+  }
 }
 
 /**
- * Answers within Discord's 3 s: directly when the reply is quick, else defer and edit.
- * `update` edits the message a button sits on (paging) instead of replying.
+ * Answers within Discord's 3 s whatever the store costs: a reply already in hand (help,
+ * a refusal, an invalid option) goes out at once; anything else is deferred *before* the
+ * command runs, because store and search work is synchronous and would block the defer.
  */
 async function answer(
   deps: InteractionDeps,
@@ -108,26 +113,16 @@ async function answer(
   mode: 'reply' | 'update',
 ): Promise<void> {
   const ctx = contextOf(deps, interaction);
-  const work = runCommand(call, ctx).then((reply) => {
-    deps.observe?.(call, reply);
-    return reply;
-  });
-  // A refusal is instant: only work that will really run is deferred.
-  const refused = findSubcommand(call.name)?.manage === true && !ctx.user.canManageChannel;
-  const slow = deps.deferSubcommands.has(call.name) && !refused;
-  const quick = slow ? null : await within(work, deps.deferAfterMs);
-  if (quick) {
-    const message = render(deps, quick);
-    if (mode === 'update' && !message.ephemeral && !interaction.isChatInputCommand()) {
-      await interaction.update(editOptions(message));
-    } else {
-      await interaction.reply(replyOptions(message));
-    }
-    return;
+  const ready = await replyInHand(call, ctx);
+  if (ready) {
+    deps.observe?.(call, ready);
+    return answerNow(deps, interaction, ready, mode);
   }
   if (mode === 'update' && !interaction.isChatInputCommand()) await interaction.deferUpdate();
   else await interaction.deferReply();
-  const message = render(deps, await work);
+  const reply = await (deps.run ?? runCommand)(call, ctx);
+  deps.observe?.(call, reply);
+  const message = render(deps, reply);
   if (message.ephemeral && mode === 'reply') {
     // A deferred reply is public; an ephemeral answer replaces it with a private follow-up.
     await interaction.deleteReply();

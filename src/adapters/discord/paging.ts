@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { PageRequest } from '../../commands/reply.js';
 import type { CommandCall } from '../../commands/spec.js';
 import { findSubcommand } from '../../commands/spec.js';
+import { EXPIRING_STATE } from '../../core/expiring-state.js';
 import type { Store } from '../../core/store/store.js';
 
 /** Discord's limit on a component's custom_id. */
 export const CUSTOM_ID_MAX = 100;
 const INLINE = 'pg:';
 const STORED = 'pk:';
-const STATE_PREFIX = 'discord:page:';
+const STATE_PREFIX = EXPIRING_STATE.discordPage;
 
 /** `pg:search:2:query=robotics&since=2024-01-01` — the whole request, no server state. */
 export function encodePageInline(request: PageRequest): string {

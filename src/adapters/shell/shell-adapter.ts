@@ -9,6 +9,7 @@ import { PaperboyError } from '../../core/errors.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { Adapter, PostResult } from '../adapter.js';
 import { completeLine } from './complete.js';
+import type { PromptSafeLog } from './prompt-log.js';
 import { renderText } from './render-text.js';
 
 export interface ShellAdapterOptions {
@@ -23,6 +24,8 @@ export interface ShellAdapterOptions {
   /** Where interactive history is kept between runs; `null` keeps it in memory only. */
   historyFile?: string | null;
   width?: number;
+  /** Log lines written while the prompt shows are printed above it (interactive only). */
+  log?: PromptSafeLog;
 }
 
 const HISTORY_SIZE = 500;
@@ -87,25 +90,33 @@ export class ShellAdapter implements Adapter {
       prompt: 'papers> ',
     });
     this.rl = rl;
+    if (interactive) this.options.log?.attach(rl, this.options.output);
     void this.loop(rl);
   }
 
   private async loop(rl: Interface): Promise<void> {
     const { interactive } = this.options;
+    const prompt = () => {
+      if (!interactive) return;
+      rl.prompt();
+      this.options.log?.promptShown(true);
+    };
     try {
-      if (interactive) rl.prompt();
+      prompt();
       for await (const raw of rl) {
+        this.options.log?.promptShown(false);
         const line = raw.trim();
         if (line === '' || line.startsWith('#')) {
-          if (interactive) rl.prompt();
+          prompt();
           continue;
         }
         if (interactive && EXIT_WORDS.has(line.toLowerCase())) break;
         if (interactive) this.remember(line);
         this.write(await this.runLine(line));
-        if (interactive) rl.prompt();
+        prompt();
       }
     } finally {
+      this.options.log?.detach();
       rl.close();
       this.resolveFinished();
     }

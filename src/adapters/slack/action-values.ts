@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import { EXPIRING_STATE } from '../../core/expiring-state.js';
 import type { Store } from '../../core/store/store.js';
 import { type ActionCall, jsonValue } from './blocks.js';
 import { LIMITS } from './mrkdwn.js';
 
-const STATE_PREFIX = 'slack:action:';
+const STATE_PREFIX = EXPIRING_STATE.slackAction;
 
 export interface ActionCodec {
   encode(call: ActionCall): string;

@@ -4,6 +4,7 @@ import type { Config, SlackSecrets } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { portInUse } from '../../core/port-in-use.js';
 import type { Store } from '../../core/store/store.js';
 import type { Adapter } from '../adapter.js';
 import { createActionCodec } from './action-values.js';
@@ -152,9 +153,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       const auth = await client.auth.test().catch((error: unknown) => {
         const code = slackErrorCode(error);
         if (code && TOKEN_REFUSALS.has(code)) {
-          throw new PaperboyError('CONFIG_INVALID', `Slack refused SLACK_BOT_TOKEN (${code}).`, {
-            cause: error,
-          });
+          throw new PaperboyError(
+            'CONFIG_INVALID',
+            `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) ` +
+              "from your app's OAuth & Permissions page, reinstalling the app if it was revoked.",
+            { cause: error },
+          );
         }
         throw new PaperboyError(
           'INTERNAL',
@@ -191,9 +195,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         onReply: options.onReply,
       });
       if (mode === 'http') {
-        const server = (await app.start(
-          options.host ? { port: secrets.port, host: options.host } : secrets.port,
-        )) as unknown as { address(): AddressInfo | string | null };
+        const server = (await app
+          .start(options.host ? { port: secrets.port, host: options.host } : secrets.port)
+          .catch((error: unknown) => {
+            throw portInUse(error, secrets.port, 'PORT') ?? error;
+          })) as unknown as { address(): AddressInfo | string | null };
         const address = server.address();
         port = typeof address === 'object' && address ? address.port : secrets.port;
       } else {

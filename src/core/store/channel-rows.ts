@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { StatementCache } from './statements.js';
+import { inWriteTransaction, StatementCache } from './statements.js';
 import type { Channel, ChannelRef, DigestDays, Schedule, Subscription } from './store.js';
 
 interface ChannelRow {
@@ -90,13 +90,13 @@ export class ChannelTable {
 
   /** Runs `set` on the channel row (created if needed) and returns the channel after it. */
   private change(ref: ChannelRef, set: string, params: Record<string, unknown>): Channel {
-    return this.db.transaction(() => {
+    return inWriteTransaction(this.db, () => {
       this.ensure(ref);
       this.statements
         .get(`UPDATE channels SET ${set} WHERE ${KEY}`)
         .run({ ...refParams(ref), ...params });
       return this.get(ref) as Channel;
-    })();
+    });
   }
 
   setSchedule(ref: ChannelRef, schedule: Schedule | null, now: Date): Channel {
@@ -142,7 +142,7 @@ export class ChannelTable {
   }
 
   addSubscription(sub: Subscription): 'added' | 'exists' {
-    return this.db.transaction(() => {
+    return inWriteTransaction(this.db, () => {
       this.ensure(sub.channel);
       const result = this.statements
         .get(
@@ -156,7 +156,7 @@ export class ChannelTable {
           addedAt: sub.addedAt,
         });
       return result.changes === 1 ? ('added' as const) : ('exists' as const);
-    })();
+    });
   }
 
   removeSubscription(ref: ChannelRef, topic: string): boolean {

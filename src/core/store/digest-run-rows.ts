@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { PaperboyError } from '../errors.js';
 import type { ChannelTable } from './channel-rows.js';
-import { StatementCache } from './statements.js';
+import { inWriteTransaction, StatementCache } from './statements.js';
 import type {
   ChannelRef,
   DigestCandidate,
@@ -81,7 +81,7 @@ export class DigestRunTable {
   }
 
   create(run: NewDigestRun): void {
-    this.db.transaction(() => {
+    inWriteTransaction(this.db, () => {
       this.channels.ensure(run.channel);
       this.statements
         .get(
@@ -107,7 +107,7 @@ export class DigestRunTable {
       );
       for (const part of run.parts)
         insertPart.run(part.deliveryId, run.id, part.part, part.plan, part.messageId);
-    })();
+    });
   }
 
   update(id: string, change: DigestRunChange): void {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { PaperboyError } from '../errors.js';
 import { StatementCache } from './statements.js';
 import type { SourceRun } from './store.js';
 
@@ -66,5 +67,15 @@ export class LedgerTables {
       | { value: string }
       | undefined;
     return row?.value ?? null;
+  }
+
+  pruneState(prefix: string, before: Date): number {
+    if (prefix === '') throw new PaperboyError('INTERNAL', 'pruneState needs a key prefix.');
+    // A key range rather than LIKE: the primary key serves it and `_`/`%` need no escaping.
+    const last = prefix.charCodeAt(prefix.length - 1);
+    const end = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+    return this.statements
+      .get('DELETE FROM state WHERE key >= ? AND key < ? AND updated_at < ?')
+      .run(prefix, end, before.toISOString()).changes;
   }
 }

@@ -161,9 +161,11 @@ export function migrate(db: Database, file: string): void {
   const current = assertKnownVersion(db, file);
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
     const sql = MIGRATIONS[version - 1] as string;
+    // IMMEDIATE, and re-read inside: two processes opening an old file at once migrate it once.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
       db.exec(sql);
       db.pragma(`user_version = ${version}`);
-    })();
+    }).immediate();
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 import {
   isReplacement,
   normaliseTitle,
@@ -43,7 +43,7 @@ export class PaperTable {
   private readonly insert: Statement;
   private readonly update: Statement;
   private readonly maxSeq: Statement<[], { seq: number }>;
-  private readonly upsertAll: (records: PaperRecord[], now: string) => UpsertSummary;
+  private readonly upsertAll: Transaction<(records: PaperRecord[], now: string) => UpsertSummary>;
 
   constructor(
     private readonly db: Database,
@@ -77,7 +77,9 @@ export class PaperTable {
   upsert(records: PaperRecord[], now: Date): UpsertSummary {
     if (records.length === 0)
       return { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
-    return this.upsertAll(records, now.toISOString());
+    // IMMEDIATE: a read-then-write transaction takes the write lock up front, so a second
+    // writer (npm run ingest) makes it wait on busy_timeout instead of failing with SQLITE_BUSY.
+    return this.upsertAll.immediate(records, now.toISOString());
   }
 
   private write(records: PaperRecord[], now: string): UpsertSummary {

@@ -8,6 +8,7 @@ import { DigestRunTable } from './digest-run-rows.js';
 import { LedgerTables } from './ledger-rows.js';
 import { assertKnownVersion, migrate } from './migrations.js';
 import { type PapersWrittenHook, PaperTable } from './paper-table.js';
+import { inWriteTransaction } from './statements.js';
 import type {
   Channel,
   ChannelRef,
@@ -168,12 +169,13 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(() => {
+    // IMMEDIATE: a read-then-write transaction must wait for another writer, not fail.
+    return inWriteTransaction(this.db, () => {
       const result = fn();
       if (result instanceof Promise)
         throw new PaperboyError('INTERNAL', 'Store.transaction takes a synchronous function.');
       return result;
-    })();
+    });
   }
   digestCandidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[] {
     return this.runs.candidates(window);
@@ -209,6 +211,9 @@ export class SqliteStore implements Store {
   }
   getState(key: string): string | null {
     return this.ledger.getState(key);
+  }
+  pruneState(prefix: string, before: Date): number {
+    return this.ledger.pruneState(prefix, before);
   }
 
   close(): void {

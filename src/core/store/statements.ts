@@ -19,3 +19,12 @@ export class StatementCache {
     return statement;
   }
 }
+
+/**
+ * Runs `work` in an IMMEDIATE transaction. Every read-then-write transaction uses this: a
+ * deferred one that reads first cannot upgrade to a write while another process (npm run
+ * ingest) writes, and fails with SQLITE_BUSY without waiting on busy_timeout.
+ */
+export function inWriteTransaction<T>(db: Database, work: () => T): T {
+  return db.transaction(work).immediate();
+}

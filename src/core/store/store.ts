@@ -199,6 +199,8 @@ export interface Store {
   // Small keyed state (e.g. paging state that does not fit a Discord custom_id)
   putState(key: string, value: string, now: Date): void;
   getState(key: string): string | null;
+  /** Deletes the keys starting with `prefix` last written before `before`; returns how many. */
+  pruneState(prefix: string, before: Date): number;
 
   close(): void;
 }

@@ -21,7 +21,9 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
 
   it('search answers with an embed of matching papers and mentions disabled', async () => {
     const answer = await answerTo(h.fake, sendCommand(h.fake, 'search', { query: 'robotics' }));
-    expect(answer.callbackType).toBe(4);
+    // Store work follows the defer (type 5); the answer edits the deferred original.
+    expect(answer.callbackType).toBe(5);
+    expect(answer.via).toBe('edit');
     expect(answer.message.flags ?? 0).toBe(0);
     expect(answer.message.allowed_mentions).toEqual({ parse: [] });
     const embed = answer.message.embeds[0];
@@ -140,7 +142,8 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
       h.fake,
       sendComponent(h.fake, menu.custom_id, { id: '1', ...answer.message }, {}, [picked.value]),
     );
-    expect(chosen.callbackType).toBe(7);
+    expect(chosen.callbackType).toBe(6);
+    expect(chosen.via).toBe('edit');
     expect(chosen.message.embeds[0].footer.text).toContain(picked.value);
   });
 

@@ -18,7 +18,8 @@ import type { SentInteraction } from '../../fakes/discord/interactions.js';
 import type { Json } from '../../fakes/discord/recorder.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-export const TOKEN = 'fake-discord-token-do-not-log';
+// Shaped like a real bot token: the config refuses any other shape.
+export const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.fake-discord-token-do-not-log';
 
 /** Fails the test file on any unhandled rejection or uncaught exception. */
 export function failOnCrash(): void {

@@ -36,7 +36,9 @@ describe('Discord paging buttons', () => {
       h.fake,
       sendComponent(h.fake, next.custom_id, { id: '1', ...first.message }),
     );
-    expect(second.callbackType).toBe(7);
+    // Deferred before the search runs (type 6), then the message edited in place.
+    expect(second.callbackType).toBe(6);
+    expect(second.via).toBe('edit');
     expect(second.message.embeds[0].footer.text).toMatch(/^Page 2\/\d+/);
     expect(second.message.embeds[0].description).not.toBe(first.message.embeds[0].description);
     const prev = second.message.components[0].components.map((b: { label: string }) => b.label);
@@ -61,7 +63,8 @@ describe('Discord paging buttons', () => {
     const a = await answerTo(h.fake, sendComponent(h.fake, shortId, { id: '1', ...short.message }));
     expect(a.message.embeds[0].footer.text).toMatch(/^Page 2\//);
     const b = await answerTo(h.fake, sendComponent(h.fake, longId, { id: '2', ...long.message }));
-    expect(b.callbackType).toBe(7);
+    expect(b.callbackType).toBe(6);
+    expect(b.via).toBe('edit');
     expect(b.message.embeds[0].footer.text).toMatch(/^Page 2\//);
     expect(h.seen.at(-1)?.call.options.query).toBe(longQuery);
   });

@@ -155,7 +155,9 @@ describe('Slack post() and findDelivery()', () => {
     fake.fail('auth.test', { error: 'invalid_auth' });
     const error = await adapter.start().catch((e: unknown) => e);
     expect(isPaperboyError(error, 'CONFIG_INVALID')).toBe(true);
-    expect((error as Error).message).toBe('Slack refused SLACK_BOT_TOKEN (invalid_auth).');
+    expect((error as Error).message).toMatch(
+      /^Slack refused SLACK_BOT_TOKEN \(invalid_auth\): copy the Bot User OAuth Token/,
+    );
     await adapter.stop();
   });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../../src/core/clock.js';
 import {
   DigestRunCache,
   digestWindow,
   selectChannelDigest,
 } from '../../../src/core/digest/candidates.js';
-import { manualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type ArchivePaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';

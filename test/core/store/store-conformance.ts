@@ -623,6 +623,23 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         store.putState('page:abc', '{"q":"grasping"}', T1);
         expect(store.getState('page:abc')).toBe('{"q":"grasping"}');
       });
+
+      it('prunes the state under a prefix last written before a date, and nothing else', () => {
+        store.putState('page:old', 'a', T0);
+        store.putState('page:rewritten', 'b', T0);
+        store.putState('page:rewritten', 'c', T2);
+        store.putState('page:edge', 'd', T1);
+        store.putState('pagex', 'e', T0);
+        store.putState('health:old', 'f', T0);
+        expect(store.pruneState('page:', T1)).toBe(1);
+        expect(store.getState('page:old')).toBeNull();
+        expect(store.getState('page:rewritten')).toBe('c');
+        expect(store.getState('page:edge')).toBe('d');
+        expect(store.getState('pagex')).toBe('e');
+        expect(store.getState('health:old')).toBe('f');
+        expect(store.pruneState('page:', T1)).toBe(0);
+        expect(store.pruneState('p_ge:', T2)).toBe(0);
+      });
     });
   });
 }

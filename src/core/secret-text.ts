@@ -1,0 +1,26 @@
+/**
+ * Secrets known only by their shape: the per-request ones (interaction tokens,
+ * response_urls) cannot be listed up front like the bot tokens. Each pattern keeps what
+ * helps debugging (host, route, ids) and blanks the secret part.
+ */
+const CENSOR = '[redacted]';
+
+const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
+  // Discord: /interactions/<id>/<token>/callback, /webhooks/<app or webhook id>/<token>/…
+  [/(\/(?:interactions|webhooks)\/\d+\/)[^/\s?#"'<>\\]+/gi, `$1${CENSOR}`],
+  [/(%2F(?:interactions|webhooks)%2F\d+%2F)[^%/\s?#"'<>&\\]+/gi, `$1${CENSOR}`],
+  // Slack: incoming webhooks and response_urls live on hooks.slack.com; the path is the secret.
+  [/(hooks\.slack\.com)(?:\/|%2F)[^\s"'<>&\\]*/gi, `$1/${CENSOR}`],
+  // A response_url or webhook URL named in JSON, a query string or a form body, on any host.
+  [/((?:response|webhook)_?url\\?["']?\s*[:=]\s*\\?["']?)[^"'\s&,}\\]+/gi, `$1${CENSOR}`],
+  // Slack tokens by their prefixes (bot, user, app-level, config, refresh).
+  [/\bxox[abceoprs]-[A-Za-z0-9-]+/g, CENSOR],
+  [/\bxapp-[A-Za-z0-9-]+/g, CENSOR],
+];
+
+/** `text` with every secret-shaped part blanked. */
+export function scrubSecretShapes(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_SHAPES) out = out.replace(pattern, replacement);
+  return out;
+}

@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../src/core/store/migrations.js';
+import { storeFile } from '../src/core/store/sqlite-store.js';
+import { type FakeDiscord, startFakeDiscord } from './fakes/discord/fake-discord.js';
+import { type FakeSlack, startFakeSlack } from './fakes/slack/fake-slack.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.startup-secret-token-0123456789';
+const SLACK_BOT_TOKEN = 'xoxb-startup-secret-bot-token';
+const SLACK_SIGNING_SECRET = 'startup-signing-secret';
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const dir of dirs) {
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-startup-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** No inherited platform or Paperboy variables; an offline config (no feed is polled). */
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_|PAPERBOY_|PORT$)/.test(key)),
+  );
+  const dir = tempDir();
+  const config = path.join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ sources: { huggingface: { enabled: false } } }));
+  return { ...clean, PAPERBOY_CONFIG: config, PAPERBOY_DATA_DIR: path.join(dir, 'data'), ...extra };
+}
+
+interface Exit {
+  code: number | null;
+  stderr: string;
+  stdout: string;
+}
+
+/** Starts `npm start`'s entry (node + tsx, as package.json does) and waits for it to exit. */
+function start(childEnv: NodeJS.ProcessEnv, asUser?: number): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asUser === undefined ? {} : { uid: asUser, gid: asUser }),
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, stdout }));
+  });
+}
+
+/** Exit 1, and the message: the cause and the fix, no stack, no secret. */
+function expectOneLine(exit: Exit, ...parts: RegExp[]): void {
+  expect(exit.code).toBe(1);
+  const lines = exit.stderr.trimEnd().split('\n');
+  const last = lines.at(-1) ?? '';
+  for (const part of parts) expect(last).toMatch(part);
+  expect(exit.stderr).not.toMatch(/^\s+at /m);
+  for (const secret of [DISCORD_TOKEN, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET])
+    expect(exit.stderr + exit.stdout).not.toContain(secret);
+}
+
+describe('start-up errors: one line with the cause and the fix, exit 1, no stack', () => {
+  let discord: FakeDiscord | undefined;
+  let slack: FakeSlack | undefined;
+  let server: Server | undefined;
+  afterEach(async () => {
+    await discord?.close();
+    await slack?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    discord = slack = server = undefined;
+  });
+
+  it('a malformed token', async () => {
+    const exit = await start(
+      env({ DISCORD_TOKEN: 'Bot not-a-token', DISCORD_APPLICATION_ID: '42' }),
+    );
+    expectOneLine(exit, /DISCORD_TOKEN: is not a Discord bot token/, /Reset Token/);
+    expect(exit.stderr).not.toContain('not-a-token');
+  }, 30_000);
+
+  it('a missing token', async () => {
+    const exit = await start(env({ SLACK_BOT_TOKEN }));
+    expectOneLine(exit, /SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required/);
+  }, 30_000);
+
+  it('Discord refuses the token', async () => {
+    discord = await startFakeDiscord();
+    discord.fail({ path: /\/commands$/, status: 401, times: Number.POSITIVE_INFINITY });
+    const exit = await start(
+      env({
+        DISCORD_TOKEN,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_API_URL: discord.apiUrl,
+      }),
+    );
+    expectOneLine(exit, /^Discord refused DISCORD_TOKEN \(401 Unauthorized\)/, /Reset Token/);
+  }, 30_000);
+
+  it('Slack refuses the token', async () => {
+    slack = await startFakeSlack();
+    slack.fail('auth.test', { error: 'invalid_auth' });
+    const exit = await start(
+      env({ SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' }),
+    );
+    expectOneLine(exit, /^Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/, /OAuth & Permissions/);
+  }, 30_000);
+
+  it('the port is in use', async () => {
+    slack = await startFakeSlack();
+    const taken = createServer();
+    server = taken;
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as { port: number }).port;
+    const exit = await start(
+      env({
+        SLACK_BOT_TOKEN,
+        SLACK_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+      }),
+    );
+    expectOneLine(exit, new RegExp(`^Port ${port} is already in use`), /set PORT to a free port/);
+  }, 30_000);
+
+  it('a read-only data folder', async () => {
+    const childEnv = env({});
+    const dataDir = childEnv.PAPERBOY_DATA_DIR as string;
+    mkdirSync(dataDir);
+    chmodSync(dataDir, 0o555);
+    // Root may write anywhere: run the child as `nobody` then, as a self-hoster's service would.
+    const asUser = process.getuid?.() === 0 ? 65534 : undefined;
+    if (asUser !== undefined) chmodSync(path.dirname(dataDir), 0o755);
+    const exit = await start(childEnv, asUser);
+    expectOneLine(
+      exit,
+      new RegExp(`^The data folder ${dataDir} is not writable by this user \\(EACCES\\)`),
+      /set PAPERBOY_DATA_DIR to a writable folder/,
+    );
+  }, 30_000);
+
+  it('a database from a newer Paperboy', async () => {
+    const childEnv = env({});
+    const dataDir = childEnv.PAPERBOY_DATA_DIR as string;
+    mkdirSync(dataDir);
+    const db = new BetterSqlite3(storeFile(dataDir));
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const exit = await start(childEnv);
+    expectOneLine(
+      exit,
+      /written by a newer Paperboy/,
+      /Upgrade Paperboy or point PAPERBOY_DATA_DIR/,
+    );
+  }, 30_000);
+});
