@@ -95,6 +95,12 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: httpUrl.optional(),
+  PAPERBOY_METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number (0-65535)' })
+    .int('must be a port number (0-65535)')
+    .min(0, 'must be a port number (0-65535)')
+    .max(65535, 'must be a port number (0-65535)')
+    .optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number (0-65535)' })
     .int()
@@ -122,6 +128,8 @@ export interface SlackSecrets {
 
 export interface Config extends FileConfig {
   dataDir: string;
+  /** `PAPERBOY_METRICS_PORT`: where /healthz and /metrics are served; `null` = not served. */
+  metricsPort: number | null;
   discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
 }
@@ -265,6 +273,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const config: Config = {
     ...file,
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
+    metricsPort: e.PAPERBOY_METRICS_PORT ?? null,
     discord: {
       ...file.discord,
       secrets:

@@ -14,6 +14,9 @@ import { isPaperboyError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
+import { createCommandMetrics } from './ops/metrics.js';
+import type { OpsServer } from './ops/ops-server.js';
+import { ledgerDeliveriesByState, serveOps } from './ops/serve-ops.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
 export type StartLive = (bot: Bot, adapters: Adapter[]) => Promise<{ stop(): Promise<void> }>;
@@ -67,7 +70,14 @@ export async function main(options: MainOptions): Promise<number> {
     ],
   });
   mkdirSync(config.dataDir, { recursive: true });
-  const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
+  const metrics = config.metricsPort === null ? null : createCommandMetrics();
+  const bot = await createBot({
+    config,
+    clock: systemClock,
+    logger,
+    dataDir: config.dataDir,
+    ...(metrics ? { observeCommand: metrics.observeCommand } : {}),
+  });
 
   const adapters: Adapter[] = platformAdapters(bot, config);
   let shell: ShellAdapter | null = null;
@@ -78,9 +88,16 @@ export async function main(options: MainOptions): Promise<number> {
   }
 
   let live: { stop(): Promise<void> } | null = null;
+  let ops: OpsServer | null = null;
+  // An adapter counts as connected from a finished start() until its stop().
+  const running = new Set<Adapter>();
   const stopAll = async () => {
+    await ops?.close();
     await live?.stop();
-    for (const adapter of adapters) await adapter.stop();
+    for (const adapter of adapters) {
+      running.delete(adapter);
+      await adapter.stop();
+    }
   };
   // SIGINT/SIGTERM: stop taking work, settle in-flight posts, close the store, exit 0.
   const shutdown = installShutdown({ logger, stop: stopAll, close: () => bot.close() });
@@ -90,7 +107,24 @@ export async function main(options: MainOptions): Promise<number> {
     else logger.error({ err: error }, 'cannot write to stdout');
   });
 
-  for (const adapter of adapters) await adapter.start();
+  if (metrics && config.metricsPort !== null) {
+    ops = await serveOps({
+      port: config.metricsPort,
+      metrics,
+      store: bot.store,
+      config,
+      clock: bot.clock,
+      logger,
+      platformsConnected: () =>
+        Object.fromEntries(adapters.map((adapter) => [adapter.platform, running.has(adapter)])),
+      // The lead rewires this to `digest_runs` counts once that table replaces the ledger.
+      digestRunsByState: () => ledgerDeliveriesByState(bot.store),
+    });
+  }
+  for (const adapter of adapters) {
+    await adapter.start();
+    running.add(adapter);
+  }
   // With a platform the sources and digests always run; the terminal runs them on --live.
   if (!shell || args.values.live) {
     if (options.startLive) live = await options.startLive(bot, adapters);
