@@ -198,3 +198,16 @@ describe('GET /metrics and /healthz', () => {
     ).rejects.toThrow(`PAPERBOY_METRICS_PORT ${port} is already in use`);
   });
 });
+
+describe('PAPERBOY_METRICS_PORT', () => {
+  it('is off when unset, a port when set, and a named error when not a port', () => {
+    expect(loadConfig({ env: {} }).metricsPort).toBeNull();
+    expect(loadConfig({ env: { PAPERBOY_METRICS_PORT: '9464' } }).metricsPort).toBe(9464);
+    expect(() => loadConfig({ env: { PAPERBOY_METRICS_PORT: 'nine' } })).toThrow(
+      'env PAPERBOY_METRICS_PORT: must be a port number (0-65535)',
+    );
+    expect(() => loadConfig({ env: { PAPERBOY_METRICS_PORT: '70000' } })).toThrow(
+      'env PAPERBOY_METRICS_PORT: must be a port number (0-65535)',
+    );
+  });
+});
