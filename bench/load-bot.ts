@@ -4,16 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { childEnv } from '../test/ops/fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** The environment without the real platform variables, plus `extra`. */
-export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_|PAPERBOY_)/.test(key)),
-  );
-  return { ...base, ...extra };
-}
 
 /** A port free right now (listen on 0, read it, close). */
 export async function freePort(): Promise<number> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Reply } from '../../src/commands/reply.js';
-import { SUBCOMMANDS } from '../../src/commands/spec.js';
+import { type OptionSpec, SUBCOMMANDS } from '../../src/commands/spec.js';
 import { ERROR_CODES } from '../../src/core/errors.js';
 
 /** Fixed seeds: a failure reproduces, and CI sees the same inputs every run. */
@@ -61,24 +61,88 @@ export const word = fc.oneof(
   fc.double().map(String),
 );
 
-const option = fc
-  .tuple(fc.constantFrom(...OPTION_NAMES, 'nope'), word)
-  .map(([name, value]) => `${name}:${value}`);
+/** Words that find something in the sample, so many calls get past validation to a handler. */
+const plausible = fc.constantFrom(
+  'robotics',
+  'learning',
+  'language',
+  'diffusion',
+  'CycleQD',
+  'agent',
+  '"large language"',
+  '-vision',
+  '2410.14735',
+  'https://arxiv.org/abs/2410.14735',
+  '5',
+  '1',
+  '2024-01-01',
+  '09:00',
+  'Europe/Berlin',
+  'weekdays',
+);
 
-/** The text after `/papers`: random strings, and subcommand-shaped lines full of odd words. */
+/** An option of the subcommand (or a stray one) with a plausible or an odd value. */
+function optionOf(names: string[]) {
+  return fc
+    .tuple(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...names, 'page') },
+        fc.constantFrom('nope'),
+      ),
+      fc.oneof(
+        { weight: 3, arbitrary: plausible },
+        fc.integer({ min: -5, max: 200 }).map(String),
+        word,
+      ),
+    )
+    .map(([name, value]) => `${name}:${value}`);
+}
+
+/** `<subcommand> words… name:value…`, mostly well-formed, with odd words mixed in. */
+const subcommandLine = fc.constantFrom(...SUBCOMMANDS).chain((spec) =>
+  fc
+    .tuple(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant(spec.name as string) },
+        fc.constant(spec.name.toUpperCase()),
+        fc.constantFrom('unknown', '', 'serach'),
+      ),
+      fc.array(fc.oneof({ weight: 3, arbitrary: plausible }, word), { maxLength: 4 }),
+      fc.array(optionOf(spec.options.map((o) => o.name).concat(OPTION_NAMES.slice(0, 1))), {
+        maxLength: 3,
+      }),
+    )
+    .map(([name, words, options]) => [name, ...words, ...options].join(' ')),
+);
+
+const EXAMPLES = SUBCOMMANDS.flatMap((s) => [...(s.examples ?? [])]);
+
+/** A documented example with one word swapped for an odd one: well-formed calls reach the handlers. */
+const mutatedExample = fc
+  .tuple(fc.constantFrom(...EXAMPLES), fc.nat(), word)
+  .map(([example, at, replacement]) => {
+    const words = example.split(' ');
+    if (words.length < 2) return `${example} ${replacement}`;
+    const i = 1 + (at % (words.length - 1));
+    const current = words[i] ?? '';
+    // Keep an option's name so the value is what changes.
+    words[i] = current.includes(':') ? `${current.split(':')[0]}:${replacement}` : replacement;
+    return words.join(' ');
+  });
+
+/** The text after `/papers`: random strings, subcommand-shaped lines, and documented examples bent out of shape. */
 export const commandText = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
-  fc
-    .tuple(
-      fc.constantFrom(...SUBCOMMAND_NAMES, 'SEARCH', 'Show', 'unknown', ''),
-      fc.array(fc.oneof(word, option), { maxLength: 8 }),
-    )
-    .map(([name, words]) => [name, ...words].join(' ')),
+  { weight: 3, arbitrary: subcommandLine },
+  { weight: 4, arbitrary: mutatedExample },
+  { weight: 2, arbitrary: fc.constantFrom(...EXAMPLES) },
 );
 
 /** A value Discord could deliver for an option: a string, or an integer/number option. */
 const optionValue = fc.oneof(
+  { weight: 3, arbitrary: plausible },
+  fc.integer({ min: 0, max: 30 }),
   fc.string({ maxLength: 120 }),
   awkward,
   fc.integer(),
@@ -88,8 +152,11 @@ const optionValue = fc.oneof(
 /** A subcommand with arbitrary values for its declared options (some left out). */
 export const discordCall = fc.constantFrom(...SUBCOMMANDS).chain((spec) =>
   fc
+    // Required options are mostly present, as Discord's client enforces them.
     .record(Object.fromEntries(spec.options.map((o) => [o.name, optionValue])), {
-      requiredKeys: [],
+      requiredKeys: (spec.options as readonly OptionSpec[])
+        .filter((o) => o.required)
+        .map((o) => o.name),
     })
     .map((options) => ({ name: spec.name as string, options })),
 );

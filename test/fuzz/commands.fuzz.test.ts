@@ -1,25 +1,17 @@
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/adapters/shell/render-text.js';
-import { ShellAdapter } from '../../src/adapters/shell/shell-adapter.js';
-import { SHELL_CHANNEL } from '../../src/core/store/store.js';
 import { type Harness, startHarness } from '../adapters/discord/harness.js';
 import { slackBotPerTest } from '../adapters/slack/harness.js';
 import { memoryBot } from '../commands/bot-fixture.js';
 import { PERMISSIONS, sendAutocomplete, sendCommand } from '../fakes/discord/interactions.js';
+import { terminalShell } from '../ops/fixtures.js';
 import { commandText, discordCall, FUZZ, replyProblem, word } from './arbitraries.js';
 
 describe('fuzz: arbitrary command text in the terminal', () => {
   it('every line gets a Reply that renders, never a throw', async () => {
     const { bot } = await memoryBot();
-    const shell = new ShellAdapter({
-      input: new PassThrough(),
-      output: new PassThrough(),
-      interactive: false,
-      color: false,
-      context: () => bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'x'),
-    });
+    const shell = terminalShell(bot);
     try {
       await fc.assert(
         fc.asyncProperty(commandText, async (text) => {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore, storeFile } from '../../src/core/store/sqlite-store.js';
 import { backupStore } from '../../src/ops/backup.js';
 import { record } from '../core/store/records.js';
+import { childEnv } from './fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = new Date('2025-12-12T12:00:00.000Z');
@@ -96,14 +97,11 @@ describe('npm run backup', () => {
     const store = SqliteStore.open(storeFile(dir));
     store.upsertPapers(papers(0, 30), NOW);
     store.close();
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_|PAPERBOY_)/.test(key)),
-    );
     const target = path.join(dir, 'cli.db');
     const run = (args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'src/backup.ts', ...args], {
         cwd: ROOT,
-        env: { ...env, PAPERBOY_DATA_DIR: dir },
+        env: childEnv({ PAPERBOY_DATA_DIR: dir }),
         encoding: 'utf8',
       });
     const ok = run([target]);

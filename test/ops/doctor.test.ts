@@ -9,6 +9,7 @@ import { SqliteStore, storeFile } from '../../src/core/store/sqlite-store.js';
 import { formatFindings, runDoctor } from '../../src/ops/doctor.js';
 import { checkTokenShapes } from '../../src/ops/token-shapes.js';
 import { FeedServer } from '../live/feed-server.js';
+import { childEnv } from './fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const DISCORD_TOKEN = `${Buffer.from('123456789012345678').toString('base64url')}.GaBcDe.abcdefghijklmnopqrstuvwxyz012345`;
@@ -157,18 +158,14 @@ describe('npm run doctor', () => {
   it('exits 1 with the invalid keys named in plain words, secrets left out', () => {
     const config = path.join(dir, 'bad.json');
     writeFileSync(config, JSON.stringify({ digest: { time: '25:00' } }));
-    const base = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_|PAPERBOY_)/.test(key)),
-    );
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/doctor.ts'], {
       cwd: ROOT,
-      env: {
-        ...base,
+      env: childEnv({
         PAPERBOY_CONFIG: config,
         PAPERBOY_DATA_DIR: path.join(dir, 'data'),
         SLACK_BOT_TOKEN: 'xoxb-secret-value-1234',
         SLACK_SIGNING_SECRET: 'wrong-secret-value',
-      },
+      }),
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);

@@ -3,14 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childEnv } from './fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_|PAPERBOY_)/.test(key)),
-  );
-}
 
 describe('PAPERBOY_METRICS_PORT in the terminal mode', () => {
   let dir: string | undefined;
@@ -22,12 +17,11 @@ describe('PAPERBOY_METRICS_PORT in the terminal mode', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-ops-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: {
-        ...cleanEnv(),
+      env: childEnv({
         PAPERBOY_DATA_DIR: dir,
         PAPERBOY_METRICS_PORT: '0',
         PAPERBOY_LOG_LEVEL: 'info',
-      },
+      }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -1,6 +1,4 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ShellAdapter } from '../../src/adapters/shell/shell-adapter.js';
 import { createBot } from '../../src/app.js';
 import { runCommand } from '../../src/commands/dispatch.js';
 import { loadConfig } from '../../src/config.js';
@@ -9,6 +7,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { SHELL_CHANNEL } from '../../src/core/store/store.js';
 import { createCommandMetrics } from '../../src/ops/metrics.js';
 import { ledgerDeliveriesByState, serveOps } from '../../src/ops/serve-ops.js';
+import { terminalShell } from './fixtures.js';
 
 const NOW = '2025-12-12T12:00:00.000Z';
 
@@ -63,13 +62,7 @@ describe('GET /metrics and /healthz', () => {
 
   it('counts commands by subcommand and outcome from the terminal path, with their latency', async () => {
     const { bot, base } = await started();
-    const shell = new ShellAdapter({
-      input: new PassThrough(),
-      output: new PassThrough(),
-      interactive: false,
-      color: false,
-      context: () => bot.contextFor(SHELL_CHANNEL, { id: 'local', canManageChannel: true }, 'x'),
-    });
+    const shell = terminalShell(bot);
     await shell.runLine('search robotics');
     await shell.runLine('search learning');
     await shell.runLine('latest 0');
