@@ -6,7 +6,6 @@ import { ERROR_CODES } from '../../src/core/errors.js';
 /** Fixed seeds: a failure reproduces, and CI sees the same inputs every run. */
 export const FUZZ = { seed: 20_261_203, numRuns: 300 } as const;
 
-const SUBCOMMAND_NAMES = SUBCOMMANDS.map((s) => s.name);
 const OPTION_NAMES = [...new Set(SUBCOMMANDS.flatMap((s) => s.options.map((o) => o.name)))];
 
 /** Text users and platforms actually produce, and the awkward cases around it. */
