@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { CommandContext, CommandUser } from './commands/context.js';
+import type { CommandContext, CommandObserver, CommandUser } from './commands/context.js';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
@@ -24,6 +24,8 @@ export interface CreateBotOptions {
   dataDir: string;
   /** Seed the bundled sample into an empty store (default: the bundled file); `null` = no seeding. */
   sampleFile?: string | null;
+  /** Told about every answered command, whichever platform ran it (metrics). */
+  observeCommand?: CommandObserver;
 }
 
 export interface Bot {
@@ -74,7 +76,18 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     clock,
     logger,
     contextFor(channel, user, managePermission) {
-      return { store, search, clock, config, logger, channel, user, managePermission };
+      const ctx: CommandContext = {
+        store,
+        search,
+        clock,
+        config,
+        logger,
+        channel,
+        user,
+        managePermission,
+      };
+      if (options.observeCommand) ctx.observeCommand = options.observeCommand;
+      return ctx;
     },
     async close() {
       await search.close();

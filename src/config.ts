@@ -117,6 +117,12 @@ const envSchema = z.object({
     )
     .optional(),
   SLACK_API_URL: httpUrl.optional(),
+  PAPERBOY_METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number (0-65535)' })
+    .int('must be a port number (0-65535)')
+    .min(0, 'must be a port number (0-65535)')
+    .max(65535, 'must be a port number (0-65535)')
+    .optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number (0-65535)' })
     .int()
@@ -144,6 +150,8 @@ export interface SlackSecrets {
 
 export interface Config extends FileConfig {
   dataDir: string;
+  /** `PAPERBOY_METRICS_PORT`: where /healthz and /metrics are served; `null` = not served. */
+  metricsPort: number | null;
   discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
   /** `levelFromEnv`: PAPERBOY_LOG_LEVEL asked for the level (the terminal is quiet otherwise). */
@@ -290,6 +298,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ...file,
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
     log: { ...file.log, levelFromEnv: e.PAPERBOY_LOG_LEVEL !== undefined },
+    metricsPort: e.PAPERBOY_METRICS_PORT ?? null,
     discord: {
       ...file.discord,
       secrets:

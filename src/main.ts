@@ -12,6 +12,9 @@ import { systemClock } from './core/clock.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
+import { createCommandMetrics } from './ops/metrics.js';
+import type { OpsServer } from './ops/ops-server.js';
+import { serveOps } from './ops/serve-ops.js';
 import { startLive } from './runtime/live.js';
 import { prepareDataDir, startupMessage } from './startup.js';
 
@@ -79,7 +82,14 @@ export async function main(options: MainOptions): Promise<number> {
     ],
   });
   prepareDataDir(config.dataDir);
-  const bot = await createBot({ config, clock: systemClock, logger, dataDir: config.dataDir });
+  const metrics = config.metricsPort === null ? null : createCommandMetrics();
+  const bot = await createBot({
+    config,
+    clock: systemClock,
+    logger,
+    dataDir: config.dataDir,
+    ...(metrics ? { observeCommand: metrics.observeCommand } : {}),
+  });
 
   const adapters: Adapter[] = platformAdapters(bot, config);
   let shell: ShellAdapter | null = null;
@@ -90,9 +100,16 @@ export async function main(options: MainOptions): Promise<number> {
   }
 
   let live: { stop(): Promise<void> } | null = null;
+  let ops: OpsServer | null = null;
+  // An adapter counts as connected from a finished start() until its stop().
+  const running = new Set<Adapter>();
   const stopAll = async () => {
+    await ops?.close();
     await live?.stop();
-    for (const adapter of adapters) await adapter.stop();
+    for (const adapter of adapters) {
+      running.delete(adapter);
+      await adapter.stop();
+    }
   };
   // SIGINT/SIGTERM: stop taking work, settle in-flight posts, close the store, exit 0.
   const shutdown = installShutdown({ logger, stop: stopAll, close: () => bot.close() });
@@ -103,7 +120,23 @@ export async function main(options: MainOptions): Promise<number> {
   });
 
   try {
-    for (const adapter of adapters) await adapter.start();
+    if (metrics && config.metricsPort !== null) {
+      ops = await serveOps({
+        port: config.metricsPort,
+        metrics,
+        store: bot.store,
+        config,
+        clock: bot.clock,
+        logger,
+        platformsConnected: () =>
+          Object.fromEntries(adapters.map((adapter) => [adapter.platform, running.has(adapter)])),
+        digestRunsByState: () => bot.store.countDigestRunsByState(),
+      });
+    }
+    for (const adapter of adapters) {
+      await adapter.start();
+      running.add(adapter);
+    }
   } catch (error) {
     // A refused token or a taken port: release what started so the process can exit.
     shutdown.dispose();

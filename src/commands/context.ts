@@ -22,4 +22,15 @@ export interface CommandContext {
   user: CommandUser;
   /** How the platform names the permission needed to manage a channel, for refusals. */
   managePermission: string;
+  /** Told about every answered command (metrics); optional so tests need not pass one. */
+  observeCommand?: CommandObserver;
 }
+
+/** One answered command: its subcommand (`unknown` when none matched), `ok` or the error code, and how long it took. */
+export interface CommandOutcome {
+  subcommand: string;
+  outcome: string;
+  ms: number;
+}
+
+export type CommandObserver = (outcome: CommandOutcome) => void;

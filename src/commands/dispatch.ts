@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { isPaperboyError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 import { HANDLERS } from './handlers.js';
@@ -48,9 +49,26 @@ export async function replyInHand(call: CommandCall, ctx: CommandContext): Promi
 /**
  * The one way into the commands: validates the call against the spec, checks the
  * manage permission, runs the subcommand's handler. Never throws: unexpected errors
- * become an INTERNAL reply and a log line with the code.
+ * become an INTERNAL reply and a log line with the code. Every answer is reported to
+ * `ctx.observeCommand` (metrics), whichever platform called.
  */
 export async function runCommand(call: CommandCall, ctx: CommandContext): Promise<Reply> {
+  const started = performance.now();
+  const reply = await answerCall(call, ctx);
+  if (ctx.observeCommand) {
+    const subcommand = findSubcommand(String(call.name ?? '').toLowerCase())?.name ?? 'unknown';
+    const outcome = reply.kind === 'error' ? reply.code : 'ok';
+    try {
+      ctx.observeCommand({ subcommand, outcome, ms: performance.now() - started });
+    } catch (error) {
+      // Counting must never cost the user the answer.
+      ctx.logger.warn({ err: error }, 'command observer failed');
+    }
+  }
+  return reply;
+}
+
+async function answerCall(call: CommandCall, ctx: CommandContext): Promise<Reply> {
   try {
     const checked = check(call, ctx);
     if ('reply' in checked) return checked.reply;

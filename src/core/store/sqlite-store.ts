@@ -198,6 +198,12 @@ export class SqliteStore implements Store {
   digestPaperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {
     return this.runs.paperIdsForMessage(ref, messageId);
   }
+  countDigestRunsByState(): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT state, count(*) AS n FROM digest_runs GROUP BY state')
+      .all() as { state: string; n: number }[];
+    return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+  }
 
   recordSourceRun(run: SourceRun): void {
     this.ledger.recordSourceRun(run);

@@ -185,6 +185,8 @@ export interface Store {
   openDigestRuns(ref?: ChannelRef): DigestRun[];
   /** The channel's runs, newest first. */
   recentDigestRuns(ref: ChannelRef, limit: number): DigestRun[];
+  /** How many digest runs are in each state (for /metrics). */
+  countDigestRunsByState(): Record<string, number>;
   /**
    * The papers of the digest a posted message belongs to (every part of its run), or
    * `null` when the message is not a digest's: questions asked in a digest's thread are

@@ -1,0 +1,232 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
+import { sendCommand } from '../test/fakes/discord/interactions.js';
+import { type FakeSlack, startFakeSlack } from '../test/fakes/slack/fake-slack.js';
+import { signedPost, slashCommandBody } from '../test/fakes/slack/signed-request.js';
+import { benchCorpusFile, loadBenchCorpus, seededRandom } from './corpus.js';
+import { type LatencySummary, latencySummary } from './latency.js';
+import { freePort, ingestInChild, processMemory, startBotProcess } from './load-bot.js';
+import { writeBenchResults } from './results.js';
+
+const PAPERS = 100_000;
+const CONCURRENT = 1_000;
+const LIMIT_MS = 3_000;
+const SECRET = 'bench-signing-secret';
+/** Long enough for a queue of 1,000 to drain; anything still unanswered then is lost. */
+const GIVE_UP_MS = 120_000;
+
+type Command = { name: 'search' | 'show' | 'latest'; options: Record<string, string | number> };
+
+/** Word searches, title-fragment shows and `latest`, seeded. */
+function commandMix(titles: string[], n: number, seed: number): Command[] {
+  const random = seededRandom(seed);
+  const words = titles.flatMap((t) => t.split(/\s+/).filter((w) => /^[A-Za-z]{5,}$/.test(w)));
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T;
+  return Array.from({ length: n }, (_, i): Command => {
+    if (i % 10 === 4) return { name: 'latest', options: { count: 5 } };
+    if (i % 2 === 0)
+      return { name: 'search', options: { query: `${pick(words)} ${pick(words)}`.toLowerCase() } };
+    return { name: 'show', options: { paper: pick(titles).split(/\s+/).slice(0, 4).join(' ') } };
+  });
+}
+
+function slackText(command: Command): string {
+  if (command.name === 'latest') return `latest ${command.options.count}`;
+  return `${command.name} ${Object.values(command.options).join(' ')}`;
+}
+
+interface PlatformRun {
+  /** ms to the platform's first answer (Discord: callback; Slack: the HTTP ack). */
+  first: LatencySummary;
+  /** ms to the full answer (Discord: reply or edit after defer; Slack: response_url body). */
+  answer: LatencySummary;
+  answered: number;
+  lost: number;
+  late: number;
+  deferred: number;
+  wallMs: number;
+  throughputPerSecond: number;
+}
+
+function summarise(first: number[], answer: number[], wallMs: number, extra = 0): PlatformRun {
+  return {
+    first: latencySummary(first),
+    answer: latencySummary(answer),
+    answered: answer.length,
+    lost: CONCURRENT - answer.length,
+    late: first.filter((ms) => ms > LIMIT_MS).length,
+    deferred: extra,
+    wallMs: Math.round(wallMs),
+    throughputPerSecond: Math.round((answer.length / wallMs) * 1000 * 10) / 10,
+  };
+}
+
+/** 1,000 `/papers` interactions dispatched at once on the gateway. */
+async function discordLoad(fake: FakeDiscord, commands: Command[]): Promise<PlatformRun> {
+  const sentAt = new Map<string, number>();
+  const first = new Map<string, number>();
+  const answer = new Map<string, number>();
+  let deferred = 0;
+  const start = performance.now();
+  const done = fake
+    .waitFor((r) => {
+      const token = /^\/(?:interactions\/\d+|webhooks\/\d+)\/([^/]+)/.exec(r.path)?.[1];
+      const at = token ? sentAt.get(token) : undefined;
+      if (token && at !== undefined) {
+        const now = performance.now() - at;
+        if (r.path.endsWith('/callback')) {
+          first.set(token, now);
+          if (r.body?.type === 5) deferred++;
+          else answer.set(token, now);
+        } else if (!answer.has(token)) answer.set(token, now);
+      }
+      return answer.size === commands.length;
+    }, GIVE_UP_MS)
+    .catch(() => null);
+  for (const command of commands) {
+    const sent = sendCommand(fake, command.name, command.options);
+    sentAt.set(sent.token, performance.now());
+  }
+  await done;
+  return summarise([...first.values()], [...answer.values()], performance.now() - start, deferred);
+}
+
+/** 1,000 signed slash-command POSTs in flight at once. */
+async function slackLoad(fake: FakeSlack, port: number, commands: Command[]): Promise<PlatformRun> {
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const sentAt = new Map<string, number>();
+  const answer = new Map<string, number>();
+  let seen = 0;
+  const start = performance.now();
+  const done = fake
+    .waitFor(() => {
+      for (; seen < fake.responses.length; seen++) {
+        const response = fake.responses[seen];
+        const at = response ? sentAt.get(response.id) : undefined;
+        if (response && at !== undefined && !answer.has(response.id))
+          answer.set(response.id, performance.now() - at);
+      }
+      return answer.size === commands.length;
+    }, GIVE_UP_MS)
+    .catch(() => null);
+  const acks = await Promise.all(
+    commands.map(async (command, i) => {
+      const id = `load-${i}`;
+      const body = slashCommandBody({
+        text: slackText(command),
+        responseUrl: fake.responseUrl(id),
+      });
+      const at = performance.now();
+      sentAt.set(id, at);
+      const res = await signedPost({ url, signingSecret: SECRET, body }).catch(() => null);
+      return res?.status === 200 ? performance.now() - at : Number.POSITIVE_INFINITY;
+    }),
+  );
+  await done;
+  const wallMs = performance.now() - start;
+  return summarise(acks.filter(Number.isFinite), [...answer.values()], wallMs);
+}
+
+async function scrape(port: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const commands = [...text.matchAll(/^paperboy_commands_total\{[^}]*\} (\d+)$/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+  return {
+    commandsCounted: commands,
+    eventLoopLagP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000 * 10) / 10,
+    papersStored: value('paperboy_papers_stored'),
+  };
+}
+
+function row(name: string, run: PlatformRun): string {
+  const f = (n: number) => String(n).padStart(9);
+  return `${name.padEnd(26)}${f(run.answered)}${f(run.lost)}${f(run.late)}${f(run.first.p95)}${f(run.first.p99)}${f(run.answer.p95)}${f(run.answer.p99)}${f(run.throughputPerSecond)}\n`;
+}
+
+/** `npm run bench -- load`: the real bot process at 100,000 papers under 1,000 concurrent commands per platform. */
+export async function run(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-load-'));
+  const discord = await startFakeDiscord();
+  const slack = await startFakeSlack();
+  let bot: Awaited<ReturnType<typeof startBotProcess>> | null = null;
+  try {
+    const corpus = await benchCorpusFile(PAPERS);
+    const ingestMs = await ingestInChild(dataDir, corpus);
+    const titles = (await loadBenchCorpus(PAPERS)).map((e) => e.title);
+    const slackPort = await freePort();
+    const metricsPort = await freePort();
+    bot = await startBotProcess(dataDir, {
+      DISCORD_TOKEN: 'bench-discord-token',
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+      SLACK_BOT_TOKEN: 'xoxb-bench-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(slackPort),
+      PAPERBOY_METRICS_PORT: String(metricsPort),
+    });
+    const pid = bot.child.pid as number;
+    const readyMs = bot.readyMs;
+    const atReady = processMemory(pid);
+    const discordRun = await discordLoad(discord, commandMix(titles, CONCURRENT, 7));
+    const slackRun = await slackLoad(slack, slackPort, commandMix(titles, CONCURRENT, 11));
+    const atEnd = processMemory(pid);
+    const metrics = await scrape(metricsPort);
+    const exitCode = await bot.stop();
+    bot = null;
+
+    const out = process.stdout;
+    out.write(
+      `Load: ${CONCURRENT} concurrent /papers per platform, real bot process at ${PAPERS.toLocaleString('en-US')} papers\n`,
+    );
+    out.write(
+      `ingest (another process): ${(ingestMs / 1000).toFixed(1)} s; bot start-up with archive ` +
+        `catch-up until both platforms connected: ${(readyMs / 1000).toFixed(1)} s\n`,
+    );
+    out.write(
+      `${'platform'.padEnd(26)}${'answered'.padStart(9)}${'lost'.padStart(9)}${'>3s'.padStart(9)}${'1st p95'.padStart(9)}${'1st p99'.padStart(9)}${'ans p95'.padStart(9)}${'ans p99'.padStart(9)}${'per s'.padStart(9)}\n`,
+    );
+    out.write(row('Discord (gateway → REST)', discordRun));
+    out.write(row('Slack (HTTP → respond)', slackRun));
+    out.write(
+      `bot RSS: ${atReady.rssMb.toFixed(0)} MB at ready (peak so far ${atReady.peakMb.toFixed(0)} MB), ` +
+        `${atEnd.rssMb.toFixed(0)} MB after the load; peak ${atEnd.peakMb.toFixed(0)} MB (target ≤ 250 MB: ${atEnd.peakMb <= 250 ? 'met' : 'NOT met'})\n`,
+    );
+    out.write(
+      `metrics: ${metrics.commandsCounted} commands counted, papers ${metrics.papersStored}, event-loop lag p99 ${metrics.eventLoopLagP99Ms} ms; bot exit code ${exitCode}\n`,
+    );
+    const none = (r: PlatformRun) => r.lost === 0 && r.late === 0;
+    writeBenchResults('load', {
+      papers: PAPERS,
+      concurrent: CONCURRENT,
+      ingestSeconds: Math.round(ingestMs / 100) / 10,
+      startupSeconds: Math.round(readyMs / 100) / 10,
+      discord: discordRun,
+      slack: slackRun,
+      botRssMb: {
+        atReady: Math.round(atReady.rssMb),
+        peakAtReady: Math.round(atReady.peakMb),
+        afterLoad: Math.round(atEnd.rssMb),
+        peak: Math.round(atEnd.peakMb),
+      },
+      metrics,
+      targets: { lost: 0, answeredPast3s: 0, peakRssMb: 250 },
+      met: { discord: none(discordRun), slack: none(slackRun), peakRss: atEnd.peakMb <= 250 },
+      node: process.version,
+      cpus: os.cpus().length,
+      measuredAt: new Date().toISOString(),
+    });
+  } finally {
+    await bot?.stop();
+    await discord.close();
+    await slack.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
