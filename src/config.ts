@@ -76,6 +76,14 @@ const fileSchema = z
       digestAsThread: z.boolean(),
       crosspost: z.boolean(),
     }),
+    /** An OpenAI-compatible chat-completions endpoint for `ask`; absent = extractive answers only. */
+    llm: z
+      .strictObject({
+        baseUrl: httpUrl,
+        model: z.string().min(1, 'must name a model, e.g. "llama3.1:8b"'),
+        timeoutMs: wholeNumber(100, 120_000).default(15_000),
+      })
+      .optional(),
     log: z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     }),
@@ -95,6 +103,7 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: httpUrl.optional(),
+  PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number (0-65535)' })
     .int()
@@ -120,8 +129,18 @@ export interface SlackSecrets {
   port: number;
 }
 
-export interface Config extends FileConfig {
+export interface LlmSettings {
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  /** From `PAPERBOY_LLM_API_KEY`; `null` for a local server that needs none. */
+  apiKey: string | null;
+}
+
+export interface Config extends Omit<FileConfig, 'llm'> {
   dataDir: string;
+  /** `null` when no model is configured: no request is ever made. */
+  llm: LlmSettings | null;
   discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
 }
@@ -138,6 +157,7 @@ export const SECRET_ENV_KEYS = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'PAPERBOY_LLM_API_KEY',
 ];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -265,6 +285,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const config: Config = {
     ...file,
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
+    llm: file.llm ? { ...file.llm, apiKey: e.PAPERBOY_LLM_API_KEY ?? null } : null,
     discord: {
       ...file.discord,
       secrets:

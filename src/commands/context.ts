@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { SimilarPapers } from '../core/answer/similar.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PaperSearch } from '../core/search/types.js';
@@ -15,6 +16,8 @@ export interface CommandUser {
 export interface CommandContext {
   store: Store;
   search: PaperSearch;
+  /** `similar`: neighbours of a paper by the archive's term statistics. */
+  similar: SimilarPapers;
   clock: Clock;
   config: Config;
   logger: Logger;
@@ -22,4 +25,6 @@ export interface CommandContext {
   user: CommandUser;
   /** How the platform names the permission needed to manage a channel, for refusals. */
   managePermission: string;
+  /** HTTP for a configured model (`ask`); the global fetch when not given. */
+  fetch?: typeof fetch;
 }

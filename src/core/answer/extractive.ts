@@ -24,14 +24,17 @@ export class CitationList {
   }
 }
 
-function pick(ranked: RankedSentence[]): RankedSentence[] {
+function pick(ranked: RankedSentence[], answers: (paper: Paper) => boolean): RankedSentence[] {
   const best = ranked[0];
-  if (!best || best.score <= 0) return [];
+  // The best sentence must come from a paper about the question, or nothing answers it.
+  if (!best || best.score <= 0 || !answers(best.paper)) return [];
   const chosen: RankedSentence[] = [];
   const perPaper = new Map<string, number>();
   for (const s of ranked) {
     if (chosen.length >= MAX_SENTENCES) break;
     if (s.score < best.score * KEEP_RATIO) break;
+    // A sentence from a paper that is not about the question is padding, however well it scores.
+    if (!answers(s.paper)) continue;
     const used = perPaper.get(s.paper.id) ?? 0;
     if (used >= MAX_PER_PAPER) continue;
     perPaper.set(s.paper.id, used + 1);
@@ -60,9 +63,18 @@ export function extractiveAnswer(
     method: 'extractive' as const,
   };
   const ranking = rankSentences(questionStems(question), retrieval.papers, preferred);
-  const chosen = pick(ranking.sentences);
+  const covered = new Map<string, boolean>();
+  const answers = (paper: Paper) => {
+    let ok = covered.get(paper.id);
+    if (ok === undefined) {
+      ok = coverage(paper, ranking) >= MIN_COVERAGE;
+      covered.set(paper.id, ok);
+    }
+    return ok;
+  };
+  const chosen = pick(ranking.sentences, answers);
   const first = chosen[0];
-  if (!first || coverage(first.paper, ranking) < MIN_COVERAGE) {
+  if (!first) {
     return { ...base, answered: false, sentences: [], sources: [], related: [] };
   }
   const citations = new CitationList();
