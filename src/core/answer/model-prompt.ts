@@ -26,7 +26,8 @@ const LEADING_MARKERS = /^(?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])+/;
  * ("… merging. [1] It …") belongs to the sentence before.
  */
 export function parseModelText(text: string, sourceCount: number): AnswerSentence[] {
-  const pieces = splitSentences(text);
+  // A model's short sentence ("The papers don't say.") is a sentence, not a fragment.
+  const pieces = splitSentences(text, 1);
   const out: AnswerSentence[] = [];
   for (const piece of pieces) {
     let body = piece;

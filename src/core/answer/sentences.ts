@@ -5,9 +5,9 @@ const MIN_SENTENCE = 25;
 
 /**
  * An abstract's sentences, whitespace collapsed. `Intl.Segmenter` knows "e.g." and
- * decimals; a URL-only tail ("Code is at https://…") is kept as the sentence it is.
+ * decimals; pieces shorter than `minLength` (fragments of an abstract) join their neighbour.
  */
-export function splitSentences(text: string): string[] {
+export function splitSentences(text: string, minLength = MIN_SENTENCE): string[] {
   const clean = text.replace(/\s+/g, ' ').trim();
   if (clean === '') return [];
   const out: string[] = [];
@@ -15,7 +15,7 @@ export function splitSentences(text: string): string[] {
   for (const { segment } of segmenter.segment(clean)) {
     const s = `${carry}${segment}`.trim();
     // The segmenter breaks after "i.e." or "et al." when a capital follows: glue short pieces on.
-    if (s.length < MIN_SENTENCE || /\b(?:e\.g|i\.e|et al|cf|vs|Fig|Eq)\.$/.test(s)) {
+    if (s.length < minLength || /\b(?:e\.g|i\.e|et al|cf|vs|Fig|Eq)\.$/.test(s)) {
       carry = `${s} `;
       continue;
     }
@@ -24,7 +24,7 @@ export function splitSentences(text: string): string[] {
   }
   const tail = carry.trim();
   if (tail) {
-    if (out.length > 0 && tail.length < MIN_SENTENCE) out[out.length - 1] += ` ${tail}`;
+    if (out.length > 0 && tail.length < minLength) out[out.length - 1] += ` ${tail}`;
     else out.push(tail);
   }
   return out;
