@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelRef } from '../../../src/core/store/store.js';
+import { messagePayload, nextSnowflake, userPayload } from '../../fakes/discord/payloads.js';
+import { failOnCrash, type Harness, startHarness } from './harness.js';
+
+failOnCrash();
+
+const asker = userPayload('300000000000000001', 'reader');
+
+describe('Discord: a question mentioning the bot in a digest thread (real discord.js)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  /** The fake says the digest of `paperId` was posted in #papers and its thread started from it. */
+  function digestWithThread(paperId: string): string {
+    const ref: ChannelRef = {
+      platform: 'discord',
+      workspace: h.fake.guildId,
+      channel: h.fake.channels.text,
+    };
+    const d = h.bot.store.createDelivery({
+      channel: ref,
+      digestDate: '2025-12-12',
+      part: 1,
+      paperIds: [paperId],
+      createdAt: '2025-12-12T09:00:00.000Z',
+    });
+    // A thread started from a message has that message's id.
+    h.bot.store.completeDelivery(d.id, h.fake.channels.thread);
+    return h.fake.channels.thread;
+  }
+
+  function ask(channelId: string, content: string, extra: Record<string, unknown> = {}) {
+    const id = nextSnowflake();
+    h.fake.dispatch('MESSAGE_CREATE', {
+      ...messagePayload(id, channelId, asker, { content }),
+      guild_id: h.fake.guildId,
+      mentions: content.includes(`<@${h.fake.bot.id}>`) ? [h.fake.bot] : [],
+      ...extra,
+    });
+    return id;
+  }
+
+  it("answers in the thread about that digest's paper, pinging no one", async () => {
+    h = await startHarness();
+    const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    if (!paper) throw new Error('sample paper missing');
+    const thread = digestWithThread(paper.id);
+    const id = ask(thread, `<@${h.fake.bot.id}> how are the skills learned?`);
+    const post = await h.fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`,
+    );
+    const body = post.body as {
+      embeds: Array<{ fields: Array<{ name: string; value: string }> }>;
+      allowed_mentions: unknown;
+      message_reference?: { message_id: string };
+    };
+    expect(body.message_reference?.message_id).toBe(id);
+    expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    const sources = body.embeds[0]?.fields.find((f) => f.name === 'Sources')?.value ?? '';
+    expect(sources.split('\n')[0]).toContain('SkillMimic');
+  });
+
+  it('ignores messages that do not mention the bot', async () => {
+    h = await startHarness();
+    const thread = h.fake.channels.thread;
+    ask(thread, 'how are the skills learned?');
+    // A later mention is answered; the first message never was.
+    ask(thread, `<@${h.fake.bot.id}> which crossover does CycleQD use?`);
+    await h.fake.waitFor((r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`);
+    const posts = h.fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`,
+    );
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0]?.body)).toContain('CycleQD');
+  });
+});
