@@ -10,6 +10,7 @@ import { createActionCodec } from './action-values.js';
 import { boltLogger } from './bolt-logger.js';
 import { type RouteDeps, registerRoutes, type SlackBot } from './command-routes.js';
 import { createManagePolicy } from './manage-policy.js';
+import { registerMentionQuestions } from './mention-questions.js';
 import { createPacer, type Wait } from './pacer.js';
 import { RecentIds } from './recent-ids.js';
 import { describeSlackError, slackErrorCode } from './slack-errors.js';
@@ -190,6 +191,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         logger,
         onReply: options.onReply,
       });
+      registerMentionQuestions(app, { bot, logger });
       if (mode === 'http') {
         const server = (await app.start(
           options.host ? { port: secrets.port, host: options.host } : secrets.port,
