@@ -1,14 +1,20 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Paper } from '../paper.js';
-import { BM25_WEIGHTS } from '../search/archive.js';
 import { papersByRowid } from '../search/stored-papers.js';
 import { STOP_WORDS, tokenise } from '../search/text.js';
 
 /** Terms of the paper that define its neighbourhood (a "more like this" query). */
 const PROFILE_TERMS = 30;
 /** Of those, the most distinctive ones fetch candidates from the archive. */
-const SEED_TERMS = 8;
-const CANDIDATES = 60;
+const SEED_TERMS = 6;
+/** A seed in more than this share of papers costs a long posting list and finds little. */
+const SEED_MAX_SHARE = 0.003;
+const CANDIDATES = 30;
+/** Document frequencies are kept until the archive grows by this share (idf barely moves). */
+const DF_STALE_SHARE = 0.01;
+/** A word in more than this share of papers (and more than COMMON_MIN) is too common to count. */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN = 50;
 
 export interface SimilarPaper {
   paper: Paper;
@@ -18,7 +24,7 @@ export interface SimilarPaper {
   shared: string[];
 }
 
-function termCounts(paper: Paper): Map<string, number> {
+function termCounts(paper: Pick<Paper, 'title' | 'abstract'>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const w of tokenise(`${paper.title} ${paper.abstract}`)) {
     if (w.length < 3 || STOP_WORDS.has(w) || /^\d+$/.test(w)) continue;
@@ -29,7 +35,7 @@ function termCounts(paper: Paper): Map<string, number> {
 
 /**
  * Papers closest to one paper: tf-idf cosine over title + abstract, with document
- * frequencies from the FTS5 archive's own term list (`papers_words_vocab`), restricted to
+ * frequencies counted in the FTS5 archive's own unstemmed word index (`papers_words`), restricted to
  * the paper's most distinctive terms; candidates come from an archive query on its rarest
  * ones. The paper itself is never among them.
  */
@@ -38,43 +44,88 @@ export class SimilarPapers {
   private readonly total: Statement;
   private readonly candidates: Statement;
   private readonly rowidOf: Statement;
+  private readonly texts: Statement;
+
+  /** Document frequency per word: common words are read once, not on every request. */
+  private readonly dfCache = new Map<string, number>();
+  private dfCachedAt = -1;
 
   constructor(private readonly db: Database) {
-    this.docFreq = db.prepare(
-      'SELECT term, doc FROM papers_words_vocab WHERE term IN (SELECT value FROM json_each(?))',
-    );
+    // Counting stops at the cap: a common word's whole posting list is never read.
+    this.docFreq = db
+      .prepare(
+        'SELECT count(*) FROM (SELECT 1 FROM papers_words WHERE papers_words MATCH ? LIMIT ?)',
+      )
+      .pluck();
     this.total = db.prepare('SELECT count(*) FROM papers').pluck();
     this.candidates = db.prepare(
-      `SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`,
+      `SELECT rowid FROM papers_words WHERE papers_words MATCH ? ORDER BY bm25(papers_words) LIMIT ?`,
     );
     this.rowidOf = db.prepare('SELECT rowid FROM papers WHERE id = ?').pluck();
+    // Only what scoring reads: whole papers are read for the few shown.
+    this.texts = db.prepare(
+      'SELECT rowid, id, title, abstract FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
+    );
+  }
+
+  /**
+   * Words of the archive that can tell papers apart, with the number of papers holding each.
+   * Absent words and words in more than `cap` papers (too common to say what a paper is
+   * about, as Lucene's "more like this" leaves them out) are left out.
+   */
+  private documentFrequencies(words: string[], papers: number, cap: number): Map<string, number> {
+    if (Math.abs(papers - this.dfCachedAt) > this.dfCachedAt * DF_STALE_SHARE) {
+      this.dfCache.clear();
+      this.dfCachedAt = papers;
+    }
+    const out = new Map<string, number>();
+    for (const w of words) {
+      let d = this.dfCache.get(w);
+      if (d === undefined) {
+        d = this.docFreq.get(`"${w.replace(/"/g, '""')}"`, cap + 1) as number;
+        if (this.dfCache.size > 200_000) this.dfCache.clear();
+        this.dfCache.set(w, d);
+      }
+      if (d > 0 && d <= cap) out.set(w, d);
+    }
+    return out;
   }
 
   similar(paper: Paper, limit = 5): SimilarPaper[] {
     const counts = termCounts(paper);
     if (counts.size === 0) return [];
     const n = this.total.get() as number;
-    const rows = this.docFreq.all(JSON.stringify([...counts.keys()])) as Array<{
-      term: string;
-      doc: number;
-    }>;
-    const idf = new Map(rows.map((r) => [r.term, Math.log((n + 1) / (r.doc + 0.5))]));
-    const shared = rows.filter((r) => r.doc >= 2).map((r) => r.term);
+    const df = this.documentFrequencies(
+      [...counts.keys()],
+      n,
+      Math.max(COMMON_MIN, Math.ceil(n * COMMON_SHARE)),
+    );
+    const idf = new Map([...df].map(([term, d]) => [term, Math.log((n + 1) / (d + 0.5))]));
+    const shared = [...df].filter(([, d]) => d >= 2).map(([term]) => term);
     const profile = shared
       .map((term) => ({ term, weight: (counts.get(term) ?? 0) * (idf.get(term) ?? 0) }))
       .filter((t) => t.weight > 0)
       .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
       .slice(0, PROFILE_TERMS);
     if (profile.length === 0) return [];
-    const seeds = profile.slice(0, SEED_TERMS).map((t) => `"${t.term.replace(/"/g, '""')}"`);
+    const rare = profile.filter((t) => (df.get(t.term) ?? 0) <= Math.max(50, n * SEED_MAX_SHARE));
+    const rarest = [...profile].sort((a, b) => (df.get(a.term) ?? 0) - (df.get(b.term) ?? 0));
+    const seeds = (rare.length > 0 ? rare : rarest.slice(0, 1))
+      .slice(0, SEED_TERMS)
+      .map((t) => `"${t.term.replace(/"/g, '""')}"`);
     const self = this.rowidOf.get(paper.id) as number | undefined;
     const rowids = (
       this.candidates.pluck().all(seeds.join(' OR '), CANDIDATES + 1) as number[]
     ).filter((r) => r !== self);
-    const papers = papersByRowid(this.db, rowids);
+    const texts = this.texts.all(JSON.stringify(rowids)) as Array<{
+      rowid: number;
+      id: string;
+      title: string;
+      abstract: string;
+    }>;
     const qNorm = Math.hypot(...profile.map((t) => t.weight));
-    const out: SimilarPaper[] = [];
-    for (const candidate of papers.values()) {
+    const scored: Array<{ rowid: number; score: number; shared: string[] }> = [];
+    for (const candidate of texts) {
       if (candidate.id === paper.id) continue;
       const theirs = termCounts(candidate);
       const parts = profile.map((t) => {
@@ -89,14 +140,19 @@ export class SimilarPapers {
         .sort((a, b) => b.product - a.product)
         .slice(0, 4)
         .map((p) => p.term);
-      out.push({ paper: candidate, score: dot / (qNorm * cNorm), shared: top });
+      scored.push({ rowid: candidate.rowid, score: dot / (qNorm * cNorm), shared: top });
     }
-    out.sort(
-      (a, b) =>
-        b.score - a.score ||
-        b.shared.length - a.shared.length ||
-        a.paper.id.localeCompare(b.paper.id),
+    scored.sort(
+      (a, b) => b.score - a.score || b.shared.length - a.shared.length || a.rowid - b.rowid,
     );
-    return out.slice(0, limit);
+    const best = scored.slice(0, limit);
+    const papers = papersByRowid(
+      this.db,
+      best.map((b) => b.rowid),
+    );
+    return best.flatMap((b) => {
+      const found = papers.get(b.rowid);
+      return found ? [{ paper: found, score: b.score, shared: b.shared }] : [];
+    });
   }
 }
