@@ -10,6 +10,7 @@ import { createActionCodec } from './action-values.js';
 import { boltLogger } from './bolt-logger.js';
 import { type RouteDeps, registerRoutes, type SlackBot } from './command-routes.js';
 import { createManagePolicy } from './manage-policy.js';
+import { registerLinkUnfurls } from './link-unfurls.js';
 import { registerMentionQuestions } from './mention-questions.js';
 import { createPacer, type Wait } from './pacer.js';
 import { RecentIds } from './recent-ids.js';
@@ -192,6 +193,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         onReply: options.onReply,
       });
       registerMentionQuestions(app, { bot, logger });
+      registerLinkUnfurls(app, { bot, logger });
       if (mode === 'http') {
         const server = (await app.start(
           options.host ? { port: secrets.port, host: options.host } : secrets.port,

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
+import type { ChannelRef } from '../../../src/core/store/store.js';
+import { record } from '../../commands/bot-fixture.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js';
 import { slackSignature } from '../../fakes/slack/signed-request.js';
 import { failOnUnhandledRejections, memoryLogger } from './harness.js';
@@ -114,6 +116,72 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
     expect(textOf(answer as unknown as Record<string, unknown>)).not.toContain(
       `<@${fake.botUserId}>`,
     );
+  });
+
+  it('unfurls an arXiv link with chat.unfurl: the card and "posted here on"', async () => {
+    const channel = freshChannel();
+    shared.bot.store.upsertPapers(
+      [
+        record('2410.14735', 'Agent Skill Acquisition via CycleQD', {
+          abstract:
+            'CycleQD merges models to acquire agent skills. It alternates quality measures.',
+          authors: ['So Kuroki', 'Taishi Nakamura'],
+          authorCount: 2,
+          publishedAt: '2024-10-16',
+        }),
+      ],
+      shared.bot.clock.now(),
+    );
+    const digestChannel: ChannelRef = {
+      platform: 'slack',
+      workspace: fake.teamId,
+      channel: freshChannel(),
+    };
+    shared.bot.store.setSchedule(digestChannel, null, shared.bot.clock.now());
+    const d = shared.bot.store.createDelivery({
+      channel: digestChannel,
+      digestDate: '2025-12-01',
+      part: 1,
+      paperIds: ['2410.14735'],
+      createdAt: '2025-12-01T09:00:00.000Z',
+    });
+    shared.bot.store.completeDelivery(d.id, '1764579600.000100');
+    const known = 'https://arxiv.org/abs/2410.14735v2';
+    const unknown = 'https://huggingface.co/papers/2501.99999';
+    await deliverEvent(
+      mode,
+      fake,
+      slack,
+      eventCallback(fake, {
+        type: 'link_shared',
+        user: 'UASKER',
+        channel,
+        message_ts: '1765540200.000400',
+        links: [
+          { domain: 'arxiv.org', url: known },
+          { domain: 'huggingface.co', url: unknown },
+        ],
+        event_ts: '1765540200.000500',
+      }),
+    );
+    const call = await fake.waitFor(
+      () => fake.callsOf('chat.unfurl').find((c) => c.params.channel === channel),
+      5000,
+      'chat.unfurl',
+    );
+    expect(call.params.ts).toBe('1765540200.000400');
+    const raw = call.params.unfurls;
+    const unfurls = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<
+      string,
+      { blocks: unknown }
+    >;
+    expect(Object.keys(unfurls)).toEqual([known]);
+    const card = JSON.stringify(unfurls[known]);
+    expect(card).toContain('Agent Skill Acquisition via CycleQD');
+    expect(card).toContain('So Kuroki and Taishi Nakamura · 2024-10-16');
+    expect(card).toContain('CycleQD merges models to acquire agent skills.');
+    expect(card).not.toContain('It alternates');
+    expect(card).toContain('Posted here on 2025-12-01.');
   });
 
   it('answers a mention outside any thread like /papers ask, in a thread under it', async () => {
