@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { answerQuestion } from '../src/core/answer/answer.js';
 import { SimilarPapers } from '../src/core/answer/similar.js';
@@ -97,6 +97,8 @@ export async function run(): Promise<void> {
 
     const figures = {
       papers: N,
+      // Percentiles on a shared machine mean little without its load: compare with search's.
+      loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
       askP95Ms: ask.p95,
       ask,
       askAnsweredShare: Math.round((answered / (questions.length * 3)) * 100) / 100,

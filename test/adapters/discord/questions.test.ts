@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelRef } from '../../../src/core/store/store.js';
+import { record } from '../../commands/bot-fixture.js';
 import { messagePayload, nextSnowflake, userPayload } from '../../fakes/discord/payloads.js';
 import { failOnCrash, type Harness, startHarness } from './harness.js';
 
@@ -61,6 +62,51 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     const sources = body.embeds[0]?.fields.find((f) => f.name === 'Sources')?.value ?? '';
     expect(sources.split('\n')[0]).toContain('SkillMimic');
+  });
+
+  it('replies to a mention with an arXiv link with the paper card, "posted here on" included', async () => {
+    h = await startHarness();
+    h.bot.store.upsertPapers(
+      [
+        record('2410.14735', 'Agent Skill Acquisition via CycleQD', {
+          abstract:
+            'CycleQD merges models to acquire agent skills. It alternates quality measures.',
+          authors: ['So Kuroki', 'Taishi Nakamura'],
+          authorCount: 2,
+          publishedAt: '2024-10-16',
+        }),
+      ],
+      h.clock.now(),
+    );
+    const other: ChannelRef = {
+      platform: 'discord',
+      workspace: h.fake.guildId,
+      channel: h.fake.channels.other,
+    };
+    h.bot.store.setSchedule(other, null, h.clock.now());
+    const d = h.bot.store.createDelivery({
+      channel: other,
+      digestDate: '2025-12-01',
+      part: 1,
+      paperIds: ['2410.14735'],
+      createdAt: '2025-12-01T09:00:00.000Z',
+    });
+    h.bot.store.completeDelivery(d.id, nextSnowflake());
+    const { text } = h.fake.channels;
+    const id = ask(text, `<@${h.fake.bot.id}> look: https://arxiv.org/abs/2410.14735v2`);
+    const post = await h.fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${text}/messages`,
+    );
+    const body = post.body as {
+      embeds: Array<{ title: string; description: string }>;
+      message_reference?: { message_id: string };
+    };
+    expect(body.message_reference?.message_id).toBe(id);
+    expect(body.embeds).toHaveLength(1);
+    expect(body.embeds[0]?.title).toBe('Agent Skill Acquisition via CycleQD');
+    expect(body.embeds[0]?.description).toBe(
+      'So Kuroki and Taishi Nakamura · 2024-10-16\nCycleQD merges models to acquire agent skills.\nPosted here on 2025-12-01.',
+    );
   });
 
   it('ignores messages that do not mention the bot', async () => {
