@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { answerQuestion } from '../src/core/answer/answer.js';
+import { extractiveAnswer } from '../src/core/answer/extractive.js';
+import { retrieve } from '../src/core/answer/retrieve.js';
 import { SimilarPapers } from '../src/core/answer/similar.js';
 import { manualClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -9,7 +10,7 @@ import { openPaperSearch } from '../src/core/search/paper-search.js';
 import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
 import { type CorpusEntry, loadBenchCorpus, loadBenchRecords, seededRandom } from './corpus.js';
 import { writeBenchResults } from './results.js';
-import { benchQueries, latency, type Stats } from './search-queries.js';
+import { benchQueries, latency } from './search-queries.js';
 
 const NOW = '2026-07-31T12:00:00.000Z';
 const N = Number(process.env.BENCH_ASK_SIZE ?? 100_000);
@@ -25,26 +26,6 @@ function questionsOf(entries: CorpusEntry[], count: number): string[] {
     const take = words.slice(start, start + 3 + Math.floor(random() * 4)).join(' ');
     return `${STEMS[i % STEMS.length]} ${take}?`;
   });
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 100) /
-    100;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
-}
-
-async function timed<T>(items: T[], rounds: number, work: (item: T) => unknown): Promise<Stats> {
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    for (const item of items) {
-      const start = performance.now();
-      await work(item);
-      samples.push(performance.now() - start);
-    }
-  }
-  return stats(samples);
 }
 
 /** `npm run bench -- ask`: extractive ask and similar at N papers, beside search in the same run. */
@@ -73,23 +54,37 @@ export async function run(): Promise<void> {
 
     const questions = questionsOf(entries, 100);
     let answered = 0;
-    const deps = { search, logger, model: null };
-    for (const q of questions.slice(0, 10)) await answerQuestion(q, deps); // warm statements
-    const ask = await timed(questions, 3, async (q) => {
-      if ((await answerQuestion(q, deps)).answered) answered++;
-    });
+    // The extractive path of `ask` (no model configured): retrieval, then sentence ranking.
+    const askOnce = (q: string) => {
+      const answer = extractiveAnswer(q, retrieve(search, q));
+      if (answer.answered) answered++;
+      return answer.sentences.length;
+    };
+    for (const q of questions.slice(0, 10)) askOnce(q); // warm statements
+    answered = 0;
+    const ask = latency(
+      questions.map((text) => ({ text, kind: 'question' })),
+      askOnce,
+    ).all;
 
     const random = seededRandom(31);
     const ids = Array.from(
       { length: 100 },
       () => entries[Math.floor(random() * entries.length)]?.id ?? '',
     );
-    const papers = store.getPapers(ids);
+    const byId = new Map(store.getPapers(ids).map((p) => [p.id, p]));
+    const papers = [...byId.values()];
     let neighbours = 0;
     for (const p of papers.slice(0, 10)) similar.similar(p);
-    const similarStats = await timed(papers, 3, (p) => {
-      neighbours += similar.similar(p).length;
-    });
+    const similarStats = latency(
+      papers.map((p) => ({ text: p.id, kind: 'paper' })),
+      (id) => {
+        const paper = byId.get(id);
+        const found = paper ? similar.similar(paper).length : 0;
+        neighbours += found;
+        return found;
+      },
+    ).all;
 
     const searchStats = latency(benchQueries(entries), (q) => search.search(q).total).all;
     await search.close();
