@@ -218,8 +218,6 @@ export const SUBCOMMANDS = [
         choices: [
           'search',
           'show',
-          'ask',
-          'similar',
           'latest',
           'subscribe',
           'unsubscribe',
@@ -227,6 +225,8 @@ export const SUBCOMMANDS = [
           'schedule',
           'digest',
           'status',
+          'ask',
+          'similar',
           'help',
         ],
       },
