@@ -56,7 +56,10 @@ export async function run(): Promise<void> {
     let answered = 0;
     // The extractive path of `ask` (no model configured): retrieval, then sentence ranking.
     const askOnce = (q: string) => {
-      const answer = extractiveAnswer(q, retrieve(search, q));
+      const answer = extractiveAnswer(
+        q,
+        retrieve(search, q, [], (words) => similar.commonWords(words)),
+      );
       if (answer.answered) answered++;
       return answer.sentences.length;
     };

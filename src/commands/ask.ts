@@ -17,7 +17,13 @@ export async function answerFor(
 ): Promise<Reply> {
   const answer = await answerQuestion(
     question,
-    { search: ctx.search, logger: ctx.logger, model: ctx.config.llm, fetch: ctx.fetch },
+    {
+      search: ctx.search,
+      logger: ctx.logger,
+      model: ctx.config.llm,
+      fetch: ctx.fetch,
+      commonWords: (words) => ctx.similar.commonWords(words),
+    },
     preferred,
   );
   return answerReply(answer, ctx.config.llm?.model ?? null);

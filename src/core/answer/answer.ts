@@ -15,6 +15,8 @@ export interface AnswerDeps {
   /** A configured model, or `null`: then no request is ever made. */
   model: ModelSettings | null;
   fetch?: typeof fetch;
+  /** Question words too common in the archive to retrieve by (see SimilarPapers.commonWords). */
+  commonWords?: (words: string[]) => Set<string>;
 }
 
 const FALLBACK_NOTE: Record<ModelFailure['reason'], string> = {
@@ -35,7 +37,7 @@ export async function answerQuestion(
   deps: AnswerDeps,
   preferred: Paper[] = [],
 ): Promise<Answer> {
-  const retrieval = retrieve(deps.search, question, preferred);
+  const retrieval = retrieve(deps.search, question, preferred, deps.commonWords);
   const extractive = extractiveAnswer(question, retrieval, new Set(preferred.map((p) => p.id)));
   if (!deps.model || !extractive.answered) return extractive;
   // The extractive ranking's papers come first: the model reads the most relevant abstracts.

@@ -32,10 +32,16 @@ export function retrieve(
   search: PaperSearch,
   question: string,
   preferred: Paper[] = [],
+  commonWords: (words: string[]) => Set<string> = () => new Set(),
 ): Retrieval {
   const words = questionWords(question);
   if (words.length === 0) return { papers: preferred, relaxations: [] };
-  const result: SearchResult = search.search(words.join(' '), { pageSize: RETRIEVE_DEPTH });
+  // Words most papers hold ("model", "learning") find nothing a rarer word does not, and make
+  // an any-word search read long posting lists; sentence ranking still weighs every word.
+  const common = words.length > 2 ? commonWords(words) : new Set<string>();
+  const asked = words.filter((w) => !common.has(w));
+  const query = (asked.length > 0 ? asked : words).join(' ');
+  const result: SearchResult = search.search(query, { pageSize: RETRIEVE_DEPTH });
   const seen = new Set(preferred.map((p) => p.id));
   const papers = [...preferred, ...result.hits.map((h) => h.paper).filter((p) => !seen.has(p.id))];
   const relaxations = [...(result.relaxations ?? [])];

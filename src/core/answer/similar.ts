@@ -91,6 +91,14 @@ export class SimilarPapers {
     return out;
   }
 
+  /** The words among `words` that more than 2% of the papers hold (never in a small archive). */
+  commonWords(words: string[]): Set<string> {
+    const n = this.total.get() as number;
+    const cap = Math.max(COMMON_MIN, Math.ceil(n * COMMON_SHARE));
+    const counted = this.documentFrequencies(words, n, cap);
+    return new Set(words.filter((w) => !counted.has(w) && (this.dfCache.get(w) ?? 0) > cap));
+  }
+
   similar(paper: Paper, limit = 5): SimilarPaper[] {
     const counts = termCounts(paper);
     if (counts.size === 0) return [];

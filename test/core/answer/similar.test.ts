@@ -83,3 +83,27 @@ describe('similar', () => {
     expect(reply).toMatchObject({ kind: 'error', code: 'NOT_FOUND' });
   });
 });
+
+describe('common words (left out of retrieval, kept for ranking)', () => {
+  it('names the words more than 2% of papers (and more than 50) hold', async () => {
+    const big = await memoryBot({ sample: false });
+    try {
+      big.bot.store.upsertPapers(
+        Array.from({ length: 60 }, (_, i) =>
+          record(`2402.${String(i).padStart(5, '0')}`, `A model of thing ${i}`, {
+            abstract: i === 0 ? 'A model with tactile sensing.' : `A model number ${i}.`,
+          }),
+        ),
+        big.clock.now(),
+      );
+      await big.bot.search.refresh();
+      expect(big.context().similar.commonWords(['model', 'tactile', 'absentword'])).toEqual(
+        new Set(['model']),
+      );
+      // The sample-sized archive above has no common words at all.
+      expect(fixture.context().similar.commonWords(['tactile', 'grasping'])).toEqual(new Set());
+    } finally {
+      await big.bot.close();
+    }
+  });
+});
