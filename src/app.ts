@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandObserver, CommandUser } from './commands/context.js';
 import type { Config } from './config.js';
+import { SimilarPapers } from './core/answer/similar.js';
 import type { Clock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
 import { seedSampleIfEmpty } from './core/sample.js';
@@ -48,6 +49,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const inMemory = options.dataDir === ':memory:';
   const store = SqliteStore.open(inMemory ? ':memory:' : storeFile(options.dataDir));
   let search: PaperSearch;
+  let similar: SimilarPapers;
   try {
     const sampleFile = options.sampleFile === undefined ? SAMPLE_FILE : options.sampleFile;
     if (sampleFile) {
@@ -65,6 +67,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     });
     // Commands answer from the first line on: the seeded papers must be searchable.
     await search.refresh();
+    // After search opened: the archive's tables exist from here on.
+    similar = new SimilarPapers(store.db);
   } catch (error) {
     store.close();
     throw error;
@@ -79,6 +83,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       const ctx: CommandContext = {
         store,
         search,
+        similar,
         clock,
         config,
         logger,

@@ -80,6 +80,14 @@ const fileSchema = z
       digestAsThread: z.boolean(),
       crosspost: z.boolean(),
     }),
+    /** An OpenAI-compatible chat-completions endpoint for `ask`; absent = extractive answers only. */
+    llm: z
+      .strictObject({
+        baseUrl: httpUrl,
+        model: z.string().min(1, 'must name a model, e.g. "llama3.1:8b"'),
+        timeoutMs: wholeNumber(100, 120_000).default(15_000),
+      })
+      .optional(),
     log: z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     }),
@@ -123,6 +131,7 @@ const envSchema = z.object({
     .min(0, 'must be a port number (0-65535)')
     .max(65535, 'must be a port number (0-65535)')
     .optional(),
+  PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number (0-65535)' })
     .int()
@@ -148,10 +157,20 @@ export interface SlackSecrets {
   port: number;
 }
 
-export interface Config extends FileConfig {
+export interface LlmSettings {
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  /** From `PAPERBOY_LLM_API_KEY`; `null` for a local server that needs none. */
+  apiKey: string | null;
+}
+
+export interface Config extends Omit<FileConfig, 'llm'> {
   dataDir: string;
   /** `PAPERBOY_METRICS_PORT`: where /healthz and /metrics are served; `null` = not served. */
   metricsPort: number | null;
+  /** `null` when no model is configured: no request is ever made. */
+  llm: LlmSettings | null;
   discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
   /** `levelFromEnv`: PAPERBOY_LOG_LEVEL asked for the level (the terminal is quiet otherwise). */
@@ -170,6 +189,7 @@ export const SECRET_ENV_KEYS = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'PAPERBOY_LLM_API_KEY',
 ];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -299,6 +319,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
     log: { ...file.log, levelFromEnv: e.PAPERBOY_LOG_LEVEL !== undefined },
     metricsPort: e.PAPERBOY_METRICS_PORT ?? null,
+    llm: file.llm ? { ...file.llm, apiKey: e.PAPERBOY_LLM_API_KEY ?? null } : null,
     discord: {
       ...file.discord,
       secrets:

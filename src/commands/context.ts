@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { SimilarPapers } from '../core/answer/similar.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PaperSearch } from '../core/search/types.js';
@@ -15,6 +16,8 @@ export interface CommandUser {
 export interface CommandContext {
   store: Store;
   search: PaperSearch;
+  /** `similar`: neighbours of a paper by the archive's term statistics. */
+  similar: SimilarPapers;
   clock: Clock;
   config: Config;
   logger: Logger;
@@ -24,6 +27,8 @@ export interface CommandContext {
   managePermission: string;
   /** Told about every answered command (metrics); optional so tests need not pass one. */
   observeCommand?: CommandObserver;
+  /** HTTP for a configured model (`ask`); the global fetch when not given. */
+  fetch?: typeof fetch;
 }
 
 /** One answered command: its subcommand (`unknown` when none matched), `ok` or the error code, and how long it took. */

@@ -1,3 +1,4 @@
+import * as ask from './ask.js';
 import type { CommandContext } from './context.js';
 import * as digest from './digest.js';
 import * as help from './help.js';
@@ -6,6 +7,7 @@ import type { Reply } from './reply.js';
 import * as schedule from './schedule.js';
 import * as search from './search.js';
 import * as show from './show.js';
+import * as similar from './similar.js';
 import type { InputOf, SubcommandName } from './spec.js';
 import * as status from './status.js';
 import * as subscribe from './subscribe.js';
@@ -18,6 +20,8 @@ type Handler<N extends SubcommandName> = (input: InputOf<N>, ctx: CommandContext
 export const HANDLERS: { [N in SubcommandName]: Handler<N> } = {
   search: search.run,
   show: show.run,
+  ask: ask.run,
+  similar: similar.run,
   latest: latest.run,
   subscribe: subscribe.run,
   unsubscribe: unsubscribe.run,

@@ -13,7 +13,8 @@ export type Reply =
   | DigestReply
   | StatusReply
   | NoticeReply
-  | ErrorReply;
+  | ErrorReply
+  | AnswerReply;
 
 export interface PaperLine {
   paper: Paper;
@@ -106,4 +107,27 @@ export interface ErrorReply {
   message: string;
   /** Usage line of the subcommand, when the input was wrong. */
   usage?: string;
+}
+
+/** One sentence of an answer; `citations` are 1-based numbers into `AnswerReply.sources`. */
+export interface AnswerLine {
+  text: string;
+  citations: number[];
+}
+
+/** `ask`: a cited answer, or a plain statement that the stored papers don't answer it. */
+export interface AnswerReply {
+  kind: 'answer';
+  question: string;
+  sentences: AnswerLine[];
+  /** Citation `n` is `sources[n - 1]`. */
+  sources: Paper[];
+  /** Retrieved papers not cited, best first. */
+  related: Paper[];
+  /** One line each, shown before the answer: what retrieval relaxed, a model's fallback. */
+  notes: string[];
+  /** Who wrote the sentences: quoted from abstracts, or the named model. */
+  source: { kind: 'abstracts' } | { kind: 'model'; model: string };
+  /** Set when the stored papers don't answer it: a search to try instead. */
+  unanswered?: { suggestion: string };
 }

@@ -175,6 +175,39 @@ export const SUBCOMMANDS = [
     examples: ['status'],
   },
   {
+    name: 'ask',
+    description: 'Answer a question from the stored papers, with citations',
+    options: [
+      {
+        name: 'question',
+        type: 'string',
+        description: 'Your question, in plain words',
+        required: true,
+        minLength: 3,
+        maxLength: 500,
+        rest: true,
+      },
+    ],
+    examples: ['ask which crossover does CycleQD use?', 'ask how do robots learn from simulation?'],
+  },
+  {
+    name: 'similar',
+    description: 'Papers closest to one paper, and what they share',
+    options: [
+      {
+        name: 'paper',
+        type: 'string',
+        description: 'Title (or part of it), arXiv id or URL',
+        required: true,
+        minLength: 1,
+        maxLength: 300,
+        autocomplete: 'paper',
+        rest: true,
+      },
+    ],
+    examples: ['similar CycleQD', 'similar 2410.07524'],
+  },
+  {
     name: 'help',
     description: 'How to use /papers',
     options: [
@@ -192,6 +225,8 @@ export const SUBCOMMANDS = [
           'schedule',
           'digest',
           'status',
+          'ask',
+          'similar',
           'help',
         ],
       },

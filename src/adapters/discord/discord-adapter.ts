@@ -11,6 +11,7 @@ import type { Adapter, PostResult } from '../adapter.js';
 import { findDeliveryMessage, postToChannel } from './channel-post.js';
 import { type DiscordBot, handleInteraction } from './interaction-handler.js';
 import { inviteUrl } from './invite.js';
+import { handleMessageQuestion } from './message-questions.js';
 import { ensureCommandsRegistered } from './registration.js';
 
 export interface DiscordAdapterOptions {
@@ -82,11 +83,15 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
 
     async start() {
       const next = new Client({
-        intents: [GatewayIntentBits.Guilds],
+        // GuildMessages is not privileged: with it a bot sees the messages that mention it.
+        intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
         ...(secrets.apiUrl ? { rest: { api: secrets.apiUrl } } : {}),
       });
       next.on(Events.InteractionCreate, (interaction: Interaction) => {
         void handleInteraction(interactionDeps, interaction);
+      });
+      next.on(Events.MessageCreate, (message) => {
+        void handleMessageQuestion({ bot: deps.bot, clock: deps.clock, logger }, next, message);
       });
       next.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
       next.on(Events.ShardDisconnect, (event) =>

@@ -15,6 +15,7 @@ import type {
   StatusReply,
 } from '../../commands/reply.js';
 import { choiceCustomId } from './paging.js';
+import { renderAnswer } from './render-answer.js';
 import { renderDigest } from './render-digest.js';
 import { authorLine, COLOR, paperBlocks, paperUrl, renderDetail } from './render-paper.js';
 import { escapeMarkdown, fitEscaped, fitMarkdown, link, truncateWords } from './render-text.js';
@@ -246,5 +247,7 @@ export function renderReply(reply: Reply, options: RenderOptions): DiscordMessag
       return fitLimits(renderNotice(reply));
     case 'error':
       return fitLimits(renderError(reply));
+    case 'answer':
+      return fitLimits(message([renderAnswer(reply)]));
   }
 }

@@ -16,6 +16,7 @@ import type {
   StatusReply,
 } from '../../commands/reply.js';
 import type { Snippet } from '../../core/search/types.js';
+import { renderAnswerText } from './render-answer.js';
 
 export interface TextStyle {
   /** ANSI colours (a TTY); plain text otherwise. */
@@ -200,6 +201,8 @@ export function renderText(reply: Reply, style: TextStyle): string {
       return [reply.title ? paint.bold(safe(reply.title)) : null, ...reply.lines.map(safe)]
         .filter((l): l is string => l !== null)
         .join('\n');
+    case 'answer':
+      return renderAnswerText(reply, paint, safe, (text) => wrap(text, width, ''));
     case 'error': {
       const lines = [`${paint.error('Error:')} ${safe(reply.message)}`];
       if (reply.usage) lines.push(`${paint.dim('Usage:')} ${safe(reply.usage)}`);

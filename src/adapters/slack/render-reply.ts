@@ -1,5 +1,6 @@
 import type { Reply } from '../../commands/reply.js';
 import type { RenderOptions, SlackMessage } from './blocks.js';
+import { renderAnswer } from './render-answer.js';
 import { renderDigest } from './render-digest.js';
 import { renderChoice, renderDetail, renderList } from './render-list.js';
 import { renderError, renderNotice, renderStatus } from './render-notice.js';
@@ -21,6 +22,8 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
       return renderNotice(reply);
     case 'error':
       return renderError(reply);
+    case 'answer':
+      return renderAnswer(reply);
   }
 }
 

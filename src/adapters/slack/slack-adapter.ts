@@ -10,7 +10,9 @@ import type { Adapter } from '../adapter.js';
 import { createActionCodec } from './action-values.js';
 import { boltLogger } from './bolt-logger.js';
 import { type RouteDeps, registerRoutes, type SlackBot } from './command-routes.js';
+import { registerLinkUnfurls } from './link-unfurls.js';
 import { createManagePolicy } from './manage-policy.js';
+import { registerMentionQuestions } from './mention-questions.js';
 import { createPacer, type Wait } from './pacer.js';
 import { RecentIds } from './recent-ids.js';
 import { describeSlackError, slackErrorCode } from './slack-errors.js';
@@ -194,6 +196,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         logger,
         onReply: options.onReply,
       });
+      registerMentionQuestions(app, { bot, logger });
+      registerLinkUnfurls(app, { bot, logger });
       if (mode === 'http') {
         const server = (await app
           .start(options.host ? { port: secrets.port, host: options.host } : secrets.port)

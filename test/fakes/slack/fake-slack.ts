@@ -223,6 +223,9 @@ export class FakeSlack extends EventEmitter {
         return this.post(method, p);
       case 'conversations.history':
         return this.history(p);
+      case 'chat.unfurl':
+        // Recorded in `calls` like every method; Slack answers an empty ok.
+        return { ok: true };
       default:
         return { ok: false, error: 'unknown_method' };
     }

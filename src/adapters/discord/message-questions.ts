@@ -1,0 +1,107 @@
+import type { Client, Message } from 'discord.js';
+import { paperCard, paperLinks } from '../../commands/paper-card.js';
+import type { Reply } from '../../commands/reply.js';
+import { answerThreadQuestion, type DigestMessageRef } from '../../commands/thread-question.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChannelRef } from '../../core/store/store.js';
+import { type DiscordBot, MANAGE_PERMISSION } from './interaction-handler.js';
+import { pageCustomId } from './paging.js';
+import { renderReply } from './render-reply.js';
+
+export interface MessageQuestionDeps {
+  bot: DiscordBot;
+  clock: Clock;
+  logger: Logger;
+}
+
+const MENTION = /<@!?\d+>/g;
+
+/**
+ * The digest messages a question may be about: in a thread, the thread's starter message
+ * (a thread started from a message has that message's id); as a reply, the message replied to.
+ */
+function digestRefs(message: Message, guild: string): DigestMessageRef[] {
+  const refs: DigestMessageRef[] = [];
+  const channel = message.channel;
+  if (channel.isThread() && channel.parentId) {
+    refs.push({
+      channel: { platform: 'discord', workspace: guild, channel: channel.parentId },
+      messageId: channel.id,
+    });
+  }
+  const replied = message.reference?.messageId;
+  if (replied) {
+    refs.push({
+      channel: { platform: 'discord', workspace: guild, channel: message.channelId },
+      messageId: replied,
+    });
+  }
+  return refs;
+}
+
+/** Cards in one reply: well within Discord's 10 embeds and 6000 characters. */
+const MAX_CARDS = 3;
+
+/** The card of each linked paper; one plain line for links to papers not stored. */
+function linkCards(links: string[], store: DiscordBot['store'], here: ChannelRef): Reply[] {
+  const cards: Reply[] = [];
+  const unknown: string[] = [];
+  for (const url of links) {
+    const card = paperCard(store, here, url);
+    if (card) cards.push(card);
+    else unknown.push(url);
+  }
+  if (unknown.length > 0) {
+    cards.push({
+      kind: 'notice',
+      lines: unknown.map((url) => `Not among the stored papers yet: ${url}`),
+    });
+  }
+  return cards;
+}
+
+/**
+ * A message that mentions the bot with an arXiv or Hugging Face paper link gets the paper's
+ * card; any other message that mentions the bot is a question (mentions reach a bot without the
+ * privileged Message Content intent): answered in place, as a reply that pings no one.
+ */
+export async function handleMessageQuestion(
+  deps: MessageQuestionDeps,
+  client: Client,
+  message: Message,
+): Promise<void> {
+  const me = client.user?.id;
+  if (!me || message.author.bot || !message.mentions.users.has(me)) return;
+  const guild = message.guildId ?? 'dm';
+  const here: ChannelRef = { platform: 'discord', workspace: guild, channel: message.channelId };
+  try {
+    const ctx = deps.bot.contextFor(
+      here,
+      { id: message.author.id, name: message.author.username, canManageChannel: false },
+      MANAGE_PERMISSION,
+    );
+    const links = paperLinks(message.content).slice(0, MAX_CARDS);
+    const replies: Reply[] =
+      links.length > 0
+        ? linkCards(links, ctx.store, here)
+        : [
+            await answerThreadQuestion(
+              message.content.replace(MENTION, ' '),
+              ctx,
+              digestRefs(message, guild),
+            ),
+          ];
+    const now = deps.clock.now();
+    const rendered = replies.map((r) =>
+      renderReply(r, { pageId: (p) => pageCustomId(p, deps.bot.store, now) }),
+    );
+    await message.reply({
+      embeds: rendered.flatMap((r) => r.embeds),
+      components: rendered.flatMap((r) => r.components).slice(0, 5),
+      allowedMentions: { parse: [], repliedUser: false },
+    });
+  } catch (error) {
+    deps.logger.error({ err: error, channel: message.channelId }, 'Discord question failed');
+  }
+}

@@ -1,0 +1,34 @@
+import type { App } from '@slack/bolt';
+import { isPaperLink, paperCard } from '../../commands/paper-card.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChannelRef } from '../../core/store/store.js';
+import type { SlackBot } from './command-routes.js';
+import { renderReply } from './render-reply.js';
+
+/**
+ * `link_shared` for arxiv.org and huggingface.co/papers: each stored paper's card goes back
+ * with `chat.unfurl` (title, authors, date, first sentence, "posted here on").
+ */
+export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Logger }): void {
+  app.event('link_shared', async ({ event, body, client }) => {
+    const team = (body as { team_id?: string }).team_id ?? 'unknown';
+    const here: ChannelRef = { platform: 'slack', workspace: team, channel: event.channel };
+    try {
+      const ctx = deps.bot.contextFor(
+        here,
+        { id: event.user, canManageChannel: false },
+        'not needed to unfurl',
+      );
+      const unfurls: Record<string, { blocks: ReturnType<typeof renderReply>['blocks'] }> = {};
+      for (const { url } of event.links) {
+        if (!isPaperLink(url)) continue;
+        const card = paperCard(ctx.store, here, url);
+        if (card) unfurls[url] = { blocks: renderReply(card).blocks };
+      }
+      if (Object.keys(unfurls).length === 0) return;
+      await client.chat.unfurl({ channel: event.channel, ts: event.message_ts, unfurls });
+    } catch (error) {
+      deps.logger.error({ err: error, channel: event.channel }, 'Slack unfurl failed');
+    }
+  });
+}

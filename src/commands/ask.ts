@@ -1,0 +1,34 @@
+import { answerQuestion } from '../core/answer/answer.js';
+import type { Paper } from '../core/paper.js';
+import { answerReply } from './answer-reply.js';
+import type { CommandContext } from './context.js';
+import type { Reply } from './reply.js';
+import type { InputOf } from './spec.js';
+
+/**
+ * Answers from the stored papers; `preferred` (a digest's papers, in its thread) are read
+ * first. A configured model writes the answer from the abstracts; otherwise, or when it
+ * fails, the best abstract sentences are quoted.
+ */
+export async function answerFor(
+  question: string,
+  ctx: CommandContext,
+  preferred: Paper[] = [],
+): Promise<Reply> {
+  const answer = await answerQuestion(
+    question,
+    {
+      search: ctx.search,
+      logger: ctx.logger,
+      model: ctx.config.llm,
+      fetch: ctx.fetch,
+      commonWords: (words) => ctx.similar.commonWords(words),
+    },
+    preferred,
+  );
+  return answerReply(answer, ctx.config.llm?.model ?? null);
+}
+
+export async function run(input: InputOf<'ask'>, ctx: CommandContext): Promise<Reply> {
+  return answerFor(input.question, ctx);
+}

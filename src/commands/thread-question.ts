@@ -1,0 +1,41 @@
+import type { ChannelRef } from '../core/store/store.js';
+import { answerFor } from './ask.js';
+import type { CommandContext } from './context.js';
+import type { Reply } from './reply.js';
+import { COMMAND_NAME } from './spec.js';
+
+/** A posted message the question may be about: a digest's thread starter, or a replied-to message. */
+export interface DigestMessageRef {
+  channel: ChannelRef;
+  messageId: string;
+}
+
+/**
+ * A question asked of the bot in a thread or as a reply (mentions already stripped): answered
+ * about the digest those messages belong to first, then the archive; with no digest, like
+ * `/papers ask`.
+ */
+export async function answerThreadQuestion(
+  question: string,
+  ctx: CommandContext,
+  around: DigestMessageRef[],
+): Promise<Reply> {
+  const text = question.replace(/\s+/g, ' ').trim();
+  if (text.length < 3) {
+    return {
+      kind: 'notice',
+      lines: [
+        `Ask me a question about these papers, e.g. "which method needs the least data?", or use /${COMMAND_NAME} ask.`,
+      ],
+    };
+  }
+  let ids: string[] = [];
+  for (const ref of around) {
+    const found = ctx.store.digestPaperIdsForMessage(ref.channel, ref.messageId);
+    if (found && found.length > 0) {
+      ids = found;
+      break;
+    }
+  }
+  return answerFor(text, ctx, ctx.store.getPapers(ids));
+}

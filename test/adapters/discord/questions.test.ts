@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelRef } from '../../../src/core/store/store.js';
+import { record } from '../../commands/bot-fixture.js';
+import { messagePayload, nextSnowflake, userPayload } from '../../fakes/discord/payloads.js';
+import { recordPostedDigest } from '../../support/posted-digest.js';
+import { failOnCrash, type Harness, startHarness } from './harness.js';
+
+failOnCrash();
+
+const asker = userPayload('300000000000000001', 'reader');
+
+describe('Discord: a question mentioning the bot in a digest thread (real discord.js)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  /** The fake says the digest of `paperId` was posted in #papers and its thread started from it. */
+  function digestWithThread(paperId: string): string {
+    const ref: ChannelRef = {
+      platform: 'discord',
+      workspace: h.fake.guildId,
+      channel: h.fake.channels.text,
+    };
+    // A thread started from a message has that message's id.
+    recordPostedDigest(h.bot.store, ref, [paperId], h.fake.channels.thread);
+    return h.fake.channels.thread;
+  }
+
+  function ask(channelId: string, content: string, extra: Record<string, unknown> = {}) {
+    const id = nextSnowflake();
+    h.fake.dispatch('MESSAGE_CREATE', {
+      ...messagePayload(id, channelId, asker, { content }),
+      guild_id: h.fake.guildId,
+      mentions: content.includes(`<@${h.fake.bot.id}>`) ? [h.fake.bot] : [],
+      ...extra,
+    });
+    return id;
+  }
+
+  it("answers in the thread about that digest's paper, pinging no one", async () => {
+    h = await startHarness();
+    const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    if (!paper) throw new Error('sample paper missing');
+    const thread = digestWithThread(paper.id);
+    const id = ask(thread, `<@${h.fake.bot.id}> how are the skills learned?`);
+    const post = await h.fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`,
+    );
+    const body = post.body as {
+      embeds: Array<{ fields: Array<{ name: string; value: string }> }>;
+      allowed_mentions: unknown;
+      message_reference?: { message_id: string };
+    };
+    expect(body.message_reference?.message_id).toBe(id);
+    expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    const sources = body.embeds[0]?.fields.find((f) => f.name === 'Sources')?.value ?? '';
+    expect(sources.split('\n')[0]).toContain('SkillMimic');
+  });
+
+  it('replies to a mention with an arXiv link with the paper card, "posted here on" included', async () => {
+    h = await startHarness();
+    h.bot.store.upsertPapers(
+      [
+        record('2410.14735', 'Agent Skill Acquisition via CycleQD', {
+          abstract:
+            'CycleQD merges models to acquire agent skills. It alternates quality measures.',
+          authors: ['So Kuroki', 'Taishi Nakamura'],
+          authorCount: 2,
+          publishedAt: '2024-10-16',
+        }),
+      ],
+      h.clock.now(),
+    );
+    const other: ChannelRef = {
+      platform: 'discord',
+      workspace: h.fake.guildId,
+      channel: h.fake.channels.other,
+    };
+    h.bot.store.setSchedule(other, null, h.clock.now());
+    recordPostedDigest(
+      h.bot.store,
+      other,
+      ['2410.14735'],
+      nextSnowflake(),
+      '2025-12-01T09:00:00.000Z',
+    );
+    const { text } = h.fake.channels;
+    const id = ask(text, `<@${h.fake.bot.id}> look: https://arxiv.org/abs/2410.14735v2`);
+    const post = await h.fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${text}/messages`,
+    );
+    const body = post.body as {
+      embeds: Array<{ title: string; description: string }>;
+      message_reference?: { message_id: string };
+    };
+    expect(body.message_reference?.message_id).toBe(id);
+    expect(body.embeds).toHaveLength(1);
+    expect(body.embeds[0]?.title).toBe('Agent Skill Acquisition via CycleQD');
+    expect(body.embeds[0]?.description).toBe(
+      'So Kuroki and Taishi Nakamura · 2024-10-16\nCycleQD merges models to acquire agent skills.\nPosted here on 2025-12-01.',
+    );
+  });
+
+  it('ignores messages that do not mention the bot', async () => {
+    h = await startHarness();
+    const thread = h.fake.channels.thread;
+    ask(thread, 'how are the skills learned?');
+    // A later mention is answered; the first message never was.
+    ask(thread, `<@${h.fake.bot.id}> which crossover does CycleQD use?`);
+    await h.fake.waitFor((r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`);
+    const posts = h.fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`,
+    );
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0]?.body)).toContain('CycleQD');
+  });
+});

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractiveAnswer } from '../../../src/core/answer/extractive.js';
+import { retrieve } from '../../../src/core/answer/retrieve.js';
+import { memoryBot } from '../../commands/bot-fixture.js';
+
+type Fixture = Awaited<ReturnType<typeof memoryBot>>;
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await memoryBot();
+});
+afterAll(async () => {
+  await fixture.bot.close();
+});
+
+function ask(question: string) {
+  return extractiveAnswer(question, retrieve(fixture.bot.search, question));
+}
+
+/** Questions about the bundled sample page, each judged by the paper that answers it. */
+const JUDGED: Array<[question: string, title: string]> = [
+  ['how can an LLM unlearn one skill but keep the others?', 'Effective Skill Unlearning'],
+  ['which crossover does CycleQD use?', 'via CycleQD'],
+  ['how do robots learn from generative simulation?', 'RoboGen'],
+  [
+    'how does knowledge distillation transfer abilities from GPT-4 to open-source models?',
+    'A Survey on Knowledge Distillation',
+  ],
+  ['how are procedural mistakes detected online in egocentric videos?', 'TI-PREGO'],
+  ['what does the Missing-Skill-Profile of the student track?', 'Skill-Targeted Adaptive Training'],
+  ['how are skill boundaries found in unsegmented Minecraft videos?', 'Open-World Skill Discovery'],
+  ['how many verifiable examples does the Guru reasoning corpus hold?', 'Revisiting Reinforcement'],
+  ['what happens when shirkers answers are added to instruction tuning data?', 'Instruct-SkillMix'],
+  ['does the FLEX fitness dataset record electromyography signals?', 'FLEX'],
+  ['can RL teach an LLM to compose string transformation functions?', 'From f(x) and g(x)'],
+  ['how do multiple critics help skill discovery for robotic manipulation?', 'SLIM'],
+];
+
+const UNANSWERABLE = [
+  'what is the boiling point of water on mars?',
+  'how do quantum computers factor large integers?',
+  'which recipe makes the best sourdough bread?',
+];
+
+describe('ask on the bundled sample (judged)', () => {
+  it.each(JUDGED)('%s → cites "%s" first', (question, title) => {
+    const answer = ask(question);
+    expect(answer.answered).toBe(true);
+    expect(answer.sentences.length).toBeGreaterThanOrEqual(2);
+    expect(answer.sentences.length).toBeLessThanOrEqual(4);
+    expect(answer.sentences[0]?.citations).toEqual([1]);
+    expect(answer.sources[0]?.title).toContain(title);
+  });
+
+  it.each(UNANSWERABLE)('%s → the stored papers do not answer it', (question) => {
+    const answer = ask(question);
+    expect(answer.answered).toBe(false);
+    expect(answer.sentences).toEqual([]);
+    expect(answer.sources).toEqual([]);
+  });
+});
