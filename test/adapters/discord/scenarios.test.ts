@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageCustomId } from '../../../src/adapters/discord/paging.js';
 import { renderReply } from '../../../src/adapters/discord/render-reply.js';
-import { parseCommandText } from '../../../src/commands/parse-text.js';
 import type { Reply } from '../../../src/commands/reply.js';
-import { type CommandCall, findSubcommand } from '../../../src/commands/spec.js';
-import { type OptionValue, PERMISSIONS, sendCommand } from '../../fakes/discord/interactions.js';
+import { PERMISSIONS, sendCommand } from '../../fakes/discord/interactions.js';
 import {
   commandScenarios,
   ingestScenarioRecords,
   SCENARIO_NOW,
 } from '../../scenarios/command-scenarios.js';
+import { discordCall } from './discord-call.js';
 import {
   type Answer,
   answerTo,
@@ -20,31 +19,6 @@ import {
 } from './harness.js';
 
 failOnCrash();
-
-/**
- * A scenario's text as Discord would send it: the subcommand with typed options.
- * `null` when Discord's client could not send it at all (unknown subcommand, an
- * option the subcommand lacks, a non-integer in an integer option).
- */
-function discordCall(text: string): { name: string; options: Record<string, OptionValue> } | null {
-  const call: CommandCall | { kind: string } = parseCommandText(text);
-  if ('kind' in call) return null;
-  const spec = findSubcommand(call.name);
-  if (!spec) return null;
-  const options: Record<string, OptionValue> = {};
-  for (const [name, value] of Object.entries(call.options)) {
-    if (value === undefined) continue;
-    const option = spec.options.find((o) => o.name === name);
-    if (!option) return null;
-    if (option.type === 'integer') {
-      if (!/^-?\d+$/.test(String(value))) return null;
-      options[name] = Number(value);
-    } else {
-      options[name] = String(value);
-    }
-  }
-  return { name: call.name, options };
-}
 
 describe('the shared command scenarios, through Discord (real discord.js against the fake)', () => {
   let h: Harness;
