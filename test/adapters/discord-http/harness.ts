@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import {
   createDiscordHttpAdapter,
@@ -45,6 +46,8 @@ export interface HttpHarness {
   url: string;
   seen: Array<{ call: CommandCall; reply: Reply }>;
   logs: string[];
+  /** Resolves with the first log line (past or future) containing `text`. */
+  waitForLog(text: string, timeoutMs?: number): Promise<string>;
   /** POSTs a body signed as Discord signs it (or tampered with, per `options`). */
   post(body: string, options?: SignOptions): Promise<{ status: number; body: Json }>;
   close(): Promise<void>;
@@ -57,9 +60,11 @@ export async function startHttpHarness(
   const config = testConfig();
   const clock = manualClock(options.now ?? '2025-12-12T10:00:00Z');
   const logs: string[] = [];
+  const logged = new EventEmitter();
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs.push(chunk.toString());
+      logged.emit('line', chunk.toString());
       done();
     },
   });
@@ -101,6 +106,23 @@ export async function startHttpHarness(
     url,
     seen,
     logs,
+    waitForLog(text, timeoutMs = 5000) {
+      const past = logs.find((line) => line.includes(text));
+      if (past) return Promise.resolve(past);
+      return new Promise((resolve, reject) => {
+        const onLine = (line: string) => {
+          if (!line.includes(text)) return;
+          clearTimeout(timer);
+          logged.off('line', onLine);
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          logged.off('line', onLine);
+          reject(new Error(`no log line with "${text}" within ${timeoutMs} ms`));
+        }, timeoutMs);
+        logged.on('line', onLine);
+      });
+    },
     async post(body, signOptions = {}) {
       const timestamp = String(signOptions.timestamp ?? Math.floor(clock.now().getTime() / 1000));
       const signature =
