@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DigestReply } from '../../../src/commands/reply.js';
 import { isPaperboyError } from '../../../src/core/errors.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
-import { paper } from '../discord/fixtures.js';
+import { digestReply as digest } from '../discord/fixtures.js';
 import { failOnCrash } from '../discord/harness.js';
 import { type HttpHarness, startHttpHarness } from './harness.js';
 
 failOnCrash();
-
-function digest(deliveryId: string): DigestReply {
-  return {
-    kind: 'digest',
-    date: '2025-12-12',
-    title: 'Paperboy digest',
-    deliveryId,
-    part: 1,
-    sections: [{ topic: 'robotics', items: [{ paper: paper(), why: 'robotics: robot' }] }],
-  };
-}
 
 describe('digests over REST in HTTP interactions mode (no gateway connection)', () => {
   let h: HttpHarness;
