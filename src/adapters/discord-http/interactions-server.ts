@@ -124,8 +124,10 @@ export function createInteractionsServer(deps: InteractionsServerDeps): Interact
     if (!interaction) return sendJson(res, 400, { error: 'not a Discord interaction' });
     try {
       const response = await deps.respond(interaction);
+      const { after } = response;
+      // Edits of @original wait until the deferral is out: Discord 404s an edit that wins the race.
+      if (after) res.once('close', () => finishLater(interaction, after));
       sendJson(res, 200, response.body);
-      if (response.after) finishLater(interaction, response.after);
     } catch (error) {
       deps.logger.error(
         { interaction: interaction.id, failure: describeFailure(error, interaction.token) },
@@ -166,8 +168,9 @@ export function createInteractionsServer(deps: InteractionsServerDeps): Interact
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.allSettled([...pending]);
+      // Every answered request has registered its deferred work once its connection is gone.
       await closed;
+      await Promise.allSettled([...pending]);
     },
   };
 }

@@ -187,3 +187,20 @@ describe('/papers over HTTP with search deferred (deferSubcommands: search)', ()
     expect(h.logs.join('')).not.toContain(sent.token);
   });
 });
+
+describe('stopping the HTTP adapter', () => {
+  it('lets a deferred answer finish its edit before stop() resolves', async () => {
+    const h = await startHttpHarness();
+    try {
+      const sent = commandInteraction(h.fake, 'status');
+      const response = await h.post(JSON.stringify(sent.payload));
+      expect(response.body.type).toBe(5);
+      await h.adapter.stop();
+      const edit = h.fake.requests.find((r) => r.method === 'PATCH' && r.path.includes(sent.token));
+      expect(edit?.body.embeds[0].title).toBe('Paperboy status');
+      expect(h.adapter.port).toBeNull();
+    } finally {
+      await h.close();
+    }
+  });
+});
