@@ -27,6 +27,12 @@ const timeZone = z
   .refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+const port = z.coerce
+  .number({ error: 'must be a port number (0-65535)' })
+  .int('must be a port number (0-65535)')
+  .min(0, 'must be a port number (0-65535)')
+  .max(65535, 'must be a port number (0-65535)');
+
 const fileSchema = z
   .object({
     sources: z.strictObject({
@@ -109,6 +115,11 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be a numeric application id').optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
   DISCORD_API_URL: httpUrl.optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit public key from the developer portal')
+    .optional(),
+  DISCORD_INTERACTIONS_PORT: port.optional(),
   SLACK_BOT_TOKEN: z
     .string()
     .startsWith(
@@ -125,19 +136,9 @@ const envSchema = z.object({
     )
     .optional(),
   SLACK_API_URL: httpUrl.optional(),
-  PAPERBOY_METRICS_PORT: z.coerce
-    .number({ error: 'must be a port number (0-65535)' })
-    .int('must be a port number (0-65535)')
-    .min(0, 'must be a port number (0-65535)')
-    .max(65535, 'must be a port number (0-65535)')
-    .optional(),
+  PAPERBOY_METRICS_PORT: port.optional(),
   PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
-  PORT: z.coerce
-    .number({ error: 'must be a port number (0-65535)' })
-    .int()
-    .min(0, 'must be a port number (0-65535)')
-    .max(65535, 'must be a port number (0-65535)')
-    .optional(),
+  PORT: port.optional(),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -147,6 +148,13 @@ export interface DiscordSecrets {
   applicationId: string;
   guildId: string | null;
   apiUrl: string | null;
+}
+
+/** Discord over HTTP (the Interactions Endpoint URL) instead of the gateway. */
+export interface DiscordInteractionsConfig {
+  /** The application's Ed25519 public key, 64 hex digits (not a secret). */
+  publicKey: string;
+  port: number;
 }
 
 export interface SlackSecrets {
@@ -171,7 +179,11 @@ export interface Config extends Omit<FileConfig, 'llm'> {
   metricsPort: number | null;
   /** `null` when no model is configured: no request is ever made. */
   llm: LlmSettings | null;
-  discord: FileConfig['discord'] & { secrets: DiscordSecrets | null };
+  discord: FileConfig['discord'] & {
+    secrets: DiscordSecrets | null;
+    /** Set (with `secrets`) when DISCORD_PUBLIC_KEY is: interactions over HTTP, no gateway. */
+    interactions: DiscordInteractionsConfig | null;
+  };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
   /** `levelFromEnv`: PAPERBOY_LOG_LEVEL asked for the level (the terminal is quiet otherwise). */
   log: FileConfig['log'] & { levelFromEnv: boolean };
@@ -300,6 +312,22 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   // Checked on the raw variables so these show up even when another variable is invalid.
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID)
     problems.push('env DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
+  if (env.DISCORD_PUBLIC_KEY && !(env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID)) {
+    problems.push(
+      'env DISCORD_PUBLIC_KEY: needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (HTTP interactions still post digests with the bot token)',
+    );
+  }
+  const slackPort = e?.PORT ?? 3000;
+  const discordPort = e?.DISCORD_INTERACTIONS_PORT ?? slackPort;
+  // Slack's HTTP receiver listens on PORT unless an app token selects Socket Mode.
+  const slackHttp = Boolean(
+    env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN,
+  );
+  if (env.DISCORD_PUBLIC_KEY && slackHttp && discordPort === slackPort && discordPort !== 0) {
+    problems.push(
+      `env DISCORD_INTERACTIONS_PORT: Slack's HTTP receiver already listens on port ${slackPort}; give Discord another port`,
+    );
+  }
   if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
     problems.push(
       'env SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required when SLACK_BOT_TOKEN is set',
@@ -331,6 +359,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
               apiUrl: e.DISCORD_API_URL ?? null,
             }
           : null,
+      interactions:
+        e.DISCORD_PUBLIC_KEY && e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+          ? { publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase(), port: discordPort }
+          : null,
     },
     slack: {
       ...file.slack,
@@ -340,7 +372,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
             signingSecret: e.SLACK_SIGNING_SECRET ?? null,
             appToken: e.SLACK_APP_TOKEN ?? null,
             apiUrl: e.SLACK_API_URL ?? null,
-            port: e.PORT ?? 3000,
+            port: slackPort,
           }
         : null,
     },

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Adapter } from './adapters/adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
+import { createDiscordHttpAdapter } from './adapters/discord-http/discord-http-adapter.js';
 import { PromptSafeLog, terminalLogLevel } from './adapters/shell/prompt-log.js';
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
@@ -167,10 +168,21 @@ export async function main(options: MainOptions): Promise<number> {
 function platformAdapters(bot: Bot, config: Config): Adapter[] {
   const adapters: Adapter[] = [];
   const { clock, logger } = bot;
-  if (config.discord.secrets) {
+  const { secrets: discordSecrets, interactions } = config.discord;
+  if (discordSecrets && interactions) {
+    // DISCORD_PUBLIC_KEY: interactions over HTTP, no gateway connection.
     adapters.push(
-      createDiscordAdapter({ secrets: config.discord.secrets, config, bot, clock, logger }),
+      createDiscordHttpAdapter({
+        secrets: discordSecrets,
+        interactions,
+        config,
+        bot,
+        clock,
+        logger,
+      }),
     );
+  } else if (discordSecrets) {
+    adapters.push(createDiscordAdapter({ secrets: discordSecrets, config, bot, clock, logger }));
   }
   if (config.slack.secrets) {
     adapters.push(

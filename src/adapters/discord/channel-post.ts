@@ -26,6 +26,8 @@ export interface PostDeps {
   clock: Clock;
   logger: Logger;
   config: Config;
+  /** The bot's user id when the client has no gateway session (HTTP interactions mode). */
+  botUserId?: string;
 }
 
 /** Discord error codes meaning "this channel will not take our messages". */
@@ -81,7 +83,8 @@ function nonceFor(reply: Reply): string {
   return randomUUID().replace(/-/g, '').slice(0, 25);
 }
 
-function body(message: DiscordMessage) {
+/** A rendered message as a REST message body (interaction responses reuse it). */
+export function messageBody(message: DiscordMessage) {
   return {
     ...(message.content ? { content: message.content } : {}),
     embeds: message.embeds,
@@ -106,7 +109,10 @@ const TEXT_TYPES = new Set<ChannelType>([
 const FORUM_TYPES = new Set<ChannelType>([ChannelType.GuildForum, ChannelType.GuildMedia]);
 
 async function fetchChannel(deps: PostDeps, target: ChannelRef): Promise<Channel> {
-  const channel = await guarded(deps, target, () => deps.client.channels.fetch(target.channel));
+  // allowUnknownGuild: a REST-only client (HTTP interactions) has no guilds from a gateway.
+  const channel = await guarded(deps, target, () =>
+    deps.client.channels.fetch(target.channel, { allowUnknownGuild: true }),
+  );
   if (!channel) unavailable(deps, target, 'the channel no longer exists');
   if (!TEXT_TYPES.has(channel.type) && !FORUM_TYPES.has(channel.type)) {
     unavailable(deps, target, 'it is not a text, announcement, thread or forum channel');
@@ -137,7 +143,11 @@ export async function postToChannel(
     if (FORUM_TYPES.has(channel.type)) {
       // Forum posts take no nonce; the delivery id in the footer is what reconciles.
       const thread = (await rest.post(Routes.threads(channel.id), {
-        body: { name: threadName(reply), auto_archive_duration: 1440, message: body(rendered) },
+        body: {
+          name: threadName(reply),
+          auto_archive_duration: 1440,
+          message: messageBody(rendered),
+        },
       })) as APIChannel & { message?: APIMessage };
       return { messageIds: [thread.message?.id ?? thread.id] };
     }
@@ -146,7 +156,7 @@ export async function postToChannel(
     const laterPart = reply.kind === 'digest' && (reply.part ?? 1) > 1;
     const into = asThread && threadKey && laterPart ? deps.store.getState(threadKey) : null;
     const message = (await rest.post(Routes.channelMessages(into ?? channel.id), {
-      body: { ...body(rendered), nonce: nonceFor(reply), enforce_nonce: true },
+      body: { ...messageBody(rendered), nonce: nonceFor(reply), enforce_nonce: true },
     })) as APIMessage;
     if (crosspost && channel.type === ChannelType.GuildAnnouncement) {
       await rest
@@ -195,7 +205,7 @@ export async function findDeliveryMessage(
 ): Promise<string | null> {
   const channel = await fetchChannel(deps, target);
   const rest = deps.client.rest;
-  const botId = deps.client.user?.id;
+  const botId = deps.botUserId ?? deps.client.user?.id;
   const options = deps.store.getChannel(target)?.options ?? {};
   const asThread =
     (options.digestAsThread as boolean | undefined) ?? deps.config.discord.digestAsThread;

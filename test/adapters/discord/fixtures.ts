@@ -1,3 +1,4 @@
+import type { DigestReply } from '../../../src/commands/reply.js';
 import type { Paper } from '../../../src/core/paper.js';
 
 /** A stored paper with every field set; override what a test is about. */
@@ -46,4 +47,17 @@ export function hostilePaper(n = 1): Paper {
     keywords: Array.from({ length: 200 }, (_, i) => `kw_${i}`),
     links: { arxivAbs: `https://arxiv.org/abs/2501.0000${n}` },
   });
+}
+
+/** A one-paper digest part carrying `deliveryId`; override what a test is about. */
+export function digestReply(deliveryId: string, overrides: Partial<DigestReply> = {}): DigestReply {
+  return {
+    kind: 'digest',
+    date: '2025-12-12',
+    title: 'Paperboy digest',
+    deliveryId,
+    part: 1,
+    sections: [{ topic: 'robotics', items: [{ paper: paper(), why: 'robotics: robot' }] }],
+    ...overrides,
+  };
 }

@@ -1,23 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DigestReply } from '../../../src/commands/reply.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
 import { sendCommand } from '../../fakes/discord/interactions.js';
-import { hostilePaper, paper } from './fixtures.js';
+import { digestReply as digest, hostilePaper } from './fixtures.js';
 import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js';
 
 failOnCrash();
-
-function digest(deliveryId: string, overrides: Partial<DigestReply> = {}): DigestReply {
-  return {
-    kind: 'digest',
-    date: '2025-12-12',
-    title: 'Paperboy digest',
-    deliveryId,
-    part: 1,
-    sections: [{ topic: 'robotics', items: [{ paper: paper(), why: 'robotics: robot' }] }],
-    ...overrides,
-  };
-}
 
 describe('Discord digest posting (real discord.js against the fake)', () => {
   let h: Harness;

@@ -1,50 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageCustomId } from '../../../src/adapters/discord/paging.js';
-import { renderReply } from '../../../src/adapters/discord/render-reply.js';
-import { parseCommandText } from '../../../src/commands/parse-text.js';
-import type { Reply } from '../../../src/commands/reply.js';
-import { type CommandCall, findSubcommand } from '../../../src/commands/spec.js';
-import { type OptionValue, PERMISSIONS, sendCommand } from '../../fakes/discord/interactions.js';
-import {
-  commandScenarios,
-  ingestScenarioRecords,
-  SCENARIO_NOW,
-} from '../../scenarios/command-scenarios.js';
-import {
-  type Answer,
-  answerTo,
-  EPHEMERAL,
-  failOnCrash,
-  type Harness,
-  startHarness,
-} from './harness.js';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { sendCommand } from '../../fakes/discord/interactions.js';
+import { ingestScenarioRecords, SCENARIO_NOW } from '../../scenarios/command-scenarios.js';
+import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js';
+import { scenarioTable } from './scenario-table.js';
 
 failOnCrash();
-
-/**
- * A scenario's text as Discord would send it: the subcommand with typed options.
- * `null` when Discord's client could not send it at all (unknown subcommand, an
- * option the subcommand lacks, a non-integer in an integer option).
- */
-function discordCall(text: string): { name: string; options: Record<string, OptionValue> } | null {
-  const call: CommandCall | { kind: string } = parseCommandText(text);
-  if ('kind' in call) return null;
-  const spec = findSubcommand(call.name);
-  if (!spec) return null;
-  const options: Record<string, OptionValue> = {};
-  for (const [name, value] of Object.entries(call.options)) {
-    if (value === undefined) continue;
-    const option = spec.options.find((o) => o.name === name);
-    if (!option) return null;
-    if (option.type === 'integer') {
-      if (!/^-?\d+$/.test(String(value))) return null;
-      options[name] = Number(value);
-    } else {
-      options[name] = String(value);
-    }
-  }
-  return { name: call.name, options };
-}
 
 describe('the shared command scenarios, through Discord (real discord.js against the fake)', () => {
   let h: Harness;
@@ -57,50 +17,12 @@ describe('the shared command scenarios, through Discord (real discord.js against
     await h?.close();
   });
 
-  async function run(
-    text: string,
-    channelId: string,
-    canManage: boolean,
-  ): Promise<{ reply: Reply; answer: Answer }> {
-    const call = discordCall(text);
-    if (!call) throw new Error(`Discord cannot send "${text}"`);
-    const before = h.seen.length;
-    const sent = sendCommand(h.fake, call.name, call.options, {
-      channelId,
-      permissions: canManage ? PERMISSIONS.manager : PERMISSIONS.member,
-    });
-    const answer = await answerTo(h.fake, sent);
-    const seen = h.seen[before];
-    if (!seen) throw new Error(`the adapter saw no reply to "${text}"`);
-    expect(seen.call.name).toBe(call.name);
-    return { reply: seen.reply, answer };
-  }
-
-  commandScenarios.forEach((scenario, i) => {
-    const sendable = discordCall(scenario.text) !== null;
-    it.skipIf(!sendable)(scenario.name, async () => {
-      // A fresh channel per scenario, as the in-memory runner does.
-      const channelId = String(300000000000000000n + BigInt(i));
-      h.fake.addTextChannel(channelId);
-      for (const line of scenario.setup ?? []) {
-        const { reply } = await run(line, channelId, true);
-        if (reply.kind === 'error') throw new Error(`setup "${line}" failed: ${reply.message}`);
-      }
-      const { reply, answer } = await run(scenario.text, channelId, scenario.canManage ?? true);
-      scenario.expect(reply);
-
-      // What reached Discord is exactly that reply, rendered, and never pings anyone.
-      const rendered = renderReply(reply, {
-        pageId: (r) => pageCustomId(r, h.bot.store, h.clock.now()),
-      });
-      expect(answer.message.embeds).toEqual(rendered.embeds);
-      expect(answer.message.allowed_mentions).toEqual({ parse: [] });
-      expect(Boolean((answer.message.flags ?? 0) & EPHEMERAL)).toBe(rendered.ephemeral);
-    });
-  });
-
-  it('runs nearly every scenario: only texts Discord could not send are skipped', () => {
-    const skipped = commandScenarios.filter((s) => discordCall(s.text) === null).map((s) => s.text);
-    expect(skipped.length).toBeLessThanOrEqual(commandScenarios.length / 5);
-  });
+  scenarioTable(
+    () => ({
+      ...h,
+      answer: (sent) => answerTo(h.fake, sent),
+      command: (name, options, place) => sendCommand(h.fake, name, options, place),
+    }),
+    300000000000000000n,
+  );
 });

@@ -122,9 +122,19 @@ export function sendCommand(
   options: Record<string, OptionValue | undefined> = {},
   place: InteractionPlace = {},
 ): SentInteraction {
+  return dispatch(fake, commandInteraction(fake, subcommand, options, place));
+}
+
+/** The same command interaction, built but not sent (HTTP interactions POST it instead). */
+export function commandInteraction(
+  fake: FakeDiscord,
+  subcommand: string,
+  options: Record<string, OptionValue | undefined> = {},
+  place: InteractionPlace = {},
+): SentInteraction {
   const built = basePayload(fake, 2, place);
   built.payload.data = papersData(subcommand, optionsPayload(options));
-  return dispatch(fake, built);
+  return built;
 }
 
 /** An autocomplete request (type 4) with `focused` being typed. */
@@ -135,13 +145,35 @@ export function sendAutocomplete(
   options: Record<string, OptionValue | undefined>,
   place: InteractionPlace = {},
 ): SentInteraction {
+  return dispatch(fake, autocompleteInteraction(fake, subcommand, focused, options, place));
+}
+
+/** The same autocomplete request, built but not sent. */
+export function autocompleteInteraction(
+  fake: FakeDiscord,
+  subcommand: string,
+  focused: string,
+  options: Record<string, OptionValue | undefined>,
+  place: InteractionPlace = {},
+): SentInteraction {
   const built = basePayload(fake, 4, place);
   built.payload.data = papersData(subcommand, optionsPayload(options, focused));
-  return dispatch(fake, built);
+  return built;
 }
 
 /** A click on a button (type 3) or a choice in a string select of a message the bot sent. */
 export function sendComponent(
+  fake: FakeDiscord,
+  customId: string,
+  message: Record<string, unknown>,
+  place: InteractionPlace = {},
+  values?: string[],
+): SentInteraction {
+  return dispatch(fake, componentInteraction(fake, customId, message, place, values));
+}
+
+/** The same component interaction, built but not sent. */
+export function componentInteraction(
   fake: FakeDiscord,
   customId: string,
   message: Record<string, unknown>,
@@ -156,5 +188,5 @@ export function sendComponent(
   built.payload.data = values
     ? { custom_id: customId, component_type: 3, values }
     : { custom_id: customId, component_type: 2 };
-  return dispatch(fake, built);
+  return built;
 }

@@ -1,0 +1,205 @@
+import {
+  type APIInteraction,
+  type APIInteractionResponse,
+  ComponentType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+} from 'discord.js';
+import { autocomplete } from '../../commands/autocomplete.js';
+import { runCommand } from '../../commands/dispatch.js';
+import type { Reply } from '../../commands/reply.js';
+import { type CommandCall, findSubcommand } from '../../commands/spec.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import { messageBody } from '../discord/channel-post.js';
+import { type DiscordBot, MANAGE_PERMISSION } from '../discord/interaction-handler.js';
+import { decodeChoice, decodePageCustomId, pageCall, pageCustomId } from '../discord/paging.js';
+import { type DiscordMessage, renderReply } from '../discord/render-reply.js';
+import {
+  callFromOptions,
+  channelRefOf,
+  commandUserOf,
+  focusedOption,
+} from './interaction-payload.js';
+
+/** Edits of an interaction's response through its webhook (the token is valid 15 minutes). */
+export interface InteractionWebhook {
+  editOriginal(token: string, body: object): Promise<void>;
+  deleteOriginal(token: string): Promise<void>;
+  followUp(token: string, body: object): Promise<void>;
+}
+
+export interface RespondDeps {
+  bot: DiscordBot;
+  clock: Clock;
+  logger: Logger;
+  webhook: InteractionWebhook;
+  /** Subcommands always deferred: the HTTP response goes out before their work starts. */
+  deferSubcommands: ReadonlySet<string>;
+  /** Anything else not answered within this many ms is deferred too (Discord allows 3 s). */
+  deferAfterMs: number;
+  /** Sees every call and its reply (metrics, tests). */
+  observe?: (call: CommandCall, reply: Reply) => void;
+}
+
+/** The HTTP response to send now, and the work (if any) that finishes the answer after it. */
+export interface Response {
+  body: APIInteractionResponse;
+  after?: () => Promise<void>;
+}
+
+type Mode = 'reply' | 'update';
+
+function render(deps: RespondDeps, reply: Reply): DiscordMessage {
+  const now = deps.clock.now();
+  return renderReply(reply, { pageId: (r) => pageCustomId(r, deps.bot.store, now) });
+}
+
+/** A new message: the rendered body, private to the caller when ephemeral. */
+function newMessage(message: DiscordMessage) {
+  return {
+    ...messageBody(message),
+    ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+  };
+}
+
+/** An edit replaces every field: no content means clear the old content (as discord.js sends it). */
+function editedMessage(message: DiscordMessage) {
+  return { ...messageBody(message), content: message.content ?? '' };
+}
+
+function immediate(message: DiscordMessage, mode: Mode): APIInteractionResponse {
+  if (mode === 'update' && !message.ephemeral) {
+    return { type: InteractionResponseType.UpdateMessage, data: editedMessage(message) };
+  }
+  return { type: InteractionResponseType.ChannelMessageWithSource, data: newMessage(message) };
+}
+
+function refusal(text: string): Response {
+  return {
+    body: {
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: { content: text, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+    },
+  };
+}
+
+/** After a deferral: edit the original, or (ephemeral answers) answer privately instead. */
+async function finishDeferred(
+  deps: RespondDeps,
+  token: string,
+  work: () => Promise<Reply>,
+  mode: Mode,
+): Promise<void> {
+  const message = render(deps, await work());
+  if (!message.ephemeral) return deps.webhook.editOriginal(token, editedMessage(message));
+  // A deferred reply is public: an ephemeral answer replaces it with a private follow-up.
+  if (mode === 'reply') await deps.webhook.deleteOriginal(token);
+  await deps.webhook.followUp(token, newMessage(message));
+}
+
+/**
+ * Runs a call within Discord's 3 s: answered in the HTTP response when the reply is in
+ * hand in time, else deferred (5, or 6 for a button's message) and edited afterwards.
+ */
+async function answerCall(
+  deps: RespondDeps,
+  interaction: APIInteraction,
+  call: CommandCall,
+  mode: Mode,
+): Promise<Response> {
+  const ctx = deps.bot.contextFor(
+    channelRefOf(interaction),
+    commandUserOf(interaction),
+    MANAGE_PERMISSION,
+  );
+  const run = () =>
+    runCommand(call, ctx).then((reply) => {
+      deps.observe?.(call, reply);
+      return reply;
+    });
+  const deferred: APIInteractionResponse = {
+    type:
+      mode === 'update'
+        ? InteractionResponseType.DeferredMessageUpdate
+        : InteractionResponseType.DeferredChannelMessageWithSource,
+  };
+  // A refusal is instant: only work that will really run is deferred up front.
+  const refused = findSubcommand(call.name)?.manage === true && !ctx.user.canManageChannel;
+  if (deps.deferSubcommands.has(call.name) && !refused) {
+    return { body: deferred, after: () => finishDeferred(deps, interaction.token, run, mode) };
+  }
+  const work = run();
+  const quick = await within(work, deps.deferAfterMs);
+  if (quick) return { body: immediate(render(deps, quick), mode) };
+  return { body: deferred, after: () => finishDeferred(deps, interaction.token, () => work, mode) };
+}
+
+function answerAutocomplete(deps: RespondDeps, interaction: APIInteraction): Response {
+  const data = interaction.data as { options?: Parameters<typeof focusedOption>[0] };
+  const focused = focusedOption(data.options);
+  const ctx = deps.bot.contextFor(
+    channelRefOf(interaction),
+    commandUserOf(interaction),
+    MANAGE_PERMISSION,
+  );
+  const choices = focused ? autocomplete(focused.subcommand, focused.name, focused.value, ctx) : [];
+  return {
+    body: {
+      type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+      data: {
+        choices: choices
+          .slice(0, 25)
+          .map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
+      },
+    },
+  };
+}
+
+function answerComponent(deps: RespondDeps, interaction: APIInteraction): Promise<Response> {
+  const data = interaction.data as { custom_id: string; component_type: number; values?: string[] };
+  if (data.component_type === ComponentType.Button) {
+    const request = decodePageCustomId(data.custom_id, deps.bot.store);
+    if (!request)
+      return Promise.resolve(refusal('This button has expired: run the command again.'));
+    return answerCall(deps, interaction, pageCall(request), 'update');
+  }
+  const call =
+    data.component_type === ComponentType.StringSelect
+      ? decodeChoice(data.custom_id, data.values?.[0] ?? '')
+      : null;
+  if (!call) return Promise.resolve(refusal('This menu has expired: run the command again.'));
+  return answerCall(deps, interaction, call, 'update');
+}
+
+/**
+ * The response to one verified interaction. Throws only on a fault (the server answers it);
+ * PING is answered with PONG, which is how Discord checks the endpoint URL.
+ */
+export async function respond(deps: RespondDeps, interaction: APIInteraction): Promise<Response> {
+  switch (interaction.type) {
+    case InteractionType.Ping:
+      return { body: { type: InteractionResponseType.Pong } };
+    case InteractionType.ApplicationCommandAutocomplete:
+      return answerAutocomplete(deps, interaction);
+    case InteractionType.ApplicationCommand: {
+      const call = callFromOptions((interaction.data as { options?: [] }).options);
+      if (!call) return refusal('Paperboy only knows /papers <subcommand>.');
+      return answerCall(deps, interaction, call, 'reply');
+    }
+    case InteractionType.MessageComponent:
+      return answerComponent(deps, interaction);
+    default:
+      return refusal('Paperboy does not handle this kind of interaction.');
+  }
+}
+
+/** The work's reply if it settles within `ms`, else `null` (the caller defers). */
+function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
