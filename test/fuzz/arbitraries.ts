@@ -160,7 +160,16 @@ export const discordCall = fc.constantFrom(...SUBCOMMANDS).chain((spec) =>
     .map((options) => ({ name: spec.name as string, options })),
 );
 
-const KINDS = new Set(['list', 'detail', 'choice', 'digest', 'status', 'notice', 'error', 'answer']);
+const KINDS = new Set([
+  'list',
+  'detail',
+  'choice',
+  'digest',
+  'status',
+  'notice',
+  'error',
+  'answer',
+]);
 
 /**
  * What makes an answer a Reply here: a known kind and, for errors, a known code with a

@@ -5,7 +5,10 @@ import { isPaperboyError } from '../../../src/core/errors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const KEY = 'a'.repeat(64);
-const DISCORD = { DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789', DISCORD_APPLICATION_ID: '1234567890' };
+const DISCORD = {
+  DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.discord-token-value-0123456789',
+  DISCORD_APPLICATION_ID: '1234567890',
+};
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
