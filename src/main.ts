@@ -107,9 +107,9 @@ export async function main(options: MainOptions): Promise<number> {
   const stopAll = async () => {
     await ops?.close();
     await live?.stop();
+    // Only what started: a platform that failed to start (a port in use) has nothing to stop.
     for (const adapter of adapters) {
-      running.delete(adapter);
-      await adapter.stop();
+      if (running.delete(adapter)) await adapter.stop();
     }
   };
   // SIGINT/SIGTERM: stop taking work, settle in-flight posts, close the store, exit 0.

@@ -179,16 +179,14 @@ export function startLive(options: LiveOptions): Live {
       );
     }
   }
-  let refreshOwed = false; // a refresh the store was too busy for is owed to the next tick
 
   async function poll(now: Date): Promise<string[]> {
     const polled: string[] = [];
-    let changed = false;
     for (const job of jobs) {
       if (controller.signal.aborted) break;
       const last = store.recentSourceRuns(job.name, 1)[0];
       if (!sourceDue(last?.startedAt ?? null, job.pollMinutes, now)) continue;
-      const result = await pollSource(job.name, job.fetcher, {
+      await pollSource(job.name, job.fetcher, {
         http,
         store,
         clock,
@@ -196,10 +194,10 @@ export function startLive(options: LiveOptions): Live {
         signal: controller.signal,
       });
       polled.push(job.name);
-      if (result.added.length > 0 || result.updated.length > 0) changed = true;
     }
-    if (changed || refreshOwed)
-      refreshOwed = !(await stepOrRetryNextTick(logger, 'search refresh', () => search.refresh()));
+    // Every tick, not only after our own poll: another process (npm run ingest) may have
+    // written papers, and search catches up here, never on the request path. Cheap when idle.
+    await stepOrRetryNextTick(logger, 'search refresh', () => search.refresh());
     return polled;
   }
 
