@@ -7,6 +7,8 @@ import type { Logger } from './core/logger.js';
 import { seedSampleIfEmpty } from './core/sample.js';
 import { openPaperSearch } from './core/search/paper-search.js';
 import type { PaperSearch } from './core/search/types.js';
+import { PaperLookup } from './core/sources/arxiv-lookup.js';
+import type { HttpDeps, RequestGate, RequestPolicy } from './core/sources/http.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
 import type { ChannelRef, Store } from './core/store/store.js';
 
@@ -27,6 +29,12 @@ export interface CreateBotOptions {
   sampleFile?: string | null;
   /** Told about every answered command, whichever platform ran it (metrics). */
   observeCommand?: CommandObserver;
+  /**
+   * Look linked papers that are not stored up on the arXiv API (`sources.arxiv.apiBaseUrl`),
+   * through the process's one arXiv gate, which the live fetchers share (`Bot.arxivGate`).
+   * Absent: no lookups, no network (tests, the offline terminal).
+   */
+  arxivLookup?: { http: HttpDeps; gate: RequestGate; policy?: RequestPolicy };
 }
 
 export interface Bot {
@@ -35,6 +43,8 @@ export interface Bot {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** The arXiv gate link lookups use, for the live fetchers to share; null without lookups. */
+  arxivGate: RequestGate | null;
   /** The context a command runs in, for one channel and user. */
   contextFor(channel: ChannelRef, user: CommandUser, managePermission: string): CommandContext;
   close(): Promise<void>;
@@ -73,12 +83,22 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     store.close();
     throw error;
   }
+  const lookup = options.arxivLookup;
+  const paperLookup = lookup
+    ? new PaperLookup({
+        ...lookup,
+        store,
+        logger,
+        apiBaseUrl: config.sources.arxiv.apiBaseUrl,
+      })
+    : null;
   return {
     store,
     search,
     config,
     clock,
     logger,
+    arxivGate: lookup?.gate ?? null,
     contextFor(channel, user, managePermission) {
       const ctx: CommandContext = {
         store,
@@ -92,6 +112,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
         managePermission,
       };
       if (options.observeCommand) ctx.observeCommand = options.observeCommand;
+      if (paperLookup) ctx.paperLookup = paperLookup;
       return ctx;
     },
     async close() {

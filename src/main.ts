@@ -12,11 +12,12 @@ import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
+import { paperboyUserAgent, RequestGate, realSleep } from './core/sources/http.js';
 import { SHELL_CHANNEL } from './core/store/store.js';
 import { createCommandMetrics } from './ops/metrics.js';
 import type { OpsServer } from './ops/ops-server.js';
 import { serveOps } from './ops/serve-ops.js';
-import { startLive } from './runtime/live.js';
+import { ARXIV_INTERVAL_MS, startLive } from './runtime/live.js';
 import { prepareDataDir, startupMessage } from './startup.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
@@ -84,12 +85,15 @@ export async function main(options: MainOptions): Promise<number> {
   });
   prepareDataDir(config.dataDir);
   const metrics = config.metricsPort === null ? null : createCommandMetrics();
+  // Links are looked up only where they are posted: on a platform, never in the terminal.
+  const platforms = Boolean(config.discord.secrets || config.slack.secrets);
   const bot = await createBot({
     config,
     clock: systemClock,
     logger,
     dataDir: config.dataDir,
     ...(metrics ? { observeCommand: metrics.observeCommand } : {}),
+    ...(platforms ? { arxivLookup: systemArxivLookup() } : {}),
   });
 
   const adapters: Adapter[] = platformAdapters(bot, config);
@@ -164,6 +168,21 @@ export async function main(options: MainOptions): Promise<number> {
   return new Promise<number>(() => {});
 }
 
+/** Real HTTP and the process's one arXiv gate, which the live fetchers share (`bot.arxivGate`). */
+function systemArxivLookup() {
+  return {
+    http: {
+      fetch: globalThis.fetch,
+      clock: systemClock,
+      sleep: realSleep,
+      random: Math.random,
+      timeoutSignal: (ms: number) => AbortSignal.timeout(ms),
+      userAgent: paperboyUserAgent('0.1.0'),
+    },
+    gate: new RequestGate(ARXIV_INTERVAL_MS, systemClock, realSleep),
+  };
+}
+
 /** The chat platforms whose tokens are configured. */
 function platformAdapters(bot: Bot, config: Config): Adapter[] {
   const adapters: Adapter[] = [];
@@ -203,6 +222,7 @@ if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
       clock: bot.clock,
       logger: bot.logger,
       includeShell: adapters.some((adapter) => adapter.platform === 'shell'),
+      ...(bot.arxivGate ? { gate: bot.arxivGate } : {}),
     });
   main({ argv: process.argv.slice(2), startLive: runLive }).then(
     (code) => {

@@ -3,6 +3,7 @@ import type { SimilarPapers } from '../core/answer/similar.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PaperSearch } from '../core/search/types.js';
+import type { PaperLookup } from '../core/sources/arxiv-lookup.js';
 import type { ChannelRef, Store } from '../core/store/store.js';
 
 export interface CommandUser {
@@ -29,6 +30,8 @@ export interface CommandContext {
   observeCommand?: CommandObserver;
   /** HTTP for a configured model (`ask`); the global fetch when not given. */
   fetch?: typeof fetch;
+  /** Looks linked papers that are not stored up on arXiv; absent = no lookups (no network). */
+  paperLookup?: PaperLookup;
 }
 
 /** One answered command: its subcommand (`unknown` when none matched), `ok` or the error code, and how long it took. */

@@ -1,6 +1,7 @@
 import { splitSentences } from '../core/answer/sentences.js';
 import { type Paper, parseArxivId } from '../core/paper.js';
 import type { ChannelRef, Store } from '../core/store/store.js';
+import type { CommandContext } from './context.js';
 import { authorSummary, paperDay } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
 
@@ -34,14 +35,37 @@ export function postedInWorkspace(store: Store, here: ChannelRef, paperId: strin
   return first;
 }
 
+/** What became of one link: its card, or why there is none. */
+export type LinkCard =
+  | { kind: 'card'; card: NoticeReply }
+  /** Not stored, and no lookup configured (or not an arXiv id). */
+  | { kind: 'not-stored' }
+  /** arXiv has no paper with this id. */
+  | { kind: 'unknown' }
+  /** The lookup failed (logged by the lookup). */
+  | { kind: 'failed' };
+
 /**
  * A link's card: title, authors, date, the abstract's first sentence, and "posted here on"
- * when this workspace's digest already carried it. `null` when the paper is not stored.
+ * when this workspace's digest already carried it. A paper not stored is looked up through
+ * the arXiv API when the context has a lookup (once: the paper is stored after, and an id
+ * arXiv lacks is remembered for a while).
  */
-export function paperCard(store: Store, here: ChannelRef, url: string): NoticeReply | null {
+export async function linkCard(
+  ctx: Pick<CommandContext, 'store' | 'paperLookup'>,
+  here: ChannelRef,
+  url: string,
+): Promise<LinkCard> {
   const id = parseArxivId(url)?.id;
-  const paper: Paper | null = id ? store.getPaper(id) : null;
-  if (!paper) return null;
+  const stored: Paper | null = id ? ctx.store.getPaper(id) : null;
+  if (stored) return { kind: 'card', card: cardOf(ctx.store, here, stored) };
+  if (!id || !ctx.paperLookup) return { kind: 'not-stored' };
+  const found = await ctx.paperLookup.find(id);
+  if (found.kind !== 'found') return found;
+  return { kind: 'card', card: cardOf(ctx.store, here, found.paper) };
+}
+
+function cardOf(store: Store, here: ChannelRef, paper: Paper): NoticeReply {
   const facts = [authorSummary(paper), paperDay(paper)].filter((f): f is string => f !== null);
   const lines = [facts.join(' · ')];
   const first = splitSentences(paper.abstract)[0];

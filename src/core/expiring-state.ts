@@ -10,6 +10,8 @@ const DAY_MS = 86_400_000;
 export const EXPIRING_STATE = {
   discordPage: 'discord:page:',
   slackAction: 'slack:action:',
+  /** arXiv ids a link lookup found unknown (read as fresh for a day; see arxiv-lookup.ts). */
+  arxivUnknown: 'arxiv:unknown:',
 } as const;
 
 /** Deletes paging and button keys not written for STATE_TTL_DAYS; returns how many. */

@@ -5,6 +5,8 @@ export type SourceName =
   | 'huggingface'
   | 'arxiv-rss'
   | 'arxiv-api'
+  /** Looked up by id because someone linked it: never news by itself. */
+  | 'arxiv-lookup'
   | 'hf-page'
   | 'jsonl'
   | 'arxiv-snapshot';

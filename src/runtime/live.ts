@@ -55,6 +55,8 @@ export interface LiveOptions {
   ticker?: (onTick: () => void) => Ticker;
   version?: string;
   policy?: RequestPolicy;
+  /** The process's one arXiv gate, shared with link lookups (`Bot.arxivGate`); default: a new one. */
+  gate?: RequestGate;
   /** Also deliver the terminal channel's digest (npm start -- --live). */
   includeShell?: boolean;
   /** How long `stop` waits for in-flight work (default 8 s, inside the 10 s shutdown budget). */
@@ -142,7 +144,7 @@ export function startLive(options: LiveOptions): Live {
     timeoutSignal: options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms)),
     userAgent: paperboyUserAgent(options.version ?? '0.1.0'),
   };
-  const gate = new RequestGate(ARXIV_INTERVAL_MS, clock, sleep);
+  const gate = options.gate ?? new RequestGate(ARXIV_INTERVAL_MS, clock, sleep);
   const jobs = sourceJobs(config, gate, options.policy);
   const startedAt = clock.now();
   const adminChannel = parseChannelRef(config.health.adminChannel);

@@ -1,5 +1,6 @@
 import type { Client, Message } from 'discord.js';
-import { paperCard, paperLinks } from '../../commands/paper-card.js';
+import type { CommandContext } from '../../commands/context.js';
+import { type LinkCard, linkCard, paperLinks } from '../../commands/paper-card.js';
 import type { Reply } from '../../commands/reply.js';
 import { answerThreadQuestion, type DigestMessageRef } from '../../commands/thread-question.js';
 import type { Clock } from '../../core/clock.js';
@@ -43,21 +44,25 @@ function digestRefs(message: Message, guild: string): DigestMessageRef[] {
 /** Cards in one reply: well within Discord's 10 embeds and 6000 characters. */
 const MAX_CARDS = 3;
 
-/** The card of each linked paper; one plain line for links to papers not stored. */
-function linkCards(links: string[], store: DiscordBot['store'], here: ChannelRef): Reply[] {
+const NO_CARD: Record<Exclude<LinkCard['kind'], 'card'>, string> = {
+  'not-stored': 'Not among the stored papers yet',
+  unknown: 'arXiv has no paper with this id',
+  failed: 'Could not look this paper up on arXiv just now',
+};
+
+/**
+ * The card of each linked paper (one not stored is looked up on arXiv first); one plain
+ * line for each link without a card, saying why.
+ */
+async function linkCards(links: string[], ctx: CommandContext, here: ChannelRef): Promise<Reply[]> {
   const cards: Reply[] = [];
-  const unknown: string[] = [];
+  const without: string[] = [];
   for (const url of links) {
-    const card = paperCard(store, here, url);
-    if (card) cards.push(card);
-    else unknown.push(url);
+    const found = await linkCard(ctx, here, url);
+    if (found.kind === 'card') cards.push(found.card);
+    else without.push(`${NO_CARD[found.kind]}: ${url}`);
   }
-  if (unknown.length > 0) {
-    cards.push({
-      kind: 'notice',
-      lines: unknown.map((url) => `Not among the stored papers yet: ${url}`),
-    });
-  }
+  if (without.length > 0) cards.push({ kind: 'notice', lines: without });
   return cards;
 }
 
@@ -84,7 +89,7 @@ export async function handleMessageQuestion(
     const links = paperLinks(message.content).slice(0, MAX_CARDS);
     const replies: Reply[] =
       links.length > 0
-        ? linkCards(links, ctx.store, here)
+        ? await linkCards(links, ctx, here)
         : [
             await answerThreadQuestion(
               message.content.replace(MENTION, ' '),

@@ -1,13 +1,14 @@
 import type { App } from '@slack/bolt';
-import { isPaperLink, paperCard } from '../../commands/paper-card.js';
+import { isPaperLink, linkCard } from '../../commands/paper-card.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { SlackBot } from './command-routes.js';
 import { renderReply } from './render-reply.js';
 
 /**
- * `link_shared` for arxiv.org and huggingface.co/papers: each stored paper's card goes back
- * with `chat.unfurl` (title, authors, date, first sentence, "posted here on").
+ * `link_shared` for arxiv.org and huggingface.co/papers: each paper's card goes back with
+ * `chat.unfurl` (title, authors, date, first sentence, "posted here on"); a paper not stored is
+ * looked up on arXiv first.
  */
 export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Logger }): void {
   app.event('link_shared', async ({ event, body, client }) => {
@@ -22,8 +23,9 @@ export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Log
       const unfurls: Record<string, { blocks: ReturnType<typeof renderReply>['blocks'] }> = {};
       for (const { url } of event.links) {
         if (!isPaperLink(url)) continue;
-        const card = paperCard(ctx.store, here, url);
-        if (card) unfurls[url] = { blocks: renderReply(card).blocks };
+        // Papers not stored are looked up (once, politely); an unknown or failed one gets no card.
+        const found = await linkCard(ctx, here, url);
+        if (found.kind === 'card') unfurls[url] = { blocks: renderReply(found.card).blocks };
       }
       if (Object.keys(unfurls).length === 0) return;
       await client.chat.unfurl({ channel: event.channel, ts: event.message_ts, unfurls });

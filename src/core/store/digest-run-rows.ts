@@ -63,6 +63,7 @@ export class DigestRunTable {
       .get(
         `SELECT id, upvotes, first_seen_at, published_at FROM papers
          WHERE first_seen_at > ? AND first_seen_at <= ? AND sample = 0
+           AND sources <> '["arxiv-lookup"]'
            AND max(coalesce(feed_date, ''), coalesce(published_at, '')) >= ?
          ORDER BY upvotes IS NULL, upvotes DESC, first_seen_at DESC, published_at DESC, id`,
       )

@@ -171,7 +171,8 @@ export interface Store {
   /** Runs `fn` in one transaction: every write in it lands, or none does. `fn` is synchronous. */
   transaction<T>(fn: () => T): T;
   /**
-   * Papers that may enter a digest planned over `(from, to]`: not samples, first seen in
+   * Papers that may enter a digest planned over `(from, to]`: not samples, not known only
+   * from a link lookup (`arxiv-lookup`: someone linked it, no feed listed it), first seen in
    * the window (after the cursor, up to the plan time, so a paper stored in the same
    * millisecond as the plan is in it, and one stored later is in the next), and dated (the later of feed date and publication date) on or after
    * `minDate` (`YYYY-MM-DD`). Digest order: known upvotes first, more first, then newest.
