@@ -63,7 +63,7 @@ export function testTime(start: string) {
 }
 
 export function testHttp(
-  time: ReturnType<typeof testTime>,
+  time: Pick<ReturnType<typeof testTime>, 'clock' | 'sleep'>,
   over: Partial<HttpDeps> = {},
 ): HttpDeps {
   return {

@@ -13,9 +13,11 @@ import type { CommandCall } from '../../../src/commands/spec.js';
 import { type Config, loadConfig } from '../../../src/config.js';
 import { manualClock } from '../../../src/core/clock.js';
 import { createLogger } from '../../../src/core/logger.js';
+import { RequestGate } from '../../../src/core/sources/http.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
 import type { SentInteraction } from '../../fakes/discord/interactions.js';
 import type { Json } from '../../fakes/discord/recorder.js';
+import { testHttp } from '../../live/harness.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 // Shaped like a real bot token: the config refuses any other shape.
@@ -67,12 +69,23 @@ export interface HarnessOptions {
   fake?: FakeDiscord;
   /** Start time of the manual clock (default 2025-12-12T10:00:00Z). */
   now?: string;
+  /** Look linked papers that are not stored up on this arXiv API (a local fake); default: no lookups. */
+  arxivApiBaseUrl?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = options.fake ?? (await startFakeDiscord());
-  const config = testConfig(options.discord);
+  const base = testConfig(options.discord);
+  const apiBaseUrl = options.arxivApiBaseUrl;
+  const config: Config = apiBaseUrl
+    ? { ...base, sources: { ...base.sources, arxiv: { ...base.sources.arxiv, apiBaseUrl } } }
+    : base;
   const clock = manualClock(options.now ?? '2025-12-12T10:00:00Z');
+  // Waits of the arXiv gate advance the test's clock: no test waits 3 s.
+  const sleep = async (ms: number) => clock.advance(ms);
+  const arxivLookup = apiBaseUrl
+    ? { http: testHttp({ clock, sleep }), gate: new RequestGate(3_000, clock, sleep) }
+    : undefined;
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -86,7 +99,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     : ':memory:';
   const seen: Harness['seen'] = [];
   const open = async () => {
-    const bot = await createBot({ config, clock, logger, dataDir });
+    const bot = await createBot({
+      config,
+      clock,
+      logger,
+      dataDir,
+      ...(arxivLookup ? { arxivLookup } : {}),
+    });
     const adapter = createDiscordAdapter({
       secrets: {
         token: TOKEN,

@@ -2,12 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelRef } from '../../../src/core/store/store.js';
 import { record } from '../../commands/bot-fixture.js';
 import { messagePayload, nextSnowflake, userPayload } from '../../fakes/discord/payloads.js';
+import { FeedServer } from '../../live/feed-server.js';
+import { fixture } from '../../live/harness.js';
 import { recordPostedDigest } from '../../support/posted-digest.js';
 import { failOnCrash, type Harness, startHarness } from './harness.js';
 
 failOnCrash();
 
 const asker = userPayload('300000000000000001', 'reader');
+const API = '/api/query';
 
 describe('Discord: a question mentioning the bot in a digest thread (real discord.js)', () => {
   let h: Harness;
@@ -100,6 +103,71 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     expect(body.embeds[0]?.description).toBe(
       'So Kuroki and Taishi Nakamura · 2024-10-16\nCycleQD merges models to acquire agent skills.\nPosted here on 2025-12-01.',
     );
+  });
+
+  it('looks a paper not stored up on arXiv once, replies with its card, and asks no more after', async () => {
+    const feeds = await new FeedServer(() => Date.now()).start();
+    try {
+      feeds.answer(API, { body: fixture('arxiv-api-id-list.xml') });
+      h = await startHarness({ arxivApiBaseUrl: `${feeds.baseUrl}${API}` });
+      const { text } = h.fake.channels;
+      const cardFor = async (content: string) => {
+        const id = ask(text, content);
+        const post = await h.fake.waitFor(
+          (r) =>
+            r.method === 'POST' &&
+            r.path === `/channels/${text}/messages` &&
+            (r.body as { message_reference?: { message_id: string } }).message_reference
+              ?.message_id === id,
+        );
+        return (post.body as { embeds: Array<{ title: string; description: string }> }).embeds;
+      };
+      const link = `<@${h.fake.bot.id}> https://arxiv.org/abs/1706.03762v7`;
+      const first = await cardFor(link);
+      expect(feeds.requests(API)).toHaveLength(1);
+      expect(new URL(feeds.requests(API)[0]!.path, feeds.baseUrl).searchParams.get('id_list')).toBe(
+        '1706.03762',
+      );
+      expect(first).toHaveLength(1);
+      expect(first[0]?.title).toBe('Attention Is All You Need');
+      expect(first[0]?.description).toContain('2017-06-12');
+      expect(first[0]?.description).toContain(
+        'The dominant sequence transduction models are based on complex recurrent or convolutional neural networks in an encoder-decoder configuration.',
+      );
+      const again = await cardFor(`<@${h.fake.bot.id}> https://huggingface.co/papers/1706.03762`);
+      expect(again[0]?.title).toBe('Attention Is All You Need');
+      expect(feeds.requests(API)).toHaveLength(1);
+    } finally {
+      await feeds.close();
+    }
+  });
+
+  it('says why a link gets no card: arXiv does not know it, or the lookup failed', async () => {
+    const feeds = await new FeedServer(() => Date.now()).start();
+    try {
+      feeds.answer(
+        API,
+        { body: fixture('arxiv-api-id-list-empty.xml') },
+        { status: 500, body: 'down' },
+      );
+      h = await startHarness({ arxivApiBaseUrl: `${feeds.baseUrl}${API}` });
+      const { text } = h.fake.channels;
+      ask(
+        text,
+        `<@${h.fake.bot.id}> https://arxiv.org/abs/2501.99999 and https://arxiv.org/abs/2501.88888`,
+      );
+      const post = await h.fake.waitFor(
+        (r) => r.method === 'POST' && r.path === `/channels/${text}/messages`,
+      );
+      const lines = JSON.stringify(post.body);
+      expect(lines).toContain('arXiv has no paper with this id: https://arxiv.org/abs/2501.99999');
+      expect(lines).toContain(
+        'Could not look this paper up on arXiv just now: https://arxiv.org/abs/2501.88888',
+      );
+      expect(h.logs.join('')).toContain('arXiv lookup of a linked paper failed');
+    } finally {
+      await feeds.close();
+    }
   });
 
   it('ignores messages that do not mention the bot', async () => {

@@ -2,7 +2,7 @@ import {
   createSlackAdapter,
   type SlackAdapter,
 } from '../../../src/adapters/slack/slack-adapter.js';
-import { type Bot, createBot } from '../../../src/app.js';
+import { type Bot, type CreateBotOptions, createBot } from '../../../src/app.js';
 import type { Reply } from '../../../src/commands/reply.js';
 import type { CommandCall } from '../../../src/commands/spec.js';
 import type { Config } from '../../../src/config.js';
@@ -165,11 +165,19 @@ export class SlackBotUnderTest {
 /** One bot per test file (building the search takes a moment); adapters per test. */
 export async function createTestBot(
   logger: Logger,
-  options: { config?: Config; clock?: Clock } = {},
+  options: {
+    config?: Config;
+    clock?: Clock;
+    arxivLookup?: CreateBotOptions['arxivLookup'];
+  } = {},
 ): Promise<{ bot: Bot; config: Config }> {
   const config = options.config ?? testConfig();
   const clock = options.clock ?? manualClock('2025-12-12T12:00:00Z');
-  return { bot: await createBot({ config, clock, logger, dataDir: ':memory:' }), config };
+  const lookup = options.arxivLookup ? { arxivLookup: options.arxivLookup } : {};
+  return {
+    bot: await createBot({ config, clock, logger, dataDir: ':memory:', ...lookup }),
+    config,
+  };
 }
 
 /** Starts a Slack adapter in `mode` over a shared bot; `logger` is the adapter's. */
