@@ -1,24 +1,16 @@
 import { questionWords } from '../core/answer/retrieve.js';
 import type { Answer } from '../core/answer/types.js';
-import type { QueryRelaxation } from '../core/search/types.js';
 import type { AnswerReply } from './reply.js';
+import { describeRelaxations } from './search-notes.js';
 import { COMMAND_NAME } from './spec.js';
-
-/** One line telling what retrieval relaxed, so a partial match is never passed off as a match. */
-export function relaxationLine(r: QueryRelaxation): string {
-  switch (r.kind) {
-    case 'any-term':
-      return `No paper has all of: ${r.words.join(', ')}. This answer draws on papers with some of them.`;
-    case 'corrected':
-      return `Read "${r.from}" as "${r.to}".`;
-    case 'stop-word-dropped':
-      return `Left out the common word "${r.word}".`;
-  }
-}
 
 /** A core answer as a Reply: notes first, then the sentences, sources and related papers. */
 export function answerReply(answer: Answer, model: string | null): AnswerReply {
-  const notes = answer.answered ? answer.relaxations.map(relaxationLine) : [];
+  // Search's own line, so a partial match is never passed off as a match in either.
+  const relaxed = answer.answered
+    ? describeRelaxations(answer.relaxations, 'Answering from')
+    : null;
+  const notes = relaxed ? [relaxed] : [];
   if (answer.note) notes.push(answer.note);
   const reply: AnswerReply = {
     kind: 'answer',

@@ -10,8 +10,12 @@ export function quoteQuery(query: string): string {
 /**
  * One line saying what search did to the query to find anything, e.g. `No paper has all of:
  * diffusion, modls. Showing papers with "models" (corrected from "modls").` Null when nothing.
+ * `ask` tells its retrieval the same way, with its own verb ("Answering from papers with …").
  */
-export function describeRelaxations(relaxations: QueryRelaxation[] = []): string | null {
+export function describeRelaxations(
+  relaxations: QueryRelaxation[] = [],
+  action = 'Showing',
+): string | null {
   const corrected = new Map<string, string>();
   const dropped: string[] = [];
   let anyTerm: Extract<QueryRelaxation, { kind: 'any-term' }> | null = null;
@@ -31,9 +35,9 @@ export function describeRelaxations(relaxations: QueryRelaxation[] = []): string
       found.length > 0
         ? `papers with ${found.map(withFrom).join(' or ')}`
         : 'papers with any of them';
-    parts.push(`No paper has all of: ${anyTerm.words.join(', ')}. Showing ${showing}.`);
+    parts.push(`No paper has all of: ${anyTerm.words.join(', ')}. ${action} ${showing}.`);
   } else if (corrected.size > 0) {
-    parts.push(`Showing papers with ${[...corrected.keys()].map(withFrom).join(', ')}.`);
+    parts.push(`${action} papers with ${[...corrected.keys()].map(withFrom).join(', ')}.`);
   }
   if (dropped.length > 0)
     parts.push(`Left out common word${dropped.length > 1 ? 's' : ''} ${quoted(dropped)}.`);

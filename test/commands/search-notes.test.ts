@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/dispatch.js';
-import type { ListReply } from '../../src/commands/reply.js';
+import type { AnswerReply, ListReply } from '../../src/commands/reply.js';
 import { describeRelaxations, quoteQuery } from '../../src/commands/search-notes.js';
 import { memoryBot } from './bot-fixture.js';
 
@@ -29,6 +29,18 @@ describe('search says what it did to the query', () => {
       'Showing papers with "language" (corrected from "langauge").',
     );
     expect((await search('the robot')).note).toBe('Left out common word "the".');
+  });
+
+  it('ask tells a relaxed retrieval with the same line as search, in its own words', async () => {
+    const ask = async (question: string) =>
+      (await runCommand({ name: 'ask', options: { question } }, fixture.context())) as AnswerReply;
+    expect((await ask('how do robots lern from generative simulation?')).notes).toEqual([
+      'Answering from papers with "learn" (corrected from "lern").',
+    ]);
+    expect((await ask('diffusion modls for robot skills')).notes).toEqual([
+      'No paper has all of: diffusion, modls, robot, skills. Answering from papers with "models" (corrected from "modls") or "robot" or "skills".',
+    ]);
+    expect((await ask('which crossover does CycleQD use?')).notes).toEqual([]);
   });
 
   it('a query found as written has no note; the header quotes the query once', async () => {
