@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractiveAnswer } from '../../../src/core/answer/extractive.js';
-import { retrieve } from '../../../src/core/answer/retrieve.js';
+import { runCommand } from '../../../src/commands/dispatch.js';
+import type { AnswerReply } from '../../../src/commands/reply.js';
 import { memoryBot } from '../../commands/bot-fixture.js';
 
 type Fixture = Awaited<ReturnType<typeof memoryBot>>;
@@ -13,8 +13,11 @@ afterAll(async () => {
   await fixture.bot.close();
 });
 
-function ask(question: string) {
-  return extractiveAnswer(question, retrieve(fixture.bot.search, question));
+/** The whole `/papers ask` path, as every platform runs it (no model configured). */
+async function ask(question: string): Promise<AnswerReply> {
+  const reply = await runCommand({ name: 'ask', options: { question } }, fixture.context());
+  if (reply.kind !== 'answer') throw new Error(`expected an answer, got ${reply.kind}`);
+  return reply;
 }
 
 /** Questions about the bundled sample page, each judged by the paper that answers it. */
@@ -43,19 +46,25 @@ const UNANSWERABLE = [
 ];
 
 describe('ask on the bundled sample (judged)', () => {
-  it.each(JUDGED)('%s → cites "%s" first', (question, title) => {
-    const answer = ask(question);
-    expect(answer.answered).toBe(true);
+  it.each(JUDGED)('%s → cites "%s" first', async (question, title) => {
+    const answer = await ask(question);
+    expect(answer.unanswered).toBeUndefined();
+    expect(answer.source).toEqual({ kind: 'abstracts' });
     expect(answer.sentences.length).toBeGreaterThanOrEqual(2);
     expect(answer.sentences.length).toBeLessThanOrEqual(4);
     expect(answer.sentences[0]?.citations).toEqual([1]);
     expect(answer.sources[0]?.title).toContain(title);
   });
 
-  it.each(UNANSWERABLE)('%s → the stored papers do not answer it', (question) => {
-    const answer = ask(question);
-    expect(answer.answered).toBe(false);
-    expect(answer.sentences).toEqual([]);
-    expect(answer.sources).toEqual([]);
-  });
+  it.each(UNANSWERABLE)(
+    '%s → the stored papers do not answer it; a search is offered',
+    async (question) => {
+      const answer = await ask(question);
+      // Said plainly (the renderers' golden files show the words), never padded with unrelated text.
+      expect(answer.unanswered?.suggestion).toMatch(/^\/papers search \S/);
+      expect(answer.sentences).toEqual([]);
+      expect(answer.sources).toEqual([]);
+      expect(answer.related).toEqual([]);
+    },
+  );
 });
