@@ -22,6 +22,7 @@ export async function answerFor(
       logger: ctx.logger,
       model: ctx.config.llm,
       fetch: ctx.fetch,
+      timeoutSignal: ctx.timeoutSignal,
       commonWords: (words) => ctx.similar.commonWords(words),
     },
     preferred,

@@ -30,6 +30,8 @@ export interface CommandContext {
   observeCommand?: CommandObserver;
   /** HTTP for a configured model (`ask`); the global fetch when not given. */
   fetch?: typeof fetch;
+  /** The model's timeout as a signal; `AbortSignal.timeout` when not given (tests abort on an event). */
+  timeoutSignal?: (ms: number) => AbortSignal;
   /** Looks linked papers that are not stored up on arXiv; absent = no lookups (no network). */
   paperLookup?: PaperLookup;
 }

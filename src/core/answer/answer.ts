@@ -15,6 +15,8 @@ export interface AnswerDeps {
   /** A configured model, or `null`: then no request is ever made. */
   model: ModelSettings | null;
   fetch?: typeof fetch;
+  /** A signal that aborts after `ms` (the model's timeout); injectable so a test times out on an event. */
+  timeoutSignal?: (ms: number) => AbortSignal;
   /** Question words too common in the archive to retrieve by (see SimilarPapers.commonWords). */
   commonWords?: (words: string[]) => Set<string>;
 }
@@ -46,7 +48,7 @@ export async function answerQuestion(
     ...retrieval.papers.filter((p) => !extractive.sources.some((s) => s.id === p.id)),
   ].slice(0, MODEL_ABSTRACTS);
   try {
-    const sentences = await askModel(deps.model, question, ordered, deps.fetch);
+    const sentences = await askModel(deps.model, question, ordered, deps.fetch, deps.timeoutSignal);
     const citations = new CitationList();
     const renumbered = sentences.map((s) => ({
       text: s.text,

@@ -57,12 +57,13 @@ export async function askModel(
   question: string,
   papers: Paper[],
   fetchImpl: typeof fetch = fetch,
+  timeoutSignal: (ms: number) => AbortSignal = (ms) => AbortSignal.timeout(ms),
 ): Promise<AnswerSentence[]> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
   let response: Response;
   let text: string;
-  const signal = AbortSignal.timeout(settings.timeoutMs);
+  const signal = timeoutSignal(settings.timeoutMs);
   try {
     response = await fetchImpl(chatCompletionsUrl(settings.baseUrl), {
       method: 'POST',

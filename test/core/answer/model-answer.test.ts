@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../../src/commands/context.js';
 import { runCommand } from '../../../src/commands/dispatch.js';
 import type { AnswerReply, Reply } from '../../../src/commands/reply.js';
 import type { LlmSettings } from '../../../src/config.js';
@@ -24,8 +25,12 @@ afterEach(() => {
 
 const QUESTION = 'which crossover does CycleQD use?';
 
-async function ask(settings: Partial<LlmSettings> | null, question = QUESTION) {
-  const base = fixture.context();
+async function ask(
+  settings: Partial<LlmSettings> | null,
+  question = QUESTION,
+  over: Partial<CommandContext> = {},
+) {
+  const base = { ...fixture.context(), ...over };
   const llmSettings: LlmSettings | null = settings
     ? { baseUrl: llm.baseUrl, model: 'fake-7b', timeoutMs: 5000, apiKey: null, ...settings }
     : null;
@@ -101,7 +106,19 @@ describe('ask with a configured OpenAI-compatible model', () => {
 
   it('falls back with a note when the model never answers within the timeout', async () => {
     llm.mode = { kind: 'hang' };
-    const reply = await ask({ timeoutMs: 150 });
+    const timeout = new AbortController();
+    const timeouts: number[] = [];
+    const timeoutSignal = (ms: number) => {
+      timeouts.push(ms);
+      return timeout.signal;
+    };
+    const arrived = llm.nextRequest();
+    const pending = ask({ timeoutMs: 4000 }, QUESTION, { timeoutSignal });
+    // The timeout fires once the model holds the request: no real time passes.
+    await arrived;
+    timeout.abort();
+    const reply = await pending;
+    expect(timeouts).toEqual([4000]);
     expect(llm.requests).toHaveLength(1);
     expect(reply.source).toEqual({ kind: 'abstracts' });
     expect(reply.notes.at(-1)).toContain('did not answer in time');

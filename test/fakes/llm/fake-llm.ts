@@ -21,11 +21,18 @@ export interface FakeLlm {
   baseUrl: string;
   requests: RecordedLlmRequest[];
   mode: FakeLlmMode;
+  /** Resolves when the next request has arrived (and been recorded). */
+  nextRequest(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFakeLlm(): Promise<FakeLlm> {
-  const fake: Partial<FakeLlm> = { requests: [], mode: { kind: 'answer', content: '' } };
+  const waiters: Array<() => void> = [];
+  const fake: Partial<FakeLlm> = {
+    requests: [],
+    mode: { kind: 'answer', content: '' },
+    nextRequest: () => new Promise<void>((resolve) => waiters.push(resolve)),
+  };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => {
@@ -44,6 +51,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         headers: req.headers,
         body,
       });
+      for (const waiter of waiters.splice(0)) waiter();
       const mode = fake.mode as FakeLlmMode;
       if (req.url !== '/v1/chat/completions') {
         res.writeHead(404).end();
