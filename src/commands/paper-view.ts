@@ -28,8 +28,8 @@ export function sightedAt(paper: Pick<Paper, 'observedAt' | 'firstSeenAt'>): str
   return paper.observedAt < paper.firstSeenAt ? paper.observedAt : paper.firstSeenAt;
 }
 
-/** Files read in bulk carry no date of their own: being in one dates nothing. */
-const UNDATED_SOURCES: readonly SourceName[] = ['jsonl', 'arxiv-snapshot'];
+/** Files read in bulk, and lookups of a linked id, carry no date of their own: being in one dates nothing. */
+const UNDATED_SOURCES: readonly SourceName[] = ['jsonl', 'arxiv-snapshot', 'arxiv-lookup'];
 
 /**
  * The day the paper is dated by: its publication day, else the day a feed first listed it

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { paperDay } from '../../../src/commands/paper-view.js';
 import { digestWindow } from '../../../src/core/digest/candidates.js';
 import { createLogger } from '../../../src/core/logger.js';
 import {
@@ -75,6 +76,17 @@ describe('arXiv lookup of a linked paper', () => {
     });
     expect(await papers.find(ID)).toMatchObject({ kind: 'found', paper: { id: ID } });
     expect(server.requests(API)).toHaveLength(1);
+  });
+
+  it('a looked-up paper with no date of its own is not dated by the day of the lookup', async () => {
+    const undated = fixture('arxiv-api-id-list.xml')
+      .replace(/<updated>2023[^<]*<\/updated>/, '')
+      .replace(/<published>[^<]*<\/published>/, '');
+    server.answer(API, { body: undated });
+    const found = await lookup().find(ID);
+    if (found.kind !== 'found') throw new Error(`expected the paper, got ${found.kind}`);
+    expect(found.paper.publishedAt).toBeNull();
+    expect(paperDay(found.paper)).toBeNull();
   });
 
   it('two links to the same paper at once make one request', async () => {
