@@ -1,13 +1,13 @@
-import { statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import type { PaperRecord } from './paper.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
-import { byteChunks, isGzip } from './sources/file-bytes.js';
-import { JsonLinesReader, type LineBatch } from './sources/json-lines.js';
-import { readJsonLinesInWorker } from './sources/json-lines-thread.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
+import { parseJsonLine } from './sources/parse-corpus-jsonl.js';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
 import type { ParseResult } from './sources/parse-result.js';
@@ -17,11 +17,7 @@ export const DEFAULT_INGEST_BATCH = 2000;
 /** Warnings kept word for word; the rest are only counted. */
 const WARNINGS_KEPT = 100;
 const HEAD_BYTES = 8192;
-/**
- * JSON Lines files from this size on are parsed on a worker thread while batches are written:
- * starting the thread costs a few hundred milliseconds, which only a large file pays back.
- */
-export const WORKER_MIN_BYTES = 16 * 1024 * 1024;
+const NEWLINE = 0x0a;
 
 export interface IngestProgress {
   /** Records committed so far (every batch is one transaction). */
@@ -46,11 +42,6 @@ export interface IngestOptions {
   onBatch?: (progress: IngestProgress) => void;
   /** Called with every warning as it happens (the summary keeps only the first ones). */
   onWarning?: (warning: string) => void;
-  /**
-   * Parse JSON Lines on a worker thread while writing (default: for files of
-   * `WORKER_MIN_BYTES` or more). Either way the same records, warnings and batches.
-   */
-  parseInWorker?: boolean;
 }
 
 export interface IngestSummary {
@@ -69,6 +60,49 @@ export interface IngestSummary {
   warnings: string[];
   /** Warnings beyond those kept in `warnings`. */
   moreWarnings: number;
+}
+
+function isGzip(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
+async function* byteChunks(
+  file: string,
+  gzip: boolean,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Buffer> {
+  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  let stream: Readable = raw;
+  if (gzip) {
+    const gunzip = createGunzip();
+    raw.on('data', (chunk) => onBytes(chunk.length));
+    raw.on('error', (error) => gunzip.destroy(error));
+    stream = raw.pipe(gunzip);
+  }
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!gzip) onBytes(chunk.length);
+      yield chunk;
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('Z_')) {
+      throw new PaperboyError(
+        'FEED_MALFORMED',
+        `${file}: the gzip data is damaged (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    raw.destroy();
+  }
 }
 
 function parseWhole(
@@ -90,18 +124,6 @@ function parseWhole(
     case 'arxiv-snapshot':
       throw new Error('JSON Lines are read line by line');
   }
-}
-
-/** The batches of JSON Lines read on this thread, the head chunks first. */
-async function* readLinesHere(
-  head: Buffer[],
-  rest: AsyncIterable<Buffer>,
-  reader: JsonLinesReader,
-  bytesRead: () => number,
-): AsyncGenerator<LineBatch> {
-  for (const chunk of head) yield* reader.push(chunk, bytesRead());
-  for await (const chunk of rest) yield* reader.push(chunk, bytesRead());
-  yield reader.end(bytesRead());
 }
 
 /**
@@ -179,25 +201,47 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const fetchedAt = stat.mtime.toISOString();
 
   if (format === 'jsonl' || format === 'arxiv-snapshot') {
-    const inWorker = options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES;
-    let batches: AsyncIterable<LineBatch>;
-    if (inWorker) {
-      // The worker reads the file from the start itself; the head was only for detection.
-      await chunks.return(undefined);
-      batches = readJsonLinesInWorker({ file, gzip, fetchedAt, batchSize });
-    } else {
-      batches = readLinesHere(
-        headChunks,
-        chunks,
-        new JsonLinesReader(fetchedAt, batchSize),
-        () => progress.bytesRead,
-      );
-    }
-    for await (const batch of batches) {
-      for (const warning of batch.warnings) warn(warning.text, warning.skipped);
-      progress.bytesRead = batch.bytesRead;
-      commit(batch.records);
-    }
+    let batch: PaperRecord[] = [];
+    let lineNumber = 0;
+    let rest: Buffer | null = null;
+    // Lines are cut from the bytes and decoded one by one: an ASCII line stays a one-byte
+    // string (JSON.parse reads those fastest) and no chunk-sized string is ever built.
+    const readLines = (chunk: Buffer) => {
+      let start = 0;
+      let end = chunk.indexOf(NEWLINE);
+      if (rest) {
+        if (end === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          return;
+        }
+        readLine(Buffer.concat([rest, chunk.subarray(0, end)]).toString('utf8'));
+        rest = null;
+        start = end + 1;
+        end = chunk.indexOf(NEWLINE, start);
+      }
+      for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        readLine(chunk.toString('utf8', start, end));
+        start = end + 1;
+      }
+      if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
+    };
+    const readLine = (text: string) => {
+      lineNumber++;
+      const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
+      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+      const parsed = parseJsonLine(line, lineNumber, fetchedAt);
+      for (const warning of parsed.warnings) warn(warning, parsed.record === null);
+      if (!parsed.record) return;
+      batch.push(parsed.record);
+      if (batch.length >= batchSize) {
+        commit(batch);
+        batch = [];
+      }
+    };
+    for (const chunk of headChunks) readLines(chunk);
+    for await (const chunk of chunks) readLines(chunk);
+    if (rest) readLine((rest as Buffer).toString('utf8'));
+    commit(batch);
   } else {
     const decoder = new StringDecoder('utf8');
     let text = headChunks.map((chunk) => decoder.write(chunk)).join('');

@@ -52,47 +52,6 @@ describe('ingestFile', () => {
   const ingest = (file: string, extra: Partial<Parameters<typeof ingestFile>[0]> = {}) =>
     ingestFile({ store, file, now: () => NOW, ...extra });
 
-  it('reads the Daily Papers page against the reference date given', async () => {
-    const summary = await ingest('samples/daily-papers-page.txt', { referenceDate: '2025-12-12' });
-    expect(summary).toMatchObject({ format: 'hf-page', added: 48, skipped: 0 });
-    const all = [...store.iteratePapers()].flat();
-    expect(all.find((p) => p.title.includes('CycleQD'))?.authorCount).toBe(4);
-  });
-
-  it('reads HF JSON and arXiv RSS files into one row per paper', async () => {
-    await ingest('test/fixtures/hf-daily-papers.json');
-    await ingest('test/fixtures/arxiv-rss.xml');
-    expect(store.getPaper('2410.14735')?.sources).toEqual(['huggingface', 'arxiv-rss']);
-  });
-
-  it('refuses a file in no known format, storing nothing', async () => {
-    const file = writeFile('notes.txt', 'Just some notes about papers.\nNothing structured.\n');
-    const message = await expectCode(ingest(file), 'FEED_NOT_RECOGNISED');
-    expect(message).toContain(file);
-    expect(store.countPapers()).toBe(0);
-  });
-
-  it('names the file when a feed that looked right does not parse', async () => {
-    const file = writeFile('broken.xml', '<rss><channel><item><title>Unclosed');
-    const message = await expectCode(ingest(file), 'FEED_MALFORMED');
-    expect(message.startsWith(`${file}: `)).toBe(true);
-  });
-});
-
-// JSON Lines are parsed on this thread, or (large files) on a worker thread while batches
-// are written: every behaviour is the same either way.
-describe.each([
-  { where: 'on this thread', parseInWorker: false },
-  { where: 'on a worker thread', parseInWorker: true },
-])('ingestFile: JSON Lines parsed $where', ({ parseInWorker }) => {
-  let store: SqliteStore;
-  beforeEach(() => {
-    store = SqliteStore.open(':memory:');
-  });
-  afterEach(() => store.close());
-  const ingest = (file: string, extra: Partial<Parameters<typeof ingestFile>[0]> = {}) =>
-    ingestFile({ store, file, now: () => NOW, parseInWorker, ...extra });
-
   it('streams JSON Lines in batches and changes nothing the second time', async () => {
     const lines = Array.from({ length: 250 }, (_, i) => corpusLine(i));
     const file = writeFile('corpus.jsonl', `${lines.join('\n')}\n`);
@@ -151,6 +110,26 @@ describe.each([
     ]);
   });
 
+  it('reads the Daily Papers page against the reference date given', async () => {
+    const summary = await ingest('samples/daily-papers-page.txt', { referenceDate: '2025-12-12' });
+    expect(summary).toMatchObject({ format: 'hf-page', added: 48, skipped: 0 });
+    const all = [...store.iteratePapers()].flat();
+    expect(all.find((p) => p.title.includes('CycleQD'))?.authorCount).toBe(4);
+  });
+
+  it('reads HF JSON and arXiv RSS files into one row per paper', async () => {
+    await ingest('test/fixtures/hf-daily-papers.json');
+    await ingest('test/fixtures/arxiv-rss.xml');
+    expect(store.getPaper('2410.14735')?.sources).toEqual(['huggingface', 'arxiv-rss']);
+  });
+
+  it('refuses a file in no known format, storing nothing', async () => {
+    const file = writeFile('notes.txt', 'Just some notes about papers.\nNothing structured.\n');
+    const message = await expectCode(ingest(file), 'FEED_NOT_RECOGNISED');
+    expect(message).toContain(file);
+    expect(store.countPapers()).toBe(0);
+  });
+
   it('stops on damaged gzip with a clear error, keeping the batches already committed', async () => {
     const text = Array.from({ length: 3000 }, (_, i) => corpusLine(i)).join('\n');
     const whole = gzipSync(text);
@@ -163,6 +142,12 @@ describe.each([
     expect(message).toContain('gzip data is damaged');
     expect(committed).toBeGreaterThan(0);
     expect(store.countPapers()).toBe(committed);
+  });
+
+  it('names the file when a feed that looked right does not parse', async () => {
+    const file = writeFile('broken.xml', '<rss><channel><item><title>Unclosed');
+    const message = await expectCode(ingest(file), 'FEED_MALFORMED');
+    expect(message.startsWith(`${file}: `)).toBe(true);
   });
 
   it('tags papers as demo papers when asked', async () => {
