@@ -1,5 +1,5 @@
 import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
-import { cleanFeedText, originalOf } from '../text/clean-text.js';
+import { cleanFeedText, cleanTitleAndAbstract } from '../text/clean-text.js';
 import { splitCreators } from './arxiv-listing.js';
 import { isoDay, rfc822Day, unique } from './parse-result.js';
 
@@ -29,36 +29,39 @@ export interface LineResult {
  */
 export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): LineResult {
   const warnings: string[] = [];
-  const title = typeof row.title === 'string' ? cleanFeedText(row.title) : '';
+  const rawTitle = typeof row.title === 'string' ? row.title : '';
+  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
+  const { title, abstract, original } = cleanTitleAndAbstract(rawTitle, rawAbstract);
   if (!title) return { record: null, warnings: [`${label}: skipped, it has no title`] };
-  const named = `${label} "${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
+  // Built only for a warning: most lines have none.
+  const named = () => `${label} "${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
   const id = typeof row.id === 'string' ? parseArxivId(row.id) : null;
   if (!id) {
     return {
       record: null,
-      warnings: [`${named}: skipped, its id ${JSON.stringify(row.id ?? null)} is not an arXiv id`],
+      warnings: [
+        `${named()}: skipped, its id ${JSON.stringify(row.id ?? null)} is not an arXiv id`,
+      ],
     };
   }
   const versions = Array.isArray(row.versions) ? row.versions : [];
   const first = versions[0] as Json | undefined;
   const publishedAt = rfc822Day(first?.created) ?? isoDay(first?.created);
-  if (!publishedAt) warnings.push(`${named}: no date in versions[0].created, its date is unknown`);
+  if (!publishedAt)
+    warnings.push(`${named()}: no date in versions[0].created, its date is unknown`);
   const last = versions.at(-1) as Json | undefined;
   const versionMatch = /^v(\d+)$/.exec(typeof last?.version === 'string' ? last.version : '');
   const updated = isoDay(row.update_date);
   if (row.update_date !== undefined && row.update_date !== null && !updated) {
-    warnings.push(`${named}: update_date ${JSON.stringify(row.update_date)} not understood`);
+    warnings.push(`${named()}: update_date ${JSON.stringify(row.update_date)} not understood`);
   }
   const authors = authorsOf(row, named, warnings);
   const doi = typeof row.doi === 'string' ? cleanText(row.doi) : '';
   const links = arxivLinks(id.id);
   if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
-  const comment = [
-    typeof row.comments === 'string' ? cleanFeedText(row.comments) : '',
-    typeof row['journal-ref'] === 'string' ? `Journal-ref: ${cleanText(row['journal-ref'])}` : '',
-  ].filter((part) => part.length > 0);
-  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
-  const abstract = cleanFeedText(rawAbstract);
+  const comments = typeof row.comments === 'string' ? cleanFeedText(row.comments) : '';
+  const journalRef =
+    typeof row['journal-ref'] === 'string' ? `Journal-ref: ${cleanText(row['journal-ref'])}` : '';
   const record: PaperRecord = {
     arxivId: id.id,
     version: versionMatch ? Number(versionMatch[1]) : id.version,
@@ -74,16 +77,16 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
     keywords: [],
     categories:
       typeof row.categories === 'string' ? unique(row.categories.trim().split(/\s+/)) : [],
-    comment: comment.length > 0 ? comment.join('; ') : null,
+    comment: comments && journalRef ? `${comments}; ${journalRef}` : comments || journalRef || null,
     // The snapshot's own date for this paper: when its metadata last changed.
     observedAt: updated ? `${updated}T00:00:00.000Z` : fetchedAt,
-    ...originalOf({ title: row.title as string, abstract: rawAbstract }, { title, abstract }),
   };
+  if (original) record.original = original;
   return { record, warnings };
 }
 
 /** `authors_parsed` ([last, first, suffix]) when usable, else the `authors` string split. */
-function authorsOf(row: Json, named: string, warnings: string[]): string[] {
+function authorsOf(row: Json, named: () => string, warnings: string[]): string[] {
   const parsed = row.authors_parsed;
   if (Array.isArray(parsed) && parsed.length > 0) {
     const names: string[] = [];
@@ -93,11 +96,15 @@ function authorsOf(row: Json, named: string, warnings: string[]): string[] {
         break;
       }
       const [lastName = '', firstName = '', suffix = ''] = entry as string[];
-      const name = cleanFeedText(`${firstName} ${lastName} ${suffix}`);
+      // Joined without a trailing space when there is no suffix (most names); spacing is
+      // tidied either way, so the name is the same.
+      const name = cleanFeedText(
+        suffix ? `${firstName} ${lastName} ${suffix}` : `${firstName} ${lastName}`,
+      );
       if (name) names.push(name);
     }
     if (names.length > 0) return names;
-    warnings.push(`${named}: authors_parsed not understood, authors read from the string`);
+    warnings.push(`${named()}: authors_parsed not understood, authors read from the string`);
   }
   return typeof row.authors === 'string' ? splitCreators(row.authors) : [];
 }

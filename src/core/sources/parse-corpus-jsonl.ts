@@ -1,5 +1,5 @@
 import { arxivLinks, type PaperRecord, parseArxivId } from '../paper.js';
-import { cleanFeedText, originalOf } from '../text/clean-text.js';
+import { cleanFeedText, cleanTitleAndAbstract } from '../text/clean-text.js';
 import { isSnapshotRow, type LineResult, parseSnapshotRow } from './parse-arxiv-snapshot.js';
 import { isoDay } from './parse-result.js';
 
@@ -58,7 +58,10 @@ export function parseCorpusLine(
 }
 
 function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning: string } {
-  const title = typeof row.title === 'string' ? cleanFeedText(row.title) : '';
+  const { title, abstract, original } = cleanTitleAndAbstract(
+    typeof row.title === 'string' ? row.title : '',
+    typeof row.abstract === 'string' ? row.abstract : '',
+  );
   if (!title) return { warning: `line ${lineNumber}: skipped, it has no title` };
   const id = typeof row.id === 'string' ? parseArxivId(row.id) : null;
   if (!id) {
@@ -71,9 +74,7 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
     .filter((name) => name.length > 0);
   const publishedAt = isoDay(row.date);
   const comment = typeof row.comment === 'string' ? cleanFeedText(row.comment) : '';
-  const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
-  const abstract = cleanFeedText(rawAbstract);
-  return {
+  const record: PaperRecord = {
     arxivId: id.id,
     version: id.version,
     title,
@@ -91,8 +92,9 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
     // The corpus has no fetch time: its own date is the observation's; an undated line's
     // observation is the oldest there is, so any dated one wins (it never dates the paper).
     observedAt: publishedAt ? `${publishedAt}T00:00:00.000Z` : new Date(0).toISOString(),
-    ...originalOf({ title: row.title as string, abstract: rawAbstract }, { title, abstract }),
   };
+  if (original) record.original = original;
+  return record;
 }
 
 function stringsOf(value: unknown): string[] {

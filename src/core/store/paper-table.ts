@@ -40,6 +40,9 @@ export class PaperTable {
   private readonly byId: Statement<[string], PaperRow>;
   private readonly titleOnlyByKey: Statement<[string], PaperRow>;
   private readonly anyByKey: Statement<[string], PaperRow>;
+  private readonly anyTitleOnly: Statement<[], { one: number }>;
+  /** Whether a title-only row may exist in this write (else an arXiv record skips the lookup). */
+  private titleOnlyRows = true;
   private readonly insert: Statement;
   private readonly update: Statement;
   private readonly maxSeq: Statement<[], { seq: number }>;
@@ -59,6 +62,7 @@ export class PaperTable {
     this.anyByKey = db.prepare(
       'SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL, rowid LIMIT 1',
     );
+    this.anyTitleOnly = db.prepare('SELECT 1 AS one FROM papers WHERE arxiv_id IS NULL LIMIT 1');
     const names = FIELD_COLUMNS.join(', ');
     const marks = FIELD_COLUMNS.map(() => '?').join(', ');
     // A new paper costs one statement: the id conflict tells an existing one apart.
@@ -89,6 +93,9 @@ export class PaperTable {
     const updated = new Set<string>();
     let unchanged = 0;
     const skippedReplacements: string[] = [];
+    // A bulk import of arXiv papers into a store without title-only papers (the usual case)
+    // then costs one statement per paper, the insert.
+    this.titleOnlyRows = this.anyTitleOnly.get() !== undefined;
     for (const record of records) {
       const titleKey = normaliseTitle(record.title);
       let row = this.titleMatch(record, titleKey);
@@ -105,6 +112,7 @@ export class PaperTable {
         values.push(now, now, seq + 1, feedDateOf(record));
         if (this.insert.run(values).changes === 1) {
           seq++;
+          if (!record.arxivId) this.titleOnlyRows = true;
           added.add(values[0] as string);
           continue;
         }
@@ -138,6 +146,7 @@ export class PaperTable {
    */
   private titleMatch(record: PaperRecord, titleKey: string): PaperRow | undefined {
     if (record.arxivId) {
+      if (!this.titleOnlyRows) return undefined;
       const titleOnly = this.titleOnlyByKey.get(titleKey);
       // Its own arXiv row, when one exists, still comes first.
       return titleOnly && (this.byId.get(record.arxivId) ?? titleOnly);

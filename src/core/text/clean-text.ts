@@ -48,16 +48,26 @@ export function htmlToText(html: string): string {
   return out;
 }
 
+/** Whether the text holds a character cleanup acts on (`\ $ < &`); most text holds none. */
+function hasMarkup(text: string): boolean {
+  // Four scans for one character each beat one regular expression scan for a class.
+  return text.includes('\\') || text.includes('$') || text.includes('<') || text.includes('&');
+}
+
+/** HTML stripped and LaTeX made Unicode, spacing not yet tidied. */
+function unmarked(text: string): string {
+  let out = text;
+  if ((out.includes('<') || out.includes('&')) && looksLikeHtml(out)) out = htmlToText(out);
+  if (out.includes('\\') || out.includes('$')) out = latexToUnicode(out);
+  return out;
+}
+
 /**
  * A feed's title or abstract as shown and indexed: HTML stripped, LaTeX made Unicode,
  * whitespace collapsed. Most text holds none of `\ $ < &`; it only has its spaces tidied.
  */
 export function cleanFeedText(text: string): string {
-  if (!/[\\$<&]/.test(text)) return cleanText(text);
-  let out = text;
-  if ((out.includes('<') || out.includes('&')) && looksLikeHtml(out)) out = htmlToText(out);
-  if (out.includes('\\') || out.includes('$')) out = latexToUnicode(out);
-  return cleanText(out);
+  return cleanText(hasMarkup(text) ? unmarked(text) : text);
 }
 
 /**
@@ -68,8 +78,31 @@ export function originalOf(
   raw: { title: string; abstract: string },
   cleaned: { title: string; abstract: string },
 ): { original?: OriginalText } {
-  if (!/[\\$<&]/.test(raw.title) && !/[\\$<&]/.test(raw.abstract)) return {};
+  if (!hasMarkup(raw.title) && !hasMarkup(raw.abstract)) return {};
   const original = { title: cleanText(raw.title), abstract: cleanText(raw.abstract) };
   const same = original.title === cleaned.title && original.abstract === cleaned.abstract;
   return same ? {} : { original };
+}
+
+/** A bulk line's title and abstract cleaned, each looked at once (a bulk import's hot path). */
+export interface CleanedFields {
+  title: string;
+  abstract: string;
+  original?: OriginalText;
+}
+
+/**
+ * `cleanFeedText` of both fields plus `originalOf` them, with each field scanned for markup
+ * once and tidied once: what a bulk import of millions of lines does per line.
+ */
+export function cleanTitleAndAbstract(rawTitle: string, rawAbstract: string): CleanedFields {
+  const titleMarked = hasMarkup(rawTitle);
+  const abstractMarked = hasMarkup(rawAbstract);
+  const tidyTitle = cleanText(rawTitle);
+  const tidyAbstract = cleanText(rawAbstract);
+  if (!titleMarked && !abstractMarked) return { title: tidyTitle, abstract: tidyAbstract };
+  const title = titleMarked ? cleanText(unmarked(rawTitle)) : tidyTitle;
+  const abstract = abstractMarked ? cleanText(unmarked(rawAbstract)) : tidyAbstract;
+  if (title === tidyTitle && abstract === tidyAbstract) return { title, abstract };
+  return { title, abstract, original: { title: tidyTitle, abstract: tidyAbstract } };
 }

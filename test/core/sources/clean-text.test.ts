@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanFeedText, htmlToText, looksLikeHtml } from '../../../src/core/text/clean-text.js';
+import {
+  cleanFeedText,
+  cleanTitleAndAbstract,
+  htmlToText,
+  looksLikeHtml,
+  originalOf,
+} from '../../../src/core/text/clean-text.js';
 import { latexToUnicode } from '../../../src/core/text/latex.js';
 
 describe('latexToUnicode', () => {
@@ -49,5 +56,46 @@ describe('cleanFeedText', () => {
 
   it('cleans HTML and LaTeX together', () => {
     expect(cleanFeedText("<p>The R\\'enyi   <b>bound</b></p>")).toBe('The Rényi bound');
+  });
+});
+
+describe('cleanTitleAndAbstract (the bulk import path)', () => {
+  // Pieces of real feed text: plain words, spacing, LaTeX, HTML, entities, stray specials.
+  const piece = fc.constantFrom(
+    'Grasping',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    "R\\'{e}nyi",
+    '$\\beta$',
+    '$\\ln\\ln T$',
+    '\\textbf{bold}',
+    '<p>',
+    '</p>',
+    '<b>x</b>',
+    '&amp;',
+    '&#233;',
+    'x < y',
+    'R&D',
+    '$',
+    '\\',
+    '{',
+    '}',
+    '~',
+  );
+  const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+
+  it('gives exactly cleanFeedText of each field and originalOf them', () => {
+    fc.assert(
+      fc.property(text, text, (title, abstract) => {
+        const cleaned = { title: cleanFeedText(title), abstract: cleanFeedText(abstract) };
+        expect(cleanTitleAndAbstract(title, abstract)).toEqual({
+          ...cleaned,
+          ...originalOf({ title, abstract }, cleaned),
+        });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
