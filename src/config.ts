@@ -63,10 +63,6 @@ const fileSchema = z
       /** Consecutive refused days before a channel's digest is paused. */
       disableAfterDays: wholeNumber(1, 365),
     }),
-    search: z.strictObject({
-      windowDays: wholeNumber(1, 90),
-      windowMax: wholeNumber(100, 20000),
-    }),
     health: z.strictObject({
       /** `platform:workspace:channel`, e.g. `discord:123:456`. */
       adminChannel: z

@@ -155,16 +155,15 @@ describe('loadConfig validation', () => {
 
   it('words numeric bounds plainly, not in zod defaults', () => {
     writeJson('config/local.json', {
-      digest: { size: 0, perTopic: 2.5 },
-      search: { windowDays: '7', windowMax: 50 },
+      digest: { size: 0, perTopic: 2.5, maxAgeDays: '7', disableAfterDays: 400 },
       sources: { arxiv: { pollMinutes: 99999 } },
     });
     expect(problemsOf({})).toEqual([
       'sources.arxiv.pollMinutes: must be a whole number from 1 to 1440',
       'digest.size: must be a whole number from 1 to 50',
       'digest.perTopic: must be a whole number from 1 to 50',
-      'search.windowDays: must be a whole number from 1 to 90',
-      'search.windowMax: must be a whole number from 100 to 20000',
+      'digest.maxAgeDays: must be a whole number from 1 to 365',
+      'digest.disableAfterDays: must be a whole number from 1 to 365',
     ]);
   });
 
