@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PaperSearch } from '../core/search/types.js';
 import type { ChannelRef, Store } from '../core/store/store.js';
+import type { CommandTurns } from './turns.js';
 
 export interface CommandUser {
   id: string;
@@ -29,6 +30,8 @@ export interface CommandContext {
   observeCommand?: CommandObserver;
   /** HTTP for a configured model (`ask`); the global fetch when not given. */
   fetch?: typeof fetch;
+  /** Shared by every command of a bot: each starts on its own turn of the event loop. */
+  turns?: CommandTurns;
 }
 
 /** One answered command: its subcommand (`unknown` when none matched), `ok` or the error code, and how long it took. */
