@@ -18,13 +18,13 @@ describe('SQLite page cache', () => {
     dir = undefined;
   });
 
-  it('is 64 MB for a bulk writer and as asked otherwise; the bot asks for 16 MB', async () => {
+  it('is 64 MB for a bulk writer and as asked otherwise; the bot asks for 8 MB', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-cache-'));
     const ingest = SqliteStore.open(storeFile(dir));
     expect(cacheKb(ingest)).toBe(64 * 1024);
     ingest.close();
-    const small = SqliteStore.open(storeFile(dir), { cacheMb: 8 });
-    expect(cacheKb(small)).toBe(8 * 1024);
+    const small = SqliteStore.open(storeFile(dir), { cacheMb: 4 });
+    expect(cacheKb(small)).toBe(4 * 1024);
     small.close();
     const bot = await createBot({
       config: loadConfig({ env: {}, rootDir: process.cwd() }),
@@ -33,7 +33,7 @@ describe('SQLite page cache', () => {
       dataDir: dir,
       sampleFile: null,
     });
-    expect(cacheKb(bot.store as SqliteStore)).toBe(16 * 1024);
+    expect(cacheKb(bot.store as SqliteStore)).toBe(8 * 1024);
     await bot.close();
   });
 });
