@@ -42,6 +42,8 @@ export interface BotProcess {
   child: ChildProcess;
   /** ms from spawn to every adapter started (store open, archive catch-up, connect). */
   readyMs: number;
+  /** Discord rate-limit waits the bot logged (warn lines, not shown one by one). */
+  rateLimitWaits(): number;
   stop(): Promise<number | null>;
 }
 
@@ -85,14 +87,19 @@ export async function startBotProcess(
     void exited.then(([code]) => reject(new Error(`bot exited with ${code}:\n${log}`)));
   });
   const readyMs = performance.now() - started;
-  // Keep draining stderr so the child never blocks on a full pipe; count warnings and errors.
+  // Keep draining stderr so the child never blocks on a full pipe; show warnings and errors,
+  // but only count the rate-limit waits 1,000 edits at once are bound to meet.
+  let rateLimitWaits = 0;
   child.stderr?.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    if (/"level":(40|50|60)/.test(text)) process.stderr.write(text);
+    for (const line of chunk.toString().split('\n')) {
+      if (line.includes('Discord rate limit: waiting')) rateLimitWaits++;
+      else if (/"level":(40|50|60)/.test(line)) process.stderr.write(`${line}\n`);
+    }
   });
   return {
     child,
     readyMs,
+    rateLimitWaits: () => rateLimitWaits,
     async stop() {
       child.kill('SIGTERM');
       const [code] = await exited;

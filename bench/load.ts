@@ -130,7 +130,52 @@ async function slackLoad(fake: FakeSlack, port: number, commands: Command[]): Pr
   return summarise(acks.filter(Number.isFinite), [...answer.values()], wallMs);
 }
 
-async function scrape(port: number): Promise<Record<string, number>> {
+/** Megabytes of one of prom-client's default process gauges. */
+function gaugeMb(text: string, name: string): number {
+  const value = Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return Math.round(value / 1048576);
+}
+
+/** Where the bot's memory is, from its own /metrics: resident, V8 heap, and outside V8. */
+async function memoryAt(port: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return {
+    rss: gaugeMb(text, 'process_resident_memory_bytes'),
+    heapTotal: gaugeMb(text, 'nodejs_heap_size_total_bytes'),
+    heapUsed: gaugeMb(text, 'nodejs_heap_size_used_bytes'),
+    external: gaugeMb(text, 'nodejs_external_memory_bytes'),
+    newSpace: gaugeMb(text, 'nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
+    oldSpace: gaugeMb(text, 'nodejs_heap_space_size_total_bytes\\{space="old"\\}'),
+  };
+}
+
+/** Samples the bot's memory every second; keeps the sample with the highest RSS. */
+function watchPeak(port: number) {
+  let peak: Record<string, number> = { rss: 0 };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    memoryAt(port)
+      .then((m) => {
+        if ((m.rss ?? 0) > (peak.rss ?? 0)) peak = m;
+      })
+      .catch(() => {})
+      .finally(() => {
+        busy = false;
+      });
+  }, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+async function scrape(
+  port: number,
+): Promise<{ commandsCounted: number; eventLoopLagP99Ms: number; papersStored: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const value = (name: string) =>
     Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
@@ -163,7 +208,8 @@ export async function run(): Promise<void> {
     const slackPort = await freePort();
     const metricsPort = await freePort();
     bot = await startBotProcess(dataDir, {
-      DISCORD_TOKEN: 'bench-discord-token',
+      // The real token shape: config refuses anything else at start-up.
+      DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.bench-discord-token-0123456789',
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.apiUrl,
       SLACK_BOT_TOKEN: 'xoxb-bench-token',
@@ -175,10 +221,18 @@ export async function run(): Promise<void> {
     const pid = bot.child.pid as number;
     const readyMs = bot.readyMs;
     const atReady = processMemory(pid);
+    const stages = { atReady: await memoryAt(metricsPort) } as Record<
+      string,
+      Record<string, number>
+    >;
+    const peakWatch = watchPeak(metricsPort);
     const discordRun = await discordLoad(discord, commandMix(titles, CONCURRENT, 7));
+    stages.afterDiscord = await memoryAt(metricsPort);
     const slackRun = await slackLoad(slack, slackPort, commandMix(titles, CONCURRENT, 11));
     const atEnd = processMemory(pid);
-    const metrics = await scrape(metricsPort);
+    stages.afterSlack = await memoryAt(metricsPort);
+    stages.sampledPeak = peakWatch.stop();
+    const metrics = { ...(await scrape(metricsPort)), rateLimitWaits: bot.rateLimitWaits() };
     const exitCode = await bot.stop();
     bot = null;
 
@@ -199,8 +253,12 @@ export async function run(): Promise<void> {
       `bot RSS: ${atReady.rssMb.toFixed(0)} MB at ready (peak so far ${atReady.peakMb.toFixed(0)} MB), ` +
         `${atEnd.rssMb.toFixed(0)} MB after the load; peak ${atEnd.peakMb.toFixed(0)} MB (target ≤ 250 MB: ${atEnd.peakMb <= 250 ? 'met' : 'NOT met'})\n`,
     );
+    for (const [stage, m] of Object.entries(stages))
+      out.write(
+        `  ${stage.padEnd(13)} RSS ${m.rss} MB: V8 heap ${m.heapUsed} used of ${m.heapTotal} (new ${m.newSpace}, old ${m.oldSpace}), external ${m.external}, the rest native (SQLite, buffers)\n`,
+      );
     out.write(
-      `metrics: ${metrics.commandsCounted} commands counted, papers ${metrics.papersStored}, event-loop lag p99 ${metrics.eventLoopLagP99Ms} ms; bot exit code ${exitCode}\n`,
+      `metrics: ${metrics.commandsCounted} commands counted, papers ${metrics.papersStored}, event-loop lag p99 ${metrics.eventLoopLagP99Ms} ms, ${metrics.rateLimitWaits} Discord rate-limit waits; bot exit code ${exitCode}\n`,
     );
     const none = (r: PlatformRun) => r.lost === 0 && r.late === 0;
     writeBenchResults('load', {
@@ -215,6 +273,7 @@ export async function run(): Promise<void> {
         peakAtReady: Math.round(atReady.peakMb),
         afterLoad: Math.round(atEnd.rssMb),
         peak: Math.round(atEnd.peakMb),
+        stages,
       },
       metrics,
       targets: { lost: 0, answeredPast3s: 0, peakRssMb: 250 },

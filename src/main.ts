@@ -18,7 +18,7 @@ import { createCommandMetrics } from './ops/metrics.js';
 import type { OpsServer } from './ops/ops-server.js';
 import { serveOps } from './ops/serve-ops.js';
 import { ARXIV_INTERVAL_MS, startLive } from './runtime/live.js';
-import { prepareDataDir, startupMessage } from './startup.js';
+import { preferSmallHeap, prepareDataDir, startupMessage } from './startup.js';
 
 /** Starts live sources and the scheduler over the running bot; returns how to stop them. */
 export type StartLive = (bot: Bot, adapters: Adapter[]) => Promise<{ stop(): Promise<void> }>;
@@ -213,6 +213,7 @@ function platformAdapters(bot: Bot, config: Config): Adapter[] {
 
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
+  preferSmallHeap();
   const runLive: StartLive = async (bot, adapters) =>
     startLive({
       config: bot.config,

@@ -37,7 +37,7 @@ describe('npm start with Discord and Slack tokens (both adapters in one process)
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers /papers on both platforms, never logs a token, and exits 0 on SIGTERM', async () => {
+  it('answers /papers on both platforms, serves /healthz and /metrics, never logs a token, and exits 0 on SIGTERM', async () => {
     discord = await startFakeDiscord();
     slack = await startFakeSlack();
     dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-main-'));
@@ -59,6 +59,8 @@ describe('npm start with Discord and Slack tokens (both adapters in one process)
         SLACK_BOT_TOKEN,
         SLACK_APP_TOKEN,
         SLACK_API_URL: slack.apiUrl,
+        // Any free port; the log line that says where it serves names it.
+        PAPERBOY_METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,6 +100,19 @@ describe('npm start with Discord and Slack tokens (both adapters in one process)
       'the slack answer',
     );
     expect(JSON.stringify(response)).toContain('RoboGen');
+
+    // Operations in platform mode: both platforms connected, both commands counted.
+    const port = Number(/"port":(\d+)[^\n]*serving \/healthz/.exec(output)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      ok: true,
+      platforms: { discord: true, slack: true },
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('paperboy_commands_total{subcommand="show",outcome="ok"} 1');
+    expect(metrics).toContain('paperboy_commands_total{subcommand="search",outcome="ok"} 1');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

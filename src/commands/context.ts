@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { PaperSearch } from '../core/search/types.js';
 import type { PaperLookup } from '../core/sources/arxiv-lookup.js';
 import type { ChannelRef, Store } from '../core/store/store.js';
+import type { CommandTurns } from './turns.js';
 
 export interface CommandUser {
   id: string;
@@ -34,6 +35,8 @@ export interface CommandContext {
   timeoutSignal?: (ms: number) => AbortSignal;
   /** Looks linked papers that are not stored up on arXiv; absent = no lookups (no network). */
   paperLookup?: PaperLookup;
+  /** Shared by every command of a bot: each starts on its own turn of the event loop. */
+  turns?: CommandTurns;
 }
 
 /** One answered command: its subcommand (`unknown` when none matched), `ok` or the error code, and how long it took. */

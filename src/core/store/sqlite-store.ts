@@ -29,7 +29,14 @@ export type { PapersWrittenHook } from './paper-table.js';
 export interface SqliteStoreOptions {
   /** Runs inside each `upsertPapers` transaction after the batch is written (search indexing). */
   onPapersWritten?: PapersWrittenHook;
+  /**
+   * SQLite's page cache in MB (default 64, for bulk ingest). Resident memory: a long-running
+   * bot that mostly reads passes less, and the OS file cache serves the rest.
+   */
+  cacheMb?: number;
 }
+
+const DEFAULT_CACHE_MB = 64;
 
 /** The store file inside a data folder. */
 export function storeFile(dataDir: string): string {
@@ -55,7 +62,7 @@ function openError(file: string, error: unknown): PaperboyError {
   });
 }
 
-function openDatabase(file: string): Database {
+function openDatabase(file: string, cacheMb: number): Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Database | undefined;
   try {
@@ -68,7 +75,7 @@ function openDatabase(file: string): Database {
     db.pragma('busy_timeout = 5000');
     // The id and title indexes of a large archive outgrow SQLite's 2 MB default cache; merging
     // looks both up for every record, so keep them in memory.
-    db.pragma('cache_size = -65536');
+    db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
     db.pragma('temp_store = MEMORY');
     migrate(db, file);
     return db;
@@ -95,7 +102,7 @@ export class SqliteStore implements Store {
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.file = file;
-    this.db = openDatabase(file);
+    this.db = openDatabase(file, options.cacheMb ?? DEFAULT_CACHE_MB);
     this.papers = new PaperTable(this.db, options.onPapersWritten ?? null);
     this.channels = new ChannelTable(this.db);
     this.ledger = new LedgerTables(this.db);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../fakes/discord/interactions.js';
 import { ingestScenarioRecords, SCENARIO_NOW } from '../../scenarios/command-scenarios.js';
-import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js';
+import { answerTo, failOnCrash, type Harness, startHarness, TOKEN } from './harness.js';
 import { scenarioTable } from './scenario-table.js';
 
 failOnCrash();
@@ -25,4 +25,13 @@ describe('the shared command scenarios, through Discord (real discord.js against
     }),
     300000000000000000n,
   );
+
+  it('never wrote the bot token or an interaction token to the log', () => {
+    const tokens = h.fake.requests
+      .map((r) => /^\/(?:interactions\/\d+|webhooks\/\d+)\/([^/]+)/.exec(r.path)?.[1])
+      .filter((t): t is string => Boolean(t));
+    expect(tokens.length).toBeGreaterThan(0);
+    const log = h.logs.join('');
+    expect([TOKEN, ...new Set(tokens)].filter((secret) => log.includes(secret))).toEqual([]);
+  });
 });

@@ -12,9 +12,12 @@ import {
 } from '../../scenarios/command-scenarios.js';
 import { failOnUnhandledRejections, memoryLogger, testConfig } from './harness.js';
 import {
+  APP_TOKEN,
+  BOT_TOKEN,
   createTestBot,
   freshChannel,
   type Mode,
+  SIGNING_SECRET,
   type SlackBotUnderTest,
   startSlackBot,
 } from './slack-bot.js';
@@ -30,11 +33,13 @@ describe.each<Mode>(['http', 'socket'])(
     let fake: FakeSlack;
     let shared: { bot: Bot; config: Config };
     let slack: SlackBotUnderTest;
+    // Everything the bot and every adapter logged across the scenarios, for the secrets check.
+    const log = memoryLogger();
 
     beforeAll(async () => {
       fake = await startFakeSlack({ pingIntervalMs: 500 });
       const config = testConfig({ manage: 'admins', adminUserIds: [MANAGER] });
-      shared = await createTestBot(memoryLogger().logger, {
+      shared = await createTestBot(log.logger, {
         config,
         clock: manualClock(SCENARIO_NOW),
       });
@@ -47,7 +52,7 @@ describe.each<Mode>(['http', 'socket'])(
     });
 
     beforeEach(async () => {
-      slack = await startSlackBot(mode, fake, shared, memoryLogger().logger);
+      slack = await startSlackBot(mode, fake, shared, log.logger);
     });
 
     afterEach(async () => {
@@ -87,5 +92,14 @@ describe.each<Mode>(['http', 'socket'])(
         expect(body.response_type).toBe(seen.reply.kind === 'detail' ? 'in_channel' : 'ephemeral');
       });
     }
+
+    it('wrote no token, signing secret or response_url to the log in any scenario', () => {
+      const responseUrls = fake.responses.map((r) => fake.responseUrl(r.id));
+      expect(responseUrls.length).toBeGreaterThanOrEqual(commandScenarios.length);
+      const text = log.text();
+      expect(text.length).toBeGreaterThan(0);
+      const secrets = [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, ...responseUrls];
+      expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);
+    });
   },
 );
