@@ -1,6 +1,4 @@
-import path from 'node:path';
 import { createBot } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { manualClock } from '../src/core/clock.js';
 import type { DigestMessage } from '../src/core/digest/message.js';
 import type { DigestPoster } from '../src/core/digest/post.js';
@@ -8,6 +6,7 @@ import { silentLogger } from '../src/core/logger.js';
 import type { TopicMatch } from '../src/core/search/types.js';
 import type { ChannelRef } from '../src/core/store/store.js';
 import { startLive } from '../src/runtime/live.js';
+import { offlineConfig } from './bench-bot.js';
 
 /**
  * The measured half of `npm run bench -- digest`, run in a fresh process by bench/digest.ts:
@@ -54,14 +53,7 @@ async function main(): Promise<void> {
   const [dataDir, tickAt] = process.argv.slice(2);
   if (!dataDir || !tickAt) throw new Error('usage: digest-tick.ts <data dir> <tick time>');
   const standIn = process.argv.includes('--stand-in');
-  const base = loadConfig({ env: {}, rootDir: path.resolve(import.meta.dirname, '..') });
-  const config = {
-    ...base,
-    sources: {
-      huggingface: { ...base.sources.huggingface, enabled: false },
-      arxiv: { ...base.sources.arxiv, enabled: false },
-    },
-  };
+  const config = offlineConfig();
   const clock = manualClock(tickAt);
   const logger = silentLogger();
   const bot = await createBot({ config, clock, logger, dataDir, sampleFile: null });

@@ -1,13 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBot } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { manualClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { SCHEMA_VERSION } from '../src/core/store/migrations.js';
 import type { ChannelRef } from '../src/core/store/store.js';
+import { offlineConfig } from './bench-bot.js';
 import { BENCH_CACHE, loadBenchRecords, seededRandom } from './corpus.js';
 import { writeBenchResults } from './results.js';
 
@@ -152,23 +162,32 @@ async function cycle(channels: number, standIn: boolean): Promise<Record<string,
 }
 
 /**
+ * What the cached store depends on: this bench's setup and the code that writes a store and
+ * its search index (a change there builds it again).
+ */
+function storeKey(): string {
+  const hash = createHash('sha256');
+  const root = path.resolve(import.meta.dirname, '..');
+  for (const dir of ['src/core/store', 'src/core/search'])
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .sort((a, b) => a.name.localeCompare(b.name)))
+      hash.update(entry.name).update(readFileSync(path.join(root, dir, entry.name)));
+  hash.update(readFileSync(import.meta.filename));
+  return `v${SCHEMA_VERSION}-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
  * The data dir of a bot holding the day's papers (first seen and listed today: new by the
  * digest's rule) and `channels` channels following 5 topics each, scheduled since
  * yesterday. Built on first use (the setup's memory is this process's, never measured).
  */
 async function cachedStore(channels: number): Promise<string> {
-  const dir = path.join(BENCH_CACHE, `digest-store-v${SCHEMA_VERSION}-${PAPERS}p-${channels}c`);
+  const dir = path.join(BENCH_CACHE, `digest-store-${storeKey()}-${PAPERS}p-${channels}c`);
   if (existsSync(dir)) return dir;
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });
-  const base = loadConfig({ env: {}, rootDir: path.resolve(import.meta.dirname, '..') });
-  const config = {
-    ...base,
-    sources: {
-      huggingface: { ...base.sources.huggingface, enabled: false },
-      arxiv: { ...base.sources.arxiv, enabled: false },
-    },
-  };
+  const config = offlineConfig();
   const clock = manualClock('2026-06-10T08:00:00Z');
   const records = (await loadBenchRecords(PAPERS)).map((r) => ({
     ...r,
