@@ -1,9 +1,22 @@
+import path from 'node:path';
 import { createBot } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { manualClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { PaperRecord } from '../src/core/paper.js';
 import { loadBenchRecords } from './corpus.js';
+
+/** The repository's config with no source polled: a bench writes its papers itself. */
+export function offlineConfig(): Config {
+  const base = loadConfig({ env: {}, rootDir: path.resolve(import.meta.dirname, '..') });
+  return {
+    ...base,
+    sources: {
+      huggingface: { ...base.sources.huggingface, enabled: false },
+      arxiv: { ...base.sources.arxiv, enabled: false },
+    },
+  };
+}
 
 /** A whole bot in memory holding `papers` bench papers, searchable, clock at the newest. */
 export async function benchBot(papers: number) {

@@ -1,16 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBot } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { manualClock } from '../src/core/clock.js';
-import type { DigestMessage } from '../src/core/digest/message.js';
-import type { DigestPoster } from '../src/core/digest/post.js';
 import { silentLogger } from '../src/core/logger.js';
-import type { TopicMatch } from '../src/core/search/types.js';
+import { SCHEMA_VERSION } from '../src/core/store/migrations.js';
 import type { ChannelRef } from '../src/core/store/store.js';
-import { startLive } from '../src/runtime/live.js';
-import { loadBenchRecords, seededRandom } from './corpus.js';
+import { offlineConfig } from './bench-bot.js';
+import { BENCH_CACHE, loadBenchRecords, seededRandom } from './corpus.js';
 import { writeBenchResults } from './results.js';
 
 /** The target is measured at 1,000 channels; 10,000 is reported (same papers, same topics). */
@@ -93,39 +101,16 @@ function topicPool(titles: string[], size: number): string[] {
   return [...COMMON_TOPICS, ...frequent.slice(0, size - COMMON_TOPICS.length)];
 }
 
+const TICK_AT = '2026-06-10T09:00:00Z';
+const TICK_SCRIPT = path.join(import.meta.dirname, 'digest-tick.ts');
+
 /**
- * `--stand-in`: a cheap deterministic matcher in place of search's, so a profile shows the
- * delivery side alone (about 1 paper in 23 per topic; which ones depends on the topic).
+ * `npm run bench -- digest [--stand-in]`: one digest tick for 1,000 and for 10,000 channels
+ * over a day of 10,000 new papers. The store (papers, search index, channels, topics) is
+ * built once and cached under bench/.cache; each tick runs in a fresh child process on a
+ * copy of it (bench/digest-tick.ts), which reports its own CPU and peak RSS: the setup's
+ * memory is never counted, and the bot's own (store, search, tick) always is.
  */
-function standInMatchTopic(topic: string, ids: string[]): TopicMatch[] {
-  let hash = 0;
-  for (let i = 0; i < topic.length; i++) hash = (hash * 31 + topic.charCodeAt(i)) >>> 0;
-  const out: TopicMatch[] = [];
-  for (let i = 0; i < ids.length; i++)
-    if ((i + hash) % 23 === 0)
-      out.push({ paperId: ids[i]!, score: 100 - (i % 50), matchedTerms: [topic] });
-  return out;
-}
-
-/** Counts posts; no rate limits, no network: the figure is the bot's own work. */
-class CountingPoster implements DigestPoster {
-  posts = 0;
-  papers = 0;
-  async post(_target: ChannelRef, message: DigestMessage) {
-    this.posts++;
-    for (const s of message.sections) this.papers += s.items.length;
-    return { messageIds: [`m${this.posts}`] };
-  }
-  async findDelivery() {
-    return null;
-  }
-}
-
-/** Peak resident memory of the process so far, in MB (the kernel's high-water mark). */
-function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
-
 export async function run(): Promise<void> {
   const standIn = process.argv.includes('--stand-in');
   const results: Record<string, unknown>[] = [];
@@ -137,26 +122,86 @@ export async function run(): Promise<void> {
     writeBenchResults('digest', { ...target, [`at${CHANNEL_COUNTS[1]}Channels`]: results[1] });
 }
 
-/** One digest tick for `CHANNELS` channels over a day of new papers, in a fresh store. */
-async function cycle(CHANNELS: number, standIn: boolean): Promise<Record<string, unknown>> {
+/** One measured tick for `channels` channels, in a child process on a copy of the cached store. */
+async function cycle(channels: number, standIn: boolean): Promise<Record<string, unknown>> {
+  const cached = await cachedStore(channels);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-digest-'));
-  const base = loadConfig({ env: {}, rootDir: path.resolve(import.meta.dirname, '..') });
-  const config = {
-    ...base,
-    sources: {
-      huggingface: { ...base.sources.huggingface, enabled: false },
-      arxiv: { ...base.sources.arxiv, enabled: false },
-    },
-  };
+  try {
+    cpSync(cached, dir, { recursive: true });
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(DISCORD|SLACK)_/.test(k)),
+    );
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', TICK_SCRIPT, dir, TICK_AT, ...(standIn ? ['--stand-in'] : [])],
+      { encoding: 'utf8', env, maxBuffer: 1 << 20 },
+    );
+    if (child.status !== 0)
+      throw new Error(`digest tick failed (${child.status ?? child.signal}):\n${child.stderr}`);
+    const figures = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      cpuSeconds: number;
+      peakRssMb: number;
+    };
+    return {
+      channels,
+      topicsPerChannel: TOPICS_PER_CHANNEL,
+      distinctTopics: DISTINCT_TOPICS,
+      newPapers: PAPERS,
+      ...figures,
+      targetRssMb: TARGET_RSS_MB,
+      ...(channels === TARGET_CHANNELS
+        ? {
+            targetCpuSeconds: TARGET_CPU_S,
+            withinTarget: figures.cpuSeconds <= TARGET_CPU_S && figures.peakRssMb < TARGET_RSS_MB,
+          }
+        : {}),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the cached store depends on: this bench's setup and the code that writes a store and
+ * its search index (a change there builds it again).
+ */
+function storeKey(): string {
+  const hash = createHash('sha256');
+  const root = path.resolve(import.meta.dirname, '..');
+  for (const dir of ['src/core/store', 'src/core/search'])
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .sort((a, b) => a.name.localeCompare(b.name)))
+      hash.update(entry.name).update(readFileSync(path.join(root, dir, entry.name)));
+  hash.update(readFileSync(import.meta.filename));
+  return `v${SCHEMA_VERSION}-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The data dir of a bot holding the day's papers (first seen and listed today: new by the
+ * digest's rule) and `channels` channels following 5 topics each, scheduled since
+ * yesterday. Built on first use (the setup's memory is this process's, never measured).
+ */
+async function cachedStore(channels: number): Promise<string> {
+  const dir = path.join(BENCH_CACHE, `digest-store-${storeKey()}-${PAPERS}p-${channels}c`);
+  if (existsSync(dir)) return dir;
+  const building = `${dir}.building`;
+  rmSync(building, { recursive: true, force: true });
+  const config = offlineConfig();
   const clock = manualClock('2026-06-10T08:00:00Z');
-  const logger = silentLogger();
-  // The batch as a day's listing: first seen today, listed today (new by the digest's rule).
   const records = (await loadBenchRecords(PAPERS)).map((r) => ({
     ...r,
     source: 'arxiv-rss' as const,
     observedAt: '2026-06-10T04:00:00.000Z',
   }));
-  const bot = await createBot({ config, clock, logger, dataDir: dir, sampleFile: null });
+  mkdirSync(building, { recursive: true });
+  const bot = await createBot({
+    config,
+    clock,
+    logger: silentLogger(),
+    dataDir: building,
+    sampleFile: null,
+  });
   try {
     bot.store.upsertPapers(records, clock.now());
     await bot.search.refresh();
@@ -165,95 +210,30 @@ async function cycle(CHANNELS: number, standIn: boolean): Promise<Record<string,
       DISTINCT_TOPICS,
     );
     const random = seededRandom(7);
-    for (let i = 0; i < CHANNELS; i++) {
-      const ref: ChannelRef = { platform: 'fake', workspace: 'bench', channel: `c${i}` };
-      // Set yesterday: the first window reaches back to then (at most a day).
-      bot.store.setSchedule(
-        ref,
-        { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 },
-        new Date('2026-06-09T09:00:00Z'),
-      );
-      const topics = new Set<string>();
-      while (topics.size < TOPICS_PER_CHANNEL)
-        topics.add(pool[Math.floor(random() * pool.length)]!);
-      for (const topic of topics)
-        bot.store.addSubscription({
-          channel: ref,
-          topic,
-          addedBy: 'bench',
-          addedAt: '2026-06-01T00:00:00Z',
-        });
-    }
-    clock.set('2026-06-10T09:00:00Z');
-    const poster = new CountingPoster();
-    // Time the topic matcher apart: it is the search module's share of the cycle.
-    let matchMs = 0;
-    let matchCalls = 0;
-    const search = new Proxy(bot.search, {
-      get(target, key, receiver) {
-        if (key !== 'matchTopic') return Reflect.get(target, key, receiver);
-        return (topic: string, ids: string[]) => {
-          // Synchronous on the main thread: the process CPU delta is the matcher's.
-          const c0 = process.cpuUsage();
-          try {
-            return standIn ? standInMatchTopic(topic, ids) : target.matchTopic(topic, ids);
-          } finally {
-            const c = process.cpuUsage(c0);
-            matchMs += (c.user + c.system) / 1000;
-            matchCalls++;
-          }
-        };
-      },
+    bot.store.transaction(() => {
+      for (let i = 0; i < channels; i++) {
+        const ref: ChannelRef = { platform: 'fake', workspace: 'bench', channel: `c${i}` };
+        // Set yesterday: the first window reaches back to then (at most a day).
+        bot.store.setSchedule(
+          ref,
+          { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 },
+          new Date('2026-06-09T09:00:00Z'),
+        );
+        const topics = new Set<string>();
+        while (topics.size < TOPICS_PER_CHANNEL)
+          topics.add(pool[Math.floor(random() * pool.length)]!);
+        for (const topic of topics)
+          bot.store.addSubscription({
+            channel: ref,
+            topic,
+            addedBy: 'bench',
+            addedAt: '2026-06-01T00:00:00Z',
+          });
+      }
     });
-    // Setup (corpus, search index) has its own peak; the tick's share is what it adds.
-    const peakBeforeTick = peakRssMb();
-    const cpu0 = process.cpuUsage();
-    const wall0 = performance.now();
-    const live = startLive({
-      config,
-      store: bot.store,
-      search,
-      adapters: new Map([['fake' as const, poster]]),
-      clock,
-      logger,
-      ticker: () => ({ stop() {} }),
-    });
-    await live.tick();
-    const cpu = process.cpuUsage(cpu0);
-    const wallMs = performance.now() - wall0;
-    await live.stop();
-    const cpuS = (cpu.user + cpu.system) / 1e6;
-    const delivered = bot.store
-      .listChannels()
-      .filter((c) => c.lastDigestAt === clock.now().toISOString()).length;
-    const figures = {
-      ...(standIn ? { matcher: 'stand-in' } : {}),
-      peakRssMb: peakRssMb(),
-      peakRssBeforeTickMb: peakBeforeTick,
-      targetRssMb: TARGET_RSS_MB,
-      channels: CHANNELS,
-      topicsPerChannel: TOPICS_PER_CHANNEL,
-      distinctTopics: pool.length,
-      newPapers: PAPERS,
-      channelsServed: delivered,
-      messagesPosted: poster.posts,
-      papersPosted: poster.papers,
-      cpuSeconds: Number(cpuS.toFixed(2)),
-      matchTopicCalls: matchCalls,
-      matchTopicCpuSeconds: Number((matchMs / 1000).toFixed(2)),
-      matchTopicCpuMsPerCall: Number((matchMs / Math.max(1, matchCalls)).toFixed(1)),
-      cpuSecondsOutsideMatchTopic: Number(Math.max(0, cpuS - matchMs / 1000).toFixed(2)),
-      wallSeconds: Number((wallMs / 1000).toFixed(2)),
-      ...(CHANNELS === TARGET_CHANNELS
-        ? {
-            targetCpuSeconds: TARGET_CPU_S,
-            withinTarget: cpuS <= TARGET_CPU_S && peakRssMb() < TARGET_RSS_MB,
-          }
-        : {}),
-    };
-    return figures;
   } finally {
     await bot.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+  renameSync(building, dir);
+  return dir;
 }

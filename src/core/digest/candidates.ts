@@ -21,46 +21,77 @@ export function digestWindow(from: Date, to: Date, maxAgeDays: number): DigestWi
   return { from, to, minDate };
 }
 
-/** Candidates of one digest window in digest order (best first), with an id lookup. */
+/** The first read of a window: enough for most channels (a few times size × topics). */
+const FIRST_PAGE = 256;
+
+/** The prefix of a digest window read so far, in digest order (best first), with an id lookup. */
 export interface CandidateSet {
   list: DigestCandidate[];
   /** Index of each paper in `list`. */
   rank: Map<string, number>;
+  /** The whole window is in `list`. */
+  complete: boolean;
 }
 
-/** One topic's matches over a window, and their positions in the window's digest order. */
+/** One topic's matches over a window's prefix, and their positions in the digest order. */
 interface TopicHits {
   matches: TopicMatch[];
   /** Ascending, distinct indexes into `CandidateSet.list`. */
-  ranks: Int32Array;
+  ranks: number[];
   /** Where each paper's matches are in `matches`. */
   positions: Map<string, number[]>;
+  /** How much of `CandidateSet.list` has been matched. */
+  matchedUpTo: number;
 }
 
 const windowKey = (w: DigestWindow) => `${w.from.toISOString()}/${w.to.toISOString()}/${w.minDate}`;
 
 /**
  * Per-tick memo: many channels share the same window and topics (1,000 channels, one batch).
- * The window's candidates (rank fields only, never whole papers) are read in digest order
- * once, each topic is matched once over them; a channel then only walks the best few
- * papers its own topics matched.
+ * The window's candidates (rank fields only, never whole papers) are read from SQL in digest
+ * order a bounded page at a time, only as far as some channel needs; each topic is matched
+ * once over each page read. A channel then only walks the best few papers its topics matched.
  */
 export class DigestRunCache {
   private readonly candidates = new Map<string, CandidateSet>();
   private readonly hits = new Map<string, TopicHits>();
 
+  /** The whole window (every page read): what the digest's bounded reads are a prefix of. */
   window(store: Pick<Store, 'digestCandidates'>, window: DigestWindow): CandidateSet {
+    const set = this.prefix(window);
+    while (this.readMore(store, window, set));
+    return set;
+  }
+
+  /** The part of the window read so far (at first nothing). */
+  prefix(window: DigestWindow): CandidateSet {
     const key = windowKey(window);
     let set = this.candidates.get(key);
     if (!set) {
-      const list = store.digestCandidates(window);
-      set = { list, rank: new Map(list.map((p, i) => [p.id, i])) };
+      set = { list: [], rank: new Map(), complete: false };
       this.candidates.set(key, set);
     }
     return set;
   }
 
-  /** The topic's matches over the whole window; a match's score depends only on its paper. */
+  /** Reads the window's next page (each as long as all before it); false when none is left. */
+  readMore(
+    store: Pick<Store, 'digestCandidates'>,
+    window: DigestWindow,
+    set: CandidateSet,
+  ): boolean {
+    if (set.complete) return false;
+    const limit = Math.max(FIRST_PAGE, set.list.length);
+    const page = store.digestCandidates(window, { offset: set.list.length, limit });
+    for (const paper of page) {
+      set.rank.set(paper.id, set.list.length);
+      set.list.push(paper);
+    }
+    if (page.length < limit) set.complete = true;
+    return page.length > 0;
+  }
+
+  /** The topic's matches over the prefix read so far; a match's score depends only on its paper. */
   topicHits(
     search: Pick<PaperSearch, 'matchTopic'>,
     window: DigestWindow,
@@ -70,23 +101,22 @@ export class DigestRunCache {
     const key = `${windowKey(window)}\u0000${topic}`;
     let found = this.hits.get(key);
     if (!found) {
-      const matches = search.matchTopic(
-        topic,
-        set.list.map((p) => p.id),
-      );
-      const ranks = new Set<number>();
-      const positions = new Map<string, number[]>();
-      matches.forEach((m, i) => {
-        const seen = positions.get(m.paperId);
-        if (seen) seen.push(i);
-        else positions.set(m.paperId, [i]);
-      });
-      for (const m of matches) {
-        const rank = set.rank.get(m.paperId);
-        if (rank !== undefined) ranks.add(rank);
-      }
-      found = { matches, ranks: Int32Array.from(ranks).sort(), positions };
+      found = { matches: [], ranks: [], positions: new Map(), matchedUpTo: 0 };
       this.hits.set(key, found);
+    }
+    if (found.matchedUpTo < set.list.length) {
+      const ids = set.list.slice(found.matchedUpTo).map((p) => p.id);
+      const ranks = new Set<number>();
+      for (const m of search.matchTopic(topic, ids)) {
+        const seen = found.positions.get(m.paperId);
+        if (seen) seen.push(found.matches.length);
+        else found.positions.set(m.paperId, [found.matches.length]);
+        found.matches.push(m);
+        const rank = set.rank.get(m.paperId);
+        if (rank !== undefined && rank >= found.matchedUpTo) ranks.add(rank);
+      }
+      found.ranks.push(...[...ranks].sort((a, b) => a - b));
+      found.matchedUpTo = set.list.length;
     }
     return found;
   }
@@ -110,13 +140,14 @@ export interface ChannelDigestInput {
  * Otherwise the prefix doubles.
  */
 export function selectChannelDigest(input: ChannelDigestInput): DigestSelection {
-  const { topics } = input;
-  const window = input.cache.window(input.store, input.window);
+  const { topics, cache, store, search, window } = input;
+  const set = cache.prefix(window);
   const size = Math.max(0, Math.floor(input.size));
   const perTopic = Math.max(0, Math.floor(input.perTopic));
   const distinct = [...new Set(topics)];
-  const hits = distinct.map((t) => input.cache.topicHits(input.search, input.window, t, window));
-  const next = topics.length === 0 ? allRanks(window.list.length) : mergedRanks(hits);
+  const hits = () => distinct.map((t) => cache.topicHits(search, window, t, set));
+  const more = () => cache.readMore(store, window, set);
+  const next = topics.length === 0 ? allRanks(set, more) : mergedRanks(hits, more);
   const prefix: DigestCandidate[] = [];
   let exhausted = false;
   for (let want = Math.max(32, 4 * size); ; want *= 2) {
@@ -126,7 +157,7 @@ export function selectChannelDigest(input: ChannelDigestInput): DigestSelection 
         exhausted = true;
         break;
       }
-      const paper = window.list[rank];
+      const paper = set.list[rank];
       if (paper) prefix.push(paper);
     }
     const selection = selectDigest({
@@ -134,7 +165,7 @@ export function selectChannelDigest(input: ChannelDigestInput): DigestSelection 
       topics,
       size: input.size,
       perTopic: input.perTopic,
-      matchTopic: matchesAmong(distinct, hits),
+      matchTopic: matchesAmong(distinct, hits()),
     });
     if (exhausted || selection.paperIds.length >= size) return selection;
     const full = distinct.every(
@@ -144,24 +175,38 @@ export function selectChannelDigest(input: ChannelDigestInput): DigestSelection 
   }
 }
 
-/** Every window index in order; -1 when done. */
-function allRanks(count: number): () => number {
+/** Every window index in order, reading more of the window as needed; -1 when done. */
+function allRanks(set: CandidateSet, more: () => boolean): () => number {
   let i = 0;
-  return () => (i < count ? i++ : -1);
+  return () => {
+    while (i >= set.list.length) if (!more()) return -1;
+    return i++;
+  };
 }
 
-/** The union of the topics' ranks, ascending and distinct, one at a time; -1 when done. */
-function mergedRanks(hits: TopicHits[]): () => number {
-  const at = hits.map(() => 0);
+/**
+ * The union of the topics' ranks, ascending and distinct, one at a time; -1 when done.
+ * Every topic is matched over the same prefix, so the smallest rank left is the next one;
+ * when the prefix has none left, the window's next page is read and matched.
+ */
+function mergedRanks(hits: () => TopicHits[], more: () => boolean): () => number {
+  let current = hits();
+  const at: number[] = [];
   return () => {
-    let best = -1;
-    for (let h = 0; h < hits.length; h++) {
-      const rank = hits[h]!.ranks[at[h]!];
-      if (rank !== undefined && (best === -1 || rank < best)) best = rank;
+    for (;;) {
+      let best = -1;
+      for (let h = 0; h < current.length; h++) {
+        const rank = current[h]!.ranks[at[h] ?? 0];
+        if (rank !== undefined && (best === -1 || rank < best)) best = rank;
+      }
+      if (best !== -1) {
+        for (let h = 0; h < current.length; h++)
+          if (current[h]!.ranks[at[h] ?? 0] === best) at[h] = (at[h] ?? 0) + 1;
+        return best;
+      }
+      if (!more()) return -1;
+      current = hits();
     }
-    if (best === -1) return -1;
-    for (let h = 0; h < hits.length; h++) if (hits[h]!.ranks[at[h]!] === best) at[h] = at[h]! + 1;
-    return best;
   };
 }
 

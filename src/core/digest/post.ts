@@ -124,7 +124,7 @@ export async function attemptRun(
       part.messageId = posted.messageIds[0] ?? '';
     }
   } catch (error) {
-    return failed({ ...run, attempts }, error, schedule, deps);
+    return recordFailure({ ...run, attempts }, error, schedule, deps);
   }
   store.transaction(() => {
     store.updateDigestRun(run.id, { state: 'posted', nextAttemptAt: null, lastError: null });
@@ -135,7 +135,12 @@ export async function attemptRun(
   return { kind: 'posted', parts: run.parts.length, papers: run.paperIds.length };
 }
 
-async function failed(
+/**
+ * Records a failed attempt (a post or a look-up) of `run`, whose `attempts` count it:
+ * transient → retried with backoff; refused → the channel is marked and tried at its next
+ * due time, or paused (the run's papers listed as skipped) once it refused for days.
+ */
+export async function recordFailure(
   run: DigestRun,
   error: unknown,
   schedule: Schedule,
@@ -149,6 +154,7 @@ async function failed(
     const next = nextAttemptAt(now, run.attempts, failure.retryAfterMs).toISOString();
     store.updateDigestRun(run.id, {
       state: 'retrying',
+      attempts: run.attempts,
       nextAttemptAt: next,
       lastError: failure.reason,
     });
@@ -181,6 +187,7 @@ async function failed(
   const next = nextDigestAt(schedule, now).toISOString();
   store.updateDigestRun(run.id, {
     state: 'retrying',
+    attempts: run.attempts,
     nextAttemptAt: next,
     lastError: failure.reason,
   });

@@ -8,10 +8,10 @@ import { type DigestSettings, planRun } from './plan.js';
 import {
   attemptRun,
   channelLabel,
-  classifyFailure,
   type DigestPoster,
   findPosted,
   type RunOutcome,
+  recordFailure,
 } from './post.js';
 
 export type Posters = ReadonlyMap<ChannelRef['platform'], DigestPoster>;
@@ -73,15 +73,19 @@ export async function serveChannel(
     );
 
   if (open) {
+    // A run waiting out a backoff or a refusal is left alone until its time.
+    if (open.state === 'retrying' && open.nextAttemptAt && new Date(open.nextAttemptAt) > now)
+      return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt };
     const nextDue = nextDigestAt(schedule, new Date(open.to));
     if (nextDue <= now && open.parts.every((p) => p.messageId === null)) {
-      // Before replacing it, make sure no part reached the platform unrecorded.
+      // Before replacing it, make sure no part reached the platform unrecorded. A failed
+      // look-up counts as a failed attempt: a refusal is tried again at the next due time.
       if (open.state === 'posting' || open.attempts > 0) {
         try {
           if ((await findPosted(open, poster, deps.store)) > 0)
             return attemptRun(open, poster, schedule, postDeps);
         } catch (error) {
-          return attemptRunAfterLookFailed(open, error, deps);
+          return recordFailure({ ...open, attempts: open.attempts + 1 }, error, schedule, postDeps);
         }
       }
       const next = plan(new Date(open.from), open);
@@ -89,8 +93,6 @@ export async function serveChannel(
         ? { kind: 'empty' }
         : attemptRun(asRun(next), poster, schedule, postDeps);
     }
-    if (open.state === 'retrying' && open.nextAttemptAt && new Date(open.nextAttemptAt) > now)
-      return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt };
     return attemptRun(open, poster, schedule, postDeps);
   }
 
@@ -109,22 +111,6 @@ export async function serveChannel(
   return run.state === 'empty'
     ? { kind: 'empty' }
     : attemptRun(asRun(run), poster, schedule, postDeps);
-}
-
-/** A look-up failed while replacing a run: it stays open, retried like a failed post. */
-function attemptRunAfterLookFailed(
-  open: DigestRun,
-  error: unknown,
-  deps: DigestDeps,
-): ChannelOutcome {
-  const failure = classifyFailure(error);
-  const next = new Date(deps.clock.now().getTime() + 60_000).toISOString();
-  deps.store.updateDigestRun(open.id, {
-    state: 'retrying',
-    nextAttemptAt: next,
-    lastError: failure.reason,
-  });
-  return { kind: 'retrying', reason: failure.reason, nextAttemptAt: next };
 }
 
 function asRun(run: Omit<DigestRun, 'attempts' | 'nextAttemptAt' | 'lastError'>): DigestRun {

@@ -58,16 +58,26 @@ export class DigestRunTable {
     this.statements = new StatementCache(db);
   }
 
-  candidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[] {
+  candidates(
+    window: { from: Date; to: Date; minDate: string },
+    page: { offset: number; limit: number } = { offset: 0, limit: -1 },
+  ): DigestCandidate[] {
     const rows = this.statements
       .get(
         `SELECT id, upvotes, first_seen_at, published_at FROM papers
          WHERE first_seen_at > ? AND first_seen_at <= ? AND sample = 0
            AND sources <> '["arxiv-lookup"]'
            AND max(coalesce(feed_date, ''), coalesce(published_at, '')) >= ?
-         ORDER BY upvotes IS NULL, upvotes DESC, first_seen_at DESC, published_at DESC, id`,
+         ORDER BY upvotes IS NULL, upvotes DESC, first_seen_at DESC, published_at DESC, id
+         LIMIT ? OFFSET ?`,
       )
-      .all(window.from.toISOString(), window.to.toISOString(), window.minDate) as Array<{
+      .all(
+        window.from.toISOString(),
+        window.to.toISOString(),
+        window.minDate,
+        page.limit,
+        page.offset,
+      ) as Array<{
       id: string;
       upvotes: number | null;
       first_seen_at: string;

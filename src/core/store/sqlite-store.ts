@@ -184,8 +184,11 @@ export class SqliteStore implements Store {
       return result;
     });
   }
-  digestCandidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[] {
-    return this.runs.candidates(window);
+  digestCandidates(
+    window: { from: Date; to: Date; minDate: string },
+    page?: { offset: number; limit: number },
+  ): DigestCandidate[] {
+    return this.runs.candidates(window, page);
   }
   createDigestRun(run: NewDigestRun): void {
     this.runs.create(run);

@@ -176,8 +176,12 @@ export interface Store {
    * the window (after the cursor, up to the plan time, so a paper stored in the same
    * millisecond as the plan is in it, and one stored later is in the next), and dated (the later of feed date and publication date) on or after
    * `minDate` (`YYYY-MM-DD`). Digest order: known upvotes first, more first, then newest.
+   * `page` reads a slice of that order (the digest reads a bounded prefix, more on demand).
    */
-  digestCandidates(window: { from: Date; to: Date; minDate: string }): DigestCandidate[];
+  digestCandidates(
+    window: { from: Date; to: Date; minDate: string },
+    page?: { offset: number; limit: number },
+  ): DigestCandidate[];
   /** Writes a planned (or empty) run and its parts together. */
   createDigestRun(run: NewDigestRun): void;
   updateDigestRun(id: string, change: DigestRunChange): void;

@@ -21,7 +21,15 @@ function paper(i: number, upvotes: number | null, hour: number): DigestCandidate
 
 /** The store's side: the window's candidates in digest order (as Store.digestCandidates). */
 function storeOf(papers: DigestCandidate[]) {
-  return { digestCandidates: () => [...papers].sort(compareForDigest) };
+  const sorted = [...papers].sort(compareForDigest);
+  return {
+    rowsRead: 0,
+    digestCandidates(_window: unknown, page = { offset: 0, limit: -1 }) {
+      const rows = sorted.slice(page.offset, page.limit < 0 ? undefined : page.offset + page.limit);
+      this.rowsRead += rows.length;
+      return rows;
+    },
+  };
 }
 
 const scenario = fc.record({
@@ -86,9 +94,9 @@ describe('selectChannelDigest', () => {
     const papers = Array.from({ length: 50 }, (_, i) => paper(i, i % 7, i % 5));
     let reads = 0;
     const store = {
-      digestCandidates: () => {
+      digestCandidates: (...args: Parameters<ReturnType<typeof storeOf>['digestCandidates']>) => {
         reads++;
-        return storeOf(papers).digestCandidates();
+        return storeOf(papers).digestCandidates(...args);
       },
     };
     const matchTopic = (topic: string, ids: string[]): TopicMatch[] => {
@@ -114,5 +122,33 @@ describe('selectChannelDigest', () => {
     }
     expect(reads).toBe(1);
     expect(calls).toBe(2);
+  });
+
+  it('reads only a bounded prefix of a large window from the store, more only when a channel needs it', () => {
+    const papers = Array.from({ length: 5_000 }, (_, i) => paper(i, null, Math.floor(i / 1_000)));
+    const store = storeOf(papers);
+    // Robots: every other paper; proteins: one paper in 1,000.
+    const matchTopic = (topic: string, ids: string[]): TopicMatch[] =>
+      ids
+        .filter((id) => Number(id.slice(1)) % (topic === 'robots' ? 2 : 1000) === 0)
+        .map((paperId) => ({ paperId, score: 1, matchedTerms: [topic] }));
+    const cache = new DigestRunCache();
+    const select = (topics: string[]) =>
+      selectChannelDigest({
+        store,
+        search: { matchTopic },
+        cache,
+        window: WINDOW,
+        topics,
+        size: 10,
+        perTopic: 10,
+      });
+    expect(select(['robots']).paperIds).toHaveLength(10);
+    expect(store.rowsRead).toBeLessThanOrEqual(256);
+    expect(select([]).paperIds).toHaveLength(10);
+    expect(store.rowsRead).toBeLessThanOrEqual(256);
+    // A rare topic reads on, page by page, to the end of the window: every match is found.
+    expect(select(['proteins']).paperIds).toHaveLength(5);
+    expect(store.rowsRead).toBe(5_000);
   });
 });

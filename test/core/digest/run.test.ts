@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../../../src/app.js';
 import { planParts } from '../../../src/core/digest/message.js';
 import { type DigestDeps, serveChannel } from '../../../src/core/digest/run.js';
+import { PaperboyError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { parseArxivRss } from '../../../src/core/sources/parse-arxiv-rss.js';
 import { parseHfDailyPapers } from '../../../src/core/sources/parse-hf-daily-papers.js';
@@ -181,6 +182,36 @@ describe('digest delivery', () => {
     expect(skipped?.lastError).toMatch(/^skipped: the channel refused since/);
     expect(skipped?.paperIds.length).toBeGreaterThan(0);
     expect(channel?.lastDigestAt).toBe(skipped?.to);
+  });
+
+  it('a refusing channel whose run needs a look-up is tried once per due time, not every tick, and paused after digest.disableAfterDays', async () => {
+    // As on Discord, reading the channel back (the look-up before a re-post) is refused too.
+    const calls: string[] = [];
+    const poster = {
+      post: (target: ChannelRef, message: Parameters<FakePlatform['post']>[1]) => {
+        calls.push(`post ${time.clock.now().toISOString()}`);
+        return platform.post(target, message);
+      },
+      findDelivery: async (target: ChannelRef, deliveryId: string) => {
+        calls.push(`find ${time.clock.now().toISOString()}`);
+        const reason = platform.refusing.get('fake:w1:team');
+        if (reason) throw new PaperboyError('CHANNEL_UNAVAILABLE', reason);
+        return platform.findDelivery(target, deliveryId);
+      },
+    } as unknown as FakePlatform;
+    platform.refusing.set('fake:w1:team', 'missing access');
+    // Hourly ticks for 8 days from the first due time.
+    for (let hour = 0; hour < 8 * 24 && !bot.store.getChannel(team)?.paused; hour++) {
+      time.clock.set(new Date(Date.parse('2026-06-10T07:05:00Z') + hour * 3_600_000));
+      await serve(team, deps({ platform: poster }));
+    }
+    // One call on the first day (the post), one a day after (the look-up), paused on day 8.
+    expect(calls).toEqual([
+      'post 2026-06-10T07:05:00.000Z',
+      ...[11, 12, 13, 14, 15, 16, 17].map((d) => `find 2026-06-${d}T07:05:00.000Z`),
+    ]);
+    expect(bot.store.getChannel(team)).toMatchObject({ paused: true });
+    expect(latestRun(team)?.lastError).toMatch(/^skipped: the channel refused since/);
   });
 
   it('retries a transient failure with backoff on the injected clock, never counting it delivered', async () => {

@@ -67,7 +67,16 @@ export class SimWorld {
         huggingface: { ...base.sources.huggingface, enabled: false },
         arxiv: { ...base.sources.arxiv, enabled: false },
       },
-      digest: { ...base.digest, perTopic: 50, postWhenEmpty: false },
+      // The default schedule (a channel subscribing without one gets it) matches the sim's.
+      digest: {
+        ...base.digest,
+        time: '09:00',
+        timeZone: 'UTC',
+        days: 'every',
+        size: 50,
+        perTopic: 50,
+        postWhenEmpty: false,
+      },
     };
     const bot = await createBot({
       config,
@@ -83,9 +92,9 @@ export class SimWorld {
     this.countdown = n;
   }
 
+  /** A new process: nothing of the old one survives but the store (a kill still armed stays). */
   restart(): void {
     this.dead = false;
-    this.countdown = null;
   }
 
   get crashed(): boolean {
@@ -98,6 +107,7 @@ export class SimWorld {
     if (this.countdown === null) return;
     if (this.countdown-- <= 0) {
       this.dead = true;
+      this.countdown = null;
       throw new Crash('crash point');
     }
   }

@@ -581,6 +581,16 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           '2501.00001',
           '2412.00005',
         ]);
+        // A page is a slice of that order (the digest reads a bounded prefix).
+        const page = (offset: number, limit: number) =>
+          store
+            .digestCandidates(
+              { from: day('09'), to: day('11'), minDate: '2025-01-03' },
+              { offset, limit },
+            )
+            .map((c) => c.id);
+        expect(page(0, 2)).toEqual(['2501.00002', '2501.00001']);
+        expect(page(1, 5)).toEqual(['2501.00001', '2412.00005']);
         expect(ids(day('10'), day('11'), '2025-01-03')).toEqual([]);
         expect(ids(day('09'), day('11'), '2025-01-11')).toEqual([]);
         expect(
