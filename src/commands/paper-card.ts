@@ -4,13 +4,17 @@ import type { ChannelRef, Store } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
 import { authorSummary, paperDay } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
+import { sameTenant } from './tenant.js';
 
 const PAPER_LINK =
-  /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|)]+/gi;
+  /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|()[\]]+/gi;
+/** Sentence punctuation right after a link ("see …/abs/2501.00001, it is neat") is not the link's. */
+const TRAILING_PUNCTUATION = /[.,;:!?'"]+$/;
 
 /** arXiv and Hugging Face paper links in a message, de-duplicated, in order. */
 export function paperLinks(text: string): string[] {
-  return [...new Set(text.match(PAPER_LINK) ?? [])];
+  const links = (text.match(PAPER_LINK) ?? []).map((l) => l.replace(TRAILING_PUNCTUATION, ''));
+  return [...new Set(links)];
 }
 
 /** Is this URL one Paperboy unfurls (an arXiv abs/pdf page or a Hugging Face paper page)? */
@@ -21,12 +25,15 @@ export function isPaperLink(url: string): boolean {
 // About a year of daily digests per channel: older posts are not worth a card line.
 const RUNS_LOOKED_AT = 400;
 
-/** The first day a digest in this workspace carried the paper, or null. */
+/**
+ * The first day a digest of this tenant (workspace; a Discord DM only itself) carried the
+ * paper, or null.
+ */
 export function postedInWorkspace(store: Store, here: ChannelRef, paperId: string): string | null {
   let first: string | null = null;
   for (const channel of store.listChannels()) {
     const ref = channel.ref;
-    if (ref.platform !== here.platform || ref.workspace !== here.workspace) continue;
+    if (!sameTenant(here, ref)) continue;
     for (const run of store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
       if (run.state !== 'posted' || !run.paperIds.includes(paperId)) continue;
       if (first === null || run.digestDate < first) first = run.digestDate;
