@@ -2,7 +2,7 @@ import { splitSentences } from '../core/answer/sentences.js';
 import { type Paper, parseArxivId } from '../core/paper.js';
 import type { ChannelRef, Store } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
-import { authorSummary, paperDay } from './paper-view.js';
+import { authorSummary, paperDay, trimText } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
 import { sameTenant } from './tenant.js';
 
@@ -21,6 +21,12 @@ export function paperLinks(text: string): string[] {
 export function isPaperLink(url: string): boolean {
   return paperLinks(url).length === 1 && parseArxivId(url) !== null;
 }
+
+/**
+ * A card quotes at most this much of the abstract's first sentence (some run for pages): a
+ * few cards then fit one Discord message (6,000 characters) and an unfurl stays short.
+ */
+const FIRST_SENTENCE_MAX = 400;
 
 // About a year of daily digests per channel: older posts are not worth a card line.
 const RUNS_LOOKED_AT = 400;
@@ -76,7 +82,7 @@ function cardOf(store: Store, here: ChannelRef, paper: Paper): NoticeReply {
   const facts = [authorSummary(paper), paperDay(paper)].filter((f): f is string => f !== null);
   const lines = [facts.join(' · ')];
   const first = splitSentences(paper.abstract)[0];
-  if (first) lines.push(first);
+  if (first) lines.push(trimText(first, FIRST_SENTENCE_MAX));
   const posted = postedInWorkspace(store, here, paper.id);
   if (posted) lines.push(`Posted here on ${posted}.`);
   return { kind: 'notice', title: paper.title, lines };

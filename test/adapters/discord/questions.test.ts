@@ -105,6 +105,42 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     );
   });
 
+  it('three linked papers with page-long first sentences get one reply Discord accepts', async () => {
+    h = await startHarness();
+    // Some abstracts (often in maths) run for pages before their first full stop.
+    const long = `${'we study folding of widgets under many constraints and show bounds '.repeat(28)}end.`;
+    const ids = ['2501.10001', '2501.10002', '2501.10003'];
+    h.bot.store.upsertPapers(
+      ids.map((id) =>
+        record(id, `${'A rather long title '.repeat(12)}${id}`, {
+          abstract: `${long} Second.`,
+          authors: Array.from({ length: 40 }, (_, i) => `Author Number${i}`),
+        }),
+      ),
+      h.clock.now(),
+    );
+    const { text } = h.fake.channels;
+    const id = ask(
+      text,
+      `<@${h.fake.bot.id}> ${ids.map((x) => `https://arxiv.org/abs/${x}`).join(' ')}`,
+    );
+    const post = await h.fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${text}/messages`,
+    );
+    expect(post.status).toBe(200);
+    const body = post.body as {
+      embeds: Array<{ title: string; description: string }>;
+      message_reference?: { message_id: string };
+    };
+    expect(body.message_reference?.message_id).toBe(id);
+    const embeds = body.embeds;
+    expect(embeds.map((e) => e.title.slice(-10))).toEqual(ids);
+    for (const e of embeds) {
+      expect(e.description).toContain('we study folding of widgets');
+      expect(e.description).toMatch(/…/);
+    }
+  });
+
   it('looks a paper not stored up on arXiv once, replies with its card, and asks no more after', async () => {
     const feeds = await new FeedServer(() => Date.now()).start();
     try {
