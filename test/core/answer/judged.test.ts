@@ -45,6 +45,19 @@ const UNANSWERABLE = [
   'which recipe makes the best sourdough bread?',
 ];
 
+/**
+ * Questions one paper alone answers: every quoted sentence must come from it. Another paper's
+ * sentence sharing one word with the question ("keeping computational requirements
+ * manageable" for "keep the others") is padding.
+ */
+const ONE_PAPER: Array<[question: string, title: string]> = [
+  ['how can an LLM unlearn one skill but keep the others?', 'Effective Skill Unlearning'],
+  ['which crossover does CycleQD use?', 'via CycleQD'],
+  ['how many verifiable examples does the Guru reasoning corpus hold?', 'Revisiting Reinforcement'],
+  ['does the FLEX fitness dataset record electromyography signals?', 'FLEX'],
+  ['how are procedural mistakes detected online in egocentric videos?', 'TI-PREGO'],
+];
+
 describe('ask on the bundled sample (judged)', () => {
   it.each(JUDGED)('%s → cites "%s" first', async (question, title) => {
     const answer = await ask(question);
@@ -65,6 +78,22 @@ describe('ask on the bundled sample (judged)', () => {
       expect(answer.sentences).toEqual([]);
       expect(answer.sources).toEqual([]);
       expect(answer.related).toEqual([]);
+    },
+  );
+
+  it.each(ONE_PAPER)('%s → quotes only "%s", no unrelated sentence', async (question, title) => {
+    const answer = await ask(question);
+    expect(answer.sources.map((p) => p.title)).toEqual([expect.stringContaining(title)]);
+    expect(answer.sentences.every((s) => s.citations.join() === '1')).toBe(true);
+  });
+
+  it.each(['what is the best paper?', 'which is the most interesting paper?'])(
+    '%s → a judgement no abstract makes: not answered from sentences that merely hold the word',
+    async (question) => {
+      const answer = await ask(question);
+      expect(answer.unanswered?.suggestion).toBe('/papers latest');
+      expect(answer.sentences).toEqual([]);
+      expect(answer.sources).toEqual([]);
     },
   );
 });
