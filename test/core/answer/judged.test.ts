@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/commands/dispatch.js';
 import type { AnswerReply } from '../../../src/commands/reply.js';
-import { memoryBot } from '../../commands/bot-fixture.js';
+import { memoryBot, record } from '../../commands/bot-fixture.js';
 
 type Fixture = Awaited<ReturnType<typeof memoryBot>>;
 let fixture: Fixture;
@@ -96,4 +96,38 @@ describe('ask on the bundled sample (judged)', () => {
       expect(answer.sources).toEqual([]);
     },
   );
+});
+
+describe('ask with a bare arXiv id or link', () => {
+  // Its own store: one more paper must not change the judged answers above.
+  let own: Fixture;
+  beforeAll(async () => {
+    own = await memoryBot({ sample: false });
+    own.bot.store.upsertPapers(
+      [record('2410.14735', 'Agent Skill Acquisition via CycleQD')],
+      own.clock.now(),
+    );
+    await own.bot.search.refresh?.();
+  });
+  afterAll(async () => {
+    await own.bot.close();
+  });
+  const askOwn = (question: string) =>
+    runCommand({ name: 'ask', options: { question } }, own.context());
+
+  it.each(['2410.14735', 'https://arxiv.org/abs/2410.14735v1', 'arxiv.org/abs/2410.14735?'])(
+    'ask %s shows that paper, as show does',
+    async (question) => {
+      expect(await askOwn(question)).toMatchObject({
+        kind: 'detail',
+        paper: { id: '2410.14735' },
+      });
+    },
+  );
+
+  it('an id not stored is said to match nothing, never searched as "2501 99999"', async () => {
+    const reply = await askOwn('2501.99999');
+    expect(reply).toMatchObject({ kind: 'error', code: 'NOT_FOUND' });
+    expect(reply.kind === 'error' && reply.message).toContain('No paper matches "2501.99999"');
+  });
 });
