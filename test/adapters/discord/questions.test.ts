@@ -61,6 +61,38 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     expect(sources.split('\n')[0]).toContain('SkillMimic');
   });
 
+  it("a reply to the bot's digest message is answered about that digest's paper", async () => {
+    h = await startHarness();
+    const question = 'how are the skills learned?';
+    const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    if (!paper) throw new Error('sample paper missing');
+    const { text } = h.fake.channels;
+    const ref: ChannelRef = { platform: 'discord', workspace: h.fake.guildId, channel: text };
+    const digestMessage = nextSnowflake();
+    recordPostedDigest(h.bot.store, ref, [paper.id], digestMessage);
+    const answerTo = async (extra: Record<string, unknown>) => {
+      const id = ask(text, `<@${h.fake.bot.id}> ${question}`, extra);
+      const post = await h.fake.waitFor(
+        (r) =>
+          r.method === 'POST' &&
+          r.path === `/channels/${text}/messages` &&
+          (r.body as { message_reference?: { message_id: string } }).message_reference
+            ?.message_id === id,
+      );
+      const body = post.body as {
+        embeds: Array<{ fields: Array<{ name: string; value: string }> }>;
+      };
+      return body.embeds[0]?.fields.find((f) => f.name === 'Sources')?.value.split('\n')[0] ?? '';
+    };
+    // Asked on its own, the archive's best source is another paper.
+    expect(await answerTo({})).not.toContain('SkillMimic');
+    const replied = await answerTo({
+      type: 19,
+      message_reference: { message_id: digestMessage, channel_id: text, guild_id: h.fake.guildId },
+    });
+    expect(replied).toContain('SkillMimic');
+  });
+
   it('replies to a mention with an arXiv link with the paper card, "posted here on" included', async () => {
     h = await startHarness();
     h.bot.store.upsertPapers(
