@@ -1,8 +1,9 @@
 import { answerQuestion } from '../core/answer/answer.js';
-import type { Paper } from '../core/paper.js';
+import { type Paper, parseArxivId } from '../core/paper.js';
 import { answerReply } from './answer-reply.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
+import { run as showPaper } from './show.js';
 import type { InputOf } from './spec.js';
 
 /**
@@ -31,5 +32,8 @@ export async function answerFor(
 }
 
 export async function run(input: InputOf<'ask'>, ctx: CommandContext): Promise<Reply> {
+  // A bare arXiv id or link ("ask 2410.14735") asks for that paper: shown as `show` would.
+  const bare = input.question.trim().replace(/[?!.]+$/, '');
+  if (parseArxivId(bare)) return showPaper({ paper: bare }, ctx);
   return answerFor(input.question, ctx);
 }

@@ -2,15 +2,19 @@ import { splitSentences } from '../core/answer/sentences.js';
 import { type Paper, parseArxivId } from '../core/paper.js';
 import type { ChannelRef, Store } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
-import { authorSummary, paperDay } from './paper-view.js';
+import { authorSummary, paperDay, trimText } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
+import { sameTenant } from './tenant.js';
 
 const PAPER_LINK =
-  /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|)]+/gi;
+  /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|()[\]]+/gi;
+/** Sentence punctuation right after a link ("see …/abs/2501.00001, it is neat") is not the link's. */
+const TRAILING_PUNCTUATION = /[.,;:!?'"]+$/;
 
 /** arXiv and Hugging Face paper links in a message, de-duplicated, in order. */
 export function paperLinks(text: string): string[] {
-  return [...new Set(text.match(PAPER_LINK) ?? [])];
+  const links = (text.match(PAPER_LINK) ?? []).map((l) => l.replace(TRAILING_PUNCTUATION, ''));
+  return [...new Set(links)];
 }
 
 /** Is this URL one Paperboy unfurls (an arXiv abs/pdf page or a Hugging Face paper page)? */
@@ -18,15 +22,24 @@ export function isPaperLink(url: string): boolean {
   return paperLinks(url).length === 1 && parseArxivId(url) !== null;
 }
 
+/**
+ * A card quotes at most this much of the abstract's first sentence (some run for pages): a
+ * few cards then fit one Discord message (6,000 characters) and an unfurl stays short.
+ */
+const FIRST_SENTENCE_MAX = 400;
+
 // About a year of daily digests per channel: older posts are not worth a card line.
 const RUNS_LOOKED_AT = 400;
 
-/** The first day a digest in this workspace carried the paper, or null. */
+/**
+ * The first day a digest of this tenant (workspace; a Discord DM only itself) carried the
+ * paper, or null.
+ */
 export function postedInWorkspace(store: Store, here: ChannelRef, paperId: string): string | null {
   let first: string | null = null;
   for (const channel of store.listChannels()) {
     const ref = channel.ref;
-    if (ref.platform !== here.platform || ref.workspace !== here.workspace) continue;
+    if (!sameTenant(here, ref)) continue;
     for (const run of store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
       if (run.state !== 'posted' || !run.paperIds.includes(paperId)) continue;
       if (first === null || run.digestDate < first) first = run.digestDate;
@@ -69,7 +82,7 @@ function cardOf(store: Store, here: ChannelRef, paper: Paper): NoticeReply {
   const facts = [authorSummary(paper), paperDay(paper)].filter((f): f is string => f !== null);
   const lines = [facts.join(' · ')];
   const first = splitSentences(paper.abstract)[0];
-  if (first) lines.push(first);
+  if (first) lines.push(trimText(first, FIRST_SENTENCE_MAX));
   const posted = postedInWorkspace(store, here, paper.id);
   if (posted) lines.push(`Posted here on ${posted}.`);
   return { kind: 'notice', title: paper.title, lines };

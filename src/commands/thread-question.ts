@@ -2,7 +2,8 @@ import type { ChannelRef } from '../core/store/store.js';
 import { answerFor } from './ask.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
-import { COMMAND_NAME } from './spec.js';
+import { COMMAND_NAME, findSubcommand } from './spec.js';
+import { validateCall } from './validate.js';
 
 /** A posted message the question may be about: a digest's thread starter, or a replied-to message. */
 export interface DigestMessageRef {
@@ -29,6 +30,10 @@ export async function answerThreadQuestion(
       ],
     };
   }
+  // The same limits as `/papers ask` (a mention may be far longer than its 500 characters).
+  const ask = findSubcommand('ask');
+  const checked = ask && validateCall(ask, { name: 'ask', options: { question: text } });
+  if (checked && !checked.ok) return checked.error;
   let ids: string[] = [];
   for (const ref of around) {
     const found = ctx.store.digestPaperIdsForMessage(ref.channel, ref.messageId);

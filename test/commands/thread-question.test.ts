@@ -55,3 +55,21 @@ describe('questions in a digest thread', () => {
     expect(reply.kind).toBe('notice');
   });
 });
+
+describe('thread question limits', () => {
+  it.each([501, 4000, 40000])(
+    'a %i-character question is refused like /papers ask, saying the limit',
+    async (n) => {
+      const question = 'how are the skills learned? '.repeat(Math.ceil(n / 28)).slice(0, n);
+      const reply = await answerThreadQuestion(question, fixture.context(), []);
+      expect(reply).toMatchObject({ kind: 'error', code: 'INPUT_INVALID' });
+      expect(JSON.stringify(reply)).toContain('at most 500 characters');
+    },
+  );
+
+  it('a 500-character question is answered', async () => {
+    const question = `${'how are the skills learned '.repeat(19)}`.slice(0, 499);
+    const reply = await answerThreadQuestion(`${question}?`, fixture.context(), []);
+    expect(reply.kind).toBe('answer');
+  });
+});

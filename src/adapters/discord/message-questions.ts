@@ -8,7 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import { type DiscordBot, MANAGE_PERMISSION } from './interaction-handler.js';
 import { pageCustomId } from './paging.js';
-import { renderReply } from './render-reply.js';
+import { fitLimits, renderReply } from './render-reply.js';
 
 export interface MessageQuestionDeps {
   bot: DiscordBot;
@@ -41,7 +41,7 @@ function digestRefs(message: Message, guild: string): DigestMessageRef[] {
   return refs;
 }
 
-/** Cards in one reply: well within Discord's 10 embeds and 6000 characters. */
+/** Cards in one reply: within Discord's 10 embeds; each card's quote is short (see paper-card). */
 const MAX_CARDS = 3;
 
 const NO_CARD: Record<Exclude<LinkCard['kind'], 'card'>, string> = {
@@ -101,9 +101,16 @@ export async function handleMessageQuestion(
     const rendered = replies.map((r) =>
       renderReply(r, { pageId: (p) => pageCustomId(p, deps.bot.store, now) }),
     );
-    await message.reply({
+    // Each reply fits alone; together (several cards) they must still fit one message.
+    const { embeds, components } = fitLimits({
       embeds: rendered.flatMap((r) => r.embeds),
       components: rendered.flatMap((r) => r.components).slice(0, 5),
+      ephemeral: false,
+      allowed_mentions: { parse: [] },
+    });
+    await message.reply({
+      embeds,
+      components,
       allowedMentions: { parse: [], repliedUser: false },
     });
   } catch (error) {

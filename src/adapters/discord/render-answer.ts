@@ -36,12 +36,14 @@ export function renderAnswer(reply: AnswerReply): APIEmbed {
   );
   embed.description = fitMarkdown([...notes, ...sentences].join('\n'), 4096);
   const ref = (p: Paper) => `${link(p.title, paperUrl(p), 150)} (${paperDay(p)})`;
-  embed.fields = [
-    {
+  // "The papers don't say." cites nothing: no empty Sources field.
+  embed.fields = [];
+  if (reply.sources.length > 0) {
+    embed.fields.push({
       name: 'Sources',
       value: fitMarkdown(reply.sources.map((p, i) => `\\[${i + 1}\\] ${ref(p)}`).join('\n'), 1024),
-    },
-  ];
+    });
+  }
   if (reply.related.length > 0) {
     embed.fields.push({
       name: 'Related papers',

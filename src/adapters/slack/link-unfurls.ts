@@ -8,7 +8,7 @@ import { renderReply } from './render-reply.js';
 /**
  * `link_shared` for arxiv.org and huggingface.co/papers: each paper's card goes back with
  * `chat.unfurl` (title, authors, date, first sentence, "posted here on"); a paper not stored is
- * looked up on arXiv first.
+ * looked up on arXiv first. Links still in the message composer are previewed too.
  */
 export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Logger }): void {
   app.event('link_shared', async ({ event, body, client }) => {
@@ -28,7 +28,13 @@ export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Log
         if (found.kind === 'card') unfurls[url] = { blocks: renderReply(found.card).blocks };
       }
       if (Object.keys(unfurls).length === 0) return;
-      await client.chat.unfurl({ channel: event.channel, ts: event.message_ts, unfurls });
+      // A link typed in the composer (a preview before posting) has no channel message yet:
+      // Slack names it by unfurl_id and source instead (channel "COMPOSER").
+      const target =
+        event.source === 'composer' && event.unfurl_id
+          ? { unfurl_id: event.unfurl_id, source: 'composer' as const }
+          : { channel: event.channel, ts: event.message_ts };
+      await client.chat.unfurl({ ...target, unfurls });
     } catch (error) {
       deps.logger.error({ err: error, channel: event.channel }, 'Slack unfurl failed');
     }

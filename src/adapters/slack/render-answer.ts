@@ -33,8 +33,11 @@ export function renderAnswer(reply: AnswerReply): SlackMessage {
     (s) => `${escapeMrkdwn(s.text)}${citations(s.citations, reply.sources)}`,
   );
   blocks.push(section(body.join('\n')));
-  const sources = reply.sources.map((p, i) => `[${i + 1}] ${paperRef(p)}`);
-  blocks.push(section(`*Sources*\n${sources.join('\n')}`));
+  // "The papers don't say." cites nothing: no empty Sources section.
+  if (reply.sources.length > 0) {
+    const sources = reply.sources.map((p, i) => `[${i + 1}] ${paperRef(p)}`);
+    blocks.push(section(`*Sources*\n${sources.join('\n')}`));
+  }
   if (reply.related.length > 0) {
     blocks.push(context(`Related: ${reply.related.map(paperRef).join(' · ')}`));
   }

@@ -8,6 +8,12 @@ import type { Answer, AnswerSentence } from './types.js';
 export const MIN_COVERAGE = 0.5;
 /** Sentences after the first must score at least this share of the best one. */
 const KEEP_RATIO = 0.4;
+/**
+ * A sentence from any paper but the best one must hold this many distinct question words (or
+ * all of them, when the question has fewer): one shared word ("keep", "best") is a
+ * coincidence, not an answer.
+ */
+const MIN_TERMS_ELSEWHERE = 2;
 const MAX_SENTENCES = 4;
 const MAX_PER_PAPER = 2;
 const MAX_RELATED = 3;
@@ -24,10 +30,15 @@ export class CitationList {
   }
 }
 
-function pick(ranked: RankedSentence[], answers: (paper: Paper) => boolean): RankedSentence[] {
+function pick(
+  ranked: RankedSentence[],
+  questionTerms: number,
+  answers: (paper: Paper) => boolean,
+): RankedSentence[] {
   const best = ranked[0];
   // The best sentence must come from a paper about the question, or nothing answers it.
   if (!best || best.score <= 0 || !answers(best.paper)) return [];
+  const minTermsElsewhere = Math.min(MIN_TERMS_ELSEWHERE, questionTerms);
   const chosen: RankedSentence[] = [];
   const perPaper = new Map<string, number>();
   for (const s of ranked) {
@@ -35,6 +46,7 @@ function pick(ranked: RankedSentence[], answers: (paper: Paper) => boolean): Ran
     if (s.score < best.score * KEEP_RATIO) break;
     // A sentence from a paper that is not about the question is padding, however well it scores.
     if (!answers(s.paper)) continue;
+    if (s.paper.id !== best.paper.id && s.matched.length < minTermsElsewhere) continue;
     const used = perPaper.get(s.paper.id) ?? 0;
     if (used >= MAX_PER_PAPER) continue;
     perPaper.set(s.paper.id, used + 1);
@@ -72,7 +84,7 @@ export function extractiveAnswer(
     }
     return ok;
   };
-  const chosen = pick(ranking.sentences, answers);
+  const chosen = pick(ranking.sentences, ranking.stems.length, answers);
   const first = chosen[0];
   if (!first) {
     return { ...base, answered: false, sentences: [], sources: [], related: [] };

@@ -22,7 +22,8 @@ const LEADING_MARKERS = /^(?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])+/;
 
 /**
  * The model's text as sentences with citation numbers. Numbers outside 1..`sourceCount`
- * (invented) are dropped; a marker the segmenter left at the start of the next sentence
+ * (invented) are dropped, and a sentence citing only invented numbers with them: its claim
+ * has no source to show (every claim shown is cited). A marker the segmenter left at the start of the next sentence
  * ("… merging. [1] It …") belongs to the sentence before.
  */
 export function parseModelText(text: string, sourceCount: number): AnswerSentence[] {
@@ -38,6 +39,7 @@ export function parseModelText(text: string, sourceCount: number): AnswerSentenc
       body = body.slice(lead.length);
     }
     const citations = numbersIn(body, sourceCount);
+    if (citations.length === 0 && body.search(MARKERS) >= 0) continue;
     const clean = body
       .replace(MARKERS, '')
       .replace(/\s+([.,;:!?])/g, '$1')

@@ -1,9 +1,15 @@
 import { STOP_WORDS, stem, tokenise } from '../search/text.js';
 
-/** Words a question is made of that say nothing about its subject. */
+/**
+ * Words a question is made of that say nothing about its subject; and judgements ("the best
+ * paper", "the latest work") that no abstract answers: a sentence that merely holds the word
+ * ("to the best of our knowledge") is no answer.
+ */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(
   `paper papers work works one ones other others some any way ways kind kinds get make made
-  tell explain show shows like also just more most much many really thing things`.split(/\s+/),
+  tell explain show shows like also just more most much many really thing things
+  best better good great top interesting important favourite favorite coolest latest newest
+  recent`.split(/\s+/),
 );
 
 /** The stems a question asks about, in order, de-duplicated (stop and question words dropped). */

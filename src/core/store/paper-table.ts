@@ -21,10 +21,14 @@ import type { PapersStamp, UpsertSummary } from './store.js';
 /** Sources that list papers as they appear (a day's listing), as opposed to archives and searches. */
 const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-rss', 'hf-page']);
 
+/** The sources of a row known only from a link lookup (no feed listed it: never a digest's). */
+const LOOKUP_ONLY = '["arxiv-lookup"]';
+
 /**
  * The day a feed listed the paper: the listing's own date (its observation time) for a
  * listing source; `null` for a bulk import or an API search, which say nothing about news.
- * Set when the row is inserted and never moved (the digest's "new means new" rule).
+ * Set when the row is inserted and never moved (the digest's "new means new" rule), except
+ * for a row known only from a link lookup, which a feed's first listing makes news.
  */
 export function feedDateOf(record: Pick<PaperRecord, 'source' | 'observedAt'>): string | null {
   return LISTING_SOURCES.has(record.source) ? record.observedAt.slice(0, 10) : null;
@@ -45,6 +49,7 @@ export class PaperTable {
   private titleOnlyRows = true;
   private readonly insert: Statement;
   private readonly update: Statement;
+  private readonly firstListed: Statement;
   private readonly maxSeq: Statement<[], { seq: number }>;
   private readonly upsertAll: Transaction<(records: PaperRecord[], now: string) => UpsertSummary>;
 
@@ -73,6 +78,9 @@ export class PaperTable {
     this.update = db.prepare(
       `UPDATE papers SET ${FIELD_COLUMNS.map((c) => `${c} = ?`).join(', ')},
        updated_at = ?, change_seq = ? WHERE rowid = ?`,
+    );
+    this.firstListed = db.prepare(
+      'UPDATE papers SET first_seen_at = ?, feed_date = coalesce(feed_date, ?) WHERE rowid = ?',
     );
     this.maxSeq = db.prepare('SELECT coalesce(max(change_seq), 0) AS seq FROM papers');
     this.upsertAll = db.transaction((records, now) => this.write(records, now));
@@ -119,6 +127,10 @@ export class PaperTable {
         row = this.byId.get(values[0] as string) as PaperRow;
       }
       const merged = mergeRecord(row, record, titleKey);
+      if (row.sources === LOOKUP_ONLY && record.source !== 'arxiv-lookup') {
+        // Known so far only because someone linked it: news from the first feed listing it.
+        this.firstListed.run(now, feedDateOf(record), row.rowid);
+      }
       if (!merged) {
         unchanged++;
         continue;

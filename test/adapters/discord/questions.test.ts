@@ -61,6 +61,38 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     expect(sources.split('\n')[0]).toContain('SkillMimic');
   });
 
+  it("a reply to the bot's digest message is answered about that digest's paper", async () => {
+    h = await startHarness();
+    const question = 'how are the skills learned?';
+    const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    if (!paper) throw new Error('sample paper missing');
+    const { text } = h.fake.channels;
+    const ref: ChannelRef = { platform: 'discord', workspace: h.fake.guildId, channel: text };
+    const digestMessage = nextSnowflake();
+    recordPostedDigest(h.bot.store, ref, [paper.id], digestMessage);
+    const answerTo = async (extra: Record<string, unknown>) => {
+      const id = ask(text, `<@${h.fake.bot.id}> ${question}`, extra);
+      const post = await h.fake.waitFor(
+        (r) =>
+          r.method === 'POST' &&
+          r.path === `/channels/${text}/messages` &&
+          (r.body as { message_reference?: { message_id: string } }).message_reference
+            ?.message_id === id,
+      );
+      const body = post.body as {
+        embeds: Array<{ fields: Array<{ name: string; value: string }> }>;
+      };
+      return body.embeds[0]?.fields.find((f) => f.name === 'Sources')?.value.split('\n')[0] ?? '';
+    };
+    // Asked on its own, the archive's best source is another paper.
+    expect(await answerTo({})).not.toContain('SkillMimic');
+    const replied = await answerTo({
+      type: 19,
+      message_reference: { message_id: digestMessage, channel_id: text, guild_id: h.fake.guildId },
+    });
+    expect(replied).toContain('SkillMimic');
+  });
+
   it('replies to a mention with an arXiv link with the paper card, "posted here on" included', async () => {
     h = await startHarness();
     h.bot.store.upsertPapers(
@@ -103,6 +135,42 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     expect(body.embeds[0]?.description).toBe(
       'So Kuroki and Taishi Nakamura · 2024-10-16\nCycleQD merges models to acquire agent skills.\nPosted here on 2025-12-01.',
     );
+  });
+
+  it('three linked papers with page-long first sentences get one reply Discord accepts', async () => {
+    h = await startHarness();
+    // Some abstracts (often in maths) run for pages before their first full stop.
+    const long = `${'we study folding of widgets under many constraints and show bounds '.repeat(28)}end.`;
+    const ids = ['2501.10001', '2501.10002', '2501.10003'];
+    h.bot.store.upsertPapers(
+      ids.map((id) =>
+        record(id, `${'A rather long title '.repeat(12)}${id}`, {
+          abstract: `${long} Second.`,
+          authors: Array.from({ length: 40 }, (_, i) => `Author Number${i}`),
+        }),
+      ),
+      h.clock.now(),
+    );
+    const { text } = h.fake.channels;
+    const id = ask(
+      text,
+      `<@${h.fake.bot.id}> ${ids.map((x) => `https://arxiv.org/abs/${x}`).join(' ')}`,
+    );
+    const post = await h.fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${text}/messages`,
+    );
+    expect(post.status).toBe(200);
+    const body = post.body as {
+      embeds: Array<{ title: string; description: string }>;
+      message_reference?: { message_id: string };
+    };
+    expect(body.message_reference?.message_id).toBe(id);
+    const embeds = body.embeds;
+    expect(embeds.map((e) => e.title.slice(-10))).toEqual(ids);
+    for (const e of embeds) {
+      expect(e.description).toContain('we study folding of widgets');
+      expect(e.description).toMatch(/…/);
+    }
   });
 
   it('looks a paper not stored up on arXiv once, replies with its card, and asks no more after', async () => {

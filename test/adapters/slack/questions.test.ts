@@ -139,6 +139,38 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
     expect(card).toContain('Posted here on 2025-12-01.');
   });
 
+  it('previews a link still in the message composer with unfurl_id and source', async () => {
+    shared.bot.store.upsertPapers(
+      [record('2410.14735', 'Agent Skill Acquisition via CycleQD')],
+      shared.bot.clock.now(),
+    );
+    const unfurlId = `U${mode}-909b5454-75f8-4ac4-b325-1b40e230bbd8`;
+    await deliverEvent(
+      mode,
+      fake,
+      slack,
+      eventCallback(fake, {
+        type: 'link_shared',
+        user: 'UASKER',
+        channel: 'COMPOSER',
+        message_ts: unfurlId,
+        unfurl_id: unfurlId,
+        source: 'composer',
+        links: [{ domain: 'arxiv.org', url: 'https://arxiv.org/abs/2410.14735' }],
+        event_ts: '1765540200.000600',
+      }),
+    );
+    const call = await fake.waitFor(
+      () => fake.callsOf('chat.unfurl').find((c) => JSON.stringify(c.params).includes(unfurlId)),
+      5000,
+      'chat.unfurl',
+    );
+    expect(call.params).toMatchObject({ unfurl_id: unfurlId, source: 'composer' });
+    expect(call.params.channel).toBeUndefined();
+    expect(call.params.ts).toBeUndefined();
+    expect(JSON.stringify(call.params.unfurls)).toContain('Agent Skill Acquisition via CycleQD');
+  });
+
   it('answers a mention outside any thread like /papers ask, in a thread under it', async () => {
     const channel = freshChannel();
     const ts = '1765540100.000300';

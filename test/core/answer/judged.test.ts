@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/commands/dispatch.js';
 import type { AnswerReply } from '../../../src/commands/reply.js';
-import { memoryBot } from '../../commands/bot-fixture.js';
+import { memoryBot, record } from '../../commands/bot-fixture.js';
 
 type Fixture = Awaited<ReturnType<typeof memoryBot>>;
 let fixture: Fixture;
@@ -45,6 +45,19 @@ const UNANSWERABLE = [
   'which recipe makes the best sourdough bread?',
 ];
 
+/**
+ * Questions one paper alone answers: every quoted sentence must come from it. Another paper's
+ * sentence sharing one word with the question ("keeping computational requirements
+ * manageable" for "keep the others") is padding.
+ */
+const ONE_PAPER: Array<[question: string, title: string]> = [
+  ['how can an LLM unlearn one skill but keep the others?', 'Effective Skill Unlearning'],
+  ['which crossover does CycleQD use?', 'via CycleQD'],
+  ['how many verifiable examples does the Guru reasoning corpus hold?', 'Revisiting Reinforcement'],
+  ['does the FLEX fitness dataset record electromyography signals?', 'FLEX'],
+  ['how are procedural mistakes detected online in egocentric videos?', 'TI-PREGO'],
+];
+
 describe('ask on the bundled sample (judged)', () => {
   it.each(JUDGED)('%s → cites "%s" first', async (question, title) => {
     const answer = await ask(question);
@@ -67,4 +80,54 @@ describe('ask on the bundled sample (judged)', () => {
       expect(answer.related).toEqual([]);
     },
   );
+
+  it.each(ONE_PAPER)('%s → quotes only "%s", no unrelated sentence', async (question, title) => {
+    const answer = await ask(question);
+    expect(answer.sources.map((p) => p.title)).toEqual([expect.stringContaining(title)]);
+    expect(answer.sentences.every((s) => s.citations.join() === '1')).toBe(true);
+  });
+
+  it.each(['what is the best paper?', 'which is the most interesting paper?'])(
+    '%s → a judgement no abstract makes: not answered from sentences that merely hold the word',
+    async (question) => {
+      const answer = await ask(question);
+      expect(answer.unanswered?.suggestion).toBe('/papers latest');
+      expect(answer.sentences).toEqual([]);
+      expect(answer.sources).toEqual([]);
+    },
+  );
+});
+
+describe('ask with a bare arXiv id or link', () => {
+  // Its own store: one more paper must not change the judged answers above.
+  let own: Fixture;
+  beforeAll(async () => {
+    own = await memoryBot({ sample: false });
+    own.bot.store.upsertPapers(
+      [record('2410.14735', 'Agent Skill Acquisition via CycleQD')],
+      own.clock.now(),
+    );
+    await own.bot.search.refresh?.();
+  });
+  afterAll(async () => {
+    await own.bot.close();
+  });
+  const askOwn = (question: string) =>
+    runCommand({ name: 'ask', options: { question } }, own.context());
+
+  it.each(['2410.14735', 'https://arxiv.org/abs/2410.14735v1', 'arxiv.org/abs/2410.14735?'])(
+    'ask %s shows that paper, as show does',
+    async (question) => {
+      expect(await askOwn(question)).toMatchObject({
+        kind: 'detail',
+        paper: { id: '2410.14735' },
+      });
+    },
+  );
+
+  it('an id not stored is said to match nothing, never searched as "2501 99999"', async () => {
+    const reply = await askOwn('2501.99999');
+    expect(reply).toMatchObject({ kind: 'error', code: 'NOT_FOUND' });
+    expect(reply.kind === 'error' && reply.message).toContain('No paper matches "2501.99999"');
+  });
 });

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { renderReply as renderDiscord } from '../../../src/adapters/discord/render-reply.js';
+import { renderReply as renderSlack } from '../../../src/adapters/slack/render-reply.js';
 import type { CommandContext } from '../../../src/commands/context.js';
 import { runCommand } from '../../../src/commands/dispatch.js';
 import type { AnswerReply, Reply } from '../../../src/commands/reply.js';
@@ -73,21 +75,42 @@ describe('ask with a configured OpenAI-compatible model', () => {
     expect(abstracts[0]).toContain('CycleQD');
   });
 
-  it("shows the model's answer with its citations; an invented citation is dropped", async () => {
+  it("shows the model's answer with its citations; a claim citing only invented papers is dropped", async () => {
     llm.mode = {
       kind: 'answer',
       content:
-        'CycleQD merges models as its crossover [1]. It mutates with SVD [1][9]. Cats can fly [7].',
+        'CycleQD merges models as its crossover [1]. It mutates with SVD [1][9]. Cats can fly [7]. Dogs too [0, 42].',
     };
     const reply = await ask({});
     expect(reply.source).toEqual({ kind: 'model', model: 'fake-7b' });
     expect(reply.sentences).toEqual([
       { text: 'CycleQD merges models as its crossover.', citations: [1] },
       { text: 'It mutates with SVD.', citations: [1] },
-      { text: 'Cats can fly.', citations: [] },
     ]);
     expect(reply.sources[0]?.title).toContain('CycleQD');
     expect(reply.sources).toHaveLength(1);
+  });
+
+  it('an answer citing only invented papers falls back to the quoted abstracts', async () => {
+    llm.mode = { kind: 'answer', content: 'Cats can fly [7].' };
+    const reply = await ask({});
+    expect(reply.source).toEqual({ kind: 'abstracts' });
+    expect(reply.sentences.map((s) => s.text)).not.toContain('Cats can fly.');
+    expect(reply.sources[0]?.title).toContain('CycleQD');
+  });
+
+  it('"The papers don\'t say." is shown without an empty Sources section', async () => {
+    llm.mode = { kind: 'answer', content: "The papers don't say." };
+    const reply = await ask({});
+    expect(reply.sentences).toEqual([{ text: "The papers don't say.", citations: [] }]);
+    expect(reply.sources).toEqual([]);
+    const discord = renderDiscord(reply, { pageId: () => 'p' }).embeds[0];
+    expect(discord?.description).toBe("The papers don't say.");
+    expect(JSON.stringify(discord?.fields ?? [])).not.toContain('Sources');
+    expect(JSON.stringify(discord?.fields ?? [])).not.toContain('—');
+    const slack = JSON.stringify(renderSlack(reply).blocks);
+    expect(slack).toContain("The papers don't say.");
+    expect(slack).not.toContain('Sources');
   });
 
   it.each([

@@ -602,6 +602,36 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           publishedAt: '2025-01-09',
         });
       });
+
+      it('a paper looked up by a link becomes a candidate when a feed first lists it', () => {
+        const at = (d: string, h: string) => new Date(`2025-01-${d}T${h}:00:00.000Z`);
+        const ids = (from: Date, to: Date) =>
+          store.digestCandidates({ from, to, minDate: '2025-01-10' }).map((c) => c.id);
+        const paper = { arxivId: '2501.09999', title: 'Linked before the feed' };
+        const lookup = { ...paper, source: 'arxiv-lookup' as const, publishedAt: '2025-01-13' };
+        store.upsertPapers(
+          [record({ ...lookup, observedAt: at('13', '10').toISOString() })],
+          at('13', '10'),
+        );
+        // The digest planned at noon leaves it out (known only from the lookup).
+        expect(ids(at('12', '12'), at('13', '12'))).toEqual([]);
+        // The feed lists it next morning: the next digest (cursor at noon on the 13th) has it.
+        const listed = at('14', '06');
+        store.upsertPapers(
+          [record({ ...paper, source: 'huggingface', observedAt: listed.toISOString() })],
+          listed,
+        );
+        expect(ids(at('13', '12'), at('14', '12'))).toEqual(['2501.09999']);
+        expect(store.getPaper('2501.09999')?.firstSeenAt).toBe(listed.toISOString());
+        // Once listed, it is news once: a second feed or another lookup moves nothing.
+        store.upsertPapers(
+          [record({ ...paper, source: 'arxiv-rss', observedAt: at('15', '06').toISOString() })],
+          at('15', '06'),
+        );
+        store.upsertPapers([record({ ...lookup, version: 2 })], at('15', '07'));
+        expect(ids(at('14', '12'), at('15', '12'))).toEqual([]);
+        expect(store.getPaper('2501.09999')?.firstSeenAt).toBe(listed.toISOString());
+      });
     });
 
     describe('source runs and state', () => {

@@ -60,6 +60,17 @@ describe('fake Discord with the real discord.js', () => {
     ).rejects.toMatchObject({ status: 403, code: 50013 });
   });
 
+  it('refuses a message whose embeds total over 6,000 characters, like Discord (50035)', async () => {
+    const embed = (n: number) => ({ title: 't'.repeat(200), description: 'd'.repeat(n) });
+    const post = (n: number) =>
+      client.rest.post(Routes.channelMessages(fake.channels.text), {
+        body: { embeds: [embed(2800), embed(n)] },
+      });
+    await expect(post(2801)).rejects.toMatchObject({ status: 400, code: 50035 });
+    await expect(post(2800)).resolves.toMatchObject({ channel_id: fake.channels.text });
+    expect(fake.messages(fake.channels.text)).toHaveLength(1);
+  });
+
   it('a dropped gateway connection is resumed and interactions keep flowing', async () => {
     client.on(Events.InteractionCreate, async (interaction) => {
       if (interaction.isChatInputCommand()) await interaction.reply({ content: 'still here' });

@@ -88,6 +88,46 @@ function channelRoute(
   return notFound(method, `/channels/${channel.id}${rest}`);
 }
 
+interface SentEmbed {
+  title?: string;
+  description?: string;
+  footer?: { text?: string };
+  author?: { name?: string };
+  fields?: Array<{ name?: string; value?: string }>;
+}
+
+/** Characters Discord counts against one message's 6,000 across all its embeds. */
+function embedCharacters(embeds: SentEmbed[]): number {
+  let n = 0;
+  for (const e of embeds) {
+    n += (e.title ?? '').length + (e.description ?? '').length;
+    n += (e.footer?.text ?? '').length + (e.author?.name ?? '').length;
+    for (const f of e.fields ?? []) n += (f.name ?? '').length + (f.value ?? '').length;
+  }
+  return n;
+}
+
+/** Like Discord, a message whose embeds total over 6,000 characters is refused whole. */
+function embedsTooLong(method: string, body: Json): RestResponse | null {
+  if (method !== 'POST' && method !== 'PATCH') return null;
+  const embeds = (body?.embeds ?? body?.data?.embeds) as SentEmbed[] | undefined;
+  if (!Array.isArray(embeds) || embedCharacters(embeds) <= 6000) return null;
+  return {
+    status: 400,
+    payload: {
+      message: 'Invalid Form Body',
+      code: 50035,
+      errors: {
+        embeds: {
+          _errors: [
+            { code: 'BASE_TYPE_MAX_LENGTH', message: 'Embed size exceeds maximum size of 6000' },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** Discord's REST API, as far as Paperboy uses it (paths relative to /api/v10). */
 export function routeRest(
   fake: FakeDiscord,
@@ -96,6 +136,8 @@ export function routeRest(
   query: URLSearchParams,
   body: Json,
 ): RestResponse {
+  const refused = embedsTooLong(method, body);
+  if (refused) return refused;
   if (method === 'GET' && path === '/gateway/bot') {
     return ok({
       url: `ws://127.0.0.1:${fake.port}`,

@@ -224,7 +224,11 @@ export class FakeSlack extends EventEmitter {
       case 'conversations.history':
         return this.history(p);
       case 'chat.unfurl':
-        // Recorded in `calls` like every method; Slack answers an empty ok.
+        // Recorded in `calls` like every method. Slack wants channel + ts, or unfurl_id +
+        // source; a link still in the composer has no channel ("COMPOSER") to name.
+        if (p.unfurl_id && p.source) return { ok: true };
+        if (!p.channel || !p.ts) return { ok: false, error: 'invalid_arguments' };
+        if (p.channel === 'COMPOSER') return { ok: false, error: 'channel_not_found' };
         return { ok: true };
       default:
         return { ok: false, error: 'unknown_method' };
