@@ -42,6 +42,18 @@ export interface SubcommandSpec {
   examples: readonly string[];
 }
 
+/** `show` and `similar` take the same paper reference. */
+const PAPER_OPTION = {
+  name: 'paper',
+  type: 'string',
+  description: 'Title (or part of it), arXiv id or URL',
+  required: true,
+  minLength: 1,
+  maxLength: 300,
+  autocomplete: 'paper',
+  rest: true,
+} as const satisfies OptionSpec;
+
 export const SUBCOMMANDS = [
   {
     name: 'search',
@@ -70,18 +82,7 @@ export const SUBCOMMANDS = [
   {
     name: 'show',
     description: 'Show one paper: by title fragment, arXiv id or URL',
-    options: [
-      {
-        name: 'paper',
-        type: 'string',
-        description: 'Title (or part of it), arXiv id or URL',
-        required: true,
-        minLength: 1,
-        maxLength: 300,
-        autocomplete: 'paper',
-        rest: true,
-      },
-    ],
+    options: [PAPER_OPTION],
     examples: ['show CycleQD', 'show 2410.07524', 'show https://arxiv.org/abs/2410.07524'],
   },
   {
@@ -193,18 +194,7 @@ export const SUBCOMMANDS = [
   {
     name: 'similar',
     description: 'Papers closest to one paper, and what they share',
-    options: [
-      {
-        name: 'paper',
-        type: 'string',
-        description: 'Title (or part of it), arXiv id or URL',
-        required: true,
-        minLength: 1,
-        maxLength: 300,
-        autocomplete: 'paper',
-        rest: true,
-      },
-    ],
+    options: [PAPER_OPTION],
     examples: ['similar CycleQD', 'similar 2410.07524'],
   },
   {
