@@ -63,11 +63,10 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
     await fake?.close();
   });
 
-  async function texts(teamId: string, channelId: string): Promise<string[]> {
-    const out: string[] = [];
-    for (const command of ['status', 'subscriptions', 'digest'])
-      out.push(textOf((await slack.command(command, { teamId, channelId })).body));
-    return out;
+  async function texts(teamId: string, channelId: string): Promise<[string, string, string]> {
+    const ask = async (command: string) =>
+      textOf((await slack.command(command, { teamId, channelId })).body);
+    return [await ask('status'), await ask('subscriptions'), await ask('digest')];
   }
 
   it('a workspace channel sees its workspace channels, never a DM, a group DM or another workspace', async () => {
@@ -130,13 +129,12 @@ describe('Discord tenants through the real discord.js: a DM and a guild never se
     await h?.close();
   });
 
-  async function texts(place: Parameters<typeof sendCommand>[3]): Promise<string[]> {
-    const out: string[] = [];
-    for (const command of ['status', 'subscriptions', 'digest'])
-      out.push(
-        JSON.stringify((await answerTo(h.fake, sendCommand(h.fake, command, {}, place))).message),
-      );
-    return out;
+  async function texts(
+    place: Parameters<typeof sendCommand>[3],
+  ): Promise<[string, string, string]> {
+    const ask = async (command: string) =>
+      JSON.stringify((await answerTo(h.fake, sendCommand(h.fake, command, {}, place))).message);
+    return [await ask('status'), await ask('subscriptions'), await ask('digest')];
   }
 
   it('in the guild: its own channels, no DM, no other guild', async () => {
