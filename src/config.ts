@@ -191,6 +191,21 @@ export interface LoadConfigOptions {
   rootDir?: string;
 }
 
+/**
+ * The secret values of a loaded config (tokens, signing secret, LLM key): the logger blanks
+ * each wherever it turns up, e.g. quoted in a library's error.
+ */
+export function configSecrets(config: Config): string[] {
+  const values = [
+    config.discord.secrets?.token,
+    config.slack.secrets?.botToken,
+    config.slack.secrets?.signingSecret,
+    config.slack.secrets?.appToken,
+    config.llm?.apiKey,
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
 /** Names of the env variables whose values must never be printed. */
 export const SECRET_ENV_KEYS = [
   'DISCORD_TOKEN',

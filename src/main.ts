@@ -8,7 +8,7 @@ import { PromptSafeLog, terminalLogLevel } from './adapters/shell/prompt-log.js'
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
-import { type Config, loadConfig } from './config.js';
+import { type Config, configSecrets, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
@@ -76,12 +76,7 @@ export async function main(options: MainOptions): Promise<number> {
     pretty: Boolean(process.stderr.isTTY),
     ...(promptLog ? { destination: promptLog } : {}),
     // Blank the tokens themselves wherever they turn up, e.g. quoted in a library's error.
-    secretValues: [
-      config.discord.secrets?.token,
-      config.slack.secrets?.botToken,
-      config.slack.secrets?.signingSecret,
-      config.slack.secrets?.appToken,
-    ],
+    secretValues: configSecrets(config),
   });
   prepareDataDir(config.dataDir);
   const metrics = config.metricsPort === null ? null : createCommandMetrics();
