@@ -277,8 +277,37 @@ function describeIssues(error: z.ZodError, prefix = ''): string[] {
       });
     }
     // Never echo the received value: it could be a secret.
-    return [`${prefix}${key || '(root)'}: ${issue.message}`];
+    return [`${prefix}${key || '(root)'}: ${plainMessage(issue)}`];
   });
+}
+
+/** How a config reader names JSON kinds (zod says "array", "received undefined"). */
+const JSON_KIND: Record<string, string> = {
+  array: 'a list [...]',
+  object: 'an object {...}',
+  string: 'a string in quotes',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+/**
+ * zod's own wording ("Invalid input: expected array, received string") in plain words;
+ * our schema's messages ("must be a time HH:MM") are kept as written.
+ */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (!issue.message.startsWith('Invalid')) return issue.message;
+  if (issue.code === 'invalid_type') {
+    const received = /received (\w+)$/.exec(issue.message)?.[1];
+    if (received === 'undefined') return 'is required';
+    const expected = JSON_KIND[issue.expected] ?? issue.expected;
+    return `must be ${expected}${received ? `, not ${JSON_KIND[received] ?? received}` : ''}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map((v) => JSON.stringify(v));
+    return values.length === 1 ? `must be ${values[0]}` : `must be one of ${values.join(', ')}`;
+  }
+  return issue.message;
 }
 
 /** Environment variables set to '' count as unset, as shells and .env files often leave them. */
