@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { PaperboyError } from './core/errors.js';
@@ -133,6 +134,13 @@ const envSchema = z.object({
     .optional(),
   SLACK_API_URL: httpUrl.optional(),
   PAPERBOY_METRICS_PORT: port.optional(),
+  PAPERBOY_METRICS_HOST: z
+    .string()
+    .refine(
+      (host) => isIP(host) !== 0,
+      'must be an IP address to listen on: 127.0.0.1 (this machine only, the default), 0.0.0.0 (every interface, e.g. in a container) or one address of this machine',
+    )
+    .optional(),
   PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
   PORT: port.optional(),
 });
@@ -173,6 +181,11 @@ export interface Config extends Omit<FileConfig, 'llm'> {
   dataDir: string;
   /** `PAPERBOY_METRICS_PORT`: where /healthz and /metrics are served; `null` = not served. */
   metricsPort: number | null;
+  /**
+   * `PAPERBOY_METRICS_HOST`: the address /healthz and /metrics listen on; loopback unless
+   * asked, since they tell anyone who can reach them about the bot (sources, channels count).
+   */
+  metricsHost: string;
   /** `null` when no model is configured: no request is ever made. */
   llm: LlmSettings | null;
   discord: FileConfig['discord'] & {
@@ -205,6 +218,9 @@ export function configSecrets(config: Config): string[] {
   ];
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
+
+/** Loopback: the ops endpoint is for this machine unless PAPERBOY_METRICS_HOST says otherwise. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 /** Names of the env variables whose values must never be printed. */
 export const SECRET_ENV_KEYS = [
@@ -387,6 +403,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
     log: { ...file.log, levelFromEnv: e.PAPERBOY_LOG_LEVEL !== undefined },
     metricsPort: e.PAPERBOY_METRICS_PORT ?? null,
+    metricsHost: e.PAPERBOY_METRICS_HOST ?? DEFAULT_METRICS_HOST,
     llm: file.llm ? { ...file.llm, apiKey: e.PAPERBOY_LLM_API_KEY ?? null } : null,
     discord: {
       ...file.discord,

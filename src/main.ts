@@ -123,6 +123,7 @@ export async function main(options: MainOptions): Promise<number> {
     if (metrics && config.metricsPort !== null) {
       ops = await serveOps({
         port: config.metricsPort,
+        host: config.metricsHost,
         metrics,
         store: bot.store,
         config,
