@@ -231,6 +231,14 @@ export const SECRET_ENV_KEYS = [
   'PAPERBOY_LLM_API_KEY',
 ];
 
+/**
+ * The secret variables' values as set, valid or not: what a start-up error line must not
+ * show even when the configuration failed to load.
+ */
+export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return SECRET_ENV_KEYS.map((key) => env[key]).filter((v): v is string => Boolean(v));
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

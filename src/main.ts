@@ -8,7 +8,7 @@ import { PromptSafeLog, terminalLogLevel } from './adapters/shell/prompt-log.js'
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
-import { type Config, configSecrets, loadConfig } from './config.js';
+import { type Config, configSecrets, envSecretValues, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
@@ -227,7 +227,7 @@ if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
     },
     (error: unknown) => {
       // Configuration and start-up errors are for people: the message alone, no stack.
-      process.stderr.write(`${startupMessage(error)}\n`);
+      process.stderr.write(`${startupMessage(error, envSecretValues())}\n`);
       process.exitCode = 1;
     },
   );

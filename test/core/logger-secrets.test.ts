@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { configSecrets, loadConfig } from '../../src/config.js';
+import { configSecrets, envSecretValues, loadConfig } from '../../src/config.js';
 import { createLogger, type LoggerOptions } from '../../src/core/logger.js';
+import { startupMessage } from '../../src/startup.js';
 
 const INTERACTION_TOKEN = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDpTRUNSRVQ';
 const WEBHOOK_TOKEN = 'webhookTOKENsecret0042';
@@ -99,5 +100,18 @@ describe('every log line is scrubbed, whatever logger wrote it', () => {
     const { logger, text } = capture({ secretValues: configSecrets(config) });
     logger.child({}).error({ err: new Error(`401 for ${LLM_KEY}`) }, 'model failed');
     expect(leaks(text())).toEqual([]);
+  });
+});
+
+describe('the start-up line', () => {
+  it('blanks the secret variables as set, even when the config never loaded', () => {
+    const env = { DISCORD_TOKEN: 'not-even-a-valid-token-1234', PAPERBOY_LLM_API_KEY: LLM_KEY };
+    const line = startupMessage(
+      new Error(`boom with not-even-a-valid-token-1234 and ${LLM_KEY} and Bearer ${BEARER}`),
+      envSecretValues(env),
+    );
+    expect(line).toContain('Paperboy stopped on an unexpected error: boom with [redacted]');
+    expect(leaks(line)).toEqual([]);
+    expect(line).not.toContain('not-even-a-valid-token-1234');
   });
 });
