@@ -47,14 +47,10 @@ describe('the live tick prunes per-message state past its age (injected clock)',
 
   it('keys of every expiring kind go after STATE_TTL_DAYS; fresh ones and health stay', async () => {
     const time = testTime('2026-01-05T08:00:00Z');
-    const base = testConfig('http://127.0.0.1:9');
-    const config = {
-      ...base,
-      sources: {
-        huggingface: { ...base.sources.huggingface, enabled: false },
-        arxiv: { ...base.sources.arxiv, enabled: false },
-      },
-    };
+    // No source is polled: the tick only prunes and plans (no channel is scheduled).
+    const config = testConfig('http://127.0.0.1:9', {
+      sources: { huggingface: { enabled: false }, arxiv: { enabled: false } },
+    });
     bot = await memoryBot(config, time.clock);
     const live = startLive({
       config,
