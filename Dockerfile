@@ -3,7 +3,8 @@
 #
 #   docker build -t paperboy .
 #   docker run -d --name paperboy -v paperboy-data:/data \
-#     -e DISCORD_TOKEN -e DISCORD_APPLICATION_ID -e PAPERBOY_METRICS_PORT=9464 -p 9464:9464 paperboy
+#     -e DISCORD_TOKEN -e DISCORD_APPLICATION_ID -e PAPERBOY_METRICS_PORT=9464 \
+#     -e PAPERBOY_METRICS_HOST=0.0.0.0 -p 127.0.0.1:9464:9464 paperboy
 
 # --- build: compile better-sqlite3 (.npmrc sets build_from_source) with the toolchain -----
 FROM node:20-bookworm-slim AS build

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { PaperboyError } from './core/errors.js';
@@ -133,6 +134,13 @@ const envSchema = z.object({
     .optional(),
   SLACK_API_URL: httpUrl.optional(),
   PAPERBOY_METRICS_PORT: port.optional(),
+  PAPERBOY_METRICS_HOST: z
+    .string()
+    .refine(
+      (host) => isIP(host) !== 0,
+      'must be an IP address to listen on: 127.0.0.1 (this machine only, the default), 0.0.0.0 (every interface, e.g. in a container) or one address of this machine',
+    )
+    .optional(),
   PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
   PORT: port.optional(),
 });
@@ -173,6 +181,11 @@ export interface Config extends Omit<FileConfig, 'llm'> {
   dataDir: string;
   /** `PAPERBOY_METRICS_PORT`: where /healthz and /metrics are served; `null` = not served. */
   metricsPort: number | null;
+  /**
+   * `PAPERBOY_METRICS_HOST`: the address /healthz and /metrics listen on; loopback unless
+   * asked, since they tell anyone who can reach them about the bot (sources, channels count).
+   */
+  metricsHost: string;
   /** `null` when no model is configured: no request is ever made. */
   llm: LlmSettings | null;
   discord: FileConfig['discord'] & {
@@ -191,6 +204,24 @@ export interface LoadConfigOptions {
   rootDir?: string;
 }
 
+/**
+ * The secret values of a loaded config (tokens, signing secret, LLM key): the logger blanks
+ * each wherever it turns up, e.g. quoted in a library's error.
+ */
+export function configSecrets(config: Config): string[] {
+  const values = [
+    config.discord.secrets?.token,
+    config.slack.secrets?.botToken,
+    config.slack.secrets?.signingSecret,
+    config.slack.secrets?.appToken,
+    config.llm?.apiKey,
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** Loopback: the ops endpoint is for this machine unless PAPERBOY_METRICS_HOST says otherwise. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
 /** Names of the env variables whose values must never be printed. */
 export const SECRET_ENV_KEYS = [
   'DISCORD_TOKEN',
@@ -199,6 +230,14 @@ export const SECRET_ENV_KEYS = [
   'SLACK_APP_TOKEN',
   'PAPERBOY_LLM_API_KEY',
 ];
+
+/**
+ * The secret variables' values as set, valid or not: what a start-up error line must not
+ * show even when the configuration failed to load.
+ */
+export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return SECRET_ENV_KEYS.map((key) => env[key]).filter((v): v is string => Boolean(v));
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -262,8 +301,37 @@ function describeIssues(error: z.ZodError, prefix = ''): string[] {
       });
     }
     // Never echo the received value: it could be a secret.
-    return [`${prefix}${key || '(root)'}: ${issue.message}`];
+    return [`${prefix}${key || '(root)'}: ${plainMessage(issue)}`];
   });
+}
+
+/** How a config reader names JSON kinds (zod says "array", "received undefined"). */
+const JSON_KIND: Record<string, string> = {
+  array: 'a list [...]',
+  object: 'an object {...}',
+  string: 'a string in quotes',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+/**
+ * zod's own wording ("Invalid input: expected array, received string") in plain words;
+ * our schema's messages ("must be a time HH:MM") are kept as written.
+ */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (!issue.message.startsWith('Invalid')) return issue.message;
+  if (issue.code === 'invalid_type') {
+    const received = /received (\w+)$/.exec(issue.message)?.[1];
+    if (received === 'undefined') return 'is required';
+    const expected = JSON_KIND[issue.expected] ?? issue.expected;
+    return `must be ${expected}${received ? `, not ${JSON_KIND[received] ?? received}` : ''}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map((v) => JSON.stringify(v));
+    return values.length === 1 ? `must be ${values[0]}` : `must be one of ${values.join(', ')}`;
+  }
+  return issue.message;
 }
 
 /** Environment variables set to '' count as unset, as shells and .env files often leave them. */
@@ -343,6 +411,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     dataDir: path.resolve(rootDir, e.PAPERBOY_DATA_DIR ?? 'data'),
     log: { ...file.log, levelFromEnv: e.PAPERBOY_LOG_LEVEL !== undefined },
     metricsPort: e.PAPERBOY_METRICS_PORT ?? null,
+    metricsHost: e.PAPERBOY_METRICS_HOST ?? DEFAULT_METRICS_HOST,
     llm: file.llm ? { ...file.llm, apiKey: e.PAPERBOY_LLM_API_KEY ?? null } : null,
     discord: {
       ...file.discord,

@@ -8,7 +8,7 @@ import { PromptSafeLog, terminalLogLevel } from './adapters/shell/prompt-log.js'
 import { ShellAdapter } from './adapters/shell/shell-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type Bot, createBot } from './app.js';
-import { type Config, loadConfig } from './config.js';
+import { type Config, configSecrets, envSecretValues, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createLogger } from './core/logger.js';
 import { installShutdown } from './core/shutdown.js';
@@ -76,12 +76,7 @@ export async function main(options: MainOptions): Promise<number> {
     pretty: Boolean(process.stderr.isTTY),
     ...(promptLog ? { destination: promptLog } : {}),
     // Blank the tokens themselves wherever they turn up, e.g. quoted in a library's error.
-    secretValues: [
-      config.discord.secrets?.token,
-      config.slack.secrets?.botToken,
-      config.slack.secrets?.signingSecret,
-      config.slack.secrets?.appToken,
-    ],
+    secretValues: configSecrets(config),
   });
   prepareDataDir(config.dataDir);
   const metrics = config.metricsPort === null ? null : createCommandMetrics();
@@ -128,6 +123,7 @@ export async function main(options: MainOptions): Promise<number> {
     if (metrics && config.metricsPort !== null) {
       ops = await serveOps({
         port: config.metricsPort,
+        host: config.metricsHost,
         metrics,
         store: bot.store,
         config,
@@ -231,7 +227,7 @@ if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
     },
     (error: unknown) => {
       // Configuration and start-up errors are for people: the message alone, no stack.
-      process.stderr.write(`${startupMessage(error)}\n`);
+      process.stderr.write(`${startupMessage(error, envSecretValues())}\n`);
       process.exitCode = 1;
     },
   );

@@ -172,4 +172,58 @@ describe('start-up errors: one line with the cause and the fix, exit 1, no stack
       /Upgrade Paperboy or point PAPERBOY_DATA_DIR/,
     );
   }, 30_000);
+
+  it('a config with several errors: one plain line per problem, no zod wording', async () => {
+    const childEnv = env({ PAPERBOY_METRICS_PORT: 'abc' });
+    const file = path.join(path.dirname(childEnv.PAPERBOY_DATA_DIR as string), 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        digest: { time: null, days: 'sundays' },
+        sources: { arxiv: { categories: 'cs.AI' } },
+        llm: { baseUrl: 'http://127.0.0.1:9/v1' },
+      }),
+    );
+    const exit = await start({ ...childEnv, PAPERBOY_CONFIG: file });
+    expect(exit.code).toBe(1);
+    const lines = exit.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('Invalid configuration:');
+    expect(lines.slice(1).sort()).toEqual(
+      [
+        '  - env PAPERBOY_METRICS_PORT: must be a port number (0-65535)',
+        '  - digest.time: must be a string in quotes, not null',
+        '  - digest.days: must be one of "every", "weekdays"',
+        '  - sources.arxiv.categories: must be a list [...], not a string in quotes',
+        '  - llm.model: is required',
+      ].sort(),
+    );
+    expect(exit.stderr).not.toMatch(/Invalid input|Invalid option|received|ZodError|^\s+at /m);
+  }, 30_000);
+
+  it('Discord unreachable (its server closed): one line naming the host, no token', async () => {
+    const closed = await startFakeDiscord();
+    const apiUrl = closed.apiUrl;
+    const applicationId = closed.applicationId;
+    await closed.close();
+    const exit = await start(
+      env({ DISCORD_TOKEN, DISCORD_APPLICATION_ID: applicationId, DISCORD_API_URL: apiUrl }),
+    );
+    expectOneLine(
+      exit,
+      new RegExp(
+        `^Discord could not be reached at ${apiUrl.replace(/[.]/g, '\\.')} \\(ECONNREFUSED\\)`,
+      ),
+      /DISCORD_API_URL/,
+    );
+  }, 60_000);
+
+  it('Slack unreachable (its server closed): one line naming the host, no token', async () => {
+    const closed = await startFakeSlack();
+    const apiUrl = closed.apiUrl;
+    await closed.close();
+    const exit = await start(
+      env({ SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: apiUrl, PORT: '0' }),
+    );
+    expectOneLine(exit, /^Slack could not be reached at .* \(ECONNREFUSED\)/, /SLACK_API_URL/);
+  }, 60_000);
 });

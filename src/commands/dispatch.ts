@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { isPaperboyError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { CommandContext } from './context.js';
 import { HANDLERS } from './handlers.js';
 import type { ErrorReply, Reply } from './reply.js';
@@ -80,11 +81,26 @@ async function answerCall(call: CommandCall, ctx: CommandContext): Promise<Reply
     ) => Promise<Reply>;
     return await handler(checked.input, ctx);
   } catch (error) {
-    const code = isPaperboyError(error) ? error.code : 'INTERNAL';
-    ctx.logger.error({ err: error, code, command: call.name }, 'command failed');
-    const message = isPaperboyError(error)
-      ? error.message
-      : 'Something went wrong inside Paperboy; the error is logged. Please try again.';
-    return { kind: 'error', code, message };
+    return faultReply(error, ctx.logger, { command: call.name }, 'command failed');
   }
+}
+
+/**
+ * The answer to a fault while answering (the store or search threw): its code, the coded
+ * error's own message or a generic one, and a log line with the cause. `lead` starts the
+ * message ("Couldn't answer right now"), so a question never reads as "no paper matches".
+ */
+export function faultReply(
+  error: unknown,
+  logger: Logger,
+  fields: Record<string, unknown>,
+  what: string,
+  lead?: string,
+): ErrorReply {
+  const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+  logger.error({ err: error, code, ...fields }, what);
+  const detail = isPaperboyError(error)
+    ? error.message
+    : 'Something went wrong inside Paperboy; the error is logged. Please try again.';
+  return { kind: 'error', code, message: lead ? `${lead} (${code}): ${detail}` : detail };
 }

@@ -1,17 +1,32 @@
 import type { ChannelRef } from '../core/store/store.js';
 
-/** Discord DMs all live under this workspace id; each belongs to one user. */
+/** Discord DMs (and group DMs) all live under this workspace id; each belongs to its members. */
 const DISCORD_DM_WORKSPACE = 'dm';
 
+/** What adapters store when a payload names no workspace (Slack team id missing). */
+const NO_WORKSPACE = new Set(['', 'unknown']);
+
 /**
- * One tenant never sees another: a command shows channels of the caller's own Discord
- * server or Slack workspace (the terminal is one tenant). A Discord DM is its user's
- * alone, so there only the DM channel itself is the caller's.
+ * A conversation that belongs to its members, not to the workspace: a Discord DM, a Slack
+ * DM (`D…`) or a Slack group DM / legacy private channel (`G…`). Its settings show only
+ * inside it, and it sees nothing of its workspace.
+ */
+function isPrivateConversation(ref: ChannelRef): boolean {
+  if (ref.platform === 'discord') return ref.workspace === DISCORD_DM_WORKSPACE;
+  if (ref.platform === 'slack') return ref.channel.startsWith('D') || ref.channel.startsWith('G');
+  return false;
+}
+
+/**
+ * One tenant never sees another (docs/tenants.md): a command shows channels of the caller's
+ * own Discord server or Slack workspace (the terminal is one tenant). A private conversation,
+ * or a channel whose workspace the payload did not name, is a tenant of its own: only that
+ * very channel (same workspace id too, so a DM whose team id differs between payloads, as
+ * on Enterprise Grid, sees less, never another workspace's channels).
  */
 export function sameTenant(caller: ChannelRef, other: ChannelRef): boolean {
   if (caller.platform !== other.platform || caller.workspace !== other.workspace) return false;
-  if (caller.platform === 'discord' && caller.workspace === DISCORD_DM_WORKSPACE) {
-    return caller.channel === other.channel;
-  }
-  return true;
+  if (caller.channel === other.channel) return true;
+  if (isPrivateConversation(caller) || isPrivateConversation(other)) return false;
+  return !NO_WORKSPACE.has(caller.workspace);
 }

@@ -1,6 +1,7 @@
 import type { ChannelRef } from '../core/store/store.js';
 import { answerFor } from './ask.js';
 import type { CommandContext } from './context.js';
+import { faultReply } from './dispatch.js';
 import type { Reply } from './reply.js';
 import { COMMAND_NAME, findSubcommand } from './spec.js';
 import { validateCall } from './validate.js';
@@ -11,12 +12,34 @@ export interface DigestMessageRef {
   messageId: string;
 }
 
+/** How a question that could not be answered (a fault, not "no match") begins. */
+export const QUESTION_FAULT_LEAD = "Couldn't answer right now";
+
 /**
  * A question asked of the bot in a thread or as a reply (mentions already stripped): answered
  * about the digest those messages belong to first, then the archive; with no digest, like
- * `/papers ask`.
+ * `/papers ask`. Never throws: a store or search fault is a one-line error reply with its
+ * code (and logged), as `runCommand` gives a slash command, never silence.
  */
 export async function answerThreadQuestion(
+  question: string,
+  ctx: CommandContext,
+  around: DigestMessageRef[],
+): Promise<Reply> {
+  try {
+    return await threadAnswer(question, ctx, around);
+  } catch (error) {
+    return faultReply(
+      error,
+      ctx.logger,
+      { channel: ctx.channel.channel },
+      'question failed',
+      QUESTION_FAULT_LEAD,
+    );
+  }
+}
+
+async function threadAnswer(
   question: string,
   ctx: CommandContext,
   around: DigestMessageRef[],

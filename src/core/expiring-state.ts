@@ -2,19 +2,31 @@ import { stepOrRetryNextTick } from './background-step.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
 
-/** Paging and button state is only needed while someone may still press the button. */
+/** Keyed state written per message, page or lookup is needed for days, not for ever. */
 export const STATE_TTL_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-/** Key prefixes of state that expires; other state (health, source caches, digest plans) is kept. */
+/**
+ * Key prefixes of state written per message, lookup or URL: pruned once not written for
+ * STATE_TTL_DAYS. Every other key is bounded by the configuration: `health-warning:<source>`
+ * is one per paper source. A new `putState` prefix belongs in one of the two
+ * (test/live-prune.test.ts lists the writers).
+ */
 export const EXPIRING_STATE = {
   discordPage: 'discord:page:',
   slackAction: 'slack:action:',
   /** arXiv ids a link lookup found unknown (read as fresh for a day; see arxiv-lookup.ts). */
   arxivUnknown: 'arxiv:unknown:',
+  /** The thread a digest's first part opened, for its later parts (minutes later), per day. */
+  discordDigestThread: 'discord:digest-thread:',
+  /**
+   * Conditional-request validators per feed URL: one per configured URL, but a changed URL
+   * or category list leaves the old ones; a pruned one costs one unconditional request.
+   */
+  httpValidators: 'http-validators:',
 } as const;
 
-/** Deletes paging and button keys not written for STATE_TTL_DAYS; returns how many. */
+/** Deletes expiring keys not written for STATE_TTL_DAYS; returns how many. */
 export function pruneExpiredState(store: Store, now: Date): number {
   const before = new Date(now.getTime() - STATE_TTL_DAYS * DAY_MS);
   let pruned = 0;
@@ -30,6 +42,6 @@ export async function pruneExpiredStateStep(
 ): Promise<void> {
   await stepOrRetryNextTick(logger, 'prune expired state', () => {
     const pruned = pruneExpiredState(store, now);
-    if (pruned > 0) logger.debug({ pruned }, 'expired paging and button state pruned');
+    if (pruned > 0) logger.debug({ pruned }, 'expired keyed state pruned');
   });
 }

@@ -111,6 +111,10 @@ function redactionOptions(censor: CensorText): pino.LoggerOptions {
     // serialise that plain copy again (as type "Object").
     serializers: { err: (value: unknown) => value },
     hooks: {
+      // The last word on every line, whatever built it: a child's own formatters, serializers
+      // or msgPrefix replace or bypass the hooks above, but never this one (pino keeps the
+      // root's streamWrite for every child).
+      streamWrite: censor,
       // The message and printf-style arguments bypass formatters.log; scrub them here.
       logMethod(args, method) {
         // logger.error(err) takes err.message as the line's message, unscrubbed: supply it.

@@ -16,6 +16,8 @@ const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
   // Slack tokens by their prefixes (bot, user, app-level, config, refresh).
   [/\bxox[abceoprs]-[A-Za-z0-9-]+/g, CENSOR],
   [/\bxapp-[A-Za-z0-9-]+/g, CENSOR],
+  // An Authorization header's credentials however they were logged (header, error text, curl line).
+  [/(\bBearer\s+)[A-Za-z0-9._~+/=-]{4,}/gi, `$1${CENSOR}`],
 ];
 
 /** `text` with every secret-shaped part blanked. */

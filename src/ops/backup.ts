@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { PaperboyError } from '../core/errors.js';
@@ -25,7 +26,9 @@ export interface BackupResult {
  * Copies the store with SQLite's online backup API, safe while the bot runs: each step reads
  * a consistent snapshot, a write elsewhere restarts the copy, and a busy writer cannot starve
  * it (after `maxRestarts` the remainder goes in one step). The copy is written beside the
- * target, checked with `integrity_check`, then renamed: a half-made backup never has its name.
+ * target under a unique temporary name, checked with `integrity_check`, then published
+ * atomically without replacing anything: a half-made backup never has its name, and a failed
+ * one leaves no file behind.
  */
 export async function backupStore(options: BackupOptions): Promise<BackupResult> {
   const { source, target } = options;
@@ -41,8 +44,12 @@ export async function backupStore(options: BackupOptions): Promise<BackupResult>
   if (!existsSync(path.dirname(path.resolve(target)))) {
     throw new PaperboyError('STORE_FAILED', `The folder of ${target} does not exist.`);
   }
-  const partial = `${target}.partial`;
-  rmSync(partial, { force: true });
+  // Beside the target (same file system, so publishing it is one atomic step) and unique,
+  // so two backups at once never delete or publish each other's copy.
+  const partial = path.join(
+    path.dirname(path.resolve(target)),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.partial`,
+  );
   const db = new BetterSqlite3(source, { fileMustExist: true });
   let restarts = 0;
   try {
@@ -58,13 +65,40 @@ export async function backupStore(options: BackupOptions): Promise<BackupResult>
       },
     });
     const papers = verify(partial);
-    renameSync(partial, target);
+    publish(partial, target);
     return { file: target, pages: done.totalPages, restarts, papers };
-  } catch (error) {
-    rmSync(partial, { force: true });
-    throw error;
   } finally {
     db.close();
+    removeCopy(partial);
+  }
+}
+
+/**
+ * Gives the finished copy its name in one atomic step that fails if the name is taken
+ * (a hard link, unlike rename, never replaces a file): a backup that appeared meanwhile,
+ * perhaps the only good one, is kept.
+ */
+function publish(partial: string, target: string): void {
+  try {
+    linkSync(partial, target);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    throw new PaperboyError(
+      'STORE_FAILED',
+      `${target} appeared while the backup ran; it was left as it is: give a new file name.`,
+      { cause: error },
+    );
+  }
+}
+
+/** The temporary copy and any journal SQLite left beside it; the published name stays. */
+function removeCopy(partial: string): void {
+  for (const file of [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]) {
+    try {
+      unlinkSync(file);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { checkHealth, type HealthInputs } from './health-check.js';
 export interface OpsServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
+  /** Default loopback: the endpoint is for this machine unless asked (PAPERBOY_METRICS_HOST). */
   host?: string;
   registry: Registry;
   health: HealthInputs;
@@ -17,6 +18,8 @@ export interface OpsServerOptions {
 
 export interface OpsServer {
   readonly port: number;
+  /** The address it listens on. */
+  readonly host: string;
   close(): Promise<void>;
 }
 
@@ -54,7 +57,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       } else res.destroy();
     });
   });
-  server.listen(options.port, options.host ?? '0.0.0.0');
+  server.listen(options.port, options.host ?? '127.0.0.1');
   try {
     await Promise.race([
       once(server, 'listening'),
@@ -66,14 +69,17 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       'CONFIG_INVALID',
       code === 'EADDRINUSE'
         ? `PAPERBOY_METRICS_PORT ${options.port} is already in use: choose a free port or stop the other process.`
-        : `Cannot serve metrics on port ${options.port}: ${(error as Error).message}`,
+        : code === 'EADDRNOTAVAIL'
+          ? `PAPERBOY_METRICS_HOST ${options.host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses.`
+          : `Cannot serve metrics on port ${options.port}: ${(error as Error).message}`,
       { cause: error },
     );
   }
-  const port = (server.address() as AddressInfo).port;
-  options.logger.info({ port }, 'serving /healthz and /metrics');
+  const { port, address: host } = server.address() as AddressInfo;
+  options.logger.info({ port, host }, 'serving /healthz and /metrics');
   return {
     port,
+    host,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -116,5 +116,55 @@ describe('npm run backup', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect(run([]).stderr).toContain('Usage: npm run backup -- <file>');
+  });
+
+  it('a failed backup leaves no temporary file behind', async () => {
+    const source = path.join(dir, 'not-a-database.db');
+    writeFileSync(source, 'this is not SQLite '.repeat(500));
+    await expect(backupStore({ source, target: path.join(dir, 'copy.db') })).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['not-a-database.db']);
+  });
+
+  it("writes a unique temporary file beside the target and never touches another backup's", async () => {
+    const file = storeFile(dir);
+    const store = SqliteStore.open(file);
+    store.upsertPapers(papers(0, 300), NOW);
+    store.close();
+    const target = path.join(dir, 'copy.db');
+    // What an older or concurrent backup of the same name would have in progress.
+    writeFileSync(`${target}.partial`, 'another backup in progress');
+    const seen = new Set<string>();
+    let watching = true;
+    const watch = () => {
+      if (!watching) return;
+      for (const name of readdirSync(dir)) seen.add(name);
+      setImmediate(watch);
+    };
+    setImmediate(watch);
+    await backupStore({ source: file, target, pagesPerStep: 5 });
+    watching = false;
+    const temporary = [...seen].filter((n) => n.endsWith('.partial') && n !== 'copy.db.partial');
+    expect(temporary).toHaveLength(1);
+    expect(temporary[0]).toMatch(/^\.copy\.db\.\d+\.[0-9a-f]{12}\.partial$/);
+    expect(readFileSync(`${target}.partial`, 'utf8')).toBe('another backup in progress');
+    expect(readdirSync(dir).sort()).toEqual(
+      ['copy.db', 'copy.db.partial', path.basename(file)].sort(),
+    );
+    expect(integrity(target)).toEqual({ check: 'ok', papers: 300 });
+  });
+
+  it('a good backup that appears under the name meanwhile is not overwritten', async () => {
+    const file = storeFile(dir);
+    const store = SqliteStore.open(file);
+    store.upsertPapers(papers(0, 300), NOW);
+    store.close();
+    const target = path.join(dir, 'copy.db');
+    // Another backup finishes first, between this one's steps.
+    setImmediate(() => writeFileSync(target, 'the good backup'));
+    await expect(backupStore({ source: file, target, pagesPerStep: 5 })).rejects.toThrow(
+      'appeared while the backup ran',
+    );
+    expect(readFileSync(target, 'utf8')).toBe('the good backup');
+    expect(readdirSync(dir).sort()).toEqual(['copy.db', path.basename(file)].sort());
   });
 });

@@ -34,7 +34,8 @@ describe('PAPERBOY_METRICS_PORT in the terminal mode', () => {
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
-        const found = /"port":(\d+)[^\n]*serving \/healthz/.exec(stderr);
+        // Loopback by default: PAPERBOY_METRICS_HOST is not set here.
+        const found = /"port":(\d+),"host":"127\.0\.0\.1"[^\n]*serving \/healthz/.exec(stderr);
         if (found) resolve(Number(found[1]));
       });
       child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));

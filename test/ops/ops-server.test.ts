@@ -203,3 +203,66 @@ describe('PAPERBOY_METRICS_PORT', () => {
     );
   });
 });
+
+describe('PAPERBOY_METRICS_HOST: loopback unless asked', () => {
+  it('defaults to 127.0.0.1, takes an IP address, and names a bad one', () => {
+    expect(loadConfig({ env: {} }).metricsHost).toBe('127.0.0.1');
+    expect(loadConfig({ env: { PAPERBOY_METRICS_HOST: '0.0.0.0' } }).metricsHost).toBe('0.0.0.0');
+    expect(loadConfig({ env: { PAPERBOY_METRICS_HOST: '::1' } }).metricsHost).toBe('::1');
+    for (const bad of ['everywhere', '127.0.0.1:9464', 'http://0.0.0.0'])
+      expect(() => loadConfig({ env: { PAPERBOY_METRICS_HOST: bad } })).toThrow(
+        'env PAPERBOY_METRICS_HOST: must be an IP address to listen on',
+      );
+  });
+
+  it('the server listens on loopback when no host is given, on the given one otherwise', async () => {
+    const config = loadConfig({ env: {} });
+    const bot = await createBot({
+      config,
+      clock: manualClock(NOW),
+      logger: silentLogger(),
+      dataDir: ':memory:',
+    });
+    const serve = (host?: string) =>
+      serveOps({
+        port: 0,
+        ...(host ? { host } : {}),
+        metrics: createCommandMetrics(),
+        store: bot.store,
+        config,
+        clock: bot.clock,
+        logger: silentLogger(),
+        platformsConnected: () => ({}),
+        digestRunsByState: () => ({}),
+      });
+    const plain = await serve();
+    const everywhere = await serve('0.0.0.0');
+    try {
+      expect(plain.host).toBe('127.0.0.1');
+      expect((await fetch(`http://127.0.0.1:${plain.port}/healthz`)).status).toBeLessThan(600);
+      expect(everywhere.host).toBe('0.0.0.0');
+    } finally {
+      await plain.close();
+      await everywhere.close();
+      await bot.close();
+    }
+  });
+
+  it('an address this machine does not have is named', async () => {
+    const config = loadConfig({ env: {} });
+    await expect(
+      serveOps({
+        port: 0,
+        // TEST-NET-3 (RFC 5737): never an address of this machine.
+        host: '203.0.113.7',
+        metrics: createCommandMetrics(),
+        store: { countPapers: () => 0 } as never,
+        config,
+        clock: manualClock(NOW),
+        logger: silentLogger(),
+        platformsConnected: () => ({}),
+        digestRunsByState: () => ({}),
+      }),
+    ).rejects.toThrow('PAPERBOY_METRICS_HOST 203.0.113.7 is not an address of this machine');
+  });
+});

@@ -12,6 +12,7 @@ import type { Reply } from '../../commands/reply.js';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
+import { EXPIRING_STATE } from '../../core/expiring-state.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelRef, Store } from '../../core/store/store.js';
 import type { PostResult } from '../adapter.js';
@@ -152,7 +153,9 @@ export async function postToChannel(
       return { messageIds: [thread.message?.id ?? thread.id] };
     }
     const threadKey =
-      reply.kind === 'digest' ? `discord:digest-thread:${channel.id}:${reply.date}` : null;
+      reply.kind === 'digest'
+        ? `${EXPIRING_STATE.discordDigestThread}${channel.id}:${reply.date}`
+        : null;
     const laterPart = reply.kind === 'digest' && (reply.part ?? 1) > 1;
     const into = asThread && threadKey && laterPart ? deps.store.getState(threadKey) : null;
     const message = (await rest.post(Routes.channelMessages(into ?? channel.id), {

@@ -6,6 +6,7 @@ import type { Config, DiscordSecrets } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { platformUnreachable } from '../../core/platform-unreachable.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { Adapter, PostResult } from '../adapter.js';
 import { findDeliveryMessage, postToChannel } from './channel-post.js';
@@ -133,7 +134,16 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         });
       } catch (error) {
         await next.destroy();
-        throw refusedToken(error) ?? error;
+        throw (
+          refusedToken(error) ??
+          platformUnreachable(
+            error,
+            'Discord',
+            secrets.apiUrl ?? 'https://discord.com/api',
+            'DISCORD_API_URL',
+          ) ??
+          error
+        );
       }
       client = next;
       logger.info({ user: next.user?.tag }, 'Discord connected');

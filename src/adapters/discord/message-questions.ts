@@ -1,8 +1,13 @@
 import type { Client, Message } from 'discord.js';
 import type { CommandContext } from '../../commands/context.js';
+import { faultReply } from '../../commands/dispatch.js';
 import { type LinkCard, linkCard, paperLinks } from '../../commands/paper-card.js';
 import type { Reply } from '../../commands/reply.js';
-import { answerThreadQuestion, type DigestMessageRef } from '../../commands/thread-question.js';
+import {
+  answerThreadQuestion,
+  type DigestMessageRef,
+  QUESTION_FAULT_LEAD,
+} from '../../commands/thread-question.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelRef } from '../../core/store/store.js';
@@ -89,7 +94,15 @@ export async function handleMessageQuestion(
     const links = paperLinks(message.content).slice(0, MAX_CARDS);
     const replies: Reply[] =
       links.length > 0
-        ? await linkCards(links, ctx, here)
+        ? await linkCards(links, ctx, here).catch((error: unknown) => [
+            faultReply(
+              error,
+              deps.logger,
+              { channel: here.channel },
+              'link cards failed',
+              QUESTION_FAULT_LEAD,
+            ),
+          ])
         : [
             await answerThreadQuestion(
               message.content.replace(MENTION, ' '),

@@ -1,5 +1,5 @@
 import { REST } from 'discord.js';
-import { loadConfig } from '../../config.js';
+import { configSecrets, loadConfig } from '../../config.js';
 import { isPaperboyError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { inviteUrl } from './invite.js';
@@ -8,7 +8,11 @@ import { ensureCommandsRegistered } from './registration.js';
 /** `npm run register`: registers `/papers` from the spec by hand (only when it changed). */
 async function main(): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.log.level, pretty: process.stderr.isTTY });
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: process.stderr.isTTY,
+    secretValues: configSecrets(config),
+  });
   const secrets = config.discord.secrets;
   if (!secrets) {
     logger.error('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to register commands');

@@ -4,6 +4,7 @@ import type { Config, SlackSecrets } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { platformUnreachable } from '../../core/platform-unreachable.js';
 import { portInUse } from '../../core/port-in-use.js';
 import type { Store } from '../../core/store/store.js';
 import type { Adapter } from '../adapter.js';
@@ -162,6 +163,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             { cause: error },
           );
         }
+        const unreachable = platformUnreachable(
+          error,
+          'Slack',
+          secrets.apiUrl ?? 'https://slack.com/api/',
+          'SLACK_API_URL',
+        );
+        if (unreachable) throw unreachable;
         throw new PaperboyError(
           'INTERNAL',
           `Slack auth.test failed (${describeSlackError(error)}).`,

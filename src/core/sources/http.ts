@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { PaperboyError } from '../errors.js';
+import { EXPIRING_STATE } from '../expiring-state.js';
 
 /** What every fetcher is given: I/O and time come in, so tests never touch the network or wait. */
 export interface HttpDeps {
@@ -279,7 +280,7 @@ export function networkReason(error: unknown): string {
 
 /** Conditional-request validators live in the store's keyed state, per URL. */
 export function validatorsKey(source: string, url: string): string {
-  return `http-validators:${source}:${url}`;
+  return `${EXPIRING_STATE.httpValidators}${source}:${url}`;
 }
 
 export function readValidators(

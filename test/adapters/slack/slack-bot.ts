@@ -36,6 +36,7 @@ export interface Asked {
 }
 
 export interface UserOptions {
+  teamId?: string;
   userId?: string;
   channelId?: string;
 }
