@@ -48,25 +48,52 @@ export interface PlanInput {
   /** The unposted run this one replaces: its papers are carried (its window is inside ours). */
   carried?: DigestRun;
   partSize: number;
+  /** The new run is claimed for this owner in the transaction that writes it. */
+  claim?: { owner: string; leaseMs: number };
+}
+
+/**
+ * Writes `write` only when the channel is as the planner read it: its cursor unmoved and no
+ * open run besides `carried` (still open). Another process that planned or posted the
+ * channel meanwhile wins; returns whether `write` ran. The check and the write share one
+ * IMMEDIATE transaction, so two processes never both pass it.
+ */
+export function writeIfUnplanned(
+  store: Store,
+  channel: Pick<Channel, 'ref' | 'lastDigestAt'>,
+  carried: DigestRun | undefined,
+  write: () => void,
+): boolean {
+  return store.transaction(() => {
+    const open = store.openDigestRuns(channel.ref);
+    const cursor = store.getChannel(channel.ref)?.lastDigestAt ?? null;
+    const others = open.filter((r) => r.id !== carried?.id);
+    if (others.length > 0 || cursor !== (channel.lastDigestAt ?? null)) return false;
+    if (carried && !open.some((r) => r.id === carried.id)) return false;
+    write();
+    return true;
+  });
 }
 
 /**
  * Plans a run and writes it with its parts in one transaction (with the supersession of
  * the run it carries). An empty run that posts nothing is `empty` at once and moves the
- * cursor in the same transaction.
+ * cursor in the same transaction. Returns `null`, writing nothing, when another process
+ * planned or posted the channel since it was read (see `writeIfUnplanned`).
  */
 export function planRun(
   input: PlanInput,
   deps: SelectionDeps,
   cache: DigestRunCache,
   newId: () => string = randomUUID,
-): NewDigestRun {
+): NewDigestRun | null {
   const { channel, schedule, from, now, carried } = input;
   const { store } = deps;
   const selection = selectForChannel(channel, schedule, from, now, deps, cache);
   const date = localDate(schedule.timeZone, now);
   let note: string | null = null;
-  if (carried) {
+  // A run whose plan failed (no parts) posted nothing and failed no post: nothing to say.
+  if (carried && carried.parts.length > 0) {
     const carriedTo = carried.to;
     const byId = new Map(selection.sections.flatMap((s) => s.items).map((i) => [i.paper.id, i]));
     const count = selection.paperIds.filter(
@@ -101,7 +128,7 @@ export function planRun(
       messageId: null,
     })),
   };
-  store.transaction(() => {
+  const written = writeIfUnplanned(store, channel, carried, () => {
     if (carried)
       store.updateDigestRun(carried.id, {
         state: 'abandoned',
@@ -109,6 +136,7 @@ export function planRun(
       });
     store.createDigestRun(run);
     if (run.state === 'empty') store.setLastDigestAt(channel.ref, now);
+    else if (input.claim) store.claimDigestRun(run.id, input.claim.owner, now, input.claim.leaseMs);
   });
-  return run;
+  return written ? run : null;
 }

@@ -58,6 +58,8 @@ export type RunOutcome =
   | { kind: 'retrying'; reason: string; nextAttemptAt: string }
   | { kind: 'refused'; reason: string; nextAttemptAt: string }
   | { kind: 'paused'; reason: string; skipped: number }
+  /** Another process holds the run (its claim's lease is live): it is left to that one. */
+  | { kind: 'busy'; runId: string }
   | { kind: 'stopped' };
 
 export interface PostDeps {
@@ -65,6 +67,9 @@ export interface PostDeps {
   clock: Clock;
   logger: Logger;
   disableAfterDays: number;
+  /** This process's id in run claims, and how long a claim lasts unless renewed. */
+  owner: string;
+  leaseMs: number;
   signal?: AbortSignal;
   /** Told once when a channel refused for `disableAfterDays` and is paused (admin notice). */
   onPaused?: (ref: ChannelRef, reason: string) => Promise<void>;
@@ -92,9 +97,15 @@ export async function findPosted(
   return found;
 }
 
+/** Takes or renews this process's claim on the run; false when another process holds it. */
+export function claimRun(run: Pick<DigestRun, 'id'>, deps: PostDeps): boolean {
+  return deps.store.claimDigestRun(run.id, deps.owner, deps.clock.now(), deps.leaseMs);
+}
+
 /**
- * One attempt at posting a run's remaining parts, in order. A run that may have reached
- * the platform before (it was posting, or an attempt failed) looks for its parts first.
+ * One attempt at posting a run's remaining parts, in order, under this process's claim
+ * (taken by the caller, renewed before each part). A run that may have reached the
+ * platform before (it was posting, or an attempt failed) looks for its parts first.
  * Posted: the run is `posted` and the cursor moves to its window end, with the refusal
  * mark cleared, in one transaction.
  */
@@ -113,6 +124,14 @@ export async function attemptRun(
     for (const part of run.parts) {
       if (part.messageId !== null) continue;
       if (deps.signal?.aborted) return { kind: 'stopped' };
+      // A process that stalled past its lease lost the run to another: it stops here.
+      if (!claimRun(run, deps)) {
+        deps.logger.warn(
+          { channel: channelLabel(run.channel), runId: run.id },
+          'digest run taken over by another process; this one stops posting it',
+        );
+        return { kind: 'busy', runId: run.id };
+      }
       const plan = JSON.parse(part.plan) as PartPlan;
       const papers = new Map<string, Paper>(
         store.getPapers(planPaperIds(plan)).map((p) => [p.id, p]),

@@ -1,20 +1,35 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { dueDigest, effectiveSchedule, nextDigestAt } from '../scheduler.js';
+import { dueDigest, effectiveSchedule, localDate, nextDigestAt } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
-import type { Channel, ChannelRef, DigestRun, Schedule, Store } from '../store/store.js';
+import type {
+  Channel,
+  ChannelRef,
+  DigestRun,
+  NewDigestRun,
+  Schedule,
+  Store,
+} from '../store/store.js';
 import { DigestRunCache } from './candidates.js';
-import { type DigestSettings, planRun } from './plan.js';
+import { type DigestSettings, planRun, writeIfUnplanned } from './plan.js';
 import {
   attemptRun,
   channelLabel,
+  claimRun,
   type DigestPoster,
   findPosted,
+  nextAttemptAt,
+  type PostDeps,
   type RunOutcome,
   recordFailure,
 } from './post.js';
 
 export type Posters = ReadonlyMap<ChannelRef['platform'], DigestPoster>;
+
+/** How long a process's claim on a run lasts unless renewed (before each part it posts). */
+export const DIGEST_LEASE_MS = 2 * 60_000;
 
 export interface DigestDeps {
   store: Store;
@@ -26,6 +41,13 @@ export interface DigestDeps {
   defaultSchedule: Schedule;
   /** Reference for a channel with neither a cursor nor a schedule-set time (bot start). */
   startedAt: Date;
+  /**
+   * This process's id in run claims (one per process): two processes on one store never
+   * post the same run, and a dead one's claim lapses after `leaseMs`.
+   */
+  owner: string;
+  /** Default DIGEST_LEASE_MS. */
+  leaseMs?: number;
   /** Papers per message part (Discord: 10 embeds a message). */
   partSize?: number;
   /** Set when Paperboy is stopping: no new post starts. */
@@ -43,7 +65,9 @@ export type ChannelOutcome =
  * One tick for one channel: settle its open run, or plan and post the run that is due.
  * An unposted run (nothing of it on the platform) is replaced when the channel's next run
  * is due; the new window starts at the old one's `from`, so its papers are carried.
- * Returns `null` when there is nothing to do.
+ * Every run is claimed by this process before it is looked up or posted, and released
+ * after; a run another process holds is left to it (`busy`). Returns `null` when there
+ * is nothing to do.
  */
 export async function serveChannel(
   channel: Channel,
@@ -54,33 +78,77 @@ export async function serveChannel(
   if (channel.paused) return null;
   const poster = deps.posters.get(channel.ref.platform);
   if (!poster) return { kind: 'no-poster' };
+  const postDeps: PostDeps = {
+    ...deps,
+    disableAfterDays: deps.settings.disableAfterDays,
+    leaseMs: deps.leaseMs ?? DIGEST_LEASE_MS,
+  };
+  const claimed: string[] = [];
+  try {
+    return await serveClaimed(channel, open, deps, { poster, postDeps, cache, claimed });
+  } finally {
+    for (const id of claimed) deps.store.releaseDigestRun(id, deps.owner);
+  }
+}
+
+interface ServeContext {
+  poster: DigestPoster;
+  postDeps: PostDeps;
+  cache: DigestRunCache;
+  /** Runs this call claimed, released when it ends. */
+  claimed: string[];
+}
+
+async function serveClaimed(
+  channel: Channel,
+  seen: DigestRun | undefined,
+  deps: DigestDeps,
+  { poster, postDeps, cache, claimed }: ServeContext,
+): Promise<ChannelOutcome | null> {
   const schedule = effectiveSchedule(channel, deps.defaultSchedule);
   const now = deps.clock.now();
-  const postDeps = { ...deps, disableAfterDays: deps.settings.disableAfterDays };
-  const plan = (from: Date, carried?: DigestRun) =>
-    planRun(
+  const plan = (from: Date, carried?: DigestRun) => {
+    const run = planRun(
       {
         channel,
         schedule,
         from,
         now,
         partSize: deps.partSize ?? 10,
+        claim: { owner: deps.owner, leaseMs: postDeps.leaseMs },
         ...(carried ? { carried } : {}),
       },
       deps,
       cache,
       deps.newId,
     );
+    if (run && run.state !== 'empty') claimed.push(run.id);
+    return run;
+  };
+  const busy = (runId: string): ChannelOutcome => {
+    deps.logger.info(
+      { channel: channelLabel(channel.ref), runId },
+      'digest run held by another process; skipped this tick',
+    );
+    return { kind: 'busy', runId };
+  };
 
-  if (open) {
+  if (seen) {
     // A run waiting out a backoff or a refusal is left alone until its time.
-    if (open.state === 'retrying' && open.nextAttemptAt && new Date(open.nextAttemptAt) > now)
-      return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt };
+    if (seen.state === 'retrying' && seen.nextAttemptAt && new Date(seen.nextAttemptAt) > now)
+      return { kind: 'waiting', nextAttemptAt: seen.nextAttemptAt };
+    if (!claimRun(seen, postDeps)) return busy(seen.id);
+    claimed.push(seen.id);
+    // Read again under the claim: another process may have settled it since the tick began.
+    const open = deps.store.openDigestRuns(channel.ref).find((r) => r.id === seen.id);
+    if (!open) return null;
     const nextDue = nextDigestAt(schedule, new Date(open.to));
-    if (nextDue <= now && open.parts.every((p) => p.messageId === null)) {
+    // A run whose plan failed (no parts) is planned again once its backoff is over.
+    const unplanned = open.parts.length === 0;
+    if (unplanned || (nextDue <= now && open.parts.every((p) => p.messageId === null))) {
       // Before replacing it, make sure no part reached the platform unrecorded. A failed
       // look-up counts as a failed attempt: a refusal is tried again at the next due time.
-      if (open.state === 'posting' || open.attempts > 0) {
+      if (!unplanned && (open.state === 'posting' || open.attempts > 0)) {
         try {
           if ((await findPosted(open, poster, deps.store)) > 0)
             return attemptRun(open, poster, schedule, postDeps);
@@ -88,7 +156,13 @@ export async function serveChannel(
           return recordFailure({ ...open, attempts: open.attempts + 1 }, error, schedule, postDeps);
         }
       }
-      const next = plan(new Date(open.from), open);
+      let next: NewDigestRun | null;
+      try {
+        next = plan(new Date(open.from), open);
+      } catch (error) {
+        return recordPlanFailure(channel, open, error, postDeps);
+      }
+      if (!next) return busy(open.id);
       return next.state === 'empty'
         ? { kind: 'empty' }
         : attemptRun(asRun(next), poster, schedule, postDeps);
@@ -102,7 +176,19 @@ export async function serveChannel(
     lookBackDays: deps.settings.maxAgeDays,
   });
   if (!due) return null;
-  const run = plan(due.since);
+  let run: NewDigestRun | null;
+  try {
+    run = plan(due.since);
+  } catch (error) {
+    return recordPlanFailure(
+      channel,
+      unplannedRun(channel, schedule, due.since, now, deps),
+      error,
+      postDeps,
+    );
+  }
+  // Another process planned (or posted) this channel since the tick read it.
+  if (!run) return busy('(planned elsewhere)');
   if (due.missed > 1)
     deps.logger.info(
       { channel: channelLabel(channel.ref), missed: due.missed },
@@ -115,6 +201,64 @@ export async function serveChannel(
 
 function asRun(run: Omit<DigestRun, 'attempts' | 'nextAttemptAt' | 'lastError'>): DigestRun {
   return { ...run, attempts: 0, nextAttemptAt: null, lastError: null };
+}
+
+/** The row a run whose plan failed leaves: its window, no papers, no parts (not yet written). */
+function unplannedRun(
+  channel: Channel,
+  schedule: Schedule,
+  from: Date,
+  now: Date,
+  deps: DigestDeps,
+): DigestRun & { unwritten: true } {
+  return {
+    ...asRun({
+      id: (deps.newId ?? randomUUID)(),
+      channel: channel.ref,
+      digestDate: localDate(schedule.timeZone, now),
+      from: from.toISOString(),
+      to: now.toISOString(),
+      paperIds: [],
+      note: null,
+      state: 'planned',
+      createdAt: now.toISOString(),
+      parts: [],
+    }),
+    unwritten: true,
+  };
+}
+
+/**
+ * Planning threw (a store or search fault): the channel's run becomes `retrying` with
+ * backoff, planned again on a later tick; the cursor stays. A run already open keeps its
+ * window and parts; otherwise a run without parts holds the window.
+ */
+function recordPlanFailure(
+  channel: Channel,
+  run: DigestRun & { unwritten?: true },
+  error: unknown,
+  deps: PostDeps,
+): ChannelOutcome {
+  const { store, logger } = deps;
+  const attempts = run.attempts + 1;
+  const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+  const reason = `plan failed (${code}): ${(error as Error)?.message ?? String(error)}`;
+  const next = nextAttemptAt(deps.clock.now(), attempts, null).toISOString();
+  const change = { state: 'retrying', attempts, nextAttemptAt: next, lastError: reason } as const;
+  const label = channelLabel(channel.ref);
+  logger.error(
+    { channel: label, runId: run.id, code, err: error, next },
+    'digest plan failed; will retry',
+  );
+  if (run.unwritten) {
+    const { unwritten: _, ...row } = run;
+    const written = writeIfUnplanned(store, channel, undefined, () => {
+      store.createDigestRun({ ...row, state: 'planned' });
+      store.updateDigestRun(row.id, change);
+    });
+    if (!written) return { kind: 'busy', runId: '(planned elsewhere)' };
+  } else store.updateDigestRun(run.id, change);
+  return { kind: 'retrying', reason, nextAttemptAt: next };
 }
 
 /** Every channel's digest work of one tick; one channel's trouble never stops the others. */
@@ -133,7 +277,8 @@ export async function runDigests(
       const outcome = await serveChannel(channel, open.get(label), deps, cache);
       if (outcome) done.push({ channel: label, outcome });
     } catch (error) {
-      deps.logger.error({ channel: label, err: error }, 'digest delivery failed');
+      const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+      deps.logger.error({ channel: label, code, err: error }, 'digest delivery failed');
     }
   }
   return done;

@@ -69,6 +69,7 @@ describe('digest delivery', () => {
       posters: new Map([['fake' as const, over.platform ?? platform]]),
       defaultSchedule: schedule,
       startedAt: time.clock.now(),
+      owner: 'test-process',
       ...(over.partSize ? { partSize: over.partSize } : {}),
     };
   }
