@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { isPaperboyError } from '../errors.js';
 import { localDate } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
 import type { Channel, DigestRun, NewDigestRun, Schedule, Store } from '../store/store.js';
 import { type DigestRunCache, digestWindow, selectChannelDigest } from './candidates.js';
 import { carriedNote, emptyPart, planParts } from './message.js';
+import { channelLabel, nextAttemptAt, type PostDeps, type RunOutcome } from './post.js';
 import type { DigestSelection } from './select.js';
 
 /** The digest settings (config `digest`) the module reads. */
@@ -139,4 +141,63 @@ export function planRun(
     else if (input.claim) store.claimDigestRun(run.id, input.claim.owner, now, input.claim.leaseMs);
   });
   return written ? run : null;
+}
+
+/** The row a run whose plan failed leaves: its window, no papers, no parts (not yet written). */
+export function unplannedRun(
+  channel: Channel,
+  schedule: Schedule,
+  from: Date,
+  now: Date,
+  newId: () => string = randomUUID,
+): DigestRun & { unwritten: true } {
+  return {
+    id: newId(),
+    channel: channel.ref,
+    digestDate: localDate(schedule.timeZone, now),
+    from: from.toISOString(),
+    to: now.toISOString(),
+    paperIds: [],
+    note: null,
+    state: 'planned',
+    attempts: 0,
+    nextAttemptAt: null,
+    lastError: null,
+    createdAt: now.toISOString(),
+    parts: [],
+    unwritten: true,
+  };
+}
+
+/**
+ * Planning threw (a store or search fault): the channel's run becomes `retrying` with
+ * backoff, planned again on a later tick; the cursor stays. A run already open keeps its
+ * window and parts; otherwise a run without parts holds the window.
+ */
+export function recordPlanFailure(
+  channel: Channel,
+  run: DigestRun & { unwritten?: true },
+  error: unknown,
+  deps: PostDeps,
+): RunOutcome {
+  const { store, logger } = deps;
+  const attempts = run.attempts + 1;
+  const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+  const reason = `plan failed (${code}): ${(error as Error)?.message ?? String(error)}`;
+  const next = nextAttemptAt(deps.clock.now(), attempts, null).toISOString();
+  const change = { state: 'retrying', attempts, nextAttemptAt: next, lastError: reason } as const;
+  const label = channelLabel(channel.ref);
+  logger.error(
+    { channel: label, runId: run.id, code, err: error, next },
+    'digest plan failed; will retry',
+  );
+  if (run.unwritten) {
+    const { unwritten: _, ...row } = run;
+    const written = writeIfUnplanned(store, channel, undefined, () => {
+      store.createDigestRun({ ...row, state: 'planned' });
+      store.updateDigestRun(row.id, change);
+    });
+    if (!written) return { kind: 'busy', runId: '(planned elsewhere)' };
+  } else store.updateDigestRun(run.id, change);
+  return { kind: 'retrying', reason, nextAttemptAt: next };
 }

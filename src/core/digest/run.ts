@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { dueDigest, effectiveSchedule, localDate, nextDigestAt } from '../scheduler.js';
+import { dueDigest, effectiveSchedule, nextDigestAt } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
 import type {
   Channel,
@@ -13,14 +12,13 @@ import type {
   Store,
 } from '../store/store.js';
 import { DigestRunCache } from './candidates.js';
-import { type DigestSettings, planRun, writeIfUnplanned } from './plan.js';
+import { type DigestSettings, planRun, recordPlanFailure, unplannedRun } from './plan.js';
 import {
   attemptRun,
   channelLabel,
   claimRun,
   type DigestPoster,
   findPosted,
-  nextAttemptAt,
   type PostDeps,
   type RunOutcome,
   recordFailure,
@@ -182,7 +180,7 @@ async function serveClaimed(
   } catch (error) {
     return recordPlanFailure(
       channel,
-      unplannedRun(channel, schedule, due.since, now, deps),
+      unplannedRun(channel, schedule, due.since, now, deps.newId),
       error,
       postDeps,
     );
@@ -201,64 +199,6 @@ async function serveClaimed(
 
 function asRun(run: Omit<DigestRun, 'attempts' | 'nextAttemptAt' | 'lastError'>): DigestRun {
   return { ...run, attempts: 0, nextAttemptAt: null, lastError: null };
-}
-
-/** The row a run whose plan failed leaves: its window, no papers, no parts (not yet written). */
-function unplannedRun(
-  channel: Channel,
-  schedule: Schedule,
-  from: Date,
-  now: Date,
-  deps: DigestDeps,
-): DigestRun & { unwritten: true } {
-  return {
-    ...asRun({
-      id: (deps.newId ?? randomUUID)(),
-      channel: channel.ref,
-      digestDate: localDate(schedule.timeZone, now),
-      from: from.toISOString(),
-      to: now.toISOString(),
-      paperIds: [],
-      note: null,
-      state: 'planned',
-      createdAt: now.toISOString(),
-      parts: [],
-    }),
-    unwritten: true,
-  };
-}
-
-/**
- * Planning threw (a store or search fault): the channel's run becomes `retrying` with
- * backoff, planned again on a later tick; the cursor stays. A run already open keeps its
- * window and parts; otherwise a run without parts holds the window.
- */
-function recordPlanFailure(
-  channel: Channel,
-  run: DigestRun & { unwritten?: true },
-  error: unknown,
-  deps: PostDeps,
-): ChannelOutcome {
-  const { store, logger } = deps;
-  const attempts = run.attempts + 1;
-  const code = isPaperboyError(error) ? error.code : 'INTERNAL';
-  const reason = `plan failed (${code}): ${(error as Error)?.message ?? String(error)}`;
-  const next = nextAttemptAt(deps.clock.now(), attempts, null).toISOString();
-  const change = { state: 'retrying', attempts, nextAttemptAt: next, lastError: reason } as const;
-  const label = channelLabel(channel.ref);
-  logger.error(
-    { channel: label, runId: run.id, code, err: error, next },
-    'digest plan failed; will retry',
-  );
-  if (run.unwritten) {
-    const { unwritten: _, ...row } = run;
-    const written = writeIfUnplanned(store, channel, undefined, () => {
-      store.createDigestRun({ ...row, state: 'planned' });
-      store.updateDigestRun(row.id, change);
-    });
-    if (!written) return { kind: 'busy', runId: '(planned elsewhere)' };
-  } else store.updateDigestRun(run.id, change);
-  return { kind: 'retrying', reason, nextAttemptAt: next };
 }
 
 /** Every channel's digest work of one tick; one channel's trouble never stops the others. */
