@@ -1,6 +1,11 @@
+import { copyFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../../src/core/ingest.js';
 import type { PaperRecord } from '../../../src/core/paper.js';
 import { parseCorpusLine } from '../../../src/core/sources/parse-corpus-jsonl.js';
+import { ROOT } from '../../live/harness.js';
 import { listed, situationBot, TEAM } from './situation-bot.js';
 
 // The four ways issue 11 found papers lost, each as a user meets it: a fake platform,
@@ -148,5 +153,32 @@ describe('digest situations (issue 11)', () => {
     );
     await b.tickAt('2026-03-02T09:00:00Z');
     expect(b.posted()).toEqual([['2603.00001']]);
+  });
+
+  it('imports are announced as new: an old HF daily_papers file ingested today is dated by its listing', async () => {
+    bot = await situationBot('2026-06-10T06:00:00Z');
+    const b = bot;
+    await b.command('schedule', { time: '09:00', timezone: 'UTC' });
+    // Copies made today (modified now): only the items' own listing dates tell old from new.
+    const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-hf-'));
+    try {
+      for (const name of ['hf-daily-papers.json', 'live/hf-day1.json']) {
+        const file = path.join(dir, path.basename(name));
+        copyFileSync(path.join(ROOT, 'test', 'fixtures', name), file);
+        utimesSync(file, b.time.clock.now(), b.time.clock.now());
+        await ingestFile({ store: b.bot.store, file, now: () => b.time.clock.now() });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await b.bot.search.refresh();
+    await b.tickAt('2026-06-10T09:00:00Z');
+    // Only the papers HF listed this week (2026-06-09); the 2024 file's four stay out.
+    expect(b.posted().flat().sort()).toEqual([
+      '2606.01001',
+      '2606.01002',
+      '2606.01003',
+      '2606.01004',
+    ]);
   });
 });
