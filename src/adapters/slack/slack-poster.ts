@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../commands/reply.js';
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
+import { EXPIRING_STATE } from '../../core/expiring-state.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelRef, Store } from '../../core/store/store.js';
 import type { PostResult } from '../adapter.js';
@@ -23,6 +24,16 @@ export interface SlackPosterOptions {
   pacer: Pacer;
   digestAsThread: boolean;
   render?: RenderOptions;
+}
+
+/** The digest payload of a message's metadata when it is this delivery's, else null. */
+function ourPayload(
+  metadata: { event_type?: string; event_payload?: unknown } | undefined,
+  deliveryId: string,
+): Record<string, unknown> | null {
+  if (metadata?.event_type !== DIGEST_EVENT_TYPE) return null;
+  const payload = metadata.event_payload as Record<string, unknown> | undefined;
+  return payload?.delivery_id === deliveryId ? payload : null;
 }
 
 /** `post` and `findDelivery` of the Slack adapter: chat.postMessage at Slack's pace, metadata read back. */
@@ -77,17 +88,78 @@ export function createSlackPoster(options: SlackPosterOptions) {
     if (store.getChannel(target)?.failure) store.setChannelFailure(target, null, clock.now());
   }
 
+  /** The numbered replies of this delivery in the thread under `parentTs`: number → ts. */
+  async function threadReplies(
+    target: ChannelRef,
+    parentTs: string,
+    deliveryId: string,
+  ): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let res: webApi.ConversationsRepliesResponse;
+      try {
+        res = await client.conversations.replies({
+          channel: target.channel,
+          ts: parentTs,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (error) {
+        return fail(target, 'conversations.replies', error);
+      }
+      for (const message of res.messages ?? []) {
+        const payload = ourPayload(message.metadata, deliveryId);
+        if (payload && typeof payload.reply === 'number' && message.ts)
+          found.set(payload.reply, message.ts);
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!res.has_more || !cursor) break;
+    }
+    return found;
+  }
+
+  /**
+   * A digest part as a thread: the parent, then one reply per topic. When the parent is
+   * already posted (a crash or a failed reply cut the thread short, and reconciliation
+   * found it), only the replies the thread lacks are posted.
+   */
+  async function postThread(target: ChannelRef, reply: Reply & { kind: 'digest' }) {
+    const { parent, replies } = renderDigestThread(reply);
+    const deliveryId = reply.deliveryId;
+    const key = deliveryId ? `${EXPIRING_STATE.slackDigestThread}${deliveryId}` : null;
+    let parentTs = key ? store.getState(key) : null;
+    const posted =
+      parentTs && deliveryId
+        ? await threadReplies(target, parentTs, deliveryId)
+        : new Map<number, string>();
+    if (!parentTs) {
+      const metadata = deliveryId
+        ? digestMetadata(deliveryId, { replies: replies.length })
+        : undefined;
+      parentTs = await send(target, parent, { metadata });
+      if (key) store.putState(key, parentTs, clock.now());
+    }
+    const ids = [parentTs];
+    for (const [index, message] of replies.entries()) {
+      const number = index + 1;
+      const metadata = deliveryId ? digestMetadata(deliveryId, { reply: number }) : undefined;
+      ids.push(
+        posted.get(number) ?? (await send(target, message, { threadTs: parentTs, metadata })),
+      );
+    }
+    return ids;
+  }
+
   async function post(target: ChannelRef, reply: Reply): Promise<PostResult> {
-    const metadata =
-      reply.kind === 'digest' && reply.deliveryId ? digestMetadata(reply.deliveryId) : undefined;
     if (reply.kind === 'digest' && options.digestAsThread) {
-      const { parent, replies } = renderDigestThread(reply);
-      const parentTs = await send(target, parent, { metadata });
-      const ids = [parentTs];
-      for (const message of replies) ids.push(await send(target, message, { threadTs: parentTs }));
+      const ids = await postThread(target, reply);
       clearFailure(target);
       return { messageIds: ids };
     }
+    const metadata =
+      reply.kind === 'digest' && reply.deliveryId ? digestMetadata(reply.deliveryId) : undefined;
     const ts = await send(target, renderReply(reply, options.render), { metadata });
     clearFailure(target);
     return { messageIds: [ts] };
@@ -110,13 +182,20 @@ export function createSlackPoster(options: SlackPosterOptions) {
         return fail(target, 'conversations.history', error);
       }
       for (const message of res.messages ?? []) {
-        const meta = message.metadata;
-        if (
-          meta?.event_type === DIGEST_EVENT_TYPE &&
-          (meta.event_payload as Record<string, unknown> | undefined)?.delivery_id === deliveryId &&
-          message.ts
-        )
-          return message.ts;
+        const payload = ourPayload(message.metadata, deliveryId);
+        if (!payload || payload.reply !== undefined || !message.ts) continue;
+        // A thread parent counts only with its whole thread; a short thread is completed by
+        // `post`, which finds the parent through the state written here.
+        const expected = typeof payload.replies === 'number' ? payload.replies : 0;
+        if (expected > 0 && (await threadReplies(target, message.ts, deliveryId)).size < expected) {
+          store.putState(
+            `${EXPIRING_STATE.slackDigestThread}${deliveryId}`,
+            message.ts,
+            clock.now(),
+          );
+          return null;
+        }
+        return message.ts;
       }
       cursor = res.response_metadata?.next_cursor || undefined;
       if (!res.has_more || !cursor) break;

@@ -98,13 +98,62 @@ describe('Slack post() and findDelivery()', () => {
     const { messageIds } = await adapter.post(target, digest);
     expect(messageIds).toHaveLength(3);
     const [parent, ...replies] = fake.messages;
-    expect(parent?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42' });
+    expect(parent?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42', replies: 2 });
+    expect(replies.map((r) => r.metadata?.event_payload)).toEqual([
+      { delivery_id: 'delivery-42', reply: 1 },
+      { delivery_id: 'delivery-42', reply: 2 },
+    ]);
     expect(parent?.thread_ts).toBeUndefined();
     expect(replies.map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
     expect(JSON.stringify(replies[1]?.blocks)).toContain('Robots');
     // About one message a second per channel: two waits between three messages.
     expect(waits).toEqual([1000, 1000]);
     expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+  });
+
+  it('completes a thread a crash cut short: posted replies are kept, only missing ones posted', async () => {
+    adapter = build(true);
+    await adapter.post(target, digest);
+    const [parent, first] = fake.messages;
+    // Killed after the parent and the first reply: the second never reached Slack.
+    fake.messages.splice(2);
+    const posts = fake.callsOf('chat.postMessage').length;
+
+    // Reconciliation reads the thread: a short thread is not a posted part...
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBeNull();
+    expect(fake.callsOf('conversations.replies').at(-1)?.params).toMatchObject({
+      ts: parent?.ts,
+      include_all_metadata: 'true',
+    });
+    // ...and posting the part again completes that thread instead of starting another.
+    const { messageIds } = await adapter.post(target, digest);
+    expect(fake.callsOf('chat.postMessage')).toHaveLength(posts + 1);
+    const last = fake.messages.at(-1);
+    expect(last?.thread_ts).toBe(parent?.ts);
+    expect(last?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42', reply: 2 });
+    expect(messageIds).toEqual([parent?.ts, first?.ts, last?.ts]);
+    expect(fake.messages.filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+  });
+
+  it('completes a thread whose parent was posted just before a crash (nothing recorded)', async () => {
+    adapter = build(true);
+    await adapter.post(target, digest);
+    const [parent] = fake.messages;
+    fake.messages.splice(1);
+    // A fresh store: the parent's thread was never written down.
+    store.close();
+    store = SqliteStore.open(':memory:');
+    adapter = build(true);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBeNull();
+    const { messageIds } = await adapter.post(target, digest);
+    expect(fake.messages.filter((m) => !m.thread_ts)).toEqual([parent]);
+    expect(fake.messages.map((m) => m.thread_ts ?? 'parent')).toEqual([
+      'parent',
+      parent?.ts,
+      parent?.ts,
+    ]);
+    expect(messageIds[0]).toBe(parent?.ts);
   });
 
   it('waits out a 429 with Retry-After and then posts', async () => {
