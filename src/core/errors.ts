@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   PERMISSION_DENIED: 'You may not do that here.',
   POST_FAILED: 'The message could not be posted.',
   CHANNEL_UNAVAILABLE: 'The channel refuses messages from the bot.',
+  POST_REJECTED: 'The platform will never accept this message (too long or invalid).',
   INTERNAL: 'Something went wrong inside Paperboy.',
 } as const;
 

@@ -41,6 +41,12 @@ const REFUSALS: Record<number, string> = {
   160005: 'the thread is locked',
 };
 
+/** Discord error codes meaning "this message will never be accepted" (its content is at fault). */
+const REJECTIONS: Record<number, string> = {
+  50006: 'the message is empty',
+  50035: 'Discord found the message invalid (50035 Invalid Form Body)',
+};
+
 /** A permanent refusal's reason, or `null` when a retry may help. */
 function refusalOf(error: unknown): string | null {
   if (!(error instanceof DiscordAPIError)) return null;
@@ -67,6 +73,16 @@ async function guarded<T>(deps: PostDeps, target: ChannelRef, work: () => Promis
     if (error instanceof PaperboyError) throw error;
     const reason = refusalOf(error);
     if (reason) unavailable(deps, target, reason, error);
+    const rejected =
+      error instanceof DiscordAPIError && typeof error.code === 'number'
+        ? REJECTIONS[error.code]
+        : undefined;
+    if (rejected) {
+      // discord.js names the fields at fault ("embeds[0].description[BASE_TYPE_MAX_LENGTH]").
+      const detail = truncateWords((error as Error).message.replace(/\s+/g, ' '), 300);
+      deps.logger.error({ channel: target, err: error }, 'Discord rejected the message');
+      throw new PaperboyError('POST_REJECTED', `${rejected}: ${detail}`, { cause: error });
+    }
     deps.logger.error({ channel: target, err: error }, 'Discord post failed');
     throw new PaperboyError('POST_FAILED', 'Discord did not accept the message; try again later.', {
       cause: error,

@@ -10,7 +10,7 @@ import type { RenderOptions, SlackMessage } from './blocks.js';
 import type { Pacer } from './pacer.js';
 import { DIGEST_EVENT_TYPE, digestMetadata, renderDigestThread } from './render-digest.js';
 import { renderReply } from './render-reply.js';
-import { channelRefusal, describeSlackError } from './slack-errors.js';
+import { channelRefusal, describeSlackError, messageRejection } from './slack-errors.js';
 
 /** How far back reconciliation reads a channel's history (digests are daily). */
 const HISTORY_DAYS = 7;
@@ -49,6 +49,14 @@ export function createSlackPoster(options: SlackPosterOptions) {
         `Slack ${action}: channel unavailable`,
       );
       throw new PaperboyError('CHANNEL_UNAVAILABLE', refusal.reason, { cause: error });
+    }
+    const rejection = messageRejection(error);
+    if (rejection) {
+      logger.error(
+        { channel: target.channel, workspace: target.workspace, code: rejection.code },
+        `Slack ${action}: message rejected`,
+      );
+      throw new PaperboyError('POST_REJECTED', rejection.reason, { cause: error });
     }
     const what = describeSlackError(error);
     logger.error(

@@ -112,6 +112,18 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
     expect(h.logs.join('')).toContain('Discord rate limit');
   });
 
+  it('a 400 Invalid Form Body (50035) is a permanent rejection: POST_REJECTED, not retried', async () => {
+    h = await startHarness();
+    const { text } = h.fake.channels;
+    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 400 });
+    const error = await h.adapter.post(ref(text), digest('d-400')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'POST_REJECTED' });
+    expect((error as Error).message).toMatch(/^Discord found the message invalid \(50035/);
+    expect((error as Error).message).toContain('BASE_TYPE_MAX_LENGTH');
+    expect(posts(text)).toHaveLength(1);
+    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
+  });
+
   it('a 403 marks the channel, is not retried, and does not stop other channels', async () => {
     h = await startHarness();
     const { text, other } = h.fake.channels;

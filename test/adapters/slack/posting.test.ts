@@ -192,6 +192,18 @@ describe('Slack post() and findDelivery()', () => {
     },
   );
 
+  it.each(['msg_too_long', 'invalid_blocks'])(
+    '%s is a permanent rejection (POST_REJECTED), not retried and not a channel refusal',
+    async (code) => {
+      fake.fail('chat.postMessage', { error: code });
+      const error = await adapter.post(target, digest).catch((e: unknown) => e);
+      expect(isPaperboyError(error, 'POST_REJECTED')).toBe(true);
+      expect((error as Error).message).toContain(code);
+      expect(fake.callsOf('chat.postMessage')).toHaveLength(1);
+      expect(store.getChannel(target)?.failure ?? null).toBeNull();
+    },
+  );
+
   it('clears a recorded failure once the channel accepts messages again', async () => {
     fake.fail('chat.postMessage', { error: 'not_in_channel' });
     await expect(adapter.post(target, digest)).rejects.toThrow(/invite/);

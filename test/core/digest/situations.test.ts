@@ -181,4 +181,38 @@ describe('digest situations (issue 11)', () => {
       '2606.01004',
     ]);
   });
+
+  it('a permanent rejection is retried forever: the run ends, the reason shows in /papers subscriptions', async () => {
+    const b = await teamAt('09:00');
+    await b.arrive(
+      [listed('2603.00001', 'Grasping one', '2026-03-02T08:00:00Z')],
+      '2026-03-02T08:00:00Z',
+    );
+    b.platform.rejecting.set(label, 'the message is too long for Slack (msg_too_long)');
+    await b.tickAt('2026-03-02T09:00:00Z');
+    for (const at of ['09:01', '09:03', '09:10', '12:00', '23:00'])
+      await b.tickAt(`2026-03-02T${at}:00Z`);
+    // One attempt, no retry until the horizon.
+    expect(b.platform.posts).toBe(1);
+    const [run] = b.bot.store.recentDigestRuns(TEAM, 1);
+    expect(run).toMatchObject({
+      state: 'abandoned',
+      nextAttemptAt: null,
+      paperIds: ['2603.00001'],
+    });
+    expect(run?.lastError).toBe(
+      'skipped: the platform rejected the digest: the message is too long for Slack (msg_too_long)',
+    );
+    expect(JSON.stringify(await b.command('subscriptions'))).toContain('msg_too_long');
+
+    // The next day's digest is planned and posted as usual, and clears the mark.
+    b.platform.rejecting.delete(label);
+    await b.arrive(
+      [listed('2603.00002', 'Grasping two', '2026-03-03T08:00:00Z')],
+      '2026-03-03T08:00:00Z',
+    );
+    await b.tickAt('2026-03-03T09:00:00Z');
+    expect(b.posted()).toEqual([['2603.00002']]);
+    expect(b.bot.store.getChannel(TEAM)?.failure).toBeNull();
+  });
 });
