@@ -205,6 +205,17 @@ export async function postToChannel(
   return result;
 }
 
+/** How far back reconciliation reads a busy channel: pages of 100, newest first. */
+const HISTORY_PAGE = 100;
+const HISTORY_PAGES = 10;
+const HISTORY_MS = 7 * 86_400_000;
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** When a message was created, from its snowflake id (ms), or null for an id that is not one. */
+function snowflakeTime(id: string): number | null {
+  return /^\d+$/.test(id) ? Number((BigInt(id) >> 22n) + DISCORD_EPOCH) : null;
+}
+
 function carries(message: APIMessage, botId: string | undefined, deliveryId: string): boolean {
   if (botId && message.author?.id !== botId) return false;
   return (message.embeds ?? []).some((e) => footerHasDelivery(e.footer?.text, deliveryId));
@@ -239,11 +250,27 @@ export async function findDeliveryMessage(
         .slice(0, 20);
       places.push(...children.map((t) => t.id));
     }
-    for (const place of places) {
-      const query = new URLSearchParams({ limit: '50' });
-      const messages = (await rest.get(Routes.channelMessages(place), { query })) as APIMessage[];
-      const found = messages.find((m) => carries(m, botId, deliveryId));
-      if (found) return found.id;
+    // The channel is paged back (a busy one buries a digest under other messages) until a
+    // page older than a week, a short page, or ten pages; a thread holds one page.
+    const since = deps.clock.now().getTime() - HISTORY_MS;
+    for (const [index, place] of places.entries()) {
+      const pages = index === 0 && !forum ? HISTORY_PAGES : 1;
+      let before: string | undefined;
+      for (let page = 0; page < pages; page++) {
+        const query = new URLSearchParams({
+          limit: String(HISTORY_PAGE),
+          ...(before ? { before } : {}),
+        });
+        const messages = (await rest.get(Routes.channelMessages(place), {
+          query,
+        })) as APIMessage[];
+        const found = messages.find((m) => carries(m, botId, deliveryId));
+        if (found) return found.id;
+        const last = messages.at(-1);
+        if (!last || messages.length < HISTORY_PAGE) break;
+        if ((snowflakeTime(last.id) ?? 0) < since) break;
+        before = last.id;
+      }
     }
     return null;
   });
