@@ -46,6 +46,19 @@ export function messageRejection(error: unknown): { code: string; reason: string
   return { code, reason: `${MESSAGE_REJECTIONS[code]} (${code})` };
 }
 
+/**
+ * The wait Slack asked for on a 429, in ms: the Web API's rate-limited error carries
+ * `retryAfter` (seconds); when the WebClient waited and retried itself, its last error says
+ * "A rate limit was exceeded (url: …, retry-after: N)".
+ */
+export function slackRetryAfterMs(error: unknown): number | null {
+  const e = error as { code?: string; retryAfter?: unknown; message?: unknown };
+  if (e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number')
+    return Math.max(0, e.retryAfter) * 1000;
+  const said = typeof e?.message === 'string' ? /retry-after: (\d+)\)/.exec(e.message) : null;
+  return said ? Number(said[1]) * 1000 : null;
+}
+
 /** A short, secret-free description for logs and POST_FAILED messages. */
 export function describeSlackError(error: unknown): string {
   const e = error as WebApiErrorShape;

@@ -10,7 +10,12 @@ import type { RenderOptions, SlackMessage } from './blocks.js';
 import type { Pacer } from './pacer.js';
 import { DIGEST_EVENT_TYPE, digestMetadata, renderDigestThread } from './render-digest.js';
 import { renderReply } from './render-reply.js';
-import { channelRefusal, describeSlackError, messageRejection } from './slack-errors.js';
+import {
+  channelRefusal,
+  describeSlackError,
+  messageRejection,
+  slackRetryAfterMs,
+} from './slack-errors.js';
 
 /** How far back reconciliation reads a channel's history (digests are daily). */
 const HISTORY_DAYS = 7;
@@ -63,8 +68,11 @@ export function createSlackPoster(options: SlackPosterOptions) {
       { channel: target.channel, workspace: target.workspace, error: what },
       `Slack ${action} failed after bounded retries`,
     );
+    // The digest schedules its retry no sooner than Slack's Retry-After.
+    const retryAfterMs = slackRetryAfterMs(error);
     throw new PaperboyError('POST_FAILED', `Slack did not accept the message (${what}).`, {
       cause: error,
+      ...(retryAfterMs !== null ? { retryAfterMs } : {}),
     });
   }
 

@@ -3,8 +3,10 @@ import {
   createSlackAdapter,
   type SlackAdapter,
 } from '../../../src/adapters/slack/slack-adapter.js';
+import { slackRetryAfterMs } from '../../../src/adapters/slack/slack-errors.js';
 import type { DigestReply } from '../../../src/commands/reply.js';
 import { manualClock } from '../../../src/core/clock.js';
+import { classifyFailure, nextAttemptAt } from '../../../src/core/digest/post.js';
 import { isPaperboyError } from '../../../src/core/errors.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
@@ -38,8 +40,9 @@ describe('Slack post() and findDelivery()', () => {
   let waits: number[];
   const clock = manualClock('2024-10-17T09:00:00Z');
 
-  function build(digestAsThread = false): SlackAdapter {
+  function build(digestAsThread = false, retries?: number): SlackAdapter {
     return createSlackAdapter({
+      ...(retries === undefined ? {} : { retryConfig: { retries } }),
       secrets: {
         botToken: BOT_TOKEN,
         signingSecret: 'unused',
@@ -164,6 +167,26 @@ describe('Slack post() and findDelivery()', () => {
     expect(
       log.lines().some((l) => l.retryAfterSeconds === 1 && String(l.msg).includes('rate limit')),
     ).toBe(true);
+  });
+
+  it("a 429 the client could not wait out carries Slack's Retry-After to the digest's retry time", async () => {
+    // No retries: the WebClient waits the 1 s Retry-After once, then gives up.
+    adapter = build(false, 0);
+    fake.fail('chat.postMessage', { status: 429, retryAfter: 1 });
+    const error = await adapter.post(target, digest).catch((e: unknown) => e);
+    expect(isPaperboyError(error, 'POST_FAILED')).toBe(true);
+    expect(classifyFailure(error)).toEqual({
+      kind: 'transient',
+      reason: 'Slack did not accept the message (rate limited).',
+      retryAfterMs: 1000,
+    });
+    // The Web API's own rate-limited error (rejectRateLimitedCalls) says it in seconds.
+    const limited = Object.assign(new Error('rate limited'), {
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 600,
+    });
+    expect(slackRetryAfterMs(limited)).toBe(600_000);
+    expect(nextAttemptAt(clock.now(), 1, 600_000).getTime() - clock.now().getTime()).toBe(600_000);
   });
 
   it('fails fast on a stuck 500 after a bounded, logged retry', async () => {
