@@ -14,6 +14,7 @@ import {
   channelRefusal,
   describeSlackError,
   messageRejection,
+  slackErrorCode,
   slackRetryAfterMs,
 } from './slack-errors.js';
 
@@ -30,6 +31,14 @@ export interface SlackPosterOptions {
   digestAsThread: boolean;
   render?: RenderOptions;
 }
+
+/** conversations.replies answers meaning "this app cannot read that thread", not "try later". */
+const UNREADABLE_THREAD = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'thread_not_found',
+  'method_not_supported_for_channel_type',
+]);
 
 /** The digest payload of a message's metadata when it is this delivery's, else null. */
 function ourPayload(
@@ -137,6 +146,30 @@ export function createSlackPoster(options: SlackPosterOptions) {
   }
 
   /**
+   * Whether the thread lacks some of its `expected` replies. A thread Slack will not let the
+   * app read (a token without the scope) counts as whole, as before threads were read:
+   * a reply may be missing, but no digest is posted twice.
+   */
+  async function threadIsShort(
+    target: ChannelRef,
+    parentTs: string,
+    deliveryId: string,
+    expected: number,
+  ): Promise<boolean> {
+    try {
+      return (await threadReplies(target, parentTs, deliveryId)).size < expected;
+    } catch (error) {
+      const code = slackErrorCode((error as { cause?: unknown }).cause);
+      if (!code || !UNREADABLE_THREAD.has(code)) throw error;
+      logger.warn(
+        { channel: target.channel, workspace: target.workspace, code },
+        'cannot read the digest thread back; its parent counts as the posted part',
+      );
+      return false;
+    }
+  }
+
+  /**
    * A digest part as a thread: the parent, then one reply per topic. When the parent is
    * already posted (a crash or a failed reply cut the thread short, and reconciliation
    * found it), only the replies the thread lacks are posted.
@@ -203,7 +236,7 @@ export function createSlackPoster(options: SlackPosterOptions) {
         // A thread parent counts only with its whole thread; a short thread is completed by
         // `post`, which finds the parent through the state written here.
         const expected = typeof payload.replies === 'number' ? payload.replies : 0;
-        if (expected > 0 && (await threadReplies(target, message.ts, deliveryId)).size < expected) {
+        if (expected > 0 && (await threadIsShort(target, message.ts, deliveryId, expected))) {
           store.putState(
             `${EXPIRING_STATE.slackDigestThread}${deliveryId}`,
             message.ts,

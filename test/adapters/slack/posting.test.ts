@@ -139,6 +139,16 @@ describe('Slack post() and findDelivery()', () => {
     expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
   });
 
+  it('counts a parent as posted when Slack will not let the app read its thread', async () => {
+    adapter = build(true);
+    await adapter.post(target, digest);
+    const [parent] = fake.messages;
+    fake.messages.splice(2);
+    fake.fail('conversations.replies', { error: 'missing_scope' });
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+    expect(log.lines().some((l) => l.code === 'missing_scope')).toBe(true);
+  });
+
   it('completes a thread whose parent was posted just before a crash (nothing recorded)', async () => {
     adapter = build(true);
     await adapter.post(target, digest);
