@@ -53,6 +53,8 @@ const STORE_WRITES = new Set([
 export class SimWorld {
   readonly posted: Posted[] = [];
   readonly modes = new Map<string, Mode>();
+  /** Topic matches still to fail (a search or store fault while planning). */
+  searchFaults = 0;
   private countdown: number | null = null;
   private dead = false;
   /** The process's claim owner: a restart is a new process, whose claims are its own. */
@@ -180,7 +182,15 @@ export class SimWorld {
     const store = this.store();
     const deps: DigestDeps = {
       store,
-      search: this.bot.search,
+      search: {
+        matchTopic: (topic, ids) => {
+          if (this.searchFaults > 0) {
+            this.searchFaults--;
+            throw new PaperboyError('STORE_FAILED', 'disk I/O error (simulated)');
+          }
+          return this.bot.search.matchTopic(topic, ids);
+        },
+      },
       settings: this.config.digest,
       clock: this.clock,
       logger: silentLogger(),
