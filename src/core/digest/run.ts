@@ -131,15 +131,18 @@ async function serveClaimed(
     return { kind: 'busy', runId };
   };
 
+  // A run waiting out a backoff or a refusal is left alone until its time.
+  const waiting = (run: DigestRun) =>
+    run.state === 'retrying' && run.nextAttemptAt !== null && new Date(run.nextAttemptAt) > now;
   if (seen) {
-    // A run waiting out a backoff or a refusal is left alone until its time.
-    if (seen.state === 'retrying' && seen.nextAttemptAt && new Date(seen.nextAttemptAt) > now)
-      return { kind: 'waiting', nextAttemptAt: seen.nextAttemptAt };
+    if (waiting(seen)) return { kind: 'waiting', nextAttemptAt: seen.nextAttemptAt ?? '' };
     if (!claimRun(seen, postDeps)) return busy(seen.id);
     claimed.push(seen.id);
-    // Read again under the claim: another process may have settled it since the tick began.
+    // Read again under the claim: another process may have settled it, or failed an attempt
+    // and set its backoff, since this tick read it.
     const open = deps.store.openDigestRuns(channel.ref).find((r) => r.id === seen.id);
     if (!open) return null;
+    if (waiting(open)) return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt ?? '' };
     const nextDue = nextDigestAt(schedule, new Date(open.to));
     // A run whose plan failed (no parts) is planned again once its backoff is over.
     const unplanned = open.parts.length === 0;

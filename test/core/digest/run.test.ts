@@ -278,6 +278,21 @@ describe('digest delivery', () => {
     expect(platform.in(team)[0]?.paperIds).toEqual(platform.in(other)[0]?.paperIds);
   });
 
+  it('reads a run again under its claim: one another process put in backoff waits', async () => {
+    platform.flaky.set('fake:w1:team', 1);
+    expect(await serve(team)).toMatchObject({ kind: 'retrying' });
+    // As this process read it at the start of a tick, before the other's attempt failed.
+    const [open] = bot.store.openDigestRuns(team);
+    const stale = { ...open!, state: 'posting' as const, nextAttemptAt: null };
+    const posts = platform.posts;
+    expect(await serveChannel(bot.store.getChannel(team)!, stale, deps())).toEqual({
+      kind: 'waiting',
+      nextAttemptAt: '2026-06-10T07:06:00.000Z',
+    });
+    expect(platform.posts).toBe(posts);
+    expect(platform.finds).toBe(0);
+  });
+
   it('carries an unposted run into the next day and says so', async () => {
     platform.flaky.set('fake:w1:team', 1_000);
     await serve(team);
