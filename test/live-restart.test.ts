@@ -7,6 +7,7 @@ import { parseArxivRss } from '../src/core/sources/parse-arxiv-rss.js';
 import { parseHfDailyPapers } from '../src/core/sources/parse-hf-daily-papers.js';
 import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
 import type { ChannelRef } from '../src/core/store/store.js';
+import type { TickSummary } from '../src/runtime/live.js';
 import type { FakeMessage } from './fakes/platform-poster.js';
 import { childEnv, watch } from './live/child-process.js';
 import { fixture, ROOT } from './live/harness.js';
@@ -77,18 +78,30 @@ describe('crash and restart while posting digests', () => {
     const before = readFileSync(path.join(dir, 'messages.jsonl'), 'utf8').trim().split('\n');
     expect(before).toHaveLength(3);
 
-    // Second run: reconciles, posts what is missing, then shuts down cleanly on SIGTERM.
-    const second = spawnBot({});
-    await second.out.until((l) => l.startsWith('TICK-DONE'));
-    const exit = new Promise<number | null>((resolve) =>
-      second.child.once('exit', (code) => resolve(code)),
-    );
-    second.child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    /** A run of the bot at `now`: one tick, then a clean shutdown on SIGTERM. */
+    async function tickOnce(now: string) {
+      const bot = spawnBot({ CHILD_NOW: now });
+      const done = await bot.out.until((l) => l.startsWith('TICK-DONE'));
+      const exit = new Promise<number | null>((resolve) =>
+        bot.child.once('exit', (code) => resolve(code)),
+      );
+      bot.child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      const summary = JSON.parse(done.slice('TICK-DONE '.length)) as TickSummary;
+      return { lines: bot.out.lines, outcomes: summary.digests.map((d) => d.outcome.kind) };
+    }
+
+    // Restarted at once: the killed process's claim on the hung run is live for 2 minutes,
+    // so that run is left alone (busy); the untouched channel is posted.
+    const second = await tickOnce('2026-06-10T09:30:00Z');
+    expect(second.outcomes).toContain('busy');
+    // After the lease: the run is taken over, reconciled and completed.
+    const third = await tickOnce('2026-06-10T09:32:00Z');
+    expect(third.outcomes).toEqual(['posted']);
 
     // The hung post was found by reconciliation, not re-posted: only the untouched channel got a post.
     const postedBefore = new Set(before.map((line) => (JSON.parse(line) as FakeMessage).channel));
-    const postedAfter = second.out.lines
+    const postedAfter = [...second.lines, ...third.lines]
       .filter((l) => l.startsWith('POSTED '))
       .map((l) => l.slice(7));
     expect(postedAfter).toHaveLength(1);

@@ -16,6 +16,7 @@ export interface Adapter {
   /**
    * Posts a reply (usually a digest part) to a channel. Throws a PaperboyError
    * `CHANNEL_UNAVAILABLE` when the channel refuses for good (gone, no permission),
+   * `POST_REJECTED` when this message will never be accepted (too long, invalid blocks),
    * `POST_FAILED` when a retry may help.
    */
   post(target: ChannelRef, reply: Reply): Promise<PostResult>;

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   POST_FAILED: 'The message could not be posted.',
   CHANNEL_UNAVAILABLE: 'The channel refuses messages from the bot.',
   PLATFORM_UNREACHABLE: 'A chat platform could not be reached.',
+  POST_REJECTED: 'The platform will never accept this message (too long or invalid).',
   INTERNAL: 'Something went wrong inside Paperboy.',
 } as const;
 
@@ -25,11 +26,19 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  */
 export class PaperboyError extends Error {
   readonly code: ErrorCode;
+  /** How long the other side asked to be left alone (a 429's Retry-After), when it said. */
+  declare readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message: string = ERROR_CODES[code], options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: ErrorCode,
+    message: string = ERROR_CODES[code],
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PaperboyError';
     this.code = code;
+    // Set only when given: errors without one compare and log exactly as before.
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

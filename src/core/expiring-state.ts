@@ -15,6 +15,8 @@ const DAY_MS = 86_400_000;
 export const EXPIRING_STATE = {
   discordPage: 'discord:page:',
   slackAction: 'slack:action:',
+  /** A Slack digest part's thread parent, so a crash mid-thread completes that thread. */
+  slackDigestThread: 'slack:digest-thread:',
   /** arXiv ids a link lookup found unknown (read as fresh for a day; see arxiv-lookup.ts). */
   arxivUnknown: 'arxiv:unknown:',
   /** The thread a digest's first part opened, for its later parts (minutes later), per day. */

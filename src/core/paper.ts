@@ -58,6 +58,12 @@ export interface PaperRecord {
    * one, else the fetch time. Newer observations win for counts such as upvotes.
    */
   observedAt: string;
+  /**
+   * When the feed listed the paper (ISO), when the feed says so (Hugging Face
+   * `submittedOnDailyAt`): the paper's feed date, so an old file imported today is dated by
+   * its listing, not by the import. Absent: a listing feed's observation time dates it.
+   */
+  listedAt?: string;
   /** Bundled demo papers: served in the terminal demo, never posted in a digest. */
   sample?: boolean;
   /** arXiv RSS only: `replace`/`replace-cross` items update a paper, they are not news. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { defaultSchedule } from '../commands/channel-schedule.js';
 import type { Reply } from '../commands/reply.js';
 import type { Config } from '../config.js';
@@ -61,6 +62,8 @@ export interface LiveOptions {
   includeShell?: boolean;
   /** How long `stop` waits for in-flight work (default 8 s, inside the 10 s shutdown budget). */
   stopGraceMs?: number;
+  /** This process's id in digest-run claims; default a new random UUID. */
+  owner?: string;
   /** Told after each tick, e.g. for tests and the child-process harness. */
   onTickDone?: (summary: TickSummary) => void;
 }
@@ -157,6 +160,9 @@ export function startLive(options: LiveOptions): Live {
     posters: options.adapters as Posters,
     defaultSchedule: defaultSchedule(config),
     startedAt,
+    // One id per process: another process (or the next one in a rolling restart) on the
+    // same store sees this one's claims and leaves its runs alone until their lease ends.
+    owner: options.owner ?? randomUUID(),
     signal: controller.signal,
     onPaused: (ref, reason) =>
       notifyAdmin({

@@ -25,6 +25,8 @@ export class FakePlatform {
   readonly messages: FakeMessage[] = [];
   /** Channels that refuse for good (CHANNEL_UNAVAILABLE). */
   readonly refusing = new Map<string, string>();
+  /** Channels whose next digest messages are rejected for good (POST_REJECTED), with the reason. */
+  readonly rejecting = new Map<string, string>();
   /** Transient failures still to serve, per channel. */
   readonly flaky = new Map<string, number>();
   /** Called after a message is recorded, before `post` returns: a test may hang or crash here. */
@@ -44,6 +46,8 @@ export class FakePlatform {
     const channel = label(target);
     const reason = this.refusing.get(channel);
     if (reason) throw new PaperboyError('CHANNEL_UNAVAILABLE', reason);
+    const rejected = this.rejecting.get(channel);
+    if (rejected) throw new PaperboyError('POST_REJECTED', rejected);
     const flaky = this.flaky.get(channel) ?? 0;
     if (flaky > 0) {
       this.flaky.set(channel, flaky - 1);

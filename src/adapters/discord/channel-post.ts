@@ -42,6 +42,12 @@ const REFUSALS: Record<number, string> = {
   160005: 'the thread is locked',
 };
 
+/** Discord error codes meaning "this message will never be accepted" (its content is at fault). */
+const REJECTIONS: Record<number, string> = {
+  50006: 'the message is empty',
+  50035: 'Discord found the message invalid (50035 Invalid Form Body)',
+};
+
 /** A permanent refusal's reason, or `null` when a retry may help. */
 function refusalOf(error: unknown): string | null {
   if (!(error instanceof DiscordAPIError)) return null;
@@ -68,6 +74,16 @@ async function guarded<T>(deps: PostDeps, target: ChannelRef, work: () => Promis
     if (error instanceof PaperboyError) throw error;
     const reason = refusalOf(error);
     if (reason) unavailable(deps, target, reason, error);
+    const rejected =
+      error instanceof DiscordAPIError && typeof error.code === 'number'
+        ? REJECTIONS[error.code]
+        : undefined;
+    if (rejected) {
+      // discord.js names the fields at fault ("embeds[0].description[BASE_TYPE_MAX_LENGTH]").
+      const detail = truncateWords((error as Error).message.replace(/\s+/g, ' '), 300);
+      deps.logger.error({ channel: target, err: error }, 'Discord rejected the message');
+      throw new PaperboyError('POST_REJECTED', `${rejected}: ${detail}`, { cause: error });
+    }
     deps.logger.error({ channel: target, err: error }, 'Discord post failed');
     throw new PaperboyError('POST_FAILED', 'Discord did not accept the message; try again later.', {
       cause: error,
@@ -192,6 +208,17 @@ export async function postToChannel(
   return result;
 }
 
+/** How far back reconciliation reads a busy channel: pages of 100, newest first. */
+const HISTORY_PAGE = 100;
+const HISTORY_PAGES = 10;
+const HISTORY_MS = 7 * 86_400_000;
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** When a message was created, from its snowflake id (ms), or null for an id that is not one. */
+function snowflakeTime(id: string): number | null {
+  return /^\d+$/.test(id) ? Number((BigInt(id) >> 22n) + DISCORD_EPOCH) : null;
+}
+
 function carries(message: APIMessage, botId: string | undefined, deliveryId: string): boolean {
   if (botId && message.author?.id !== botId) return false;
   return (message.embeds ?? []).some((e) => footerHasDelivery(e.footer?.text, deliveryId));
@@ -226,11 +253,27 @@ export async function findDeliveryMessage(
         .slice(0, 20);
       places.push(...children.map((t) => t.id));
     }
-    for (const place of places) {
-      const query = new URLSearchParams({ limit: '50' });
-      const messages = (await rest.get(Routes.channelMessages(place), { query })) as APIMessage[];
-      const found = messages.find((m) => carries(m, botId, deliveryId));
-      if (found) return found.id;
+    // The channel is paged back (a busy one buries a digest under other messages) until a
+    // page older than a week, a short page, or ten pages; a thread holds one page.
+    const since = deps.clock.now().getTime() - HISTORY_MS;
+    for (const [index, place] of places.entries()) {
+      const pages = index === 0 && !forum ? HISTORY_PAGES : 1;
+      let before: string | undefined;
+      for (let page = 0; page < pages; page++) {
+        const query = new URLSearchParams({
+          limit: String(HISTORY_PAGE),
+          ...(before ? { before } : {}),
+        });
+        const messages = (await rest.get(Routes.channelMessages(place), {
+          query,
+        })) as APIMessage[];
+        const found = messages.find((m) => carries(m, botId, deliveryId));
+        if (found) return found.id;
+        const last = messages.at(-1);
+        if (!last || messages.length < HISTORY_PAGE) break;
+        if ((snowflakeTime(last.id) ?? 0) < since) break;
+        before = last.id;
+      }
     }
     return null;
   });

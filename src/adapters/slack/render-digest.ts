@@ -8,11 +8,18 @@ export const DIGEST_EVENT_TYPE = 'paperboy_digest';
 
 export interface DigestMetadata {
   event_type: typeof DIGEST_EVENT_TYPE;
-  event_payload: { delivery_id: string };
+  /**
+   * A thread parent also says how many replies its thread holds (`replies`), and each reply
+   * carries its number (`reply`, 1-based): a crash mid-thread is completed, never re-posted.
+   */
+  event_payload: { delivery_id: string; replies?: number; reply?: number };
 }
 
-export function digestMetadata(deliveryId: string): DigestMetadata {
-  return { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId } };
+export function digestMetadata(
+  deliveryId: string,
+  thread: { replies: number } | { reply: number } | Record<string, never> = {},
+): DigestMetadata {
+  return { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId, ...thread } };
 }
 
 function heading(reply: DigestReply): string {

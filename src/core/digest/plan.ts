@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { isPaperboyError } from '../errors.js';
 import { localDate } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
 import type { Channel, DigestRun, NewDigestRun, Schedule, Store } from '../store/store.js';
 import { type DigestRunCache, digestWindow, selectChannelDigest } from './candidates.js';
 import { carriedNote, emptyPart, planParts } from './message.js';
+import { channelLabel, nextAttemptAt, type PostDeps, type RunOutcome } from './post.js';
 import type { DigestSelection } from './select.js';
 
 /** The digest settings (config `digest`) the module reads. */
@@ -48,25 +50,52 @@ export interface PlanInput {
   /** The unposted run this one replaces: its papers are carried (its window is inside ours). */
   carried?: DigestRun;
   partSize: number;
+  /** The new run is claimed for this owner in the transaction that writes it. */
+  claim?: { owner: string; leaseMs: number };
+}
+
+/**
+ * Writes `write` only when the channel is as the planner read it: its cursor unmoved and no
+ * open run besides `carried` (still open). Another process that planned or posted the
+ * channel meanwhile wins; returns whether `write` ran. The check and the write share one
+ * IMMEDIATE transaction, so two processes never both pass it.
+ */
+export function writeIfUnplanned(
+  store: Store,
+  channel: Pick<Channel, 'ref' | 'lastDigestAt'>,
+  carried: DigestRun | undefined,
+  write: () => void,
+): boolean {
+  return store.transaction(() => {
+    const open = store.openDigestRuns(channel.ref);
+    const cursor = store.getChannel(channel.ref)?.lastDigestAt ?? null;
+    const others = open.filter((r) => r.id !== carried?.id);
+    if (others.length > 0 || cursor !== (channel.lastDigestAt ?? null)) return false;
+    if (carried && !open.some((r) => r.id === carried.id)) return false;
+    write();
+    return true;
+  });
 }
 
 /**
  * Plans a run and writes it with its parts in one transaction (with the supersession of
  * the run it carries). An empty run that posts nothing is `empty` at once and moves the
- * cursor in the same transaction.
+ * cursor in the same transaction. Returns `null`, writing nothing, when another process
+ * planned or posted the channel since it was read (see `writeIfUnplanned`).
  */
 export function planRun(
   input: PlanInput,
   deps: SelectionDeps,
   cache: DigestRunCache,
   newId: () => string = randomUUID,
-): NewDigestRun {
+): NewDigestRun | null {
   const { channel, schedule, from, now, carried } = input;
   const { store } = deps;
   const selection = selectForChannel(channel, schedule, from, now, deps, cache);
   const date = localDate(schedule.timeZone, now);
   let note: string | null = null;
-  if (carried) {
+  // A run whose plan failed (no parts) posted nothing and failed no post: nothing to say.
+  if (carried && carried.parts.length > 0) {
     const carriedTo = carried.to;
     const byId = new Map(selection.sections.flatMap((s) => s.items).map((i) => [i.paper.id, i]));
     const count = selection.paperIds.filter(
@@ -101,7 +130,7 @@ export function planRun(
       messageId: null,
     })),
   };
-  store.transaction(() => {
+  const written = writeIfUnplanned(store, channel, carried, () => {
     if (carried)
       store.updateDigestRun(carried.id, {
         state: 'abandoned',
@@ -109,6 +138,66 @@ export function planRun(
       });
     store.createDigestRun(run);
     if (run.state === 'empty') store.setLastDigestAt(channel.ref, now);
+    else if (input.claim) store.claimDigestRun(run.id, input.claim.owner, now, input.claim.leaseMs);
   });
-  return run;
+  return written ? run : null;
+}
+
+/** The row a run whose plan failed leaves: its window, no papers, no parts (not yet written). */
+export function unplannedRun(
+  channel: Channel,
+  schedule: Schedule,
+  from: Date,
+  now: Date,
+  newId: () => string = randomUUID,
+): DigestRun & { unwritten: true } {
+  return {
+    id: newId(),
+    channel: channel.ref,
+    digestDate: localDate(schedule.timeZone, now),
+    from: from.toISOString(),
+    to: now.toISOString(),
+    paperIds: [],
+    note: null,
+    state: 'planned',
+    attempts: 0,
+    nextAttemptAt: null,
+    lastError: null,
+    createdAt: now.toISOString(),
+    parts: [],
+    unwritten: true,
+  };
+}
+
+/**
+ * Planning threw (a store or search fault): the channel's run becomes `retrying` with
+ * backoff, planned again on a later tick; the cursor stays. A run already open keeps its
+ * window and parts; otherwise a run without parts holds the window.
+ */
+export function recordPlanFailure(
+  channel: Channel,
+  run: DigestRun & { unwritten?: true },
+  error: unknown,
+  deps: PostDeps,
+): RunOutcome {
+  const { store, logger } = deps;
+  const attempts = run.attempts + 1;
+  const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+  const reason = `plan failed (${code}): ${(error as Error)?.message ?? String(error)}`;
+  const next = nextAttemptAt(deps.clock.now(), attempts, null).toISOString();
+  const change = { state: 'retrying', attempts, nextAttemptAt: next, lastError: reason } as const;
+  const label = channelLabel(channel.ref);
+  logger.error(
+    { channel: label, runId: run.id, code, err: error, next },
+    'digest plan failed; will retry',
+  );
+  if (run.unwritten) {
+    const { unwritten: _, ...row } = run;
+    const written = writeIfUnplanned(store, channel, undefined, () => {
+      store.createDigestRun({ ...row, state: 'planned' });
+      store.updateDigestRun(row.id, change);
+    });
+    if (!written) return { kind: 'busy', runId: '(planned elsewhere)' };
+  } else store.updateDigestRun(run.id, change);
+  return { kind: 'retrying', reason, nextAttemptAt: next };
 }

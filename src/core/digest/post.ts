@@ -15,6 +15,8 @@ const BACKOFF_MINUTES = [1, 2, 5, 10, 30, 60];
 export type PostFailure =
   /** The channel refuses the bot (gone, archived, no permission): retried at its next due time. */
   | { kind: 'refused'; reason: string }
+  /** The platform will never accept the message (too long, invalid): the run ends. */
+  | { kind: 'rejected'; reason: string }
   /** 5xx, 429, network, timeout: retried with backoff. */
   | { kind: 'transient'; reason: string; retryAfterMs: number | null };
 
@@ -22,6 +24,7 @@ export type PostFailure =
 export function classifyFailure(error: unknown): PostFailure {
   if (isPaperboyError(error, 'CHANNEL_UNAVAILABLE'))
     return { kind: 'refused', reason: error.message };
+  if (isPaperboyError(error, 'POST_REJECTED')) return { kind: 'rejected', reason: error.message };
   const reason = isPaperboyError(error)
     ? error.message
     : `unexpected: ${(error as Error)?.message ?? String(error)}`;
@@ -58,6 +61,10 @@ export type RunOutcome =
   | { kind: 'retrying'; reason: string; nextAttemptAt: string }
   | { kind: 'refused'; reason: string; nextAttemptAt: string }
   | { kind: 'paused'; reason: string; skipped: number }
+  /** The platform rejected a part for good: the run ends, its unposted papers listed as skipped. */
+  | { kind: 'rejected'; reason: string; skipped: number }
+  /** Another process holds the run (its claim's lease is live): it is left to that one. */
+  | { kind: 'busy'; runId: string }
   | { kind: 'stopped' };
 
 export interface PostDeps {
@@ -65,6 +72,9 @@ export interface PostDeps {
   clock: Clock;
   logger: Logger;
   disableAfterDays: number;
+  /** This process's id in run claims, and how long a claim lasts unless renewed. */
+  owner: string;
+  leaseMs: number;
   signal?: AbortSignal;
   /** Told once when a channel refused for `disableAfterDays` and is paused (admin notice). */
   onPaused?: (ref: ChannelRef, reason: string) => Promise<void>;
@@ -92,9 +102,15 @@ export async function findPosted(
   return found;
 }
 
+/** Takes or renews this process's claim on the run; false when another process holds it. */
+export function claimRun(run: Pick<DigestRun, 'id'>, deps: PostDeps): boolean {
+  return deps.store.claimDigestRun(run.id, deps.owner, deps.clock.now(), deps.leaseMs);
+}
+
 /**
- * One attempt at posting a run's remaining parts, in order. A run that may have reached
- * the platform before (it was posting, or an attempt failed) looks for its parts first.
+ * One attempt at posting a run's remaining parts, in order, under this process's claim
+ * (taken by the caller, renewed before each part). A run that may have reached the
+ * platform before (it was posting, or an attempt failed) looks for its parts first.
  * Posted: the run is `posted` and the cursor moves to its window end, with the refusal
  * mark cleared, in one transaction.
  */
@@ -113,6 +129,14 @@ export async function attemptRun(
     for (const part of run.parts) {
       if (part.messageId !== null) continue;
       if (deps.signal?.aborted) return { kind: 'stopped' };
+      // A process that stalled past its lease lost the run to another: it stops here.
+      if (!claimRun(run, deps)) {
+        deps.logger.warn(
+          { channel: channelLabel(run.channel), runId: run.id },
+          'digest run taken over by another process; this one stops posting it',
+        );
+        return { kind: 'busy', runId: run.id };
+      }
       const plan = JSON.parse(part.plan) as PartPlan;
       const papers = new Map<string, Paper>(
         store.getPapers(planPaperIds(plan)).map((p) => [p.id, p]),
@@ -164,6 +188,7 @@ export async function recordFailure(
     );
     return { kind: 'retrying', reason: failure.reason, nextAttemptAt: next };
   }
+  if (failure.kind === 'rejected') return endRejected(run, failure.reason, deps);
   store.setChannelFailure(run.channel, failure.reason, now);
   const since = store.getChannel(run.channel)?.failure?.at ?? now.toISOString();
   if (now.getTime() - new Date(since).getTime() >= deps.disableAfterDays * DAY_MS) {
@@ -196,4 +221,39 @@ export async function recordFailure(
     'channel refused the digest; trying again at its next due time',
   );
   return { kind: 'refused', reason: failure.reason, nextAttemptAt: next };
+}
+
+/**
+ * A part the platform will never accept (too long, invalid blocks): retrying it cannot help,
+ * so the run ends `abandoned` with the reason, the cursor moves past it (a later run must not
+ * offer its papers twice, some may be posted), and the channel shows the reason in
+ * /papers subscriptions and status until a digest posts again.
+ */
+function endRejected(run: DigestRun, reason: string, deps: PostDeps): RunOutcome {
+  const { store } = deps;
+  const posted = new Set(
+    run.parts
+      .filter((p) => p.messageId !== null)
+      .flatMap((p) => planPaperIds(JSON.parse(p.plan) as PartPlan)),
+  );
+  const skipped = run.paperIds.filter((id) => !posted.has(id)).length;
+  store.transaction(() => {
+    store.updateDigestRun(run.id, {
+      state: 'abandoned',
+      attempts: run.attempts,
+      nextAttemptAt: null,
+      lastError: `skipped: the platform rejected the digest: ${reason}`,
+    });
+    store.setLastDigestAt(run.channel, new Date(run.to));
+    store.setChannelFailure(
+      run.channel,
+      `the digest of ${run.digestDate} was rejected: ${reason}`,
+      deps.clock.now(),
+    );
+  });
+  deps.logger.error(
+    { channel: channelLabel(run.channel), runId: run.id, code: 'POST_REJECTED', reason },
+    'the platform rejected the digest for good; the run ends',
+  );
+  return { kind: 'rejected', reason, skipped };
 }

@@ -1,20 +1,33 @@
 import type { Clock } from '../clock.js';
+import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { dueDigest, effectiveSchedule, nextDigestAt } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
-import type { Channel, ChannelRef, DigestRun, Schedule, Store } from '../store/store.js';
+import type {
+  Channel,
+  ChannelRef,
+  DigestRun,
+  NewDigestRun,
+  Schedule,
+  Store,
+} from '../store/store.js';
 import { DigestRunCache } from './candidates.js';
-import { type DigestSettings, planRun } from './plan.js';
+import { type DigestSettings, planRun, recordPlanFailure, unplannedRun } from './plan.js';
 import {
   attemptRun,
   channelLabel,
+  claimRun,
   type DigestPoster,
   findPosted,
+  type PostDeps,
   type RunOutcome,
   recordFailure,
 } from './post.js';
 
 export type Posters = ReadonlyMap<ChannelRef['platform'], DigestPoster>;
+
+/** How long a process's claim on a run lasts unless renewed (before each part it posts). */
+export const DIGEST_LEASE_MS = 2 * 60_000;
 
 export interface DigestDeps {
   store: Store;
@@ -26,6 +39,13 @@ export interface DigestDeps {
   defaultSchedule: Schedule;
   /** Reference for a channel with neither a cursor nor a schedule-set time (bot start). */
   startedAt: Date;
+  /**
+   * This process's id in run claims (one per process): two processes on one store never
+   * post the same run, and a dead one's claim lapses after `leaseMs`.
+   */
+  owner: string;
+  /** Default DIGEST_LEASE_MS. */
+  leaseMs?: number;
   /** Papers per message part (Discord: 10 embeds a message). */
   partSize?: number;
   /** Set when Paperboy is stopping: no new post starts. */
@@ -43,7 +63,9 @@ export type ChannelOutcome =
  * One tick for one channel: settle its open run, or plan and post the run that is due.
  * An unposted run (nothing of it on the platform) is replaced when the channel's next run
  * is due; the new window starts at the old one's `from`, so its papers are carried.
- * Returns `null` when there is nothing to do.
+ * Every run is claimed by this process before it is looked up or posted, and released
+ * after; a run another process holds is left to it (`busy`). Returns `null` when there
+ * is nothing to do.
  */
 export async function serveChannel(
   channel: Channel,
@@ -54,33 +76,80 @@ export async function serveChannel(
   if (channel.paused) return null;
   const poster = deps.posters.get(channel.ref.platform);
   if (!poster) return { kind: 'no-poster' };
+  const postDeps: PostDeps = {
+    ...deps,
+    disableAfterDays: deps.settings.disableAfterDays,
+    leaseMs: deps.leaseMs ?? DIGEST_LEASE_MS,
+  };
+  const claimed: string[] = [];
+  try {
+    return await serveClaimed(channel, open, deps, { poster, postDeps, cache, claimed });
+  } finally {
+    for (const id of claimed) deps.store.releaseDigestRun(id, deps.owner);
+  }
+}
+
+interface ServeContext {
+  poster: DigestPoster;
+  postDeps: PostDeps;
+  cache: DigestRunCache;
+  /** Runs this call claimed, released when it ends. */
+  claimed: string[];
+}
+
+async function serveClaimed(
+  channel: Channel,
+  seen: DigestRun | undefined,
+  deps: DigestDeps,
+  { poster, postDeps, cache, claimed }: ServeContext,
+): Promise<ChannelOutcome | null> {
   const schedule = effectiveSchedule(channel, deps.defaultSchedule);
   const now = deps.clock.now();
-  const postDeps = { ...deps, disableAfterDays: deps.settings.disableAfterDays };
-  const plan = (from: Date, carried?: DigestRun) =>
-    planRun(
+  const plan = (from: Date, carried?: DigestRun) => {
+    const run = planRun(
       {
         channel,
         schedule,
         from,
         now,
         partSize: deps.partSize ?? 10,
+        claim: { owner: deps.owner, leaseMs: postDeps.leaseMs },
         ...(carried ? { carried } : {}),
       },
       deps,
       cache,
       deps.newId,
     );
+    if (run && run.state !== 'empty') claimed.push(run.id);
+    return run;
+  };
+  const busy = (runId: string): ChannelOutcome => {
+    deps.logger.info(
+      { channel: channelLabel(channel.ref), runId },
+      'digest run held by another process; skipped this tick',
+    );
+    return { kind: 'busy', runId };
+  };
 
-  if (open) {
-    // A run waiting out a backoff or a refusal is left alone until its time.
-    if (open.state === 'retrying' && open.nextAttemptAt && new Date(open.nextAttemptAt) > now)
-      return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt };
+  // A run waiting out a backoff or a refusal is left alone until its time.
+  const waiting = (run: DigestRun) =>
+    run.state === 'retrying' && run.nextAttemptAt !== null && new Date(run.nextAttemptAt) > now;
+  if (seen) {
+    if (waiting(seen)) return { kind: 'waiting', nextAttemptAt: seen.nextAttemptAt ?? '' };
+    if (!claimRun(seen, postDeps)) return busy(seen.id);
+    claimed.push(seen.id);
+    // Read again under the claim: another process may have settled it, or failed an attempt
+    // and set its backoff, since this tick read it.
+    const open = deps.store.openDigestRuns(channel.ref).find((r) => r.id === seen.id);
+    if (!open) return null;
+    if (waiting(open)) return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt ?? '' };
     const nextDue = nextDigestAt(schedule, new Date(open.to));
-    if (nextDue <= now && open.parts.every((p) => p.messageId === null)) {
+    // A run whose plan failed (no parts) is planned again once its backoff is over.
+    const unplanned = open.parts.length === 0;
+    if (unplanned || (nextDue <= now && open.parts.every((p) => p.messageId === null))) {
       // Before replacing it, make sure no part reached the platform unrecorded. A failed
       // look-up counts as a failed attempt: a refusal is tried again at the next due time.
-      if (open.state === 'posting' || open.attempts > 0) {
+      if (!unplanned && (open.state === 'posting' || open.attempts > 0)) {
         try {
           if ((await findPosted(open, poster, deps.store)) > 0)
             return attemptRun(open, poster, schedule, postDeps);
@@ -88,7 +157,13 @@ export async function serveChannel(
           return recordFailure({ ...open, attempts: open.attempts + 1 }, error, schedule, postDeps);
         }
       }
-      const next = plan(new Date(open.from), open);
+      let next: NewDigestRun | null;
+      try {
+        next = plan(new Date(open.from), open);
+      } catch (error) {
+        return recordPlanFailure(channel, open, error, postDeps);
+      }
+      if (!next) return busy(open.id);
       return next.state === 'empty'
         ? { kind: 'empty' }
         : attemptRun(asRun(next), poster, schedule, postDeps);
@@ -102,7 +177,19 @@ export async function serveChannel(
     lookBackDays: deps.settings.maxAgeDays,
   });
   if (!due) return null;
-  const run = plan(due.since);
+  let run: NewDigestRun | null;
+  try {
+    run = plan(due.since);
+  } catch (error) {
+    return recordPlanFailure(
+      channel,
+      unplannedRun(channel, schedule, due.since, now, deps.newId),
+      error,
+      postDeps,
+    );
+  }
+  // Another process planned (or posted) this channel since the tick read it.
+  if (!run) return busy('(planned elsewhere)');
   if (due.missed > 1)
     deps.logger.info(
       { channel: channelLabel(channel.ref), missed: due.missed },
@@ -133,7 +220,8 @@ export async function runDigests(
       const outcome = await serveChannel(channel, open.get(label), deps, cache);
       if (outcome) done.push({ channel: label, outcome });
     } catch (error) {
-      deps.logger.error({ channel: label, err: error }, 'digest delivery failed');
+      const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+      deps.logger.error({ channel: label, code, err: error }, 'digest delivery failed');
     }
   }
   return done;

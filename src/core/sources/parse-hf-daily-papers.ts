@@ -7,7 +7,7 @@ import {
   parseArxivId,
 } from '../paper.js';
 import { cleanFeedText } from '../text/clean-text.js';
-import { entryLabel, isoDay, type ParseResult, unique } from './parse-result.js';
+import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
 
 export interface HfDailyPapersOptions {
   /** When the list was fetched (ISO): HF gives no date for its counts, so this dates them. */
@@ -47,6 +47,11 @@ export function parseHfDailyPapers(text: string, options: HfDailyPapersOptions):
       return;
     }
     const authorList = Array.isArray(paper.authors) ? paper.authors : null;
+    // The day HF listed it: `submittedOnDailyAt`, else the daily entry's own `publishedAt`
+    // (a bare paper object has none). Never the fetch time of an old file.
+    const listedAt =
+      isoTimestamp(paper.submittedOnDailyAt) ??
+      (outer !== paper ? isoTimestamp(outer.publishedAt) : null);
     // Hidden authors are still authors of the paper (hidden only unlinks their HF profile).
     const authors = (authorList ?? [])
       .map((author) => cleanFeedText(stringOr(asObject(author)?.name)))
@@ -69,6 +74,7 @@ export function parseHfDailyPapers(text: string, options: HfDailyPapersOptions):
       categories: [],
       comment: null,
       observedAt: options.fetchedAt,
+      ...(listedAt ? { listedAt } : {}),
     });
   });
   return { papers, warnings };

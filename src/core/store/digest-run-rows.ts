@@ -145,6 +145,29 @@ export class DigestRunTable {
       throw new PaperboyError('NOT_FOUND', `No digest part with delivery id ${deliveryId}.`);
   }
 
+  claim(id: string, owner: string, now: Date, leaseMs: number): boolean {
+    // One statement: SQLite runs it atomically, so two processes never both take a run.
+    const result = this.statements
+      .get(
+        `UPDATE digest_runs SET claimed_by = ?, claim_until = ?
+         WHERE id = ? AND (claimed_by IS NULL OR claimed_by = ? OR claim_until IS NULL
+           OR claim_until <= ?)`,
+      )
+      .run(owner, new Date(now.getTime() + leaseMs).toISOString(), id, owner, now.toISOString());
+    if (result.changes > 0) return true;
+    if (!this.statements.get('SELECT 1 FROM digest_runs WHERE id = ?').get(id))
+      throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+    return false;
+  }
+
+  release(id: string, owner: string): void {
+    this.statements
+      .get(
+        'UPDATE digest_runs SET claimed_by = NULL, claim_until = NULL WHERE id = ? AND claimed_by = ?',
+      )
+      .run(id, owner);
+  }
+
   open(ref?: ChannelRef): DigestRun[] {
     const rows = ref
       ? (this.statements

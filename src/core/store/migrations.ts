@@ -138,6 +138,12 @@ export const MIGRATIONS: readonly string[] = [
   // Feed text as written, before HTML and LaTeX cleanup ({ title, abstract } JSON), kept only
   // for papers whose text the cleanup changed; title and abstract hold the cleaned text.
   `ALTER TABLE papers ADD COLUMN original_text TEXT;`,
+  // 4: a claim with a lease on each digest run, so two processes on one file (or a rolling
+  // restart) never post the same run; a dead process's claim lapses when its lease ends.
+  `
+  ALTER TABLE digest_runs ADD COLUMN claimed_by TEXT;
+  ALTER TABLE digest_runs ADD COLUMN claim_until TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

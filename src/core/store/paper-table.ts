@@ -25,13 +25,16 @@ const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-
 const LOOKUP_ONLY = '["arxiv-lookup"]';
 
 /**
- * The day a feed listed the paper: the listing's own date (its observation time) for a
- * listing source; `null` for a bulk import or an API search, which say nothing about news.
+ * The day a feed listed the paper: the date the listing gives the item (`listedAt`), else
+ * the listing's own date (its observation time), for a listing source; `null` for a bulk import or an API search, which say nothing about news.
  * Set when the row is inserted and never moved (the digest's "new means new" rule), except
  * for a row known only from a link lookup, which a feed's first listing makes news.
  */
-export function feedDateOf(record: Pick<PaperRecord, 'source' | 'observedAt'>): string | null {
-  return LISTING_SOURCES.has(record.source) ? record.observedAt.slice(0, 10) : null;
+export function feedDateOf(
+  record: Pick<PaperRecord, 'source' | 'observedAt' | 'listedAt'>,
+): string | null {
+  if (!LISTING_SOURCES.has(record.source)) return null;
+  return (record.listedAt ?? record.observedAt).slice(0, 10);
 }
 
 /** Called inside the write transaction after a batch, with the change_seq it started after. */

@@ -199,6 +199,12 @@ export class SqliteStore implements Store {
   completeDigestPart(deliveryId: string, messageId: string): void {
     this.runs.completePart(deliveryId, messageId);
   }
+  claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): boolean {
+    return this.runs.claim(id, owner, now, leaseMs);
+  }
+  releaseDigestRun(id: string, owner: string): void {
+    this.runs.release(id, owner);
+  }
   openDigestRuns(ref?: ChannelRef): DigestRun[] {
     return this.runs.open(ref);
   }

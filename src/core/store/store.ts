@@ -186,6 +186,15 @@ export interface Store {
   createDigestRun(run: NewDigestRun): void;
   updateDigestRun(id: string, change: DigestRunChange): void;
   completeDigestPart(deliveryId: string, messageId: string): void;
+  /**
+   * Takes the run for `owner` until `now + leaseMs`, atomically: when nobody holds it, when
+   * its holder's lease has expired (a dead process), or when `owner` already holds it (a
+   * renewal). Returns false when another owner holds a live lease. Throws NOT_FOUND for an
+   * unknown run.
+   */
+  claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): boolean;
+  /** Clears the run's claim when `owner` holds it (another owner's claim is left alone). */
+  releaseDigestRun(id: string, owner: string): void;
   /** Runs still to settle (planned, posting, retrying), oldest first; one channel's, or all. */
   openDigestRuns(ref?: ChannelRef): DigestRun[];
   /** The channel's runs, newest first. */

@@ -56,6 +56,7 @@ describe('digest delivery through Discord', () => {
       posters: new Map([['discord' as const, poster]]),
       defaultSchedule: schedule,
       startedAt: h.clock.now(),
+      owner: 'test-process',
     });
   }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelRef } from '../../../src/core/store/store.js';
 import { sendCommand } from '../../fakes/discord/interactions.js';
+import { messagePayload, nextSnowflake, userPayload } from '../../fakes/discord/payloads.js';
 import { digestReply as digest, hostilePaper } from './fixtures.js';
 import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js';
 
@@ -45,7 +46,48 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
     const history = h.fake.requests.find(
       (r) => r.method === 'GET' && r.path === `/channels/${text}/messages`,
     );
-    expect(history?.query.get('limit')).toBe('50');
+    expect(history?.query.get('limit')).toBe('100');
+  });
+
+  /** `count` messages by someone else after everything in the channel so far. */
+  function chatter(channel: string, count: number): void {
+    const user = userPayload('42', 'chatty');
+    const more = Array.from({ length: count }, () =>
+      messagePayload(nextSnowflake(), channel, user, { content: 'hi' }),
+    );
+    h.fake.setMessages(channel, [...h.fake.messages(channel), ...more]);
+  }
+  const historyReads = (channel: string) =>
+    h.fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${channel}/messages`);
+
+  it('pages back through a busy channel to find a digest, up to ten pages of 100', async () => {
+    h = await startHarness();
+    const { text, other } = h.fake.channels;
+    const found = await h.adapter.post(ref(text), digest('d-busy'));
+    chatter(text, 250);
+    expect(await h.adapter.findDelivery(ref(text), 'd-busy')).toBe(found.messageIds[0]);
+    const reads = historyReads(text);
+    expect(reads.map((r) => r.query.get('before') ?? 'newest')).toEqual([
+      'newest',
+      expect.any(String),
+      expect.any(String),
+    ]);
+
+    // Buried under 1,000 messages: ten pages read, then it is not found.
+    await h.adapter.post(ref(other), digest('d-deep'));
+    chatter(other, 1_000);
+    expect(await h.adapter.findDelivery(ref(other), 'd-deep')).toBeNull();
+    expect(historyReads(other)).toHaveLength(10);
+  });
+
+  it('stops paging at messages older than a week', async () => {
+    // The fake's messages date from 2026-01-01; a week and more later, one page is read.
+    h = await startHarness({ now: '2026-01-20T10:00:00Z' });
+    const { text } = h.fake.channels;
+    await h.adapter.post(ref(text), digest('d-old'));
+    chatter(text, 150);
+    expect(await h.adapter.findDelivery(ref(text), 'd-old')).toBeNull();
+    expect(historyReads(text)).toHaveLength(1);
   });
 
   it('posts into a thread channel', async () => {
@@ -110,6 +152,18 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
     expect(posts(text).map((r) => r.status)).toEqual([429, 200]);
     expect(h.fake.messages(text).map((m) => m.id)).toEqual(result.messageIds);
     expect(h.logs.join('')).toContain('Discord rate limit');
+  });
+
+  it('a 400 Invalid Form Body (50035) is a permanent rejection: POST_REJECTED, not retried', async () => {
+    h = await startHarness();
+    const { text } = h.fake.channels;
+    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 400 });
+    const error = await h.adapter.post(ref(text), digest('d-400')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'POST_REJECTED' });
+    expect((error as Error).message).toMatch(/^Discord found the message invalid \(50035/);
+    expect((error as Error).message).toContain('BASE_TYPE_MAX_LENGTH');
+    expect(posts(text)).toHaveLength(1);
+    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
   });
 
   it('a 403 marks the channel, is not retried, and does not stop other channels', async () => {

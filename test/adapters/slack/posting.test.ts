@@ -3,8 +3,10 @@ import {
   createSlackAdapter,
   type SlackAdapter,
 } from '../../../src/adapters/slack/slack-adapter.js';
+import { slackRetryAfterMs } from '../../../src/adapters/slack/slack-errors.js';
 import type { DigestReply } from '../../../src/commands/reply.js';
 import { manualClock } from '../../../src/core/clock.js';
+import { classifyFailure, nextAttemptAt } from '../../../src/core/digest/post.js';
 import { isPaperboyError } from '../../../src/core/errors.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
@@ -38,8 +40,9 @@ describe('Slack post() and findDelivery()', () => {
   let waits: number[];
   const clock = manualClock('2024-10-17T09:00:00Z');
 
-  function build(digestAsThread = false): SlackAdapter {
+  function build(digestAsThread = false, retries?: number): SlackAdapter {
     return createSlackAdapter({
+      ...(retries === undefined ? {} : { retryConfig: { retries } }),
       secrets: {
         botToken: BOT_TOKEN,
         signingSecret: 'unused',
@@ -98,13 +101,72 @@ describe('Slack post() and findDelivery()', () => {
     const { messageIds } = await adapter.post(target, digest);
     expect(messageIds).toHaveLength(3);
     const [parent, ...replies] = fake.messages;
-    expect(parent?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42' });
+    expect(parent?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42', replies: 2 });
+    expect(replies.map((r) => r.metadata?.event_payload)).toEqual([
+      { delivery_id: 'delivery-42', reply: 1 },
+      { delivery_id: 'delivery-42', reply: 2 },
+    ]);
     expect(parent?.thread_ts).toBeUndefined();
     expect(replies.map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
     expect(JSON.stringify(replies[1]?.blocks)).toContain('Robots');
     // About one message a second per channel: two waits between three messages.
     expect(waits).toEqual([1000, 1000]);
     expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+  });
+
+  it('completes a thread a crash cut short: posted replies are kept, only missing ones posted', async () => {
+    adapter = build(true);
+    await adapter.post(target, digest);
+    const [parent, first] = fake.messages;
+    // Killed after the parent and the first reply: the second never reached Slack.
+    fake.messages.splice(2);
+    const posts = fake.callsOf('chat.postMessage').length;
+
+    // Reconciliation reads the thread: a short thread is not a posted part...
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBeNull();
+    expect(fake.callsOf('conversations.replies').at(-1)?.params).toMatchObject({
+      ts: parent?.ts,
+      include_all_metadata: 'true',
+    });
+    // ...and posting the part again completes that thread instead of starting another.
+    const { messageIds } = await adapter.post(target, digest);
+    expect(fake.callsOf('chat.postMessage')).toHaveLength(posts + 1);
+    const last = fake.messages.at(-1);
+    expect(last?.thread_ts).toBe(parent?.ts);
+    expect(last?.metadata?.event_payload).toEqual({ delivery_id: 'delivery-42', reply: 2 });
+    expect(messageIds).toEqual([parent?.ts, first?.ts, last?.ts]);
+    expect(fake.messages.filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+  });
+
+  it('counts a parent as posted when Slack will not let the app read its thread', async () => {
+    adapter = build(true);
+    await adapter.post(target, digest);
+    const [parent] = fake.messages;
+    fake.messages.splice(2);
+    fake.fail('conversations.replies', { error: 'missing_scope' });
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(parent?.ts);
+    expect(log.lines().some((l) => l.code === 'missing_scope')).toBe(true);
+  });
+
+  it('completes a thread whose parent was posted just before a crash (nothing recorded)', async () => {
+    adapter = build(true);
+    await adapter.post(target, digest);
+    const [parent] = fake.messages;
+    fake.messages.splice(1);
+    // A fresh store: the parent's thread was never written down.
+    store.close();
+    store = SqliteStore.open(':memory:');
+    adapter = build(true);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBeNull();
+    const { messageIds } = await adapter.post(target, digest);
+    expect(fake.messages.filter((m) => !m.thread_ts)).toEqual([parent]);
+    expect(fake.messages.map((m) => m.thread_ts ?? 'parent')).toEqual([
+      'parent',
+      parent?.ts,
+      parent?.ts,
+    ]);
+    expect(messageIds[0]).toBe(parent?.ts);
   });
 
   it('waits out a 429 with Retry-After and then posts', async () => {
@@ -115,6 +177,26 @@ describe('Slack post() and findDelivery()', () => {
     expect(
       log.lines().some((l) => l.retryAfterSeconds === 1 && String(l.msg).includes('rate limit')),
     ).toBe(true);
+  });
+
+  it("a 429 the client could not wait out carries Slack's Retry-After to the digest's retry time", async () => {
+    // No retries: the WebClient waits the 1 s Retry-After once, then gives up.
+    adapter = build(false, 0);
+    fake.fail('chat.postMessage', { status: 429, retryAfter: 1 });
+    const error = await adapter.post(target, digest).catch((e: unknown) => e);
+    expect(isPaperboyError(error, 'POST_FAILED')).toBe(true);
+    expect(classifyFailure(error)).toEqual({
+      kind: 'transient',
+      reason: 'Slack did not accept the message (rate limited).',
+      retryAfterMs: 1000,
+    });
+    // The Web API's own rate-limited error (rejectRateLimitedCalls) says it in seconds.
+    const limited = Object.assign(new Error('rate limited'), {
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 600,
+    });
+    expect(slackRetryAfterMs(limited)).toBe(600_000);
+    expect(nextAttemptAt(clock.now(), 1, 600_000).getTime() - clock.now().getTime()).toBe(600_000);
   });
 
   it('fails fast on a stuck 500 after a bounded, logged retry', async () => {
@@ -140,6 +222,18 @@ describe('Slack post() and findDelivery()', () => {
 
       const again = await adapter.findDelivery(target, 'delivery-42').catch((e: unknown) => e);
       expect(isPaperboyError(again, 'CHANNEL_UNAVAILABLE')).toBe(true);
+    },
+  );
+
+  it.each(['msg_too_long', 'invalid_blocks'])(
+    '%s is a permanent rejection (POST_REJECTED), not retried and not a channel refusal',
+    async (code) => {
+      fake.fail('chat.postMessage', { error: code });
+      const error = await adapter.post(target, digest).catch((e: unknown) => e);
+      expect(isPaperboyError(error, 'POST_REJECTED')).toBe(true);
+      expect((error as Error).message).toContain(code);
+      expect(fake.callsOf('chat.postMessage')).toHaveLength(1);
+      expect(store.getChannel(target)?.failure ?? null).toBeNull();
     },
   );
 

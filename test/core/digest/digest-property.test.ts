@@ -128,6 +128,14 @@ const crash = fc.integer({ min: 0, max: 12 }).map((n) =>
   }),
 );
 
+/** The next few topic matches fail: planning throws, the channel's run waits and retries. */
+const searchFault = fc.integer({ min: 1, max: 3 }).map((n) =>
+  cmd(`search fails ${n} times`, (m) => {
+    m.world.searchFaults = n;
+    tell(m, `the next ${n} topic searches fail (a store fault while planning)`);
+  }),
+);
+
 const restart = fc.constant(
   cmd('restart', async (m) => {
     m.world.restart();
@@ -152,6 +160,7 @@ async function runCase(weeks: number, commands: Iterable<Cmd>): Promise<void> {
     // Recovery: the platform comes back and refusals are fixed; ticks every 8 hours for at
     // least a week, until the case has lasted its weeks.
     for (const c of model.channels.values()) setMode(model, c, 'up');
+    world.searchFaults = 0;
     const end = Math.max(
       world.clock.now().getTime() + 7 * DAY_MS,
       new Date(START).getTime() + weeks * 7 * DAY_MS,
@@ -189,6 +198,7 @@ const digestCases = fc.tuple(
       subscription,
       crash,
       restart,
+      searchFault,
     ],
     { maxCommands: 40, size: '+1' },
   ),

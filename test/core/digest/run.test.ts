@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../../../src/app.js';
 import { planParts } from '../../../src/core/digest/message.js';
-import { type DigestDeps, serveChannel } from '../../../src/core/digest/run.js';
+import { type DigestDeps, runDigests, serveChannel } from '../../../src/core/digest/run.js';
 import { PaperboyError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { parseArxivRss } from '../../../src/core/sources/parse-arxiv-rss.js';
 import { parseHfDailyPapers } from '../../../src/core/sources/parse-hf-daily-papers.js';
 import type { ChannelRef, Schedule } from '../../../src/core/store/store.js';
+import { memoryLogger } from '../../adapters/slack/harness.js';
 import { FakePlatform } from '../../fakes/platform-poster.js';
 import { fixture, testConfig, testTime } from '../../live/harness.js';
 
@@ -69,6 +70,7 @@ describe('digest delivery', () => {
       posters: new Map([['fake' as const, over.platform ?? platform]]),
       defaultSchedule: schedule,
       startedAt: time.clock.now(),
+      owner: 'test-process',
       ...(over.partSize ? { partSize: over.partSize } : {}),
     };
   }
@@ -233,6 +235,62 @@ describe('digest delivery', () => {
     expect(platform.finds).toBe(2);
     expect(platform.in(team)).toHaveLength(1);
     expect(latestRun(team)).toMatchObject({ state: 'posted', attempts: 3 });
+  });
+
+  it('a failing plan makes that channel’s run retrying (cursor kept, code logged); the others post', async () => {
+    const log = memoryLogger();
+    let faults = 1;
+    const search: DigestDeps['search'] = {
+      matchTopic: (topic, ids) => {
+        if (faults-- > 0) throw new PaperboyError('STORE_FAILED', 'disk I/O error');
+        return bot.search.matchTopic(topic, ids);
+      },
+    };
+    const d: DigestDeps = { ...deps(), search, logger: log.logger };
+    const done = await runDigests(
+      [team, other].map((ref) => bot.store.getChannel(ref)!),
+      d,
+    );
+    expect(done).toEqual([
+      {
+        channel: 'fake:w1:team',
+        outcome: {
+          kind: 'retrying',
+          reason: 'plan failed (STORE_FAILED): disk I/O error',
+          nextAttemptAt: '2026-06-10T07:06:00.000Z',
+        },
+      },
+      { channel: 'fake:w1:other', outcome: expect.objectContaining({ kind: 'posted' }) },
+    ]);
+    expect(latestRun(team)).toMatchObject({ state: 'retrying', attempts: 1, parts: [] });
+    expect(bot.store.getChannel(team)?.lastDigestAt).toBeNull();
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ code: 'STORE_FAILED', msg: 'digest plan failed; will retry' }),
+    );
+    // Waits out its backoff, then plans again over the same window: nothing of the day lost.
+    expect(await serve(team, d)).toMatchObject({ kind: 'waiting' });
+    time.clock.set('2026-06-10T07:06:00Z');
+    expect(await serve(team, d)).toMatchObject({ kind: 'posted', papers: 4 });
+    const [posted, failed] = bot.store.recentDigestRuns(team, 2);
+    expect(failed).toMatchObject({ state: 'abandoned' });
+    expect(posted?.from).toBe(failed?.from);
+    expect(posted?.note).toBeNull();
+    expect(platform.in(team)[0]?.paperIds).toEqual(platform.in(other)[0]?.paperIds);
+  });
+
+  it('reads a run again under its claim: one another process put in backoff waits', async () => {
+    platform.flaky.set('fake:w1:team', 1);
+    expect(await serve(team)).toMatchObject({ kind: 'retrying' });
+    // As this process read it at the start of a tick, before the other's attempt failed.
+    const [open] = bot.store.openDigestRuns(team);
+    const stale = { ...open!, state: 'posting' as const, nextAttemptAt: null };
+    const posts = platform.posts;
+    expect(await serveChannel(bot.store.getChannel(team)!, stale, deps())).toEqual({
+      kind: 'waiting',
+      nextAttemptAt: '2026-06-10T07:06:00.000Z',
+    });
+    expect(platform.posts).toBe(posts);
+    expect(platform.finds).toBe(0);
   });
 
   it('carries an unposted run into the next day and says so', async () => {

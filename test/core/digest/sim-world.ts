@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Bot, createBot } from '../../../src/app.js';
 import { runCommand } from '../../../src/commands/dispatch.js';
 import { type Config, loadConfig } from '../../../src/config.js';
@@ -39,6 +40,8 @@ const STORE_WRITES = new Set([
   'setLastDigestAt',
   'setChannelFailure',
   'setPaused',
+  'claimDigestRun',
+  'releaseDigestRun',
 ]);
 
 /**
@@ -50,8 +53,12 @@ const STORE_WRITES = new Set([
 export class SimWorld {
   readonly posted: Posted[] = [];
   readonly modes = new Map<string, Mode>();
+  /** Topic matches still to fail (a search or store fault while planning). */
+  searchFaults = 0;
   private countdown: number | null = null;
   private dead = false;
+  /** The process's claim owner: a restart is a new process, whose claims are its own. */
+  private owner = randomUUID();
   private constructor(
     readonly bot: Bot,
     readonly clock: ManualClock,
@@ -95,6 +102,7 @@ export class SimWorld {
   /** A new process: nothing of the old one survives but the store (a kill still armed stays). */
   restart(): void {
     this.dead = false;
+    this.owner = randomUUID();
   }
 
   get crashed(): boolean {
@@ -174,13 +182,22 @@ export class SimWorld {
     const store = this.store();
     const deps: DigestDeps = {
       store,
-      search: this.bot.search,
+      search: {
+        matchTopic: (topic, ids) => {
+          if (this.searchFaults > 0) {
+            this.searchFaults--;
+            throw new PaperboyError('STORE_FAILED', 'disk I/O error (simulated)');
+          }
+          return this.bot.search.matchTopic(topic, ids);
+        },
+      },
       settings: this.config.digest,
       clock: this.clock,
       logger: silentLogger(),
       posters: new Map([['fake' as const, this.poster()]]),
       defaultSchedule: { time: '09:00', timeZone: 'UTC', days: 'every', size: 50 },
       startedAt: this.clock.now(),
+      owner: this.owner,
     };
     const channels = this.bot.store.listChannels().filter((c) => c.schedule !== null);
     await runDigests(channels, deps);

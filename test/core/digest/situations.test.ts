@@ -1,6 +1,11 @@
+import { copyFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../../src/core/ingest.js';
 import type { PaperRecord } from '../../../src/core/paper.js';
 import { parseCorpusLine } from '../../../src/core/sources/parse-corpus-jsonl.js';
+import { ROOT } from '../../live/harness.js';
 import { listed, situationBot, TEAM } from './situation-bot.js';
 
 // The four ways issue 11 found papers lost, each as a user meets it: a fake platform,
@@ -148,5 +153,66 @@ describe('digest situations (issue 11)', () => {
     );
     await b.tickAt('2026-03-02T09:00:00Z');
     expect(b.posted()).toEqual([['2603.00001']]);
+  });
+
+  it('imports are announced as new: an old HF daily_papers file ingested today is dated by its listing', async () => {
+    bot = await situationBot('2026-06-10T06:00:00Z');
+    const b = bot;
+    await b.command('schedule', { time: '09:00', timezone: 'UTC' });
+    // Copies made today (modified now): only the items' own listing dates tell old from new.
+    const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-hf-'));
+    try {
+      for (const name of ['hf-daily-papers.json', 'live/hf-day1.json']) {
+        const file = path.join(dir, path.basename(name));
+        copyFileSync(path.join(ROOT, 'test', 'fixtures', name), file);
+        utimesSync(file, b.time.clock.now(), b.time.clock.now());
+        await ingestFile({ store: b.bot.store, file, now: () => b.time.clock.now() });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await b.bot.search.refresh();
+    await b.tickAt('2026-06-10T09:00:00Z');
+    // Only the papers HF listed this week (2026-06-09); the 2024 file's four stay out.
+    expect(b.posted().flat().sort()).toEqual([
+      '2606.01001',
+      '2606.01002',
+      '2606.01003',
+      '2606.01004',
+    ]);
+  });
+
+  it('a permanent rejection is retried forever: the run ends, the reason shows in /papers subscriptions', async () => {
+    const b = await teamAt('09:00');
+    await b.arrive(
+      [listed('2603.00001', 'Grasping one', '2026-03-02T08:00:00Z')],
+      '2026-03-02T08:00:00Z',
+    );
+    b.platform.rejecting.set(label, 'the message is too long for Slack (msg_too_long)');
+    await b.tickAt('2026-03-02T09:00:00Z');
+    for (const at of ['09:01', '09:03', '09:10', '12:00', '23:00'])
+      await b.tickAt(`2026-03-02T${at}:00Z`);
+    // One attempt, no retry until the horizon.
+    expect(b.platform.posts).toBe(1);
+    const [run] = b.bot.store.recentDigestRuns(TEAM, 1);
+    expect(run).toMatchObject({
+      state: 'abandoned',
+      nextAttemptAt: null,
+      paperIds: ['2603.00001'],
+    });
+    expect(run?.lastError).toBe(
+      'skipped: the platform rejected the digest: the message is too long for Slack (msg_too_long)',
+    );
+    expect(JSON.stringify(await b.command('subscriptions'))).toContain('msg_too_long');
+
+    // The next day's digest is planned and posted as usual, and clears the mark.
+    b.platform.rejecting.delete(label);
+    await b.arrive(
+      [listed('2603.00002', 'Grasping two', '2026-03-03T08:00:00Z')],
+      '2026-03-03T08:00:00Z',
+    );
+    await b.tickAt('2026-03-03T09:00:00Z');
+    expect(b.posted()).toEqual([['2603.00002']]);
+    expect(b.bot.store.getChannel(TEAM)?.failure).toBeNull();
   });
 });

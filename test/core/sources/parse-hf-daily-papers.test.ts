@@ -44,8 +44,18 @@ describe('parseHfDailyPapers on the recorded sample', () => {
       categories: [],
       comment: null,
       observedAt: fetchedAt,
+      listedAt: '2024-10-18T01:12:40.411Z',
     });
     expect(papers[0]?.abstract).not.toContain('\n');
+  });
+
+  it('dates each listing by HF, not by the fetch: submittedOnDailyAt, else the entry publishedAt', () => {
+    expect(papers.map((paper) => paper.listedAt)).toEqual([
+      '2024-10-18T01:12:40.411Z',
+      '2024-10-17T09:30:00.000Z',
+      '2024-10-17T08:00:00.000Z',
+      '2024-10-17T06:45:00.000Z',
+    ]);
   });
 
   it('turns LaTeX in titles and abstracts into Unicode and collapses their line breaks', () => {
@@ -107,10 +117,16 @@ describe('parseHfDailyPapers on bad input', () => {
   });
 
   it('reads a single paper object as a list of one', () => {
-    const one = JSON.stringify({ id: '2410.14735', title: 'One\nPaper', authors: [{ name: 'A' }] });
-    expect(parseHfDailyPapers(one, { fetchedAt }).papers).toEqual([
-      expect.objectContaining({ arxivId: '2410.14735', title: 'One Paper', authors: ['A'] }),
-    ]);
+    const one = JSON.stringify({
+      id: '2410.14735',
+      title: 'One\nPaper',
+      authors: [{ name: 'A' }],
+      publishedAt: '2024-10-16T02:20:57.000Z',
+    });
+    const [paper] = parseHfDailyPapers(one, { fetchedAt }).papers;
+    expect(paper).toMatchObject({ arxivId: '2410.14735', title: 'One Paper', authors: ['A'] });
+    // A bare paper's publishedAt is its publication, not a listing.
+    expect(paper?.listedAt).toBeUndefined();
   });
 
   it('gives an empty day as no papers', () => {

@@ -493,6 +493,43 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(store.recentDigestRuns(DISCORD, 5)).toEqual([]);
       });
 
+      it('claims a run for one owner at a time, until its lease expires or it is released', () => {
+        store.createDigestRun(run('r1'));
+        const lease = 120_000;
+        const at = (ms: number) => new Date(T1.getTime() + ms);
+        expect(store.claimDigestRun('r1', 'A', at(0), lease)).toBe(true);
+        // Another owner waits out a live lease; the holder renews it.
+        expect(store.claimDigestRun('r1', 'B', at(60_000), lease)).toBe(false);
+        expect(store.claimDigestRun('r1', 'A', at(60_000), lease)).toBe(true);
+        expect(store.claimDigestRun('r1', 'B', at(150_000), lease)).toBe(false);
+        // The renewed lease ends at 180 s: then a dead holder's claim is taken over.
+        expect(store.claimDigestRun('r1', 'B', at(180_000), lease)).toBe(true);
+        expect(store.claimDigestRun('r1', 'A', at(200_000), lease)).toBe(false);
+        // Releasing someone else's claim does nothing; the holder's release frees it at once.
+        store.releaseDigestRun('r1', 'A');
+        expect(store.claimDigestRun('r1', 'C', at(200_000), lease)).toBe(false);
+        store.releaseDigestRun('r1', 'B');
+        expect(store.claimDigestRun('r1', 'C', at(200_000), lease)).toBe(true);
+        // A claim is per run, and does not change what the run reads as.
+        store.createDigestRun(run('r2', { channel: SHELL_CHANNEL }));
+        expect(store.claimDigestRun('r2', 'A', at(200_000), lease)).toBe(true);
+        expect(store.openDigestRuns(DISCORD)).toEqual([
+          { ...run('r1'), attempts: 0, nextAttemptAt: null, lastError: null },
+        ]);
+        expect(() => store.claimDigestRun('nope', 'A', at(0), lease)).toThrow(/nope/);
+      });
+
+      it('keeps a claim taken inside a transaction only when the transaction lands', () => {
+        store.createDigestRun(run('r1'));
+        expect(() =>
+          store.transaction(() => {
+            store.claimDigestRun('r1', 'A', T1, 120_000);
+            throw new Error('rolled back');
+          }),
+        ).toThrow('rolled back');
+        expect(store.claimDigestRun('r1', 'B', T1, 120_000)).toBe(true);
+      });
+
       it("finds a digest's papers from any of its posted messages, only in its own channel", () => {
         store.createDigestRun(run('r1'));
         store.completeDigestPart('r1-1', 'm-1');

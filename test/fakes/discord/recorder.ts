@@ -18,7 +18,7 @@ export interface RecordedRequest {
 export interface FailureRule {
   method?: string;
   path: RegExp;
-  status: 401 | 429 | 403 | 404 | 500;
+  status: 400 | 401 | 429 | 403 | 404 | 500;
   /** How many matching requests fail (default 1; Infinity for a channel that always refuses). */
   times?: number;
   /** Seconds, for 429. */

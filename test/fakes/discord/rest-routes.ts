@@ -61,8 +61,13 @@ function channelRoute(
     return ok(same ?? fake.storeMessage(channel.id, body));
   }
   if (rest === '/messages' && method === 'GET' && canHoldMessages) {
+    // Like Discord: newest first, at most 100, `before` a message id pages back.
     const limit = Math.min(Number(query.get('limit') ?? 50), 100);
-    return ok([...fake.messages(channel.id)].reverse().slice(0, limit));
+    const before = query.get('before');
+    const older = before
+      ? fake.messages(channel.id).filter((m) => BigInt(String(m.id)) < BigInt(before))
+      : fake.messages(channel.id);
+    return ok([...older].reverse().slice(0, limit));
   }
   const crosspost = /^\/messages\/(\d+)\/crosspost$/.exec(rest);
   if (crosspost && method === 'POST') {

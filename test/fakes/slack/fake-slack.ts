@@ -223,6 +223,8 @@ export class FakeSlack extends EventEmitter {
         return this.post(method, p);
       case 'conversations.history':
         return this.history(p);
+      case 'conversations.replies':
+        return this.replies(p);
       case 'chat.unfurl':
         // Recorded in `calls` like every method. Slack wants channel + ts, or unfurl_id +
         // source; a link still in the composer has no channel ("COMPOSER") to name.
@@ -254,6 +256,53 @@ export class FakeSlack extends EventEmitter {
     return { ok: true, channel, ts: message.ts, message: { ...message, user: this.botUserId } };
   }
 
+  /** A message as Slack lists it (by the bot), with its metadata only when asked for. */
+  private listed(m: PostedMessage, withMetadata: boolean): Record<string, unknown> {
+    const { metadata, ...rest } = m;
+    return {
+      type: 'message',
+      user: this.botUserId,
+      bot_id: 'BBOT',
+      ...rest,
+      ...(withMetadata && metadata ? { metadata } : {}),
+    };
+  }
+
+  /**
+   * Like Slack's conversations.replies: the parent first (with `thread_ts` and `reply_count`
+   * once it has replies), then its replies oldest first, cursor-paginated; `thread_not_found`
+   * for a ts that is no message of the channel.
+   */
+  private replies(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel);
+    const state = this.channelStates.get(channel) ?? 'ok';
+    if (state !== 'ok') return { ok: false, error: state };
+    const ts = String(p.ts ?? '');
+    const parent = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.ephemeral);
+    if (!parent) return { ok: false, error: 'thread_not_found' };
+    const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
+    const replies = this.messages.filter(
+      (m) => m.channel === channel && m.thread_ts === ts && m.ts !== ts && !m.ephemeral,
+    );
+    const head = {
+      ...this.listed(parent, withMetadata),
+      ...(replies.length > 0 ? { thread_ts: ts, reply_count: replies.length } : {}),
+    };
+    const all = [
+      head,
+      ...replies.map((m) => ({ ...this.listed(m, withMetadata), parent_user_id: this.botUserId })),
+    ];
+    const limit = Number(p.limit ?? 1000);
+    const start = Number(p.cursor ?? 0);
+    const more = start + limit < all.length;
+    return {
+      ok: true,
+      messages: all.slice(start, start + limit),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(start + limit) : '' },
+    };
+  }
+
   private history(p: Record<string, unknown>): Record<string, unknown> {
     const channel = String(p.channel);
     const state = this.channelStates.get(channel) ?? 'ok';
@@ -265,16 +314,7 @@ export class FakeSlack extends EventEmitter {
     const all = this.messages
       .filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts)
       .reverse();
-    const page = all.slice(start, start + limit).map((m) => {
-      const { metadata, ...rest } = m;
-      return {
-        type: 'message',
-        user: this.botUserId,
-        bot_id: 'BBOT',
-        ...rest,
-        ...(withMetadata && metadata ? { metadata } : {}),
-      };
-    });
+    const page = all.slice(start, start + limit).map((m) => this.listed(m, withMetadata));
     const more = start + limit < all.length;
     return {
       ok: true,
