@@ -3,7 +3,15 @@ import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.
 import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { listingRecord } from './arxiv-listing.js';
 import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
-import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+import {
+  asNode,
+  attributeOf,
+  listOf,
+  NAMESPACES,
+  parseXml,
+  textOf,
+  type XmlNode,
+} from './parse-xml.js';
 
 export interface ArxivAtomOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
@@ -23,7 +31,12 @@ export interface ArxivAtomResult extends ParseResult {
  * `Error`: that becomes SOURCE_HTTP.
  */
 export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAtomResult {
-  const root = parseXml(text, 'arXiv Atom feed', ['entry', 'author', 'link', 'category']);
+  const root = parseXml(
+    text,
+    'arXiv Atom feed',
+    ['entry', 'author', 'link', 'category'],
+    [NAMESPACES.atom],
+  );
   const feed = asNode(root.feed) ?? (root.feed === '' ? {} : null);
   if (!feed) {
     const found = Object.keys(root).find((k) => !k.startsWith('?')) ?? 'nothing';

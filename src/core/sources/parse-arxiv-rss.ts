@@ -2,7 +2,15 @@ import { PaperboyError } from '../errors.js';
 import type { PaperRecord } from '../paper.js';
 import { listingRecord } from './arxiv-listing.js';
 import { entryLabel, isoDay, isoTimestamp, type ParseResult, rfc822Day } from './parse-result.js';
-import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+import {
+  asNode,
+  attributeOf,
+  listOf,
+  NAMESPACES,
+  parseXml,
+  textOf,
+  type XmlNode,
+} from './parse-xml.js';
 
 export { splitCreators } from './arxiv-listing.js';
 
@@ -21,7 +29,7 @@ const RDF_TITLE = /^([\s\S]*?)\.?\s*\(arXiv:(\S+)(?:\s+\[([^\]]*)\])?\s*([A-Z ]*
  * announcements (weekends, holidays), not an error.
  */
 export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResult {
-  const root = parseXml(text, 'arXiv RSS feed', ['item', 'category']);
+  const root = parseXml(text, 'arXiv RSS feed', ['item', 'category'], [NAMESPACES.rss1]);
   const rdf = asNode(root['rdf:RDF']);
   if (rdf) return parseRdf(rdf, options);
   const rss = asNode(root.rss);
