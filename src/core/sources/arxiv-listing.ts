@@ -29,6 +29,9 @@ export interface ListingItem {
   /** `dc:creator`: one string, comma separated, maybe HTML links. */
   creators: string;
   categories: string[];
+  /** `arxiv:DOI` and `arxiv:journal_reference`, when the item has them. */
+  doi?: string;
+  journalRef?: string;
   /** The listing day (or a feed item's date), `YYYY-MM-DD`. */
   day: string | null;
   observedAt: string;
@@ -77,6 +80,9 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
   );
   const authors = splitCreators(looksLikeHtml(creators) ? htmlToText(creators) : creators);
   const links: PaperLinks = arxivLinks(id.id);
+  const doi = cleanText(item.doi ?? '');
+  if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
+  const journalRef = cleanText(item.journalRef ?? '');
   if (item.idSources.some((s) => /huggingface\.co\/papers\//.test(s))) {
     links.huggingface = `https://huggingface.co/papers/${id.id}`;
   }
@@ -97,7 +103,7 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     comments: null,
     keywords: [],
     categories: unique(item.categories.map((c) => c.trim())),
-    comment: null,
+    comment: journalRef ? `Journal-ref: ${journalRef}` : null,
     observedAt: item.observedAt,
     ...(announceType ? { announceType } : {}),
     ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),

@@ -2,7 +2,15 @@ import { PaperboyError } from '../errors.js';
 import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
 import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { listingRecord } from './arxiv-listing.js';
-import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
+import {
+  elementNames,
+  entryLabel,
+  isoDay,
+  isoTimestamp,
+  type ParseResult,
+  UnknownFields,
+  unique,
+} from './parse-result.js';
 import {
   asNode,
   attributeOf,
@@ -57,8 +65,10 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
   const observedAt = isoTimestamp(textOf(feed.updated)) ?? options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   entries.forEach((raw, index) => {
     const entry = asNode(raw);
+    if (entry) unknown.check(elementNames(entry), ENTRY_FIELDS, index + 1);
     if (entry && isListingEntry(entry)) {
       const record = listingRecord(
         {
@@ -69,6 +79,8 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
           announceType: textOf(entry['arxiv:announce_type']),
           creators: textOf(entry['dc:creator']) || authorNames(entry).join(', '),
           categories: categoriesOf(entry),
+          doi: textOf(entry['arxiv:DOI']),
+          journalRef: textOf(entry['arxiv:journal_reference']),
           day: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
           observedAt,
           source: 'arxiv-rss',
@@ -93,6 +105,10 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
     }
     const authors = authorNames(entry);
     const comment = cleanText(textOf(entry['arxiv:comment']));
+    const journalRef = cleanText(textOf(entry['arxiv:journal_ref']));
+    const doi = cleanText(textOf(entry['arxiv:doi']));
+    const links = arxivLinks(id.id);
+    if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
     const abstract = cleanFeedText(textOf(entry.summary));
     papers.push({
       arxivId: id.id,
@@ -103,12 +119,15 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       authorCount: authors.length > 0 ? authors.length : null,
       publishedAt: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
       source: 'arxiv-api',
-      links: arxivLinks(id.id),
+      links,
       upvotes: null,
       comments: null,
       keywords: [],
       categories: categoriesOf(entry),
-      comment: comment || null,
+      comment:
+        comment && journalRef
+          ? `${comment}; Journal-ref: ${journalRef}`
+          : comment || (journalRef ? `Journal-ref: ${journalRef}` : null),
       observedAt,
       ...originalOf(
         { title: textOf(entry.title), abstract: textOf(entry.summary) },
@@ -116,8 +135,37 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       ),
     });
   });
+  warnings.push(...unknown.warnings('entry', (name) => `<entry> element <${name}>`));
   return { papers, warnings, totalResults: totalResultsOf(feed) };
 }
+
+/**
+ * The elements of an entry of the query API and of the Atom listing, as arXiv documents them
+ * (`rights`, `dc:rights`, `contributor` and `source` are known and deliberately not kept).
+ */
+const ENTRY_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'title',
+  'updated',
+  'published',
+  'summary',
+  'content',
+  'author',
+  'contributor',
+  'link',
+  'category',
+  'rights',
+  'source',
+  'arxiv:primary_category',
+  'arxiv:comment',
+  'arxiv:journal_ref',
+  'arxiv:doi',
+  'arxiv:announce_type',
+  'arxiv:DOI',
+  'arxiv:journal_reference',
+  'dc:creator',
+  'dc:rights',
+]);
 
 /** An entry of arXiv's Atom listing rather than of a query API answer. */
 function isListingEntry(entry: XmlNode): boolean {

@@ -1,7 +1,15 @@
 import { PaperboyError } from '../errors.js';
 import type { PaperRecord } from '../paper.js';
 import { listingRecord } from './arxiv-listing.js';
-import { entryLabel, isoDay, isoTimestamp, type ParseResult, rfc822Day } from './parse-result.js';
+import {
+  elementNames,
+  entryLabel,
+  isoDay,
+  isoTimestamp,
+  type ParseResult,
+  rfc822Day,
+  UnknownFields,
+} from './parse-result.js';
 import {
   asNode,
   attributeOf,
@@ -18,6 +26,38 @@ export interface ArxivRssOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
   fetchedAt: string;
 }
+
+/**
+ * An RSS 2.0 item's elements as arXiv documents them, plus RSS 2.0's own; `dc:rights`,
+ * `comments`, `source` and `enclosure` are known and deliberately not kept.
+ */
+const RSS_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  'title',
+  'link',
+  'description',
+  'guid',
+  'category',
+  'pubDate',
+  'author',
+  'comments',
+  'source',
+  'enclosure',
+  'arxiv:announce_type',
+  'arxiv:DOI',
+  'arxiv:journal_reference',
+  'dc:creator',
+  'dc:rights',
+]);
+
+/** An RSS 1.0 item of arXiv's old feed: these four (`dc:date`, `dc:subject` are RSS 1.0's own). */
+const RDF_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  'title',
+  'link',
+  'description',
+  'dc:creator',
+  'dc:date',
+  'dc:subject',
+]);
 
 // An RSS 1.0 title: `Title. (arXiv:2310.10001v2 [cs.RO] UPDATED)`.
 const RDF_TITLE = /^([\s\S]*?)\.?\s*\(arXiv:(\S+)(?:\s+\[([^\]]*)\])?\s*([A-Z ]*)\)\s*$/;
@@ -46,8 +86,10 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   listOf(channel.item).forEach((raw, index) => {
     const item = asNode(raw);
+    if (item) unknown.check(elementNames(item), RSS_ITEM_FIELDS, index + 1);
     const title = item ? textOf(item.title) : '';
     const record = listingRecord(
       {
@@ -58,6 +100,8 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
         announceType: item ? textOf(item['arxiv:announce_type']) : '',
         creators: item ? textOf(item['dc:creator']) || textOf(item.author) : '',
         categories: item ? listOf(item.category).map(textOf) : [],
+        doi: item ? textOf(item['arxiv:DOI']) : '',
+        journalRef: item ? textOf(item['arxiv:journal_reference']) : '',
         day: item ? rfc822Day(textOf(item.pubDate)) : null,
         observedAt,
         source: 'arxiv-rss',
@@ -66,6 +110,7 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     );
     if (record) papers.push(record);
   });
+  warnings.push(...unknown.warnings('item', (name) => `<item> element <${name}>`));
   return { papers, warnings };
 }
 
@@ -79,8 +124,10 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
   const observedAt = isoTimestamp(date) ?? options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   listOf(rdf.item).forEach((raw, index) => {
     const item = asNode(raw) ?? {};
+    unknown.check(elementNames(item), RDF_ITEM_FIELDS, index + 1);
     const fullTitle = textOf(item.title);
     const parts = RDF_TITLE.exec(fullTitle);
     const flag = (parts?.[4] ?? '').trim();
@@ -109,5 +156,6 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
     );
     if (record) papers.push(record);
   });
+  warnings.push(...unknown.warnings('item', (name) => `<item> element <${name}>`));
   return { papers, warnings };
 }

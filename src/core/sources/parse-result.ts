@@ -7,6 +7,42 @@ export interface ParseResult {
   warnings: string[];
 }
 
+/**
+ * Fields of items that no parser reads, counted per name over a whole file: one warning per
+ * name ("not understood, ignored, in 12 items, first item 3"), never one per item, never none.
+ */
+export class UnknownFields {
+  private readonly seen = new Map<string, { count: number; first: number }>();
+
+  /** Records the names not in `known` that an item at 1-based `position` has. */
+  check(names: Iterable<string>, known: ReadonlySet<string>, position: number): void {
+    const unknown: string[] = [];
+    for (const name of names) if (!known.has(name)) unknown.push(name);
+    if (unknown.length > 0) this.add(unknown, position);
+  }
+
+  add(names: Iterable<string>, position: number): void {
+    for (const name of names) {
+      const entry = this.seen.get(name);
+      if (entry) entry.count++;
+      else this.seen.set(name, { count: 1, first: position });
+    }
+  }
+
+  /** One warning per name: `<entry> element <foo> not understood, ignored (in 3 entries, first entry 1)`. */
+  warnings(kind: string, describe: (name: string) => string): string[] {
+    return [...this.seen].map(
+      ([name, { count, first }]) =>
+        `${describe(name)} not understood, ignored (in ${count} ${count === 1 ? kind : `${kind}s`}, first ${kind} ${first})`,
+    );
+  }
+}
+
+/** The element names of an XML item (attributes, text and namespace declarations are not fields). */
+export function elementNames(node: Record<string, unknown>): string[] {
+  return Object.keys(node).filter((key) => !key.startsWith('@_') && !key.startsWith('#'));
+}
+
 /** Names an entry in a warning: its title when it has one, else its 1-based position. */
 export function entryLabel(kind: string, index: number, title?: string | null): string {
   const shown = title ? title.replace(/\s+/g, ' ').trim() : '';

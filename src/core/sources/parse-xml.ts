@@ -25,6 +25,8 @@ export function parseXml(
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) {
     const { msg, line } = verdict.err;
+    const open = unclosedAtEnd(msg);
+    if (open) throw cutOff(text, feedName, open, repeated);
     throw new PaperboyError(
       'FEED_MALFORMED',
       `The ${feedName} is not well-formed XML (line ${line}): ${msg}`,
@@ -40,6 +42,47 @@ export function parseXml(
     isArray: (name) => repeated.includes(name.slice(name.indexOf(':') + 1)),
   });
   return byNamespace(parser.parse(text), new Map(), home) as XmlNode;
+}
+
+/** The elements still open when the text ended, as fast-xml-parser's validator names them. */
+function unclosedAtEnd(message: string): string[] | null {
+  const list = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(message)?.[1];
+  if (!list) return null;
+  try {
+    const names = JSON.parse(list) as unknown;
+    return Array.isArray(names) && names.length > 0 ? names.map(String) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A file that ends inside elements: cut off (an interrupted download or copy). Said as such,
+ * naming the innermost element, the last line and where the unfinished item began. A feed is
+ * parsed whole, so nothing of it is stored; the message says so.
+ */
+function cutOff(text: string, feedName: string, open: string[], repeated: readonly string[]) {
+  const lastLine = text.split('\n').length;
+  const innermost = open.at(-1) as string;
+  const item = open.find((name) => repeated.includes(name.slice(name.indexOf(':') + 1)));
+  let inside = '';
+  if (item) {
+    const at = lastOpening(text, item);
+    const opened = at < 0 ? '' : ` opened at line ${text.slice(0, at).split('\n').length}`;
+    inside = item === innermost ? opened : `, inside <${item}>${opened}`;
+  }
+  return new PaperboyError(
+    'FEED_MALFORMED',
+    `The ${feedName} ends in the middle of <${innermost}> (line ${lastLine}, the last)${inside}: ` +
+      'the file looks cut off. Nothing was stored: a feed file is read whole or not at all',
+  );
+}
+
+function lastOpening(text: string, name: string): number {
+  for (let at = text.lastIndexOf(`<${name}`); at >= 0; at = text.lastIndexOf(`<${name}`, at - 1)) {
+    if (/[\s>/]/.test(text[at + name.length + 1] ?? '')) return at;
+  }
+  return -1;
 }
 
 /** The text of an element, whether it came as a plain string or with attributes. */
