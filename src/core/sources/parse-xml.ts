@@ -62,7 +62,7 @@ function unclosedAtEnd(message: string): string[] | null {
  * parsed whole, so nothing of it is stored; the message says so.
  */
 function cutOff(text: string, feedName: string, open: string[], repeated: readonly string[]) {
-  const lastLine = text.split('\n').length;
+  const lastLine = text.replace(/\r?\n$/, '').split('\n').length;
   const innermost = open.at(-1) as string;
   const item = open.find((name) => repeated.includes(name.slice(name.indexOf(':') + 1)));
   let inside = '';
