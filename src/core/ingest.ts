@@ -93,6 +93,11 @@ export interface IngestSummary {
   warnings: string[];
   /** Warnings beyond those kept in `warnings`. */
   moreWarnings: number;
+  /**
+   * Elements or keys of items that no parser reads, one line per name for the whole file
+   * (also counted in `warningCount`): always all of them, however many other warnings.
+   */
+  unknownFields: string[];
 }
 
 function isGzip(file: string): boolean {
@@ -180,6 +185,12 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     warningCount: 0,
     warnings: [] as string[],
     moreWarnings: 0,
+    unknownFields: [] as string[],
+  };
+  const unknownField = (warning: string) => {
+    summary.unknownFields.push(warning);
+    summary.warningCount++;
+    options.onWarning?.(warning);
   };
 
   const warn = (warning: string, skipped: boolean) => {
@@ -345,7 +356,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     finishRest(true);
     commit(batch);
     for (const warning of unknownKeys.warnings('line', (key) => `key ${JSON.stringify(key)}`))
-      warn(warning, false);
+      unknownField(warning);
   } else {
     const bodyChunks = [...headChunks];
     for await (const chunk of chunks) bodyChunks.push(chunk);
@@ -359,6 +370,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     }
     // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
     for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
+    for (const warning of parsed.unknownFields ?? []) unknownField(warning);
     for (let i = 0; i < parsed.papers.length; i += batchSize) {
       commit(parsed.papers.slice(i, i + batchSize));
     }

@@ -135,8 +135,12 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       ),
     });
   });
-  warnings.push(...unknown.warnings('entry', (name) => `<entry> element <${name}>`));
-  return { papers, warnings, totalResults: totalResultsOf(feed) };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('entry', (name) => `<entry> element <${name}>`),
+    totalResults: totalResultsOf(feed),
+  };
 }
 
 /**

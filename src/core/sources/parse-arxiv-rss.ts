@@ -110,8 +110,11 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     );
     if (record) papers.push(record);
   });
-  warnings.push(...unknown.warnings('item', (name) => `<item> element <${name}>`));
-  return { papers, warnings };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('item', (name) => `<item> element <${name}>`),
+  };
 }
 
 /**
@@ -156,6 +159,9 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
     );
     if (record) papers.push(record);
   });
-  warnings.push(...unknown.warnings('item', (name) => `<item> element <${name}>`));
-  return { papers, warnings };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('item', (name) => `<item> element <${name}>`),
+  };
 }

@@ -5,6 +5,15 @@ export interface ParseResult {
   papers: PaperRecord[];
   /** One line per skipped entry or ignored field, naming the entry (title or position). */
   warnings: string[];
+  /** One line per element or key of items that no parser reads, for the whole input. */
+  unknownFields?: string[];
+}
+
+/** Every warning of a parse, the fields not understood included (for a fetch's report). */
+export function allWarnings(result: ParseResult): string[] {
+  return result.unknownFields?.length
+    ? [...result.warnings, ...result.unknownFields]
+    : result.warnings;
 }
 
 /**
@@ -27,6 +36,11 @@ export class UnknownFields {
       if (entry) entry.count++;
       else this.seen.set(name, { count: 1, first: position });
     }
+  }
+
+  /** `{ unknownFields }` for a ParseResult, or `{}` when every field was understood. */
+  fields(kind: string, describe: (name: string) => string): { unknownFields?: string[] } {
+    return this.seen.size > 0 ? { unknownFields: this.warnings(kind, describe) } : {};
   }
 
   /** One warning per name: `<entry> element <foo> not understood, ignored (in 3 entries, first entry 1)`. */
