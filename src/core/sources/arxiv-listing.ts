@@ -8,7 +8,13 @@ import {
   parseArxivId,
   type SourceName,
 } from '../paper.js';
-import { cleanFeedText, htmlToText, looksLikeHtml, originalOf } from '../text/clean-text.js';
+import {
+  cleanFeedText,
+  cleanPlainText,
+  htmlToText,
+  looksLikeHtml,
+  originalOf,
+} from '../text/clean-text.js';
 import { unique } from './parse-result.js';
 
 /**
@@ -78,6 +84,7 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
       return ' ';
     },
   );
+  // HTML is decoded here, once: the names' text may itself hold `&lt;` or `&amp;`.
   const authors = splitCreators(looksLikeHtml(creators) ? htmlToText(creators) : creators);
   const links: PaperLinks = arxivLinks(id.id);
   const doi = cleanText(item.doi ?? '');
@@ -110,10 +117,13 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
   };
 }
 
-/** `A, B, and C` / `A, B and C` / `A and B` → names; `Jr.` stays with its name. */
+/**
+ * `A, B, and C` / `A, B and C` / `A and B` → names; `Jr.` stays with its name. The text is
+ * plain (HTML already decoded by the caller): LaTeX is made Unicode, entities are left alone.
+ */
 export function splitCreators(text: string): string[] {
   const names: string[] = [];
-  for (const part of cleanFeedText(text).split(/\s*,\s*(?:and\s+)?|\s+and\s+/)) {
+  for (const part of cleanPlainText(text).split(/\s*,\s*(?:and\s+)?|\s+and\s+/)) {
     const name = cleanText(part);
     if (!name) continue;
     if (NAME_SUFFIX.test(name) && names.length > 0) names[names.length - 1] += `, ${name}`;
