@@ -60,14 +60,20 @@ export function htmlToText(html: string): string {
 /** Whether the text holds a character cleanup acts on (`\ $ < &`); most text holds none. */
 function hasMarkup(text: string): boolean {
   // Four scans for one character each beat one regular expression scan for a class.
-  return text.includes('\\') || text.includes('$') || text.includes('<') || text.includes('&');
+  return (
+    text.includes('\\') ||
+    text.includes('$') ||
+    text.includes('<') ||
+    text.includes('&') ||
+    text.includes('--')
+  );
 }
 
 /** HTML stripped and LaTeX made Unicode, spacing not yet tidied. */
 function unmarked(text: string): string {
   let out = text;
   if ((out.includes('<') || out.includes('&')) && looksLikeHtml(out)) out = htmlToText(out);
-  if (out.includes('\\') || out.includes('$')) out = latexToUnicode(out);
+  if (out.includes('\\') || out.includes('$') || out.includes('--')) out = latexToUnicode(out);
   return out;
 }
 
