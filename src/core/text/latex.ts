@@ -300,8 +300,9 @@ class LatexReader {
     if (this.peekNonSpace() !== '{') return null;
     this.skipSpaces();
     const start = this.i + 1;
-    this.skipGroup();
-    return this.s.slice(start, this.i - 1);
+    const closed = this.skipGroup();
+    // An unclosed group (real abstracts have them) runs to the end of the text.
+    return this.s.slice(start, closed ? this.i - 1 : this.s.length);
   }
 
   /** `[…]` after a macro (`\sqrt[3]{x}`, `\cite[p.~2]{k}`), read as text, or ''. */
@@ -329,7 +330,8 @@ class LatexReader {
     return c;
   }
 
-  private skipGroup(): void {
+  /** Moves past a `{…}` group; false when the text ends before it closes. */
+  private skipGroup(): boolean {
     let depth = 0;
     do {
       const c = this.s[this.i];
@@ -338,6 +340,8 @@ class LatexReader {
       else if (c === '}') depth--;
       this.i++;
     } while (depth > 0 && this.i < this.s.length);
+    this.i = Math.min(this.i, this.s.length);
+    return depth === 0;
   }
 
   /** A letter macro's value, a space after it when a letter or macro follows directly. */

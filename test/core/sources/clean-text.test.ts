@@ -35,6 +35,8 @@ describe('latexToUnicode', () => {
     ['loss -- a common restriction --- pages 1--10', 'loss – a common restriction — pages 1–10'],
     ['Code at \\href{https://github.com/a/b}{here}.', 'Code at here (https://github.com/a/b).'],
     ['Code: \\url{https://huggingface.co/x}', 'Code: https://huggingface.co/x'],
+    // Unclosed, as in a real abstract: the rest is the link, nothing cut off.
+    ['see \\href{https://r.example/gasp/.', 'see https://r.example/gasp/.'],
     ['The $\\rho_{\\rm UV}$ trend', 'The ρ_UV trend'],
     ['$\\frac{n+1}{2}$, $\\tfrac12$, $\\sqrt[3]{x+y}$', '(n+1)/2, 1/2, 3√(x+y)'],
     ['Biofouling\\unicode{x2013}communities', 'Biofouling–communities'],
