@@ -153,6 +153,8 @@ async function main(argv: string[]): Promise<number> {
     if (!input.verbose) {
       for (const warning of summary.warnings.slice(0, WARNINGS_SHOWN))
         process.stderr.write(`warning: ${warning}\n`);
+      // One line per field name for the whole file: always every one of them.
+      for (const warning of summary.unknownFields) process.stderr.write(`warning: ${warning}\n`);
     }
     if (summary.warningCount > 0)
       process.stderr.write(`${warningSummary(summary, input.verbose)}\n`);

@@ -1,4 +1,4 @@
-import type { Paper } from '../core/paper.js';
+import { type Paper, paperDate } from '../core/paper.js';
 import { localDate } from '../core/scheduler.js';
 import { channelTimeZone } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
@@ -11,11 +11,13 @@ export const LATEST_DEFAULT_COUNT = 10;
 const CANDIDATES = 500;
 
 /**
- * The feed day: the listing day the source gave, else the day the paper was first
- * sighted (its feed's date when older than the time it was stored) in the channel's zone.
+ * The feed day: the listing day the source gave, else, for a paper a feed listed, the day it
+ * was first sighted (its feed's date when older than the time it was stored) in the channel's
+ * zone; '' for a paper whose date is unknown (a bulk import), so it sorts last, never newest.
  */
 export function feedDay(paper: Paper, timeZone: string): string {
-  return paper.publishedAt ?? localDate(timeZone, new Date(sightedAt(paper)));
+  if (paper.publishedAt) return paper.publishedAt;
+  return paperDate(paper) ? localDate(timeZone, new Date(sightedAt(paper))) : '';
 }
 
 /** Newest feed day first; within a day known upvotes first (more first), then newest seen. */

@@ -1,4 +1,4 @@
-import type { Paper, SourceName } from '../core/paper.js';
+import { type Paper, paperDate } from '../core/paper.js';
 
 /** Facts about a paper every renderer shows the same way; markup is the renderer's job. */
 
@@ -28,19 +28,18 @@ export function sightedAt(paper: Pick<Paper, 'observedAt' | 'firstSeenAt'>): str
   return paper.observedAt < paper.firstSeenAt ? paper.observedAt : paper.firstSeenAt;
 }
 
-/** Files read in bulk, and lookups of a linked id, carry no date of their own: being in one dates nothing. */
-const UNDATED_SOURCES: readonly SourceName[] = ['jsonl', 'arxiv-snapshot', 'arxiv-lookup'];
-
 /**
- * The day the paper is dated by: its publication day, else the day a feed first listed it
- * (UTC), else null — the date is unknown and is shown as nothing, never as 1970-01-01.
+ * The day the paper is dated by: its publication day, else the day a feed first listed it,
+ * else null: unknown, never 1970-01-01 nor the day it was imported. The same value `since:`
+ * filters on and `latest` sorts by (`paperDate` in core).
  */
-export function paperDay(
-  paper: Pick<Paper, 'publishedAt' | 'sources' | 'observedAt' | 'firstSeenAt'>,
-): string | null {
-  if (paper.publishedAt) return paper.publishedAt;
-  const listed = paper.sources.some((source) => !UNDATED_SOURCES.includes(source));
-  return listed ? sightedAt(paper).slice(0, 10) : null;
+export function paperDay(paper: Pick<Paper, 'publishedAt' | 'feedDate'>): string | null {
+  return paperDate(paper);
+}
+
+/** The date as shown beside a paper: its day, or "date unknown". */
+export function paperDateText(paper: Pick<Paper, 'publishedAt' | 'feedDate'>): string {
+  return paperDate(paper) ?? 'date unknown';
 }
 
 /** "12 upvotes", or null when the count is unknown (unknown is not zero). */

@@ -1,6 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import type { PaperRecord } from './paper.js';
@@ -10,7 +9,14 @@ import { parseArxivRss } from './sources/parse-arxiv-rss.js';
 import { parseJsonLine } from './sources/parse-corpus-jsonl.js';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
-import type { ParseResult } from './sources/parse-result.js';
+import { type ParseResult, UnknownFields } from './sources/parse-result.js';
+import {
+  badBytesAt,
+  decodeText,
+  isValidUtf8,
+  sniffEncoding,
+  type TextEncodingChoice,
+} from './sources/text-encoding.js';
 import type { Store } from './store/store.js';
 
 export const DEFAULT_INGEST_BATCH = 2000;
@@ -18,6 +24,33 @@ export const DEFAULT_INGEST_BATCH = 2000;
 const WARNINGS_KEPT = 100;
 const HEAD_BYTES = 8192;
 const NEWLINE = 0x0a;
+/** The longest JSON Lines line read (the real snapshot's longest is well under 100 KB). */
+export const LINE_CAP = 1024 * 1024;
+
+const overlongText = () =>
+  `skipped, longer than the ${LINE_CAP / 1024 / 1024} MB line cap (not read into memory)`;
+
+/** A parser's error with the file named: the parser only knows the text. */
+function named(file: string, error: unknown): unknown {
+  return isPaperboyError(error)
+    ? new PaperboyError(error.code, `${file}: ${error.message}`, { cause: error })
+    : error;
+}
+
+/**
+ * The head as text for detection: whole lines only (up to the last newline, unless the file
+ * ended or one line fills the cap), decoded in the file's encoding without cutting a character.
+ */
+function headText(bytes: Buffer, encoding: TextEncodingChoice, ended: boolean): string {
+  let body = bytes.subarray(encoding.bomLength);
+  const utf16 = encoding.encoding.startsWith('utf-16');
+  if (!ended && !utf16) {
+    const lastNewline = body.lastIndexOf(NEWLINE);
+    if (lastNewline > 0) body = body.subarray(0, lastNewline + 1);
+  }
+  // Streaming decode holds back a character cut at the end instead of garbling it.
+  return new TextDecoder(encoding.encoding).decode(body, { stream: !ended });
+}
 
 export interface IngestProgress {
   /** Records committed so far (every batch is one transaction). */
@@ -60,6 +93,11 @@ export interface IngestSummary {
   warnings: string[];
   /** Warnings beyond those kept in `warnings`. */
   moreWarnings: number;
+  /**
+   * Elements or keys of items that no parser reads, one line per name for the whole file
+   * (also counted in `warningCount`): always all of them, however many other warnings.
+   */
+  unknownFields: string[];
 }
 
 function isGzip(file: string): boolean {
@@ -147,6 +185,12 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     warningCount: 0,
     warnings: [] as string[],
     moreWarnings: 0,
+    unknownFields: [] as string[],
+  };
+  const unknownField = (warning: string) => {
+    summary.unknownFields.push(warning);
+    summary.warningCount++;
+    options.onWarning?.(warning);
   };
 
   const warn = (warning: string, skipped: boolean) => {
@@ -176,17 +220,31 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   });
   const headChunks: Buffer[] = [];
   let headBytes = 0;
+  let ended = false;
+  // Detection reads whole lines: at least HEAD_BYTES and the first line complete (a first
+  // record with a 200 KB abstract still shows its keys), up to the line cap.
   // Pulled by hand: breaking out of a for-await would close the stream.
-  while (headBytes < HEAD_BYTES) {
+  while (
+    headBytes < HEAD_BYTES ||
+    (headBytes < LINE_CAP && !headChunks.some((chunk) => chunk.includes(NEWLINE)))
+  ) {
     const next = await chunks.next();
-    if (next.done) break;
+    if (next.done) {
+      ended = true;
+      break;
+    }
     headChunks.push(next.value);
     headBytes += next.value.length;
   }
-  // Only for detection: a character cut at the end does not matter.
-  const head = Buffer.concat(headChunks)
-    .subarray(0, 64 * 1024)
-    .toString('utf8');
+  const headBuffer = Buffer.concat(headChunks);
+  let encoding: TextEncodingChoice;
+  try {
+    encoding = sniffEncoding(headBuffer);
+  } catch (error) {
+    await chunks.return(undefined);
+    throw named(file, error);
+  }
+  const head = headText(headBuffer, encoding, ended);
   const format = detectFormat(head);
   if (!format) {
     await chunks.return(undefined);
@@ -201,36 +259,91 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const fetchedAt = stat.mtime.toISOString();
 
   if (format === 'jsonl' || format === 'arxiv-snapshot') {
+    if (encoding.encoding !== 'utf-8') {
+      await chunks.return(undefined);
+      throw new PaperboyError(
+        'FEED_MALFORMED',
+        `${file}: JSON Lines must be UTF-8, but this file is ${encoding.encoding}; nothing was stored`,
+      );
+    }
     let batch: PaperRecord[] = [];
     let lineNumber = 0;
-    let rest: Buffer | null = null;
+    const unknownKeys = new UnknownFields();
+    // The bytes of a line still open at the end of a chunk; past LINE_CAP they are dropped
+    // and the line is only counted (a line is never held in memory beyond the cap).
+    let rest: Buffer[] = [];
+    let restBytes = 0;
+    let overlong = false;
+    const keep = (piece: Buffer) => {
+      if (overlong || piece.length === 0) return;
+      if (restBytes + piece.length > LINE_CAP) {
+        overlong = true;
+        rest = [];
+        restBytes = 0;
+        return;
+      }
+      rest.push(Buffer.from(piece));
+      restBytes += piece.length;
+    };
+    const finishRest = (last: boolean) => {
+      if (overlong) {
+        lineNumber++;
+        warn(`line ${lineNumber}: ${overlongText()}`, true);
+        overlong = false;
+      } else if (rest.length > 0) {
+        const bytes = rest.length === 1 ? (rest[0] as Buffer) : Buffer.concat(rest);
+        readLine(bytes, 0, bytes.length, last);
+      }
+      rest = [];
+      restBytes = 0;
+    };
     // Lines are cut from the bytes and decoded one by one: an ASCII line stays a one-byte
     // string (JSON.parse reads those fastest) and no chunk-sized string is ever built.
     const readLines = (chunk: Buffer) => {
       let start = 0;
       let end = chunk.indexOf(NEWLINE);
-      if (rest) {
+      if (restBytes > 0 || overlong) {
         if (end === -1) {
-          rest = Buffer.concat([rest, chunk]);
+          keep(chunk);
           return;
         }
-        readLine(Buffer.concat([rest, chunk.subarray(0, end)]).toString('utf8'));
-        rest = null;
+        keep(chunk.subarray(0, end));
+        finishRest(false);
         start = end + 1;
         end = chunk.indexOf(NEWLINE, start);
       }
       for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-        readLine(chunk.toString('utf8', start, end));
+        if (end - start > LINE_CAP) {
+          lineNumber++;
+          warn(`line ${lineNumber}: ${overlongText()}`, true);
+        } else readLine(chunk, start, end, false);
         start = end + 1;
       }
-      if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
+      if (start < chunk.length) keep(chunk.subarray(start));
     };
-    const readLine = (text: string) => {
+    const readLine = (bytes: Buffer, start: number, end: number, last: boolean) => {
       lineNumber++;
+      const text = bytes.toString('utf8', start, end);
       const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
       if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+      // U+FFFD is how bad bytes decode; only then is the line checked (a real U+FFFD is fine).
+      if (line.includes('\uFFFD') && !isValidUtf8(bytes.subarray(start, end))) {
+        const { detail } = badBytesAt(bytes.subarray(start, end));
+        warn(`line ${lineNumber}: skipped, it is not valid UTF-8 (${detail})`, true);
+        return;
+      }
       const parsed = parseJsonLine(line, lineNumber, fetchedAt);
+      if (last && parsed.kind === null) {
+        // The last line, with no newline after it, that is not JSON: the file was cut off.
+        warn(
+          `line ${lineNumber}: skipped, the file ends in the middle of this line (cut off?); ` +
+            `the ${lineNumber - 1} lines before it were read`,
+          true,
+        );
+        return;
+      }
       for (const warning of parsed.warnings) warn(warning, parsed.record === null);
+      if (parsed.unknownKeys) unknownKeys.add(parsed.unknownKeys, lineNumber);
       if (!parsed.record) return;
       batch.push(parsed.record);
       if (batch.length >= batchSize) {
@@ -240,26 +353,24 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     };
     for (const chunk of headChunks) readLines(chunk);
     for await (const chunk of chunks) readLines(chunk);
-    if (rest) readLine((rest as Buffer).toString('utf8'));
+    finishRest(true);
     commit(batch);
+    for (const warning of unknownKeys.warnings('line', (key) => `key ${JSON.stringify(key)}`))
+      unknownField(warning);
   } else {
-    const decoder = new StringDecoder('utf8');
-    let text = headChunks.map((chunk) => decoder.write(chunk)).join('');
-    for await (const chunk of chunks) text += decoder.write(chunk);
-    text += decoder.end();
+    const bodyChunks = [...headChunks];
+    for await (const chunk of chunks) bodyChunks.push(chunk);
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
     let parsed: ParseResult;
     try {
+      const text = decodeText(Buffer.concat(bodyChunks));
       parsed = parseWhole(format, text, fetchedAt, referenceDate);
     } catch (error) {
-      // Name the file: the parser only knows the text.
-      if (isPaperboyError(error)) {
-        throw new PaperboyError(error.code, `${file}: ${error.message}`, { cause: error });
-      }
-      throw error;
+      throw named(file, error);
     }
     // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
     for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
+    for (const warning of parsed.unknownFields ?? []) unknownField(warning);
     for (let i = 0; i < parsed.papers.length; i += batchSize) {
       commit(parsed.papers.slice(i, i + batchSize));
     }

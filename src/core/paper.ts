@@ -110,6 +110,20 @@ export interface Paper {
   sample: boolean;
   /** Title and abstract as written, when cleanup changed them. */
   original?: OriginalText;
+  /**
+   * The day a listing feed first listed the paper (`YYYY-MM-DD`), or null: bulk files, API
+   * searches and link lookups list nothing. Absent on papers not read from a store.
+   */
+  feedDate?: string | null;
+}
+
+/**
+ * The one date of a paper: shown ("Date: …"), sorted by (`latest`, answers) and filtered on
+ * (`since:`, which the archive computes as `coalesce(published_at, feed_date)`): its publication
+ * day, else the day a feed listed it, else null (unknown, shown as "date unknown").
+ */
+export function paperDate(paper: Pick<Paper, 'publishedAt' | 'feedDate'>): string | null {
+  return paper.publishedAt ?? paper.feedDate ?? null;
 }
 
 const NEW_STYLE = /^(\d{4}\.\d{4,5})(?:v(\d+))?$/;

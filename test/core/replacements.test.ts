@@ -186,6 +186,10 @@ describe('a replace item is never news', () => {
     b.clock.advance(DAY);
     const thu = await poll();
     expect(thu.run).toMatchObject({ ok: true, added: 1 });
+    // Dropped, and the run says why (as file ingest does).
+    expect(thu.run.messages).toContain(
+      '2606.01001: skipped, a replacement (new version) of a paper not stored',
+    );
     await expectReplacementsAreNotNews(b, {
       known: '2501.00077',
       version: 2,

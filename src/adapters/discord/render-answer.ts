@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { answerSourceLine, UNANSWERED_TEXT } from '../../commands/answer-view.js';
-import { paperDay } from '../../commands/paper-view.js';
+import { paperDateText } from '../../commands/paper-view.js';
 import type { AnswerReply } from '../../commands/reply.js';
 import type { Paper } from '../../core/paper.js';
 import { COLOR, paperUrl } from './render-paper.js';
@@ -35,7 +35,7 @@ export function renderAnswer(reply: AnswerReply): APIEmbed {
     (s) => `${fitEscaped(s.text, 900)}${citations(s.citations, reply.sources)}`,
   );
   embed.description = fitMarkdown([...notes, ...sentences].join('\n'), 4096);
-  const ref = (p: Paper) => `${link(p.title, paperUrl(p), 150)} (${paperDay(p)})`;
+  const ref = (p: Paper) => `${link(p.title, paperUrl(p), 150)} (${paperDateText(p)})`;
   // "The papers don't say." cites nothing: no empty Sources field.
   embed.fields = [];
   if (reply.sources.length > 0) {

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { paperDateText } from '../../commands/paper-view.js';
 import type { DetailReply, PaperLine } from '../../commands/reply.js';
 import type { Paper } from '../../core/paper.js';
 import { escapeMarkdown, fitEscaped, link, renderSnippet, truncateWords } from './render-text.js';
@@ -23,7 +24,7 @@ export function authorLine(paper: Paper, shown = 3): string {
 /** `authors · date · ▲ 12` as markdown; unknown upvotes are left out, never shown as 0. */
 export function metaLine(paper: Paper): string {
   const parts = [escapeMarkdown(truncateWords(authorLine(paper), 120))];
-  if (paper.publishedAt) parts.push(paper.publishedAt);
+  parts.push(paperDateText(paper));
   if (paper.upvotes !== null) parts.push(`▲ ${paper.upvotes}`);
   return parts.filter(Boolean).join(' · ');
 }
@@ -95,7 +96,7 @@ export function renderDetail(reply: DetailReply): APIEmbed {
     const all = names.length > 0 ? names.join(', ') : `${total} authors`;
     fields.push({ name: `Authors (${total})`, value: fitEscaped(all, 1024) });
   }
-  if (paper.publishedAt) fields.push({ name: 'Published', value: paper.publishedAt, inline: true });
+  fields.push({ name: 'Date', value: paperDateText(paper), inline: true });
   if (paper.upvotes !== null) {
     fields.push({ name: 'Upvotes', value: String(paper.upvotes), inline: true });
   }

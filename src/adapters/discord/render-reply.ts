@@ -5,6 +5,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
+import { paperDay } from '../../commands/paper-view.js';
 import type {
   ChoiceReply,
   ErrorReply,
@@ -118,7 +119,7 @@ function renderChoice(reply: ChoiceReply): DiscordMessage {
               value: paper.id,
               description:
                 truncateWords(
-                  [authorLine(paper, 2), paper.publishedAt].filter(Boolean).join(' · '),
+                  [authorLine(paper, 2), paperDay(paper)].filter(Boolean).join(' · '),
                   100,
                 ) || undefined,
             })),

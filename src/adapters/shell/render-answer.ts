@@ -1,5 +1,5 @@
 import { answerSourceLine, citationText, UNANSWERED_TEXT } from '../../commands/answer-view.js';
-import { paperDay } from '../../commands/paper-view.js';
+import { paperDateText } from '../../commands/paper-view.js';
 import type { AnswerReply } from '../../commands/reply.js';
 import type { Paper } from '../../core/paper.js';
 
@@ -12,7 +12,7 @@ export interface AnswerPaint {
 function paperRef(paper: Paper, safe: (t: string) => string, paint: AnswerPaint): string {
   const url = paper.links.arxivAbs ?? paper.links.huggingface;
   const at = url ? ` ${paint.accent(safe(url))}` : '';
-  return `${safe(paper.title)} ${paint.dim(`(${paperDay(paper)})`)}${at}`;
+  return `${safe(paper.title)} ${paint.dim(`(${paperDateText(paper)})`)}${at}`;
 }
 
 /** `ask` in the terminal: notes, the cited sentences, sources, related papers. */

@@ -1,6 +1,7 @@
 import { callToText, pageCall } from '../../commands/call-text.js';
 import {
   authorSummary,
+  paperDateText,
   paperDay,
   paperLinkList,
   trimText,
@@ -78,7 +79,7 @@ function snippetText(snippet: Snippet, paint: Paint): string {
 }
 
 function metaLine(line: PaperLine['paper']): string {
-  const parts = [authorSummary(line), paperDay(line), upvoteText(line)];
+  const parts = [authorSummary(line), paperDateText(line), upvoteText(line)];
   if (line.arxivId) parts.push(`arXiv ${line.arxivId}`);
   return parts
     .filter((p): p is string => p !== null)
@@ -124,7 +125,7 @@ function renderDetail(reply: DetailReply, paint: Paint, width: number): string {
   const paper = reply.paper;
   const facts: Array<[string, string | null]> = [
     ['Authors', authorSummary(paper, 5)],
-    ['Date', paperDay(paper)],
+    ['Date', paperDateText(paper)],
     ['Upvotes', paper.upvotes === null ? null : String(paper.upvotes)],
     ['arXiv id', paper.arxivId],
   ];

@@ -1,5 +1,5 @@
 import { answerSourceLine, UNANSWERED_TEXT } from '../../commands/answer-view.js';
-import { paperDay } from '../../commands/paper-view.js';
+import { paperDateText } from '../../commands/paper-view.js';
 import type { AnswerReply } from '../../commands/reply.js';
 import type { Paper } from '../../core/paper.js';
 import { context, type KnownBlock, type SlackMessage, section } from './blocks.js';
@@ -16,7 +16,7 @@ function citations(numbers: number[], sources: Paper[]): string {
 }
 
 function paperRef(paper: Paper): string {
-  return `${link(paperUrl(paper), paper.title)} (${paperDay(paper)})`;
+  return `${link(paperUrl(paper), paper.title)} (${paperDateText(paper)})`;
 }
 
 /** `ask` as Block Kit: question, notes, cited sentences, sources, related papers. */

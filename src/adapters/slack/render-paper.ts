@@ -1,3 +1,4 @@
+import { paperDateText } from '../../commands/paper-view.js';
 import type { PaperLine } from '../../commands/reply.js';
 import type { Paper } from '../../core/paper.js';
 import { escapeMrkdwn, highlightSnippet, link, safeUrl, truncate } from './mrkdwn.js';
@@ -25,7 +26,7 @@ export function authorsText(paper: Paper, max = 6): string {
 /** "Chen, Li · 2024-10-09 · ▲ 42" (escaped); unknown upvotes are left out, never 0. */
 export function metaLine(paper: Paper): string {
   const parts = [escapeMrkdwn(authorsText(paper))];
-  if (paper.publishedAt) parts.push(paper.publishedAt);
+  parts.push(paperDateText(paper));
   if (paper.upvotes !== null) parts.push(`▲ ${paper.upvotes}`);
   if (paper.arxivId) parts.push(`arXiv:${paper.arxivId}`);
   return parts.join(' · ');

@@ -1,6 +1,9 @@
-import type { Paper } from '../paper.js';
+import { type Paper, paperDate } from '../paper.js';
 
-/** The day a paper counts as from for recency: published, else first seen. */
+/**
+ * The day a paper counts as from for recency: the date it shows (`paperDate`), never the day
+ * it was imported; '' when unknown, which sorts as the oldest.
+ */
 export function paperDayOf(paper: Paper): string {
-  return paper.publishedAt ?? paper.firstSeenAt.slice(0, 10);
+  return paperDate(paper) ?? '';
 }

@@ -43,8 +43,9 @@ export class ArchiveQueries {
     const joined = f.since !== null || f.author !== null || Boolean(f.firstSeenSince);
     let sql = `FROM papers_fts f${joined ? ' JOIN papers p ON p.rowid = f.rowid' : ''} WHERE papers_fts MATCH ?`;
     if (f.since !== null) {
-      // A paper whose date is unknown is never "since" anything.
-      sql += ' AND p.published_at >= ?';
+      // The one date a paper shows (`paperDate`: published, else listed by a feed); a paper
+      // whose date is unknown is never "since" anything.
+      sql += ' AND coalesce(p.published_at, p.feed_date) >= ?';
       params.push(f.since);
     }
     if (f.author !== null) {
@@ -89,7 +90,8 @@ export class ArchiveQueries {
   /** Upvotes and day, for tie-breaks only: they sit after the abstract, so each costs a long read. */
   facts(rowids: number[]): Map<number, HitFacts> {
     const rows = this.prepare(
-      'SELECT rowid, upvotes, coalesce(published_at, substr(first_seen_at, 1, 10)) AS day FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
+      // The day shown (`paperDate`), never the import day; unknown sorts as oldest ('' < any day).
+      "SELECT rowid, upvotes, coalesce(published_at, feed_date, '') AS day FROM papers WHERE rowid IN (SELECT value FROM json_each(?))",
     ).all(JSON.stringify(rowids)) as Array<HitFacts & { rowid: number }>;
     return new Map(rows.map((r) => [r.rowid, r]));
   }

@@ -16,7 +16,7 @@ export interface SearchOptions {
   /** 1-based. */
   page?: number;
   pageSize?: number;
-  /** Only papers published (or, when unknown, first seen) on or after this day, `YYYY-MM-DD`. */
+  /** Only papers whose date (`paperDate`: published, else listed by a feed) is on or after this day. */
   since?: string;
   /** Only papers with an author whose name contains this text (diacritics folded). */
   author?: string;

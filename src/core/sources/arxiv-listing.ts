@@ -8,7 +8,13 @@ import {
   parseArxivId,
   type SourceName,
 } from '../paper.js';
-import { cleanFeedText, htmlToText, looksLikeHtml, originalOf } from '../text/clean-text.js';
+import {
+  cleanFeedText,
+  cleanPlainText,
+  htmlToText,
+  looksLikeHtml,
+  originalOf,
+} from '../text/clean-text.js';
 import { unique } from './parse-result.js';
 
 /**
@@ -29,6 +35,9 @@ export interface ListingItem {
   /** `dc:creator`: one string, comma separated, maybe HTML links. */
   creators: string;
   categories: string[];
+  /** `arxiv:DOI` and `arxiv:journal_reference`, when the item has them. */
+  doi?: string;
+  journalRef?: string;
   /** The listing day (or a feed item's date), `YYYY-MM-DD`. */
   day: string | null;
   observedAt: string;
@@ -75,8 +84,12 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
       return ' ';
     },
   );
+  // HTML is decoded here, once: the names' text may itself hold `&lt;` or `&amp;`.
   const authors = splitCreators(looksLikeHtml(creators) ? htmlToText(creators) : creators);
   const links: PaperLinks = arxivLinks(id.id);
+  const doi = cleanText(item.doi ?? '');
+  if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
+  const journalRef = cleanText(item.journalRef ?? '');
   if (item.idSources.some((s) => /huggingface\.co\/papers\//.test(s))) {
     links.huggingface = `https://huggingface.co/papers/${id.id}`;
   }
@@ -97,17 +110,20 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     comments: null,
     keywords: [],
     categories: unique(item.categories.map((c) => c.trim())),
-    comment: null,
+    comment: journalRef ? `Journal-ref: ${journalRef}` : null,
     observedAt: item.observedAt,
     ...(announceType ? { announceType } : {}),
     ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),
   };
 }
 
-/** `A, B, and C` / `A, B and C` / `A and B` → names; `Jr.` stays with its name. */
+/**
+ * `A, B, and C` / `A, B and C` / `A and B` → names; `Jr.` stays with its name. The text is
+ * plain (HTML already decoded by the caller): LaTeX is made Unicode, entities are left alone.
+ */
 export function splitCreators(text: string): string[] {
   const names: string[] = [];
-  for (const part of cleanFeedText(text).split(/\s*,\s*(?:and\s+)?|\s+and\s+/)) {
+  for (const part of cleanPlainText(text).split(/\s*,\s*(?:and\s+)?|\s+and\s+/)) {
     const name = cleanText(part);
     if (!name) continue;
     if (NAME_SUFFIX.test(name) && names.length > 0) names[names.length - 1] += `, ${name}`;

@@ -18,8 +18,9 @@ const SNAPSHOT_KEY = /"(?:versions|authors_parsed|update_date|submitter|journal-
 export function detectFormat(head: string): FeedFormat | null {
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('<')) {
-    const name = xmlRoot(text)?.toLowerCase();
-    if (name === 'rss' || name === 'rdf:rdf') return 'arxiv-rss';
+    // By local name: the prefix is whatever the file bound (`<atom:feed>`, `<r:RDF>`).
+    const name = xmlRoot(text)?.replace(/^.*:/, '').toLowerCase();
+    if (name === 'rss' || name === 'rdf') return 'arxiv-rss';
     if (name === 'feed') return 'arxiv-atom';
     return null;
   }

@@ -3,6 +3,7 @@ import type { PaperRecord } from '../paper.js';
 import type { Store } from '../store/store.js';
 import { type HttpDeps, politeGet, type RequestGate, type RequestPolicy } from './http.js';
 import { parseArxivAtom } from './parse-arxiv-atom.js';
+import { allWarnings } from './parse-result.js';
 
 export const ARXIV_API_SOURCE = 'arxiv-api';
 /** arXiv's own cap per call. */
@@ -82,7 +83,7 @@ export async function* backfillArxiv(
     yield {
       start,
       records: kept,
-      warnings: parsed.warnings,
+      warnings: allWarnings(parsed),
       totalResults: parsed.totalResults ?? null,
     };
     const reachedSince = inRange.length < parsed.papers.length;

@@ -9,6 +9,7 @@ import {
   validatorsKey,
 } from './http.js';
 import { parseArxivRss } from './parse-arxiv-rss.js';
+import { allWarnings } from './parse-result.js';
 
 export const ARXIV_RSS_SOURCE = 'arxiv-rss';
 
@@ -49,14 +50,20 @@ export function arxivRssFetcher(
         validators: null,
       };
     const parsed = parseArxivRss(outcome.text, { fetchedAt: ctx.http.clock.now().toISOString() });
-    const records = parsed.papers.filter(
-      (record) => !isReplacement(record) || ctx.store.getPaper(paperIdOf(record)) !== null,
-    );
+    const warnings = allWarnings(parsed);
+    const records = parsed.papers.filter((record) => {
+      if (!isReplacement(record) || ctx.store.getPaper(paperIdOf(record)) !== null) return true;
+      // Said, as file ingest says it: a dropped item always says why.
+      warnings.push(
+        `${paperIdOf(record)}: skipped, a replacement (new version) of a paper not stored`,
+      );
+      return false;
+    });
     return {
       source: 'arxiv-rss',
       notModified: false,
       records,
-      warnings: parsed.warnings,
+      warnings,
       listed: parsed.papers.length,
       validators: { key, value: outcome.validators },
     };

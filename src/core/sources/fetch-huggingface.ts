@@ -8,6 +8,7 @@ import {
   validatorsKey,
 } from './http.js';
 import { parseHfDailyPapers } from './parse-hf-daily-papers.js';
+import { allWarnings } from './parse-result.js';
 
 export const HUGGINGFACE_SOURCE = 'huggingface';
 
@@ -48,7 +49,7 @@ export function huggingFaceFetcher(
       source: 'huggingface',
       notModified: false,
       records: parsed.papers,
-      warnings: parsed.warnings,
+      warnings: allWarnings(parsed),
       listed: parsed.papers.length,
       validators: { key, value: outcome.validators },
     };

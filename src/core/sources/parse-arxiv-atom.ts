@@ -2,8 +2,24 @@ import { PaperboyError } from '../errors.js';
 import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
 import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { listingRecord } from './arxiv-listing.js';
-import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
-import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+import {
+  elementNames,
+  entryLabel,
+  isoDay,
+  isoTimestamp,
+  type ParseResult,
+  UnknownFields,
+  unique,
+} from './parse-result.js';
+import {
+  asNode,
+  attributeOf,
+  listOf,
+  NAMESPACES,
+  parseXml,
+  textOf,
+  type XmlNode,
+} from './parse-xml.js';
 
 export interface ArxivAtomOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
@@ -23,7 +39,12 @@ export interface ArxivAtomResult extends ParseResult {
  * `Error`: that becomes SOURCE_HTTP.
  */
 export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAtomResult {
-  const root = parseXml(text, 'arXiv Atom feed', ['entry', 'author', 'link', 'category']);
+  const root = parseXml(
+    text,
+    'arXiv Atom feed',
+    ['entry', 'author', 'link', 'category'],
+    [NAMESPACES.atom],
+  );
   const feed = asNode(root.feed) ?? (root.feed === '' ? {} : null);
   if (!feed) {
     const found = Object.keys(root).find((k) => !k.startsWith('?')) ?? 'nothing';
@@ -44,8 +65,10 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
   const observedAt = isoTimestamp(textOf(feed.updated)) ?? options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   entries.forEach((raw, index) => {
     const entry = asNode(raw);
+    if (entry) unknown.check(elementNames(entry), ENTRY_FIELDS, index + 1);
     if (entry && isListingEntry(entry)) {
       const record = listingRecord(
         {
@@ -56,6 +79,8 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
           announceType: textOf(entry['arxiv:announce_type']),
           creators: textOf(entry['dc:creator']) || authorNames(entry).join(', '),
           categories: categoriesOf(entry),
+          doi: textOf(entry['arxiv:DOI']),
+          journalRef: textOf(entry['arxiv:journal_reference']),
           day: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
           observedAt,
           source: 'arxiv-rss',
@@ -80,6 +105,10 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
     }
     const authors = authorNames(entry);
     const comment = cleanText(textOf(entry['arxiv:comment']));
+    const journalRef = cleanText(textOf(entry['arxiv:journal_ref']));
+    const doi = cleanText(textOf(entry['arxiv:doi']));
+    const links = arxivLinks(id.id);
+    if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
     const abstract = cleanFeedText(textOf(entry.summary));
     papers.push({
       arxivId: id.id,
@@ -90,12 +119,15 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       authorCount: authors.length > 0 ? authors.length : null,
       publishedAt: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
       source: 'arxiv-api',
-      links: arxivLinks(id.id),
+      links,
       upvotes: null,
       comments: null,
       keywords: [],
       categories: categoriesOf(entry),
-      comment: comment || null,
+      comment:
+        comment && journalRef
+          ? `${comment}; Journal-ref: ${journalRef}`
+          : comment || (journalRef ? `Journal-ref: ${journalRef}` : null),
       observedAt,
       ...originalOf(
         { title: textOf(entry.title), abstract: textOf(entry.summary) },
@@ -103,8 +135,41 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       ),
     });
   });
-  return { papers, warnings, totalResults: totalResultsOf(feed) };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('entry', (name) => `<entry> element <${name}>`),
+    totalResults: totalResultsOf(feed),
+  };
 }
+
+/**
+ * The elements of an entry of the query API and of the Atom listing, as arXiv documents them
+ * (`rights`, `dc:rights`, `contributor` and `source` are known and deliberately not kept).
+ */
+const ENTRY_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'title',
+  'updated',
+  'published',
+  'summary',
+  'content',
+  'author',
+  'contributor',
+  'link',
+  'category',
+  'rights',
+  'source',
+  'arxiv:primary_category',
+  'arxiv:comment',
+  'arxiv:journal_ref',
+  'arxiv:doi',
+  'arxiv:announce_type',
+  'arxiv:DOI',
+  'arxiv:journal_reference',
+  'dc:creator',
+  'dc:rights',
+]);
 
 /** An entry of arXiv's Atom listing rather than of a query API answer. */
 function isListingEntry(entry: XmlNode): boolean {

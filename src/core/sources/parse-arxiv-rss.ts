@@ -1,8 +1,24 @@
 import { PaperboyError } from '../errors.js';
 import type { PaperRecord } from '../paper.js';
 import { listingRecord } from './arxiv-listing.js';
-import { entryLabel, isoDay, isoTimestamp, type ParseResult, rfc822Day } from './parse-result.js';
-import { asNode, attributeOf, listOf, parseXml, textOf, type XmlNode } from './parse-xml.js';
+import {
+  elementNames,
+  entryLabel,
+  isoDay,
+  isoTimestamp,
+  type ParseResult,
+  rfc822Day,
+  UnknownFields,
+} from './parse-result.js';
+import {
+  asNode,
+  attributeOf,
+  listOf,
+  NAMESPACES,
+  parseXml,
+  textOf,
+  type XmlNode,
+} from './parse-xml.js';
 
 export { splitCreators } from './arxiv-listing.js';
 
@@ -10,6 +26,38 @@ export interface ArxivRssOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
   fetchedAt: string;
 }
+
+/**
+ * An RSS 2.0 item's elements as arXiv documents them, plus RSS 2.0's own; `dc:rights`,
+ * `comments`, `source` and `enclosure` are known and deliberately not kept.
+ */
+const RSS_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  'title',
+  'link',
+  'description',
+  'guid',
+  'category',
+  'pubDate',
+  'author',
+  'comments',
+  'source',
+  'enclosure',
+  'arxiv:announce_type',
+  'arxiv:DOI',
+  'arxiv:journal_reference',
+  'dc:creator',
+  'dc:rights',
+]);
+
+/** An RSS 1.0 item of arXiv's old feed: these four (`dc:date`, `dc:subject` are RSS 1.0's own). */
+const RDF_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  'title',
+  'link',
+  'description',
+  'dc:creator',
+  'dc:date',
+  'dc:subject',
+]);
 
 // An RSS 1.0 title: `Title. (arXiv:2310.10001v2 [cs.RO] UPDATED)`.
 const RDF_TITLE = /^([\s\S]*?)\.?\s*\(arXiv:(\S+)(?:\s+\[([^\]]*)\])?\s*([A-Z ]*)\)\s*$/;
@@ -21,7 +69,7 @@ const RDF_TITLE = /^([\s\S]*?)\.?\s*\(arXiv:(\S+)(?:\s+\[([^\]]*)\])?\s*([A-Z ]*
  * announcements (weekends, holidays), not an error.
  */
 export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResult {
-  const root = parseXml(text, 'arXiv RSS feed', ['item', 'category']);
+  const root = parseXml(text, 'arXiv RSS feed', ['item', 'category'], [NAMESPACES.rss1]);
   const rdf = asNode(root['rdf:RDF']);
   if (rdf) return parseRdf(rdf, options);
   const rss = asNode(root.rss);
@@ -38,8 +86,10 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   listOf(channel.item).forEach((raw, index) => {
     const item = asNode(raw);
+    if (item) unknown.check(elementNames(item), RSS_ITEM_FIELDS, index + 1);
     const title = item ? textOf(item.title) : '';
     const record = listingRecord(
       {
@@ -50,6 +100,8 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
         announceType: item ? textOf(item['arxiv:announce_type']) : '',
         creators: item ? textOf(item['dc:creator']) || textOf(item.author) : '',
         categories: item ? listOf(item.category).map(textOf) : [],
+        doi: item ? textOf(item['arxiv:DOI']) : '',
+        journalRef: item ? textOf(item['arxiv:journal_reference']) : '',
         day: item ? rfc822Day(textOf(item.pubDate)) : null,
         observedAt,
         source: 'arxiv-rss',
@@ -58,7 +110,11 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     );
     if (record) papers.push(record);
   });
-  return { papers, warnings };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('item', (name) => `<item> element <${name}>`),
+  };
 }
 
 /**
@@ -71,8 +127,10 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
   const observedAt = isoTimestamp(date) ?? options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   listOf(rdf.item).forEach((raw, index) => {
     const item = asNode(raw) ?? {};
+    unknown.check(elementNames(item), RDF_ITEM_FIELDS, index + 1);
     const fullTitle = textOf(item.title);
     const parts = RDF_TITLE.exec(fullTitle);
     const flag = (parts?.[4] ?? '').trim();
@@ -101,5 +159,9 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
     );
     if (record) papers.push(record);
   });
-  return { papers, warnings };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('item', (name) => `<item> element <${name}>`),
+  };
 }

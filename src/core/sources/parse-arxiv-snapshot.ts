@@ -13,6 +13,27 @@ export function isSnapshotRow(row: Json): boolean {
   return SNAPSHOT_KEYS.some((key) => key in row);
 }
 
+/**
+ * Every key of a snapshot line as Kaggle documents it; `submitter`, `report-no` and `license`
+ * are known and deliberately not kept (they say nothing a reader of the paper needs).
+ */
+export const SNAPSHOT_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'submitter',
+  'authors',
+  'title',
+  'comments',
+  'journal-ref',
+  'doi',
+  'report-no',
+  'categories',
+  'license',
+  'abstract',
+  'versions',
+  'update_date',
+  'authors_parsed',
+]);
+
 export interface LineResult {
   /** The paper, or null when the line was skipped (the reason is in `warnings`). */
   record: PaperRecord | null;

@@ -1,6 +1,11 @@
 import { arxivLinks, type PaperRecord, parseArxivId } from '../paper.js';
 import { cleanFeedText, cleanTitleAndAbstract } from '../text/clean-text.js';
-import { isSnapshotRow, type LineResult, parseSnapshotRow } from './parse-arxiv-snapshot.js';
+import {
+  isSnapshotRow,
+  type LineResult,
+  parseSnapshotRow,
+  SNAPSHOT_FIELDS,
+} from './parse-arxiv-snapshot.js';
 import { isoDay } from './parse-result.js';
 
 type Json = Record<string, unknown>;
@@ -17,18 +22,45 @@ export function parseJsonLine(
   line: string,
   lineNumber: number,
   fetchedAt: string,
-): LineResult & { kind: JsonLineKind | null } {
+): LineResult & { kind: JsonLineKind | null; unknownKeys?: string[] } {
   const row = jsonObject(line);
   if (typeof row === 'string') {
     return { kind: null, record: null, warnings: [`line ${lineNumber}: skipped, ${row}`] };
   }
   if (isSnapshotRow(row)) {
-    return { kind: 'arxiv-snapshot', ...parseSnapshotRow(row, `line ${lineNumber}`, fetchedAt) };
+    const result = parseSnapshotRow(row, `line ${lineNumber}`, fetchedAt);
+    return withUnknown({ kind: 'arxiv-snapshot', ...result }, row, SNAPSHOT_FIELDS);
   }
   const parsed = parseCorpusRow(row, lineNumber);
-  return 'warning' in parsed
-    ? { kind: 'jsonl', record: null, warnings: [parsed.warning] }
-    : { kind: 'jsonl', record: parsed, warnings: [] };
+  return withUnknown(
+    'warning' in parsed
+      ? { kind: 'jsonl', record: null, warnings: [parsed.warning] }
+      : { kind: 'jsonl', record: parsed, warnings: [] },
+    row,
+    CORPUS_FIELDS,
+  );
+}
+
+/** The keys of Paperboy's own JSON Lines. */
+const CORPUS_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'title',
+  'authors',
+  'abstract',
+  'categories',
+  'date',
+  'comment',
+]);
+
+/** Keys a line may have that no parser reads are counted by the caller, once per file. */
+function withUnknown<T extends object>(
+  result: T,
+  row: Json,
+  known: ReadonlySet<string>,
+): T & { unknownKeys?: string[] } {
+  const unknown: string[] = [];
+  for (const key in row) if (!known.has(key)) unknown.push(key);
+  return unknown.length > 0 ? { ...result, unknownKeys: unknown } : result;
 }
 
 /** The JSON object on a line, or why it is not one. */

@@ -7,7 +7,14 @@ import {
   parseArxivId,
 } from '../paper.js';
 import { cleanFeedText } from '../text/clean-text.js';
-import { entryLabel, isoDay, isoTimestamp, type ParseResult, unique } from './parse-result.js';
+import {
+  entryLabel,
+  isoDay,
+  isoTimestamp,
+  type ParseResult,
+  UnknownFields,
+  unique,
+} from './parse-result.js';
 
 export interface HfDailyPapersOptions {
   /** When the list was fetched (ISO): HF gives no date for its counts, so this dates them. */
@@ -25,9 +32,16 @@ export function parseHfDailyPapers(text: string, options: HfDailyPapersOptions):
   const elements = readElements(text);
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
+  const unknown = new UnknownFields();
   elements.forEach((element, index) => {
     const outer = asObject(element);
     const paper = asObject(outer?.paper) ?? outer;
+    if (outer && paper !== outer) unknown.check(Object.keys(outer), ENTRY_FIELDS, index + 1);
+    if (paper) {
+      const fields = paper === outer ? new Set([...PAPER_FIELDS, ...ENTRY_FIELDS]) : PAPER_FIELDS;
+      for (const key of Object.keys(paper))
+        if (!fields.has(key)) unknown.add([`paper.${key}`], index + 1);
+    }
     const title = cleanFeedText(stringOr(paper?.title) || stringOr(outer?.title));
     const label = entryLabel('entry', index, title);
     if (!outer || !paper) {
@@ -77,8 +91,48 @@ export function parseHfDailyPapers(text: string, options: HfDailyPapersOptions):
       ...(listedAt ? { listedAt } : {}),
     });
   });
-  return { papers, warnings };
+  return {
+    papers,
+    warnings,
+    ...unknown.fields('entry', (name) => `key ${JSON.stringify(name)}`),
+  };
 }
+
+/**
+ * The keys Hugging Face documents for an element of `daily_papers` and for its `paper`; those
+ * not read (thumbnail, submitter, GitHub stars, AI summary…) are known and deliberately not kept.
+ */
+const ENTRY_FIELDS: ReadonlySet<string> = new Set([
+  'paper',
+  'publishedAt',
+  'title',
+  'summary',
+  'thumbnail',
+  'numComments',
+  'submittedBy',
+  'organization',
+  'isAuthorParticipating',
+  'mediaUrls',
+]);
+const PAPER_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'authors',
+  'publishedAt',
+  'submittedOnDailyAt',
+  'submittedOnDailyBy',
+  'title',
+  'summary',
+  'upvotes',
+  'discussionId',
+  'githubRepo',
+  'githubStars',
+  'projectPage',
+  'ai_summary',
+  'ai_keywords',
+  'mediaUrls',
+  'organization',
+  'withdrawnAt',
+]);
 
 function readElements(text: string): unknown[] {
   const start = text.replace(/^\uFEFF/, '').trimStart()[0];

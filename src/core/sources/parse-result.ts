@@ -5,6 +5,56 @@ export interface ParseResult {
   papers: PaperRecord[];
   /** One line per skipped entry or ignored field, naming the entry (title or position). */
   warnings: string[];
+  /** One line per element or key of items that no parser reads, for the whole input. */
+  unknownFields?: string[];
+}
+
+/** Every warning of a parse, the fields not understood included (for a fetch's report). */
+export function allWarnings(result: ParseResult): string[] {
+  return result.unknownFields?.length
+    ? [...result.warnings, ...result.unknownFields]
+    : result.warnings;
+}
+
+/**
+ * Fields of items that no parser reads, counted per name over a whole file: one warning per
+ * name ("not understood, ignored, in 12 items, first item 3"), never one per item, never none.
+ */
+export class UnknownFields {
+  private readonly seen = new Map<string, { count: number; first: number }>();
+
+  /** Records the names not in `known` that an item at 1-based `position` has. */
+  check(names: Iterable<string>, known: ReadonlySet<string>, position: number): void {
+    const unknown: string[] = [];
+    for (const name of names) if (!known.has(name)) unknown.push(name);
+    if (unknown.length > 0) this.add(unknown, position);
+  }
+
+  add(names: Iterable<string>, position: number): void {
+    for (const name of names) {
+      const entry = this.seen.get(name);
+      if (entry) entry.count++;
+      else this.seen.set(name, { count: 1, first: position });
+    }
+  }
+
+  /** `{ unknownFields }` for a ParseResult, or `{}` when every field was understood. */
+  fields(kind: string, describe: (name: string) => string): { unknownFields?: string[] } {
+    return this.seen.size > 0 ? { unknownFields: this.warnings(kind, describe) } : {};
+  }
+
+  /** One warning per name: `<entry> element <foo> not understood, ignored (in 3 entries, first entry 1)`. */
+  warnings(kind: string, describe: (name: string) => string): string[] {
+    return [...this.seen].map(
+      ([name, { count, first }]) =>
+        `${describe(name)} not understood, ignored (in ${count} ${count === 1 ? kind : `${kind}s`}, first ${kind} ${first})`,
+    );
+  }
+}
+
+/** The element names of an XML item (attributes, text and namespace declarations are not fields). */
+export function elementNames(node: Record<string, unknown>): string[] {
+  return Object.keys(node).filter((key) => !key.startsWith('@_') && !key.startsWith('#'));
 }
 
 /** Names an entry in a warning: its title when it has one, else its 1-based position. */

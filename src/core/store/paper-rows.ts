@@ -34,10 +34,15 @@ export interface PaperRow {
   change_seq: number;
   /** OriginalText as JSON, or null when cleanup changed nothing. */
   original_text: string | null;
+  /** The day a listing feed first listed the paper (set by the writer, never merged). */
+  feed_date?: string | null;
 }
 
-/** The columns a write sets (rowid, first_seen_at, updated_at and change_seq are the writer's). */
-export type PaperFields = Omit<PaperRow, 'rowid' | 'first_seen_at' | 'updated_at' | 'change_seq'>;
+/** The columns a write sets (rowid, first_seen_at, updated_at, change_seq, feed_date are the writer's). */
+export type PaperFields = Omit<
+  PaperRow,
+  'rowid' | 'first_seen_at' | 'updated_at' | 'change_seq' | 'feed_date'
+>;
 
 /** PaperFields in statement parameter order. */
 export const FIELD_COLUMNS = [
@@ -108,6 +113,7 @@ export function rowToPaper(row: PaperRow): Paper {
     comment: row.comment,
     observedAt: row.observed_at,
     sample: row.sample === 1,
+    feedDate: row.feed_date ?? null,
     ...(row.original_text ? { original: JSON.parse(row.original_text) as OriginalText } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { latexToUnicode } from './latex.js';
 // An HTML tag (`<p>`, `</b>`, `<img src=…>`, `<br/>`) or an entity (`&amp;`, `&#233;`). Only
 // HTML's own tag names: `x < y`, `R&D` or `<versions>` in a plain abstract are not HTML.
 const HTML_MARKUP =
-  /<\/?(?:p|br|b|i|u|a|img|em|strong|div|span|sub|sup|code|pre|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|hr|small|font|tt)(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[\dA-Fa-f]+|[A-Za-z]\w*);/i;
+  /<\/?(?:script|style|p|br|b|i|u|a|img|em|strong|div|span|sub|sup|code|pre|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|hr|small|font|tt)(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[\dA-Fa-f]+|[A-Za-z]\w*);/i;
 const BLOCK_TAGS = new Set([
   'p',
   'br',
@@ -26,19 +26,28 @@ export function looksLikeHtml(text: string): boolean {
   return HTML_MARKUP.test(text);
 }
 
-/** The text of an HTML fragment: tags dropped (block tags become spaces), entities decoded. */
+/** Elements whose content is code, never text a reader should see. */
+const HIDDEN_TAGS = new Set(['script', 'style', 'noscript', 'template']);
+
+/**
+ * The text of an HTML fragment: tags dropped (block tags become spaces), `<script>` and
+ * `<style>` dropped with their content, entities decoded once (`&amp;lt;` is the text `&lt;`).
+ */
 export function htmlToText(html: string): string {
   let out = '';
+  let hidden = 0;
   const parser = new Parser(
     {
       ontext: (text) => {
-        out += text;
+        if (hidden === 0) out += text;
       },
       onopentag: (name) => {
-        if (BLOCK_TAGS.has(name)) out += ' ';
+        if (HIDDEN_TAGS.has(name)) hidden++;
+        else if (BLOCK_TAGS.has(name)) out += ' ';
       },
       onclosetag: (name) => {
-        if (BLOCK_TAGS.has(name)) out += ' ';
+        if (HIDDEN_TAGS.has(name)) hidden = Math.max(0, hidden - 1);
+        else if (BLOCK_TAGS.has(name)) out += ' ';
       },
     },
     { decodeEntities: true },
@@ -51,15 +60,26 @@ export function htmlToText(html: string): string {
 /** Whether the text holds a character cleanup acts on (`\ $ < &`); most text holds none. */
 function hasMarkup(text: string): boolean {
   // Four scans for one character each beat one regular expression scan for a class.
-  return text.includes('\\') || text.includes('$') || text.includes('<') || text.includes('&');
+  return (
+    text.includes('\\') ||
+    text.includes('$') ||
+    text.includes('<') ||
+    text.includes('&') ||
+    text.includes('--')
+  );
 }
 
 /** HTML stripped and LaTeX made Unicode, spacing not yet tidied. */
 function unmarked(text: string): string {
   let out = text;
   if ((out.includes('<') || out.includes('&')) && looksLikeHtml(out)) out = htmlToText(out);
-  if (out.includes('\\') || out.includes('$')) out = latexToUnicode(out);
+  if (out.includes('\\') || out.includes('$') || out.includes('--')) out = latexToUnicode(out);
   return out;
+}
+
+/** Text that is not HTML (or no longer is) as shown: LaTeX made Unicode, spacing tidied. */
+export function cleanPlainText(text: string): string {
+  return cleanText(text.includes('\\') || text.includes('$') ? latexToUnicode(text) : text);
 }
 
 /**

@@ -43,7 +43,74 @@ const WRAPPERS = new Set([
   'mathfrak',
   'mathbb',
   'texorpdfstring',
+  'textsuperscript',
+  'textsubscript',
+  'textsl',
+  'textmd',
+  'uline',
+  'ce',
+  'mathsl',
+  'pmb',
+  'smash',
 ]);
+
+/** Old-style font and size switches (`{\rm UV}`, `{\it et al.}`): no text of their own. */
+const SWITCHES = new Set(
+  'rm it bf sc tt sf sl em cal bfseries itshape rmfamily ttfamily sffamily scshape upshape mdseries normalfont tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge scriptstyle textstyle'.split(
+    ' ',
+  ),
+);
+
+/** Spacing commands: `\ `, `\,` `\;` `\:` `\quad` give a space, `\!` (negative) none. */
+const SPACING: Record<string, string> = {
+  ' ': ' ',
+  ',': ' ',
+  ';': ' ',
+  ':': ' ',
+  '>': ' ',
+  quad: ' ',
+  qquad: ' ',
+  enspace: ' ',
+  thinspace: ' ',
+  '!': '',
+  '/': '',
+  '-': '',
+};
+
+/** What `macro()` gives for a dropped reference, so the space before it is dropped too. */
+const DROPPED_REFERENCE = '\u0000';
+
+/** References and labels: nothing a reader of an abstract can follow. */
+const REFERENCES = new Set(
+  'cite citep citet citealp citeauthor citeyear ref eqref autoref cref Cref label'.split(' '),
+);
+
+/**
+ * Abbreviation and astronomy macros common in arXiv abstracts (from AASTeX and common preambles)
+ * that the unicode2latex tables do not hold, because they are not standard LaTeX.
+ */
+const PREAMBLE_MACROS: Record<string, string> = {
+  eg: 'e.g.',
+  ie: 'i.e.',
+  etal: 'et al.',
+  etc: 'etc.',
+  vs: 'vs.',
+  degree: '°',
+  degr: '°',
+  arcsec: '″',
+  arcmin: '′',
+  msun: 'M☉',
+  Msun: 'M☉',
+  Lsun: 'L☉',
+  Rsun: 'R☉',
+  kms: 'km/s',
+  AA: 'Å',
+  '|': '‖',
+  lvert: '|',
+  rvert: '|',
+  lVert: '‖',
+  rVert: '‖',
+};
 
 /** Operator names LaTeX prints upright as words. */
 const OPERATORS = new Set(
@@ -53,11 +120,20 @@ const OPERATORS = new Set(
 );
 
 /** Sectioning-style macros with no text of their own in an abstract. */
-const DROPPED = new Set(['left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'displaystyle', 'limits']);
+const DROPPED = new Set(
+  'left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle displaystyle limits nolimits boldmath unboldmath'.split(
+    ' ',
+  ),
+);
 
 const COMBINING_MARKS = /^\p{M}+$/u;
 const SPECIAL = /[\\${}~]/g;
 const LETTERS = /[A-Za-z]+/y;
+const TIED = /[\p{L}\p{N}.,;:)\]}$]/u;
+
+function dashes(text: string): string {
+  return text.replace(/---/g, '—').replace(/--/g, '–');
+}
 // unicode2latex maps some letters to the Mathematical Alphanumeric block (𝜇): shown as μ.
 const MATH_ALPHANUMERIC = /[\u{1D400}-\u{1D7FF}]/u;
 
@@ -76,6 +152,11 @@ class LatexReader {
       }
       if (c === '\\') {
         const piece = this.macro();
+        if (piece === DROPPED_REFERENCE) {
+          // `benchmark~\cite{x}.` → `benchmark.`: the tie before a dropped citation goes too.
+          out = out.trimEnd();
+          continue;
+        }
         // `\ln\ln`: the space after the first and the one before the second are one.
         out += out.endsWith(' ') && piece.startsWith(' ') ? piece.slice(1) : piece;
       } else if (c === '$') {
@@ -85,14 +166,18 @@ class LatexReader {
         this.i++;
         out += this.read(true);
       } else if (c === '}') this.i++;
-      else if (c === '~' && !this.math) {
-        out += ' ';
+      else if (c === '~') {
+        // A tie (`e.g.~8`, `module~(APO)`) is a space; a `~` after a space or a slash is the
+        // text's own: "~5% faster", "ox.ac.uk/~vgg".
+        out += TIED.test(this.s[this.i - 1] ?? ' ') ? ' ' : '~';
         this.i++;
       } else {
         // Plain text up to the next special character, copied in one piece.
         SPECIAL.lastIndex = this.i + 1;
         const next = SPECIAL.exec(this.s)?.index ?? this.s.length;
-        out += this.s.slice(this.i, next);
+        const piece = this.s.slice(this.i, next);
+        // `---` is an em dash and `--` an en dash in text; in math they are minus signs.
+        out += !this.math && piece.includes('--') ? dashes(piece) : piece;
         this.i = next;
       }
     }
@@ -109,8 +194,15 @@ class LatexReader {
     if (name === '') return '\\';
     if (name === '(' || name === ')' || name === '[' || name === ']') return ' ';
     if (name === '\\') return ' ';
+    const special = this.special(name);
+    if (special !== null) return special;
     const accent = ACCENTS[name];
     if (accent && COMBINING_MARKS.test(accent)) return this.accented(accent, Boolean(letters));
+    if (WRAPPERS.has(name) && this.peekNonSpace() !== '{') {
+      // `\mathbb R`, `\mathcal L`: the argument is the next token.
+      const token = this.textArgument();
+      return lookup(`\\${name}{${token}}`, this.math) ?? token;
+    }
     if (WRAPPERS.has(name) && this.peekNonSpace() === '{') {
       const literal = this.braceLiteral();
       // `\mathbb{R}` → ℝ when the table has the whole form; otherwise its text.
@@ -128,12 +220,118 @@ class LatexReader {
     }
     const symbol = lookup(`\\${name}`, this.math);
     if (symbol !== undefined) return letters ? this.spaced(symbol) : symbol;
-    // Unknown: shown as written, its argument included, rather than half-converted.
-    if (this.s[this.i] === '{') this.skipGroup();
-    return this.s.slice(start, this.i);
+    // Unknown (a paper's own macro, `\ours`): the name as written; an argument is read as
+    // text like any group (no stray braces), an empty one dropped.
+    const written = this.s.slice(start, this.i);
+    if (this.s.startsWith('{}', this.i)) this.i += 2;
+    return this.s[this.i] === '{' ? `${written} ` : written;
   }
 
-  private skipGroup(): void {
+  /** Macros with a reading of their own (links, fractions, colours, spacing), or null. */
+  private special(name: string): string | null {
+    if (SWITCHES.has(name)) {
+      // `{\rm UV}`: the space after a control word is not text.
+      this.skipSpaces();
+      return '';
+    }
+    const spacing = SPACING[name];
+    if (spacing !== undefined) return spacing;
+    const preamble = PREAMBLE_MACROS[name];
+    if (preamble !== undefined) {
+      if (this.s.startsWith('{}', this.i)) this.i += 2;
+      return preamble;
+    }
+    if (REFERENCES.has(name) || name === 'begin' || name === 'end') {
+      this.optionalArgument();
+      this.rawGroup();
+      return REFERENCES.has(name) ? DROPPED_REFERENCE : '';
+    }
+    switch (name) {
+      case 'href': {
+        const url = this.rawGroup() ?? '';
+        const text = this.textArgument().trim();
+        return text && text !== url ? `${text} (${url})` : url;
+      }
+      case 'url':
+        return this.rawGroup() ?? '';
+      case 'unicode': {
+        const code = /^\s*(x?)([0-9A-Fa-f]+)\s*$/.exec(this.rawGroup() ?? '');
+        const point = code ? Number.parseInt(code[2] as string, code[1] ? 16 : 10) : Number.NaN;
+        return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : '';
+      }
+      case 'hyperlink':
+      case 'textcolor':
+      case 'colorbox':
+        this.rawGroup();
+        return this.textArgument();
+      case 'color':
+      case 'mkern':
+      case 'hspace':
+      case 'vspace':
+        this.rawGroup();
+        return '';
+      case 'frac':
+      case 'tfrac':
+      case 'dfrac':
+      case 'cfrac': {
+        const top = this.textArgument();
+        return `${grouped(top)}/${grouped(this.textArgument())}`;
+      }
+      case 'binom': {
+        const n = this.textArgument();
+        return `C(${n}, ${this.textArgument()})`;
+      }
+      case 'sqrt': {
+        const degree = this.optionalArgument();
+        const radicand = grouped(this.textArgument());
+        return degree ? `${degree}√${radicand}` : `√${radicand}`;
+      }
+      case 'pmod':
+        return ` (mod ${this.textArgument()})`;
+      case 'footnote':
+        return ` (${this.textArgument().trim()})`;
+      default:
+        return null;
+    }
+  }
+
+  /** The raw text of a following `{…}` group (a URL, a colour, a key), or null when none. */
+  private rawGroup(): string | null {
+    if (this.peekNonSpace() !== '{') return null;
+    this.skipSpaces();
+    const start = this.i + 1;
+    const closed = this.skipGroup();
+    // An unclosed group (real abstracts have them) runs to the end of the text.
+    return this.s.slice(start, closed ? this.i - 1 : this.s.length);
+  }
+
+  /** `[…]` after a macro (`\sqrt[3]{x}`, `\cite[p.~2]{k}`), read as text, or ''. */
+  private optionalArgument(): string {
+    if (this.peekNonSpace() !== '[') return '';
+    this.skipSpaces();
+    const close = this.s.indexOf(']', this.i);
+    if (close < 0) return '';
+    const inner = this.s.slice(this.i + 1, close);
+    this.i = close + 1;
+    return new LatexReader(inner).read();
+  }
+
+  /** A macro's argument as text: a `{…}` group, else the next macro or character. */
+  private textArgument(): string {
+    this.skipSpaces();
+    const c = this.s[this.i];
+    if (c === undefined) return '';
+    if (c === '{') {
+      this.i++;
+      return this.read(true);
+    }
+    if (c === '\\') return this.macro().trim();
+    this.i++;
+    return c;
+  }
+
+  /** Moves past a `{…}` group; false when the text ends before it closes. */
+  private skipGroup(): boolean {
     let depth = 0;
     do {
       const c = this.s[this.i];
@@ -142,6 +340,8 @@ class LatexReader {
       else if (c === '}') depth--;
       this.i++;
     } while (depth > 0 && this.i < this.s.length);
+    this.i = Math.min(this.i, this.s.length);
+    return depth === 0;
   }
 
   /** A letter macro's value, a space after it when a letter or macro follows directly. */
@@ -187,11 +387,20 @@ class LatexReader {
   }
 }
 
+/** `a` as is when it is one word or number, else in parentheses: `(n+1)/2`, `√(x+y)`. */
+function grouped(text: string): string {
+  const t = text.trim();
+  return /^[\p{L}\p{N}.]*$/u.test(t) || /^\(.*\)$/.test(t) ? t : `(${t})`;
+}
+
 function lookup(key: string, math: boolean): string | undefined {
   const entry = TABLE[key];
   if (entry === undefined) return undefined;
+  // A symbol the table has only for math (`\mu`) reads the same in text, and vice versa.
   const value =
-    typeof entry === 'string' ? entry : ((math ? entry.math : entry.text) ?? entry.text);
+    typeof entry === 'string'
+      ? entry
+      : ((math ? (entry.math ?? entry.text) : (entry.text ?? entry.math)) ?? undefined);
   if (value === undefined) return undefined;
   return MATH_ALPHANUMERIC.test(value) ? value.normalize('NFKC') : value;
 }

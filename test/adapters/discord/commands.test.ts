@@ -55,9 +55,7 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
     expect(answer.message.embeds[0].title).toBe(
       'Agent Skill Acquisition for Large Language Models via CycleQD',
     );
-    expect(answer.message.embeds[0].fields.map((f: { name: string }) => f.name)).toContain(
-      'Published',
-    );
+    expect(answer.message.embeds[0].fields.map((f: { name: string }) => f.name)).toContain('Date');
   });
 
   it('autocomplete for unsubscribe offers the channel topics; for schedule, time zones', async () => {

@@ -23,7 +23,26 @@ describe('latexToUnicode', () => {
     ['$\\mathbb{R}^d$', 'ℝ^d'],
     ['$\\mu$ and $\\alpha \\leq \\infty$', 'μ and α ≤ ∞'],
     ['a 10\\% gain, \\$5', 'a 10% gain, $5'],
-    ['\\unknownmacro{x} stays', '\\unknownmacro{x} stays'],
+    // A paper's own macro stays as written, its argument read as text: no stray braces.
+    ['\\unknownmacro{x} stays', '\\unknownmacro x stays'],
+    ['we show that \\ours{} generates', 'we show that \\ours generates'],
+    // Real titles and abstracts (/work/shared/corpus): accents, Greek, blackboard bold,
+    // emphasis, ties, dashes, links, fonts switches, fractions, Unicode code points.
+    ['Gr\\"obner, \\c{c}a, {\\ss}, \\\'{e}, \\"o', 'Gröbner, ça, ß, é, ö'],
+    ['\\emph{x} and \\textit{y}', 'x and y'],
+    ['$\\mathbb{R}^n$, $\\mathbb R$, $\\alpha\\beta\\Gamma$, $\\mu$m', 'ℝ^n, ℝ, α β Γ, μm'],
+    ['text-to-image~(T2I), e.g.~8, ~5\\% faster', 'text-to-image (T2I), e.g. 8, ~5% faster'],
+    ['loss -- a common restriction --- pages 1--10', 'loss – a common restriction — pages 1–10'],
+    ['Code at \\href{https://github.com/a/b}{here}.', 'Code at here (https://github.com/a/b).'],
+    ['Code: \\url{https://huggingface.co/x}', 'Code: https://huggingface.co/x'],
+    // Unclosed, as in a real abstract: the rest is the link, nothing cut off.
+    ['see \\href{https://r.example/gasp/.', 'see https://r.example/gasp/.'],
+    ['The $\\rho_{\\rm UV}$ trend', 'The ρ_UV trend'],
+    ['$\\frac{n+1}{2}$, $\\tfrac12$, $\\sqrt[3]{x+y}$', '(n+1)/2, 1/2, 3√(x+y)'],
+    ['Biofouling\\unicode{x2013}communities', 'Biofouling–communities'],
+    ['\\textcolor{red}{This paper} includes', 'This paper includes'],
+    ['benchmark~\\cite{yang2024}, as in \\citep[p.~2]{a,b}.', 'benchmark, as in.'],
+    ['$10^{4}\\,M_{\\odot}$ at 5\\arcsec', '10^4 M_⊙ at 5″'],
   ])('%s → %s', (latex, text) => {
     expect(latexToUnicode(latex)).toBe(text);
   });

@@ -51,7 +51,9 @@ describe('parseArxivAtom on a query answer', () => {
     expect(bandits?.abstract).toContain('d < ∞');
     expect(bandits?.authors).toEqual(['Jörg Müller', 'Ana Beatriz Conceição']);
     expect(bandits?.categories).toEqual(['cs.LG', 'stat.ML']);
-    expect(bandits?.comment).toBeNull();
+    // arxiv:journal_ref and arxiv:doi are kept, not dropped without a word.
+    expect(bandits?.comment).toBe('Journal-ref: Proc. ALT 2025, pp. 1-24');
+    expect(bandits?.links.doi).toBe('https://doi.org/10.1234/bandits.2024.0042');
   });
 
   it('reads a single-entry feed and an empty one', () => {

@@ -117,3 +117,34 @@ describe('an RSS feed with HTML descriptions (a third-party Daily Papers feed)',
     ]);
   });
 });
+
+describe('an HTML description with scripts, styles and escaped entities', () => {
+  // The description is HTML escaped into XML: XML decodes one level, HTML the next, and no more.
+  const { papers, warnings } = parseArxivRss(fixtureText('hf-papers-rss-script.xml'), {
+    fetchedAt: '2024-10-17T07:00:00.000Z',
+  });
+
+  it('drops <script>, <style> and <noscript> with their content, and decodes entities once', () => {
+    expect(warnings).toEqual([]);
+    expect(papers[0]).toMatchObject({
+      title: 'Bounds for x < y in Sparse Attention',
+      abstract: 'We show <b> is text, that x < y holds & that &lt; stays as written.',
+      authors: ['Ana Silva', 'Bo Chen & the Q&A Group'],
+      upvotes: 7,
+    });
+  });
+});
+
+describe('HTML authors are decoded once', () => {
+  it('keeps an escaped entity in a dc:creator as the text it stands for', () => {
+    // dc:creator HTML `Lab &amp;lt;AI&amp;gt;` is the text `Lab &lt;AI&gt;`: not `Lab <AI>`.
+    const text = `<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>
+  <title>A paper</title><link>https://arxiv.org/abs/2410.12345</link>
+  <description>Plain abstract.</description>
+  <dc:creator>&lt;a href="https://example.org/a"&gt;Ada Lovelace&lt;/a&gt;, Lab &amp;amp;lt;AI&amp;amp;gt;</dc:creator>
+</item></channel></rss>`;
+    const [paper] = parseArxivRss(text, { fetchedAt: '2024-10-17T07:00:00.000Z' }).papers;
+    expect(paper?.authors).toEqual(['Ada Lovelace', 'Lab &lt;AI&gt;']);
+  });
+});

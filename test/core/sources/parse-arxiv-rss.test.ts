@@ -105,7 +105,10 @@ describe('parseArxivRss on empty and bad input', () => {
       () => parseArxivRss(fixtureText('arxiv-rss-truncated.xml'), { fetchedAt }),
       'FEED_MALFORMED',
     );
-    expect(error.message).toMatch(/arXiv RSS feed is not well-formed XML \(line \d+\)/);
+    // Named as cut off (not "line 1"): the element it ends in, the last line, the item's start.
+    expect(error.message).toBe(
+      'The arXiv RSS feed ends in the middle of <description> (line 9, the last), inside <item> opened at line 5: the file looks cut off. Nothing was stored: a feed file is read whole or not at all',
+    );
   });
 
   it('rejects other formats as not recognised', () => {
