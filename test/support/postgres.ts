@@ -11,7 +11,7 @@ import pg from 'pg';
 export interface TestPostgres {
   /** Creates an empty database and returns its connection string. */
   createDatabase(name: string): Promise<string>;
-  /** Empties every table of the database (schema and its version stay): a fresh store, fast. */
+  /** Deletes every row of the database (schema and its version stay): a fresh store, fast. */
   truncate(url: string): Promise<void>;
   /** Runs one statement as the superuser on a database (for tests that set up odd states). */
   admin(url: string, sql: string, params?: unknown[]): Promise<pg.QueryResult>;
@@ -109,6 +109,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
   }
 
+  const cleaners = new Map<string, pg.Client>();
   return {
     async createDatabase(name) {
       await withClient(url('postgres'), (client) =>
@@ -117,21 +118,25 @@ export async function startPostgres(): Promise<TestPostgres> {
       return url(name);
     },
     async truncate(connectionString) {
-      await withClient(connectionString, async (client) => {
-        const { rows } = await client.query<{ name: string }>(
-          `SELECT quote_ident(tablename) AS name FROM pg_tables
+      // One client per database for the whole file: a connection costs more than the delete.
+      let client = cleaners.get(connectionString);
+      if (!client) {
+        client = new pg.Client({ connectionString });
+        await client.connect();
+        cleaners.set(connectionString, client);
+      }
+      const { rows } = await client.query<{ name: string }>(
+        `SELECT quote_ident(tablename) AS name FROM pg_tables
            WHERE schemaname = 'public' AND tablename <> 'paperboy_schema'`,
-        );
-        if (rows.length > 0)
-          await client.query(
-            `TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY CASCADE`,
-          );
-      });
+      );
+      // DELETE, not TRUNCATE: on a few rows it is several times faster (no new files).
+      if (rows.length > 0) await client.query(rows.map((r) => `DELETE FROM ${r.name};`).join('\n'));
     },
     admin(connectionString, sql, params) {
       return withClient(connectionString, (client) => client.query(sql, params));
     },
     async stop() {
+      for (const client of cleaners.values()) await client.end();
       await server.stop();
       rmSync(parent, { recursive: true, force: true });
     },
