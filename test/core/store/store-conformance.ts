@@ -327,6 +327,18 @@ export function describeStore(
         expect((await store.getPaper('2410.14735'))?.sample).toBe(false);
       });
 
+      it('stores text holding a NUL character instead of failing the batch', async () => {
+        const abstract = 'Before\u0000after.';
+        const summary = await store.upsertPapers(
+          [record({ abstract }), record({ arxivId: '2401.00001', title: 'Other' })],
+          T0,
+        );
+        expect(summary.added).toHaveLength(2);
+        const stored = (await store.getPaper('2410.14735'))?.abstract;
+        // SQLite keeps the NUL; PostgreSQL text cannot hold one and stores U+FFFD instead.
+        expect(stored?.replace('\uFFFD', '\u0000')).toBe(abstract);
+      });
+
       it('iterates every paper in insertion order, a batch at a time', async () => {
         const records = Array.from({ length: 25 }, (_, i) =>
           record({ arxivId: `2401.${String(i).padStart(5, '0')}`, title: `Paper ${i}` }),
@@ -562,6 +574,7 @@ export function describeStore(
         expect((await store.recentDigestRuns(SHELL_CHANNEL, 5)).map((r) => r.state)).toEqual([
           'empty',
         ]);
+        expect(await store.countDigestRunsByState()).toEqual({ posted: 1, empty: 1 });
         await expect(store.updateDigestRun('nope', { state: 'posted' })).rejects.toThrow(/nope/);
         await expect(store.completeDigestPart('nope', 'm')).rejects.toThrow(/nope/);
       });

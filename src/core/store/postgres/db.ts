@@ -17,12 +17,23 @@ export interface Db {
   readonly inTransaction: boolean;
 }
 
+/**
+ * PostgreSQL text cannot hold NUL (SQLite's can): one stray NUL in a feed item would fail
+ * its whole batch, so it becomes U+FFFD, the replacement character.
+ */
+function storable(param: Param): Param {
+  if (typeof param === 'string')
+    return param.includes('\0') ? param.replaceAll('\0', '\uFFFD') : param;
+  if (Array.isArray(param)) return param.map((item: string) => storable(item) as string);
+  return param;
+}
+
 async function query<R>(
   target: pg.Pool | pg.PoolClient,
   sql: string,
   params: readonly Param[] | undefined,
 ): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
-  return target.query<R & pg.QueryResultRow>(sql, params as Param[] | undefined);
+  return target.query<R & pg.QueryResultRow>(sql, params?.map(storable));
 }
 
 export class PoolDb implements Db {
