@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PaperboyError } from '../errors.js';
 import type { Paper } from '../paper.js';
 import type { SqliteStore } from './sqlite-store.js';
@@ -35,12 +36,20 @@ export type AsyncStore = {
 export function asyncStore(store: SqliteStore): AsyncStore {
   let busy: Promise<void> | null = null;
   let savepoints = 0;
+  /** The open transaction, seen from the code it runs (to refuse a wait that never ends). */
+  const running = new AsyncLocalStorage<Promise<void>>();
 
   /**
    * Runs `work` once no transaction is open. The check and `work` run in one synchronous
    * step: after any await, another caller may have opened a transaction meanwhile.
    */
   async function whenIdle<T>(work: () => T): Promise<T> {
+    if (busy && running.getStore() === busy)
+      throw new PaperboyError(
+        'INTERNAL',
+        'Inside Store.transaction, use the store it hands to the function: ' +
+          'the outer store waits for the transaction to end.',
+      );
     while (busy) await busy;
     return work();
   }
@@ -103,14 +112,16 @@ export function asyncStore(store: SqliteStore): AsyncStore {
 
   async function outermost<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
     let release!: () => void;
-    busy = new Promise((resolve) => {
+    const mine = new Promise<void>((resolve) => {
       release = resolve;
     });
+    busy = mine;
     let open = true;
     try {
       store.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await fn(view(direct, () => open, true));
+        const tx = view(direct, () => open, true);
+        const result = await running.run(mine, () => fn(tx));
         store.db.exec('COMMIT');
         return result;
       } catch (error) {

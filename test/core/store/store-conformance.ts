@@ -459,18 +459,23 @@ export function describeStore(
         const written = new Promise<void>((resolve) => {
           wrote = resolve;
         });
-        let reads!: Promise<string | null | undefined>;
+        let issued!: () => void;
+        const readIssued = new Promise<void>((resolve) => {
+          issued = resolve;
+        });
         const crashed = store.transaction(async (tx) => {
           await tx.setLastDigestAt(DISCORD, T2);
           wrote();
-          // Another caller reads while this transaction is open and has written.
-          reads = store.getChannel(DISCORD).then((c) => c?.lastDigestAt);
+          await readIssued;
           await tx.getChannel(DISCORD);
           throw new Error('crash after the first write');
         });
         await written;
+        // Another caller reads while the transaction is open and has written.
+        const read = store.getChannel(DISCORD).then((c) => c?.lastDigestAt);
+        issued();
         await expect(crashed).rejects.toThrow('crash after the first write');
-        expect(await reads).toBe(T1.toISOString());
+        expect(await read).toBe(T1.toISOString());
         expect((await store.getChannel(DISCORD))?.lastDigestAt).toBe(T1.toISOString());
       });
 
