@@ -126,6 +126,29 @@ describe('PostgresStore schema and connection', () => {
     expect(await version(db)).toBe(PG_SCHEMA_VERSION);
   });
 
+  it('compares text bytewise, as SQLite does, whatever the database collation', async () => {
+    // A database whose default collation is a natural-language one (ICU en-US sorts
+    // "_x" < "a" < "B"; bytewise it is "B" < "_x" < "a").
+    await server.admin(
+      url,
+      `CREATE DATABASE icu_en TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'
+       LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`,
+    );
+    const db = url.replace(/\/conformance$/, '/icu_en');
+    const check = await server.admin(db, "SELECT 'a' < 'B' AS natural");
+    expect(check.rows[0]?.natural).toBe(true);
+    const store = await PostgresStore.open(db);
+    for (const workspace of ['a', 'B', '_x'])
+      await store.setPaused({ platform: 'slack', workspace, channel: 'c' }, false);
+    expect((await store.listChannels()).map((c) => c.ref.workspace)).toEqual(['B', '_x', 'a']);
+    await store.putState('page:a', '1', new Date('2025-01-01T00:00:00Z'));
+    await store.putState('page;b', '2', new Date('2025-01-01T00:00:00Z'));
+    await store.putState('page:Z', '3', new Date('2025-01-01T00:00:00Z'));
+    expect(await store.pruneState('page:', new Date('2025-02-01T00:00:00Z'))).toBe(2);
+    expect(await store.getState('page;b')).toBe('2');
+    await store.close();
+  });
+
   it('says which database it cannot open, never the password', async () => {
     const bad = url.replace(/:([^:@/]+)@/, ':not-the-password-s3cret@');
     const error = await rejection(PostgresStore.open(bad));
