@@ -16,6 +16,7 @@ import {
   PgArchive,
 } from '../../../src/core/store/postgres/full-text.js';
 import { PostgresStore } from '../../../src/core/store/postgres/postgres-store.js';
+import { loadVocabulary } from '../../../src/core/store/postgres/term-vocabulary.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { record } from './records.js';
 
@@ -174,6 +175,36 @@ describe('PostgreSQL full-text archive', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('keeps the unstemmed term list with document counts as papers change', async () => {
+    const docs = async (word: string) =>
+      (await loadVocabulary(db, parseQuery(`${word} `))).docFreq([word]).get(word);
+    expect(await docs('quokka')).toBe(3);
+    expect(await docs('garcia')).toBe(1);
+    expect(await docs('models')).toBe(2);
+    await store.upsertPapers(
+      [paper('2501.00001', { version: 2, title: 'Wombat models', publishedAt: '2025-01-09' })],
+      T0,
+    );
+    expect(await docs('quokka')).toBe(2);
+    expect(await docs('wombat')).toBe(1);
+    expect(await docs('grasping')).toBe(1);
+  });
+
+  it('completes the word being typed and corrects a typo from the term list', async () => {
+    const search = async (text: string) => {
+      const parsed = parseQuery(text);
+      const q = expandQuery(parsed, await loadVocabulary(db, parsed));
+      return { q, count: await archive.count(q, 'all', NO_FILTERS) };
+    };
+    const typing = await search('quok');
+    expect(typing.q.groups[0]?.alternatives).toContain('quokka');
+    expect(typing.count).toBe(3);
+    const typo = await search('quokak ');
+    expect(typo.q.groups[0]).toMatchObject({ corrected: true, alternatives: ['quokka'] });
+    expect(typo.count).toBe(3);
+    expect((await search('zzzzqx ')).count).toBe(0);
   });
 
   it('builds the archive once, also when instances start together', async () => {

@@ -30,6 +30,42 @@ ALTER TABLE papers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
   setweight(to_tsvector('paperboy'::regconfig, authors), 'B') ||
   setweight(to_tsvector('paperboy'::regconfig, abstract), 'C')) STORED;
 CREATE INDEX papers_search ON papers USING GIN (search_vector);
+
+-- The unstemmed term list with document counts (FTS5's fts5vocab on the SQLite side), for
+-- prefix and typo candidates; kept by a trigger, so every writer keeps it whole.
+DROP TRIGGER IF EXISTS papers_words ON papers;
+DROP FUNCTION IF EXISTS paperboy_count_words();
+DROP FUNCTION IF EXISTS paperboy_words_of(text, text, text);
+DROP TABLE IF EXISTS search_words;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS paperboy_words;
+CREATE TEXT SEARCH CONFIGURATION paperboy_words (COPY = simple);
+-- Hyphenated words count as their parts, as FTS5's unicode61 splits them.
+ALTER TEXT SEARCH CONFIGURATION paperboy_words DROP MAPPING FOR asciihword, hword;
+ALTER TEXT SEARCH CONFIGURATION paperboy_words
+  ALTER MAPPING FOR word, hword_part WITH unaccent, simple;
+CREATE TABLE search_words (word TEXT COLLATE "C" PRIMARY KEY, docs INTEGER NOT NULL);
+CREATE FUNCTION paperboy_words_of(title text, authors text, abstract text) RETURNS text[]
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT tsvector_to_array(to_tsvector('paperboy_words'::regconfig,
+    title || ' ' || authors || ' ' || abstract)) $$;
+CREATE FUNCTION paperboy_count_words() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_words text[] := '{}';
+  new_words text[] := '{}';
+BEGIN
+  IF TG_OP <> 'INSERT' THEN old_words := paperboy_words_of(OLD.title, OLD.authors, OLD.abstract); END IF;
+  IF TG_OP <> 'DELETE' THEN new_words := paperboy_words_of(NEW.title, NEW.authors, NEW.abstract); END IF;
+  INSERT INTO search_words AS s (word, docs)
+    SELECT w, 1 FROM unnest(new_words) AS w WHERE NOT w = ANY(old_words)
+    ON CONFLICT (word) DO UPDATE SET docs = s.docs + 1;
+  UPDATE search_words SET docs = docs - 1 WHERE word = ANY(old_words) AND NOT word = ANY(new_words);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER papers_words AFTER INSERT OR DELETE OR UPDATE OF title, authors, abstract
+  ON papers FOR EACH ROW EXECUTE FUNCTION paperboy_count_words();
+INSERT INTO search_words (word, docs)
+  SELECT w, count(*) FROM papers, unnest(paperboy_words_of(title, authors, abstract)) AS w
+  GROUP BY w;
 `;
 
 /** ts_rank_cd weights {D, C, B, A}: title > authors > abstract, as the FTS5 bm25 weights 10:4:1. */
