@@ -15,6 +15,8 @@ export interface TestPostgres {
   truncate(url: string): Promise<void>;
   /** Runs one statement as the superuser on a database (for tests that set up odd states). */
   admin(url: string, sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /** A pool on a database, ended by `stop()` (connection errors at shutdown are expected). */
+  pool(url: string): pg.Pool;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
 
   const cleaners = new Map<string, pg.Client>();
+  const pools: pg.Pool[] = [];
   return {
     async createDatabase(name) {
       await withClient(url('postgres'), (client) =>
@@ -143,7 +146,14 @@ export async function startPostgres(): Promise<TestPostgres> {
     admin(connectionString, sql, params) {
       return withClient(connectionString, (client) => client.query(sql, params));
     },
+    pool(connectionString) {
+      const pool = new pg.Pool({ connectionString });
+      pool.on('error', () => undefined);
+      pools.push(pool);
+      return pool;
+    },
     async stop() {
+      for (const pool of pools) if (!pool.ended) await pool.end();
       for (const client of cleaners.values()) await client.end();
       await server.stop();
       rmSync(parent, { recursive: true, force: true });

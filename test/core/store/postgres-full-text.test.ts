@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchFilters } from '../../../src/core/search/archive-query.js';
 import {
@@ -41,14 +41,13 @@ beforeAll(async () => {
   server = await startPostgres();
   url = await server.createDatabase('search');
   store = await PostgresStore.open(url);
-  pool = new pg.Pool({ connectionString: url });
+  pool = server.pool(url);
   db = new PoolDb(pool);
   await ensurePgArchive(db);
   archive = new PgArchive(db);
 }, 60_000);
 afterAll(async () => {
   await store?.close();
-  await pool?.end();
   await server?.stop();
 });
 
@@ -135,6 +134,15 @@ describe('PostgreSQL full-text archive', () => {
     expect(await ids('grasping', 'all', { since: null, author: 'garcia' })).toEqual(['2501.00002']);
     const later = { since: null, author: null, firstSeenSince: '2025-02-01T00:00:00.000Z' };
     expect(await ids('grasping', 'all', later)).toEqual([]);
+  });
+
+  it('splits words at ASCII punctuation as the query side does (3D/4D, 13+1, Fusion:A)', async () => {
+    await store.upsertPapers(
+      [paper('2501.00009', { title: 'Fusion:A 3D/4D view of GX 13+1', abstract: 'x_y' })],
+      T0,
+    );
+    for (const text of ['3d 4d', 'gx 13 1', 'fusion a', 'x y'])
+      expect(await ids(text), text).toEqual(['2501.00009']);
   });
 
   it('finds stop words too, as FTS5 does, when they are all the query has', async () => {

@@ -1,6 +1,9 @@
-import type { ArchiveHit, SearchFilters } from '../../search/archive-query.js';
+import type { Paper } from '../../paper.js';
+import type { ArchiveHit, HitFacts, SearchFilters } from '../../search/archive-query.js';
 import type { CompiledQuery, MatchMode } from '../../search/query-compiler.js';
+import { rowToPaper } from '../paper-rows.js';
 import type { Db, Param } from './db.js';
+import { type PgPaperRow, toRow } from './paper-table.js';
 
 /** Bump when the archive's column, configuration or index change: a mismatch rebuilds them. */
 export const PG_ARCHIVE_VERSION = 1;
@@ -19,6 +22,12 @@ const BUILD = `
 CREATE EXTENSION IF NOT EXISTS unaccent;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS paperboy CASCADE;
 DROP TEXT SEARCH DICTIONARY IF EXISTS paperboy_stem;
+DROP FUNCTION IF EXISTS paperboy_plain(text) CASCADE;
+-- ASCII punctuation becomes a space before PostgreSQL's parser sees the text, so "3D/4D",
+-- "13+1" and "Fusion:A" are words as the query side splits them (runs of letters and
+-- digits), not file names or numbers no query word matches. (Byte ranges: any locale.)
+CREATE FUNCTION paperboy_plain(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+  $$ SELECT regexp_replace($1, '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+', ' ', 'g') $$;
 CREATE TEXT SEARCH DICTIONARY paperboy_stem (TEMPLATE = snowball, Language = english);
 CREATE TEXT SEARCH CONFIGURATION paperboy (COPY = english);
 ALTER TEXT SEARCH CONFIGURATION paperboy
@@ -26,9 +35,9 @@ ALTER TEXT SEARCH CONFIGURATION paperboy
 ALTER TEXT SEARCH CONFIGURATION paperboy
   ALTER MAPPING FOR word, hword, hword_part WITH unaccent, paperboy_stem;
 ALTER TABLE papers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-  setweight(to_tsvector('paperboy'::regconfig, title), 'A') ||
-  setweight(to_tsvector('paperboy'::regconfig, authors), 'B') ||
-  setweight(to_tsvector('paperboy'::regconfig, abstract), 'C')) STORED;
+  setweight(to_tsvector('paperboy'::regconfig, paperboy_plain(title)), 'A') ||
+  setweight(to_tsvector('paperboy'::regconfig, paperboy_plain(authors)), 'B') ||
+  setweight(to_tsvector('paperboy'::regconfig, paperboy_plain(abstract)), 'C')) STORED;
 CREATE INDEX papers_search ON papers USING GIN (search_vector);
 
 -- The unstemmed term list with document counts (FTS5's fts5vocab on the SQLite side), for
@@ -47,7 +56,7 @@ CREATE TABLE search_words (word TEXT COLLATE "C" PRIMARY KEY, docs INTEGER NOT N
 CREATE FUNCTION paperboy_words_of(title text, authors text, abstract text) RETURNS text[]
   LANGUAGE sql IMMUTABLE AS $$
   SELECT tsvector_to_array(to_tsvector('paperboy_words'::regconfig,
-    title || ' ' || authors || ' ' || abstract)) $$;
+    paperboy_plain(title || ' ' || authors || ' ' || abstract))) $$;
 CREATE FUNCTION paperboy_count_words() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   old_words text[] := '{}';
@@ -190,5 +199,31 @@ export class PgArchive {
       where.params,
     );
     return row?.n ?? 0;
+  }
+
+  async titles(rowids: number[]): Promise<Map<number, string>> {
+    const rows = await this.db.rows<{ rowid: string; title: string }>(
+      'SELECT rowid, title FROM papers WHERE rowid = ANY($1::bigint[])',
+      [rowids.map(String)],
+    );
+    return new Map(rows.map((r) => [Number(r.rowid), r.title]));
+  }
+
+  /** Upvotes and day (published, else first seen), for tie-breaks. */
+  async facts(rowids: number[]): Promise<Map<number, HitFacts>> {
+    const rows = await this.db.rows<HitFacts & { rowid: string }>(
+      `SELECT rowid, upvotes, coalesce(published_at, substr(first_seen_at, 1, 10)) AS day
+       FROM papers WHERE rowid = ANY($1::bigint[])`,
+      [rowids.map(String)],
+    );
+    return new Map(rows.map((r) => [Number(r.rowid), { upvotes: r.upvotes, day: r.day }]));
+  }
+
+  async papers(rowids: number[]): Promise<Map<number, Paper>> {
+    const rows = await this.db.rows<PgPaperRow>(
+      'SELECT * FROM papers WHERE rowid = ANY($1::bigint[])',
+      [rowids.map(String)],
+    );
+    return new Map(rows.map((r) => [Number(r.rowid), rowToPaper(toRow(r))]));
   }
 }

@@ -28,14 +28,14 @@ const LOOKUP_ONLY = '["arxiv-lookup"]';
 const PAPER_WRITE_LOCK = 7_305_118_460_218;
 
 /** A `papers` row as node-postgres returns it (BIGINT as text, sample as boolean). */
-type PgPaperRow = Omit<PaperRow, 'rowid' | 'change_seq' | 'sample'> & {
+export type PgPaperRow = Omit<PaperRow, 'rowid' | 'change_seq' | 'sample'> & {
   rowid: string | number;
   change_seq: string | number;
   sample: boolean;
 };
 
 /** The shared row shape, so the SQLite store's merge rules and row mapping apply unchanged. */
-function toRow(row: PgPaperRow): PaperRow {
+export function toRow(row: PgPaperRow): PaperRow {
   return {
     ...row,
     rowid: Number(row.rowid),
