@@ -7,8 +7,10 @@ import { isPaperboyError, type PaperboyError } from '../../../src/core/errors.js
 import { isReplacement } from '../../../src/core/paper.js';
 import { parseArxivRss } from '../../../src/core/sources/parse-arxiv-rss.js';
 import { parseHfDailyPapers } from '../../../src/core/sources/parse-hf-daily-papers.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SCHEMA_VERSION } from '../../../src/core/store/migrations.js';
 import { SqliteStore, storeFile } from '../../../src/core/store/sqlite-store.js';
+import { describeDigestRunClaims } from './digest-run-claims.js';
 import { record } from './records.js';
 import { describeStore } from './store-conformance.js';
 
@@ -24,6 +26,7 @@ afterAll(() => {
 
 describeStore('SqliteStore (memory)', () => SqliteStore.open(':memory:'));
 describeStore('SqliteStore (file)', () => SqliteStore.open(storeFile(tempDir())));
+describeDigestRunClaims('SqliteStore', () => asyncStore(SqliteStore.open(':memory:')));
 
 function openError(file: string): PaperboyError {
   try {

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { titleHashId } from '../../../src/core/paper.js';
+import { type Paper, titleHashId } from '../../../src/core/paper.js';
+import { type AsyncStore, asyncStore } from '../../../src/core/store/async-store.js';
+import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import {
   type ChannelRef,
   type NewDigestRun,
   SHELL_CHANNEL,
-  type Store,
 } from '../../../src/core/store/store.js';
 import { pageRecord, record } from './records.js';
 
@@ -14,20 +15,26 @@ const T2 = new Date('2025-01-03T00:00:00.000Z');
 const DISCORD: ChannelRef = { platform: 'discord', workspace: '111', channel: '222' };
 
 /**
- * The behaviour every Store implementation must have, written against the interface only,
- * so a second implementation (e.g. PostgreSQL) runs the same suite.
+ * The behaviour every Store implementation must have, written against the async interface
+ * only, so SQLite (through `asyncStore`) and PostgreSQL run the same suite.
  */
-export function describeStore(name: string, makeStore: () => Store | Promise<Store>): void {
+export function describeStore(
+  name: string,
+  makeStore: () => AsyncStore | SqliteStore | Promise<AsyncStore | SqliteStore>,
+): void {
   describe(`${name} conformance`, () => {
-    let store: Store;
+    let store: AsyncStore;
     beforeEach(async () => {
-      store = await makeStore();
+      const made = await makeStore();
+      store = made instanceof SqliteStore ? asyncStore(made) : made;
     });
-    afterEach(() => store.close());
+    afterEach(async () => {
+      await store.close();
+    });
 
     describe('papers', () => {
-      it('stores a new paper and reads it back whole', () => {
-        const summary = store.upsertPapers(
+      it('stores a new paper and reads it back whole', async () => {
+        const summary = await store.upsertPapers(
           [record({ links: { code: 'https://github.com/x/y' } })],
           T0,
         );
@@ -37,7 +44,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           unchanged: 0,
           skippedReplacements: [],
         });
-        const paper = store.getPaper('2410.14735');
+        const paper = await store.getPaper('2410.14735');
         expect(paper).toMatchObject({
           id: '2410.14735',
           arxivId: '2410.14735',
@@ -56,30 +63,30 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           arxivAbs: 'https://arxiv.org/abs/2410.14735',
           code: 'https://github.com/x/y',
         });
-        expect(store.countPapers()).toBe(1);
-        expect(store.getPaper('2401.00001')).toBeNull();
+        expect(await store.countPapers()).toBe(1);
+        expect(await store.getPaper('2401.00001')).toBeNull();
       });
 
-      it('changes nothing when the same records arrive again', () => {
+      it('changes nothing when the same records arrive again', async () => {
         const batch = [record(), pageRecord({ title: 'Another paper entirely', upvotes: 3 })];
-        store.upsertPapers(batch, T0);
-        const stamp = store.papersStamp();
-        const before = store.getPapers(['2410.14735', titleHashId('Another paper entirely')]);
-        expect(store.upsertPapers(batch, T1)).toEqual({
+        await store.upsertPapers(batch, T0);
+        const stamp = await store.papersStamp();
+        const before = await store.getPapers(['2410.14735', titleHashId('Another paper entirely')]);
+        expect(await store.upsertPapers(batch, T1)).toEqual({
           added: [],
           updated: [],
           unchanged: 2,
           skippedReplacements: [],
         });
-        expect(store.papersStamp()).toEqual(stamp);
-        expect(store.getPapers(['2410.14735', titleHashId('Another paper entirely')])).toEqual(
-          before,
-        );
+        expect(await store.papersStamp()).toEqual(stamp);
+        expect(
+          await store.getPapers(['2410.14735', titleHashId('Another paper entirely')]),
+        ).toEqual(before);
       });
 
-      it('merges one paper seen in two sources into one row with both sources', () => {
-        store.upsertPapers([record({ authors: [], authorCount: 4, keywords: ['QD'] })], T0);
-        const summary = store.upsertPapers(
+      it('merges one paper seen in two sources into one row with both sources', async () => {
+        await store.upsertPapers([record({ authors: [], authorCount: 4, keywords: ['QD'] })], T0);
+        const summary = await store.upsertPapers(
           [
             record({
               source: 'huggingface',
@@ -98,7 +105,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           unchanged: 0,
           skippedReplacements: [],
         });
-        const paper = store.getPaper('2410.14735');
+        const paper = await store.getPaper('2410.14735');
         expect(paper?.sources).toEqual(['arxiv-rss', 'huggingface']);
         expect(paper?.authors).toHaveLength(4);
         expect(paper?.upvotes).toBe(12);
@@ -107,12 +114,12 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(paper?.links.huggingface).toBe('https://huggingface.co/papers/2410.14735');
         expect(paper?.firstSeenAt).toBe(T0.toISOString());
         expect(paper?.updatedAt).toBe(T1.toISOString());
-        expect(store.countPapers()).toBe(1);
+        expect(await store.countPapers()).toBe(1);
       });
 
-      it('never lets a null overwrite a known value', () => {
-        store.upsertPapers([record({ upvotes: 7, comments: 2, comment: '12 pages' })], T0);
-        store.upsertPapers(
+      it('never lets a null overwrite a known value', async () => {
+        await store.upsertPapers([record({ upvotes: 7, comments: 2, comment: '12 pages' })], T0);
+        await store.upsertPapers(
           [
             record({
               upvotes: null,
@@ -124,7 +131,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           ],
           T1,
         );
-        expect(store.getPaper('2410.14735')).toMatchObject({
+        expect(await store.getPaper('2410.14735')).toMatchObject({
           upvotes: 7,
           comments: 2,
           comment: '12 pages',
@@ -132,7 +139,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         });
       });
 
-      it('takes counts from the newer observation, whatever the ingest order', () => {
+      it('takes counts from the newer observation, whatever the ingest order', async () => {
         const older = record({
           source: 'huggingface',
           upvotes: 5,
@@ -143,24 +150,24 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           upvotes: 40,
           observedAt: '2024-10-20T00:00:00Z',
         });
-        store.upsertPapers([newer], T0);
-        expect(store.upsertPapers([older], T1).unchanged).toBe(1);
-        expect(store.getPaper('2410.14735')?.upvotes).toBe(40);
-        store.upsertPapers(
+        await store.upsertPapers([newer], T0);
+        expect((await store.upsertPapers([older], T1)).unchanged).toBe(1);
+        expect((await store.getPaper('2410.14735'))?.upvotes).toBe(40);
+        await store.upsertPapers(
           [record({ source: 'huggingface', upvotes: 41, observedAt: '2024-10-21T00:00:00Z' })],
           T2,
         );
-        expect(store.getPaper('2410.14735')).toMatchObject({
+        expect(await store.getPaper('2410.14735')).toMatchObject({
           upvotes: 41,
           observedAt: '2024-10-21T00:00:00Z',
         });
       });
 
-      it('prefers author names to a bare count', () => {
-        store.upsertPapers([pageRecord({ authorCount: 4 })], T0);
-        store.upsertPapers([record()], T1);
-        store.upsertPapers([pageRecord({ authorCount: 5 })], T2);
-        const paper = store.getPaper('2410.14735');
+      it('prefers author names to a bare count', async () => {
+        await store.upsertPapers([pageRecord({ authorCount: 4 })], T0);
+        await store.upsertPapers([record()], T1);
+        await store.upsertPapers([pageRecord({ authorCount: 5 })], T2);
+        const paper = await store.getPaper('2410.14735');
         expect(paper?.authors).toEqual([
           'So Kuroki',
           'Taishi Nakamura',
@@ -170,15 +177,15 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(paper?.authorCount).toBe(4);
       });
 
-      it('merges a title-hash row into the arXiv row in place when the id arrives', () => {
+      it('merges a title-hash row into the arXiv row in place when the id arrives', async () => {
         const page = pageRecord({
           title: 'Agent Skill Acquisition for Large Language Models via  CycleQD',
         });
-        store.upsertPapers([page], T0);
+        await store.upsertPapers([page], T0);
         const hashId = titleHashId(page.title);
-        expect(store.getPaper(hashId)?.authorCount).toBe(4);
-        const seq = store.papersStamp().lastChange;
-        const summary = store.upsertPapers(
+        expect((await store.getPaper(hashId))?.authorCount).toBe(4);
+        const seq = (await store.papersStamp()).lastChange;
+        const summary = await store.upsertPapers(
           [record({ title: 'Agent skill acquisition for large language models via CycleQD!' })],
           T1,
         );
@@ -188,8 +195,8 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           unchanged: 0,
           skippedReplacements: [],
         });
-        expect(store.getPaper(hashId)).toBeNull();
-        const paper = store.getPaper('2410.14735');
+        expect(await store.getPaper(hashId)).toBeNull();
+        const paper = await store.getPaper('2410.14735');
         expect(paper).toMatchObject({
           arxivId: '2410.14735',
           sources: ['hf-page', 'arxiv-rss'],
@@ -197,81 +204,84 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           firstSeenAt: T0.toISOString(),
         });
         expect(paper?.authors).toHaveLength(4);
-        expect(store.countPapers()).toBe(1);
-        expect(store.papersStamp().lastChange).toBeGreaterThan(seq);
+        expect(await store.countPapers()).toBe(1);
+        expect((await store.papersStamp()).lastChange).toBeGreaterThan(seq);
       });
 
-      it('merges a title-only record into an existing arXiv row', () => {
-        store.upsertPapers([record()], T0);
-        const summary = store.upsertPapers([pageRecord({ upvotes: 9 })], T1);
+      it('merges a title-only record into an existing arXiv row', async () => {
+        await store.upsertPapers([record()], T0);
+        const summary = await store.upsertPapers([pageRecord({ upvotes: 9 })], T1);
         expect(summary.updated).toEqual(['2410.14735']);
-        expect(store.countPapers()).toBe(1);
-        expect(store.getPaper('2410.14735')).toMatchObject({
+        expect(await store.countPapers()).toBe(1);
+        expect(await store.getPaper('2410.14735')).toMatchObject({
           sources: ['arxiv-rss', 'hf-page'],
           upvotes: 9,
         });
-        expect(store.upsertPapers([pageRecord({ upvotes: 9 })], T2).unchanged).toBe(1);
+        expect((await store.upsertPapers([pageRecord({ upvotes: 9 })], T2)).unchanged).toBe(1);
       });
 
-      it('sends an arXiv record to its own row even when a title-hash row shares its title', () => {
-        store.upsertPapers([record({ title: 'Old title' })], T0);
-        store.upsertPapers([record({ version: 2, title: 'New title' })], T1);
-        store.upsertPapers([pageRecord({ title: 'Old title' })], T1);
-        expect(store.countPapers()).toBe(2);
-        const summary = store.upsertPapers([record({ title: 'Old title', upvotes: 3 })], T2);
+      it('sends an arXiv record to its own row even when a title-hash row shares its title', async () => {
+        await store.upsertPapers([record({ title: 'Old title' })], T0);
+        await store.upsertPapers([record({ version: 2, title: 'New title' })], T1);
+        await store.upsertPapers([pageRecord({ title: 'Old title' })], T1);
+        expect(await store.countPapers()).toBe(2);
+        const summary = await store.upsertPapers([record({ title: 'Old title', upvotes: 3 })], T2);
         expect(summary.updated).toEqual(['2410.14735']);
-        expect(store.getPaper('2410.14735')).toMatchObject({ title: 'New title', upvotes: 3 });
-        expect(store.getPaper(titleHashId('Old title'))?.sources).toEqual(['hf-page']);
+        expect(await store.getPaper('2410.14735')).toMatchObject({
+          title: 'New title',
+          upvotes: 3,
+        });
+        expect((await store.getPaper(titleHashId('Old title')))?.sources).toEqual(['hf-page']);
       });
 
-      it('keeps distinct papers with different ids apart even with the same title', () => {
-        store.upsertPapers([record(), record({ arxivId: '2501.00001' })], T0);
-        expect(store.countPapers()).toBe(2);
+      it('keeps distinct papers with different ids apart even with the same title', async () => {
+        await store.upsertPapers([record(), record({ arxivId: '2501.00001' })], T0);
+        expect(await store.countPapers()).toBe(2);
       });
 
-      it('updates version and text for a new arXiv version without a new row', () => {
-        store.upsertPapers([record()], T0);
-        const summary = store.upsertPapers(
+      it('updates version and text for a new arXiv version without a new row', async () => {
+        await store.upsertPapers([record()], T0);
+        const summary = await store.upsertPapers(
           [record({ version: 2, abstract: 'A revised abstract.', comment: 'v2: more results' })],
           T1,
         );
         expect(summary.updated).toEqual(['2410.14735']);
-        expect(store.getPaper('2410.14735')).toMatchObject({
+        expect(await store.getPaper('2410.14735')).toMatchObject({
           version: 2,
           abstract: 'A revised abstract.',
           comment: 'v2: more results',
         });
-        store.upsertPapers([record({ version: 1, abstract: 'The first abstract.' })], T2);
-        expect(store.getPaper('2410.14735')).toMatchObject({
+        await store.upsertPapers([record({ version: 1, abstract: 'The first abstract.' })], T2);
+        expect(await store.getPaper('2410.14735')).toMatchObject({
           version: 2,
           abstract: 'A revised abstract.',
         });
-        expect(store.countPapers()).toBe(1);
+        expect(await store.countPapers()).toBe(1);
       });
 
-      it('never stores a replace record of an unknown paper; updates a known one in place', () => {
+      it('never stores a replace record of an unknown paper; updates a known one in place', async () => {
         const replacement = record({ announceType: 'replace', version: 3, abstract: 'Revised.' });
-        expect(store.upsertPapers([replacement], T0)).toEqual({
+        expect(await store.upsertPapers([replacement], T0)).toEqual({
           added: [],
           updated: [],
           unchanged: 0,
           skippedReplacements: ['2410.14735'],
         });
-        expect(store.getPaper('2410.14735')).toBeNull();
-        store.upsertPapers([record()], T0);
-        const summary = store.upsertPapers([replacement], T1);
+        expect(await store.getPaper('2410.14735')).toBeNull();
+        await store.upsertPapers([record()], T0);
+        const summary = await store.upsertPapers([replacement], T1);
         expect(summary.updated).toEqual(['2410.14735']);
         expect(summary.skippedReplacements).toEqual([]);
-        expect(store.getPaper('2410.14735')).toMatchObject({
+        expect(await store.getPaper('2410.14735')).toMatchObject({
           version: 3,
           abstract: 'Revised.',
           firstSeenAt: T0.toISOString(),
         });
-        expect(store.countPapers()).toBe(1);
+        expect(await store.countPapers()).toBe(1);
       });
 
-      it('counts one record added and changed in the same batch as added', () => {
-        const summary = store.upsertPapers(
+      it('counts one record added and changed in the same batch as added', async () => {
+        const summary = await store.upsertPapers(
           [pageRecord(), record(), record({ source: 'huggingface', upvotes: 3 })],
           T0,
         );
@@ -281,23 +291,23 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           unchanged: 0,
           skippedReplacements: [],
         });
-        expect(store.countPapers()).toBe(1);
+        expect(await store.countPapers()).toBe(1);
       });
 
-      it('advances the stamp on every write and only then', () => {
-        expect(store.papersStamp()).toEqual({ count: 0, lastChange: 0 });
-        store.upsertPapers([record()], T0);
-        const first = store.papersStamp();
+      it('advances the stamp on every write and only then', async () => {
+        expect(await store.papersStamp()).toEqual({ count: 0, lastChange: 0 });
+        await store.upsertPapers([record()], T0);
+        const first = await store.papersStamp();
         expect(first.count).toBe(1);
         expect(first.lastChange).toBeGreaterThan(0);
-        store.upsertPapers([record({ upvotes: 1 })], T1);
-        expect(store.papersStamp().lastChange).toBeGreaterThan(first.lastChange);
+        await store.upsertPapers([record({ upvotes: 1 })], T1);
+        expect((await store.papersStamp()).lastChange).toBeGreaterThan(first.lastChange);
       });
 
-      it('lists papers seen since a time, newest first, demo papers only when asked', () => {
-        store.upsertPapers([record({ arxivId: '2401.00001', title: 'Old' })], T0);
-        store.upsertPapers([record({ arxivId: '2401.00002', title: 'Mid' })], T1);
-        store.upsertPapers(
+      it('lists papers seen since a time, newest first, demo papers only when asked', async () => {
+        await store.upsertPapers([record({ arxivId: '2401.00001', title: 'Old' })], T0);
+        await store.upsertPapers([record({ arxivId: '2401.00002', title: 'Mid' })], T1);
+        await store.upsertPapers(
           [
             record({ arxivId: '2401.00003', title: 'New' }),
             pageRecord({ title: 'Demo', sample: true }),
@@ -305,47 +315,59 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           T2,
         );
         const ids = (list: { id: string }[]) => list.map((p) => p.id);
-        expect(ids(store.papersSeenSince(T1))).toEqual(['2401.00003', '2401.00002']);
-        expect(store.papersSeenSince(T2, { includeSample: true })).toHaveLength(2);
-        expect(store.papersSeenSince(T0, { limit: 1 })).toHaveLength(1);
-        expect(store.getPaper(titleHashId('Demo'))?.sample).toBe(true);
+        expect(await ids(await store.papersSeenSince(T1))).toEqual(['2401.00003', '2401.00002']);
+        expect(await store.papersSeenSince(T2, { includeSample: true })).toHaveLength(2);
+        expect(await store.papersSeenSince(T0, { limit: 1 })).toHaveLength(1);
+        expect((await store.getPaper(titleHashId('Demo')))?.sample).toBe(true);
       });
 
-      it('clears the demo tag once a real source reports the paper', () => {
-        store.upsertPapers([pageRecord({ sample: true })], T0);
-        store.upsertPapers([record()], T1);
-        expect(store.getPaper('2410.14735')?.sample).toBe(false);
+      it('clears the demo tag once a real source reports the paper', async () => {
+        await store.upsertPapers([pageRecord({ sample: true })], T0);
+        await store.upsertPapers([record()], T1);
+        expect((await store.getPaper('2410.14735'))?.sample).toBe(false);
       });
 
-      it('iterates every paper in insertion order, a batch at a time', () => {
+      it('stores text holding a NUL character instead of failing the batch', async () => {
+        const abstract = 'Before\u0000after.';
+        const summary = await store.upsertPapers(
+          [record({ abstract }), record({ arxivId: '2401.00001', title: 'Other' })],
+          T0,
+        );
+        expect(summary.added).toHaveLength(2);
+        const stored = (await store.getPaper('2410.14735'))?.abstract;
+        // SQLite keeps the NUL; PostgreSQL text cannot hold one and stores U+FFFD instead.
+        expect(stored?.replace('\uFFFD', '\u0000')).toBe(abstract);
+      });
+
+      it('iterates every paper in insertion order, a batch at a time', async () => {
         const records = Array.from({ length: 25 }, (_, i) =>
           record({ arxivId: `2401.${String(i).padStart(5, '0')}`, title: `Paper ${i}` }),
         );
-        store.upsertPapers(records, T0);
-        const batches = [...store.iteratePapers(10)];
+        await store.upsertPapers(records, T0);
+        const batches: Paper[][] = [];
+        for await (const batch of store.iteratePapers(10)) batches.push(batch);
         expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
         expect(batches.flat().map((p) => p.title)).toEqual(records.map((r) => r.title));
-        expect(store.getPapers(['2401.00003', 'missing', '2401.00001']).map((p) => p.id)).toEqual([
-          '2401.00003',
-          '2401.00001',
-        ]);
+        expect(
+          (await store.getPapers(['2401.00003', 'missing', '2401.00001'])).map((p) => p.id),
+        ).toEqual(['2401.00003', '2401.00001']);
       });
     });
 
     describe('channels', () => {
-      it('knows no channel until something is set', () => {
-        expect(store.getChannel(DISCORD)).toBeNull();
-        expect(store.listChannels()).toEqual([]);
+      it('knows no channel until something is set', async () => {
+        expect(await store.getChannel(DISCORD)).toBeNull();
+        expect(await store.listChannels()).toEqual([]);
       });
 
-      it('sets, reads and clears a schedule', () => {
+      it('sets, reads and clears a schedule', async () => {
         const schedule = {
           time: '08:30',
           timeZone: 'Europe/Berlin',
           days: 'weekdays' as const,
           size: 7,
         };
-        const channel = store.setSchedule(DISCORD, schedule, T0);
+        const channel = await store.setSchedule(DISCORD, schedule, T0);
         expect(channel).toMatchObject({
           ref: DISCORD,
           schedule,
@@ -355,28 +377,33 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           failure: null,
           options: {},
         });
-        expect(store.getChannel(DISCORD)).toEqual(channel);
+        expect(await store.getChannel(DISCORD)).toEqual(channel);
         // A reschedule keeps the first set time (the first digest window starts there).
-        expect(store.setSchedule(DISCORD, schedule, T2).scheduleSetAt).toBe(T0.toISOString());
-        expect(store.setSchedule(DISCORD, null, T1).schedule).toBeNull();
-        expect(store.getChannel(DISCORD)?.scheduleSetAt).toBeNull();
+        expect((await store.setSchedule(DISCORD, schedule, T2)).scheduleSetAt).toBe(
+          T0.toISOString(),
+        );
+        expect((await store.setSchedule(DISCORD, null, T1)).schedule).toBeNull();
+        expect((await store.getChannel(DISCORD))?.scheduleSetAt).toBeNull();
       });
 
-      it('keeps options, pause, last digest time and failure per channel', () => {
-        store.setChannelOptions(SHELL_CHANNEL, { thread: true });
-        store.setPaused(SHELL_CHANNEL, true);
-        store.setLastDigestAt(SHELL_CHANNEL, T1);
-        store.setChannelFailure(SHELL_CHANNEL, 'missing permission: Send Messages', T2);
-        expect(store.getChannel(SHELL_CHANNEL)).toMatchObject({
+      it('keeps options, pause, last digest time and failure per channel', async () => {
+        await store.setChannelOptions(SHELL_CHANNEL, { thread: true });
+        await store.setPaused(SHELL_CHANNEL, true);
+        await store.setLastDigestAt(SHELL_CHANNEL, T1);
+        await store.setChannelFailure(SHELL_CHANNEL, 'missing permission: Send Messages', T2);
+        expect(await store.getChannel(SHELL_CHANNEL)).toMatchObject({
           options: { thread: true },
           paused: true,
           lastDigestAt: T1.toISOString(),
           failure: { reason: 'missing permission: Send Messages', at: T2.toISOString() },
         });
-        store.setChannelFailure(SHELL_CHANNEL, null, T2);
-        expect(store.getChannel(SHELL_CHANNEL)?.failure).toBeNull();
-        store.setSchedule(DISCORD, null, T0);
-        expect(store.listChannels().map((c) => c.ref.platform)).toEqual(['discord', 'shell']);
+        await store.setChannelFailure(SHELL_CHANNEL, null, T2);
+        expect((await store.getChannel(SHELL_CHANNEL))?.failure).toBeNull();
+        await store.setSchedule(DISCORD, null, T0);
+        expect((await store.listChannels()).map((c) => c.ref.platform)).toEqual([
+          'discord',
+          'shell',
+        ]);
       });
     });
 
@@ -388,48 +415,121 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         addedAt: T0.toISOString(),
       };
 
-      it('adds once, reports a duplicate as exists, removes', () => {
-        expect(store.addSubscription(sub)).toBe('added');
-        expect(store.addSubscription({ ...sub, addedBy: 'u2' })).toBe('exists');
-        store.addSubscription({ ...sub, topic: 'robotics', addedAt: T1.toISOString() });
-        expect(store.listSubscriptions(DISCORD)).toEqual([
+      it('adds once, reports a duplicate as exists, removes', async () => {
+        expect(await store.addSubscription(sub)).toBe('added');
+        expect(await store.addSubscription({ ...sub, addedBy: 'u2' })).toBe('exists');
+        await store.addSubscription({ ...sub, topic: 'robotics', addedAt: T1.toISOString() });
+        expect(await store.listSubscriptions(DISCORD)).toEqual([
           sub,
           { ...sub, topic: 'robotics', addedAt: T1.toISOString() },
         ]);
-        expect(store.listSubscriptions(SHELL_CHANNEL)).toEqual([]);
-        expect(store.removeSubscription(DISCORD, 'robotics')).toBe(true);
-        expect(store.removeSubscription(DISCORD, 'robotics')).toBe(false);
-        expect(store.listSubscriptions(DISCORD).map((s) => s.topic)).toEqual([
+        expect(await store.listSubscriptions(SHELL_CHANNEL)).toEqual([]);
+        expect(await store.removeSubscription(DISCORD, 'robotics')).toBe(true);
+        expect(await store.removeSubscription(DISCORD, 'robotics')).toBe(false);
+        expect((await store.listSubscriptions(DISCORD)).map((s) => s.topic)).toEqual([
           'reinforcement learning',
         ]);
       });
     });
 
     describe('transaction', () => {
-      it('lands every write of the function, or none when it throws', () => {
-        store.transaction(() => {
-          store.setLastDigestAt(DISCORD, T1);
-          store.setChannelFailure(DISCORD, 'gone', T1);
+      it('lands every write of the function, or none when it throws', async () => {
+        await store.transaction(async (tx) => {
+          await tx.setLastDigestAt(DISCORD, T1);
+          await tx.setChannelFailure(DISCORD, 'gone', T1);
         });
-        expect(store.getChannel(DISCORD)).toMatchObject({ lastDigestAt: T1.toISOString() });
-        expect(() =>
-          store.transaction(() => {
-            store.setLastDigestAt(DISCORD, T2);
-            store.setChannelFailure(DISCORD, null, T2);
+        expect(await store.getChannel(DISCORD)).toMatchObject({ lastDigestAt: T1.toISOString() });
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.setLastDigestAt(DISCORD, T2);
+            await tx.setChannelFailure(DISCORD, null, T2);
             throw new Error('crash between two writes');
           }),
-        ).toThrow('crash between two writes');
-        expect(store.getChannel(DISCORD)).toMatchObject({
+        ).rejects.toThrow('crash between two writes');
+        expect(await store.getChannel(DISCORD)).toMatchObject({
           lastDigestAt: T1.toISOString(),
           failure: { reason: 'gone', at: T1.toISOString() },
         });
-        expect(store.transaction(() => store.transaction(() => 42))).toBe(42);
+        expect(await store.transaction((tx) => tx.transaction(async () => 42))).toBe(42);
       });
 
-      it('keeps the first refusal time of a streak until the mark is cleared', () => {
-        store.setChannelFailure(DISCORD, 'missing permission', T0);
-        store.setChannelFailure(DISCORD, 'channel not found', T2);
-        expect(store.getChannel(DISCORD)?.failure).toEqual({
+      it('keeps a transaction apart until it commits, even when it awaits between writes', async () => {
+        await store.setLastDigestAt(DISCORD, T1);
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => {
+          wrote = resolve;
+        });
+        let issued!: () => void;
+        const readIssued = new Promise<void>((resolve) => {
+          issued = resolve;
+        });
+        const crashed = store.transaction(async (tx) => {
+          await tx.setLastDigestAt(DISCORD, T2);
+          wrote();
+          await readIssued;
+          await tx.getChannel(DISCORD);
+          throw new Error('crash after the first write');
+        });
+        await written;
+        // Another caller reads while the transaction is open and has written.
+        const read = store.getChannel(DISCORD).then((c) => c?.lastDigestAt);
+        issued();
+        await expect(crashed).rejects.toThrow('crash after the first write');
+        expect(await read).toBe(T1.toISOString());
+        expect((await store.getChannel(DISCORD))?.lastDigestAt).toBe(T1.toISOString());
+      });
+
+      it('undoes only a failed inner transaction; the outer one goes on and commits', async () => {
+        await store.transaction(async (tx) => {
+          await tx.setLastDigestAt(DISCORD, T1);
+          await expect(
+            tx.transaction(async (inner) => {
+              await inner.setLastDigestAt(DISCORD, T2);
+              await inner.addSubscription({
+                channel: DISCORD,
+                topic: 'robotics',
+                addedBy: 'u1',
+                addedAt: T2.toISOString(),
+              });
+              throw new Error('inner step failed');
+            }),
+          ).rejects.toThrow('inner step failed');
+          expect((await tx.getChannel(DISCORD))?.lastDigestAt).toBe(T1.toISOString());
+          await tx.setPaused(DISCORD, true);
+        });
+        expect(await store.getChannel(DISCORD)).toMatchObject({
+          lastDigestAt: T1.toISOString(),
+          paused: true,
+        });
+        expect(await store.listSubscriptions(DISCORD)).toEqual([]);
+      });
+
+      it('runs concurrent transactions one after the other, each whole', async () => {
+        const bump = (n: number) =>
+          store.transaction(async (tx) => {
+            const before = Number((await tx.getState('counter')) ?? '0');
+            await tx.putState(`seen:${n}`, String(before), T0);
+            await tx.putState('counter', String(before + 1), T0);
+          });
+        // SQLite serialises them; PostgreSQL may interleave reads, so the counter is checked
+        // only for the invariant both keep: every transaction landed whole.
+        await Promise.all([bump(1), bump(2), bump(3)]);
+        for (const n of [1, 2, 3]) expect(await store.getState(`seen:${n}`)).not.toBeNull();
+        expect(Number(await store.getState('counter'))).toBeGreaterThanOrEqual(1);
+      });
+
+      it('refuses a transaction used after it ended', async () => {
+        let leaked!: AsyncStore;
+        await store.transaction(async (tx) => {
+          leaked = tx;
+        });
+        await expect(leaked.getChannel(DISCORD)).rejects.toThrow(/after it ended/);
+      });
+
+      it('keeps the first refusal time of a streak until the mark is cleared', async () => {
+        await store.setChannelFailure(DISCORD, 'missing permission', T0);
+        await store.setChannelFailure(DISCORD, 'channel not found', T2);
+        expect((await store.getChannel(DISCORD))?.failure).toEqual({
           reason: 'channel not found',
           at: T0.toISOString(),
         });
@@ -454,33 +554,38 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         ...over,
       });
 
-      it('writes a run with its parts, updates it, completes parts, lists open ones', () => {
-        store.createDigestRun(run('r1'));
-        store.createDigestRun(run('r2', { channel: SHELL_CHANNEL, state: 'empty', parts: [] }));
-        expect(store.openDigestRuns()).toEqual([
+      it('writes a run with its parts, updates it, completes parts, lists open ones', async () => {
+        await store.createDigestRun(run('r1'));
+        await store.createDigestRun(
+          run('r2', { channel: SHELL_CHANNEL, state: 'empty', parts: [] }),
+        );
+        expect(await store.openDigestRuns()).toEqual([
           { ...run('r1'), attempts: 0, nextAttemptAt: null, lastError: null },
         ]);
-        store.updateDigestRun('r1', {
+        await store.updateDigestRun('r1', {
           state: 'retrying',
           attempts: 2,
           nextAttemptAt: T2.toISOString(),
           lastError: 'HTTP 503',
         });
-        store.completeDigestPart('r1-1', 'm-1');
-        const [open] = store.openDigestRuns(DISCORD);
+        await store.completeDigestPart('r1-1', 'm-1');
+        const [open] = await store.openDigestRuns(DISCORD);
         expect(open).toMatchObject({ state: 'retrying', attempts: 2, lastError: 'HTTP 503' });
         expect(open?.parts.map((p) => p.messageId)).toEqual(['m-1', null]);
-        expect(store.openDigestRuns(SHELL_CHANNEL)).toEqual([]);
-        store.updateDigestRun('r1', { state: 'posted' });
-        expect(store.openDigestRuns()).toEqual([]);
-        expect(store.recentDigestRuns(DISCORD, 5).map((r) => r.id)).toEqual(['r1']);
-        expect(store.recentDigestRuns(SHELL_CHANNEL, 5).map((r) => r.state)).toEqual(['empty']);
-        expect(() => store.updateDigestRun('nope', { state: 'posted' })).toThrow(/nope/);
-        expect(() => store.completeDigestPart('nope', 'm')).toThrow(/nope/);
+        expect(await store.openDigestRuns(SHELL_CHANNEL)).toEqual([]);
+        await store.updateDigestRun('r1', { state: 'posted' });
+        expect(await store.openDigestRuns()).toEqual([]);
+        expect((await store.recentDigestRuns(DISCORD, 5)).map((r) => r.id)).toEqual(['r1']);
+        expect((await store.recentDigestRuns(SHELL_CHANNEL, 5)).map((r) => r.state)).toEqual([
+          'empty',
+        ]);
+        expect(await store.countDigestRunsByState()).toEqual({ posted: 1, empty: 1 });
+        await expect(store.updateDigestRun('nope', { state: 'posted' })).rejects.toThrow(/nope/);
+        await expect(store.completeDigestPart('nope', 'm')).rejects.toThrow(/nope/);
       });
 
-      it('never keeps half a run: a run and its parts are written together', () => {
-        expect(() =>
+      it('never keeps half a run: a run and its parts are written together', async () => {
+        await expect(
           store.createDigestRun(
             run('r1', {
               parts: [
@@ -489,59 +594,22 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
               ],
             }),
           ),
-        ).toThrow();
-        expect(store.recentDigestRuns(DISCORD, 5)).toEqual([]);
+        ).rejects.toThrow();
+        expect(await store.recentDigestRuns(DISCORD, 5)).toEqual([]);
       });
 
-      it('claims a run for one owner at a time, until its lease expires or it is released', () => {
-        store.createDigestRun(run('r1'));
-        const lease = 120_000;
-        const at = (ms: number) => new Date(T1.getTime() + ms);
-        expect(store.claimDigestRun('r1', 'A', at(0), lease)).toBe(true);
-        // Another owner waits out a live lease; the holder renews it.
-        expect(store.claimDigestRun('r1', 'B', at(60_000), lease)).toBe(false);
-        expect(store.claimDigestRun('r1', 'A', at(60_000), lease)).toBe(true);
-        expect(store.claimDigestRun('r1', 'B', at(150_000), lease)).toBe(false);
-        // The renewed lease ends at 180 s: then a dead holder's claim is taken over.
-        expect(store.claimDigestRun('r1', 'B', at(180_000), lease)).toBe(true);
-        expect(store.claimDigestRun('r1', 'A', at(200_000), lease)).toBe(false);
-        // Releasing someone else's claim does nothing; the holder's release frees it at once.
-        store.releaseDigestRun('r1', 'A');
-        expect(store.claimDigestRun('r1', 'C', at(200_000), lease)).toBe(false);
-        store.releaseDigestRun('r1', 'B');
-        expect(store.claimDigestRun('r1', 'C', at(200_000), lease)).toBe(true);
-        // A claim is per run, and does not change what the run reads as.
-        store.createDigestRun(run('r2', { channel: SHELL_CHANNEL }));
-        expect(store.claimDigestRun('r2', 'A', at(200_000), lease)).toBe(true);
-        expect(store.openDigestRuns(DISCORD)).toEqual([
-          { ...run('r1'), attempts: 0, nextAttemptAt: null, lastError: null },
-        ]);
-        expect(() => store.claimDigestRun('nope', 'A', at(0), lease)).toThrow(/nope/);
+      it("finds a digest's papers from any of its posted messages, only in its own channel", async () => {
+        await store.createDigestRun(run('r1'));
+        await store.completeDigestPart('r1-1', 'm-1');
+        await store.completeDigestPart('r1-2', 'm-2');
+        expect(await store.digestPaperIdsForMessage(DISCORD, 'm-2')).toEqual(['a', 'b', 'c']);
+        expect(await store.digestPaperIdsForMessage(DISCORD, 'm-9')).toBeNull();
+        expect(await store.digestPaperIdsForMessage(SHELL_CHANNEL, 'm-1')).toBeNull();
       });
 
-      it('keeps a claim taken inside a transaction only when the transaction lands', () => {
-        store.createDigestRun(run('r1'));
-        expect(() =>
-          store.transaction(() => {
-            store.claimDigestRun('r1', 'A', T1, 120_000);
-            throw new Error('rolled back');
-          }),
-        ).toThrow('rolled back');
-        expect(store.claimDigestRun('r1', 'B', T1, 120_000)).toBe(true);
-      });
-
-      it("finds a digest's papers from any of its posted messages, only in its own channel", () => {
-        store.createDigestRun(run('r1'));
-        store.completeDigestPart('r1-1', 'm-1');
-        store.completeDigestPart('r1-2', 'm-2');
-        expect(store.digestPaperIdsForMessage(DISCORD, 'm-2')).toEqual(['a', 'b', 'c']);
-        expect(store.digestPaperIdsForMessage(DISCORD, 'm-9')).toBeNull();
-        expect(store.digestPaperIdsForMessage(SHELL_CHANNEL, 'm-1')).toBeNull();
-      });
-
-      it('offers as candidates only new papers of the window, in digest order', () => {
+      it('offers as candidates only new papers of the window, in digest order', async () => {
         const day = (d: string) => new Date(`2025-01-${d}T12:00:00.000Z`);
-        store.upsertPapers(
+        await store.upsertPapers(
           [
             record({
               arxivId: '2501.00001',
@@ -553,7 +621,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           ],
           day('10'),
         );
-        store.upsertPapers(
+        await store.upsertPapers(
           [
             record({
               arxivId: '2501.00002',
@@ -593,7 +661,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           day('10'),
         );
         // A replace item later never moves the feed date.
-        store.upsertPapers(
+        await store.upsertPapers(
           [
             record({
               arxivId: '1901.00003',
@@ -605,33 +673,35 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
           ],
           day('10'),
         );
-        const ids = (from: Date, to: Date, minDate: string) =>
-          store.digestCandidates({ from, to, minDate }).map((c) => c.id);
-        expect(ids(day('09'), day('11'), '2025-01-03')).toEqual([
+        const ids = async (from: Date, to: Date, minDate: string) =>
+          (await store.digestCandidates({ from, to, minDate })).map((c) => c.id);
+        expect(await ids(day('09'), day('11'), '2025-01-03')).toEqual([
           '2501.00002',
           '2501.00001',
           '2412.00005',
         ]);
         // (from, to]: the cursor's instant belongs to the run before, the plan's to this one.
-        expect(ids(day('09'), day('10'), '2025-01-03')).toEqual([
+        expect(await ids(day('09'), day('10'), '2025-01-03')).toEqual([
           '2501.00002',
           '2501.00001',
           '2412.00005',
         ]);
         // A page is a slice of that order (the digest reads a bounded prefix).
-        const page = (offset: number, limit: number) =>
-          store
-            .digestCandidates(
+        const page = async (offset: number, limit: number) =>
+          (
+            await store.digestCandidates(
               { from: day('09'), to: day('11'), minDate: '2025-01-03' },
               { offset, limit },
             )
-            .map((c) => c.id);
-        expect(page(0, 2)).toEqual(['2501.00002', '2501.00001']);
-        expect(page(1, 5)).toEqual(['2501.00001', '2412.00005']);
-        expect(ids(day('10'), day('11'), '2025-01-03')).toEqual([]);
-        expect(ids(day('09'), day('11'), '2025-01-11')).toEqual([]);
+          ).map((c) => c.id);
+        expect(await page(0, 2)).toEqual(['2501.00002', '2501.00001']);
+        expect(await page(1, 5)).toEqual(['2501.00001', '2412.00005']);
+        expect(await ids(day('10'), day('11'), '2025-01-03')).toEqual([]);
+        expect(await ids(day('09'), day('11'), '2025-01-11')).toEqual([]);
         expect(
-          store.digestCandidates({ from: day('09'), to: day('11'), minDate: '2025-01-03' })[0],
+          (
+            await store.digestCandidates({ from: day('09'), to: day('11'), minDate: '2025-01-03' })
+          )[0],
         ).toEqual({
           id: '2501.00002',
           upvotes: 9,
@@ -640,41 +710,41 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         });
       });
 
-      it('a paper looked up by a link becomes a candidate when a feed first lists it', () => {
+      it('a paper looked up by a link becomes a candidate when a feed first lists it', async () => {
         const at = (d: string, h: string) => new Date(`2025-01-${d}T${h}:00:00.000Z`);
-        const ids = (from: Date, to: Date) =>
-          store.digestCandidates({ from, to, minDate: '2025-01-10' }).map((c) => c.id);
+        const ids = async (from: Date, to: Date) =>
+          (await store.digestCandidates({ from, to, minDate: '2025-01-10' })).map((c) => c.id);
         const paper = { arxivId: '2501.09999', title: 'Linked before the feed' };
         const lookup = { ...paper, source: 'arxiv-lookup' as const, publishedAt: '2025-01-13' };
-        store.upsertPapers(
+        await store.upsertPapers(
           [record({ ...lookup, observedAt: at('13', '10').toISOString() })],
           at('13', '10'),
         );
         // The digest planned at noon leaves it out (known only from the lookup).
-        expect(ids(at('12', '12'), at('13', '12'))).toEqual([]);
+        expect(await ids(at('12', '12'), at('13', '12'))).toEqual([]);
         // The feed lists it next morning: the next digest (cursor at noon on the 13th) has it.
         const listed = at('14', '06');
-        store.upsertPapers(
+        await store.upsertPapers(
           [record({ ...paper, source: 'huggingface', observedAt: listed.toISOString() })],
           listed,
         );
-        expect(ids(at('13', '12'), at('14', '12'))).toEqual(['2501.09999']);
-        expect(store.getPaper('2501.09999')?.firstSeenAt).toBe(listed.toISOString());
+        expect(await ids(at('13', '12'), at('14', '12'))).toEqual(['2501.09999']);
+        expect((await store.getPaper('2501.09999'))?.firstSeenAt).toBe(listed.toISOString());
         // Once listed, it is news once: a second feed or another lookup moves nothing.
-        store.upsertPapers(
+        await store.upsertPapers(
           [record({ ...paper, source: 'arxiv-rss', observedAt: at('15', '06').toISOString() })],
           at('15', '06'),
         );
-        store.upsertPapers([record({ ...lookup, version: 2 })], at('15', '07'));
-        expect(ids(at('14', '12'), at('15', '12'))).toEqual([]);
-        expect(store.getPaper('2501.09999')?.firstSeenAt).toBe(listed.toISOString());
+        await store.upsertPapers([record({ ...lookup, version: 2 })], at('15', '07'));
+        expect(await ids(at('14', '12'), at('15', '12'))).toEqual([]);
+        expect((await store.getPaper('2501.09999'))?.firstSeenAt).toBe(listed.toISOString());
       });
     });
 
     describe('source runs and state', () => {
-      it('returns the most recent runs of a source, newest first', () => {
+      it('returns the most recent runs of a source, newest first', async () => {
         for (const [i, day] of ['01', '02', '03'].entries()) {
-          store.recordSourceRun({
+          await store.recordSourceRun({
             source: 'huggingface',
             startedAt: `2025-01-${day}T09:00:00.000Z`,
             finishedAt: `2025-01-${day}T09:00:02.000Z`,
@@ -684,38 +754,38 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
             messages: i === 1 ? ['HTTP 503'] : [],
           });
         }
-        store.recordSourceRun({
-          ...store.recentSourceRuns('huggingface', 1)[0]!,
+        await store.recordSourceRun({
+          ...(await store.recentSourceRuns('huggingface', 1))[0]!,
           source: 'arxiv-rss',
         });
-        const runs = store.recentSourceRuns('huggingface', 2);
+        const runs = await store.recentSourceRuns('huggingface', 2);
         expect(runs.map((r) => r.startedAt.slice(8, 10))).toEqual(['03', '02']);
         expect(runs[1]).toMatchObject({ ok: false, fetched: 11, messages: ['HTTP 503'] });
-        expect(store.recentSourceRuns('arxiv-rss', 5)).toHaveLength(1);
+        expect(await store.recentSourceRuns('arxiv-rss', 5)).toHaveLength(1);
       });
 
-      it('keeps small keyed state', () => {
-        expect(store.getState('page:abc')).toBeNull();
-        store.putState('page:abc', '{"q":"robotics"}', T0);
-        store.putState('page:abc', '{"q":"grasping"}', T1);
-        expect(store.getState('page:abc')).toBe('{"q":"grasping"}');
+      it('keeps small keyed state', async () => {
+        expect(await store.getState('page:abc')).toBeNull();
+        await store.putState('page:abc', '{"q":"robotics"}', T0);
+        await store.putState('page:abc', '{"q":"grasping"}', T1);
+        expect(await store.getState('page:abc')).toBe('{"q":"grasping"}');
       });
 
-      it('prunes the state under a prefix last written before a date, and nothing else', () => {
-        store.putState('page:old', 'a', T0);
-        store.putState('page:rewritten', 'b', T0);
-        store.putState('page:rewritten', 'c', T2);
-        store.putState('page:edge', 'd', T1);
-        store.putState('pagex', 'e', T0);
-        store.putState('health:old', 'f', T0);
-        expect(store.pruneState('page:', T1)).toBe(1);
-        expect(store.getState('page:old')).toBeNull();
-        expect(store.getState('page:rewritten')).toBe('c');
-        expect(store.getState('page:edge')).toBe('d');
-        expect(store.getState('pagex')).toBe('e');
-        expect(store.getState('health:old')).toBe('f');
-        expect(store.pruneState('page:', T1)).toBe(0);
-        expect(store.pruneState('p_ge:', T2)).toBe(0);
+      it('prunes the state under a prefix last written before a date, and nothing else', async () => {
+        await store.putState('page:old', 'a', T0);
+        await store.putState('page:rewritten', 'b', T0);
+        await store.putState('page:rewritten', 'c', T2);
+        await store.putState('page:edge', 'd', T1);
+        await store.putState('pagex', 'e', T0);
+        await store.putState('health:old', 'f', T0);
+        expect(await store.pruneState('page:', T1)).toBe(1);
+        expect(await store.getState('page:old')).toBeNull();
+        expect(await store.getState('page:rewritten')).toBe('c');
+        expect(await store.getState('page:edge')).toBe('d');
+        expect(await store.getState('pagex')).toBe('e');
+        expect(await store.getState('health:old')).toBe('f');
+        expect(await store.pruneState('page:', T1)).toBe(0);
+        expect(await store.pruneState('p_ge:', T2)).toBe(0);
       });
     });
   });

@@ -1,0 +1,113 @@
+import type pg from 'pg';
+import { PaperboyError } from '../../errors.js';
+
+/** A parameter value as node-postgres sends it. */
+export type Param = string | number | boolean | null | readonly string[];
+
+/**
+ * Where the PostgreSQL store's queries run: the pool, or one client inside a transaction.
+ * `atomic` opens a transaction on the pool, or a savepoint inside one (so a failing inner
+ * step undoes only its own writes and leaves the outer transaction usable).
+ */
+export interface Db {
+  rows<R>(sql: string, params?: readonly Param[]): Promise<R[]>;
+  /** Runs a write; returns the number of rows it touched. */
+  run(sql: string, params?: readonly Param[]): Promise<number>;
+  atomic<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  readonly inTransaction: boolean;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL (SQLite's can): one stray NUL in a feed item would fail
+ * its whole batch, so it becomes U+FFFD, the replacement character.
+ */
+function storable(param: Param): Param {
+  if (typeof param === 'string')
+    return param.includes('\0') ? param.replaceAll('\0', '\uFFFD') : param;
+  if (Array.isArray(param)) return param.map((item: string) => storable(item) as string);
+  return param;
+}
+
+async function query<R>(
+  target: pg.Pool | pg.PoolClient,
+  sql: string,
+  params: readonly Param[] | undefined,
+): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
+  return target.query<R & pg.QueryResultRow>(sql, params?.map(storable));
+}
+
+export class PoolDb implements Db {
+  readonly inTransaction = false;
+
+  constructor(readonly pool: pg.Pool) {}
+
+  async rows<R>(sql: string, params?: readonly Param[]): Promise<R[]> {
+    return (await query<R>(this.pool, sql, params)).rows;
+  }
+
+  async run(sql: string, params?: readonly Param[]): Promise<number> {
+    return (await query(this.pool, sql, params)).rowCount ?? 0;
+  }
+
+  async atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const db = new ClientDb(client);
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(db);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
+        throw error;
+      }
+    } finally {
+      db.ended = true;
+      // A client whose rollback failed is in an unknown state: the pool drops it.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+}
+
+export class ClientDb implements Db {
+  readonly inTransaction = true;
+  ended = false;
+  private savepoints = 0;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  private check(): void {
+    // A query after the transaction ended would run on a client the pool has handed on.
+    if (this.ended)
+      throw new PaperboyError('INTERNAL', 'A store transaction was used after it ended.');
+  }
+
+  async rows<R>(sql: string, params?: readonly Param[]): Promise<R[]> {
+    this.check();
+    return (await query<R>(this.client, sql, params)).rows;
+  }
+
+  async run(sql: string, params?: readonly Param[]): Promise<number> {
+    this.check();
+    return (await query(this.client, sql, params)).rowCount ?? 0;
+  }
+
+  async atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    this.check();
+    const name = `sp_${++this.savepoints}`;
+    await this.client.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import { PaperboyError } from '../../errors.js';
+import type {
+  ChannelRef,
+  DigestCandidate,
+  DigestPart,
+  DigestRun,
+  DigestRunChange,
+  DigestRunState,
+  NewDigestRun,
+} from '../store.js';
+import type { PgChannelTable } from './channel-table.js';
+import type { Db, Param } from './db.js';
+
+interface RunRow {
+  id: string;
+  platform: ChannelRef['platform'];
+  workspace: string;
+  channel: string;
+  digest_date: string;
+  window_from: string;
+  window_to: string;
+  paper_ids: string;
+  note: string | null;
+  state: DigestRunState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+interface PartRow {
+  delivery_id: string;
+  run_id: string;
+  part: number;
+  plan: string;
+  message_id: string | null;
+}
+
+const OPEN = "state IN ('planned', 'posting', 'retrying')";
+const CHANGE_COLUMNS = {
+  state: 'state',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  lastError: 'last_error',
+  paperIds: 'paper_ids',
+} as const satisfies Record<keyof DigestRunChange, string>;
+
+/** Digest runs and their parts on PostgreSQL (as the SQLite DigestRunTable), plus claims. */
+export class PgDigestRunTable {
+  constructor(
+    private readonly db: Db,
+    private readonly channels: PgChannelTable,
+  ) {}
+
+  async candidates(
+    window: { from: Date; to: Date; minDate: string },
+    page?: { offset: number; limit: number },
+  ): Promise<DigestCandidate[]> {
+    // NULLS LAST on published_at: SQLite sorts a null below every value, so last when descending.
+    const rows = await this.db.rows<{
+      id: string;
+      upvotes: number | null;
+      first_seen_at: string;
+      published_at: string | null;
+    }>(
+      `SELECT id, upvotes, first_seen_at, published_at FROM papers
+       WHERE first_seen_at > $1 AND first_seen_at <= $2 AND NOT sample
+         AND sources <> '["arxiv-lookup"]'
+         AND greatest(coalesce(feed_date, ''), coalesce(published_at, '')) >= $3
+       ORDER BY upvotes IS NULL, upvotes DESC, first_seen_at DESC, published_at DESC NULLS LAST, id
+       LIMIT $4 OFFSET $5`,
+      [
+        window.from.toISOString(),
+        window.to.toISOString(),
+        window.minDate,
+        page ? page.limit : null,
+        page ? page.offset : 0,
+      ],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      upvotes: r.upvotes,
+      firstSeenAt: r.first_seen_at,
+      publishedAt: r.published_at,
+    }));
+  }
+
+  async create(run: NewDigestRun): Promise<void> {
+    await this.db.atomic(async (db) => {
+      await this.channels.ensure(db, run.channel);
+      await db.run(
+        `INSERT INTO digest_runs (id, platform, workspace, channel, digest_date, window_from,
+           window_to, paper_ids, note, state, attempts, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)`,
+        [
+          run.id,
+          run.channel.platform,
+          run.channel.workspace,
+          run.channel.channel,
+          run.digestDate,
+          run.from,
+          run.to,
+          JSON.stringify(run.paperIds),
+          run.note,
+          run.state,
+          run.createdAt,
+        ],
+      );
+      for (const part of run.parts)
+        await db.run(
+          'INSERT INTO digest_parts (delivery_id, run_id, part, plan, message_id) VALUES ($1, $2, $3, $4, $5)',
+          [part.deliveryId, run.id, part.part, part.plan, part.messageId],
+        );
+    });
+  }
+
+  async update(id: string, change: DigestRunChange): Promise<void> {
+    const sets: string[] = [];
+    const values: Param[] = [];
+    for (const [key, column] of Object.entries(CHANGE_COLUMNS)) {
+      const value = change[key as keyof DigestRunChange];
+      if (value === undefined) continue;
+      values.push(Array.isArray(value) ? JSON.stringify(value) : (value as Param));
+      sets.push(`${column} = $${values.length}`);
+    }
+    if (sets.length === 0) return;
+    values.push(id);
+    const changed = await this.db.run(
+      `UPDATE digest_runs SET ${sets.join(', ')} WHERE id = $${values.length}`,
+      values,
+    );
+    if (changed === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+  }
+
+  async completePart(deliveryId: string, messageId: string): Promise<void> {
+    const changed = await this.db.run(
+      'UPDATE digest_parts SET message_id = $1 WHERE delivery_id = $2',
+      [messageId, deliveryId],
+    );
+    if (changed === 0)
+      throw new PaperboyError('NOT_FOUND', `No digest part with delivery id ${deliveryId}.`);
+  }
+
+  async open(ref?: ChannelRef): Promise<DigestRun[]> {
+    const rows = ref
+      ? await this.db.rows<RunRow>(
+          `SELECT * FROM digest_runs WHERE ${OPEN}
+             AND platform = $1 AND workspace = $2 AND channel = $3 ORDER BY seq`,
+          [ref.platform, ref.workspace, ref.channel],
+        )
+      : await this.db.rows<RunRow>(`SELECT * FROM digest_runs WHERE ${OPEN} ORDER BY seq`);
+    return this.toRuns(rows);
+  }
+
+  async recent(ref: ChannelRef, limit: number): Promise<DigestRun[]> {
+    const rows = await this.db.rows<RunRow>(
+      `SELECT * FROM digest_runs WHERE platform = $1 AND workspace = $2 AND channel = $3
+       ORDER BY seq DESC LIMIT $4`,
+      [ref.platform, ref.workspace, ref.channel, limit],
+    );
+    return this.toRuns(rows);
+  }
+
+  async paperIdsForMessage(ref: ChannelRef, messageId: string): Promise<string[] | null> {
+    const [row] = await this.db.rows<{ paper_ids: string }>(
+      `SELECT r.paper_ids FROM digest_parts p JOIN digest_runs r ON r.id = p.run_id
+       WHERE p.message_id = $1 AND r.platform = $2 AND r.workspace = $3 AND r.channel = $4
+       LIMIT 1`,
+      [messageId, ref.platform, ref.workspace, ref.channel],
+    );
+    return row ? [...new Set(JSON.parse(row.paper_ids) as string[])] : null;
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.db.rows<{ state: string; n: number }>(
+      'SELECT state, count(*)::int AS n FROM digest_runs GROUP BY state',
+    );
+    return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+  }
+
+  /**
+   * Takes the run for `owner` until `now + leaseMs` when nobody holds it, its lease has run
+   * out, or `owner` already holds it (a renewal). One UPDATE: of two instances claiming at
+   * once, the second waits on the row lock, re-reads the row and finds it taken.
+   */
+  async claim(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const taken = await this.db.run(
+      `UPDATE digest_runs SET claimed_by = $2, claim_until = $3
+       WHERE id = $1 AND (claimed_by IS NULL OR claim_until IS NULL OR claim_until <= $4
+         OR claimed_by = $2)`,
+      [id, owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()],
+    );
+    if (taken === 1) return true;
+    const exists = await this.db.rows('SELECT 1 FROM digest_runs WHERE id = $1', [id]);
+    if (exists.length === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+    return false;
+  }
+
+  /** Gives up `owner`'s claim; a claim another owner holds is left alone. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db.run(
+      `UPDATE digest_runs SET claimed_by = NULL, claim_until = NULL
+       WHERE id = $1 AND claimed_by = $2`,
+      [id, owner],
+    );
+  }
+
+  /** Runs with their parts: one query for all the parts. */
+  private async toRuns(rows: RunRow[]): Promise<DigestRun[]> {
+    if (rows.length === 0) return [];
+    const parts = await this.db.rows<PartRow>(
+      'SELECT * FROM digest_parts WHERE run_id = ANY($1) ORDER BY run_id, part',
+      [rows.map((row) => row.id)],
+    );
+    const byRun = new Map<string, DigestPart[]>();
+    for (const p of parts) {
+      const list = byRun.get(p.run_id) ?? [];
+      list.push({ deliveryId: p.delivery_id, part: p.part, plan: p.plan, messageId: p.message_id });
+      byRun.set(p.run_id, list);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
+      digestDate: row.digest_date,
+      from: row.window_from,
+      to: row.window_to,
+      paperIds: JSON.parse(row.paper_ids) as string[],
+      note: row.note,
+      state: row.state,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+      parts: byRun.get(row.id) ?? [],
+    }));
+  }
+}

@@ -1,0 +1,204 @@
+import pg from 'pg';
+import { isPaperboyError, PaperboyError } from '../../errors.js';
+import type { Paper, PaperRecord } from '../../paper.js';
+import type { AsyncStore } from '../async-store.js';
+import type {
+  Channel,
+  ChannelRef,
+  DigestCandidate,
+  DigestRun,
+  DigestRunChange,
+  NewDigestRun,
+  PapersStamp,
+  Schedule,
+  SourceRun,
+  Subscription,
+  UpsertSummary,
+} from '../store.js';
+import { PgChannelTable } from './channel-table.js';
+import { type Db, PoolDb } from './db.js';
+import { PgDigestRunTable } from './digest-run-table.js';
+import { PgLedgerTables } from './ledger-tables.js';
+import { migratePostgres } from './migrations.js';
+import { PgPaperTable } from './paper-table.js';
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * Errors of idle pooled connections (e.g. the server restarted): the pool drops the client
+   * and the next query opens a new one. The composition root passes its logger.
+   */
+  onIdleError?: (error: Error) => void;
+}
+
+/** `host:port/database` of a connection string: what errors may name (never the password). */
+export function describeDatabase(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'the configured PostgreSQL database';
+  }
+}
+
+/**
+ * The shared store for deployments with several bot instances (`PAPERBOY_DATABASE_URL`):
+ * the same behaviour as the SQLite store, over a `pg` pool.
+ */
+export class PostgresStore implements AsyncStore {
+  private readonly papers: PgPaperTable;
+  private readonly channels: PgChannelTable;
+  private readonly runs: PgDigestRunTable;
+  private readonly ledger: PgLedgerTables;
+
+  /** Connects, migrates (under an advisory lock) and returns the store. */
+  static async open(
+    connectionString: string,
+    options: PostgresStoreOptions = {},
+  ): Promise<PostgresStore> {
+    const where = describeDatabase(connectionString);
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+    pool.on('error', options.onIdleError ?? (() => {}));
+    const db = new PoolDb(pool);
+    try {
+      await migratePostgres(db, where);
+    } catch (error) {
+      await pool.end();
+      if (isPaperboyError(error)) throw error;
+      throw new PaperboyError(
+        'STORE_FAILED',
+        `Cannot open the PostgreSQL database ${where}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return new PostgresStore(db);
+  }
+
+  private constructor(private readonly db: Db) {
+    this.papers = new PgPaperTable(db);
+    this.channels = new PgChannelTable(db);
+    this.runs = new PgDigestRunTable(db, this.channels);
+    this.ledger = new PgLedgerTables(db);
+  }
+
+  upsertPapers(records: PaperRecord[], now: Date): Promise<UpsertSummary> {
+    return this.papers.upsert(records, now);
+  }
+  getPaper(id: string): Promise<Paper | null> {
+    return this.papers.get(id);
+  }
+  getPapers(ids: string[]): Promise<Paper[]> {
+    return this.papers.getMany(ids);
+  }
+  countPapers(): Promise<number> {
+    return this.papers.count();
+  }
+  papersStamp(): Promise<PapersStamp> {
+    return this.papers.stamp();
+  }
+  papersSeenSince(
+    since: Date,
+    options: { includeSample?: boolean; limit?: number } = {},
+  ): Promise<Paper[]> {
+    return this.papers.seenSince(since, options.includeSample ?? false, options.limit);
+  }
+  iteratePapers(batchSize = 1000): AsyncIterable<Paper[]> {
+    return this.papers.iterate(batchSize);
+  }
+
+  getChannel(ref: ChannelRef): Promise<Channel | null> {
+    return this.channels.get(ref);
+  }
+  listChannels(): Promise<Channel[]> {
+    return this.channels.list();
+  }
+  setSchedule(ref: ChannelRef, schedule: Schedule | null, now: Date): Promise<Channel> {
+    return this.channels.setSchedule(ref, schedule, now);
+  }
+  setChannelOptions(ref: ChannelRef, options: Record<string, unknown>): Promise<Channel> {
+    return this.channels.setOptions(ref, options);
+  }
+  setPaused(ref: ChannelRef, paused: boolean): Promise<Channel> {
+    return this.channels.setPaused(ref, paused);
+  }
+  setLastDigestAt(ref: ChannelRef, at: Date): Promise<void> {
+    return this.channels.setLastDigestAt(ref, at);
+  }
+  setChannelFailure(ref: ChannelRef, reason: string | null, now: Date): Promise<void> {
+    return this.channels.setFailure(ref, reason, now);
+  }
+
+  addSubscription(sub: Subscription): Promise<'added' | 'exists'> {
+    return this.channels.addSubscription(sub);
+  }
+  removeSubscription(ref: ChannelRef, topic: string): Promise<boolean> {
+    return this.channels.removeSubscription(ref, topic);
+  }
+  listSubscriptions(ref: ChannelRef): Promise<Subscription[]> {
+    return this.channels.listSubscriptions(ref);
+  }
+
+  transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
+    return this.db.atomic((db) => fn(new PostgresStore(db)));
+  }
+  digestCandidates(
+    window: { from: Date; to: Date; minDate: string },
+    page?: { offset: number; limit: number },
+  ): Promise<DigestCandidate[]> {
+    return this.runs.candidates(window, page);
+  }
+  createDigestRun(run: NewDigestRun): Promise<void> {
+    return this.runs.create(run);
+  }
+  updateDigestRun(id: string, change: DigestRunChange): Promise<void> {
+    return this.runs.update(id, change);
+  }
+  completeDigestPart(deliveryId: string, messageId: string): Promise<void> {
+    return this.runs.completePart(deliveryId, messageId);
+  }
+  openDigestRuns(ref?: ChannelRef): Promise<DigestRun[]> {
+    return this.runs.open(ref);
+  }
+  recentDigestRuns(ref: ChannelRef, limit: number): Promise<DigestRun[]> {
+    return this.runs.recent(ref, limit);
+  }
+  countDigestRunsByState(): Promise<Record<string, number>> {
+    return this.runs.countByState();
+  }
+  digestPaperIdsForMessage(ref: ChannelRef, messageId: string): Promise<string[] | null> {
+    return this.runs.paperIdsForMessage(ref, messageId);
+  }
+  /** Takes (or renews) the run for `owner` for `leaseMs`; false while another owner's lease lives. */
+  claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    return this.runs.claim(id, owner, now, leaseMs);
+  }
+  releaseDigestRun(id: string, owner: string): Promise<void> {
+    return this.runs.release(id, owner);
+  }
+
+  recordSourceRun(run: SourceRun): Promise<void> {
+    return this.ledger.recordSourceRun(run);
+  }
+  recentSourceRuns(source: string, limit: number): Promise<SourceRun[]> {
+    return this.ledger.recentSourceRuns(source, limit);
+  }
+
+  putState(key: string, value: string, now: Date): Promise<void> {
+    return this.ledger.putState(key, value, now);
+  }
+  getState(key: string): Promise<string | null> {
+    return this.ledger.getState(key);
+  }
+  pruneState(prefix: string, before: Date): Promise<number> {
+    return this.ledger.pruneState(prefix, before);
+  }
+
+  async close(): Promise<void> {
+    if (this.db instanceof PoolDb) {
+      if (!this.db.pool.ended) await this.db.pool.end();
+      return;
+    }
+    throw new PaperboyError('INTERNAL', 'Close the store, not a transaction.');
+  }
+}
