@@ -35,6 +35,7 @@ function writeEveryKind(bot: Bot, tag: string): void {
   });
   bot.store.putState(`${EXPIRING_STATE.arxivUnknown}2501.${tag}`, now.toISOString(), now);
   bot.store.putState(`${EXPIRING_STATE.discordDigestThread}9001:${tag}`, '777', now);
+  bot.store.putState(`${EXPIRING_STATE.slackDigestThread}run-${tag}-1`, '1700000000.000100', now);
   bot.store.putState(validatorsKey('huggingface', `https://feed.example/${tag}`), '{}', now);
 }
 
@@ -108,6 +109,8 @@ describe('every writer of keyed state is known to be pruned or bounded', () => {
       'src/adapters/discord/paging.ts',
       // slack:action: (expiring)
       'src/adapters/slack/action-values.ts',
+      // slack:digest-thread: (expiring)
+      'src/adapters/slack/slack-poster.ts',
       // health-warning:<source>: one per paper source (bounded)
       'src/core/health.ts',
       // arxiv:unknown: (expiring)
