@@ -12,7 +12,8 @@ import type {
   NewDigestRun,
 } from './store.js';
 
-interface RunRow {
+/** A `digest_runs` row as both stores read it (the PostgreSQL store shares these shapes). */
+export interface RunRow {
   id: string;
   platform: ChannelRef['platform'];
   workspace: string;
@@ -29,7 +30,7 @@ interface RunRow {
   created_at: string;
 }
 
-interface PartRow {
+export interface PartRow {
   delivery_id: string;
   run_id: string;
   part: number;
@@ -38,8 +39,8 @@ interface PartRow {
 }
 
 const CHANNEL_KEY = 'platform = ? AND workspace = ? AND channel = ?';
-const OPEN = "state IN ('planned', 'posting', 'retrying')";
-const CHANGE_COLUMNS = {
+export const OPEN = "state IN ('planned', 'posting', 'retrying')";
+export const CHANGE_COLUMNS = {
   state: 'state',
   attempts: 'attempts',
   nextAttemptAt: 'next_attempt_at',
@@ -202,27 +203,32 @@ export class DigestRunTable {
     const parts = this.statements
       .get('SELECT * FROM digest_parts WHERE run_id = ? ORDER BY part')
       .all(row.id) as PartRow[];
-    return {
-      id: row.id,
-      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
-      digestDate: row.digest_date,
-      from: row.window_from,
-      to: row.window_to,
-      paperIds: JSON.parse(row.paper_ids) as string[],
-      note: row.note,
-      state: row.state,
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      lastError: row.last_error,
-      createdAt: row.created_at,
-      parts: parts.map(
-        (p): DigestPart => ({
-          deliveryId: p.delivery_id,
-          part: p.part,
-          plan: p.plan,
-          messageId: p.message_id,
-        }),
-      ),
-    };
+    return runFromRow(row, parts);
   }
+}
+
+/** A run from its row and its parts' rows (in part order). */
+export function runFromRow(row: RunRow, parts: readonly PartRow[]): DigestRun {
+  return {
+    id: row.id,
+    channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
+    digestDate: row.digest_date,
+    from: row.window_from,
+    to: row.window_to,
+    paperIds: JSON.parse(row.paper_ids) as string[],
+    note: row.note,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    parts: parts.map(
+      (p): DigestPart => ({
+        deliveryId: p.delivery_id,
+        part: p.part,
+        plan: p.plan,
+        messageId: p.message_id,
+      }),
+    ),
+  };
 }

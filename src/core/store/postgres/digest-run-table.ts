@@ -1,49 +1,14 @@
 import { PaperboyError } from '../../errors.js';
+import { CHANGE_COLUMNS, OPEN, type PartRow, type RunRow, runFromRow } from '../digest-run-rows.js';
 import type {
   ChannelRef,
   DigestCandidate,
-  DigestPart,
   DigestRun,
   DigestRunChange,
-  DigestRunState,
   NewDigestRun,
 } from '../store.js';
 import type { PgChannelTable } from './channel-table.js';
 import type { Db, Param } from './db.js';
-
-interface RunRow {
-  id: string;
-  platform: ChannelRef['platform'];
-  workspace: string;
-  channel: string;
-  digest_date: string;
-  window_from: string;
-  window_to: string;
-  paper_ids: string;
-  note: string | null;
-  state: DigestRunState;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  created_at: string;
-}
-
-interface PartRow {
-  delivery_id: string;
-  run_id: string;
-  part: number;
-  plan: string;
-  message_id: string | null;
-}
-
-const OPEN = "state IN ('planned', 'posting', 'retrying')";
-const CHANGE_COLUMNS = {
-  state: 'state',
-  attempts: 'attempts',
-  nextAttemptAt: 'next_attempt_at',
-  lastError: 'last_error',
-  paperIds: 'paper_ids',
-} as const satisfies Record<keyof DigestRunChange, string>;
 
 /** Digest runs and their parts on PostgreSQL (as the SQLite DigestRunTable), plus claims. */
 export class PgDigestRunTable {
@@ -212,26 +177,8 @@ export class PgDigestRunTable {
       'SELECT * FROM digest_parts WHERE run_id = ANY($1) ORDER BY run_id, part',
       [rows.map((row) => row.id)],
     );
-    const byRun = new Map<string, DigestPart[]>();
-    for (const p of parts) {
-      const list = byRun.get(p.run_id) ?? [];
-      list.push({ deliveryId: p.delivery_id, part: p.part, plan: p.plan, messageId: p.message_id });
-      byRun.set(p.run_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
-      digestDate: row.digest_date,
-      from: row.window_from,
-      to: row.window_to,
-      paperIds: JSON.parse(row.paper_ids) as string[],
-      note: row.note,
-      state: row.state,
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      lastError: row.last_error,
-      createdAt: row.created_at,
-      parts: byRun.get(row.id) ?? [],
-    }));
+    const byRun = new Map<string, PartRow[]>();
+    for (const p of parts) byRun.set(p.run_id, [...(byRun.get(p.run_id) ?? []), p]);
+    return rows.map((row) => runFromRow(row, byRun.get(row.id) ?? []));
   }
 }
