@@ -1,6 +1,7 @@
 import { splitSentences } from '../core/answer/sentences.js';
 import { type Paper, parseArxivId } from '../core/paper.js';
-import type { ChannelRef, Store } from '../core/store/store.js';
+import type { AsyncStore } from '../core/store/async-store.js';
+import type { ChannelRef } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
 import { authorSummary, paperDay, trimText } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
@@ -35,12 +36,16 @@ const RUNS_LOOKED_AT = 400;
  * The first day a digest of this tenant (workspace; a Discord DM only itself) carried the
  * paper, or null.
  */
-export function postedInWorkspace(store: Store, here: ChannelRef, paperId: string): string | null {
+export async function postedInWorkspace(
+  store: AsyncStore,
+  here: ChannelRef,
+  paperId: string,
+): Promise<string | null> {
   let first: string | null = null;
-  for (const channel of store.listChannels()) {
+  for (const channel of await store.listChannels()) {
     const ref = channel.ref;
     if (!sameTenant(here, ref)) continue;
-    for (const run of store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
+    for (const run of await store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
       if (run.state !== 'posted' || !run.paperIds.includes(paperId)) continue;
       if (first === null || run.digestDate < first) first = run.digestDate;
     }
@@ -70,20 +75,20 @@ export async function linkCard(
   url: string,
 ): Promise<LinkCard> {
   const id = parseArxivId(url)?.id;
-  const stored: Paper | null = id ? ctx.store.getPaper(id) : null;
-  if (stored) return { kind: 'card', card: cardOf(ctx.store, here, stored) };
+  const stored: Paper | null = id ? await ctx.store.getPaper(id) : null;
+  if (stored) return { kind: 'card', card: await cardOf(ctx.store, here, stored) };
   if (!id || !ctx.paperLookup) return { kind: 'not-stored' };
   const found = await ctx.paperLookup.find(id);
   if (found.kind !== 'found') return found;
-  return { kind: 'card', card: cardOf(ctx.store, here, found.paper) };
+  return { kind: 'card', card: await cardOf(ctx.store, here, found.paper) };
 }
 
-function cardOf(store: Store, here: ChannelRef, paper: Paper): NoticeReply {
+async function cardOf(store: AsyncStore, here: ChannelRef, paper: Paper): Promise<NoticeReply> {
   const facts = [authorSummary(paper), paperDay(paper)].filter((f): f is string => f !== null);
   const lines = [facts.join(' · ')];
   const first = splitSentences(paper.abstract)[0];
   if (first) lines.push(trimText(first, FIRST_SENTENCE_MAX));
-  const posted = postedInWorkspace(store, here, paper.id);
+  const posted = await postedInWorkspace(store, here, paper.id);
   if (posted) lines.push(`Posted here on ${posted}.`);
   return { kind: 'notice', title: paper.title, lines };
 }

@@ -22,9 +22,9 @@ const NEXT_DIGESTS = 10;
  */
 export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promise<StatusReply> {
   const now = ctx.clock.now();
-  const health = sourcesHealth(ctx.store, ctx.config, now);
+  const health = await sourcesHealth(ctx.store, ctx.config, now);
   // Papers and source health are global facts; channels, schedules and failures are the tenant's.
-  const channels = ctx.store.listChannels().filter((c) => sameTenant(ctx.channel, c.ref));
+  const channels = (await ctx.store.listChannels()).filter((c) => sameTenant(ctx.channel, c.ref));
   const warnings: string[] = [];
   for (const source of health) {
     if (source.warning) warnings.push(`${source.name}: ${source.warning}`);
@@ -50,7 +50,7 @@ export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promi
   );
   return {
     kind: 'status',
-    papers: ctx.store.countPapers(),
+    papers: await ctx.store.countPapers(),
     channels: channels.filter((c) => c.schedule !== null).length,
     sources: health.map((s) => ({
       name: s.name,

@@ -16,11 +16,11 @@ const SCHEDULE = { time: '09:00', timeZone: 'UTC', days: 'every', size: 5 } as c
  * Gives `ref` a schedule, a posting failure and a topic, each naming `mark`, so any reply
  * that leaks one of them is caught by looking for the mark.
  */
-function seed(bot: Bot, ref: ChannelRef, mark: string): void {
+async function seed(bot: Bot, ref: ChannelRef, mark: string): Promise<void> {
   const now = bot.clock.now();
-  bot.store.setSchedule(ref, { ...SCHEDULE }, now);
-  bot.store.setChannelFailure(ref, `missing permission in ${mark}`, now);
-  bot.store.addSubscription({
+  await bot.store.setSchedule(ref, { ...SCHEDULE }, now);
+  await bot.store.setChannelFailure(ref, `missing permission in ${mark}`, now);
+  await bot.store.addSubscription({
     channel: ref,
     topic: `topic${mark.toLowerCase()}`,
     addedBy: 'U0SEED',
@@ -51,11 +51,23 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
     shared = await createTestBot(log.logger);
     slack = await startSlackBot('http', fake, shared, log.logger);
     const bot = shared.bot;
-    seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.channel }, marks.channel);
-    seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.dm }, marks.dm);
-    seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.group }, marks.group);
-    seed(bot, { platform: 'slack', workspace: others, channel: marks.foreign }, marks.foreign);
-    seed(bot, { platform: 'slack', workspace: '', channel: marks.noTeam }, marks.noTeam);
+    await seed(
+      bot,
+      { platform: 'slack', workspace: fake.teamId, channel: marks.channel },
+      marks.channel,
+    );
+    await seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.dm }, marks.dm);
+    await seed(
+      bot,
+      { platform: 'slack', workspace: fake.teamId, channel: marks.group },
+      marks.group,
+    );
+    await seed(
+      bot,
+      { platform: 'slack', workspace: others, channel: marks.foreign },
+      marks.foreign,
+    );
+    await seed(bot, { platform: 'slack', workspace: '', channel: marks.noTeam }, marks.noTeam);
   });
   afterAll(async () => {
     await slack?.stop();
@@ -112,18 +124,18 @@ describe('Discord tenants through the real discord.js: a DM and a guild never se
   const otherDm = '500000000000000778';
   beforeAll(async () => {
     h = await startHarness();
-    seed(
+    await seed(
       h.bot,
       { platform: 'discord', workspace: h.fake.guildId, channel: h.fake.channels.other },
       'guildown',
     );
-    seed(
+    await seed(
       h.bot,
       { platform: 'discord', workspace: foreignGuild, channel: foreignChannel },
       'guildforeign',
     );
-    seed(h.bot, { platform: 'discord', workspace: 'dm', channel: dmChannel }, 'dmmine');
-    seed(h.bot, { platform: 'discord', workspace: 'dm', channel: otherDm }, 'dmother');
+    await seed(h.bot, { platform: 'discord', workspace: 'dm', channel: dmChannel }, 'dmmine');
+    await seed(h.bot, { platform: 'discord', workspace: 'dm', channel: otherDm }, 'dmother');
   });
   afterAll(async () => {
     await h?.close();

@@ -6,7 +6,7 @@ import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { platformUnreachable } from '../../core/platform-unreachable.js';
 import { portInUse } from '../../core/port-in-use.js';
-import type { Store } from '../../core/store/store.js';
+import type { AsyncStore } from '../../core/store/async-store.js';
 import type { Adapter } from '../adapter.js';
 import { createActionCodec } from './action-values.js';
 import { boltLogger } from './bolt-logger.js';
@@ -21,7 +21,7 @@ import { createSlackPoster } from './slack-poster.js';
 
 export interface SlackAdapterOptions {
   secrets: SlackSecrets;
-  bot: SlackBot & { store: Store };
+  bot: SlackBot & { store: AsyncStore };
   config: Config;
   clock: Clock;
   logger: Logger;
