@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /** One programmed answer; `hang` never answers (the client's timeout must fire). */
 export interface FakeAnswer {
   status?: number;
-  body?: string;
+  body?: string | Buffer;
   headers?: Record<string, string>;
   hang?: boolean;
   /** Answer only once this settles (a test checks something while the request is open). */

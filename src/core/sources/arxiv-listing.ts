@@ -46,7 +46,9 @@ export interface ListingItem {
 
 const ANNOUNCE_TYPES: readonly string[] = ['new', 'cross', 'replace', 'replace-cross'];
 // `arXiv:2410.12345v1 Announce Type: new \nAbstract: …`
-const DESCRIPTION = /^\s*arXiv:(\S+)\s+Announce Type:\s*(\S+)\s*(?:Abstract:)?([\s\S]*)$/i;
+// (an empty announce type is not the next word: `Announce Type: \nAbstract:`).
+const DESCRIPTION =
+  /^\s*arXiv:(\S+)\s+Announce Type:\s*(?!Abstract:)(\S*)\s*(?:Abstract:)?([\s\S]*)$/i;
 const NAME_SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/;
 // `<b>Authors:</b> A, B</p>` and `<b>Upvotes:</b> 12` in a third-party feed's HTML description.
 const HTML_FIELD =
@@ -66,9 +68,12 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     return null;
   }
   const rawType = (item.announceType || parts?.[2] || '').trim().toLowerCase();
-  const announceType = ANNOUNCE_TYPES.includes(rawType) ? (rawType as AnnounceType) : null;
-  if (rawType && !announceType) {
-    warnings.push(`${item.label}: announce type "${rawType}" not understood, read as a listing`);
+  const announceType = announceTypeOf(rawType);
+  if (rawType && announceType !== rawType) {
+    warnings.push(
+      `${item.label}: announce type "${rawType}" not understood, read as ` +
+        (announceType ? `"${announceType}" (a new version: never new)` : 'a listing'),
+    );
   }
   let creators = item.creators;
   let upvotes: number | null = null;
@@ -115,6 +120,16 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     ...(announceType ? { announceType } : {}),
     ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),
   };
+}
+
+/**
+ * The announce type, by the shared rule: `new` and `cross` as written; any `replace…` spelling
+ * (`replace_cross`, `Replaced`) is a replacement, so a new version is never announced as new.
+ */
+function announceTypeOf(rawType: string): AnnounceType | null {
+  if (ANNOUNCE_TYPES.includes(rawType)) return rawType as AnnounceType;
+  if (rawType.startsWith('replace')) return rawType.includes('cross') ? 'replace-cross' : 'replace';
+  return null;
 }
 
 /**

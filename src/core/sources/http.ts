@@ -1,6 +1,10 @@
 import type { Clock } from '../clock.js';
 import { PaperboyError } from '../errors.js';
 import { EXPIRING_STATE } from '../expiring-state.js';
+import { abortedError, type RequestGate } from './request-gate.js';
+import { decodeResponseText } from './text-encoding.js';
+
+export { RequestGate } from './request-gate.js';
 
 /** What every fetcher is given: I/O and time come in, so tests never touch the network or wait. */
 export interface HttpDeps {
@@ -59,53 +63,6 @@ export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export function paperboyUserAgent(version: string): string {
   return `Paperboy/${version} (+https://github.com/paperboy-bot/paperboy; research paper bot)`;
-}
-
-/**
- * Serialises requests to one host and keeps them at least `minIntervalMs` apart,
- * measured from the end of one to the start of the next on the injected clock
- * (arXiv asks for one connection at a time, 3 s apart).
- */
-export class RequestGate {
-  private tail: Promise<void> = Promise.resolve();
-  private lastFinishedAt: number | null = null;
-
-  constructor(
-    private readonly minIntervalMs: number,
-    private readonly clock: Clock,
-    private readonly sleep: HttpDeps['sleep'],
-  ) {}
-
-  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const result = this.tail.then(async () => {
-      if (this.lastFinishedAt !== null) {
-        // Loop: a sleep that ends early (clock moved less than asked) must not let a request through.
-        for (;;) {
-          const wait = this.lastFinishedAt + this.minIntervalMs - this.clock.now().getTime();
-          if (wait <= 0 || signal?.aborted) break;
-          await this.sleep(wait, signal);
-        }
-      }
-      if (signal?.aborted) throw abortedError();
-      try {
-        return await task();
-      } finally {
-        this.lastFinishedAt = this.clock.now().getTime();
-      }
-    });
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-}
-
-function abortedError(): PaperboyError {
-  return new PaperboyError(
-    'SOURCE_TIMEOUT',
-    'The request was abandoned because Paperboy is stopping.',
-  );
 }
 
 /** Seconds or an HTTP date, relative to the injected clock; `null` when absent or unreadable. */
@@ -208,7 +165,23 @@ async function attemptOnce(
       return { kind: 'done', outcome: { kind: 'not-modified' } };
     }
     if (response.ok) {
-      const text = await response.text();
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      let text: string;
+      try {
+        text = decodeResponseText(bytes, response.headers.get('content-type'));
+      } catch (error) {
+        // The same bytes would come back: said once, not retried.
+        const reason = error instanceof Error ? error.message : String(error);
+        const message = `${options.sourceLabel} sent text Paperboy cannot read: ${reason}`;
+        const failure = new PaperboyError('FEED_MALFORMED', message, { cause: error });
+        return {
+          kind: 'failed',
+          error: failure,
+          retry: false,
+          status: response.status,
+          retryAfterMs: null,
+        };
+      }
       const validators: Validators = {};
       const etag = response.headers.get('etag');
       const lastModified = response.headers.get('last-modified');

@@ -65,13 +65,10 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
       ],
     };
   }
-  const versions = Array.isArray(row.versions) ? row.versions : [];
-  const first = versions[0] as Json | undefined;
+  const { first, latest } = versionsOf(row.versions);
   const publishedAt = rfc822Day(first?.created) ?? isoDay(first?.created);
   if (!publishedAt)
     warnings.push(`${named()}: no date in versions[0].created, its date is unknown`);
-  const last = versions.at(-1) as Json | undefined;
-  const versionMatch = /^v(\d+)$/.exec(typeof last?.version === 'string' ? last.version : '');
   const updated = isoDay(row.update_date);
   if (row.update_date !== undefined && row.update_date !== null && !updated) {
     warnings.push(`${named()}: update_date ${JSON.stringify(row.update_date)} not understood`);
@@ -85,7 +82,7 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
     typeof row['journal-ref'] === 'string' ? `Journal-ref: ${cleanText(row['journal-ref'])}` : '';
   const record: PaperRecord = {
     arxivId: id.id,
-    version: versionMatch ? Number(versionMatch[1]) : id.version,
+    version: latest ?? id.version,
     title,
     abstract,
     authors,
@@ -104,6 +101,30 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
   };
   if (original) record.original = original;
   return { record, warnings };
+}
+
+/**
+ * The first version (its `created` is the publication) and the highest version number. The
+ * snapshot lists versions oldest first; numbered entries are still read by number, so a list
+ * in another order neither dates a paper by a revision nor lowers its version.
+ */
+function versionsOf(value: unknown): { first: Json | undefined; latest: number | null } {
+  const versions = Array.isArray(value) ? (value as unknown[]) : [];
+  let first = versions[0] as Json | undefined;
+  let firstNumber = Number.POSITIVE_INFINITY;
+  let latest: number | null = null;
+  for (const entry of versions) {
+    const version = (entry as Json | null)?.version;
+    const match = typeof version === 'string' ? /^v(\d+)$/.exec(version) : null;
+    if (!match) continue;
+    const number = Number(match[1]);
+    if (number < firstNumber) {
+      firstNumber = number;
+      first = entry as Json;
+    }
+    if (latest === null || number > latest) latest = number;
+  }
+  return { first, latest };
 }
 
 /** `authors_parsed` ([last, first, suffix]) when usable, else the `authors` string split. */

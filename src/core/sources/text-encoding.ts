@@ -6,7 +6,7 @@ export interface TextEncodingChoice {
   encoding: string;
   bomLength: number;
   /** Where the choice came from, for messages. */
-  from: 'bom' | 'declaration' | 'default';
+  from: 'bom' | 'declaration' | 'content-type' | 'default';
 }
 
 // `<?xml version="1.0" encoding="ISO-8859-1"?>`, read from the ASCII bytes of the head.
@@ -41,19 +41,57 @@ export function sniffEncoding(head: Uint8Array): TextEncodingChoice {
   return { encoding: 'utf-8', bomLength: 0, from: 'default' };
 }
 
+const FILE_ADVICE =
+  'Nothing was stored; save the file as UTF-8 or declare its encoding ' +
+  '(<?xml version="1.0" encoding="windows-1252"?>)';
+
 /**
  * The whole text of a file in the encoding its bytes name (see `sniffEncoding`). Bytes that are
  * not valid in that encoding are an error naming the line, never replacement characters
  * stored as if they were text.
  */
 export function decodeText(bytes: Uint8Array): string {
-  const choice = sniffEncoding(bytes);
+  return decodeAs(bytes, sniffEncoding(bytes), FILE_ADVICE);
+}
+
+// `text/xml; charset="ISO-8859-1"` → ISO-8859-1.
+const CHARSET_PARAMETER = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/**
+ * The text of an HTTP response body in the charset its server declares: a byte order mark
+ * first (the bytes cannot be read otherwise, and WHATWG's decoding lets it override the
+ * header), then the Content-Type `charset`, then the XML declaration, else UTF-8 — the same
+ * decoder as a file's, so `€ “ ”` in a windows-1252 feed read the same live and from a file.
+ */
+export function decodeResponseText(bytes: Uint8Array, contentType: string | null): string {
+  const sniffed = sniffEncoding(bytes);
+  const charset = contentType ? CHARSET_PARAMETER.exec(contentType)?.[1] : undefined;
+  if (sniffed.from === 'bom' || !charset) {
+    return decodeAs(bytes, sniffed, 'Nothing from this answer was stored');
+  }
+  let encoding: string;
+  try {
+    encoding = new TextDecoder(charset).encoding;
+  } catch {
+    throw new PaperboyError(
+      'FEED_MALFORMED',
+      `The server declares charset=${charset}, which Paperboy cannot decode; nothing from this answer was stored`,
+    );
+  }
+  return decodeAs(
+    bytes,
+    { encoding, bomLength: 0, from: 'content-type' },
+    'Nothing from this answer was stored',
+  );
+}
+
+function decodeAs(bytes: Uint8Array, choice: TextEncodingChoice, advice: string): string {
   const body = bytes.subarray(choice.bomLength);
   let text: string;
   try {
     text = new TextDecoder(choice.encoding, { fatal: true, ignoreBOM: true }).decode(body);
   } catch {
-    throw undecodable(body, choice);
+    throw undecodable(body, choice, advice);
   }
   return choice.encoding === 'windows-1252' ? windows1252Fixed(text) : text;
 }
@@ -147,15 +185,20 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-function undecodable(body: Uint8Array, choice: TextEncodingChoice): PaperboyError {
+const CHOSEN_FROM = {
+  bom: 'byte order mark',
+  declaration: 'XML declaration',
+  'content-type': 'Content-Type charset',
+} as const;
+
+function undecodable(body: Uint8Array, choice: TextEncodingChoice, advice: string): PaperboyError {
   const { line, detail } = badBytesAt(body, choice.encoding);
   const named =
     choice.from === 'default'
       ? 'UTF-8 (it declares no other encoding)'
-      : `${choice.encoding} (from its ${choice.from === 'bom' ? 'byte order mark' : 'XML declaration'})`;
+      : `${choice.encoding} (from its ${CHOSEN_FROM[choice.from]})`;
   return new PaperboyError(
     'FEED_MALFORMED',
-    `line ${line} is not valid ${named}: ${detail}. Nothing was stored; save the file as UTF-8 ` +
-      'or declare its encoding (<?xml version="1.0" encoding="windows-1252"?>)',
+    `line ${line} is not valid ${named}: ${detail}. ${advice}`,
   );
 }

@@ -87,7 +87,8 @@ export function cleanPlainText(text: string): string {
  * whitespace collapsed. Most text holds none of `\ $ < &`; it only has its spaces tidied.
  */
 export function cleanFeedText(text: string): string {
-  return cleanText(hasMarkup(text) ? unmarked(text) : text);
+  const tidy = cleanText(text);
+  return hasMarkup(tidy) ? cleanText(unmarked(tidy)) : tidy;
 }
 
 /**
@@ -116,13 +117,15 @@ export interface CleanedFields {
  * once and tidied once: what a bulk import of millions of lines does per line.
  */
 export function cleanTitleAndAbstract(rawTitle: string, rawAbstract: string): CleanedFields {
-  const titleMarked = hasMarkup(rawTitle);
-  const abstractMarked = hasMarkup(rawAbstract);
+  // Markup is read from the tidied text (TeX reads a line break as a space), so each field is
+  // tidied once in full, and only text with markup is looked at again.
   const tidyTitle = cleanText(rawTitle);
   const tidyAbstract = cleanText(rawAbstract);
+  const titleMarked = hasMarkup(tidyTitle);
+  const abstractMarked = hasMarkup(tidyAbstract);
   if (!titleMarked && !abstractMarked) return { title: tidyTitle, abstract: tidyAbstract };
-  const title = titleMarked ? cleanText(unmarked(rawTitle)) : tidyTitle;
-  const abstract = abstractMarked ? cleanText(unmarked(rawAbstract)) : tidyAbstract;
+  const title = titleMarked ? cleanText(unmarked(tidyTitle)) : tidyTitle;
+  const abstract = abstractMarked ? cleanText(unmarked(tidyAbstract)) : tidyAbstract;
   if (title === tidyTitle && abstract === tidyAbstract) return { title, abstract };
   return { title, abstract, original: { title: tidyTitle, abstract: tidyAbstract } };
 }

@@ -1,4 +1,15 @@
-import { combining, latex2unicode } from 'unicode2latex';
+import {
+  ACCENTS,
+  DROPPED,
+  DROPPED_REFERENCE,
+  lookup,
+  OPERATORS,
+  PREAMBLE_MACROS,
+  REFERENCES,
+  SPACING,
+  SWITCHES,
+  WRAPPERS,
+} from './latex-tables.js';
 
 /**
  * LaTeX as written in arXiv titles and abstracts, made readable: accents and symbols through
@@ -10,122 +21,6 @@ export function latexToUnicode(text: string): string {
   return new LatexReader(text).read().normalize('NFC');
 }
 
-type Entry = string | { text?: string; math?: string };
-const TABLE = latex2unicode as unknown as Record<string, Entry>;
-const ACCENTS = (combining as unknown as { tounicode: Record<string, string> }).tounicode;
-
-/** Macros whose argument is shown as plain text: fonts, emphasis, boxes. */
-const WRAPPERS = new Set([
-  'textbf',
-  'textit',
-  'textrm',
-  'textsf',
-  'texttt',
-  'textsc',
-  'textup',
-  'textnormal',
-  'emph',
-  'text',
-  'mbox',
-  'hbox',
-  'mathrm',
-  'mathbf',
-  'mathit',
-  'mathsf',
-  'mathtt',
-  'mathnormal',
-  'boldsymbol',
-  'bm',
-  'operatorname',
-  'underline',
-  'mathcal',
-  'mathscr',
-  'mathfrak',
-  'mathbb',
-  'texorpdfstring',
-  'textsuperscript',
-  'textsubscript',
-  'textsl',
-  'textmd',
-  'uline',
-  'ce',
-  'mathsl',
-  'pmb',
-  'smash',
-]);
-
-/** Old-style font and size switches (`{\rm UV}`, `{\it et al.}`): no text of their own. */
-const SWITCHES = new Set(
-  'rm it bf sc tt sf sl em cal bfseries itshape rmfamily ttfamily sffamily scshape upshape mdseries normalfont tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge scriptstyle textstyle'.split(
-    ' ',
-  ),
-);
-
-/** Spacing commands: `\ `, `\,` `\;` `\:` `\quad` give a space, `\!` (negative) none. */
-const SPACING: Record<string, string> = {
-  ' ': ' ',
-  ',': ' ',
-  ';': ' ',
-  ':': ' ',
-  '>': ' ',
-  quad: ' ',
-  qquad: ' ',
-  enspace: ' ',
-  thinspace: ' ',
-  '!': '',
-  '/': '',
-  '-': '',
-};
-
-/** What `macro()` gives for a dropped reference, so the space before it is dropped too. */
-const DROPPED_REFERENCE = '\u0000';
-
-/** References and labels: nothing a reader of an abstract can follow. */
-const REFERENCES = new Set(
-  'cite citep citet citealp citeauthor citeyear ref eqref autoref cref Cref label'.split(' '),
-);
-
-/**
- * Abbreviation and astronomy macros common in arXiv abstracts (from AASTeX and common preambles)
- * that the unicode2latex tables do not hold, because they are not standard LaTeX.
- */
-const PREAMBLE_MACROS: Record<string, string> = {
-  eg: 'e.g.',
-  ie: 'i.e.',
-  etal: 'et al.',
-  etc: 'etc.',
-  vs: 'vs.',
-  degree: '°',
-  degr: '°',
-  arcsec: '″',
-  arcmin: '′',
-  msun: 'M☉',
-  Msun: 'M☉',
-  Lsun: 'L☉',
-  Rsun: 'R☉',
-  kms: 'km/s',
-  AA: 'Å',
-  '|': '‖',
-  lvert: '|',
-  rvert: '|',
-  lVert: '‖',
-  rVert: '‖',
-};
-
-/** Operator names LaTeX prints upright as words. */
-const OPERATORS = new Set(
-  'ln log lg exp sin cos tan cot sec csc sinh cosh tanh arcsin arccos arctan max min sup inf lim liminf limsup arg det dim ker deg gcd hom Pr mod bmod'.split(
-    ' ',
-  ),
-);
-
-/** Sectioning-style macros with no text of their own in an abstract. */
-const DROPPED = new Set(
-  'left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle displaystyle limits nolimits boldmath unboldmath'.split(
-    ' ',
-  ),
-);
-
 const COMBINING_MARKS = /^\p{M}+$/u;
 const SPECIAL = /[\\${}~]/g;
 const LETTERS = /[A-Za-z]+/y;
@@ -134,9 +29,6 @@ const TIED = /[\p{L}\p{N}.,;:)\]}$]/u;
 function dashes(text: string): string {
   return text.replace(/---/g, '—').replace(/--/g, '–');
 }
-// unicode2latex maps some letters to the Mathematical Alphanumeric block (𝜇): shown as μ.
-const MATH_ALPHANUMERIC = /[\u{1D400}-\u{1D7FF}]/u;
-
 class LatexReader {
   private i = 0;
   private math = false;
@@ -391,16 +283,4 @@ class LatexReader {
 function grouped(text: string): string {
   const t = text.trim();
   return /^[\p{L}\p{N}.]*$/u.test(t) || /^\(.*\)$/.test(t) ? t : `(${t})`;
-}
-
-function lookup(key: string, math: boolean): string | undefined {
-  const entry = TABLE[key];
-  if (entry === undefined) return undefined;
-  // A symbol the table has only for math (`\mu`) reads the same in text, and vice versa.
-  const value =
-    typeof entry === 'string'
-      ? entry
-      : ((math ? (entry.math ?? entry.text) : (entry.text ?? entry.math)) ?? undefined);
-  if (value === undefined) return undefined;
-  return MATH_ALPHANUMERIC.test(value) ? value.normalize('NFKC') : value;
 }

@@ -76,6 +76,12 @@ describe('cleanFeedText', () => {
   it('cleans HTML and LaTeX together', () => {
     expect(cleanFeedText("<p>The R\\'enyi   <b>bound</b></p>")).toBe('The Rényi bound');
   });
+
+  it('reads LaTeX across a hard line break as TeX does (a line break is a space)', () => {
+    // `\` before a line break is a control space; `\textbf` then a break then its group.
+    expect(cleanFeedText('as in Smith et al.\\\nwe show')).toBe('as in Smith et al. we show');
+    expect(cleanFeedText('a \\textbf\n  {bold}\n claim')).toBe('a bold claim');
+  });
 });
 
 describe('cleanTitleAndAbstract (the bulk import path)', () => {

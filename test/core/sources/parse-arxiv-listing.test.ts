@@ -148,3 +148,58 @@ describe('HTML authors are decoded once', () => {
     expect(paper?.authors).toEqual(['Ada Lovelace', 'Lab &lt;AI&gt;']);
   });
 });
+
+describe('announce types as feeds spell them (one rule for RSS and the Atom listing)', () => {
+  const rssItem = (type: string) =>
+    `<?xml version="1.0"?><rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel><title>cs.AI updates on arXiv.org</title><link>http://rss.arxiv.org/rss/cs.AI</link><description>cs.AI</description><pubDate>Thu, 24 Sep 2026 00:00:00 -0400</pubDate>
+<item><title>A Paper</title><link>https://arxiv.org/abs/2003.01234</link><description>arXiv:2003.01234v4 Announce Type: ${type}
+Abstract: Body.</description><guid isPermaLink="false">oai:arXiv.org:2003.01234v4</guid><category>cs.AI</category><pubDate>Thu, 24 Sep 2026 00:00:00 -0400</pubDate><arxiv:announce_type>${type}</arxiv:announce_type><dc:creator>Ann Author</dc:creator></item></channel></rss>`;
+  const atomEntry = (type: string) =>
+    `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><id>http://rss.arxiv.org/atom/cs.AI</id><title>cs.AI updates on arXiv.org</title><updated>2026-09-24T04:00:00Z</updated>
+<entry><id>oai:arXiv.org:2003.01234v4</id><title>A Paper</title><updated>2026-09-24T00:00:00-04:00</updated><link href="https://arxiv.org/abs/2003.01234" rel="alternate" type="text/html"/><summary>arXiv:2003.01234v4 Announce Type: ${type}
+Abstract: Body.</summary><category term="cs.AI"/><published>2026-09-24T00:00:00-04:00</published><arxiv:announce_type>${type}</arxiv:announce_type><dc:creator>Ann Author</dc:creator></entry></feed>`;
+  const readers = [
+    ['RSS', (type: string) => parseArxivRss(rssItem(type), { fetchedAt })],
+    ['Atom', (type: string) => parseArxivAtom(atomEntry(type), { fetchedAt })],
+  ] as const;
+
+  it.each(readers)(
+    '%s: any replace… spelling is a replacement, never dated as new, and said',
+    (_f, read) => {
+      for (const [type, readAs] of [
+        ['REPLACE', 'replace'],
+        ['Replace-Cross', 'replace-cross'],
+        ['replace_cross', 'replace-cross'],
+        ['replaced', 'replace'],
+      ] as const) {
+        const { papers, warnings } = read(type);
+        expect(papers[0]).toMatchObject({ announceType: readAs, publishedAt: null });
+        const lower = type.toLowerCase();
+        expect(warnings).toEqual(
+          lower === readAs
+            ? []
+            : [
+                expect.stringContaining(
+                  `announce type "${lower}" not understood, read as "${readAs}"`,
+                ),
+              ],
+        );
+      }
+    },
+  );
+
+  it.each(readers)(
+    '%s: an unknown type is a listing with a warning; an empty one is no type',
+    (_f, read) => {
+      const unknown = read('withdrawn');
+      expect(unknown.papers[0]).toMatchObject({ publishedAt: '2026-09-24', abstract: 'Body.' });
+      expect(unknown.papers[0]?.announceType).toBeUndefined();
+      expect(unknown.warnings).toEqual([
+        expect.stringContaining('announce type "withdrawn" not understood, read as a listing'),
+      ]);
+      const empty = read('');
+      expect(empty.papers[0]).toMatchObject({ abstract: 'Body.' });
+      expect(empty.warnings).toEqual([]);
+    },
+  );
+});

@@ -104,3 +104,46 @@ describe('the arXiv metadata snapshot (Kaggle JSON Lines)', () => {
     ]);
   });
 });
+
+describe('snapshot versions as real files may hold them', () => {
+  const first = JSON.parse(lines[0] as string) as Record<string, unknown>;
+  const read = (over: Record<string, unknown>) =>
+    parseJsonLine(JSON.stringify({ ...first, ...over }), 3, fetchedAt);
+
+  it('dates a paper by v1 and keeps the highest version, whatever the order of the list', () => {
+    const result = read({
+      versions: [
+        { version: 'v3', created: 'Tue, 24 Jul 2007 20:10:27 GMT' },
+        { version: 'v1', created: 'Mon, 2 Apr 2007 19:18:42 GMT' },
+        { version: 'v2', created: 'Wed, 4 Apr 2007 10:00:00 GMT' },
+      ],
+    });
+    expect(result.record).toMatchObject({ publishedAt: '2007-04-02', version: 3 });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('keeps a line whose versions hold no date, date unknown and said', () => {
+    for (const versions of [[{ version: 'v1' }], 'v1', null]) {
+      const result = read({ versions });
+      expect(result.record).toMatchObject({ arxivId: '0704.0001', publishedAt: null });
+      expect(result.warnings).toEqual([
+        expect.stringMatching(
+          /^line 3 ".*": no date in versions\[0\]\.created, its date is unknown$/,
+        ),
+      ]);
+    }
+  });
+
+  it('reads a created date written as ISO, and a version entry without a number', () => {
+    expect(
+      read({ versions: [{ version: 'v1', created: '2007-04-02T19:18:42Z' }] }).record,
+    ).toMatchObject({
+      publishedAt: '2007-04-02',
+      version: 1,
+    });
+    expect(read({ versions: [{ created: 'Mon, 2 Apr 2007 19:18:42 GMT' }] }).record).toMatchObject({
+      publishedAt: '2007-04-02',
+      version: null,
+    });
+  });
+});
