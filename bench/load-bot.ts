@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { childEnv } from '../test/ops/fixtures.js';
@@ -135,15 +134,4 @@ export function processCpuSeconds(pid: number): number {
 export function runQueueWaitSeconds(pid: number): number {
   const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/);
   return Number(waitNs) / 1e9;
-}
-
-/**
- * `BENCH_BOT_NICE=-10`: gives the bot's event-loop thread that scheduling priority, so the
- * other tenants of a shared development machine do not starve it (what a machine of its own
- * gives it). Off by default; the benches print the niceness used.
- */
-export function botNiceness(pid: number): number {
-  const nice = Number(process.env.BENCH_BOT_NICE ?? 0);
-  if (nice !== 0) os.setPriority(pid, nice);
-  return os.getPriority(pid);
 }

@@ -12,7 +12,6 @@ import { benchCorpusFile, loadBenchCorpus, seededRandom } from './corpus.js';
 import { startIdleProbe } from './idle-probe.js';
 import { type LatencySummary, latencySummary } from './latency.js';
 import {
-  botNiceness,
   freePort,
   ingestInChild,
   listenOverflows,
@@ -273,7 +272,6 @@ export async function run(): Promise<void> {
       PAPERBOY_METRICS_PORT: String(metricsPort),
     });
     const pid = bot.child.pid as number;
-    const nice = botNiceness(pid);
     const readyMs = bot.readyMs;
     const atReady = processMemory(pid);
     const stages = { atReady: await memoryAt(metricsPort) } as Record<
@@ -321,7 +319,6 @@ export async function run(): Promise<void> {
     out.write(
       `idle process beside it: event-loop delay p50 ${floor.p50} ms, p99 ${floor.p99} ms, max ${floor.max} ms; load average ${os.loadavg()[0]?.toFixed(1)} (2 cores)\n`,
     );
-    out.write(`bot event-loop thread niceness: ${nice} (BENCH_BOT_NICE)\n`);
     out.write(
       `TCP listen-backlog overflows on this machine during the load: ${overflows} (each a handshake retried 1-3 s later)\n`,
     );
@@ -353,7 +350,6 @@ export async function run(): Promise<void> {
       },
       metrics,
       listenOverflows: overflows,
-      botNice: nice,
       cpuSeconds: { discord: discordCpu, slack: slackCpu },
       idleProcessDelayMs: floor,
       loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,

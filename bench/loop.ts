@@ -14,25 +14,19 @@ import { sendCommand } from '../test/fakes/discord/interactions.js';
 import { REAL_CORPUS, seededRandom } from './corpus.js';
 import { loopDelayMs, startIdleProbe } from './idle-probe.js';
 import { type LatencySummary, latencySummary } from './latency.js';
-import { botNiceness, runQueueWaitSeconds } from './load-bot.js';
+import { runQueueWaitSeconds } from './load-bot.js';
 import { writeBenchResults } from './results.js';
 
 /** A command every this many ms while the other process ingests (a busy server's rate). */
 const PACE_MS = 100;
 const QUERIES = ['robot grasping', 'diffusion models', 'graph neural networks', 'CycleQD', 'llm'];
 
-/**
- * `npm run ingest` of the whole shared corpus (~47k papers) into `dataDir`, as its own
- * process, at the default priority whatever this process's (a child inherits niceness).
- */
-function ingestAll(dataDir: string, parentNice: number) {
+/** `npm run ingest` of the whole shared corpus (~47k papers) into `dataDir`, as its own process. */
+function ingestAll(dataDir: string) {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(DISCORD|SLACK)_/.test(k)) env[k] = v;
   env.PAPERBOY_DATA_DIR = dataDir;
-  const command = [process.execPath, '--import', 'tsx', 'src/ingest.ts', REAL_CORPUS];
-  const [file, ...args] =
-    parentNice === 0 ? command : ['nice', '-n', String(-parentNice), ...command];
-  const child = spawn(file as string, args, {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingest.ts', REAL_CORPUS], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -77,12 +71,10 @@ export async function run(): Promise<void> {
   const random = seededRandom(47);
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const started = performance.now();
-  // The probe first: a child inherits the niceness the bench may give itself.
   const probe = await startIdleProbe();
-  const nice = botNiceness(process.pid);
   const waitedBefore = runQueueWaitSeconds(process.pid);
   delay.enable();
-  const ingest = ingestAll(dataDir, nice);
+  const ingest = ingestAll(dataDir);
 
   const ask = () => {
     const query = QUERIES[Math.floor(random() * QUERIES.length)] as string;
@@ -154,7 +146,7 @@ export async function run(): Promise<void> {
   );
   out.write(`event-loop delay (ms)          p50 ${loop.p50}  p99 ${loop.p99}  max ${loop.max}\n`);
   out.write(
-    `the bot's event loop (niceness ${nice}) waited ${waitedForCpu} s of ${measuredSeconds} s for a CPU (other processes)\n`,
+    `the bot's event loop waited ${waitedForCpu} s of ${measuredSeconds} s for a CPU (other processes)\n`,
   );
   out.write(
     `idle process beside it (ms)    p50 ${floor.p50}  p99 ${floor.p99}  max ${floor.max}  (the machine's own scheduling delay; load average ${os.loadavg()[0]?.toFixed(1)})\n`,
@@ -180,7 +172,6 @@ export async function run(): Promise<void> {
     eventLoopDelayMs: loop,
     idleProcessDelayMs: floor,
     waitedForCpuSeconds: waitedForCpu,
-    botNice: nice,
     measuredSeconds,
     loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
     firstAnswerMs: firstAnswer,
