@@ -5,7 +5,7 @@ import type { ChannelRef } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
 import { authorSummary, paperDay, trimText } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
-import { sameTenant } from './tenant.js';
+import { visibleFrom } from './tenant.js';
 
 const PAPER_LINK =
   /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|()[\]]+/gi;
@@ -40,11 +40,18 @@ export async function postedInWorkspace(
   store: AsyncStore,
   here: ChannelRef,
   paperId: string,
+  shared = false,
 ): Promise<string | null> {
   let first: string | null = null;
-  for (const channel of await store.listChannels()) {
+  const channels = await store.listChannels();
+  const visible = visibleFrom(
+    here,
+    channels.map((c) => c.ref),
+    shared,
+  );
+  for (const channel of channels) {
     const ref = channel.ref;
-    if (!sameTenant(here, ref)) continue;
+    if (!visible(ref)) continue;
     for (const run of await store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
       if (run.state !== 'posted' || !run.paperIds.includes(paperId)) continue;
       if (first === null || run.digestDate < first) first = run.digestDate;
@@ -73,22 +80,29 @@ export async function linkCard(
   ctx: Pick<CommandContext, 'store' | 'paperLookup'>,
   here: ChannelRef,
   url: string,
+  /** The platform says the channel is shared with another organisation (Slack Connect). */
+  shared = false,
 ): Promise<LinkCard> {
   const id = parseArxivId(url)?.id;
   const stored: Paper | null = id ? await ctx.store.getPaper(id) : null;
-  if (stored) return { kind: 'card', card: await cardOf(ctx.store, here, stored) };
+  if (stored) return { kind: 'card', card: await cardOf(ctx.store, here, stored, shared) };
   if (!id || !ctx.paperLookup) return { kind: 'not-stored' };
   const found = await ctx.paperLookup.find(id);
   if (found.kind !== 'found') return found;
-  return { kind: 'card', card: await cardOf(ctx.store, here, found.paper) };
+  return { kind: 'card', card: await cardOf(ctx.store, here, found.paper, shared) };
 }
 
-async function cardOf(store: AsyncStore, here: ChannelRef, paper: Paper): Promise<NoticeReply> {
+async function cardOf(
+  store: AsyncStore,
+  here: ChannelRef,
+  paper: Paper,
+  shared: boolean,
+): Promise<NoticeReply> {
   const facts = [authorSummary(paper), paperDay(paper)].filter((f): f is string => f !== null);
   const lines = [facts.join(' · ')];
   const first = splitSentences(paper.abstract)[0];
   if (first) lines.push(trimText(first, FIRST_SENTENCE_MAX));
-  const posted = await postedInWorkspace(store, here, paper.id);
+  const posted = await postedInWorkspace(store, here, paper.id, shared);
   if (posted) lines.push(`Posted here on ${posted}.`);
   return { kind: 'notice', title: paper.title, lines };
 }

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.js';
 import type { ChannelRef } from '../../src/core/store/store.js';
+import { record } from '../commands/bot-fixture.js';
 import { sendCommand } from '../fakes/discord/interactions.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
+import { recordPostedDigest } from '../support/posted-digest.js';
 import { answerTo, failOnCrash, type Harness, startHarness } from './discord/harness.js';
+import { deliverEvent, eventCallback } from './slack/events.js';
 import { memoryLogger } from './slack/harness.js';
 import { createTestBot, type SlackBotUnderTest, startSlackBot, textOf } from './slack/slack-bot.js';
 
@@ -45,6 +48,7 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
     foreign: 'CWSB00001',
     noTeam: 'CNOTEAM01',
   };
+  const connect = 'CCONNECT1';
   beforeAll(async () => {
     fake = await startFakeSlack();
     const log = memoryLogger();
@@ -68,6 +72,9 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
       marks.foreign,
     );
     await seed(bot, { platform: 'slack', workspace: '', channel: marks.noTeam }, marks.noTeam);
+    // A Slack Connect channel: one channel id, used from both organisations.
+    await seed(bot, { platform: 'slack', workspace: fake.teamId, channel: connect }, 'SHAREDHOME');
+    await seed(bot, { platform: 'slack', workspace: others, channel: connect }, 'SHAREDAWAY');
   });
   afterAll(async () => {
     await slack?.stop();
@@ -107,6 +114,58 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
   it('a DM or a channel whose payload names no team sees nothing but itself', async () => {
     for (const text of await texts('', 'DNOTEAM99')) expectNone(text, Object.values(marks));
     for (const text of await texts('', 'CNOTEAM02')) expectNone(text, Object.values(marks));
+  });
+
+  it('a Slack Connect channel (one id under two team ids) sees only itself, under each team', async () => {
+    const [home] = await texts(fake.teamId, connect);
+    expect(home).toContain('missing permission in SHAREDHOME');
+    expectNone(home, [marks.channel, marks.dm, marks.group, marks.foreign, 'SHAREDAWAY']);
+    const [away, awayTopics] = await texts(others, connect);
+    expect(away).toContain('missing permission in SHAREDAWAY');
+    expect(awayTopics).toContain('topicsharedaway');
+    expectNone(`${away}${awayTopics}`, [marks.channel, marks.foreign, 'SHAREDHOME']);
+  });
+
+  it('a link unfurled in a channel Slack marks as externally shared says nothing of other channels', async () => {
+    const bot = shared.bot;
+    bot.store.upsertPapers(
+      [record('2410.14735', 'Agent Skill Acquisition via CycleQD', { abstract: 'CycleQD.' })],
+      bot.clock.now(),
+    );
+    const home: ChannelRef = { platform: 'slack', workspace: fake.teamId, channel: marks.channel };
+    recordPostedDigest(
+      bot.store,
+      home,
+      ['2410.14735'],
+      '1764579600.000100',
+      '2025-12-01T09:00:00.000Z',
+    );
+    const unfurl = async (channel: string, external: boolean) => {
+      const before = fake.callsOf('chat.unfurl').length;
+      await deliverEvent('http', fake, slack, {
+        ...eventCallback(fake, {
+          type: 'link_shared',
+          user: 'UEXTERNAL',
+          channel,
+          message_ts: '1765540200.000400',
+          links: [{ domain: 'arxiv.org', url: 'https://arxiv.org/abs/2410.14735' }],
+          event_ts: '1765540200.000500',
+        }),
+        is_ext_shared_channel: external,
+      });
+      const call = await fake.waitFor(
+        () => fake.callsOf('chat.unfurl')[before],
+        5000,
+        'chat.unfurl',
+      );
+      return JSON.stringify(call.params.unfurls);
+    };
+    // The same workspace's own channel says where its digest carried the paper …
+    expect(await unfurl('CWSA00003', false)).toContain('Posted here on 2025-12-01');
+    // … a channel shared with another organisation does not.
+    const card = await unfurl('CWSA00004', true);
+    expect(card).toContain('Agent Skill Acquisition via CycleQD');
+    expect(card).not.toContain('Posted here');
   });
 
   it('a group DM / private G channel sees only itself', async () => {
