@@ -76,20 +76,23 @@ export class ArchivePaperSearch implements PaperSearch {
     this.options.store.setPapersWrittenHook(on ? (db, since) => this.written(db, since) : null);
   }
 
-  /** In the writer's transaction: a batch is searchable when it commits, unless a backlog waits. */
+  /**
+   * In the writer's transaction: a small batch is searchable when it commits. A larger one,
+   * or one behind a backlog, is left to the catch-up (a worker for a file store): FTS5 work
+   * on hundreds of rows, and the segment merges it sets off, would hold the event loop.
+   */
   private written(db: Database, sinceChangeSeq: number): void {
     // change_seq starts at 1: a fresh archive (-1) has no backlog before the first batch.
-    if (Math.max(0, archiveSyncedSeq(db)) < sinceChangeSeq) {
-      setImmediate(() => this.noticeChanges());
-      return;
+    const caughtUp = Math.max(0, archiveSyncedSeq(db)) >= sinceChangeSeq;
+    const rows = (this.topSeq.get() as number) - sinceChangeSeq;
+    if (caughtUp && rows <= CATCH_UP_SLICE) {
+      try {
+        syncArchive(db);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
+      }
     }
-    try {
-      syncArchive(db);
-      setImmediate(() => this.noticeChanges());
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
-      setImmediate(() => this.noticeChanges());
-    }
+    setImmediate(() => this.noticeChanges());
   }
 
   /** Cheap: compares two numbers; starts background work when there is some. */

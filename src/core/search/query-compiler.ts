@@ -1,4 +1,4 @@
-import { STOP_WORDS, stem, tokenise } from './text.js';
+import { compareText, STOP_WORDS, stem, tokenise } from './text.js';
 
 /** What the user asked for, before it meets an index. Pure; never throws. */
 export interface ParsedQuery {
@@ -110,7 +110,7 @@ export function editsOne(word: string): string[] {
 
 function topByDocs(found: Array<{ word: string; docs: number }>, cap: number): string[] {
   return found
-    .sort((a, b) => b.docs - a.docs || a.word.localeCompare(b.word))
+    .sort((a, b) => b.docs - a.docs || compareText(a.word, b.word))
     .slice(0, cap)
     .map((f) => f.word);
 }
