@@ -20,7 +20,7 @@ import {
   type SearchStats,
   searchFilters,
 } from './search-options.js';
-import { runWorker } from './spawn-worker.js';
+import { ArchiveWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
 import { countTopic, TopicMatcher } from './topics.js';
 import type { PaperSearch, Resolution, SearchOptions, SearchResult, TopicMatch } from './types.js';
@@ -50,6 +50,8 @@ export class ArchivePaperSearch implements PaperSearch {
   private readonly known: KnownTerms;
   private catching: Promise<void> | null = null;
   private indexing: Promise<void> | null = null;
+  /** For a file store: the archive's big writes run there, never on the event loop. */
+  private readonly worker: ArchiveWorker | null;
   private closed = false;
 
   constructor(private readonly options: PaperSearchOptions) {
@@ -63,6 +65,7 @@ export class ArchivePaperSearch implements PaperSearch {
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
     this.topics = new TopicMatcher(this.db, this.vocab);
+    this.worker = this.db.memory || !this.db.name ? null : new ArchiveWorker(this.db.name);
   }
 
   /** Answers at once from the archive as it is; any backlog is indexed in the background. */
@@ -141,12 +144,11 @@ export class ArchivePaperSearch implements PaperSearch {
       // Yield first: `indexing` must be set before the body can finish and clear it.
       await Promise.resolve();
       try {
-        const file = this.db.memory ? null : this.db.name;
         let behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
         while (!this.closed && behind > 0) {
           this.stats.caughtUp +=
-            file && behind > CATCH_UP_SLICE
-              ? await runWorker<number>('archive-worker', { file, mode: 'sync' })
+            this.worker && behind > CATCH_UP_SLICE
+              ? await this.worker.run('sync')
               : syncArchive(this.db, CATCH_UP_SLICE);
           await new Promise((resolve) => setImmediate(resolve));
           behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
@@ -164,14 +166,10 @@ export class ArchivePaperSearch implements PaperSearch {
     this.noticeChanges();
   }
 
-  /** Rebuilds the archive (in a worker when the store is a file), off the request path. */
+  /** Rebuilds the archive (in the worker when the store is a file), off the request path. */
   async rebuildAll(): Promise<void> {
-    const file = this.db.name;
-    if (file && file !== ':memory:' && !this.db.memory) {
-      await runWorker<number>('archive-worker', { file, mode: 'rebuild' });
-    } else {
-      rebuildArchive(this.db);
-    }
+    if (this.worker) await this.worker.run('rebuild');
+    else rebuildArchive(this.db);
     this.stats.archiveRebuilds++;
     await this.refresh();
   }
@@ -231,6 +229,7 @@ export class ArchivePaperSearch implements PaperSearch {
     this.closed = true;
     this.options.store.setPapersWrittenHook(null);
     await this.catching;
+    await this.worker?.close();
   }
 }
 
