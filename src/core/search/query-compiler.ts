@@ -153,13 +153,6 @@ function quote(token: string): string {
 
 export type MatchMode = 'all' | 'any';
 
-/** Titles holding the query's words in order, as an FTS5 title phrase; null when under two words. */
-export function ftsTitleSequence(q: CompiledQuery): string | null {
-  if (q.sequence.length < 2) return null;
-  const expr = `title : ${quote(q.sequence.join(' '))}`;
-  return q.excluded.length > 0 ? `(${expr}) NOT (${q.excluded.map(quote).join(' OR ')})` : expr;
-}
-
 /**
  * An FTS5 MATCH expression built only from quoted tokens this module produced,
  * never from user text. `null` when there is nothing to match.
