@@ -8,6 +8,11 @@ import { ensureArchive, rebuildArchive, syncArchive } from './archive.js';
  * One message per job, one answer each: `{ rows }` or `{ error }`.
  */
 const { file } = workerData as { file: string };
+/**
+ * Rows per committed slice: while a slice's transaction is open, a write of the bot's own
+ * (a poll's papers) waits for the lock synchronously, on the event loop.
+ */
+const SLICE = 250;
 const db = new Database(file);
 db.pragma('busy_timeout = 30000');
 parentPort?.on('message', (mode: 'rebuild' | 'sync') => {
@@ -15,7 +20,7 @@ parentPort?.on('message', (mode: 'rebuild' | 'sync') => {
     ensureArchive(db);
     let rows = 0;
     if (mode === 'sync')
-      for (let n = syncArchive(db, 1000); n > 0; n = syncArchive(db, 1000)) rows += n;
+      for (let n = syncArchive(db, SLICE); n > 0; n = syncArchive(db, SLICE)) rows += n;
     else rows = rebuildArchive(db);
     parentPort?.postMessage({ rows });
   } catch (error) {

@@ -41,7 +41,7 @@ function storeFault(error: unknown): PaperboyError {
 }
 
 export class ArchivePaperSearch implements PaperSearch {
-  readonly stats: SearchStats = { caughtUp: 0, archiveRebuilds: 0 };
+  readonly stats: SearchStats = { caughtUp: 0 };
   private readonly db: Database;
   private readonly vocab: TermVocabulary;
   private readonly archive: ArchiveQueries;
@@ -68,9 +68,19 @@ export class ArchivePaperSearch implements PaperSearch {
     this.worker = this.db.memory || !this.db.name ? null : new ArchiveWorker(this.db.name);
   }
 
-  /** Answers at once from the archive as it is; any backlog is indexed in the background. */
+  /**
+   * Answers at once: a backlog of a slice or less (a seeded sample) is indexed here, in a few
+   * ms; a larger one (an upgrade, another process's import) in the background, never waited for.
+   */
   start(): void {
     this.setLiveIndexing(true);
+    if ((this.topSeq.get() as number) - Math.max(0, archiveSyncedSeq(this.db)) <= CATCH_UP_SLICE) {
+      try {
+        syncArchive(this.db, CATCH_UP_SLICE);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
+      }
+    }
     this.noticeChanges();
   }
 
@@ -170,7 +180,6 @@ export class ArchivePaperSearch implements PaperSearch {
   async rebuildAll(): Promise<void> {
     if (this.worker) await this.worker.run('rebuild');
     else rebuildArchive(this.db);
-    this.stats.archiveRebuilds++;
     await this.refresh();
   }
 

@@ -59,4 +59,30 @@ describe('papers written elsewhere become searchable in the background', () => {
     await search.close();
     store.close();
   });
+
+  it('opening answers at once: a backlog of a slice is indexed as search opens, a larger one after', async () => {
+    const papers = (await corpusSlice()).slice(0, 40 + CATCH_UP_SLICE + 1);
+    const dir = tempDir();
+    dirs.push(dir);
+    const clock = manualClock(NOW);
+    const store = SqliteStore.open(storeFile(dir.dir));
+    store.upsertPapers(papers.slice(0, 40), clock.now());
+    const first = (
+      s: { search(q: string): { hits: Array<{ paper: { id: string } }> } },
+      i: number,
+    ) => s.search(papers[i]?.title ?? '').hits[0]?.paper.id;
+    const small = await openPaperSearch({ store, clock, logger: silentLogger() });
+    expect(first(small, 39)).toBe(papers[39]?.arxivId);
+    await small.close();
+    // Written with search closed (no hook): more than a slice behind when it opens again.
+    store.upsertPapers(papers.slice(40), clock.now());
+    const large = await openPaperSearch({ store, clock, logger: silentLogger() });
+    expect(large.stats.caughtUp).toBe(0);
+    expect(first(large, papers.length - 1)).not.toBe(papers.at(-1)?.arxivId);
+    expect(first(large, 39)).toBe(papers[39]?.arxivId);
+    await large.refresh();
+    expect(first(large, papers.length - 1)).toBe(papers.at(-1)?.arxivId);
+    await large.close();
+    store.close();
+  }, 60_000);
 });
