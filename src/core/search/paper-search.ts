@@ -33,11 +33,15 @@ export const CATCH_UP_SLICE = 100;
 const RETRY_MS = 1000;
 
 /** A fault below search becomes a coded error the command boundary turns into a reply. */
-function storeFault(error: unknown): PaperboyError {
-  if (isPaperboyError(error)) return error;
-  return new PaperboyError('STORE_FAILED', 'Search could not read the paper index. Try again.', {
-    cause: error,
-  });
+function guarded<T>(answer: () => T): T {
+  try {
+    return answer();
+  } catch (error) {
+    if (isPaperboyError(error)) throw error;
+    throw new PaperboyError('STORE_FAILED', 'Search could not read the paper index. Try again.', {
+      cause: error,
+    });
+  }
 }
 
 export class ArchivePaperSearch implements PaperSearch {
@@ -186,7 +190,7 @@ export class ArchivePaperSearch implements PaperSearch {
   search(query: string, options: SearchOptions = {}): SearchResult {
     const page = clampInt(options?.page, 1, 1, 10_000);
     const pageSize = clampInt(options?.pageSize, 10, 1, 100);
-    try {
+    return guarded(() => {
       this.noticeChanges();
       const parsed = parseQuery(query);
       const q = expandQuery(parsed, this.vocab);
@@ -194,44 +198,30 @@ export class ArchivePaperSearch implements PaperSearch {
       const filters = searchFilters(options ?? {});
       const input = { raw: String(query ?? ''), parsed, q, filters };
       return searchArchive(this.db, this.archive, this.vocab, input, { page, pageSize });
-    } catch (error) {
-      throw storeFault(error);
-    }
+    });
   }
 
   resolve(text: string): Resolution {
-    try {
-      return resolvePaper(this.db, this.vocab, text);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    return guarded(() => resolvePaper(this.db, this.vocab, text));
   }
 
   suggest(prefix: string, limit?: number): Array<{ id: string; title: string }> {
-    try {
-      return suggestTitles(this.db, this.vocab, prefix, limit);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    return guarded(() => suggestTitles(this.db, this.vocab, prefix, limit));
   }
 
   /** The digest's matcher: the same compiled topic and FTS5 expression as `countTopicMatches`. */
   matchTopic(topic: string, paperIds: string[]): TopicMatch[] {
-    try {
+    return guarded(() => {
       this.noticeChanges();
       return this.topics.match(topic, paperIds, this.topSeq.get() as number);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    });
   }
 
   countTopicMatches(topic: string, since: Date): number {
-    try {
+    return guarded(() => {
       this.noticeChanges();
       return countTopic(this.archive, this.vocab, topic, since);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    });
   }
 
   async close(): Promise<void> {
