@@ -89,8 +89,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       logger,
       dataDir: inMemory ? null : options.dataDir,
     });
-    // Commands answer from the first line on: the seeded papers must be searchable.
-    await search.refresh();
+    // Never waits for indexing: search indexes a small backlog (the seeded sample) as it
+    // opens, so commands answer from the first line on; a large one in the background.
     // After search opened: the archive's tables exist from here on.
     similar = new SimilarPapers(sqlite.db);
   } catch (error) {
