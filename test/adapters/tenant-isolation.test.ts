@@ -128,12 +128,12 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
 
   it('a link unfurled in a channel Slack marks as externally shared says nothing of other channels', async () => {
     const bot = shared.bot;
-    bot.store.upsertPapers(
+    await bot.store.upsertPapers(
       [record('2410.14735', 'Agent Skill Acquisition via CycleQD', { abstract: 'CycleQD.' })],
       bot.clock.now(),
     );
     const home: ChannelRef = { platform: 'slack', workspace: fake.teamId, channel: marks.channel };
-    recordPostedDigest(
+    await recordPostedDigest(
       bot.store,
       home,
       ['2410.14735'],
