@@ -1,5 +1,6 @@
-# Paperboy container image. Not built in the development sandbox (no Docker there): read
-# docs/operations.md before relying on it, and build it once in CI.
+# Paperboy container image. Never built in the development sandbox (no Docker engine
+# there); its steps were run there by hand without Docker (docs/operations.md, "Container
+# image"). Build it once in CI before relying on it.
 #
 #   docker build -t paperboy .
 #   docker run -d --name paperboy -v paperboy-data:/data \

@@ -26,7 +26,7 @@ export async function benchBot(papers: number) {
   const logger = silentLogger();
   const bot = await createBot({ config, clock, logger, dataDir: ':memory:', sampleFile: null });
   for (let i = 0; i < records.length; i += 2000)
-    bot.store.upsertPapers(records.slice(i, i + 2000), clock.now());
+    await bot.store.upsertPapers(records.slice(i, i + 2000), clock.now());
   await bot.search.refresh();
   return { records, config, clock, logger, bot };
 }

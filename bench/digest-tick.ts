@@ -94,9 +94,9 @@ async function main(): Promise<void> {
     const cpu = seconds(process.cpuUsage(cpu0));
     const wallSeconds = Number(((performance.now() - wall0) / 1000).toFixed(2));
     await live.stop();
-    const served = bot.store
-      .listChannels()
-      .filter((c) => c.lastDigestAt === clock.now().toISOString()).length;
+    const served = (await bot.store.listChannels()).filter(
+      (c) => c.lastDigestAt === clock.now().toISOString(),
+    ).length;
     const figures = {
       ...(standIn ? { matcher: 'stand-in' } : {}),
       peakRssMb: peakRssMb(),

@@ -107,3 +107,31 @@ export async function startBotProcess(
     },
   };
 }
+
+/**
+ * TCP connections the kernel refused to queue for lack of room in a listen backlog, machine
+ * wide (TcpExt ListenOverflows): each is a handshake the client retransmits 1 s or 3 s later.
+ */
+export function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const names = lines.find((l) => l.startsWith('TcpExt:'))?.split(/\s+/) ?? [];
+  const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('ListenOverflows')] ?? Number.NaN);
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at ")"; utime, stime are 14, 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Seconds the process's main thread (the event loop) has spent runnable but waiting for a
+ * CPU, from /proc/<pid>/schedstat: what the other processes on the machine cost it.
+ */
+export function runQueueWaitSeconds(pid: number): number {
+  const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/);
+  return Number(waitNs) / 1e9;
+}

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,10 +7,19 @@ import { performance } from 'node:perf_hooks';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { sendCommand } from '../test/fakes/discord/interactions.js';
 import { type FakeSlack, startFakeSlack } from '../test/fakes/slack/fake-slack.js';
-import { signedPost, slashCommandBody } from '../test/fakes/slack/signed-request.js';
+import { slashCommandBody } from '../test/fakes/slack/signed-request.js';
 import { benchCorpusFile, loadBenchCorpus, seededRandom } from './corpus.js';
+import { startIdleProbe } from './idle-probe.js';
 import { type LatencySummary, latencySummary } from './latency.js';
-import { freePort, ingestInChild, processMemory, startBotProcess } from './load-bot.js';
+import {
+  freePort,
+  ingestInChild,
+  listenOverflows,
+  processCpuSeconds,
+  processMemory,
+  runQueueWaitSeconds,
+  startBotProcess,
+} from './load-bot.js';
 import { writeBenchResults } from './results.js';
 
 const PAPERS = 100_000;
@@ -94,40 +105,57 @@ async function discordLoad(fake: FakeDiscord, commands: Command[]): Promise<Plat
   return summarise([...first.values()], [...answer.values()], performance.now() - start, deferred);
 }
 
-/** 1,000 signed slash-command POSTs in flight at once. */
+/** Epoch ms on this machine's clock, comparable between processes. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * 1,000 signed slash-command POSTs in flight at once, sent and timed by a client process of
+ * their own (bench/slack-client.ts); this process only receives the response_url answers.
+ */
 async function slackLoad(fake: FakeSlack, port: number, commands: Command[]): Promise<PlatformRun> {
-  const url = `http://127.0.0.1:${port}/slack/events`;
-  const sentAt = new Map<string, number>();
-  const answer = new Map<string, number>();
+  const answeredAt = new Map<string, number>();
   let seen = 0;
   const start = performance.now();
   const done = fake
     .waitFor(() => {
       for (; seen < fake.responses.length; seen++) {
         const response = fake.responses[seen];
-        const at = response ? sentAt.get(response.id) : undefined;
-        if (response && at !== undefined && !answer.has(response.id))
-          answer.set(response.id, performance.now() - at);
+        if (response && !answeredAt.has(response.id)) answeredAt.set(response.id, epochNow());
       }
-      return answer.size === commands.length;
+      return answeredAt.size === commands.length;
     }, GIVE_UP_MS)
     .catch(() => null);
-  const acks = await Promise.all(
-    commands.map(async (command, i) => {
-      const id = `load-${i}`;
-      const body = slashCommandBody({
-        text: slackText(command),
-        responseUrl: fake.responseUrl(id),
-      });
-      const at = performance.now();
-      sentAt.set(id, at);
-      const res = await signedPost({ url, signingSecret: SECRET, body }).catch(() => null);
-      return res?.status === 200 ? performance.now() - at : Number.POSITIVE_INFINITY;
+  const bodies = commands.map((command, i) => ({
+    id: `load-${i}`,
+    body: slashCommandBody({
+      text: slackText(command),
+      responseUrl: fake.responseUrl(`load-${i}`),
     }),
+  }));
+  const client = spawn(process.execPath, ['--import', 'tsx', 'bench/slack-client.ts'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  client.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const exited = once(client, 'exit');
+  client.stdin.end(
+    JSON.stringify({ url: `http://127.0.0.1:${port}/slack/events`, secret: SECRET, bodies }),
   );
+  await exited;
   await done;
   const wallMs = performance.now() - start;
-  return summarise(acks.filter(Number.isFinite), [...answer.values()], wallMs);
+  const { acks } = JSON.parse(output) as {
+    acks: Array<{ id: string; sentAt: number; ms: number | null }>;
+  };
+  const sentAt = new Map(acks.map((a) => [a.id, a.sentAt]));
+  const answers = [...answeredAt].map(([id, at]) => at - (sentAt.get(id) ?? at));
+  return summarise(
+    acks.flatMap((a) => (a.ms === null ? [] : [a.ms])),
+    answers,
+    wallMs,
+  );
 }
 
 /** Megabytes of one of prom-client's default process gauges. */
@@ -195,6 +223,31 @@ function row(name: string, run: PlatformRun): string {
   return `${name.padEnd(26)}${f(run.answered)}${f(run.lost)}${f(run.late)}${f(run.first.p95)}${f(run.first.p99)}${f(run.answer.p95)}${f(run.answer.p99)}${f(run.throughputPerSecond)}\n`;
 }
 
+/** CPU seconds the bot and this process (the fakes and the client) used per lap, and the wall time. */
+function cpuWatch(pid: number) {
+  const read = () => ({
+    at: performance.now(),
+    bot: processCpuSeconds(pid),
+    botWaiting: runQueueWaitSeconds(pid),
+    bench: process.cpuUsage(),
+  });
+  let last = read();
+  return {
+    lap() {
+      const now = read();
+      const bench = process.cpuUsage(last.bench);
+      const lap = {
+        wallSeconds: Math.round((now.at - last.at) / 100) / 10,
+        botSeconds: Math.round((now.bot - last.bot) * 10) / 10,
+        botWaitingForCpuSeconds: Math.round((now.botWaiting - last.botWaiting) * 10) / 10,
+        benchSeconds: Math.round((bench.user + bench.system) / 1e5) / 10,
+      };
+      last = now;
+      return lap;
+    },
+  };
+}
+
 /** `npm run bench -- load`: the real bot process at 100,000 papers under 1,000 concurrent commands per platform. */
 export async function run(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-load-'));
@@ -226,9 +279,16 @@ export async function run(): Promise<void> {
       Record<string, number>
     >;
     const peakWatch = watchPeak(metricsPort);
+    const overflowsBefore = listenOverflows();
+    const probe = await startIdleProbe();
+    const cpu = cpuWatch(pid);
     const discordRun = await discordLoad(discord, commandMix(titles, CONCURRENT, 7));
+    const discordCpu = cpu.lap();
     stages.afterDiscord = await memoryAt(metricsPort);
     const slackRun = await slackLoad(slack, slackPort, commandMix(titles, CONCURRENT, 11));
+    const slackCpu = cpu.lap();
+    const floor = await probe.stop();
+    const overflows = listenOverflows() - overflowsBefore;
     const atEnd = processMemory(pid);
     stages.afterSlack = await memoryAt(metricsPort);
     stages.sampledPeak = peakWatch.stop();
@@ -249,6 +309,19 @@ export async function run(): Promise<void> {
     );
     out.write(row('Discord (gateway → REST)', discordRun));
     out.write(row('Slack (HTTP → respond)', slackRun));
+    for (const [name, c] of [
+      ['Discord', discordCpu],
+      ['Slack', slackCpu],
+    ] as const)
+      out.write(
+        `${name} burst: ${c.wallSeconds} s wall; CPU used: bot ${c.botSeconds} s, bench (fakes + client) ${c.benchSeconds} s; the bot's event loop waited ${c.botWaitingForCpuSeconds} s for a CPU\n`,
+      );
+    out.write(
+      `idle process beside it: event-loop delay p50 ${floor.p50} ms, p99 ${floor.p99} ms, max ${floor.max} ms; load average ${os.loadavg()[0]?.toFixed(1)} (2 cores)\n`,
+    );
+    out.write(
+      `TCP listen-backlog overflows on this machine during the load: ${overflows} (each a handshake retried 1-3 s later)\n`,
+    );
     out.write(
       `bot RSS: ${atReady.rssMb.toFixed(0)} MB at ready (peak so far ${atReady.peakMb.toFixed(0)} MB), ` +
         `${atEnd.rssMb.toFixed(0)} MB after the load; peak ${atEnd.peakMb.toFixed(0)} MB (target ≤ 250 MB: ${atEnd.peakMb <= 250 ? 'met' : 'NOT met'})\n`,
@@ -276,6 +349,10 @@ export async function run(): Promise<void> {
         stages,
       },
       metrics,
+      listenOverflows: overflows,
+      cpuSeconds: { discord: discordCpu, slack: slackCpu },
+      idleProcessDelayMs: floor,
+      loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
       targets: { lost: 0, answeredPast3s: 0, peakRssMb: 250 },
       met: { discord: none(discordRun), slack: none(slackRun), peakRss: atEnd.peakMb <= 250 },
       node: process.version,

@@ -117,6 +117,8 @@ export interface Stats {
 export interface Latency {
   all: Stats;
   byKind: Record<string, Stats>;
+  /** CPU time per query (this process): what a query costs, without waiting for a core. */
+  cpu: Stats;
 }
 
 function stats(samples: number[]): Stats {
@@ -130,18 +132,23 @@ function stats(samples: number[]): Stats {
 /** Each query three times; percentiles over every run. */
 export function latency(queries: BenchQuery[], answer: (text: string) => number): Latency {
   const all: number[] = [];
+  const cpu: number[] = [];
   const byKind = new Map<string, number[]>();
   for (let round = 0; round < 3; round++) {
     for (const q of queries) {
       const start = performance.now();
+      const startCpu = process.cpuUsage();
       answer(q.text);
+      const used = process.cpuUsage(startCpu);
       const took = performance.now() - start;
       all.push(took);
+      cpu.push((used.user + used.system) / 1000);
       byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), took]);
     }
   }
   return {
     all: stats(all),
     byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, stats(v)])),
+    cpu: stats(cpu),
   };
 }

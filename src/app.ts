@@ -10,8 +10,9 @@ import { openPaperSearch } from './core/search/paper-search.js';
 import type { PaperSearch } from './core/search/types.js';
 import { PaperLookup } from './core/sources/arxiv-lookup.js';
 import type { HttpDeps, RequestGate, RequestPolicy } from './core/sources/http.js';
+import { type AsyncStore, asyncStore } from './core/store/async-store.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
-import type { ChannelRef, Store } from './core/store/store.js';
+import type { ChannelRef } from './core/store/store.js';
 
 /** The demo page bundled with the repo; its papers are tagged as sample. */
 export const SAMPLE_FILE = fileURLToPath(
@@ -46,7 +47,9 @@ export interface CreateBotOptions {
 }
 
 export interface Bot {
-  store: Store;
+  store: AsyncStore;
+  /** The SQLite store behind `store`: search and `similar` read its connection directly. */
+  sqlite: SqliteStore;
   search: PaperSearch;
   config: Config;
   clock: Clock;
@@ -65,32 +68,33 @@ export interface Bot {
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const { config, clock, logger } = options;
   const inMemory = options.dataDir === ':memory:';
-  const store = SqliteStore.open(inMemory ? ':memory:' : storeFile(options.dataDir), {
+  const sqlite = SqliteStore.open(inMemory ? ':memory:' : storeFile(options.dataDir), {
     cacheMb: BOT_CACHE_MB,
   });
+  const store = asyncStore(sqlite);
   let search: PaperSearch;
   let similar: SimilarPapers;
   try {
     const sampleFile = options.sampleFile === undefined ? SAMPLE_FILE : options.sampleFile;
     if (sampleFile) {
-      seedSampleIfEmpty(store, {
+      await seedSampleIfEmpty(store, {
         file: sampleFile,
         referenceDate: SAMPLE_REFERENCE_DATE,
         now: clock.now(),
       });
     }
     search = await openPaperSearch({
-      store,
+      store: sqlite,
       clock,
       logger,
       dataDir: inMemory ? null : options.dataDir,
     });
-    // Commands answer from the first line on: the seeded papers must be searchable.
-    await search.refresh();
+    // Never waits for indexing: search indexes a small backlog (the seeded sample) as it
+    // opens, so commands answer from the first line on; a large one in the background.
     // After search opened: the archive's tables exist from here on.
-    similar = new SimilarPapers(store.db);
+    similar = new SimilarPapers(sqlite.db);
   } catch (error) {
-    store.close();
+    sqlite.close();
     throw error;
   }
   const lookup = options.arxivLookup;
@@ -105,6 +109,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const turns = new CommandTurns();
   return {
     store,
+    sqlite,
     search,
     config,
     clock,
@@ -129,7 +134,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     },
     async close() {
       await search.close();
-      store.close();
+      await store.close();
     },
   };
 }

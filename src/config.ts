@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { PaperboyError } from './core/errors.js';
+import { scrubSecretShapes } from './core/secret-text.js';
 
 const hhmm = z
   .string()
@@ -26,7 +27,21 @@ function wholeNumber(min: number, max: number) {
 const timeZone = z
   .string()
   .refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** A user name or password in a URL: fetch refuses such URLs, quoting them whole in its error. */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine(
+    (url) => !hasCredentials(url),
+    'must not hold a user name or password (user:password@); an API key goes in its environment variable',
+  );
 
 const port = z.coerce
   .number({ error: 'must be a port number (0-65535)' })
@@ -297,7 +312,9 @@ function describeIssues(error: z.ZodError, prefix = ''): string[] {
         const hint = SECRET_LIKE.test(unknown)
           ? ' (secrets come only from environment variables such as DISCORD_TOKEN)'
           : '';
-        return `${prefix}${key ? `${key}.` : ''}${unknown}: is not a known setting${hint}`;
+        // The key itself is echoed: blank it if it is a secret pasted as a key (a webhook URL).
+        const named = scrubSecretShapes(unknown);
+        return `${prefix}${key ? `${key}.` : ''}${named}: is not a known setting${hint}`;
       });
     }
     // Never echo the received value: it could be a secret.

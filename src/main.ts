@@ -131,7 +131,7 @@ export async function main(options: MainOptions): Promise<number> {
         logger,
         platformsConnected: () =>
           Object.fromEntries(adapters.map((adapter) => [adapter.platform, running.has(adapter)])),
-        digestRunsByState: () => bot.store.countDigestRunsByState(),
+        digestRunsByState: async () => await bot.store.countDigestRunsByState(),
       });
     }
     for (const adapter of adapters) {

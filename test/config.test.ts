@@ -203,6 +203,28 @@ describe('loadConfig validation', () => {
     ]);
   });
 
+  it('refuses a URL holding a password, without printing it (fetch would quote it whole)', () => {
+    writeJson('config/local.json', {
+      sources: { arxiv: { rssBaseUrl: 'https://mirror:rss-password-do-not-print@rss.example/' } },
+    });
+    const problems = problemsOf({ SLACK_API_URL: 'https://u:slack-password-do-not-print@x.test/' });
+    const text = problems.join('\n');
+    expect(text).toContain('sources.arxiv.rssBaseUrl: must not hold a user name or password');
+    expect(text).toContain('SLACK_API_URL: must not hold a user name or password');
+    expect(text).not.toContain('do-not-print');
+  });
+
+  it('blanks a webhook URL or token pasted as a key when it names the unknown key', () => {
+    writeJson('config/local.json', {
+      'https://hooks.slack.com/services/T0000/B0000/WEBHOOKSECRET42': true,
+      health: { 'xoxb-1111-2222-KEYSECRET': 'oops' },
+    });
+    const text = problemsOf({}).join('\n');
+    expect(text).toContain('is not a known setting');
+    expect(text).not.toContain('WEBHOOKSECRET42');
+    expect(text).not.toContain('KEYSECRET');
+  });
+
   it('names the file and place of broken JSON without quoting it', () => {
     writeJson(
       'config/local.json',

@@ -82,18 +82,18 @@ describe('live: fetch → store → index → digest', () => {
     server.answer(HF, { body: JSON.stringify(hfDay) });
     server.answer(RSS, { body: fixture('arxiv-rss-wed.xml') });
     const config = await start();
-    bot.store.setSchedule(team, berlin, new Date('2026-06-09T12:00:00Z'));
+    await bot.store.setSchedule(team, berlin, new Date('2026-06-09T12:00:00Z'));
     // Followed in this order: the digest's sections come in the channel's topic order.
     for (const [topic, addedAt] of [
       ['robot grasping', '2026-06-09T12:00:00Z'],
       ['reasoning', '2026-06-09T12:05:00Z'],
     ] as const)
-      bot.store.addSubscription({ channel: team, topic, addedBy: 'u1', addedAt });
+      await bot.store.addSubscription({ channel: team, topic, addedBy: 'u1', addedAt });
     const l = go(config);
     await l.tick();
     expect(server.requests(HF)).toHaveLength(1);
     expect(server.requests(RSS)).toHaveLength(1);
-    expect(bot.store.countPapers()).toBe(7); // 5 HF + 2 new from arXiv (one shared), the unknown replace dropped
+    expect(await bot.store.countPapers()).toBe(7); // 5 HF + 2 new from arXiv (one shared), the unknown replace dropped
     expect(platform.messages).toHaveLength(0); // 08:30: not yet
 
     time.clock.set('2026-06-10T07:00:00Z');
@@ -175,13 +175,13 @@ describe('live: fetch → store → index → digest', () => {
     const config = await start({ health: { adminChannel: 'discord:g1:admin' } });
     const l = go(config);
     await l.tick();
-    const stored = bot.store.countPapers();
+    const stored = await bot.store.countPapers();
 
     server.reset(HF, { status: 429, headers: { 'retry-after': '86400' } });
     server.reset(RSS, { status: 503 }, { body: '<rss><channel><item><title>cut off' });
     time.clock.advance(4 * 3_600_000);
     await l.tick();
-    expect(bot.store.countPapers()).toBe(stored);
+    expect(await bot.store.countPapers()).toBe(stored);
     const reply = await status({}, ctx());
     expect(reply.warnings).toEqual([
       'huggingface: last run failed: Hugging Face Daily Papers asked to wait 86400 s (HTTP 429); will try at the next poll.',
@@ -225,10 +225,15 @@ describe('live: fetch → store → index → digest', () => {
       policy,
     });
     await live.tick();
-    const firstSuccess = bot.store.recentSourceRuns('huggingface', 1)[0]?.finishedAt;
-    const stored = bot.store.getPapers(['2606.01001', '2606.01002', '2606.01003', '2606.01004']);
+    const firstSuccess = (await bot.store.recentSourceRuns('huggingface', 1))[0]?.finishedAt;
+    const stored = await bot.store.getPapers([
+      '2606.01001',
+      '2606.01002',
+      '2606.01003',
+      '2606.01004',
+    ]);
     expect(stored).toHaveLength(4);
-    const count = bot.store.countPapers();
+    const count = await bot.store.countPapers();
 
     server.reset(HF, { hang: true });
     time.clock.advance(4 * 3_600_000);
@@ -239,18 +244,18 @@ describe('live: fetch → store → index → digest', () => {
     expect(timeouts.length).toBeGreaterThanOrEqual(policy.maxAttempts);
     expect(timeouts.every((ms) => ms === policy.timeoutMs)).toBe(true);
     expect(server.hangingCount).toBe(0);
-    const run = bot.store.recentSourceRuns('huggingface', 1)[0];
+    const run = (await bot.store.recentSourceRuns('huggingface', 1))[0];
     expect(run).toMatchObject({ ok: false, fetched: 0, added: 0 });
     expect(run?.messages).toContain('Hugging Face Daily Papers did not answer within 30 s.');
     // The other source is unaffected and nothing stored is lost.
-    expect(bot.store.recentSourceRuns('arxiv-rss', 1)[0]).toMatchObject({ ok: true });
-    expect(bot.store.countPapers()).toBe(count);
-    expect(bot.store.getPapers(stored.map((p) => p.id))).toEqual(stored);
+    expect((await bot.store.recentSourceRuns('arxiv-rss', 1))[0]).toMatchObject({ ok: true });
+    expect(await bot.store.countPapers()).toBe(count);
+    expect(await bot.store.getPapers(stored.map((p) => p.id))).toEqual(stored);
     expect(bot.search.search('tactile diffusion').hits.map((h) => h.paper.id)).toContain(
       '2606.01001',
     );
 
-    const health = sourcesHealth(bot.store, config, time.clock.now());
+    const health = await sourcesHealth(bot.store, config, time.clock.now());
     expect(health.find((h) => h.name === 'huggingface')?.warning).toBe(
       'last run failed: Hugging Face Daily Papers did not answer within 30 s.',
     );
@@ -276,15 +281,18 @@ describe('live: fetch → store → index → digest', () => {
     await l.tick();
     const reply = await status({}, ctx());
     expect(reply.warnings).toEqual([]);
-    expect(bot.store.recentSourceRuns('arxiv-rss', 1)[0]).toMatchObject({ ok: true, fetched: 0 });
+    expect((await bot.store.recentSourceRuns('arxiv-rss', 1))[0]).toMatchObject({
+      ok: true,
+      fetched: 0,
+    });
   });
 
   it('after a 3-day downtime posts one catch-up digest, not one per missed day', async () => {
     server.answer(HF, { body: fixture('hf-day1.json') });
     server.answer(RSS, { body: fixture('arxiv-rss-wed.xml') });
     const config = await start();
-    bot.store.setSchedule(team, berlin, new Date('2026-06-01T00:00:00Z'));
-    bot.store.setLastDigestAt(team, new Date('2026-06-07T07:00:00Z'));
+    await bot.store.setSchedule(team, berlin, new Date('2026-06-01T00:00:00Z'));
+    await bot.store.setLastDigestAt(team, new Date('2026-06-07T07:00:00Z'));
     time.clock.set('2026-06-10T11:00:00Z');
     const l = go(config);
     await l.tick();

@@ -66,7 +66,7 @@ describe('--live in the terminal', () => {
 
     // The terminal cannot read its output back: a printed digest is completed in its run
     // at once, so a restart (a new terminal, the same store) prints nothing again.
-    const runs = bot.store.recentDigestRuns(SHELL_CHANNEL, 5);
+    const runs = await bot.store.recentDigestRuns(SHELL_CHANNEL, 5);
     expect(runs.map((r) => r.state)).toEqual(['posted']);
     const parts = runs.flatMap((r) => r.parts);
     expect(parts.length).toBeGreaterThan(0);

@@ -86,11 +86,11 @@ describe('graceful shutdown', () => {
     };
     bot = await memoryBot(config, time.clock);
     const ref: ChannelRef = { platform: 'fake', workspace: 'w', channel: 'c' };
-    bot.store.upsertPapers(
+    await bot.store.upsertPapers(
       parseHfDailyPapers(fixture('hf-day1.json'), { fetchedAt: '2026-06-10T04:00:00Z' }).papers,
       new Date('2026-06-10T04:00:00Z'),
     );
-    bot.store.setSchedule(
+    await bot.store.setSchedule(
       ref,
       { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 },
       new Date('2026-06-09T09:00:00Z'),
@@ -116,7 +116,7 @@ describe('graceful shutdown', () => {
     });
     await posting;
     await live.stop();
-    expect(bot.store.openDigestRuns().map((r) => r.state)).toEqual(['posting']);
+    expect((await bot.store.openDigestRuns()).map((r) => r.state)).toEqual(['posting']);
     // A stopped runner takes no new work.
     await live.tick();
     expect(platform.posts).toBe(1);

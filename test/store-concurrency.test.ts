@@ -130,7 +130,7 @@ describe('two processes, one store file', () => {
         if (reply.kind === 'error') failures.push(`${call.name}: ${reply.message}`);
       }
       // A feed delivering a fresh paper, written by the bot while the ingest writes.
-      bot.store.upsertPapers(
+      await bot.store.upsertPapers(
         [
           record({
             arxivId: `2512.${String(10000 + round).slice(-5)}`,

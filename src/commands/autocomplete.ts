@@ -41,12 +41,12 @@ export function allTimeZones(): string[] {
  * Choices for an option being typed: papers (titles → ids) from the search, the
  * channel's own topics, IANA time zones, or the option's declared choices. Never throws.
  */
-export function autocomplete(
+export async function autocomplete(
   subcommand: string,
   option: string,
   prefix: string,
   ctx: CommandContext,
-): Choice[] {
+): Promise<Choice[]> {
   const spec = findSubcommand(subcommand)?.options.find((o) => o.name === option);
   if (!spec) return [];
   try {
@@ -60,7 +60,7 @@ export function autocomplete(
           .map((s) => ({ name: clip(s.title), value: s.id }));
       case 'topic':
         return matching(
-          ctx.store.listSubscriptions(ctx.channel).map((s) => s.topic),
+          (await ctx.store.listSubscriptions(ctx.channel)).map((s) => s.topic),
           prefix,
         );
       case 'timezone':

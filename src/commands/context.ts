@@ -4,7 +4,8 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PaperSearch } from '../core/search/types.js';
 import type { PaperLookup } from '../core/sources/arxiv-lookup.js';
-import type { ChannelRef, Store } from '../core/store/store.js';
+import type { AsyncStore } from '../core/store/async-store.js';
+import type { ChannelRef } from '../core/store/store.js';
 import type { CommandTurns } from './turns.js';
 
 export interface CommandUser {
@@ -16,7 +17,7 @@ export interface CommandUser {
 
 /** Everything a command handler may touch, passed in; handlers never import state. */
 export interface CommandContext {
-  store: Store;
+  store: AsyncStore;
   search: PaperSearch;
   /** `similar`: neighbours of a paper by the archive's term statistics. */
   similar: SimilarPapers;

@@ -13,14 +13,14 @@ import { COMMAND_NAME, type InputOf } from './spec.js';
  */
 export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promise<DigestReply> {
   const now = ctx.clock.now();
-  const channel = ctx.store.getChannel(ctx.channel);
+  const channel = await ctx.store.getChannel(ctx.channel);
   const schedule = channel?.schedule ?? null;
   // An unposted run's papers are carried, so its window start is the run's start.
-  const open = ctx.store.openDigestRuns(ctx.channel)[0];
+  const open = (await ctx.store.openDigestRuns(ctx.channel))[0];
   const since = open
     ? new Date(open.from)
     : digestWindowStart(channel, now, ctx.config.digest.maxAgeDays);
-  const selection = selectForChannel(
+  const selection = await selectForChannel(
     { ref: ctx.channel },
     schedule ?? defaultSchedule(ctx.config),
     since,
@@ -29,7 +29,7 @@ export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promi
     new DigestRunCache(),
   );
   const papers = new Map<string, Paper>(
-    ctx.store.getPapers(selection.paperIds).map((p) => [p.id, p]),
+    (await ctx.store.getPapers(selection.paperIds)).map((p) => [p.id, p]),
   );
 
   const timeZone = channelTimeZone(channel, ctx.config);
@@ -39,7 +39,7 @@ export async function run(_input: InputOf<'digest'>, ctx: CommandContext): Promi
     ? `Preview of the next digest, due ${date} at ${describeSchedule(schedule)}`
     : `Preview of a digest (none scheduled: turn it on with /${COMMAND_NAME} schedule <HH:MM>)`;
   const empty = [
-    `Nothing new${ctx.store.listSubscriptions(ctx.channel).length > 0 ? " matches this channel's topics" : ''} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Nothing new${(await ctx.store.listSubscriptions(ctx.channel)).length > 0 ? " matches this channel's topics" : ''} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `Papers dated more than ${ctx.config.digest.maxAgeDays} days ago (imports, backfills) and the bundled sample papers are never posted in a digest.`,
   ];
   return {

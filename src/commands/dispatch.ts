@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isPaperboyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { scrubSecretShapes } from '../core/secret-text.js';
 import type { CommandContext } from './context.js';
 import { HANDLERS } from './handlers.js';
 import type { ErrorReply, Reply } from './reply.js';
@@ -99,8 +100,9 @@ export function faultReply(
 ): ErrorReply {
   const code = isPaperboyError(error) ? error.code : 'INTERNAL';
   logger.error({ err: error, code, ...fields }, what);
+  // A coded error's message may quote an upstream one, and that a URL with its secret.
   const detail = isPaperboyError(error)
-    ? error.message
+    ? scrubSecretShapes(error.message)
     : 'Something went wrong inside Paperboy; the error is logged. Please try again.';
   return { kind: 'error', code, message: lead ? `${lead} (${code}): ${detail}` : detail };
 }

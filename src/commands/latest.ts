@@ -39,8 +39,11 @@ export function orderLatest(papers: Paper[], timeZone: string): Paper[] {
 
 export async function run(input: InputOf<'latest'>, ctx: CommandContext): Promise<Reply> {
   const count = input.count ?? LATEST_DEFAULT_COUNT;
-  const timeZone = channelTimeZone(ctx.store.getChannel(ctx.channel), ctx.config);
-  const recent = ctx.store.papersSeenSince(new Date(0), { includeSample: true, limit: CANDIDATES });
+  const timeZone = channelTimeZone(await ctx.store.getChannel(ctx.channel), ctx.config);
+  const recent = await ctx.store.papersSeenSince(new Date(0), {
+    includeSample: true,
+    limit: CANDIDATES,
+  });
   const papers = orderLatest(recent, timeZone).slice(0, count);
   return {
     kind: 'list',

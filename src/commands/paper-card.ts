@@ -1,10 +1,11 @@
 import { splitSentences } from '../core/answer/sentences.js';
 import { type Paper, parseArxivId } from '../core/paper.js';
-import type { ChannelRef, Store } from '../core/store/store.js';
+import type { AsyncStore } from '../core/store/async-store.js';
+import type { ChannelRef } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
 import { authorSummary, paperDay, trimText } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
-import { sameTenant } from './tenant.js';
+import { visibleFrom } from './tenant.js';
 
 const PAPER_LINK =
   /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|()[\]]+/gi;
@@ -35,12 +36,23 @@ const RUNS_LOOKED_AT = 400;
  * The first day a digest of this tenant (workspace; a Discord DM only itself) carried the
  * paper, or null.
  */
-export function postedInWorkspace(store: Store, here: ChannelRef, paperId: string): string | null {
+export async function postedInWorkspace(
+  store: AsyncStore,
+  here: ChannelRef,
+  paperId: string,
+  shared = false,
+): Promise<string | null> {
   let first: string | null = null;
-  for (const channel of store.listChannels()) {
+  const channels = await store.listChannels();
+  const visible = visibleFrom(
+    here,
+    channels.map((c) => c.ref),
+    shared,
+  );
+  for (const channel of channels) {
     const ref = channel.ref;
-    if (!sameTenant(here, ref)) continue;
-    for (const run of store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
+    if (!visible(ref)) continue;
+    for (const run of await store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
       if (run.state !== 'posted' || !run.paperIds.includes(paperId)) continue;
       if (first === null || run.digestDate < first) first = run.digestDate;
     }
@@ -68,22 +80,29 @@ export async function linkCard(
   ctx: Pick<CommandContext, 'store' | 'paperLookup'>,
   here: ChannelRef,
   url: string,
+  /** The platform says the channel is shared with another organisation (Slack Connect). */
+  shared = false,
 ): Promise<LinkCard> {
   const id = parseArxivId(url)?.id;
-  const stored: Paper | null = id ? ctx.store.getPaper(id) : null;
-  if (stored) return { kind: 'card', card: cardOf(ctx.store, here, stored) };
+  const stored: Paper | null = id ? await ctx.store.getPaper(id) : null;
+  if (stored) return { kind: 'card', card: await cardOf(ctx.store, here, stored, shared) };
   if (!id || !ctx.paperLookup) return { kind: 'not-stored' };
   const found = await ctx.paperLookup.find(id);
   if (found.kind !== 'found') return found;
-  return { kind: 'card', card: cardOf(ctx.store, here, found.paper) };
+  return { kind: 'card', card: await cardOf(ctx.store, here, found.paper, shared) };
 }
 
-function cardOf(store: Store, here: ChannelRef, paper: Paper): NoticeReply {
+async function cardOf(
+  store: AsyncStore,
+  here: ChannelRef,
+  paper: Paper,
+  shared: boolean,
+): Promise<NoticeReply> {
   const facts = [authorSummary(paper), paperDay(paper)].filter((f): f is string => f !== null);
   const lines = [facts.join(' · ')];
   const first = splitSentences(paper.abstract)[0];
   if (first) lines.push(trimText(first, FIRST_SENTENCE_MAX));
-  const posted = postedInWorkspace(store, here, paper.id);
+  const posted = await postedInWorkspace(store, here, paper.id, shared);
   if (posted) lines.push(`Posted here on ${posted}.`);
   return { kind: 'notice', title: paper.title, lines };
 }

@@ -34,8 +34,8 @@ export async function run(input: InputOf<'schedule'>, ctx: CommandContext): Prom
     if (input.timezone || input.days || input.size) {
       return invalid('schedule off takes nothing after it.');
     }
-    ctx.store.setSchedule(ctx.channel, null, now);
-    clearRefusal(ctx.store, ctx.channel, now);
+    await ctx.store.setSchedule(ctx.channel, null, now);
+    await clearRefusal(ctx.store, ctx.channel, now);
     return {
       kind: 'notice',
       title: 'Digest off',
@@ -60,16 +60,17 @@ export async function run(input: InputOf<'schedule'>, ctx: CommandContext): Prom
     timeZone = canonical;
   }
 
-  const current = ctx.store.getChannel(ctx.channel)?.schedule ?? defaultSchedule(ctx.config);
+  const current =
+    (await ctx.store.getChannel(ctx.channel))?.schedule ?? defaultSchedule(ctx.config);
   const schedule: Schedule = {
     time: `${time[1]?.padStart(2, '0')}:${time[2]}`,
     timeZone: timeZone ?? current.timeZone,
     days: (input.days as DigestDays | undefined) ?? current.days,
     size: input.size ?? current.size,
   };
-  ctx.store.setSchedule(ctx.channel, schedule, now);
-  clearRefusal(ctx.store, ctx.channel, now);
-  const topics = ctx.store.listSubscriptions(ctx.channel).length;
+  await ctx.store.setSchedule(ctx.channel, schedule, now);
+  await clearRefusal(ctx.store, ctx.channel, now);
+  const topics = (await ctx.store.listSubscriptions(ctx.channel)).length;
   const lines = [`Digest: ${describeSchedule(schedule)}.`];
   if (topics === 0) {
     lines.push(

@@ -1,10 +1,11 @@
 import { channelLabel } from '../core/digest/post.js';
 import { sourcesHealth } from '../core/health.js';
 import { localDate, localParts, nextDigestAt } from '../core/scheduler.js';
+import { scrubSecretShapes } from '../core/secret-text.js';
 import type { CommandContext } from './context.js';
 import type { StatusReply } from './reply.js';
 import type { InputOf } from './spec.js';
-import { sameTenant } from './tenant.js';
+import { visibleFrom } from './tenant.js';
 
 /** "2026-11-26 09:00 Europe/Berlin": the wall-clock time a channel's members expect. */
 export function localTimeText(at: Date, timeZone: string): string {
@@ -22,18 +23,25 @@ const NEXT_DIGESTS = 10;
  */
 export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promise<StatusReply> {
   const now = ctx.clock.now();
-  const health = sourcesHealth(ctx.store, ctx.config, now);
+  const health = await sourcesHealth(ctx.store, ctx.config, now);
   // Papers and source health are global facts; channels, schedules and failures are the tenant's.
-  const channels = ctx.store.listChannels().filter((c) => sameTenant(ctx.channel, c.ref));
+  const known = await ctx.store.listChannels();
+  const visible = visibleFrom(
+    ctx.channel,
+    known.map((c) => c.ref),
+  );
+  const channels = known.filter((c) => visible(c.ref));
   const warnings: string[] = [];
-  for (const source of health) {
+  // Warnings and failure reasons quote upstream errors, which may quote a URL with its secret.
+  const sources = health.map((s) => ({ ...s, warning: s.warning && scrubSecretShapes(s.warning) }));
+  for (const source of sources) {
     if (source.warning) warnings.push(`${source.name}: ${source.warning}`);
   }
   const nextDigests: StatusReply['nextDigests'] = [];
   for (const channel of channels) {
     if (channel.failure) {
       warnings.push(
-        `${channelLabel(channel.ref)}: posting fails since ${channel.failure.at}: ${channel.failure.reason}`,
+        `${channelLabel(channel.ref)}: posting fails since ${channel.failure.at}: ${scrubSecretShapes(channel.failure.reason)}`,
       );
       continue;
     }
@@ -50,9 +58,9 @@ export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promi
   );
   return {
     kind: 'status',
-    papers: ctx.store.countPapers(),
+    papers: await ctx.store.countPapers(),
     channels: channels.filter((c) => c.schedule !== null).length,
-    sources: health.map((s) => ({
+    sources: sources.map((s) => ({
       name: s.name,
       enabled: s.enabled,
       lastRunAt: s.lastRunAt,

@@ -11,7 +11,7 @@ const BROAD_SHARE = 0.5;
 
 export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Promise<Reply> {
   const topic = normaliseTopic(input.topic);
-  const existing = ctx.store.listSubscriptions(ctx.channel);
+  const existing = await ctx.store.listSubscriptions(ctx.channel);
   if (existing.some((s) => s.topic === topic)) {
     return {
       kind: 'notice',
@@ -31,14 +31,15 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - MATCH_WINDOW_DAYS * 24 * 60 * 60 * 1000);
   const matches = ctx.search.countTopicMatches(topic, since);
-  const recent = ctx.store.papersSeenSince(since, { includeSample: true, limit: 5000 }).length;
-  ctx.store.addSubscription({
+  const recent = (await ctx.store.papersSeenSince(since, { includeSample: true, limit: 5000 }))
+    .length;
+  await ctx.store.addSubscription({
     channel: ctx.channel,
     topic,
     addedBy: ctx.user.id,
     addedAt: now.toISOString(),
   });
-  clearRefusal(ctx.store, ctx.channel, now);
+  await clearRefusal(ctx.store, ctx.channel, now);
 
   const lines = [
     `This channel now follows "${topic}".`,
@@ -49,10 +50,10 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
   } else if (recent >= 20 && matches / recent > BROAD_SHARE) {
     lines.push(`That is most of the ${recent} recent papers: a narrower topic may help.`);
   }
-  const channel = ctx.store.getChannel(ctx.channel);
+  const channel = await ctx.store.getChannel(ctx.channel);
   if (!channel?.schedule) {
     const schedule = defaultSchedule(ctx.config);
-    ctx.store.setSchedule(ctx.channel, schedule, now);
+    await ctx.store.setSchedule(ctx.channel, schedule, now);
     lines.push(
       `Digest: ${describeSchedule(schedule)} (the default; change it with /${COMMAND_NAME} schedule).`,
     );

@@ -4,8 +4,8 @@ import type { Reply } from './reply.js';
 import { COMMAND_NAME, type InputOf } from './spec.js';
 
 export async function run(_input: InputOf<'subscriptions'>, ctx: CommandContext): Promise<Reply> {
-  const topics = ctx.store.listSubscriptions(ctx.channel);
-  const channel = ctx.store.getChannel(ctx.channel);
+  const topics = await ctx.store.listSubscriptions(ctx.channel);
+  const channel = await ctx.store.getChannel(ctx.channel);
   const lines: string[] = [];
   if (topics.length === 0) {
     lines.push(`No topics yet. Follow one with /${COMMAND_NAME} subscribe <topic>.`);

@@ -30,3 +30,28 @@ export function sameTenant(caller: ChannelRef, other: ChannelRef): boolean {
   if (isPrivateConversation(caller) || isPrivateConversation(other)) return false;
   return !NO_WORKSPACE.has(caller.workspace);
 }
+
+/**
+ * Which of `known` a caller may see: its tenant's channels (`sameTenant`), except from a
+ * channel shared between organisations (Slack Connect), where members of another
+ * organisation read every answer: there only that very channel, under the caller's team id.
+ * Shared is what the platform said (`shared`: an event's `is_ext_shared_channel`) or what
+ * the store shows: the same channel id kept under two team ids.
+ */
+export function visibleFrom(
+  caller: ChannelRef,
+  known: readonly ChannelRef[],
+  shared = false,
+): (other: ChannelRef) => boolean {
+  const underTwoTeams = known.some(
+    (ref) =>
+      ref.platform === caller.platform &&
+      ref.channel === caller.channel &&
+      ref.workspace !== caller.workspace,
+  );
+  if (!shared && !underTwoTeams) return (other) => sameTenant(caller, other);
+  return (other) =>
+    other.platform === caller.platform &&
+    other.workspace === caller.workspace &&
+    other.channel === caller.channel;
+}

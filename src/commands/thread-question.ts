@@ -59,11 +59,11 @@ async function threadAnswer(
   if (checked && !checked.ok) return checked.error;
   let ids: string[] = [];
   for (const ref of around) {
-    const found = ctx.store.digestPaperIdsForMessage(ref.channel, ref.messageId);
+    const found = await ctx.store.digestPaperIdsForMessage(ref.channel, ref.messageId);
     if (found && found.length > 0) {
       ids = found;
       break;
     }
   }
-  return answerFor(text, ctx, ctx.store.getPapers(ids));
+  return answerFor(text, ctx, await ctx.store.getPapers(ids));
 }

@@ -6,9 +6,9 @@ import { normaliseTopic } from './topic.js';
 
 export async function run(input: InputOf<'unsubscribe'>, ctx: CommandContext): Promise<Reply> {
   const topic = normaliseTopic(input.topic);
-  if (ctx.store.removeSubscription(ctx.channel, topic)) {
-    clearRefusal(ctx.store, ctx.channel, ctx.clock.now());
-    const left = ctx.store.listSubscriptions(ctx.channel).length;
+  if (await ctx.store.removeSubscription(ctx.channel, topic)) {
+    await clearRefusal(ctx.store, ctx.channel, ctx.clock.now());
+    const left = (await ctx.store.listSubscriptions(ctx.channel)).length;
     return {
       kind: 'notice',
       title: 'Unsubscribed',
@@ -20,7 +20,7 @@ export async function run(input: InputOf<'unsubscribe'>, ctx: CommandContext): P
       ],
     };
   }
-  const topics = ctx.store.listSubscriptions(ctx.channel).map((s) => `"${s.topic}"`);
+  const topics = (await ctx.store.listSubscriptions(ctx.channel)).map((s) => `"${s.topic}"`);
   return {
     kind: 'error',
     code: 'NOT_FOUND',

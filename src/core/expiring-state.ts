@@ -1,6 +1,6 @@
 import { stepOrRetryNextTick } from './background-step.js';
 import type { Logger } from './logger.js';
-import type { Store } from './store/store.js';
+import type { AsyncStore } from './store/async-store.js';
 
 /** Keyed state written per message, page or lookup is needed for days, not for ever. */
 export const STATE_TTL_DAYS = 30;
@@ -29,21 +29,22 @@ export const EXPIRING_STATE = {
 } as const;
 
 /** Deletes expiring keys not written for STATE_TTL_DAYS; returns how many. */
-export function pruneExpiredState(store: Store, now: Date): number {
+export async function pruneExpiredState(store: AsyncStore, now: Date): Promise<number> {
   const before = new Date(now.getTime() - STATE_TTL_DAYS * DAY_MS);
   let pruned = 0;
-  for (const prefix of Object.values(EXPIRING_STATE)) pruned += store.pruneState(prefix, before);
+  for (const prefix of Object.values(EXPIRING_STATE))
+    pruned += await store.pruneState(prefix, before);
   return pruned;
 }
 
 /** The tick's step: prunes, logs what it did, and leaves a busy store to the next tick. */
 export async function pruneExpiredStateStep(
-  store: Store,
+  store: AsyncStore,
   now: Date,
   logger: Logger,
 ): Promise<void> {
-  await stepOrRetryNextTick(logger, 'prune expired state', () => {
-    const pruned = pruneExpiredState(store, now);
+  await stepOrRetryNextTick(logger, 'prune expired state', async () => {
+    const pruned = await pruneExpiredState(store, now);
     if (pruned > 0) logger.debug({ pruned }, 'expired keyed state pruned');
   });
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from './logger.js';
-import type { SourceRun, Store } from './store/store.js';
+import type { AsyncStore } from './store/async-store.js';
+import type { SourceRun } from './store/store.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -134,26 +135,26 @@ export function assessSource(
 const HISTORY = 500;
 
 /** Health of every configured source (and of the API backfill, once it has run). */
-export function sourcesHealth(
-  store: Store,
+export async function sourcesHealth(
+  store: AsyncStore,
   config: Pick<Config, 'sources'>,
   now: Date,
-): SourceHealth[] {
+): Promise<SourceHealth[]> {
   const list: SourceHealth[] = [
     assessSource(
       'huggingface',
       config.sources.huggingface.enabled,
-      store.recentSourceRuns('huggingface', HISTORY),
+      await store.recentSourceRuns('huggingface', HISTORY),
       now,
     ),
     assessSource(
       'arxiv-rss',
       config.sources.arxiv.enabled,
-      store.recentSourceRuns('arxiv-rss', HISTORY),
+      await store.recentSourceRuns('arxiv-rss', HISTORY),
       now,
     ),
   ];
-  const apiRuns = store.recentSourceRuns('arxiv-api', HISTORY);
+  const apiRuns = await store.recentSourceRuns('arxiv-api', HISTORY);
   if (apiRuns.length > 0) list.push(assessSource('arxiv-api', true, apiRuns, now));
   return list;
 }
@@ -169,19 +170,19 @@ export interface HealthChange {
  * Compares with the warnings last reported (kept in store state) and returns what changed,
  * so the log and the admin channel hear about each problem once, and about its recovery.
  */
-export function healthChanges(
-  store: Store,
+export async function healthChanges(
+  store: AsyncStore,
   current: readonly SourceHealth[],
   now: Date,
-): HealthChange[] {
+): Promise<HealthChange[]> {
   const changes: HealthChange[] = [];
   for (const source of current) {
     const key = `health-warning:${source.name}`;
-    const previous = store.getState(key);
+    const previous = await store.getState(key);
     const prevWarning = previous ? previous : null;
     // A repeated failure with a new timestamp is the same problem: compare the kind of warning.
     if (kindOf(prevWarning) === kindOf(source.warning)) continue;
-    store.putState(key, source.warning ?? '', now);
+    await store.putState(key, source.warning ?? '', now);
     changes.push({ source: source.name, warning: source.warning, previous: prevWarning });
   }
   return changes;

@@ -61,6 +61,11 @@ export interface IngestProgress {
 }
 
 export interface IngestOptions {
+  /**
+   * The synchronous (SQLite) store on purpose: bulk ingest writes large batches into the local
+   * file in tight loops; the `npm run ingest` CLI is SQLite-only (a PostgreSQL deployment
+   * fills its store through the bots' polling).
+   */
   store: Store;
   file: string;
   /** Time of the write (first seen / updated); passed in, never read. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
-import type { Store, UpsertSummary } from './store/store.js';
+import type { AsyncStore } from './store/async-store.js';
+import type { UpsertSummary } from './store/store.js';
 
 export interface SampleOptions {
   /** The bundled Daily Papers page, e.g. `samples/daily-papers-page.txt`. */
@@ -15,12 +16,15 @@ export interface SampleOptions {
  * bundled page with every paper tagged as a demo paper (never posted in a digest).
  * Returns what was stored, or `null` when the store already had papers.
  */
-export function seedSampleIfEmpty(store: Store, options: SampleOptions): UpsertSummary | null {
-  if (store.countPapers() > 0) return null;
+export async function seedSampleIfEmpty(
+  store: AsyncStore,
+  options: SampleOptions,
+): Promise<UpsertSummary | null> {
+  if ((await store.countPapers()) > 0) return null;
   const { papers } = parseDailyPapersPage(readFileSync(options.file, 'utf8'), {
     referenceDate: options.referenceDate,
   });
-  return store.upsertPapers(
+  return await store.upsertPapers(
     papers.map((paper) => ({ ...paper, sample: true })),
     options.now,
   );

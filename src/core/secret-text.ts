@@ -13,6 +13,14 @@ const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/(hooks\.slack\.com)(?:\/|%2F)[^\s"'<>&\\]*/gi, `$1/${CENSOR}`],
   // A response_url or webhook URL named in JSON, a query string or a form body, on any host.
   [/((?:response|webhook)_?url\\?["']?\s*[:=]\s*\\?["']?)[^"'\s&,}\\]+/gi, `$1${CENSOR}`],
+  // A URL's password (scheme://user:password@host): kept out of URLs by config, but a URL
+  // from anywhere else (an error quoting one, a proxy setting) may carry one.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>]*:)[^\s/@"'<>]+@/gi, `$1${CENSOR}@`],
+  // Credentials in a query string: tokens, keys, signatures, Socket Mode's connection ticket.
+  [
+    /([?&](?:access_?token|token|api_?key|key|secret|password|sig|signature|ticket|auth)=)[^&\s"'<>#]+/gi,
+    `$1${CENSOR}`,
+  ],
   // Slack tokens by their prefixes (bot, user, app-level, config, refresh).
   [/\bxox[abceoprs]-[A-Za-z0-9-]+/g, CENSOR],
   [/\bxapp-[A-Za-z0-9-]+/g, CENSOR],

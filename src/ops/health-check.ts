@@ -3,8 +3,8 @@ import type { SourceHealth } from '../core/health.js';
 /** What `/healthz` looks at; each is a function so every request reads the current state. */
 export interface HealthInputs {
   /** A cheap read from the store (e.g. `countPapers`); throwing means the store is unusable. */
-  probeStore(): number;
-  sourcesHealth(): SourceHealth[];
+  probeStore(): Promise<number>;
+  sourcesHealth(): Promise<SourceHealth[]>;
   /** Each running platform and whether it is connected now. */
   platformsConnected(): Record<string, boolean>;
 }
@@ -24,19 +24,18 @@ export interface HealthReport {
 }
 
 /** Reads every input and says what is wrong; an input that throws is itself a problem. */
-export function checkHealth(inputs: HealthInputs): HealthReport {
+export async function checkHealth(inputs: HealthInputs): Promise<HealthReport> {
   const problems: string[] = [];
   let papers: number | null = null;
   try {
-    papers = inputs.probeStore();
+    papers = await inputs.probeStore();
   } catch (error) {
     problems.push(`store: cannot be read (${(error as Error).message})`);
   }
 
   let sources: HealthReport['sources'] = [];
   try {
-    sources = inputs
-      .sourcesHealth()
+    sources = (await inputs.sourcesHealth())
       .filter((s) => s.enabled)
       .map((s) => ({
         name: s.name,

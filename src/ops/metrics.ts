@@ -4,10 +4,10 @@ import type { SourceHealth } from '../core/health.js';
 
 /** What the gauges read at scrape time; passed in so tests and main decide where it comes from. */
 export interface MetricsSources {
-  countPapers(): number;
-  sourcesHealth(): SourceHealth[];
+  countPapers(): Promise<number>;
+  sourcesHealth(): Promise<SourceHealth[]>;
   /** Digest runs (or, before `digest_runs`, ledger deliveries) counted by state. */
-  digestRunsByState(): Record<string, number>;
+  digestRunsByState(): Promise<Record<string, number>>;
 }
 
 export interface CommandMetrics {
@@ -56,8 +56,8 @@ export function registerStateGauges(registry: Registry, sources: MetricsSources)
     name: 'paperboy_papers_stored',
     help: 'Papers in the store.',
     registers: [registry],
-    collect() {
-      this.set(sources.countPapers());
+    async collect() {
+      this.set(await sources.countPapers());
     },
   });
   new Gauge({
@@ -65,9 +65,10 @@ export function registerStateGauges(registry: Registry, sources: MetricsSources)
     help: '1 when an enabled source has no warning (failing, stale, quiet), else 0.',
     labelNames: ['source'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
+      const health = await sources.sourcesHealth();
       this.reset();
-      for (const source of sources.sourcesHealth()) {
+      for (const source of health) {
         if (source.enabled) this.set({ source: source.name }, source.warning ? 0 : 1);
       }
     },
@@ -77,9 +78,10 @@ export function registerStateGauges(registry: Registry, sources: MetricsSources)
     help: 'When each source last fetched successfully (Unix time).',
     labelNames: ['source'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
+      const health = await sources.sourcesHealth();
       this.reset();
-      for (const source of sources.sourcesHealth()) {
+      for (const source of health) {
         if (source.lastSuccessAt)
           this.set({ source: source.name }, Date.parse(source.lastSuccessAt) / 1000);
       }
@@ -90,10 +92,10 @@ export function registerStateGauges(registry: Registry, sources: MetricsSources)
     help: 'Digest runs by state.',
     labelNames: ['state'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
+      const counts = await sources.digestRunsByState();
       this.reset();
-      for (const [state, count] of Object.entries(sources.digestRunsByState()))
-        this.set({ state }, count);
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
 }

@@ -35,7 +35,7 @@ async function route(options: OpsServerOptions, req: IncomingMessage, res: Serve
     return;
   }
   if (path === '/healthz') {
-    const report = checkHealth(options.health);
+    const report = await checkHealth(options.health);
     send(res, report.ok ? 200 : 503, 'application/json', `${JSON.stringify(report)}\n`);
     return;
   }

@@ -26,7 +26,8 @@ import {
   type RequestPolicy,
   realSleep,
 } from '../core/sources/http.js';
-import { type Channel, type ChannelRef, SHELL_CHANNEL, type Store } from '../core/store/store.js';
+import type { AsyncStore } from '../core/store/async-store.js';
+import { type Channel, type ChannelRef, SHELL_CHANNEL } from '../core/store/store.js';
 
 /** What the runtime needs of an adapter: digest posting, plus notices to the admin channel. */
 export interface RuntimePoster {
@@ -41,7 +42,7 @@ const STOP_GRACE_MS = 8_000;
 
 export interface LiveOptions {
   config: Config;
-  store: Store;
+  store: AsyncStore;
   search: PaperSearch;
   /** One poster per platform (an Adapter satisfies it). */
   adapters: ReadonlyMap<ChannelRef['platform'], RuntimePoster>;
@@ -113,18 +114,18 @@ function parseChannelRef(text: string | null): ChannelRef | null {
 }
 
 /** Channels that get digests: every scheduled one, and the terminal when it runs live. */
-function digestChannels(
-  store: Store,
+async function digestChannels(
+  store: AsyncStore,
   includeShell: boolean,
   config: Config,
   startedAt: Date,
-): Channel[] {
-  const channels = store.listChannels().filter((c) => c.schedule !== null);
+): Promise<Channel[]> {
+  const channels = (await store.listChannels()).filter((c) => c.schedule !== null);
   const isShell = (c: Channel) => channelLabel(c.ref) === channelLabel(SHELL_CHANNEL);
   if (includeShell && !channels.some(isShell)) {
     // A terminal never set up gets the default schedule; one whose schedule was turned off keeps it off.
-    if (!store.getChannel(SHELL_CHANNEL))
-      channels.push(store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt));
+    if (!(await store.getChannel(SHELL_CHANNEL)))
+      channels.push(await store.setSchedule(SHELL_CHANNEL, defaultSchedule(config), startedAt));
   }
   return channels;
 }
@@ -192,7 +193,7 @@ export function startLive(options: LiveOptions): Live {
     const polled: string[] = [];
     for (const job of jobs) {
       if (controller.signal.aborted) break;
-      const last = store.recentSourceRuns(job.name, 1)[0];
+      const last = (await store.recentSourceRuns(job.name, 1))[0];
       if (!sourceDue(last?.startedAt ?? null, job.pollMinutes, now)) continue;
       await pollSource(job.name, job.fetcher, {
         http,
@@ -210,7 +211,11 @@ export function startLive(options: LiveOptions): Live {
   }
 
   async function reportHealth(): Promise<void> {
-    const changes = healthChanges(store, sourcesHealth(store, config, clock.now()), clock.now());
+    const changes = await healthChanges(
+      store,
+      await sourcesHealth(store, config, clock.now()),
+      clock.now(),
+    );
     logHealthChanges(logger, changes);
     if (changes.length === 0) return;
     const lines = changes.map((c) =>
@@ -224,7 +229,7 @@ export function startLive(options: LiveOptions): Live {
     summary.polled = await poll(now);
     await pruneExpiredStateStep(store, now, logger);
     await reportHealth();
-    const channels = digestChannels(
+    const channels = await digestChannels(
       store,
       (options.includeShell ?? false) && options.adapters.has('shell'),
       config,

@@ -80,7 +80,7 @@ describe('Slack: a fault while answering an app_mention is said, not swallowed (
   it('the store throws while finding the digest of the thread: one fault line with its code', async () => {
     const channel = freshChannel();
     const ref: ChannelRef = { platform: 'slack', workspace: fake.teamId, channel };
-    recordPostedDigest(shared.bot.store, ref, [], '1765530000.000100');
+    await recordPostedDigest(shared.bot.store, ref, [], '1765530000.000100');
     breakMethod(shared.bot.store, 'digestPaperIdsForMessage', undo);
     const text = await mention(channel, '1765530000.000100');
     expect(text).toContain(FAULT);
@@ -131,7 +131,7 @@ describe('Discord: a fault while answering a mention is said, not swallowed (rea
   it('the store throws in a digest thread: one fault line with its code', async () => {
     const { text, thread } = h.fake.channels;
     const ref: ChannelRef = { platform: 'discord', workspace: h.fake.guildId, channel: text };
-    recordPostedDigest(h.bot.store, ref, [], thread);
+    await recordPostedDigest(h.bot.store, ref, [], thread);
     breakMethod(h.bot.store, 'digestPaperIdsForMessage', undo);
     const body = await mention(thread, 'how are the skills learned?');
     expect(body).toContain(FAULT);

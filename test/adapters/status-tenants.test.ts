@@ -12,10 +12,10 @@ failOnCrash();
 const SCHEDULE = { time: '09:00', timeZone: 'UTC', days: 'every', size: 5 } as const;
 
 /** Gives `ref` a schedule and a posting failure whose reason names the channel. */
-function seed(bot: Bot, ref: ChannelRef): void {
+async function seed(bot: Bot, ref: ChannelRef): Promise<void> {
   const now = bot.clock.now();
-  bot.store.setSchedule(ref, { ...SCHEDULE }, now);
-  bot.store.setChannelFailure(ref, `missing permission in ${ref.channel}`, now);
+  await bot.store.setSchedule(ref, { ...SCHEDULE }, now);
+  await bot.store.setChannelFailure(ref, `missing permission in ${ref.channel}`, now);
 }
 
 describe('/papers status through Discord shows the caller guild only', () => {
@@ -33,13 +33,13 @@ describe('/papers status through Discord shows the caller guild only', () => {
       workspace: h.fake.guildId,
       channel: h.fake.channels.other,
     };
-    seed(h.bot, own);
-    seed(h.bot, {
+    await seed(h.bot, own);
+    await seed(h.bot, {
       platform: 'discord',
       workspace: '799999999999999999',
       channel: '899999999999999999',
     });
-    seed(h.bot, { platform: 'discord', workspace: 'dm', channel: '500000000000000999' });
+    await seed(h.bot, { platform: 'discord', workspace: 'dm', channel: '500000000000000999' });
     const answer = await answerTo(h.fake, sendCommand(h.fake, 'status'));
     const text = JSON.stringify(answer.message);
     expect(text).toContain(`missing permission in ${h.fake.channels.other}`);
@@ -65,8 +65,8 @@ describe('/papers status through Slack shows the caller workspace only', () => {
   });
 
   it('a channel of another workspace never appears; its own workspace does', async () => {
-    seed(shared.bot, { platform: 'slack', workspace: fake.teamId, channel: 'COWN0001' });
-    seed(shared.bot, { platform: 'slack', workspace: 'TOTHER999', channel: 'CFOREIGN9' });
+    await seed(shared.bot, { platform: 'slack', workspace: fake.teamId, channel: 'COWN0001' });
+    await seed(shared.bot, { platform: 'slack', workspace: 'TOTHER999', channel: 'CFOREIGN9' });
     const answer = await slack.command('status');
     const text = textOf(answer.body);
     expect(text).toContain('missing permission in COWN0001');

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.js';
 import type { ChannelRef } from '../../src/core/store/store.js';
+import { record } from '../commands/bot-fixture.js';
 import { sendCommand } from '../fakes/discord/interactions.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
+import { recordPostedDigest } from '../support/posted-digest.js';
 import { answerTo, failOnCrash, type Harness, startHarness } from './discord/harness.js';
+import { deliverEvent, eventCallback } from './slack/events.js';
 import { memoryLogger } from './slack/harness.js';
 import { createTestBot, type SlackBotUnderTest, startSlackBot, textOf } from './slack/slack-bot.js';
 
@@ -16,11 +19,11 @@ const SCHEDULE = { time: '09:00', timeZone: 'UTC', days: 'every', size: 5 } as c
  * Gives `ref` a schedule, a posting failure and a topic, each naming `mark`, so any reply
  * that leaks one of them is caught by looking for the mark.
  */
-function seed(bot: Bot, ref: ChannelRef, mark: string): void {
+async function seed(bot: Bot, ref: ChannelRef, mark: string): Promise<void> {
   const now = bot.clock.now();
-  bot.store.setSchedule(ref, { ...SCHEDULE }, now);
-  bot.store.setChannelFailure(ref, `missing permission in ${mark}`, now);
-  bot.store.addSubscription({
+  await bot.store.setSchedule(ref, { ...SCHEDULE }, now);
+  await bot.store.setChannelFailure(ref, `missing permission in ${mark}`, now);
+  await bot.store.addSubscription({
     channel: ref,
     topic: `topic${mark.toLowerCase()}`,
     addedBy: 'U0SEED',
@@ -45,17 +48,33 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
     foreign: 'CWSB00001',
     noTeam: 'CNOTEAM01',
   };
+  const connect = 'CCONNECT1';
   beforeAll(async () => {
     fake = await startFakeSlack();
     const log = memoryLogger();
     shared = await createTestBot(log.logger);
     slack = await startSlackBot('http', fake, shared, log.logger);
     const bot = shared.bot;
-    seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.channel }, marks.channel);
-    seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.dm }, marks.dm);
-    seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.group }, marks.group);
-    seed(bot, { platform: 'slack', workspace: others, channel: marks.foreign }, marks.foreign);
-    seed(bot, { platform: 'slack', workspace: '', channel: marks.noTeam }, marks.noTeam);
+    await seed(
+      bot,
+      { platform: 'slack', workspace: fake.teamId, channel: marks.channel },
+      marks.channel,
+    );
+    await seed(bot, { platform: 'slack', workspace: fake.teamId, channel: marks.dm }, marks.dm);
+    await seed(
+      bot,
+      { platform: 'slack', workspace: fake.teamId, channel: marks.group },
+      marks.group,
+    );
+    await seed(
+      bot,
+      { platform: 'slack', workspace: others, channel: marks.foreign },
+      marks.foreign,
+    );
+    await seed(bot, { platform: 'slack', workspace: '', channel: marks.noTeam }, marks.noTeam);
+    // A Slack Connect channel: one channel id, used from both organisations.
+    await seed(bot, { platform: 'slack', workspace: fake.teamId, channel: connect }, 'SHAREDHOME');
+    await seed(bot, { platform: 'slack', workspace: others, channel: connect }, 'SHAREDAWAY');
   });
   afterAll(async () => {
     await slack?.stop();
@@ -97,6 +116,58 @@ describe('Slack tenants through the real Bolt: DMs, group DMs, missing or other 
     for (const text of await texts('', 'CNOTEAM02')) expectNone(text, Object.values(marks));
   });
 
+  it('a Slack Connect channel (one id under two team ids) sees only itself, under each team', async () => {
+    const [home] = await texts(fake.teamId, connect);
+    expect(home).toContain('missing permission in SHAREDHOME');
+    expectNone(home, [marks.channel, marks.dm, marks.group, marks.foreign, 'SHAREDAWAY']);
+    const [away, awayTopics] = await texts(others, connect);
+    expect(away).toContain('missing permission in SHAREDAWAY');
+    expect(awayTopics).toContain('topicsharedaway');
+    expectNone(`${away}${awayTopics}`, [marks.channel, marks.foreign, 'SHAREDHOME']);
+  });
+
+  it('a link unfurled in a channel Slack marks as externally shared says nothing of other channels', async () => {
+    const bot = shared.bot;
+    bot.store.upsertPapers(
+      [record('2410.14735', 'Agent Skill Acquisition via CycleQD', { abstract: 'CycleQD.' })],
+      bot.clock.now(),
+    );
+    const home: ChannelRef = { platform: 'slack', workspace: fake.teamId, channel: marks.channel };
+    recordPostedDigest(
+      bot.store,
+      home,
+      ['2410.14735'],
+      '1764579600.000100',
+      '2025-12-01T09:00:00.000Z',
+    );
+    const unfurl = async (channel: string, external: boolean) => {
+      const before = fake.callsOf('chat.unfurl').length;
+      await deliverEvent('http', fake, slack, {
+        ...eventCallback(fake, {
+          type: 'link_shared',
+          user: 'UEXTERNAL',
+          channel,
+          message_ts: '1765540200.000400',
+          links: [{ domain: 'arxiv.org', url: 'https://arxiv.org/abs/2410.14735' }],
+          event_ts: '1765540200.000500',
+        }),
+        is_ext_shared_channel: external,
+      });
+      const call = await fake.waitFor(
+        () => fake.callsOf('chat.unfurl')[before],
+        5000,
+        'chat.unfurl',
+      );
+      return JSON.stringify(call.params.unfurls);
+    };
+    // The same workspace's own channel says where its digest carried the paper …
+    expect(await unfurl('CWSA00003', false)).toContain('Posted here on 2025-12-01');
+    // … a channel shared with another organisation does not.
+    const card = await unfurl('CWSA00004', true);
+    expect(card).toContain('Agent Skill Acquisition via CycleQD');
+    expect(card).not.toContain('Posted here');
+  });
+
   it('a group DM / private G channel sees only itself', async () => {
     const [status, ...rest] = await texts(fake.teamId, marks.group);
     expect(status).toContain(`missing permission in ${marks.group}`);
@@ -112,18 +183,18 @@ describe('Discord tenants through the real discord.js: a DM and a guild never se
   const otherDm = '500000000000000778';
   beforeAll(async () => {
     h = await startHarness();
-    seed(
+    await seed(
       h.bot,
       { platform: 'discord', workspace: h.fake.guildId, channel: h.fake.channels.other },
       'guildown',
     );
-    seed(
+    await seed(
       h.bot,
       { platform: 'discord', workspace: foreignGuild, channel: foreignChannel },
       'guildforeign',
     );
-    seed(h.bot, { platform: 'discord', workspace: 'dm', channel: dmChannel }, 'dmmine');
-    seed(h.bot, { platform: 'discord', workspace: 'dm', channel: otherDm }, 'dmother');
+    await seed(h.bot, { platform: 'discord', workspace: 'dm', channel: dmChannel }, 'dmmine');
+    await seed(h.bot, { platform: 'discord', workspace: 'dm', channel: otherDm }, 'dmother');
   });
   afterAll(async () => {
     await h?.close();

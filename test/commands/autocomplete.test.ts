@@ -12,16 +12,16 @@ afterAll(async () => {
 });
 
 describe('autocomplete', () => {
-  it('suggests papers by title, with ids as values, within Discord limits', () => {
-    const choices = autocomplete('show', 'paper', 'Cycle', fixture.context());
+  it('suggests papers by title, with ids as values, within Discord limits', async () => {
+    const choices = await autocomplete('show', 'paper', 'Cycle', fixture.context());
     expect(choices.some((c) => c.name.includes('CycleQD'))).toBe(true);
-    const all = autocomplete('show', 'paper', 'skill', fixture.context());
+    const all = await autocomplete('show', 'paper', 'skill', fixture.context());
     expect(all.length).toBeGreaterThan(1);
     expect(all.length).toBeLessThanOrEqual(25);
     for (const c of all) {
       expect(c.name.length).toBeLessThanOrEqual(100);
       expect(c.value.length).toBeLessThanOrEqual(100);
-      expect(fixture.bot.store.getPaper(c.value)).not.toBeNull();
+      expect(await fixture.bot.store.getPaper(c.value)).not.toBeNull();
     }
   });
 
@@ -31,31 +31,31 @@ describe('autocomplete', () => {
       await runCommand({ name: 'subscribe', options: { topic } }, ctx);
     }
     expect(
-      autocomplete('unsubscribe', 'topic', 'r', ctx)
-        .map((c) => c.value)
-        .sort(),
+      (await autocomplete('unsubscribe', 'topic', 'r', ctx)).map((c) => c.value).sort(),
     ).toEqual(['reinforcement learning', 'robotics']);
-    expect(autocomplete('unsubscribe', 'topic', 'model', ctx).map((c) => c.value)).toEqual([
+    expect((await autocomplete('unsubscribe', 'topic', 'model', ctx)).map((c) => c.value)).toEqual([
       'diffusion models',
     ]);
-    expect(autocomplete('unsubscribe', 'topic', '', fixture.context())).toEqual([]);
+    expect(await autocomplete('unsubscribe', 'topic', '', fixture.context())).toEqual([]);
   });
 
-  it('suggests IANA time zones, starts-with first, at most 25', () => {
-    const berlin = autocomplete('schedule', 'timezone', 'berl', fixture.context());
+  it('suggests IANA time zones, starts-with first, at most 25', async () => {
+    const berlin = await autocomplete('schedule', 'timezone', 'berl', fixture.context());
     expect(berlin.map((c) => c.value)).toContain('Europe/Berlin');
-    expect(autocomplete('schedule', 'timezone', 'UT', fixture.context())[0]?.value).toBe('UTC');
-    expect(autocomplete('schedule', 'timezone', 'a', fixture.context())).toHaveLength(25);
+    expect((await autocomplete('schedule', 'timezone', 'UT', fixture.context()))[0]?.value).toBe(
+      'UTC',
+    );
+    expect(await autocomplete('schedule', 'timezone', 'a', fixture.context())).toHaveLength(25);
   });
 
-  it('offers declared choices and nothing for unknown options', () => {
-    expect(autocomplete('schedule', 'days', 'w', fixture.context())).toEqual([
+  it('offers declared choices and nothing for unknown options', async () => {
+    expect(await autocomplete('schedule', 'days', 'w', fixture.context())).toEqual([
       { name: 'weekdays', value: 'weekdays' },
     ]);
     expect(
-      autocomplete('help', 'subcommand', 'sub', fixture.context()).map((c) => c.value),
+      (await autocomplete('help', 'subcommand', 'sub', fixture.context())).map((c) => c.value),
     ).toEqual(['subscribe', 'subscriptions', 'unsubscribe']);
-    expect(autocomplete('search', 'nope', 'x', fixture.context())).toEqual([]);
-    expect(autocomplete('nope', 'paper', 'x', fixture.context())).toEqual([]);
+    expect(await autocomplete('search', 'nope', 'x', fixture.context())).toEqual([]);
+    expect(await autocomplete('nope', 'paper', 'x', fixture.context())).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ beforeAll(async () => {
   fixture = await memoryBot({ sample: false });
   const { store, search } = fixture.bot;
   // Seen an hour before the fixed clock: inside a first digest's 24-hour look-back.
-  store.upsertPapers(
+  await store.upsertPapers(
     [
       record('2512.00001', 'Humanoid robot manipulation with tactile sensing', { upvotes: 3 }),
       record('2512.00002', 'Robot learning from play data', { upvotes: 40 }),
@@ -43,7 +43,7 @@ describe('digest (preview)', () => {
     await runCommand({ name: 'subscribe', options: { topic: 'diffusion' } }, ctx);
     fixture.clock.set(NOW);
     // The first digest looks back to when the schedule was set: set it a day earlier.
-    fixture.bot.store.setSchedule(
+    await fixture.bot.store.setSchedule(
       ctx.channel,
       { time: '09:00', timeZone: 'Europe/Berlin', days: 'every', size: 10 },
       new Date('2025-12-11T12:00:00.000Z'),
@@ -60,12 +60,12 @@ describe('digest (preview)', () => {
 
   it('starts after the last posted digest, as the next run will', async () => {
     const ctx = fixture.context();
-    fixture.bot.store.setSchedule(
+    await fixture.bot.store.setSchedule(
       ctx.channel,
       { time: '09:00', timeZone: 'UTC', days: 'every', size: 2 },
       new Date('2025-12-11T12:00:00.000Z'),
     );
-    fixture.bot.store.setLastDigestAt(ctx.channel, new Date('2025-12-12T11:00:00.001Z'));
+    await fixture.bot.store.setLastDigestAt(ctx.channel, new Date('2025-12-12T11:00:00.001Z'));
     const reply = (await runCommand({ name: 'digest', options: {} }, ctx)) as DigestReply;
     expect(reply.sections).toEqual([]);
     expect(reply.emptyText).toMatch(/^Nothing new since 2025-12-12 11:00 UTC\./);
@@ -74,7 +74,7 @@ describe('digest (preview)', () => {
   it('leaves out papers dated more than digest.maxAgeDays ago, as the run does', async () => {
     const own = await memoryBot({ sample: false });
     const ctx = own.context();
-    own.bot.store.upsertPapers(
+    await own.bot.store.upsertPapers(
       [
         record('2512.00002', 'Robot learning from play data', { upvotes: 40 }),
         record('1901.00001', 'Robot learning in 2019', {

@@ -35,7 +35,7 @@ describe('runCommand', () => {
         message: expect.stringContaining('Manage Server permission'),
       });
     }
-    expect(fixture.bot.store.listSubscriptions(ctx.channel)).toEqual([]);
+    expect(await fixture.bot.store.listSubscriptions(ctx.channel)).toEqual([]);
   });
 
   it('lets anyone run the read-only subcommands', async () => {

@@ -46,7 +46,7 @@ function titlesOf(reply: Reply): string[] {
 describe('latest: undated papers', () => {
   it('dates an undated paper by its feed date, not by when it was stored', async () => {
     const b = await startBot('2025-12-12T12:00:00.000Z', false);
-    b.store.upsertPapers(
+    await b.store.upsertPapers(
       [
         record('2512.00001', 'Dated paper from two days ago', { publishedAt: '2025-12-10' }),
         // From a feed dated Dec 1, stored today.
@@ -83,15 +83,15 @@ describe('latest: the feed day is the channel time zone’s day', () => {
 
   async function seeded(): Promise<Bot> {
     const b = await startBot('2025-12-12T12:00:00.000Z', false);
-    b.store.upsertPapers(
+    await b.store.upsertPapers(
       [record('2512.00010', 'Listed Dec 11', { publishedAt: '2025-12-11', upvotes: 5 })],
       new Date(late),
     );
-    b.store.upsertPapers(
+    await b.store.upsertPapers(
       [record('2512.00011', 'Seen late evening UTC', { observedAt: late })],
       new Date(late),
     );
-    b.store.upsertPapers(
+    await b.store.upsertPapers(
       [record('2512.00012', 'Seen early morning UTC', { observedAt: early })],
       new Date(early),
     );

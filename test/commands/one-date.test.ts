@@ -28,10 +28,10 @@ beforeAll(async () => {
   fixture = await memoryBot({ sample: false });
   fixture.clock.set(new Date('2026-10-01T12:00:00.000Z'));
   for (const [file, extra] of FILES) {
-    await ingestFile({ store: fixture.bot.store, file, now: () => fixture.clock.now(), ...extra });
+    await ingestFile({ store: fixture.bot.sqlite, file, now: () => fixture.clock.now(), ...extra });
   }
   await fixture.bot.search.refresh();
-  papers = [...fixture.bot.store.iteratePapers()].flat();
+  papers = [...fixture.bot.sqlite.iteratePapers()].flat();
 });
 afterAll(() => fixture.bot.close());
 

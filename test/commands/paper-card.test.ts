@@ -11,7 +11,7 @@ const LINK = `https://arxiv.org/abs/${ID}`;
 
 beforeAll(async () => {
   fixture = await memoryBot({ sample: false });
-  fixture.bot.store.upsertPapers(
+  await fixture.bot.store.upsertPapers(
     [record(ID, 'Probe paper on widget folding', { abstract: 'Widget folding. It works.' })],
     fixture.clock.now(),
   );
@@ -49,13 +49,13 @@ describe('paper links in a message', () => {
 describe('"posted here on" stays within the tenant', () => {
   const digestChannel: ChannelRef = { platform: 'discord', workspace: 'G1', channel: 'news' };
   const dmA: ChannelRef = { platform: 'discord', workspace: 'dm', channel: 'DM-A' };
-  beforeAll(() => {
+  beforeAll(async () => {
     for (const [ref, message] of [
       [digestChannel, 'M-G1'],
       [dmA, 'M-DM-A'],
     ] as const) {
-      fixture.bot.store.setSchedule(ref, null, fixture.clock.now());
-      recordPostedDigest(fixture.bot.store, ref, [ID], message, '2025-12-01T09:00:00.000Z');
+      await fixture.bot.store.setSchedule(ref, null, fixture.clock.now());
+      await recordPostedDigest(fixture.bot.store, ref, [ID], message, '2025-12-01T09:00:00.000Z');
     }
   });
 

@@ -55,21 +55,21 @@ beforeAll(async () => {
   fixture = await memoryBot({ sample: false });
   const now = fixture.clock.now();
   for (const tenant of TENANTS) {
-    tenant.channels.forEach((ref, i) => {
-      fixture.bot.store.setSchedule(
+    for (const [i, ref] of tenant.channels.entries()) {
+      await fixture.bot.store.setSchedule(
         ref,
         { time: '09:00', timeZone: 'UTC', days: 'every', size: 5 },
         now,
       );
       // The second channel of a tenant fails to post; the first is scheduled.
       if (i === 1 || tenant.channels.length === 1) {
-        fixture.bot.store.setChannelFailure(ref, `reason-of-${ref.channel}`, now);
+        await fixture.bot.store.setChannelFailure(ref, `reason-of-${ref.channel}`, now);
         failing.add(ref);
       }
-    });
+    }
   }
   // Global facts every tenant shares.
-  fixture.bot.store.recordSourceRun({
+  await fixture.bot.store.recordSourceRun({
     source: 'huggingface',
     startedAt: now.toISOString(),
     finishedAt: now.toISOString(),
@@ -104,7 +104,7 @@ describe('/papers status shows the caller tenant only', () => {
       }
       expect(reply.channels).toBe(tenant.channels.length);
       expect(reply.sources.map((s) => s.name)).toContain('huggingface');
-      expect(reply.papers).toBe(fixture.bot.store.countPapers());
+      expect(reply.papers).toBe(await fixture.bot.store.countPapers());
     });
   }
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   fixture = await memoryBot();
   const hits = fixture.bot.search.search('SkillMimic basketball').hits;
   skillMimicId = hits[0]?.paper.id ?? '';
-  recordPostedDigest(fixture.bot.store, channel, [skillMimicId], 'msg-digest-1');
+  await recordPostedDigest(fixture.bot.store, channel, [skillMimicId], 'msg-digest-1');
 });
 afterAll(async () => {
   await fixture.bot.close();

@@ -9,6 +9,8 @@ import {
   STATE_TTL_DAYS,
 } from '../../src/core/expiring-state.js';
 import { createLogger } from '../../src/core/logger.js';
+import { asyncStore } from '../../src/core/store/async-store.js';
+import { PendingState } from '../../src/core/store/pending-state.js';
 import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +28,9 @@ describe('paging and button state expires', () => {
   it('stays bounded over simulated months of daily paging, keeping other state and fresh keys', async () => {
     const store = SqliteStore.open(':memory:');
     const clock = manualClock('2025-01-01T09:00:00Z');
-    const codec = createActionCodec(store, clock);
+    const shared = asyncStore(store);
+    const codec = createActionCodec(shared, clock);
+    const pages = new PendingState(shared, () => clock.now());
     const logger = createLogger({ level: 'silent' });
     store.putState('health:huggingface', 'stale for 2 days', clock.now());
     const perDay = 20;
@@ -36,11 +40,13 @@ describe('paging and button state expires', () => {
     for (let day = 0; day < 180; day++) {
       for (let n = 0; n < perDay / 2; n++) {
         const args = { query: longQuery(day, n) };
-        lastDiscordId = pageCustomId({ command: 'search', page: 2, args }, store, clock.now());
+        lastDiscordId = pageCustomId({ command: 'search', page: 2, args }, pages);
         lastSlackValue = codec.encode({ command: 'search', options: { ...args, page: 2 } });
       }
+      await pages.save();
+      await codec.save();
       // The tick runs every minute; once a day is enough to show the bound.
-      await pruneExpiredStateStep(store, clock.now(), logger);
+      await pruneExpiredStateStep(shared, clock.now(), logger);
       peak = Math.max(peak, stateRows(store));
       clock.advance(DAY_MS);
     }
@@ -50,23 +56,26 @@ describe('paging and button state expires', () => {
     expect(store.getState('health:huggingface')).toBe('stale for 2 days');
     expect(lastDiscordId.startsWith('pk:')).toBe(true);
     expect(lastSlackValue.startsWith('s:')).toBe(true);
-    expect(codec.decode(lastSlackValue)?.command).toBe('search');
+    expect((await codec.decode(lastSlackValue))?.command).toBe('search');
     store.close();
   });
 
-  it('keeps a key pressed again within the TTL, and drops one left alone past it', () => {
+  it('keeps a key pressed again within the TTL, and drops one left alone past it', async () => {
     const store = SqliteStore.open(':memory:');
     const clock = manualClock('2025-03-01T00:00:00Z');
-    const codec = createActionCodec(store, clock);
+    const shared = asyncStore(store);
+    const codec = createActionCodec(shared, clock);
     const kept = codec.encode({ command: 'search', options: { query: longQuery(1, 1) } });
     const dropped = codec.encode({ command: 'search', options: { query: longQuery(1, 2) } });
+    await codec.save();
     clock.advance(20 * DAY_MS);
     // Rendering the same results again rewrites the key, which restarts its TTL.
     codec.encode({ command: 'search', options: { query: longQuery(1, 1) } });
+    await codec.save();
     clock.advance(15 * DAY_MS);
-    expect(pruneExpiredState(store, clock.now())).toBe(1);
-    expect(codec.decode(kept)).not.toBeNull();
-    expect(codec.decode(dropped)).toBeNull();
+    expect(await pruneExpiredState(shared, clock.now())).toBe(1);
+    expect(await codec.decode(kept)).not.toBeNull();
+    expect(await codec.decode(dropped)).toBeNull();
     store.close();
   });
 
@@ -86,14 +95,18 @@ describe('paging and button state expires', () => {
         throw busy;
       },
     });
-    await expect(pruneExpiredStateStep(busyStore, new Date(), logger)).resolves.toBeUndefined();
+    await expect(
+      pruneExpiredStateStep(asyncStore(busyStore), new Date(), logger),
+    ).resolves.toBeUndefined();
     expect(lines.join('')).toContain('retrying next tick');
     const broken = Object.assign(Object.create(store) as SqliteStore, {
       pruneState: () => {
         throw new Error('disk I/O error');
       },
     });
-    await expect(pruneExpiredStateStep(broken, new Date(), logger)).rejects.toThrow('disk I/O');
+    await expect(pruneExpiredStateStep(asyncStore(broken), new Date(), logger)).rejects.toThrow(
+      'disk I/O',
+    );
     store.close();
   });
 });

@@ -5,6 +5,7 @@ import {
   isArxivAnnouncementDay,
   sourcesHealth,
 } from '../../src/core/health.js';
+import { asyncStore } from '../../src/core/store/async-store.js';
 import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 import type { SourceRun } from '../../src/core/store/store.js';
 import { testConfig } from '../live/harness.js';
@@ -133,7 +134,7 @@ describe('assessSource', () => {
 });
 
 describe('health over the store', () => {
-  it('reports each change once, then the recovery', () => {
+  it('reports each change once, then the recovery', async () => {
     const store = SqliteStore.open(':memory:');
     const config = testConfig('http://127.0.0.1:9');
     const now = new Date('2026-06-10T07:00:00Z');
@@ -141,7 +142,11 @@ describe('health over the store', () => {
       ...run('2026-06-10T06:00:00Z', { ok: false, fetched: 0, added: 0, messages: ['boom 1'] }),
       source: 'huggingface',
     });
-    const first = healthChanges(store, sourcesHealth(store, config, now), now);
+    const first = await healthChanges(
+      asyncStore(store),
+      await sourcesHealth(asyncStore(store), config, now),
+      now,
+    );
     expect(first).toEqual([
       { source: 'huggingface', warning: 'last run failed: boom 1', previous: null },
     ]);
@@ -149,9 +154,19 @@ describe('health over the store', () => {
       ...run('2026-06-10T06:30:00Z', { ok: false, fetched: 0, added: 0, messages: ['boom 2'] }),
       source: 'huggingface',
     });
-    expect(healthChanges(store, sourcesHealth(store, config, now), now)).toEqual([]);
+    expect(
+      await healthChanges(
+        asyncStore(store),
+        await sourcesHealth(asyncStore(store), config, now),
+        now,
+      ),
+    ).toEqual([]);
     store.recordSourceRun({ ...run('2026-06-10T06:50:00Z'), source: 'huggingface' });
-    const recovered = healthChanges(store, sourcesHealth(store, config, now), now);
+    const recovered = await healthChanges(
+      asyncStore(store),
+      await sourcesHealth(asyncStore(store), config, now),
+      now,
+    );
     expect(recovered).toEqual([
       { source: 'huggingface', warning: null, previous: 'last run failed: boom 1' },
     ]);

@@ -26,7 +26,7 @@ async function bot() {
   const made = await memoryBot({ sample: false });
   close = () => made.bot.close();
   const ingest = (name: string) =>
-    ingestFile({ store: made.bot.store, file: fixture(name), now: () => made.clock.now() });
+    ingestFile({ store: made.bot.sqlite, file: fixture(name), now: () => made.clock.now() });
   const run = async (name: string, options: Record<string, string | number>) =>
     runCommand({ name, options }, made.context());
   return { ...made, ingest, run };
@@ -42,7 +42,7 @@ describe('replacements through file ingest (Atom listing, RSS 1.0)', () => {
     const b = await bot();
     const snapshot = await b.ingest('arxiv-snapshot.jsonl');
     expect(snapshot).toMatchObject({ format: 'arxiv-snapshot', added: 5, skipped: 2 });
-    const before = b.bot.store.getPaper('2003.01234');
+    const before = await b.bot.store.getPaper('2003.01234');
     expect(before).toMatchObject({ publishedAt: '2020-03-03', version: 3 });
 
     // Known for weeks: no longer new when its replacement arrives.
@@ -58,8 +58,8 @@ describe('replacements through file ingest (Atom listing, RSS 1.0)', () => {
     expect(listing.warnings).toEqual([
       '1911.00042: skipped, a replacement (new version) of a paper not stored',
     ]);
-    expect(b.bot.store.getPaper('1911.00042')).toBeNull();
-    const after = b.bot.store.getPaper('2003.01234');
+    expect(await b.bot.store.getPaper('1911.00042')).toBeNull();
+    const after = await b.bot.store.getPaper('2003.01234');
     expect(after).toMatchObject({
       version: 4,
       abstract: 'A revised abstract of a 2020 paper.',
@@ -77,7 +77,7 @@ describe('replacements through file ingest (Atom listing, RSS 1.0)', () => {
       'Agent Skill Acquisition for Large Language Models via CycleQD',
       'Concentration Inequalities for Martingales, Revisited',
     ]);
-    const fresh = b.bot.store.papersSeenSince(new Date(b.clock.now().getTime() - 60_000), {
+    const fresh = await b.bot.store.papersSeenSince(new Date(b.clock.now().getTime() - 60_000), {
       includeSample: true,
     });
     expect(fresh.map((p) => p.id).sort()).toEqual(['2609.28553', '2609.28601']);
@@ -87,7 +87,7 @@ describe('replacements through file ingest (Atom listing, RSS 1.0)', () => {
     const b = await bot();
     const summary = await b.ingest('arxiv-rdf.xml');
     expect(summary).toMatchObject({ format: 'arxiv-rss', added: 2, skippedReplacements: 1 });
-    expect(b.bot.store.getPaper('2104.05555')).toBeNull();
+    expect(await b.bot.store.getPaper('2104.05555')).toBeNull();
   });
 });
 
@@ -100,14 +100,14 @@ describe('cleaned text and unknown dates, end to end', () => {
     expect(titles(await b.run('search', { query: 'Renyi' }))).toContain(renyi);
     expect(titles(await b.run('search', { query: 'Rényi' }))).toContain(renyi);
     // The text as the snapshot wrote it stays available beside the cleaned text.
-    expect(b.bot.store.getPaper('math/0604473')?.original).toEqual({
+    expect((await b.bot.store.getPaper('math/0604473'))?.original).toEqual({
       title: "On the R\\'{e}nyi dimension of $\\beta$-expansions",
       abstract:
         "We compute the R\\'enyi dimension of $\\beta$-expansions for $\\beta > 1$ and show it equals $\\ln\\ln \\beta$ in the \\emph{generic} case.",
     });
-    expect(b.bot.store.getPaper('0704.0001')).not.toHaveProperty('original');
+    expect(await b.bot.store.getPaper('0704.0001')).not.toHaveProperty('original');
 
-    const undated = b.bot.store.getPaper('1501.00002');
+    const undated = await b.bot.store.getPaper('1501.00002');
     expect(undated?.publishedAt).toBeNull();
     expect(undated && paperDay(undated)).toBeNull();
     const since = await b.run('search', { query: 'versions missing', since: '2007-01-01' });

@@ -87,6 +87,22 @@ describe('every log line is scrubbed, whatever logger wrote it', () => {
     expect(leaks(text())).toEqual([]);
   });
 
+  it('a URL password, a query-string key and a Socket Mode ticket are blanked, the rest kept', async () => {
+    const { logger, text } = capture();
+    const fetchRefusal = new TypeError(
+      'Request cannot be constructed from a URL that includes credentials: ' +
+        'https://mirror:MIRRORPASS42@rss.example/rss?api_key=QUERYKEY42&page=2',
+    );
+    logger.error({ err: fetchRefusal }, 'source failed');
+    logger.info({ url: 'wss://wss-primary.slack.com/link/?ticket=TICKET42&app_id=A1' }, 'socket');
+    logger.warn('database at postgres://paperboy:DBPASS42@db.internal:5432/paperboy is down');
+    for (const secret of ['MIRRORPASS42', 'QUERYKEY42', 'TICKET42', 'DBPASS42'])
+      expect(text(), secret).not.toContain(secret);
+    expect(text()).toContain('https://mirror:[redacted]@rss.example/rss?api_key=[redacted]&page=2');
+    expect(text()).toContain('postgres://paperboy:[redacted]@db.internal:5432/paperboy');
+    expect(text()).toContain('app_id=A1');
+  });
+
   it("the configured LLM key is among the config's secrets", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-llm-'));
     const file = path.join(dir, 'llm.json');

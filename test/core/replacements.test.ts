@@ -33,7 +33,7 @@ async function botKnowing(known: { id: string; title: string; publishedAt: strin
   close = () => made.bot.close();
   const firstSeen = new Date(new Date(at).getTime() - 30 * DAY);
   made.clock.set(firstSeen);
-  made.bot.store.upsertPapers(
+  await made.bot.store.upsertPapers(
     [
       record(known.id, known.title, {
         publishedAt: known.publishedAt,
@@ -51,7 +51,7 @@ async function botKnowing(known: { id: string; title: string; publishedAt: strin
 function ingest(b: Awaited<ReturnType<typeof botKnowing>>, name: string) {
   const file = path.join(dir, name);
   copyFileSync(new URL(`../fixtures/${name}`, import.meta.url), file);
-  return ingestFile({ store: b.bot.store, file, now: () => b.clock.now() });
+  return ingestFile({ store: b.bot.sqlite, file, now: () => b.clock.now() });
 }
 
 function ids(reply: Reply): string[] {
@@ -66,13 +66,13 @@ async function expectReplacementsAreNotNews(
   ids_: { known: string; version: number; publishedAt: string; unknown: string; fresh: string[] },
 ) {
   const store = b.bot.store;
-  expect(store.getPaper(ids_.unknown)).toBeNull();
-  expect(store.getPaper(ids_.known)).toMatchObject({
+  expect(await store.getPaper(ids_.unknown)).toBeNull();
+  expect(await store.getPaper(ids_.known)).toMatchObject({
     version: ids_.version,
     publishedAt: ids_.publishedAt,
     firstSeenAt: b.firstSeenAt,
   });
-  const seenNow = store.papersSeenSince(new Date(b.clock.now().getTime() - DAY), {
+  const seenNow = await store.papersSeenSince(new Date(b.clock.now().getTime() - DAY), {
     includeSample: true,
   });
   expect(seenNow.map((p) => p.id).sort()).toEqual([...ids_.fresh].sort());

@@ -32,8 +32,8 @@ const bot = await createBot({
 });
 for (let i = 0; i < KILL_CHANNELS; i++) {
   const ref: ChannelRef = { platform: 'fake', workspace: 'w', channel: `c${i}` };
-  if (!bot.store.getChannel(ref))
-    bot.store.setSchedule(
+  if (!(await bot.store.getChannel(ref)))
+    await bot.store.setSchedule(
       ref,
       { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 },
       new Date('2026-06-09T12:00:00Z'),
@@ -41,7 +41,7 @@ for (let i = 0; i < KILL_CHANNELS; i++) {
 }
 // The day's listing: the same three papers on every start of the day (first seen once).
 const day = clock.now().toISOString().slice(0, 10);
-bot.store.upsertPapers(
+await bot.store.upsertPapers(
   [1, 2, 3].map((k) => ({
     arxivId: `2606.${day.slice(8, 10)}00${k}`,
     version: 1,

@@ -32,7 +32,7 @@ async function opsBot(connected: Record<string, boolean> = { shell: true }) {
     clock,
     logger,
     platformsConnected: () => connected,
-    digestRunsByState: () => bot.store.countDigestRunsByState(),
+    digestRunsByState: async () => await bot.store.countDigestRunsByState(),
   });
   const base = `http://127.0.0.1:${server.port}`;
   return { bot, server, base, clock };
@@ -84,8 +84,8 @@ describe('GET /metrics and /healthz', () => {
       sample(text, 'paperboy_commands_total{subcommand="unknown",outcome="INPUT_INVALID"}'),
     ).toBe(1);
     expect(sample(text, 'paperboy_command_duration_seconds_count{subcommand="search"}')).toBe(2);
-    expect(sample(text, 'paperboy_papers_stored')).toBe(bot.store.countPapers());
-    expect(bot.store.countPapers()).toBeGreaterThan(0);
+    expect(sample(text, 'paperboy_papers_stored')).toBe(await bot.store.countPapers());
+    expect(await bot.store.countPapers()).toBeGreaterThan(0);
     expect(sample(text, 'paperboy_source_healthy{source="huggingface"}')).toBe(1);
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d/m);
@@ -93,7 +93,7 @@ describe('GET /metrics and /healthz', () => {
 
   it('reports source health and digest deliveries by state', async () => {
     const { bot, base } = await started();
-    bot.store.recordSourceRun({
+    await bot.store.recordSourceRun({
       source: 'huggingface',
       startedAt: '2025-12-12T11:00:00.000Z',
       finishedAt: '2025-12-12T11:00:01.000Z',
@@ -103,7 +103,7 @@ describe('GET /metrics and /healthz', () => {
       messages: ['HTTP 503 from huggingface.co'],
     });
     const channel = { platform: 'fake' as const, workspace: 'w', channel: 'c' };
-    bot.store.setSchedule(
+    await bot.store.setSchedule(
       channel,
       { time: '09:00', timeZone: 'UTC', days: 'every', size: 5 },
       new Date(NOW),
@@ -120,8 +120,8 @@ describe('GET /metrics and /healthz', () => {
       state,
       parts: [],
     });
-    bot.store.createDigestRun(run('r1', 'empty'));
-    bot.store.createDigestRun(run('r2', 'planned'));
+    await bot.store.createDigestRun(run('r1', 'empty'));
+    await bot.store.createDigestRun(run('r2', 'planned'));
 
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(sample(text, 'paperboy_source_healthy{source="huggingface"}')).toBe(0);
@@ -158,7 +158,7 @@ describe('GET /metrics and /healthz', () => {
       'platform slack: not connected',
     ]);
 
-    bot.store.close();
+    await bot.store.close();
     response = await fetch(`${base}/healthz`);
     expect(response.status).toBe(503);
     const body = (await response.json()) as { store: { ok: boolean }; problems: string[] };
@@ -185,7 +185,7 @@ describe('GET /metrics and /healthz', () => {
         clock: first.clock,
         logger: silentLogger(),
         platformsConnected: () => ({}),
-        digestRunsByState: () => ({}),
+        digestRunsByState: async () => ({}),
       }),
     ).rejects.toThrow(`PAPERBOY_METRICS_PORT ${port} is already in use`);
   });
@@ -233,7 +233,7 @@ describe('PAPERBOY_METRICS_HOST: loopback unless asked', () => {
         clock: bot.clock,
         logger: silentLogger(),
         platformsConnected: () => ({}),
-        digestRunsByState: () => ({}),
+        digestRunsByState: async () => ({}),
       });
     const plain = await serve();
     const everywhere = await serve('0.0.0.0');
@@ -261,7 +261,7 @@ describe('PAPERBOY_METRICS_HOST: loopback unless asked', () => {
         clock: manualClock(NOW),
         logger: silentLogger(),
         platformsConnected: () => ({}),
-        digestRunsByState: () => ({}),
+        digestRunsByState: async () => ({}),
       }),
     ).rejects.toThrow('PAPERBOY_METRICS_HOST 203.0.113.7 is not an address of this machine');
   });

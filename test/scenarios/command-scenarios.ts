@@ -8,7 +8,7 @@ import type {
 } from '../../src/commands/reply.js';
 import type { PaperRecord } from '../../src/core/paper.js';
 import type { PaperSearch } from '../../src/core/search/types.js';
-import type { Store } from '../../src/core/store/store.js';
+import type { AsyncStore } from '../../src/core/store/async-store.js';
 
 /**
  * The shared scenario table: every scenario runs against the commands in memory
@@ -60,8 +60,8 @@ export const SCENARIO_RECORDS: PaperRecord[] = [
 ];
 
 /** Stores SCENARIO_RECORDS in a runner's bot and makes them searchable. */
-export async function ingestScenarioRecords(bot: { store: Store; search: PaperSearch }) {
-  bot.store.upsertPapers(SCENARIO_RECORDS, new Date(SCENARIO_NOW));
+export async function ingestScenarioRecords(bot: { store: AsyncStore; search: PaperSearch }) {
+  await bot.store.upsertPapers(SCENARIO_RECORDS, new Date(SCENARIO_NOW));
   await bot.search.refresh();
 }
 

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelRef, Store } from '../../src/core/store/store.js';
+import type { AsyncStore } from '../../src/core/store/async-store.js';
+import type { ChannelRef } from '../../src/core/store/store.js';
 
 /** Records a posted one-part digest of `paperIds` whose message is `messageId` (thread tests). */
-export function recordPostedDigest(
-  store: Store,
+export async function recordPostedDigest(
+  store: AsyncStore,
   channel: ChannelRef,
   paperIds: string[],
   messageId: string,
   at = '2025-12-12T09:00:00.000Z',
-): void {
+): Promise<void> {
   const id = randomUUID();
   const deliveryId = randomUUID();
-  store.createDigestRun({
+  await store.createDigestRun({
     id,
     channel,
     digestDate: at.slice(0, 10),
@@ -23,6 +24,6 @@ export function recordPostedDigest(
     state: 'planned',
     parts: [{ deliveryId, part: 1, plan: '{}', messageId: null }],
   });
-  store.completeDigestPart(deliveryId, messageId);
-  store.updateDigestRun(id, { state: 'posted' });
+  await store.completeDigestPart(deliveryId, messageId);
+  await store.updateDigestRun(id, { state: 'posted' });
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type APIInteraction, InteractionType, MessageFlags } from 'discord.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { LISTEN_BACKLOG } from '../listen-backlog.js';
 import type { Response } from './respond.js';
 import { checkSignature } from './signature.js';
 
@@ -159,7 +160,7 @@ export function createInteractionsServer(deps: InteractionsServerDeps): Interact
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           resolve((server.address() as AddressInfo).port);
         });

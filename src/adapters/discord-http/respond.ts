@@ -12,6 +12,7 @@ import type { Reply } from '../../commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../commands/spec.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { PendingState } from '../../core/store/pending-state.js';
 import { messageBody } from '../discord/channel-post.js';
 import { type DiscordBot, MANAGE_PERMISSION } from '../discord/interaction-handler.js';
 import { decodeChoice, decodePageCustomId, pageCall, pageCustomId } from '../discord/paging.js';
@@ -51,9 +52,11 @@ export interface Response {
 
 type Mode = 'reply' | 'update';
 
-function render(deps: RespondDeps, reply: Reply): DiscordMessage {
-  const now = deps.clock.now();
-  return renderReply(reply, { pageId: (r) => pageCustomId(r, deps.bot.store, now) });
+async function render(deps: RespondDeps, reply: Reply): Promise<DiscordMessage> {
+  const pending = new PendingState(deps.bot.store, () => deps.clock.now());
+  const message = renderReply(reply, { pageId: (r) => pageCustomId(r, pending) });
+  await pending.save();
+  return message;
 }
 
 /** A new message: the rendered body, private to the caller when ephemeral. */
@@ -92,7 +95,7 @@ async function finishDeferred(
   work: () => Promise<Reply>,
   mode: Mode,
 ): Promise<void> {
-  const message = render(deps, await work());
+  const message = await render(deps, await work());
   if (!message.ephemeral) return deps.webhook.editOriginal(token, editedMessage(message));
   // A deferred reply is public: an ephemeral answer replaces it with a private follow-up.
   if (mode === 'reply') await deps.webhook.deleteOriginal(token);
@@ -132,11 +135,14 @@ async function answerCall(
   }
   const work = run();
   const quick = await within(work, deps.deferAfterMs);
-  if (quick) return { body: immediate(render(deps, quick), mode) };
+  if (quick) return { body: immediate(await render(deps, quick), mode) };
   return { body: deferred, after: () => finishDeferred(deps, interaction.token, () => work, mode) };
 }
 
-function answerAutocomplete(deps: RespondDeps, interaction: APIInteraction): Response {
+async function answerAutocomplete(
+  deps: RespondDeps,
+  interaction: APIInteraction,
+): Promise<Response> {
   const data = interaction.data as { options?: Parameters<typeof focusedOption>[0] };
   const focused = focusedOption(data.options);
   const ctx = deps.bot.contextFor(
@@ -144,7 +150,9 @@ function answerAutocomplete(deps: RespondDeps, interaction: APIInteraction): Res
     commandUserOf(interaction),
     MANAGE_PERMISSION,
   );
-  const choices = focused ? autocomplete(focused.subcommand, focused.name, focused.value, ctx) : [];
+  const choices = focused
+    ? await autocomplete(focused.subcommand, focused.name, focused.value, ctx)
+    : [];
   return {
     body: {
       type: InteractionResponseType.ApplicationCommandAutocompleteResult,
@@ -157,10 +165,10 @@ function answerAutocomplete(deps: RespondDeps, interaction: APIInteraction): Res
   };
 }
 
-function answerComponent(deps: RespondDeps, interaction: APIInteraction): Promise<Response> {
+async function answerComponent(deps: RespondDeps, interaction: APIInteraction): Promise<Response> {
   const data = interaction.data as { custom_id: string; component_type: number; values?: string[] };
   if (data.component_type === ComponentType.Button) {
-    const request = decodePageCustomId(data.custom_id, deps.bot.store);
+    const request = await decodePageCustomId(data.custom_id, deps.bot.store);
     if (!request)
       return Promise.resolve(refusal('This button has expired: run the command again.'));
     return answerCall(deps, interaction, pageCall(request), 'update');

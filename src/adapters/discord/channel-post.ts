@@ -14,7 +14,9 @@ import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import { EXPIRING_STATE } from '../../core/expiring-state.js';
 import type { Logger } from '../../core/logger.js';
-import type { ChannelRef, Store } from '../../core/store/store.js';
+import type { AsyncStore } from '../../core/store/async-store.js';
+import { PendingState } from '../../core/store/pending-state.js';
+import type { ChannelRef } from '../../core/store/store.js';
 import type { PostResult } from '../adapter.js';
 import { pageCustomId } from './paging.js';
 import { footerHasDelivery } from './render-digest.js';
@@ -23,7 +25,7 @@ import { truncateWords } from './render-text.js';
 
 export interface PostDeps {
   client: Client;
-  store: Store;
+  store: AsyncStore;
   clock: Clock;
   logger: Logger;
   config: Config;
@@ -59,8 +61,13 @@ function refusalOf(error: unknown): string | null {
 }
 
 /** Records a refusal on the channel (shown by `/papers subscriptions`), logs it, and throws. */
-function unavailable(deps: PostDeps, target: ChannelRef, reason: string, cause?: unknown): never {
-  deps.store.setChannelFailure(target, reason, deps.clock.now());
+async function unavailable(
+  deps: PostDeps,
+  target: ChannelRef,
+  reason: string,
+  cause?: unknown,
+): Promise<never> {
+  await deps.store.setChannelFailure(target, reason, deps.clock.now());
   deps.logger.warn({ channel: target, reason }, 'Discord channel refuses the bot');
   throw new PaperboyError('CHANNEL_UNAVAILABLE', `Cannot post in this channel: ${reason}.`, {
     cause,
@@ -73,7 +80,7 @@ async function guarded<T>(deps: PostDeps, target: ChannelRef, work: () => Promis
   } catch (error) {
     if (error instanceof PaperboyError) throw error;
     const reason = refusalOf(error);
-    if (reason) unavailable(deps, target, reason, error);
+    if (reason) await unavailable(deps, target, reason, error);
     const rejected =
       error instanceof DiscordAPIError && typeof error.code === 'number'
         ? REJECTIONS[error.code]
@@ -130,9 +137,9 @@ async function fetchChannel(deps: PostDeps, target: ChannelRef): Promise<Channel
   const channel = await guarded(deps, target, () =>
     deps.client.channels.fetch(target.channel, { allowUnknownGuild: true }),
   );
-  if (!channel) unavailable(deps, target, 'the channel no longer exists');
+  if (!channel) return unavailable(deps, target, 'the channel no longer exists');
   if (!TEXT_TYPES.has(channel.type) && !FORUM_TYPES.has(channel.type)) {
-    unavailable(deps, target, 'it is not a text, announcement, thread or forum channel');
+    return unavailable(deps, target, 'it is not a text, announcement, thread or forum channel');
   }
   return channel;
 }
@@ -149,9 +156,11 @@ export async function postToChannel(
 ): Promise<PostResult> {
   const channel = await fetchChannel(deps, target);
   const now = deps.clock.now();
-  const rendered = renderReply(reply, { pageId: (r) => pageCustomId(r, deps.store, now) });
+  const pending = new PendingState(deps.store, () => now);
+  const rendered = renderReply(reply, { pageId: (r) => pageCustomId(r, pending) });
+  await pending.save();
   const rest = deps.client.rest;
-  const options = deps.store.getChannel(target)?.options ?? {};
+  const options = (await deps.store.getChannel(target))?.options ?? {};
   const asThread =
     (options.digestAsThread as boolean | undefined) ?? deps.config.discord.digestAsThread;
   const crosspost = (options.crosspost as boolean | undefined) ?? deps.config.discord.crosspost;
@@ -173,7 +182,7 @@ export async function postToChannel(
         ? `${EXPIRING_STATE.discordDigestThread}${channel.id}:${reply.date}`
         : null;
     const laterPart = reply.kind === 'digest' && (reply.part ?? 1) > 1;
-    const into = asThread && threadKey && laterPart ? deps.store.getState(threadKey) : null;
+    const into = asThread && threadKey && laterPart ? await deps.store.getState(threadKey) : null;
     const message = (await rest.post(Routes.channelMessages(into ?? channel.id), {
       body: { ...messageBody(rendered), nonce: nonceFor(reply), enforce_nonce: true },
     })) as APIMessage;
@@ -194,7 +203,7 @@ export async function postToChannel(
         const thread = (await rest.post(Routes.threads(channel.id, message.id), {
           body: { name: threadName(reply), auto_archive_duration: 1440 },
         })) as APIChannel;
-        deps.store.putState(threadKey, thread.id, now);
+        await deps.store.putState(threadKey, thread.id, now);
       } catch (error) {
         deps.logger.warn(
           { channel: target, err: error },
@@ -204,7 +213,8 @@ export async function postToChannel(
     }
     return { messageIds: [message.id] };
   });
-  if (deps.store.getChannel(target)?.failure) deps.store.setChannelFailure(target, null, now);
+  if ((await deps.store.getChannel(target))?.failure)
+    await deps.store.setChannelFailure(target, null, now);
   return result;
 }
 
@@ -236,7 +246,7 @@ export async function findDeliveryMessage(
   const channel = await fetchChannel(deps, target);
   const rest = deps.client.rest;
   const botId = deps.botUserId ?? deps.client.user?.id;
-  const options = deps.store.getChannel(target)?.options ?? {};
+  const options = (await deps.store.getChannel(target))?.options ?? {};
   const asThread =
     (options.digestAsThread as boolean | undefined) ?? deps.config.discord.digestAsThread;
   const forum = FORUM_TYPES.has(channel.type);

@@ -16,7 +16,9 @@ import type { Reply } from '../../commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../commands/spec.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import type { ChannelRef, Store } from '../../core/store/store.js';
+import type { AsyncStore } from '../../core/store/async-store.js';
+import { PendingState } from '../../core/store/pending-state.js';
+import type { ChannelRef } from '../../core/store/store.js';
 import { decodeChoice, decodePageCustomId, pageCall, pageCustomId } from './paging.js';
 import { type DiscordMessage, renderReply } from './render-reply.js';
 
@@ -24,7 +26,7 @@ export const MANAGE_PERMISSION = 'Manage Channels';
 
 /** What the adapter needs of the composed bot (src/app.ts createBot). */
 export interface DiscordBot {
-  store: Store;
+  store: AsyncStore;
   contextFor(channel: ChannelRef, user: CommandUser, managePermission: string): CommandContext;
 }
 
@@ -62,9 +64,11 @@ function contextOf(deps: InteractionDeps, interaction: Interaction): CommandCont
   return deps.bot.contextFor(channelRef(interaction), commandUser(interaction), MANAGE_PERMISSION);
 }
 
-function render(deps: InteractionDeps, reply: Reply): DiscordMessage {
-  const now = deps.clock.now();
-  return renderReply(reply, { pageId: (r) => pageCustomId(r, deps.bot.store, now) });
+async function render(deps: InteractionDeps, reply: Reply): Promise<DiscordMessage> {
+  const pending = new PendingState(deps.bot.store, () => deps.clock.now());
+  const message = renderReply(reply, { pageId: (r) => pageCustomId(r, pending) });
+  await pending.save();
+  return message;
 }
 
 function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
@@ -93,7 +97,7 @@ async function answerNow(
   reply: Reply,
   mode: 'reply' | 'update',
 ): Promise<void> {
-  const message = render(deps, reply);
+  const message = await render(deps, reply);
   if (mode === 'update' && !message.ephemeral && !interaction.isChatInputCommand()) {
     await interaction.update(editOptions(message));
   } else {
@@ -122,7 +126,7 @@ async function answer(
   else await interaction.deferReply();
   const reply = await (deps.run ?? runCommand)(call, ctx);
   deps.observe?.(call, reply);
-  const message = render(deps, reply);
+  const message = await render(deps, reply);
   if (message.ephemeral && mode === 'reply') {
     // A deferred reply is public; an ephemeral answer replaces it with a private follow-up.
     await interaction.deleteReply();
@@ -146,7 +150,7 @@ function callFromOptions(interaction: ChatInputCommandInteraction): CommandCall 
 async function answerAutocomplete(deps: InteractionDeps, interaction: AutocompleteInteraction) {
   const focused = interaction.options.getFocused(true);
   const subcommand = interaction.options.getSubcommand(false) ?? '';
-  const choices = autocomplete(
+  const choices = await autocomplete(
     subcommand,
     focused.name,
     String(focused.value),
@@ -176,7 +180,7 @@ export async function handleInteraction(
       return await answer(deps, interaction, callFromOptions(interaction), 'reply');
     }
     if (interaction.isButton()) {
-      const request = decodePageCustomId(interaction.customId, deps.bot.store);
+      const request = await decodePageCustomId(interaction.customId, deps.bot.store);
       if (!request)
         return await refuse(interaction, 'This button has expired: run the command again.');
       return await answer(deps, interaction, pageCall(request), 'update');

@@ -10,6 +10,7 @@ import {
 } from '../../commands/thread-question.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { PendingState } from '../../core/store/pending-state.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import { type DiscordBot, MANAGE_PERMISSION } from './interaction-handler.js';
 import { pageCustomId } from './paging.js';
@@ -110,10 +111,11 @@ export async function handleMessageQuestion(
               digestRefs(message, guild),
             ),
           ];
-    const now = deps.clock.now();
+    const pending = new PendingState(deps.bot.store, () => deps.clock.now());
     const rendered = replies.map((r) =>
-      renderReply(r, { pageId: (p) => pageCustomId(p, deps.bot.store, now) }),
+      renderReply(r, { pageId: (p) => pageCustomId(p, pending) }),
     );
+    await pending.save();
     // Each reply fits alone; together (several cards) they must still fit one message.
     const { embeds, components } = fitLimits({
       embeds: rendered.flatMap((r) => r.embeds),

@@ -3,7 +3,8 @@ import type { PageRequest } from '../../commands/reply.js';
 import type { CommandCall } from '../../commands/spec.js';
 import { findSubcommand } from '../../commands/spec.js';
 import { EXPIRING_STATE } from '../../core/expiring-state.js';
-import type { Store } from '../../core/store/store.js';
+import type { AsyncStore } from '../../core/store/async-store.js';
+import type { PendingState } from '../../core/store/pending-state.js';
 
 /** Discord's limit on a component's custom_id. */
 export const CUSTOM_ID_MAX = 100;
@@ -23,11 +24,11 @@ export function encodePageInline(request: PageRequest): string {
  * characters, else a short key whose request is kept in the store (so the button
  * still works after a restart, never only in memory).
  */
-export function pageCustomId(request: PageRequest, store: Store, now: Date): string {
+export function pageCustomId(request: PageRequest, pending: PendingState): string {
   const inline = encodePageInline(request);
   if (inline.length <= CUSTOM_ID_MAX) return inline;
   const key = createHash('sha256').update(inline).digest('base64url').slice(0, 22);
-  store.putState(`${STATE_PREFIX}${key}`, JSON.stringify(request), now);
+  pending.put(`${STATE_PREFIX}${key}`, JSON.stringify(request));
   return `${STORED}${key}`;
 }
 
@@ -42,7 +43,10 @@ function typedArgs(command: string, raw: Record<string, string>): PageRequest['a
 }
 
 /** The request behind a paging button, or `null` when the id is not ours or its state is gone. */
-export function decodePageCustomId(customId: string, store: Store): PageRequest | null {
+export async function decodePageCustomId(
+  customId: string,
+  store: Pick<AsyncStore, 'getState'>,
+): Promise<PageRequest | null> {
   if (customId.startsWith(INLINE)) {
     const match = /^pg:([a-z]+):(\d+):(.*)$/.exec(customId);
     if (!match?.[1] || !match[2]) return null;
@@ -50,7 +54,7 @@ export function decodePageCustomId(customId: string, store: Store): PageRequest 
     return { command: match[1], page: Number(match[2]), args: typedArgs(match[1], raw) };
   }
   if (customId.startsWith(STORED)) {
-    const saved = store.getState(`${STATE_PREFIX}${customId.slice(STORED.length)}`);
+    const saved = await store.getState(`${STATE_PREFIX}${customId.slice(STORED.length)}`);
     if (!saved) return null;
     try {
       const parsed = JSON.parse(saved) as PageRequest;

@@ -2,7 +2,11 @@ import type { Choice } from '../../commands/autocomplete.js';
 import { COMMAND_NAME, findSubcommand, SUBCOMMANDS } from '../../commands/spec.js';
 
 /** Values for an option being typed (the shared `autocomplete`, bound to the channel). */
-export type OptionValues = (subcommand: string, option: string, prefix: string) => Choice[];
+export type OptionValues = (
+  subcommand: string,
+  option: string,
+  prefix: string,
+) => Promise<Choice[]>;
 
 function withQuotes(value: string): string {
   return /\s/.test(value) ? `"${value}"` : value;
@@ -13,7 +17,10 @@ function withQuotes(value: string): string {
  * subcommand names first, then `name:` options and their values, and values for the
  * next positional option when it has choices (days, time zones, topics).
  */
-export function completeLine(line: string, values: OptionValues): [string[], string] {
+export async function completeLine(
+  line: string,
+  values: OptionValues,
+): Promise<[string[], string]> {
   const body = line.replace(new RegExp(`^\\s*/?${COMMAND_NAME}\\s+`), '').replace(/^\s+/, '');
   const words = body.split(/\s+/);
   const current = words.at(-1) ?? '';
@@ -27,7 +34,7 @@ export function completeLine(line: string, values: OptionValues): [string[], str
   const named = /^([a-z]+):(.*)$/i.exec(current);
   if (named?.[1]) {
     const option = named[1].toLowerCase();
-    const hits = values(spec.name, option, named[2] ?? '').map(
+    const hits = (await values(spec.name, option, named[2] ?? '')).map(
       (c) => `${option}:${withQuotes(c.value)}`,
     );
     return [hits, current];
@@ -42,7 +49,7 @@ export function completeLine(line: string, values: OptionValues): [string[], str
   const next = open[positional];
   const hits: string[] = [];
   if (next && !next.rest)
-    hits.push(...values(spec.name, next.name, current).map((c) => withQuotes(c.value)));
+    hits.push(...(await values(spec.name, next.name, current)).map((c) => withQuotes(c.value)));
   hits.push(
     ...open
       .filter((o) => !o.rest && o.name.startsWith(current.toLowerCase()))

@@ -82,10 +82,15 @@ export class ShellAdapter implements Adapter {
       historySize: HISTORY_SIZE,
       history: interactive ? readHistory(this.options.historyFile) : [],
       completer: interactive
-        ? (line: string) =>
+        ? // readline's callback form: the values come from the store, which answers later.
+          (line: string, done: (error: Error | null, result: [string[], string]) => void) => {
             completeLine(line, (sub, option, prefix) =>
               autocomplete(sub, option, prefix, this.options.context()),
-            )
+            ).then(
+              (result) => done(null, result),
+              () => done(null, [[], line]),
+            );
+          }
         : undefined,
       prompt: 'papers> ',
     });

@@ -81,6 +81,8 @@ async function answer(
   what: string,
 ): Promise<void> {
   try {
+    // Button values too long for Slack, parked by the renderer, must exist before a click.
+    await deps.codec.save();
     await respond(body);
   } catch (error) {
     // response_url expired (30 min, 5 uses) or Slack unreachable: nothing else to answer with.
@@ -139,7 +141,7 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
         )
       )
         return;
-      const call = deps.codec.decode(action.value ?? '');
+      const call = await deps.codec.decode(action.value ?? '');
       if (!call) {
         const expired: Reply = {
           kind: 'error',

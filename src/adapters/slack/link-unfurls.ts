@@ -13,6 +13,8 @@ import { renderReply } from './render-reply.js';
 export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Logger }): void {
   app.event('link_shared', async ({ event, body, client }) => {
     const team = (body as { team_id?: string }).team_id ?? 'unknown';
+    // Members of another organisation read a Slack Connect channel's unfurls.
+    const shared = (body as { is_ext_shared_channel?: boolean }).is_ext_shared_channel === true;
     const here: ChannelRef = { platform: 'slack', workspace: team, channel: event.channel };
     try {
       const ctx = deps.bot.contextFor(
@@ -24,7 +26,7 @@ export function registerLinkUnfurls(app: App, deps: { bot: SlackBot; logger: Log
       for (const { url } of event.links) {
         if (!isPaperLink(url)) continue;
         // Papers not stored are looked up (once, politely); an unknown or failed one gets no card.
-        const found = await linkCard(ctx, here, url);
+        const found = await linkCard(ctx, here, url, shared);
         if (found.kind === 'card') unfurls[url] = { blocks: renderReply(found.card).blocks };
       }
       if (Object.keys(unfurls).length === 0) return;

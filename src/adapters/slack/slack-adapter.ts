@@ -6,8 +6,9 @@ import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { platformUnreachable } from '../../core/platform-unreachable.js';
 import { portInUse } from '../../core/port-in-use.js';
-import type { Store } from '../../core/store/store.js';
+import type { AsyncStore } from '../../core/store/async-store.js';
 import type { Adapter } from '../adapter.js';
+import { LISTEN_BACKLOG } from '../listen-backlog.js';
 import { createActionCodec } from './action-values.js';
 import { boltLogger } from './bolt-logger.js';
 import { type RouteDeps, registerRoutes, type SlackBot } from './command-routes.js';
@@ -21,7 +22,7 @@ import { createSlackPoster } from './slack-poster.js';
 
 export interface SlackAdapterOptions {
   secrets: SlackSecrets;
-  bot: SlackBot & { store: Store };
+  bot: SlackBot & { store: AsyncStore };
   config: Config;
   clock: Clock;
   logger: Logger;
@@ -207,11 +208,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       registerMentionQuestions(app, { bot, logger });
       registerLinkUnfurls(app, { bot, logger });
       if (mode === 'http') {
-        const server = (await app
-          .start(options.host ? { port: secrets.port, host: options.host } : secrets.port)
-          .catch((error: unknown) => {
-            throw portInUse(error, secrets.port, 'PORT') ?? error;
-          })) as unknown as { address(): AddressInfo | string | null };
+        const listen = {
+          port: secrets.port,
+          backlog: LISTEN_BACKLOG,
+          ...(options.host ? { host: options.host } : {}),
+        };
+        const server = (await app.start(listen).catch((error: unknown) => {
+          throw portInUse(error, secrets.port, 'PORT') ?? error;
+        })) as unknown as { address(): AddressInfo | string | null };
         const address = server.address();
         port = typeof address === 'object' && address ? address.port : secrets.port;
       } else {

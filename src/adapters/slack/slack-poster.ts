@@ -4,7 +4,8 @@ import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import { EXPIRING_STATE } from '../../core/expiring-state.js';
 import type { Logger } from '../../core/logger.js';
-import type { ChannelRef, Store } from '../../core/store/store.js';
+import type { AsyncStore } from '../../core/store/async-store.js';
+import type { ChannelRef } from '../../core/store/store.js';
 import type { PostResult } from '../adapter.js';
 import type { RenderOptions, SlackMessage } from './blocks.js';
 import type { Pacer } from './pacer.js';
@@ -24,7 +25,7 @@ const HISTORY_PAGES = 5;
 
 export interface SlackPosterOptions {
   client: webApi.WebClient;
-  store: Store;
+  store: AsyncStore;
   clock: Clock;
   logger: Logger;
   pacer: Pacer;
@@ -54,10 +55,10 @@ function ourPayload(
 export function createSlackPoster(options: SlackPosterOptions) {
   const { client, store, clock, logger, pacer } = options;
 
-  function fail(target: ChannelRef, action: string, error: unknown): never {
+  async function fail(target: ChannelRef, action: string, error: unknown): Promise<never> {
     const refusal = channelRefusal(error);
     if (refusal) {
-      store.setChannelFailure(target, refusal.reason, clock.now());
+      await store.setChannelFailure(target, refusal.reason, clock.now());
       logger.warn(
         { channel: target.channel, workspace: target.workspace, code: refusal.code },
         `Slack ${action}: channel unavailable`,
@@ -109,8 +110,9 @@ export function createSlackPoster(options: SlackPosterOptions) {
     }
   }
 
-  function clearFailure(target: ChannelRef): void {
-    if (store.getChannel(target)?.failure) store.setChannelFailure(target, null, clock.now());
+  async function clearFailure(target: ChannelRef): Promise<void> {
+    if ((await store.getChannel(target))?.failure)
+      await store.setChannelFailure(target, null, clock.now());
   }
 
   /** The numbered replies of this delivery in the thread under `parentTs`: number → ts. */
@@ -178,7 +180,7 @@ export function createSlackPoster(options: SlackPosterOptions) {
     const { parent, replies } = renderDigestThread(reply);
     const deliveryId = reply.deliveryId;
     const key = deliveryId ? `${EXPIRING_STATE.slackDigestThread}${deliveryId}` : null;
-    let parentTs = key ? store.getState(key) : null;
+    let parentTs = key ? await store.getState(key) : null;
     const posted =
       parentTs && deliveryId
         ? await threadReplies(target, parentTs, deliveryId)
@@ -188,7 +190,7 @@ export function createSlackPoster(options: SlackPosterOptions) {
         ? digestMetadata(deliveryId, { replies: replies.length })
         : undefined;
       parentTs = await send(target, parent, { metadata });
-      if (key) store.putState(key, parentTs, clock.now());
+      if (key) await store.putState(key, parentTs, clock.now());
     }
     const ids = [parentTs];
     for (const [index, message] of replies.entries()) {
@@ -204,13 +206,13 @@ export function createSlackPoster(options: SlackPosterOptions) {
   async function post(target: ChannelRef, reply: Reply): Promise<PostResult> {
     if (reply.kind === 'digest' && options.digestAsThread) {
       const ids = await postThread(target, reply);
-      clearFailure(target);
+      await clearFailure(target);
       return { messageIds: ids };
     }
     const metadata =
       reply.kind === 'digest' && reply.deliveryId ? digestMetadata(reply.deliveryId) : undefined;
     const ts = await send(target, renderReply(reply, options.render), { metadata });
-    clearFailure(target);
+    await clearFailure(target);
     return { messageIds: [ts] };
   }
 
@@ -237,7 +239,7 @@ export function createSlackPoster(options: SlackPosterOptions) {
         // `post`, which finds the parent through the state written here.
         const expected = typeof payload.replies === 'number' ? payload.replies : 0;
         if (expected > 0 && (await threadIsShort(target, message.ts, deliveryId, expected))) {
-          store.putState(
+          await store.putState(
             `${EXPIRING_STATE.slackDigestThread}${deliveryId}`,
             message.ts,
             clock.now(),

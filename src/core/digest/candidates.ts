@@ -1,5 +1,6 @@
 import type { PaperSearch, TopicMatch } from '../search/types.js';
-import type { DigestCandidate, Store } from '../store/store.js';
+import type { AsyncStore } from '../store/async-store.js';
+import type { DigestCandidate } from '../store/store.js';
 import { type DigestSelection, selectDigest } from './select.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -57,9 +58,12 @@ export class DigestRunCache {
   private readonly hits = new Map<string, TopicHits>();
 
   /** The whole window (every page read): what the digest's bounded reads are a prefix of. */
-  window(store: Pick<Store, 'digestCandidates'>, window: DigestWindow): CandidateSet {
+  async window(
+    store: Pick<AsyncStore, 'digestCandidates'>,
+    window: DigestWindow,
+  ): Promise<CandidateSet> {
     const set = this.prefix(window);
-    while (this.readMore(store, window, set));
+    while (await this.readMore(store, window, set));
     return set;
   }
 
@@ -75,14 +79,14 @@ export class DigestRunCache {
   }
 
   /** Reads the window's next page (each as long as all before it); false when none is left. */
-  readMore(
-    store: Pick<Store, 'digestCandidates'>,
+  async readMore(
+    store: Pick<AsyncStore, 'digestCandidates'>,
     window: DigestWindow,
     set: CandidateSet,
-  ): boolean {
+  ): Promise<boolean> {
     if (set.complete) return false;
     const limit = Math.max(FIRST_PAGE, set.list.length);
-    const page = store.digestCandidates(window, { offset: set.list.length, limit });
+    const page = await store.digestCandidates(window, { offset: set.list.length, limit });
     for (const paper of page) {
       set.rank.set(paper.id, set.list.length);
       set.list.push(paper);
@@ -123,7 +127,7 @@ export class DigestRunCache {
 }
 
 export interface ChannelDigestInput {
-  store: Pick<Store, 'digestCandidates'>;
+  store: Pick<AsyncStore, 'digestCandidates'>;
   search: Pick<PaperSearch, 'matchTopic'>;
   cache: DigestRunCache;
   window: DigestWindow;
@@ -139,20 +143,20 @@ export interface ChannelDigestInput {
  * or no candidate is left) the answer over the prefix is the answer over all of them.
  * Otherwise the prefix doubles.
  */
-export function selectChannelDigest(input: ChannelDigestInput): DigestSelection {
+export async function selectChannelDigest(input: ChannelDigestInput): Promise<DigestSelection> {
   const { topics, cache, store, search, window } = input;
   const set = cache.prefix(window);
   const size = Math.max(0, Math.floor(input.size));
   const perTopic = Math.max(0, Math.floor(input.perTopic));
   const distinct = [...new Set(topics)];
   const hits = () => distinct.map((t) => cache.topicHits(search, window, t, set));
-  const more = () => cache.readMore(store, window, set);
+  const more = async () => await cache.readMore(store, window, set);
   const next = topics.length === 0 ? allRanks(set, more) : mergedRanks(hits, more);
   const prefix: DigestCandidate[] = [];
   let exhausted = false;
   for (let want = Math.max(32, 4 * size); ; want *= 2) {
     while (prefix.length < want) {
-      const rank = next();
+      const rank = await next();
       if (rank === -1) {
         exhausted = true;
         break;
@@ -176,10 +180,10 @@ export function selectChannelDigest(input: ChannelDigestInput): DigestSelection 
 }
 
 /** Every window index in order, reading more of the window as needed; -1 when done. */
-function allRanks(set: CandidateSet, more: () => boolean): () => number {
+function allRanks(set: CandidateSet, more: () => Promise<boolean>): () => Promise<number> {
   let i = 0;
-  return () => {
-    while (i >= set.list.length) if (!more()) return -1;
+  return async () => {
+    while (i >= set.list.length) if (!(await more())) return -1;
     return i++;
   };
 }
@@ -189,10 +193,10 @@ function allRanks(set: CandidateSet, more: () => boolean): () => number {
  * Every topic is matched over the same prefix, so the smallest rank left is the next one;
  * when the prefix has none left, the window's next page is read and matched.
  */
-function mergedRanks(hits: () => TopicHits[], more: () => boolean): () => number {
+function mergedRanks(hits: () => TopicHits[], more: () => Promise<boolean>): () => Promise<number> {
   let current = hits();
   const at: number[] = [];
-  return () => {
+  return async () => {
     for (;;) {
       let best = -1;
       for (let h = 0; h < current.length; h++) {
@@ -204,7 +208,7 @@ function mergedRanks(hits: () => TopicHits[], more: () => boolean): () => number
           if (current[h]!.ranks[at[h] ?? 0] === best) at[h] = (at[h] ?? 0) + 1;
         return best;
       }
-      if (!more()) return -1;
+      if (!(await more())) return -1;
       current = hits();
     }
   };

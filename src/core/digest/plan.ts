@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isPaperboyError } from '../errors.js';
 import { localDate } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
-import type { Channel, DigestRun, NewDigestRun, Schedule, Store } from '../store/store.js';
+import type { AsyncStore } from '../store/async-store.js';
+import type { Channel, DigestRun, NewDigestRun, Schedule } from '../store/store.js';
 import { type DigestRunCache, digestWindow, selectChannelDigest } from './candidates.js';
 import { carriedNote, emptyPart, planParts } from './message.js';
 import { channelLabel, nextAttemptAt, type PostDeps, type RunOutcome } from './post.js';
@@ -17,26 +18,26 @@ export interface DigestSettings {
 }
 
 export interface SelectionDeps {
-  store: Store;
+  store: AsyncStore;
   search: Pick<PaperSearch, 'matchTopic'>;
   settings: DigestSettings;
 }
 
 /** What a channel's digest over `(from, to]` holds: the preview and the run share this. */
-export function selectForChannel(
+export async function selectForChannel(
   channel: Pick<Channel, 'ref'>,
   schedule: Schedule,
   from: Date,
   to: Date,
   deps: SelectionDeps,
   cache: DigestRunCache,
-): DigestSelection {
+): Promise<DigestSelection> {
   return selectChannelDigest({
     store: deps.store,
     search: deps.search,
     cache,
     window: digestWindow(from, to, deps.settings.maxAgeDays),
-    topics: deps.store.listSubscriptions(channel.ref).map((s) => s.topic),
+    topics: (await deps.store.listSubscriptions(channel.ref)).map((s) => s.topic),
     size: schedule.size,
     perTopic: deps.settings.perTopic,
   });
@@ -60,19 +61,19 @@ export interface PlanInput {
  * channel meanwhile wins; returns whether `write` ran. The check and the write share one
  * IMMEDIATE transaction, so two processes never both pass it.
  */
-export function writeIfUnplanned(
-  store: Store,
+export async function writeIfUnplanned(
+  store: AsyncStore,
   channel: Pick<Channel, 'ref' | 'lastDigestAt'>,
   carried: DigestRun | undefined,
-  write: () => void,
-): boolean {
-  return store.transaction(() => {
-    const open = store.openDigestRuns(channel.ref);
-    const cursor = store.getChannel(channel.ref)?.lastDigestAt ?? null;
+  write: (tx: AsyncStore) => Promise<void>,
+): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const open = await tx.openDigestRuns(channel.ref);
+    const cursor = (await tx.getChannel(channel.ref))?.lastDigestAt ?? null;
     const others = open.filter((r) => r.id !== carried?.id);
     if (others.length > 0 || cursor !== (channel.lastDigestAt ?? null)) return false;
     if (carried && !open.some((r) => r.id === carried.id)) return false;
-    write();
+    await write(tx);
     return true;
   });
 }
@@ -83,15 +84,15 @@ export function writeIfUnplanned(
  * cursor in the same transaction. Returns `null`, writing nothing, when another process
  * planned or posted the channel since it was read (see `writeIfUnplanned`).
  */
-export function planRun(
+export async function planRun(
   input: PlanInput,
   deps: SelectionDeps,
   cache: DigestRunCache,
   newId: () => string = randomUUID,
-): NewDigestRun | null {
+): Promise<NewDigestRun | null> {
   const { channel, schedule, from, now, carried } = input;
   const { store } = deps;
-  const selection = selectForChannel(channel, schedule, from, now, deps, cache);
+  const selection = await selectForChannel(channel, schedule, from, now, deps, cache);
   const date = localDate(schedule.timeZone, now);
   let note: string | null = null;
   // A run whose plan failed (no parts) posted nothing and failed no post: nothing to say.
@@ -130,15 +131,16 @@ export function planRun(
       messageId: null,
     })),
   };
-  const written = writeIfUnplanned(store, channel, carried, () => {
+  const written = await writeIfUnplanned(store, channel, carried, async (tx) => {
     if (carried)
-      store.updateDigestRun(carried.id, {
+      await tx.updateDigestRun(carried.id, {
         state: 'abandoned',
         lastError: `carried into run ${run.id}: ${carried.lastError ?? 'not posted'}`,
       });
-    store.createDigestRun(run);
-    if (run.state === 'empty') store.setLastDigestAt(channel.ref, now);
-    else if (input.claim) store.claimDigestRun(run.id, input.claim.owner, now, input.claim.leaseMs);
+    await tx.createDigestRun(run);
+    if (run.state === 'empty') await tx.setLastDigestAt(channel.ref, now);
+    else if (input.claim)
+      await tx.claimDigestRun(run.id, input.claim.owner, now, input.claim.leaseMs);
   });
   return written ? run : null;
 }
@@ -174,12 +176,12 @@ export function unplannedRun(
  * backoff, planned again on a later tick; the cursor stays. A run already open keeps its
  * window and parts; otherwise a run without parts holds the window.
  */
-export function recordPlanFailure(
+export async function recordPlanFailure(
   channel: Channel,
   run: DigestRun & { unwritten?: true },
   error: unknown,
   deps: PostDeps,
-): RunOutcome {
+): Promise<RunOutcome> {
   const { store, logger } = deps;
   const attempts = run.attempts + 1;
   const code = isPaperboyError(error) ? error.code : 'INTERNAL';
@@ -193,11 +195,11 @@ export function recordPlanFailure(
   );
   if (run.unwritten) {
     const { unwritten: _, ...row } = run;
-    const written = writeIfUnplanned(store, channel, undefined, () => {
-      store.createDigestRun({ ...row, state: 'planned' });
-      store.updateDigestRun(row.id, change);
+    const written = await writeIfUnplanned(store, channel, undefined, async (tx) => {
+      await tx.createDigestRun({ ...row, state: 'planned' });
+      await tx.updateDigestRun(row.id, change);
     });
     if (!written) return { kind: 'busy', runId: '(planned elsewhere)' };
-  } else store.updateDigestRun(run.id, change);
+  } else await store.updateDigestRun(run.id, change);
   return { kind: 'retrying', reason, nextAttemptAt: next };
 }

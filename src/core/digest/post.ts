@@ -3,7 +3,8 @@ import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../paper.js';
 import { nextDigestAt } from '../scheduler.js';
-import type { ChannelRef, DigestRun, Schedule, Store } from '../store/store.js';
+import type { AsyncStore } from '../store/async-store.js';
+import type { ChannelRef, DigestRun, Schedule } from '../store/store.js';
 import { type DigestMessage, type PartPlan, planPaperIds, toMessage } from './message.js';
 
 const MINUTE = 60_000;
@@ -68,7 +69,7 @@ export type RunOutcome =
   | { kind: 'stopped' };
 
 export interface PostDeps {
-  store: Store;
+  store: AsyncStore;
   clock: Clock;
   logger: Logger;
   disableAfterDays: number;
@@ -88,14 +89,14 @@ export function channelLabel(ref: ChannelRef): string {
 export async function findPosted(
   run: DigestRun,
   poster: DigestPoster,
-  store: Store,
+  store: AsyncStore,
 ): Promise<number> {
   let found = 0;
   for (const part of run.parts) {
     if (part.messageId !== null) continue;
     const messageId = await poster.findDelivery(run.channel, part.deliveryId);
     if (messageId === null) continue;
-    store.completeDigestPart(part.deliveryId, messageId);
+    await store.completeDigestPart(part.deliveryId, messageId);
     part.messageId = messageId;
     found++;
   }
@@ -103,8 +104,8 @@ export async function findPosted(
 }
 
 /** Takes or renews this process's claim on the run; false when another process holds it. */
-export function claimRun(run: Pick<DigestRun, 'id'>, deps: PostDeps): boolean {
-  return deps.store.claimDigestRun(run.id, deps.owner, deps.clock.now(), deps.leaseMs);
+export async function claimRun(run: Pick<DigestRun, 'id'>, deps: PostDeps): Promise<boolean> {
+  return await deps.store.claimDigestRun(run.id, deps.owner, deps.clock.now(), deps.leaseMs);
 }
 
 /**
@@ -123,14 +124,14 @@ export async function attemptRun(
   const { store } = deps;
   const mayBePosted = run.state === 'posting' || run.attempts > 0;
   const attempts = run.attempts + 1;
-  store.updateDigestRun(run.id, { state: 'posting', attempts });
+  await store.updateDigestRun(run.id, { state: 'posting', attempts });
   try {
     if (mayBePosted) await findPosted(run, poster, store);
     for (const part of run.parts) {
       if (part.messageId !== null) continue;
       if (deps.signal?.aborted) return { kind: 'stopped' };
       // A process that stalled past its lease lost the run to another: it stops here.
-      if (!claimRun(run, deps)) {
+      if (!(await claimRun(run, deps))) {
         deps.logger.warn(
           { channel: channelLabel(run.channel), runId: run.id },
           'digest run taken over by another process; this one stops posting it',
@@ -139,22 +140,22 @@ export async function attemptRun(
       }
       const plan = JSON.parse(part.plan) as PartPlan;
       const papers = new Map<string, Paper>(
-        store.getPapers(planPaperIds(plan)).map((p) => [p.id, p]),
+        (await store.getPapers(planPaperIds(plan))).map((p) => [p.id, p]),
       );
       const posted = await poster.post(run.channel, toMessage(plan, part.deliveryId, papers));
-      // Completed at once, nothing awaited in between: the terminal cannot find a printed
+      // Completed at once, nothing else awaited in between: the terminal cannot find a printed
       // digest again, so this is all that stands between a crash and a second print.
-      store.completeDigestPart(part.deliveryId, posted.messageIds[0] ?? '');
+      await store.completeDigestPart(part.deliveryId, posted.messageIds[0] ?? '');
       part.messageId = posted.messageIds[0] ?? '';
     }
   } catch (error) {
     return recordFailure({ ...run, attempts }, error, schedule, deps);
   }
-  store.transaction(() => {
-    store.updateDigestRun(run.id, { state: 'posted', nextAttemptAt: null, lastError: null });
-    store.setLastDigestAt(run.channel, new Date(run.to));
-    if (store.getChannel(run.channel)?.failure)
-      store.setChannelFailure(run.channel, null, deps.clock.now());
+  await store.transaction(async (tx) => {
+    await tx.updateDigestRun(run.id, { state: 'posted', nextAttemptAt: null, lastError: null });
+    await tx.setLastDigestAt(run.channel, new Date(run.to));
+    if ((await tx.getChannel(run.channel))?.failure)
+      await tx.setChannelFailure(run.channel, null, deps.clock.now());
   });
   return { kind: 'posted', parts: run.parts.length, papers: run.paperIds.length };
 }
@@ -176,7 +177,7 @@ export async function recordFailure(
   const label = channelLabel(run.channel);
   if (failure.kind === 'transient') {
     const next = nextAttemptAt(now, run.attempts, failure.retryAfterMs).toISOString();
-    store.updateDigestRun(run.id, {
+    await store.updateDigestRun(run.id, {
       state: 'retrying',
       attempts: run.attempts,
       nextAttemptAt: next,
@@ -189,18 +190,18 @@ export async function recordFailure(
     return { kind: 'retrying', reason: failure.reason, nextAttemptAt: next };
   }
   if (failure.kind === 'rejected') return endRejected(run, failure.reason, deps);
-  store.setChannelFailure(run.channel, failure.reason, now);
-  const since = store.getChannel(run.channel)?.failure?.at ?? now.toISOString();
+  await store.setChannelFailure(run.channel, failure.reason, now);
+  const since = (await store.getChannel(run.channel))?.failure?.at ?? now.toISOString();
   if (now.getTime() - new Date(since).getTime() >= deps.disableAfterDays * DAY_MS) {
     // Refused for days: stop trying, say so once, and list what this run skipped.
-    store.transaction(() => {
-      store.updateDigestRun(run.id, {
+    await store.transaction(async (tx) => {
+      await tx.updateDigestRun(run.id, {
         state: 'abandoned',
         nextAttemptAt: null,
         lastError: `skipped: the channel refused since ${since}: ${failure.reason}`,
       });
-      store.setLastDigestAt(run.channel, new Date(run.to));
-      store.setPaused(run.channel, true);
+      await tx.setLastDigestAt(run.channel, new Date(run.to));
+      await tx.setPaused(run.channel, true);
     });
     logger.warn(
       { channel: label, reason: failure.reason, since },
@@ -210,7 +211,7 @@ export async function recordFailure(
     return { kind: 'paused', reason: failure.reason, skipped: run.paperIds.length };
   }
   const next = nextDigestAt(schedule, now).toISOString();
-  store.updateDigestRun(run.id, {
+  await store.updateDigestRun(run.id, {
     state: 'retrying',
     attempts: run.attempts,
     nextAttemptAt: next,
@@ -229,7 +230,7 @@ export async function recordFailure(
  * offer its papers twice, some may be posted), and the channel shows the reason in
  * /papers subscriptions and status until a digest posts again.
  */
-function endRejected(run: DigestRun, reason: string, deps: PostDeps): RunOutcome {
+async function endRejected(run: DigestRun, reason: string, deps: PostDeps): Promise<RunOutcome> {
   const { store } = deps;
   const posted = new Set(
     run.parts
@@ -237,15 +238,15 @@ function endRejected(run: DigestRun, reason: string, deps: PostDeps): RunOutcome
       .flatMap((p) => planPaperIds(JSON.parse(p.plan) as PartPlan)),
   );
   const skipped = run.paperIds.filter((id) => !posted.has(id)).length;
-  store.transaction(() => {
-    store.updateDigestRun(run.id, {
+  await store.transaction(async (tx) => {
+    await tx.updateDigestRun(run.id, {
       state: 'abandoned',
       attempts: run.attempts,
       nextAttemptAt: null,
       lastError: `skipped: the platform rejected the digest: ${reason}`,
     });
-    store.setLastDigestAt(run.channel, new Date(run.to));
-    store.setChannelFailure(
+    await tx.setLastDigestAt(run.channel, new Date(run.to));
+    await tx.setChannelFailure(
       run.channel,
       `the digest of ${run.digestDate} was rejected: ${reason}`,
       deps.clock.now(),

@@ -3,14 +3,8 @@ import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { dueDigest, effectiveSchedule, nextDigestAt } from '../scheduler.js';
 import type { PaperSearch } from '../search/types.js';
-import type {
-  Channel,
-  ChannelRef,
-  DigestRun,
-  NewDigestRun,
-  Schedule,
-  Store,
-} from '../store/store.js';
+import type { AsyncStore } from '../store/async-store.js';
+import type { Channel, ChannelRef, DigestRun, NewDigestRun, Schedule } from '../store/store.js';
 import { DigestRunCache } from './candidates.js';
 import { type DigestSettings, planRun, recordPlanFailure, unplannedRun } from './plan.js';
 import {
@@ -30,7 +24,7 @@ export type Posters = ReadonlyMap<ChannelRef['platform'], DigestPoster>;
 export const DIGEST_LEASE_MS = 2 * 60_000;
 
 export interface DigestDeps {
-  store: Store;
+  store: AsyncStore;
   search: Pick<PaperSearch, 'matchTopic'>;
   settings: DigestSettings;
   clock: Clock;
@@ -85,7 +79,7 @@ export async function serveChannel(
   try {
     return await serveClaimed(channel, open, deps, { poster, postDeps, cache, claimed });
   } finally {
-    for (const id of claimed) deps.store.releaseDigestRun(id, deps.owner);
+    for (const id of claimed) await deps.store.releaseDigestRun(id, deps.owner);
   }
 }
 
@@ -105,8 +99,8 @@ async function serveClaimed(
 ): Promise<ChannelOutcome | null> {
   const schedule = effectiveSchedule(channel, deps.defaultSchedule);
   const now = deps.clock.now();
-  const plan = (from: Date, carried?: DigestRun) => {
-    const run = planRun(
+  const plan = async (from: Date, carried?: DigestRun) => {
+    const run = await planRun(
       {
         channel,
         schedule,
@@ -136,11 +130,11 @@ async function serveClaimed(
     run.state === 'retrying' && run.nextAttemptAt !== null && new Date(run.nextAttemptAt) > now;
   if (seen) {
     if (waiting(seen)) return { kind: 'waiting', nextAttemptAt: seen.nextAttemptAt ?? '' };
-    if (!claimRun(seen, postDeps)) return busy(seen.id);
+    if (!(await claimRun(seen, postDeps))) return busy(seen.id);
     claimed.push(seen.id);
     // Read again under the claim: another process may have settled it, or failed an attempt
     // and set its backoff, since this tick read it.
-    const open = deps.store.openDigestRuns(channel.ref).find((r) => r.id === seen.id);
+    const open = (await deps.store.openDigestRuns(channel.ref)).find((r) => r.id === seen.id);
     if (!open) return null;
     if (waiting(open)) return { kind: 'waiting', nextAttemptAt: open.nextAttemptAt ?? '' };
     const nextDue = nextDigestAt(schedule, new Date(open.to));
@@ -159,7 +153,7 @@ async function serveClaimed(
       }
       let next: NewDigestRun | null;
       try {
-        next = plan(new Date(open.from), open);
+        next = await plan(new Date(open.from), open);
       } catch (error) {
         return recordPlanFailure(channel, open, error, postDeps);
       }
@@ -179,7 +173,7 @@ async function serveClaimed(
   if (!due) return null;
   let run: NewDigestRun | null;
   try {
-    run = plan(due.since);
+    run = await plan(due.since);
   } catch (error) {
     return recordPlanFailure(
       channel,
@@ -211,7 +205,7 @@ export async function runDigests(
 ): Promise<Array<{ channel: string; outcome: ChannelOutcome }>> {
   const cache = new DigestRunCache();
   const open = new Map<string, DigestRun>();
-  for (const run of deps.store.openDigestRuns()) open.set(channelLabel(run.channel), run);
+  for (const run of await deps.store.openDigestRuns()) open.set(channelLabel(run.channel), run);
   const done: Array<{ channel: string; outcome: ChannelOutcome }> = [];
   for (const channel of channels) {
     if (deps.signal?.aborted) break;
@@ -231,14 +225,14 @@ export async function runDigests(
  * A channel-changing command (schedule, subscribe, unsubscribe) clears a refusal at once:
  * the mark goes, a channel paused for refusals resumes, and a waiting run is tried next tick.
  */
-export function clearRefusal(store: Store, ref: ChannelRef, now: Date): void {
-  const channel = store.getChannel(ref);
+export async function clearRefusal(store: AsyncStore, ref: ChannelRef, now: Date): Promise<void> {
+  const channel = await store.getChannel(ref);
   if (!channel?.failure) return;
-  store.transaction(() => {
-    store.setChannelFailure(ref, null, now);
-    if (channel.paused) store.setPaused(ref, false);
-    for (const run of store.openDigestRuns(ref))
+  await store.transaction(async (tx) => {
+    await tx.setChannelFailure(ref, null, now);
+    if (channel.paused) await tx.setPaused(ref, false);
+    for (const run of await tx.openDigestRuns(ref))
       if (run.state === 'retrying')
-        store.updateDigestRun(run.id, { nextAttemptAt: now.toISOString() });
+        await tx.updateDigestRun(run.id, { nextAttemptAt: now.toISOString() });
   });
 }

@@ -20,7 +20,7 @@ import {
   type SearchStats,
   searchFilters,
 } from './search-options.js';
-import { runWorker } from './spawn-worker.js';
+import { ArchiveWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
 import { countTopic, TopicMatcher } from './topics.js';
 import type { PaperSearch, Resolution, SearchOptions, SearchResult, TopicMatch } from './types.js';
@@ -33,15 +33,19 @@ export const CATCH_UP_SLICE = 100;
 const RETRY_MS = 1000;
 
 /** A fault below search becomes a coded error the command boundary turns into a reply. */
-function storeFault(error: unknown): PaperboyError {
-  if (isPaperboyError(error)) return error;
-  return new PaperboyError('STORE_FAILED', 'Search could not read the paper index. Try again.', {
-    cause: error,
-  });
+function guarded<T>(answer: () => T): T {
+  try {
+    return answer();
+  } catch (error) {
+    if (isPaperboyError(error)) throw error;
+    throw new PaperboyError('STORE_FAILED', 'Search could not read the paper index. Try again.', {
+      cause: error,
+    });
+  }
 }
 
 export class ArchivePaperSearch implements PaperSearch {
-  readonly stats: SearchStats = { caughtUp: 0, archiveRebuilds: 0 };
+  readonly stats: SearchStats = { caughtUp: 0 };
   private readonly db: Database;
   private readonly vocab: TermVocabulary;
   private readonly archive: ArchiveQueries;
@@ -50,6 +54,8 @@ export class ArchivePaperSearch implements PaperSearch {
   private readonly known: KnownTerms;
   private catching: Promise<void> | null = null;
   private indexing: Promise<void> | null = null;
+  /** For a file store: the archive's big writes run there, never on the event loop. */
+  private readonly worker: ArchiveWorker | null;
   private closed = false;
 
   constructor(private readonly options: PaperSearchOptions) {
@@ -63,11 +69,22 @@ export class ArchivePaperSearch implements PaperSearch {
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
     this.topics = new TopicMatcher(this.db, this.vocab);
+    this.worker = this.db.memory || !this.db.name ? null : new ArchiveWorker(this.db.name);
   }
 
-  /** Answers at once from the archive as it is; any backlog is indexed in the background. */
+  /**
+   * Answers at once: a backlog of a slice or less (a seeded sample) is indexed here, in a few
+   * ms; a larger one (an upgrade, another process's import) in the background, never waited for.
+   */
   start(): void {
     this.setLiveIndexing(true);
+    if ((this.topSeq.get() as number) - Math.max(0, archiveSyncedSeq(this.db)) <= CATCH_UP_SLICE) {
+      try {
+        syncArchive(this.db, CATCH_UP_SLICE);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
+      }
+    }
     this.noticeChanges();
   }
 
@@ -76,20 +93,23 @@ export class ArchivePaperSearch implements PaperSearch {
     this.options.store.setPapersWrittenHook(on ? (db, since) => this.written(db, since) : null);
   }
 
-  /** In the writer's transaction: a batch is searchable when it commits, unless a backlog waits. */
+  /**
+   * In the writer's transaction: a small batch is searchable when it commits. A larger one,
+   * or one behind a backlog, is left to the catch-up (a worker for a file store): FTS5 work
+   * on hundreds of rows, and the segment merges it sets off, would hold the event loop.
+   */
   private written(db: Database, sinceChangeSeq: number): void {
     // change_seq starts at 1: a fresh archive (-1) has no backlog before the first batch.
-    if (Math.max(0, archiveSyncedSeq(db)) < sinceChangeSeq) {
-      setImmediate(() => this.noticeChanges());
-      return;
+    const caughtUp = Math.max(0, archiveSyncedSeq(db)) >= sinceChangeSeq;
+    const rows = (this.topSeq.get() as number) - sinceChangeSeq;
+    if (caughtUp && rows <= CATCH_UP_SLICE) {
+      try {
+        syncArchive(db);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
+      }
     }
-    try {
-      syncArchive(db);
-      setImmediate(() => this.noticeChanges());
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
-      setImmediate(() => this.noticeChanges());
-    }
+    setImmediate(() => this.noticeChanges());
   }
 
   /** Cheap: compares two numbers; starts background work when there is some. */
@@ -138,12 +158,11 @@ export class ArchivePaperSearch implements PaperSearch {
       // Yield first: `indexing` must be set before the body can finish and clear it.
       await Promise.resolve();
       try {
-        const file = this.db.memory ? null : this.db.name;
         let behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
         while (!this.closed && behind > 0) {
           this.stats.caughtUp +=
-            file && behind > CATCH_UP_SLICE
-              ? await runWorker<number>('archive-worker', { file, mode: 'sync' })
+            this.worker && behind > CATCH_UP_SLICE
+              ? await this.worker.run('sync')
               : syncArchive(this.db, CATCH_UP_SLICE);
           await new Promise((resolve) => setImmediate(resolve));
           behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
@@ -161,22 +180,17 @@ export class ArchivePaperSearch implements PaperSearch {
     this.noticeChanges();
   }
 
-  /** Rebuilds the archive (in a worker when the store is a file), off the request path. */
+  /** Rebuilds the archive (in the worker when the store is a file), off the request path. */
   async rebuildAll(): Promise<void> {
-    const file = this.db.name;
-    if (file && file !== ':memory:' && !this.db.memory) {
-      await runWorker<number>('archive-worker', { file, mode: 'rebuild' });
-    } else {
-      rebuildArchive(this.db);
-    }
-    this.stats.archiveRebuilds++;
+    if (this.worker) await this.worker.run('rebuild');
+    else rebuildArchive(this.db);
     await this.refresh();
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
     const page = clampInt(options?.page, 1, 1, 10_000);
     const pageSize = clampInt(options?.pageSize, 10, 1, 100);
-    try {
+    return guarded(() => {
       this.noticeChanges();
       const parsed = parseQuery(query);
       const q = expandQuery(parsed, this.vocab);
@@ -184,50 +198,37 @@ export class ArchivePaperSearch implements PaperSearch {
       const filters = searchFilters(options ?? {});
       const input = { raw: String(query ?? ''), parsed, q, filters };
       return searchArchive(this.db, this.archive, this.vocab, input, { page, pageSize });
-    } catch (error) {
-      throw storeFault(error);
-    }
+    });
   }
 
   resolve(text: string): Resolution {
-    try {
-      return resolvePaper(this.db, this.vocab, text);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    return guarded(() => resolvePaper(this.db, this.vocab, text));
   }
 
   suggest(prefix: string, limit?: number): Array<{ id: string; title: string }> {
-    try {
-      return suggestTitles(this.db, this.vocab, prefix, limit);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    return guarded(() => suggestTitles(this.db, this.vocab, prefix, limit));
   }
 
   /** The digest's matcher: the same compiled topic and FTS5 expression as `countTopicMatches`. */
   matchTopic(topic: string, paperIds: string[]): TopicMatch[] {
-    try {
+    return guarded(() => {
       this.noticeChanges();
       return this.topics.match(topic, paperIds, this.topSeq.get() as number);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    });
   }
 
   countTopicMatches(topic: string, since: Date): number {
-    try {
+    return guarded(() => {
       this.noticeChanges();
       return countTopic(this.archive, this.vocab, topic, since);
-    } catch (error) {
-      throw storeFault(error);
-    }
+    });
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.options.store.setPapersWrittenHook(null);
     await this.catching;
+    await this.worker?.close();
   }
 }
 

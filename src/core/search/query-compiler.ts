@@ -1,4 +1,4 @@
-import { STOP_WORDS, stem, tokenise } from './text.js';
+import { compareText, STOP_WORDS, stem, tokenise } from './text.js';
 
 /** What the user asked for, before it meets an index. Pure; never throws. */
 export interface ParsedQuery {
@@ -110,7 +110,7 @@ export function editsOne(word: string): string[] {
 
 function topByDocs(found: Array<{ word: string; docs: number }>, cap: number): string[] {
   return found
-    .sort((a, b) => b.docs - a.docs || a.word.localeCompare(b.word))
+    .sort((a, b) => b.docs - a.docs || compareText(a.word, b.word))
     .slice(0, cap)
     .map((f) => f.word);
 }
@@ -152,13 +152,6 @@ function quote(token: string): string {
 }
 
 export type MatchMode = 'all' | 'any';
-
-/** Titles holding the query's words in order, as an FTS5 title phrase; null when under two words. */
-export function ftsTitleSequence(q: CompiledQuery): string | null {
-  if (q.sequence.length < 2) return null;
-  const expr = `title : ${quote(q.sequence.join(' '))}`;
-  return q.excluded.length > 0 ? `(${expr}) NOT (${q.excluded.map(quote).join(' OR ')})` : expr;
-}
 
 /**
  * An FTS5 MATCH expression built only from quoted tokens this module produced,

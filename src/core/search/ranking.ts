@@ -2,7 +2,7 @@ import { normaliseTitle } from '../paper.js';
 import type { ArchiveHit, HitFacts } from './archive-query.js';
 import { hasSequence, stemFinder } from './paper-match.js';
 import type { CompiledQuery } from './query-compiler.js';
-import { stem, tokenise } from './text.js';
+import { compareText, stem, tokenise } from './text.js';
 
 /** How well a title holds a query's words; `null` when it lacks one of them. */
 export interface TitleFit {
@@ -93,7 +93,7 @@ function byFitThenBm25(a: Ranked, b: Ranked): number {
 /** Known upvotes first, more first; then the newer day. */
 function byUpvotesThenDay(a: HitFacts | undefined, b: HitFacts | undefined): number {
   const d = (b?.upvotes ?? -1) - (a?.upvotes ?? -1);
-  return d !== 0 ? d : (b?.day ?? '').localeCompare(a?.day ?? '');
+  return d !== 0 ? d : compareText(b?.day ?? '', a?.day ?? '');
 }
 
 /**

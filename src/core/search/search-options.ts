@@ -1,14 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { PapersStamp } from '../store/store.js';
 import type { SearchFilters } from './archive-query.js';
 import { foldText } from './text.js';
 
 /** What search needs of the store (SqliteStore provides it). */
 export interface SearchableStore {
   readonly db: Database;
-  papersStamp(): PapersStamp;
   setPapersWrittenHook(hook: ((db: Database, sinceChangeSeq: number) => void) | null): void;
 }
 
@@ -24,7 +22,6 @@ export interface PaperSearchOptions {
 export interface SearchStats {
   /** Rows indexed by background catch-up slices (writes of another process, or a backlog). */
   caughtUp: number;
-  archiveRebuilds: number;
 }
 
 export function clampInt(value: unknown, fallback: number, min: number, max: number): number {

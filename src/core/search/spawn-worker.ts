@@ -1,26 +1,60 @@
 import { Worker } from 'node:worker_threads';
 
+/** An idle worker is let go after this long; a live bot's next poll usually comes sooner. */
+const IDLE_MS = 10 * 60_000;
+
+interface Job {
+  resolve(rows: number): void;
+  reject(error: Error): void;
+}
+
 /**
- * Runs `./<name>.ts` in a worker thread and resolves with its one message. Works under
- * `node --import tsx` and vitest alike: the entry goes through tsx's `tsImport`.
+ * The archive worker (`./archive-worker.ts`), started on first use and kept while work comes:
+ * starting one (a thread, tsx's loader, SQLite) took 0.6–4 s here, longer than its work on a
+ * poll's batch. One job at a time, in order. Works under `node --import tsx` and vitest alike:
+ * the entry goes through tsx's `tsImport`. Never keeps the process alive.
  */
-export function runWorker<T>(name: string, data: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve, reject) => {
+export class ArchiveWorker {
+  private worker: Worker | null = null;
+  private readonly jobs: Job[] = [];
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(private readonly file: string) {}
+
+  run(mode: 'sync' | 'rebuild'): Promise<number> {
+    if (this.idle) clearTimeout(this.idle);
+    const worker = this.worker ?? this.start();
+    return new Promise((resolve, reject) => {
+      this.jobs.push({ resolve, reject });
+      worker.postMessage(mode);
+    });
+  }
+
+  close(): Promise<unknown> {
+    if (this.idle) clearTimeout(this.idle);
+    const worker = this.worker;
+    this.worker = null;
+    return worker ? worker.terminate() : Promise.resolve();
+  }
+
+  private start(): Worker {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: { ...data, entry: new URL(`./${name}.ts`, import.meta.url).href },
+      workerData: { file: this.file, entry: new URL('./archive-worker.ts', import.meta.url).href },
     });
-    let settled = false;
-    worker.once('message', (message: T) => {
-      settled = true;
-      resolve(message);
-      void worker.terminate();
+    worker.unref();
+    worker.on('message', (message: { rows?: number; error?: string }) => {
+      const job = this.jobs.shift();
+      if (message.error !== undefined) job?.reject(new Error(message.error));
+      else job?.resolve(message.rows ?? 0);
+      if (this.jobs.length === 0) this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
     });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`${name} worker exited with code ${code} before answering`));
-    });
-  });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const job of this.jobs.splice(0)) job.reject(error);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`archive worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
 }

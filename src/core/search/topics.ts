@@ -8,6 +8,7 @@ import {
   parseQuery,
   type TermVocabulary,
 } from './query-compiler.js';
+import { compareText } from './text.js';
 import type { TopicMatch } from './types.js';
 
 /** Topics are saved queries: no prefix guessing, every term required. */
@@ -92,7 +93,7 @@ export class TopicMatcher {
       const paperId = this.idOfRowid.get(rowid);
       if (paperId !== undefined) out.push({ paperId, score, matchedTerms: [...matchedTerms] });
     }
-    return out.sort((a, b) => b.score - a.score || a.paperId.localeCompare(b.paperId));
+    return out.sort((a, b) => b.score - a.score || compareText(a.paperId, b.paperId));
   }
 
   private compile(topic: string): CompiledQuery {

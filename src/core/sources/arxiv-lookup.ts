@@ -1,7 +1,7 @@
 import { EXPIRING_STATE } from '../expiring-state.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../paper.js';
-import type { Store } from '../store/store.js';
+import type { AsyncStore } from '../store/async-store.js';
 import { type HttpDeps, politeGet, type RequestGate, type RequestPolicy } from './http.js';
 import { parseArxivAtom } from './parse-arxiv-atom.js';
 
@@ -37,7 +37,7 @@ export interface PaperLookupDeps {
   http: HttpDeps;
   /** The process's one arXiv gate, shared with the live fetchers (one request at a time, 3 s apart). */
   gate: RequestGate;
-  store: Store;
+  store: AsyncStore;
   logger: Logger;
   /** `sources.arxiv.apiBaseUrl`, e.g. `http://export.arxiv.org/api/query`. */
   apiBaseUrl: string;
@@ -58,10 +58,10 @@ export class PaperLookup {
   constructor(private readonly deps: PaperLookupDeps) {}
 
   /** The stored paper with this arXiv id (without version), looked up when not stored yet. */
-  find(arxivId: string): Promise<LookupOutcome> {
-    const stored = this.deps.store.getPaper(arxivId);
+  async find(arxivId: string): Promise<LookupOutcome> {
+    const stored = await this.deps.store.getPaper(arxivId);
     if (stored) return Promise.resolve({ kind: 'found', paper: stored });
-    if (this.knownUnknown(arxivId)) return Promise.resolve({ kind: 'unknown' });
+    if (await this.knownUnknown(arxivId)) return Promise.resolve({ kind: 'unknown' });
     const running = this.pending.get(arxivId);
     if (running) return running;
     if (this.pending.size >= MAX_PENDING_LOOKUPS) {
@@ -80,8 +80,8 @@ export class PaperLookup {
     return `${EXPIRING_STATE.arxivUnknown}${arxivId}`;
   }
 
-  private knownUnknown(arxivId: string): boolean {
-    const at = this.deps.store.getState(this.unknownKey(arxivId));
+  private async knownUnknown(arxivId: string): Promise<boolean> {
+    const at = await this.deps.store.getState(this.unknownKey(arxivId));
     if (at === null) return false;
     return this.deps.http.clock.now().getTime() - Date.parse(at) < UNKNOWN_ID_TTL_MS;
   }
@@ -101,12 +101,12 @@ export class PaperLookup {
       const parsed = parseArxivAtom(outcome.text, { fetchedAt: now.toISOString() });
       const record = parsed.papers.find((p) => p.arxivId === arxivId);
       if (!record) {
-        store.putState(this.unknownKey(arxivId), now.toISOString(), now);
+        await store.putState(this.unknownKey(arxivId), now.toISOString(), now);
         logger.info({ arxivId }, 'arXiv has no paper with this id');
         return { kind: 'unknown' };
       }
-      store.upsertPapers([{ ...record, source: ARXIV_LOOKUP_SOURCE }], now);
-      const paper = store.getPaper(arxivId);
+      await store.upsertPapers([{ ...record, source: ARXIV_LOOKUP_SOURCE }], now);
+      const paper = await store.getPaper(arxivId);
       if (!paper) throw new Error(`the looked-up paper ${arxivId} was not stored`);
       logger.info({ arxivId }, 'looked up a linked paper on arXiv and stored it');
       return { kind: 'found', paper };

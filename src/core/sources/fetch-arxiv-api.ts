@@ -113,6 +113,7 @@ export interface BackfillSummary {
  */
 export async function backfillIntoStore(
   http: HttpDeps,
+  /** Synchronous (SQLite): only the ingest CLI backfills, see IngestOptions.store. */
   store: Store,
   options: BackfillOptions & { onPage?: (summary: BackfillSummary) => void },
 ): Promise<BackfillSummary> {

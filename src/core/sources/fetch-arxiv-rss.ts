@@ -34,7 +34,7 @@ export function arxivRssFetcher(
       url,
       sourceLabel: 'arXiv RSS',
       accept: 'application/rss+xml, application/xml;q=0.9',
-      validators: readValidators(ctx.store, key),
+      validators: await readValidators(ctx.store, key),
       gate,
       ...(policy ? { policy } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -51,8 +51,13 @@ export function arxivRssFetcher(
       };
     const parsed = parseArxivRss(outcome.text, { fetchedAt: ctx.http.clock.now().toISOString() });
     const warnings = allWarnings(parsed);
+    // Read first: the filter below is synchronous, the store is not.
+    const stored = new Set<string>();
+    for (const record of parsed.papers)
+      if (isReplacement(record) && (await ctx.store.getPaper(paperIdOf(record))) !== null)
+        stored.add(paperIdOf(record));
     const records = parsed.papers.filter((record) => {
-      if (!isReplacement(record) || ctx.store.getPaper(paperIdOf(record)) !== null) return true;
+      if (!isReplacement(record) || stored.has(paperIdOf(record))) return true;
       // Said, as file ingest says it: a dropped item always says why.
       warnings.push(
         `${paperIdOf(record)}: skipped, a replacement (new version) of a paper not stored`,

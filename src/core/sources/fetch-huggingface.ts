@@ -28,7 +28,7 @@ export function huggingFaceFetcher(
       url,
       sourceLabel: 'Hugging Face Daily Papers',
       accept: 'application/json',
-      validators: readValidators(ctx.store, key),
+      validators: await readValidators(ctx.store, key),
       ...(policy ? { policy } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onRetry: (info) => ctx.logger?.info({ source: HUGGINGFACE_SOURCE, ...info }, 'retrying'),

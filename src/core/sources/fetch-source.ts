@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js';
 import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaperRecord, SourceName } from '../paper.js';
-import type { SourceRun, Store } from '../store/store.js';
+import type { AsyncStore } from '../store/async-store.js';
+import type { SourceRun } from '../store/store.js';
 import type { HttpDeps, Validators } from './http.js';
 
 /** One poll's worth of a feed, not yet stored. */
@@ -21,7 +22,7 @@ export interface FetchedBatch {
 
 export interface FetchContext {
   http: HttpDeps;
-  store: Store;
+  store: AsyncStore;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -64,11 +65,11 @@ export async function pollSource(
     messages.push(...batch.warnings);
     const summary =
       batch.records.length > 0
-        ? ctx.store.upsertPapers(batch.records, ctx.clock.now())
+        ? await ctx.store.upsertPapers(batch.records, ctx.clock.now())
         : { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     // Only now that the papers are stored may the next request be conditional.
     if (batch.validators)
-      ctx.store.putState(
+      await ctx.store.putState(
         batch.validators.key,
         JSON.stringify(batch.validators.value),
         ctx.clock.now(),
@@ -82,7 +83,7 @@ export async function pollSource(
       added: summary.added.length,
       messages: batch.notModified ? ['not modified since the last poll', ...messages] : messages,
     };
-    ctx.store.recordSourceRun(run);
+    await ctx.store.recordSourceRun(run);
     return { run, added: summary.added, updated: summary.updated, notModified: batch.notModified };
   } catch (error) {
     if (ctx.signal?.aborted) return abandonedPoll(name, startedAt, ctx);
@@ -96,7 +97,7 @@ export async function pollSource(
     messages.push(message);
     const run = failedRun(name, startedAt, ctx.clock, messages);
     try {
-      ctx.store.recordSourceRun(run);
+      await ctx.store.recordSourceRun(run);
     } catch (storeError) {
       ctx.logger?.error({ source: name, err: storeError }, 'could not record source run');
     }

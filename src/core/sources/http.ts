@@ -256,11 +256,11 @@ export function validatorsKey(source: string, url: string): string {
   return `${EXPIRING_STATE.httpValidators}${source}:${url}`;
 }
 
-export function readValidators(
-  store: { getState(key: string): string | null },
+export async function readValidators(
+  store: { getState(key: string): Promise<string | null> },
   key: string,
-): Validators | undefined {
-  const raw = store.getState(key);
+): Promise<Validators | undefined> {
+  const raw = await store.getState(key);
   if (!raw) return undefined;
   try {
     const parsed = JSON.parse(raw) as Validators;

@@ -75,7 +75,7 @@ describe('/papers over HTTP interactions (defaults: digest, status, subscribe de
     expect(manager.callbackType).toBe(5);
     expect(manager.message.embeds[0].title).toBe('Subscribed');
     const ref = { platform: 'discord' as const, workspace: h.fake.guildId, channel: channelId };
-    expect(h.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect((await h.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual(['robotics']);
   });
 
   it('answers autocomplete with type 8 choices within Discord’s limits', async () => {
@@ -137,7 +137,7 @@ describe('/papers over HTTP interactions (defaults: digest, status, subscribe de
     );
     expect(sub.message.embeds[0].title).toBe('Subscribed');
     const ref = { platform: 'discord' as const, workspace: 'dm', channel: dm.channelId };
-    expect(h.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect((await h.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual(['robotics']);
   });
 });
 

@@ -49,7 +49,7 @@ describe('Discord interactions endpoint: signatures and PING', () => {
     expect(response.status).toBe(401);
     expect(h.seen.length).toBe(before);
     const ref = { platform: 'discord' as const, workspace: h.fake.guildId, channel: channelId };
-    expect(h.bot.store.listSubscriptions(ref)).toEqual([]);
+    expect(await h.bot.store.listSubscriptions(ref)).toEqual([]);
     // The same request, signed properly, does run.
     expect((await h.post(JSON.stringify(sent.payload))).status).toBe(200);
   });

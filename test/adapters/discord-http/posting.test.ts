@@ -62,6 +62,6 @@ describe('digests over REST in HTTP interactions mode (no gateway connection)', 
     const gone = ref('100000000000000999');
     const failure = await h.adapter.post(gone, digest('d-gone')).catch((e: unknown) => e);
     expect(isPaperboyError(failure) && failure.code).toBe('CHANNEL_UNAVAILABLE');
-    expect(h.bot.store.getChannel(gone)?.failure?.reason).toMatch(/no longer exists/);
+    expect((await h.bot.store.getChannel(gone))?.failure?.reason).toMatch(/no longer exists/);
   });
 });

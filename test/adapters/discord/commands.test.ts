@@ -103,7 +103,7 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
     expect(refused.message.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(refused.message.embeds[0].description).toContain('Manage Channels');
     const ref = { platform: 'discord' as const, workspace: h.fake.guildId, channel: text };
-    expect(h.bot.store.listSubscriptions(ref)).toEqual([]);
+    expect(await h.bot.store.listSubscriptions(ref)).toEqual([]);
 
     const done = await answerTo(
       h.fake,
@@ -113,7 +113,7 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
     expect(done.via).toBe('edit');
     expect(done.message.flags ?? 0).toBe(0);
     expect(done.message.embeds[0].title).toBe('Subscribed');
-    expect(h.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect((await h.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual(['robotics']);
   });
 
   it('bad input gets an ephemeral, specific error with the usage', async () => {
@@ -154,7 +154,7 @@ describe('/papers through Discord (real discord.js against the fake)', () => {
     const sub = await answerTo(h.fake, sendCommand(h.fake, 'subscribe', { topic: 'robotics' }, dm));
     expect(sub.message.embeds[0].title).toBe('Subscribed');
     const ref = { platform: 'discord' as const, workspace: 'dm', channel: dm.channelId };
-    expect(h.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect((await h.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual(['robotics']);
 
     // The personal digest is posted to the DM channel.
     const posted = await h.adapter.post(ref, {

@@ -28,8 +28,8 @@ describe('digest delivery through Discord', () => {
       channel,
     }));
     for (const ref of refs) {
-      h.bot.store.setSchedule(ref, schedule, new Date('2025-12-11T00:00:00Z'));
-      h.bot.store.addSubscription({
+      await h.bot.store.setSchedule(ref, schedule, new Date('2025-12-11T00:00:00Z'));
+      await h.bot.store.addSubscription({
         channel: ref,
         topic: 'reasoning',
         addedBy: 'u1',
@@ -38,16 +38,19 @@ describe('digest delivery through Discord', () => {
     }
     const text = readFileSync(path.join(ROOT, 'test', 'fixtures', 'live', 'hf-day1.json'), 'utf8');
     const at = h.clock.now().toISOString();
-    h.bot.store.upsertPapers(parseHfDailyPapers(text, { fetchedAt: at }).papers, h.clock.now());
+    await h.bot.store.upsertPapers(
+      parseHfDailyPapers(text, { fetchedAt: at }).papers,
+      h.clock.now(),
+    );
     await h.bot.search.refresh();
     h.clock.advance(60_000);
     return refs;
   }
 
-  function deliver(ref: ChannelRef, poster: DigestPoster = h.adapter) {
-    const channel = h.bot.store.getChannel(ref);
+  async function deliver(ref: ChannelRef, poster: DigestPoster = h.adapter) {
+    const channel = await h.bot.store.getChannel(ref);
     if (!channel) throw new Error('no channel');
-    return serveChannel(channel, h.bot.store.openDigestRuns(ref)[0], {
+    return serveChannel(channel, (await h.bot.store.openDigestRuns(ref))[0], {
       store: h.bot.store,
       search: h.bot.search,
       settings: h.config.digest,
@@ -66,7 +69,7 @@ describe('digest delivery through Discord', () => {
     for (const ref of refs) {
       const outcome = await deliver(ref);
       expect(outcome?.kind).toBe('posted');
-      const [part] = h.bot.store.recentDigestRuns(ref, 1)[0]?.parts ?? [];
+      const [part] = (await h.bot.store.recentDigestRuns(ref, 1))[0]?.parts ?? [];
       expect(part?.messageId).toBeTruthy();
       expect(await h.adapter.findDelivery(ref, part?.deliveryId ?? '')).toBe(part?.messageId);
     }
@@ -74,7 +77,7 @@ describe('digest delivery through Discord', () => {
     const embeds = (textMessage?.embeds ?? []) as Array<{ footer?: { text: string } }>;
     const footer = embeds[0]?.footer?.text;
     expect(footer).toContain(
-      `delivery ${h.bot.store.recentDigestRuns(refs[0] as ChannelRef, 1)[0]?.parts[0]?.deliveryId}`,
+      `delivery ${(await h.bot.store.recentDigestRuns(refs[0] as ChannelRef, 1))[0]?.parts[0]?.deliveryId}`,
     );
     expect(h.fake.messages(thread)).toHaveLength(1);
     expect(h.fake.threadsOf(forum)).toHaveLength(1);
@@ -101,7 +104,9 @@ describe('digest delivery through Discord', () => {
     expect((await deliver(ref, crashing))?.kind).toBe('posted');
     const messages = h.fake.messages(ref.channel);
     expect(messages).toHaveLength(1);
-    expect(h.bot.store.recentDigestRuns(ref, 1)[0]?.parts[0]?.messageId).toBe(messages[0]?.id);
+    expect((await h.bot.store.recentDigestRuns(ref, 1))[0]?.parts[0]?.messageId).toBe(
+      messages[0]?.id,
+    );
   });
 
   it('a refusing channel is marked refused while another channel still gets its digest', async () => {
@@ -113,7 +118,7 @@ describe('digest delivery through Discord', () => {
       times: Number.POSITIVE_INFINITY,
     });
     expect((await deliver(refusing))?.kind).toBe('refused');
-    expect(h.bot.store.getChannel(refusing)?.failure?.reason).toMatch(/permission/);
+    expect((await h.bot.store.getChannel(refusing))?.failure?.reason).toMatch(/permission/);
     expect((await deliver(fine))?.kind).toBe('posted');
     expect(h.fake.messages(fine.channel)).toHaveLength(1);
   });

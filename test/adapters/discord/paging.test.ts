@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePageCustomId, pageCustomId } from '../../../src/adapters/discord/paging.js';
+import { PendingState } from '../../../src/core/store/pending-state.js';
 import { sendCommand, sendComponent } from '../../fakes/discord/interactions.js';
 import {
   type Answer,
@@ -83,12 +84,14 @@ describe('Discord paging buttons', () => {
   it('custom ids round-trip, with integers typed back from the spec', async () => {
     h = await startHarness();
     const now = h.clock.now();
+    const pages = new PendingState(h.bot.store, () => now);
     const request = { command: 'search', args: { query: 'a&b=c', since: '2024-01-01' }, page: 3 };
-    expect(decodePageCustomId(pageCustomId(request, h.bot.store, now), h.bot.store)).toEqual(
-      request,
-    );
+    const requestId = pageCustomId(request, pages);
     const latest = { command: 'latest', args: { count: 5 }, page: 2 };
-    expect(decodePageCustomId(pageCustomId(latest, h.bot.store, now), h.bot.store)).toEqual(latest);
-    expect(decodePageCustomId('something-else', h.bot.store)).toBeNull();
+    const latestId = pageCustomId(latest, pages);
+    await pages.save();
+    expect(await decodePageCustomId(requestId, h.bot.store)).toEqual(request);
+    expect(await decodePageCustomId(latestId, h.bot.store)).toEqual(latest);
+    expect(await decodePageCustomId('something-else', h.bot.store)).toBeNull();
   });
 });

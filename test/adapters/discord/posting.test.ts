@@ -163,7 +163,7 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
     expect((error as Error).message).toMatch(/^Discord found the message invalid \(50035/);
     expect((error as Error).message).toContain('BASE_TYPE_MAX_LENGTH');
     expect(posts(text)).toHaveLength(1);
-    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
+    expect((await h.bot.store.getChannel(ref(text)))?.failure ?? null).toBeNull();
   });
 
   it('a 403 marks the channel, is not retried, and does not stop other channels', async () => {
@@ -178,7 +178,7 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
       code: 'CHANNEL_UNAVAILABLE',
     });
     expect(posts(other)).toHaveLength(1);
-    expect(h.bot.store.getChannel(ref(other))?.failure?.reason).toMatch(/permission/);
+    expect((await h.bot.store.getChannel(ref(other)))?.failure?.reason).toMatch(/permission/);
     expect(h.logs.join('')).toContain('Discord channel refuses the bot');
     // The refusal is shown by /papers subscriptions in that channel.
     const shown = await answerTo(
@@ -189,7 +189,7 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
 
     await h.adapter.post(ref(text), digest('d-y'));
     expect(h.fake.messages(text)).toHaveLength(1);
-    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
+    expect((await h.bot.store.getChannel(ref(text)))?.failure ?? null).toBeNull();
   });
 
   it('a deleted channel is marked, and the mark clears once posting works again', async () => {
@@ -198,14 +198,14 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
     await expect(h.adapter.post(ref(ghost), digest('d-g'))).rejects.toMatchObject({
       code: 'CHANNEL_UNAVAILABLE',
     });
-    expect(h.bot.store.getChannel(ref(ghost))?.failure?.reason).toBe(
+    expect((await h.bot.store.getChannel(ref(ghost)))?.failure?.reason).toBe(
       'the channel no longer exists',
     );
 
     const { text } = h.fake.channels;
-    h.bot.store.setChannelFailure(ref(text), 'missing access to the channel', h.clock.now());
+    await h.bot.store.setChannelFailure(ref(text), 'missing access to the channel', h.clock.now());
     await h.adapter.post(ref(text), digest('d-ok'));
-    expect(h.bot.store.getChannel(ref(text))?.failure).toBeNull();
+    expect((await h.bot.store.getChannel(ref(text)))?.failure).toBeNull();
   });
 
   it('a persistent 500 is retried by discord.js, then POST_FAILED without marking the channel', async () => {
@@ -221,7 +221,7 @@ describe('Discord digest posting (real discord.js against the fake)', () => {
       code: 'POST_FAILED',
     });
     expect(posts(text).length).toBeGreaterThan(1);
-    expect(h.bot.store.getChannel(ref(text))?.failure ?? null).toBeNull();
+    expect((await h.bot.store.getChannel(ref(text)))?.failure ?? null).toBeNull();
   });
 
   it('a paper titled with @everyone and <@&123> is posted with mentions disabled', async () => {

@@ -19,14 +19,14 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
   });
 
   /** The fake says the digest of `paperId` was posted in #papers and its thread started from it. */
-  function digestWithThread(paperId: string): string {
+  async function digestWithThread(paperId: string): Promise<string> {
     const ref: ChannelRef = {
       platform: 'discord',
       workspace: h.fake.guildId,
       channel: h.fake.channels.text,
     };
     // A thread started from a message has that message's id.
-    recordPostedDigest(h.bot.store, ref, [paperId], h.fake.channels.thread);
+    await recordPostedDigest(h.bot.store, ref, [paperId], h.fake.channels.thread);
     return h.fake.channels.thread;
   }
 
@@ -45,7 +45,7 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     h = await startHarness();
     const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
     if (!paper) throw new Error('sample paper missing');
-    const thread = digestWithThread(paper.id);
+    const thread = await digestWithThread(paper.id);
     const id = ask(thread, `<@${h.fake.bot.id}> how are the skills learned?`);
     const post = await h.fake.waitFor(
       (r) => r.method === 'POST' && r.path === `/channels/${thread}/messages`,
@@ -69,7 +69,7 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     const { text } = h.fake.channels;
     const ref: ChannelRef = { platform: 'discord', workspace: h.fake.guildId, channel: text };
     const digestMessage = nextSnowflake();
-    recordPostedDigest(h.bot.store, ref, [paper.id], digestMessage);
+    await recordPostedDigest(h.bot.store, ref, [paper.id], digestMessage);
     const answerTo = async (extra: Record<string, unknown>) => {
       const id = ask(text, `<@${h.fake.bot.id}> ${question}`, extra);
       const post = await h.fake.waitFor(
@@ -95,7 +95,7 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
 
   it('replies to a mention with an arXiv link with the paper card, "posted here on" included', async () => {
     h = await startHarness();
-    h.bot.store.upsertPapers(
+    await h.bot.store.upsertPapers(
       [
         record('2410.14735', 'Agent Skill Acquisition via CycleQD', {
           abstract:
@@ -112,8 +112,8 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
       workspace: h.fake.guildId,
       channel: h.fake.channels.other,
     };
-    h.bot.store.setSchedule(other, null, h.clock.now());
-    recordPostedDigest(
+    await h.bot.store.setSchedule(other, null, h.clock.now());
+    await recordPostedDigest(
       h.bot.store,
       other,
       ['2410.14735'],
@@ -142,7 +142,7 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
     // Some abstracts (often in maths) run for pages before their first full stop.
     const long = `${'we study folding of widgets under many constraints and show bounds '.repeat(28)}end.`;
     const ids = ['2501.10001', '2501.10002', '2501.10003'];
-    h.bot.store.upsertPapers(
+    await h.bot.store.upsertPapers(
       ids.map((id) =>
         record(id, `${'A rather long title '.repeat(12)}${id}`, {
           abstract: `${long} Second.`,

@@ -5,7 +5,8 @@ import { parseCommandText } from '../../../src/commands/parse-text.js';
 import type { Reply } from '../../../src/commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../../src/commands/spec.js';
 import type { Clock } from '../../../src/core/clock.js';
-import type { Store } from '../../../src/core/store/store.js';
+import type { AsyncStore } from '../../../src/core/store/async-store.js';
+import { PendingState } from '../../../src/core/store/pending-state.js';
 import type { FakeDiscord } from '../../fakes/discord/fake-discord.js';
 import {
   type OptionValue,
@@ -44,7 +45,7 @@ export function discordCall(
 
 /** What a transport (gateway or HTTP) gives the shared scenario runner. */
 export interface ScenarioTransport {
-  bot: { store: Store };
+  bot: { store: AsyncStore };
   clock: Clock;
   fake: FakeDiscord;
   /** Every command call and its reply, as the adapter saw them. */
@@ -92,9 +93,9 @@ export function scenarioTable(transport: () => ScenarioTransport, firstChannel: 
       const { reply, answer } = await run(scenario.text, channelId, scenario.canManage ?? true);
       scenario.expect(reply);
 
-      const rendered = renderReply(reply, {
-        pageId: (r) => pageCustomId(r, t.bot.store, t.clock.now()),
-      });
+      // Ids only (the adapter stored its own): nothing here needs saving.
+      const pages = new PendingState(t.bot.store, () => t.clock.now());
+      const rendered = renderReply(reply, { pageId: (r) => pageCustomId(r, pages) });
       expect(answer.message.embeds).toEqual(rendered.embeds);
       expect(answer.message.allowed_mentions).toEqual({ parse: [] });
       expect(Boolean((answer.message.flags ?? 0) & EPHEMERAL)).toBe(rendered.ephemeral);

@@ -90,27 +90,30 @@ describe('ShellAdapter', () => {
 });
 
 describe('completeLine', () => {
-  const values = (sub: string, option: string, prefix: string) =>
-    autocomplete(sub, option, prefix, fixture.context());
+  const values = async (sub: string, option: string, prefix: string) =>
+    await autocomplete(sub, option, prefix, fixture.context());
 
-  it('completes subcommand names, also after /papers', () => {
-    expect(completeLine('sub', values)).toEqual([['subscribe ', 'subscriptions '], 'sub']);
-    expect(completeLine('/papers sh', values)).toEqual([['show '], 'sh']);
+  it('completes subcommand names, also after /papers', async () => {
+    expect(await completeLine('sub', values)).toEqual([['subscribe ', 'subscriptions '], 'sub']);
+    expect(await completeLine('/papers sh', values)).toEqual([['show '], 'sh']);
   });
 
-  it('completes name: options and their values', () => {
-    expect(completeLine('search robots si', values)).toEqual([['since:'], 'si']);
-    expect(completeLine('schedule 09:00 days:w', values)).toEqual([['days:weekdays'], 'days:w']);
+  it('completes name: options and their values', async () => {
+    expect(await completeLine('search robots si', values)).toEqual([['since:'], 'si']);
+    expect(await completeLine('schedule 09:00 days:w', values)).toEqual([
+      ['days:weekdays'],
+      'days:w',
+    ]);
   });
 
-  it('completes the next positional option from its choices (time zones, days)', () => {
-    const [zones] = completeLine('schedule 09:00 Europe/Be', values);
+  it('completes the next positional option from its choices (time zones, days)', async () => {
+    const [zones] = await completeLine('schedule 09:00 Europe/Be', values);
     expect(zones).toContain('Europe/Berlin');
-    const [days] = completeLine('schedule 09:00 UTC ev', values);
+    const [days] = await completeLine('schedule 09:00 UTC ev', values);
     expect(days).toEqual(['every']);
   });
 
-  it('offers nothing for unknown subcommands', () => {
-    expect(completeLine('nope x', values)).toEqual([[], 'x']);
+  it('offers nothing for unknown subcommands', async () => {
+    expect(await completeLine('nope x', values)).toEqual([[], 'x']);
   });
 });

@@ -69,11 +69,13 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
     });
     expect(res.status).toBe(401);
     const ref = { platform: 'slack' as const, workspace: 'T0001', channel: channelId };
-    expect(suite.slack.bot.store.listSubscriptions(ref)).toEqual([]);
-    expect(suite.slack.bot.store.getChannel(ref)).toBeNull();
+    expect(await suite.slack.bot.store.listSubscriptions(ref)).toEqual([]);
+    expect(await suite.slack.bot.store.getChannel(ref)).toBeNull();
     // The same command correctly signed works; the forged one was never answered.
     await suite.slack.command('subscribe robotics', { channelId });
-    expect(suite.slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect((await suite.slack.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual([
+      'robotics',
+    ]);
     expect(suite.fake.responsesTo(forged)).toEqual([]);
   });
 
@@ -174,7 +176,7 @@ describe('Slack manage permission', () => {
     const ref = refOf(channelId);
     const { body } = await slack.command('subscribe robotics', { userId: 'UMEMBER', channelId });
     expect(textOf(body)).toContain('workspace admin');
-    expect(slack.bot.store.listSubscriptions(ref)).toEqual([]);
+    expect(await slack.bot.store.listSubscriptions(ref)).toEqual([]);
     // Reading is open to everyone.
     const read = await slack.command('subscriptions', { userId: 'UMEMBER', channelId });
     expect(textOf(read.body)).not.toContain('workspace admin permission');
@@ -186,12 +188,10 @@ describe('Slack manage permission', () => {
     await slack.command('subscribe robotics', { userId: 'UADMIN', channelId });
     fake.admins.add('UWSADMIN');
     await slack.command('subscribe language models', { userId: 'UWSADMIN', channelId });
-    expect(
-      slack.bot.store
-        .listSubscriptions(ref)
-        .map((s) => s.topic)
-        .sort(),
-    ).toEqual(['language models', 'robotics']);
+    expect((await slack.bot.store.listSubscriptions(ref)).map((s) => s.topic).sort()).toEqual([
+      'language models',
+      'robotics',
+    ]);
     // Listed admins are never looked up; others are asked about once.
     const looked = fake.callsOf('users.info').map((c) => c.params.user);
     expect(looked).toContain('UWSADMIN');

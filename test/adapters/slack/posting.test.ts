@@ -8,6 +8,7 @@ import type { DigestReply } from '../../../src/commands/reply.js';
 import { manualClock } from '../../../src/core/clock.js';
 import { classifyFailure, nextAttemptAt } from '../../../src/core/digest/post.js';
 import { isPaperboyError } from '../../../src/core/errors.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import type { ChannelRef } from '../../../src/core/store/store.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack/fake-slack.js';
@@ -51,7 +52,7 @@ describe('Slack post() and findDelivery()', () => {
         port: 0,
       },
       bot: {
-        store,
+        store: asyncStore(store),
         contextFor: () => {
           throw new Error('post() runs no commands');
         },

@@ -42,7 +42,7 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
     const digestTs = '1765530000.000100';
     const paper = shared.bot.search.search('SkillMimic basketball').hits[0]?.paper;
     if (!paper) throw new Error('sample paper missing');
-    recordPostedDigest(
+    await recordPostedDigest(
       shared.bot.store,
       { platform: 'slack', workspace: fake.teamId, channel },
       [paper.id],
@@ -76,7 +76,7 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
 
   it('unfurls an arXiv link with chat.unfurl: the card and "posted here on"', async () => {
     const channel = freshChannel();
-    shared.bot.store.upsertPapers(
+    await shared.bot.store.upsertPapers(
       [
         record('2410.14735', 'Agent Skill Acquisition via CycleQD', {
           abstract:
@@ -93,8 +93,8 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
       workspace: fake.teamId,
       channel: freshChannel(),
     };
-    shared.bot.store.setSchedule(digestChannel, null, shared.bot.clock.now());
-    recordPostedDigest(
+    await shared.bot.store.setSchedule(digestChannel, null, shared.bot.clock.now());
+    await recordPostedDigest(
       shared.bot.store,
       digestChannel,
       ['2410.14735'],
@@ -140,7 +140,7 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
   });
 
   it('previews a link still in the message composer with unfurl_id and source', async () => {
-    shared.bot.store.upsertPapers(
+    await shared.bot.store.upsertPapers(
       [record('2410.14735', 'Agent Skill Acquisition via CycleQD')],
       shared.bot.clock.now(),
     );

@@ -39,6 +39,6 @@ export const EXTRA_PAPERS: PaperRecord[] = [
 ];
 
 export async function addExtraPapers(bot: Bot): Promise<void> {
-  bot.store.upsertPapers(EXTRA_PAPERS, bot.clock.now());
+  await bot.store.upsertPapers(EXTRA_PAPERS, bot.clock.now());
   await bot.search.refresh();
 }

@@ -51,7 +51,9 @@ describe('Slack in Socket Mode (real Bolt SocketModeReceiver, fake Slack)', () =
     await suite.slack.command('subscriptions');
     expect(suite.fake.responsesTo('dup')).toHaveLength(1);
     const ref = { platform: 'slack' as const, workspace: 'T0001', channel: channelId };
-    expect(suite.slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['robotics']);
+    expect((await suite.slack.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual([
+      'robotics',
+    ]);
   });
 
   it('answers an envelope redelivered after a reconnect once', async () => {
@@ -86,7 +88,9 @@ describe('Slack in Socket Mode (real Bolt SocketModeReceiver, fake Slack)', () =
     await suite.slack.command('subscriptions', { channelId });
     expect(suite.fake.responsesTo('redelivered')).toHaveLength(1);
     const ref = { platform: 'slack' as const, workspace: 'T0001', channel: channelId };
-    expect(suite.slack.bot.store.listSubscriptions(ref).map((s) => s.topic)).toEqual(['diffusion']);
+    expect((await suite.slack.bot.store.listSubscriptions(ref)).map((s) => s.topic)).toEqual([
+      'diffusion',
+    ]);
   });
 
   it('pages with buttons sent as interactive envelopes, also after a restart', async () => {

@@ -103,7 +103,7 @@ describe('ask with a bare arXiv id or link', () => {
   let own: Fixture;
   beforeAll(async () => {
     own = await memoryBot({ sample: false });
-    own.bot.store.upsertPapers(
+    await own.bot.store.upsertPapers(
       [record('2410.14735', 'Agent Skill Acquisition via CycleQD')],
       own.clock.now(),
     );

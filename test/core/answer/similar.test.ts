@@ -40,7 +40,7 @@ const ABSTRACTS: Array<[string, string, string]> = [
 
 beforeAll(async () => {
   fixture = await memoryBot({ sample: false });
-  fixture.bot.store.upsertPapers(
+  await fixture.bot.store.upsertPapers(
     ABSTRACTS.map(([id, title, abstract]) => record(id, title, { abstract })),
     fixture.clock.now(),
   );
@@ -51,8 +51,8 @@ afterAll(async () => {
 });
 
 describe('similar', () => {
-  it('ranks the papers sharing the most distinctive terms first, never the paper itself', () => {
-    const paper = fixture.bot.store.getPaper('2401.00001');
+  it('ranks the papers sharing the most distinctive terms first, never the paper itself', async () => {
+    const paper = await fixture.bot.store.getPaper('2401.00001');
     if (!paper) throw new Error('fixture');
     const found = fixture.context().similar.similar(paper, 5);
     const ids = found.map((f) => f.paper.id);
@@ -88,7 +88,7 @@ describe('common words (left out of retrieval, kept for ranking)', () => {
   it('names the words more than 2% of papers (and more than 50) hold', async () => {
     const big = await memoryBot({ sample: false });
     try {
-      big.bot.store.upsertPapers(
+      await big.bot.store.upsertPapers(
         Array.from({ length: 60 }, (_, i) =>
           record(`2402.${String(i).padStart(5, '0')}`, `A model of thing ${i}`, {
             abstract: i === 0 ? 'A model with tactile sensing.' : `A model number ${i}.`,

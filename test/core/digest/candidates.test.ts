@@ -24,7 +24,7 @@ function storeOf(papers: DigestCandidate[]) {
   const sorted = [...papers].sort(compareForDigest);
   return {
     rowsRead: 0,
-    digestCandidates(_window: unknown, page = { offset: 0, limit: -1 }) {
+    async digestCandidates(_window: unknown, page = { offset: 0, limit: -1 }) {
       const rows = sorted.slice(page.offset, page.limit < 0 ? undefined : page.offset + page.limit);
       this.rowsRead += rows.length;
       return rows;
@@ -51,9 +51,9 @@ const scenario = fc.record({
 });
 
 describe('selectChannelDigest', () => {
-  it('chooses exactly what selectDigest chooses over the whole window', () => {
-    fc.assert(
-      fc.property(scenario, (s) => {
+  it('chooses exactly what selectDigest chooses over the whole window', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (s) => {
         const papers = s.papers.map((p, i) => paper(i, p.upvotes, p.hour));
         const table = new Map(
           TOPICS.map((topic, t) => [
@@ -67,7 +67,7 @@ describe('selectChannelDigest', () => {
           const wanted = new Set(ids);
           return (table.get(topic) ?? []).filter((m) => wanted.has(m.paperId));
         };
-        const fast = selectChannelDigest({
+        const fast = await selectChannelDigest({
           store: storeOf(papers),
           search: { matchTopic },
           cache: new DigestRunCache(),
@@ -89,7 +89,7 @@ describe('selectChannelDigest', () => {
     );
   });
 
-  it('reads the window once and matches each distinct topic once per tick, however many channels follow it', () => {
+  it('reads the window once and matches each distinct topic once per tick, however many channels follow it', async () => {
     let calls = 0;
     const papers = Array.from({ length: 50 }, (_, i) => paper(i, i % 7, i % 5));
     let reads = 0;
@@ -109,7 +109,7 @@ describe('selectChannelDigest', () => {
     };
     const cache = new DigestRunCache();
     for (let channel = 0; channel < 20; channel++) {
-      const selection = selectChannelDigest({
+      const selection = await selectChannelDigest({
         store,
         search: { matchTopic },
         cache,
@@ -124,7 +124,7 @@ describe('selectChannelDigest', () => {
     expect(calls).toBe(2);
   });
 
-  it('reads only a bounded prefix of a large window from the store, more only when a channel needs it', () => {
+  it('reads only a bounded prefix of a large window from the store, more only when a channel needs it', async () => {
     const papers = Array.from({ length: 5_000 }, (_, i) => paper(i, null, Math.floor(i / 1_000)));
     const store = storeOf(papers);
     // Robots: every other paper; proteins: one paper in 1,000.
@@ -143,12 +143,12 @@ describe('selectChannelDigest', () => {
         size: 10,
         perTopic: 10,
       });
-    expect(select(['robots']).paperIds).toHaveLength(10);
+    expect((await select(['robots'])).paperIds).toHaveLength(10);
     expect(store.rowsRead).toBeLessThanOrEqual(256);
-    expect(select([]).paperIds).toHaveLength(10);
+    expect((await select([])).paperIds).toHaveLength(10);
     expect(store.rowsRead).toBeLessThanOrEqual(256);
     // A rare topic reads on, page by page, to the end of the window: every match is found.
-    expect(select(['proteins']).paperIds).toHaveLength(5);
+    expect((await select(['proteins'])).paperIds).toHaveLength(5);
     expect(store.rowsRead).toBe(5_000);
   });
 });

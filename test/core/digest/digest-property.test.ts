@@ -169,9 +169,9 @@ async function runCase(weeks: number, commands: Iterable<Cmd>): Promise<void> {
     while (world.clock.now().getTime() < end) {
       world.clock.advance(8 * 3_600_000);
       await tick(model);
-      checkInvariants(model);
+      await checkInvariants(model);
     }
-    checkDelivered(model);
+    await checkDelivered(model);
   } catch (error) {
     const story = model.story.join('\n  ');
     throw new Error(`${(error as Error).message}\nThe story:\n  ${story}`);

@@ -31,9 +31,9 @@ describe('digest delivery', () => {
     });
     platform = new FakePlatform();
     for (const ref of [team, other]) {
-      bot.store.setSchedule(ref, schedule, new Date('2026-06-09T00:00:00Z'));
+      await bot.store.setSchedule(ref, schedule, new Date('2026-06-09T00:00:00Z'));
       for (const topic of ['robot grasping', 'reasoning'])
-        bot.store.addSubscription({
+        await bot.store.addSubscription({
           channel: ref,
           topic,
           addedBy: 'u1',
@@ -41,11 +41,11 @@ describe('digest delivery', () => {
         });
     }
     const at = time.clock.now().toISOString();
-    bot.store.upsertPapers(
+    await bot.store.upsertPapers(
       parseHfDailyPapers(fixture('hf-day1.json'), { fetchedAt: at }).papers,
       time.clock.now(),
     );
-    bot.store.upsertPapers(
+    await bot.store.upsertPapers(
       parseArxivRss(fixture('arxiv-rss-wed.xml'), { fetchedAt: at }).papers.filter(
         (p) => p.arxivId !== '2501.00077',
       ),
@@ -76,11 +76,15 @@ describe('digest delivery', () => {
   }
 
   /** One tick's digest work for the channel. */
-  function serve(ref: ChannelRef, d: DigestDeps = deps()) {
-    return serveChannel(bot.store.getChannel(ref)!, bot.store.openDigestRuns(ref)[0], d);
+  async function serve(ref: ChannelRef, d: DigestDeps = deps()) {
+    return serveChannel(
+      (await bot.store.getChannel(ref))!,
+      (await bot.store.openDigestRuns(ref))[0],
+      d,
+    );
   }
 
-  const latestRun = (ref: ChannelRef) => bot.store.recentDigestRuns(ref, 1)[0];
+  const latestRun = async (ref: ChannelRef) => (await bot.store.recentDigestRuns(ref, 1))[0];
 
   it('posts the digest grouped by topic, ledger first, completed with the message id', async () => {
     const outcome = await serve(team);
@@ -88,7 +92,7 @@ describe('digest delivery', () => {
     const [message] = platform.in(team);
     // Sections in the store's topic order; within a topic, known upvotes first.
     expect(message?.paperIds).toEqual(['2606.01002', '2606.02005', '2606.01001', '2606.01003']);
-    const run = latestRun(team);
+    const run = await latestRun(team);
     expect(run).toMatchObject({
       state: 'posted',
       digestDate: '2026-06-10',
@@ -99,7 +103,7 @@ describe('digest delivery', () => {
     // A run planned in this tick is posted straight away: no history read first.
     expect(platform.finds).toBe(0);
     // The cursor is the window end; not due again today.
-    expect(bot.store.getChannel(team)?.lastDigestAt).toBe(run?.to);
+    expect((await bot.store.getChannel(team))?.lastDigestAt).toBe(run?.to);
     expect(await serve(team)).toBeNull();
     expect(platform.in(team)).toHaveLength(1);
   });
@@ -112,8 +116,10 @@ describe('digest delivery', () => {
       'Paper digest 2026-06-10 (2/2)',
     ]);
     expect(messages.map((m) => m.part)).toEqual([1, 2]);
-    expect(latestRun(team)?.state).toBe('posted');
-    expect(latestRun(team)?.parts.map((p) => p.messageId)).toEqual(messages.map((m) => m.id));
+    expect((await latestRun(team))?.state).toBe('posted');
+    expect((await latestRun(team))?.parts.map((p) => p.messageId)).toEqual(
+      messages.map((m) => m.id),
+    );
   });
 
   it('after a crash between posting and completing, reconciliation finds the message instead of re-posting', async () => {
@@ -128,7 +134,7 @@ describe('digest delivery', () => {
     };
     void serve(team, deps({ partSize: 3 }));
     await firstPost;
-    expect(bot.store.openDigestRuns(team)[0]?.state).toBe('posting');
+    expect((await bot.store.openDigestRuns(team))[0]?.state).toBe('posting');
     // "Restart": a new connection to the same platform, which still has the message.
     const restarted = new FakePlatform();
     restarted.messages.push(...platform.messages);
@@ -136,13 +142,15 @@ describe('digest delivery', () => {
     expect(await serve(team, deps({ partSize: 3, platform: restarted }))).toMatchObject({
       kind: 'posted',
     });
-    expect(bot.store.openDigestRuns()).toEqual([]);
+    expect(await bot.store.openDigestRuns()).toEqual([]);
     const messages = restarted.in(team);
     expect(messages.map((m) => m.part)).toEqual([1, 2]);
     expect(new Set(messages.map((m) => m.deliveryId)).size).toBe(2);
     // Part 1 was found, not re-posted; only the missing part 2 was posted.
     expect(restarted.posts).toBe(1);
-    expect(latestRun(team)?.parts.map((p) => p.messageId)).toEqual(messages.map((m) => m.id));
+    expect((await latestRun(team))?.parts.map((p) => p.messageId)).toEqual(
+      messages.map((m) => m.id),
+    );
   });
 
   it('marks a refusing channel, retries it at its next due time only, and still serves the others', async () => {
@@ -152,8 +160,10 @@ describe('digest delivery', () => {
       nextAttemptAt: '2026-06-11T07:00:00.000Z',
     });
     expect(await serve(other)).toMatchObject({ kind: 'posted' });
-    expect(bot.store.getChannel(team)?.failure?.reason).toBe('missing permission: Send Messages');
-    expect(latestRun(team)).toMatchObject({
+    expect((await bot.store.getChannel(team))?.failure?.reason).toBe(
+      'missing permission: Send Messages',
+    );
+    expect(await latestRun(team)).toMatchObject({
       state: 'retrying',
       lastError: 'missing permission: Send Messages',
     });
@@ -175,11 +185,11 @@ describe('digest delivery', () => {
       time.clock.set(`2026-06-${day}T07:01:00Z`);
       await serve(team, d());
     }
-    const channel = bot.store.getChannel(team);
+    const channel = await bot.store.getChannel(team);
     expect(channel?.paused).toBe(true);
     expect(channel?.failure?.at).toBe('2026-06-10T07:01:00.000Z');
     expect(paused).toEqual(['team']);
-    const skipped = latestRun(team);
+    const skipped = await latestRun(team);
     expect(skipped?.state).toBe('abandoned');
     expect(skipped?.lastError).toMatch(/^skipped: the channel refused since/);
     expect(skipped?.paperIds.length).toBeGreaterThan(0);
@@ -203,7 +213,7 @@ describe('digest delivery', () => {
     } as unknown as FakePlatform;
     platform.refusing.set('fake:w1:team', 'missing access');
     // Hourly ticks for 8 days from the first due time.
-    for (let hour = 0; hour < 8 * 24 && !bot.store.getChannel(team)?.paused; hour++) {
+    for (let hour = 0; hour < 8 * 24 && !(await bot.store.getChannel(team))?.paused; hour++) {
       time.clock.set(new Date(Date.parse('2026-06-10T07:05:00Z') + hour * 3_600_000));
       await serve(team, deps({ platform: poster }));
     }
@@ -212,8 +222,8 @@ describe('digest delivery', () => {
       'post 2026-06-10T07:05:00.000Z',
       ...[11, 12, 13, 14, 15, 16, 17].map((d) => `find 2026-06-${d}T07:05:00.000Z`),
     ]);
-    expect(bot.store.getChannel(team)).toMatchObject({ paused: true });
-    expect(latestRun(team)?.lastError).toMatch(/^skipped: the channel refused since/);
+    expect(await bot.store.getChannel(team)).toMatchObject({ paused: true });
+    expect((await latestRun(team))?.lastError).toMatch(/^skipped: the channel refused since/);
   });
 
   it('retries a transient failure with backoff on the injected clock, never counting it delivered', async () => {
@@ -228,13 +238,13 @@ describe('digest delivery', () => {
       kind: 'retrying',
       nextAttemptAt: '2026-06-10T07:08:00.000Z',
     });
-    expect(bot.store.getChannel(team)?.lastDigestAt).toBeNull();
+    expect((await bot.store.getChannel(team))?.lastDigestAt).toBeNull();
     time.clock.set('2026-06-10T07:08:00Z');
     expect(await serve(team)).toMatchObject({ kind: 'posted' });
     // Each retry first checks whether the failed post reached the channel after all.
     expect(platform.finds).toBe(2);
     expect(platform.in(team)).toHaveLength(1);
-    expect(latestRun(team)).toMatchObject({ state: 'posted', attempts: 3 });
+    expect(await latestRun(team)).toMatchObject({ state: 'posted', attempts: 3 });
   });
 
   it('a failing plan makes that channel’s run retrying (cursor kept, code logged); the others post', async () => {
@@ -248,7 +258,7 @@ describe('digest delivery', () => {
     };
     const d: DigestDeps = { ...deps(), search, logger: log.logger };
     const done = await runDigests(
-      [team, other].map((ref) => bot.store.getChannel(ref)!),
+      await Promise.all([team, other].map(async (ref) => (await bot.store.getChannel(ref))!)),
       d,
     );
     expect(done).toEqual([
@@ -262,8 +272,8 @@ describe('digest delivery', () => {
       },
       { channel: 'fake:w1:other', outcome: expect.objectContaining({ kind: 'posted' }) },
     ]);
-    expect(latestRun(team)).toMatchObject({ state: 'retrying', attempts: 1, parts: [] });
-    expect(bot.store.getChannel(team)?.lastDigestAt).toBeNull();
+    expect(await latestRun(team)).toMatchObject({ state: 'retrying', attempts: 1, parts: [] });
+    expect((await bot.store.getChannel(team))?.lastDigestAt).toBeNull();
     expect(log.lines()).toContainEqual(
       expect.objectContaining({ code: 'STORE_FAILED', msg: 'digest plan failed; will retry' }),
     );
@@ -271,7 +281,7 @@ describe('digest delivery', () => {
     expect(await serve(team, d)).toMatchObject({ kind: 'waiting' });
     time.clock.set('2026-06-10T07:06:00Z');
     expect(await serve(team, d)).toMatchObject({ kind: 'posted', papers: 4 });
-    const [posted, failed] = bot.store.recentDigestRuns(team, 2);
+    const [posted, failed] = await bot.store.recentDigestRuns(team, 2);
     expect(failed).toMatchObject({ state: 'abandoned' });
     expect(posted?.from).toBe(failed?.from);
     expect(posted?.note).toBeNull();
@@ -282,10 +292,10 @@ describe('digest delivery', () => {
     platform.flaky.set('fake:w1:team', 1);
     expect(await serve(team)).toMatchObject({ kind: 'retrying' });
     // As this process read it at the start of a tick, before the other's attempt failed.
-    const [open] = bot.store.openDigestRuns(team);
+    const [open] = await bot.store.openDigestRuns(team);
     const stale = { ...open!, state: 'posting' as const, nextAttemptAt: null };
     const posts = platform.posts;
-    expect(await serveChannel(bot.store.getChannel(team)!, stale, deps())).toEqual({
+    expect(await serveChannel((await bot.store.getChannel(team))!, stale, deps())).toEqual({
       kind: 'waiting',
       nextAttemptAt: '2026-06-10T07:06:00.000Z',
     });
@@ -296,7 +306,7 @@ describe('digest delivery', () => {
   it('carries an unposted run into the next day and says so', async () => {
     platform.flaky.set('fake:w1:team', 1_000);
     await serve(team);
-    const failed = latestRun(team);
+    const failed = await latestRun(team);
     platform.flaky.delete('fake:w1:team');
     time.clock.set('2026-06-11T07:01:00Z');
     expect(await serve(team)).toMatchObject({ kind: 'posted' });
@@ -305,7 +315,7 @@ describe('digest delivery', () => {
     expect(message?.title).toBe(
       `Paper digest 2026-06-11 · includes ${failed?.paperIds.length} papers from Wednesday, when posting failed`,
     );
-    const [posted, abandoned] = bot.store.recentDigestRuns(team, 2);
+    const [posted, abandoned] = await bot.store.recentDigestRuns(team, 2);
     expect(abandoned).toMatchObject({ id: failed?.id, state: 'abandoned' });
     expect(posted?.from).toBe(failed?.from);
   });
@@ -313,14 +323,14 @@ describe('digest delivery', () => {
   it('never posts a new version of a paper the channel already got', async () => {
     await serve(team);
     time.clock.set('2026-06-11T04:00:00Z');
-    bot.store.upsertPapers(
+    await bot.store.upsertPapers(
       parseArxivRss(fixture('arxiv-rss-thu-replace.xml'), {
         fetchedAt: time.clock.now().toISOString(),
       }).papers,
       time.clock.now(),
     );
     await bot.search.refresh();
-    expect(bot.store.getPaper('2606.01001')?.version).toBe(2);
+    expect((await bot.store.getPaper('2606.01001'))?.version).toBe(2);
     time.clock.set('2026-06-11T07:01:00Z');
     await serve(team);
     const [, next] = platform.in(team);
@@ -331,7 +341,7 @@ describe('digest delivery', () => {
     await serve(team);
     time.clock.set('2026-06-11T07:01:00Z');
     expect(await serve(team)).toEqual({ kind: 'empty' });
-    expect(latestRun(team)?.state).toBe('empty');
+    expect((await latestRun(team))?.state).toBe('empty');
     expect(platform.in(team)).toHaveLength(1);
     time.clock.set('2026-06-12T07:01:00Z');
     await serve(team, deps({ postWhenEmpty: true }));

@@ -18,7 +18,7 @@ export const cmd = (
   check,
   async run(m) {
     await run(m);
-    checkInvariants(m);
+    await checkInvariants(m);
   },
   toString: () => name,
 });
@@ -48,7 +48,7 @@ export const arrive = fc
     topic: fc.constantFrom(...TOPICS),
   })
   .map(({ kind, topic }) =>
-    cmd(`${kind} ${topic} paper`, (m) => {
+    cmd(`${kind} ${topic} paper`, async (m) => {
       // The runtime polls before it plans in a tick, so a paper never lands in the same
       // millisecond after a plan; a second later keeps the simulation to that order.
       m.world.clock.advance(1_000);
@@ -66,23 +66,25 @@ export const arrive = fc
             : kind === 'import-new'
               ? { source: 'jsonl' as const }
               : {};
-        m.world.arrive([news(id, title, now, over)]);
+        await m.world.arrive([news(id, title, now, over)]);
         newPaper(m, id, topic);
         what = `${id}, ${kind === 'live' ? 'listed live' : kind === 'import-new' ? 'imported, dated today' : 'listed live, published in 2019'}`;
       } else if (kind === 'import-old' || kind === 'backfill') {
         const source = kind === 'import-old' ? 'jsonl' : 'arxiv-api';
         const observedAt = kind === 'import-old' ? '2019-01-05T00:00:00.000Z' : now;
-        m.world.arrive([news(old, title, now, { source, publishedAt: '2019-01-05', observedAt })]);
+        await m.world.arrive([
+          news(old, title, now, { source, publishedAt: '2019-01-05', observedAt }),
+        ]);
         m.never.add(old);
         what = `${old}, ${kind === 'import-old' ? 'imported' : 'backfilled'}, from 2019`;
       } else if (kind === 'replace-old') {
         // A replace item: a new version of a paper from last year (known or not).
         const last = `2501.${String(10000 + n)}`;
         if (n % 2 === 0)
-          m.world.arrive([
+          await m.world.arrive([
             news(last, title, '2025-01-10T00:00:00.000Z', { announceType: 'new', source: 'jsonl' }),
           ]);
-        m.world.arrive([news(last, title, now, { version: 2, announceType: 'replace' })]);
+        await m.world.arrive([news(last, title, now, { version: 2, announceType: 'replace' })]);
         m.never.add(last);
         what = `${last}, a replace item of a 2025 paper${n % 2 === 0 ? ' already stored' : ''}`;
       } else {
@@ -92,7 +94,7 @@ export const arrive = fc
           tell(m, `no earlier "${topic}" paper to revise`);
           return;
         }
-        m.world.arrive([
+        await m.world.arrive([
           news(earlier.id, title, now, {
             version: 2,
             announceType: 'replace',

@@ -174,14 +174,14 @@ export async function tick(model: Model): Promise<void> {
     tell(model, 'the process is killed; it restarts');
     model.world.restart();
   }
-  observePauses(model);
+  await observePauses(model);
 }
 
 /** The bot pauses a channel refusing past the horizon; only then, and from then on silent. */
-function observePauses(model: Model): void {
+async function observePauses(model: Model): Promise<void> {
   const now = model.world.clock.now().getTime();
   for (const c of model.channels.values()) {
-    const paused = model.world.bot.store.getChannel(c.ref)?.paused ?? false;
+    const paused = (await model.world.bot.store.getChannel(c.ref))?.paused ?? false;
     if (paused === c.paused) continue;
     expect(paused, `#${label(c.ref)} resumed without a command`).toBe(true);
     const since = c.refusedSince;
@@ -194,10 +194,9 @@ function observePauses(model: Model): void {
 }
 
 /** Papers listed as skipped in runs of a channel paused for refusing past the horizon. */
-export function skippedIn(model: Model, ref: ChannelRef): Set<string> {
+export async function skippedIn(model: Model, ref: ChannelRef): Promise<Set<string>> {
   return new Set(
-    model.world.bot.store
-      .recentDigestRuns(ref, 1000)
+    (await model.world.bot.store.recentDigestRuns(ref, 1000))
       .filter((r) => r.lastError?.startsWith('skipped'))
       .flatMap((r) => r.paperIds),
   );
@@ -208,7 +207,7 @@ export function skippedIn(model: Model, ref: ChannelRef): Set<string> {
  * its topics), nothing while its digest is off or paused, and its cursor behind no paper it
  * must still get.
  */
-export function checkInvariants(model: Model): void {
+export async function checkInvariants(model: Model): Promise<void> {
   const { world } = model;
   for (const c of model.channels.values()) {
     const name = `#${label(c.ref)}`;
@@ -220,25 +219,25 @@ export function checkInvariants(model: Model): void {
     }
     if (c.postsWhenSilent !== null)
       expect(got.length, `${name} got a digest while off or paused`).toBe(c.postsWhenSilent);
-    const cursor = world.bot.store.getChannel(c.ref)?.lastDigestAt;
+    const cursor = (await world.bot.store.getChannel(c.ref))?.lastDigestAt;
     if (!cursor) continue;
     const posted = new Set(got);
     let skipped: Set<string> | undefined; // read only when needed: it is a store query
     for (const id of c.required) {
       if (posted.has(id)) continue;
-      const paper = world.bot.store.getPaper(id);
+      const paper = await world.bot.store.getPaper(id);
       if (!paper || paper.firstSeenAt > cursor) continue;
-      skipped ??= skippedIn(model, c.ref);
+      skipped ??= await skippedIn(model, c.ref);
       if (!skipped.has(id)) throw new Error(`${name}: the cursor ${cursor} passed unposted ${id}`);
     }
   }
 }
 
 /** At the end: every paper a channel must get reached it, or is listed as skipped. */
-export function checkDelivered(model: Model): void {
+export async function checkDelivered(model: Model): Promise<void> {
   for (const c of model.channels.values()) {
     const got = new Set(postsTo(model, c));
-    const skipped = skippedIn(model, c.ref);
+    const skipped = await skippedIn(model, c.ref);
     for (const id of c.required)
       if (!got.has(id) && !skipped.has(id)) throw new Error(`#${label(c.ref)} never got ${id}`);
   }

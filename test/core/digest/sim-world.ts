@@ -12,7 +12,8 @@ import { type DigestDeps, runDigests } from '../../../src/core/digest/run.js';
 import { PaperboyError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { PaperRecord } from '../../../src/core/paper.js';
-import type { ChannelRef, Store } from '../../../src/core/store/store.js';
+import type { AsyncStore } from '../../../src/core/store/async-store.js';
+import type { ChannelRef } from '../../../src/core/store/store.js';
 import { ROOT } from '../../live/harness.js';
 
 /** Thrown by a crash point: the "process" is dead from here on, until a restart. */
@@ -120,13 +121,22 @@ export class SimWorld {
     }
   }
 
-  private store(): Store {
-    const real = this.bot.store;
+  private store(): AsyncStore {
+    return this.crashing(this.bot.store);
+  }
+
+  /** The store (or a transaction's view of it) with a crash point before every write. */
+  private crashing(real: AsyncStore): AsyncStore {
     return new Proxy(real, {
       get: (target, key, receiver) => {
         const value = Reflect.get(target, key, receiver);
         if (typeof value !== 'function') return value;
         if (!STORE_WRITES.has(String(key))) return value.bind(target);
+        if (key === 'transaction')
+          return async (fn: (tx: AsyncStore) => Promise<unknown>) => {
+            this.step();
+            return await target.transaction((tx) => fn(this.crashing(tx)));
+          };
         return (...args: unknown[]) => {
           this.step();
           return value.apply(target, args);
@@ -199,13 +209,13 @@ export class SimWorld {
       startedAt: this.clock.now(),
       owner: this.owner,
     };
-    const channels = this.bot.store.listChannels().filter((c) => c.schedule !== null);
+    const channels = (await this.bot.store.listChannels()).filter((c) => c.schedule !== null);
     await runDigests(channels, deps);
   }
 
-  arrive(records: PaperRecord[]): void {
+  async arrive(records: PaperRecord[]): Promise<void> {
     // The search notices store changes itself when asked to match (no refresh needed).
-    this.bot.store.upsertPapers(records, this.clock.now());
+    await this.bot.store.upsertPapers(records, this.clock.now());
   }
 
   async command(

@@ -67,7 +67,7 @@ export async function situationBot(start: string, over: Partial<Config['digest']
     },
     async arrive(records: PaperRecord[], at: string) {
       time.clock.set(at);
-      bot.store.upsertPapers(records, time.clock.now());
+      await bot.store.upsertPapers(records, time.clock.now());
       await bot.search.refresh();
     },
     command(

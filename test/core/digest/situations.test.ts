@@ -40,7 +40,7 @@ describe('digest situations (issue 11)', () => {
     );
     await b.tickAt('2026-03-02T09:00:00Z');
     expect(b.posted()).toEqual([]);
-    expect(b.bot.store.getChannel(TEAM)?.failure?.reason).toContain('Send Messages');
+    expect((await b.bot.store.getChannel(TEAM))?.failure?.reason).toContain('Send Messages');
 
     // The permission comes back; nothing is posted between due times, and the next day's
     // digest carries the refused day's paper.
@@ -53,7 +53,7 @@ describe('digest situations (issue 11)', () => {
     );
     await b.tickAt('2026-03-03T09:00:00Z');
     expect(b.posted().flat().sort()).toEqual(['2603.00001', '2603.00002']);
-    expect(b.bot.store.getChannel(TEAM)?.failure).toBeNull();
+    expect((await b.bot.store.getChannel(TEAM))?.failure).toBeNull();
   });
 
   it('one refusal stops a channel for good: /papers schedule in the channel clears the mark at once', async () => {
@@ -74,7 +74,7 @@ describe('digest situations (issue 11)', () => {
     b.platform.refusing.delete(label);
     b.time.clock.set('2026-03-02T10:00:00Z');
     await b.command('schedule', { time: '09:00', timezone: 'UTC' });
-    expect(b.bot.store.getChannel(TEAM)?.failure).toBeNull();
+    expect((await b.bot.store.getChannel(TEAM))?.failure).toBeNull();
     await b.tickAt('2026-03-02T10:01:00Z');
     expect(b.posted()).toEqual([['2603.00001']]);
   });
@@ -166,7 +166,7 @@ describe('digest situations (issue 11)', () => {
         const file = path.join(dir, path.basename(name));
         copyFileSync(path.join(ROOT, 'test', 'fixtures', name), file);
         utimesSync(file, b.time.clock.now(), b.time.clock.now());
-        await ingestFile({ store: b.bot.store, file, now: () => b.time.clock.now() });
+        await ingestFile({ store: b.bot.sqlite, file, now: () => b.time.clock.now() });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -194,7 +194,7 @@ describe('digest situations (issue 11)', () => {
       await b.tickAt(`2026-03-02T${at}:00Z`);
     // One attempt, no retry until the horizon.
     expect(b.platform.posts).toBe(1);
-    const [run] = b.bot.store.recentDigestRuns(TEAM, 1);
+    const [run] = await b.bot.store.recentDigestRuns(TEAM, 1);
     expect(run).toMatchObject({
       state: 'abandoned',
       nextAttemptAt: null,
@@ -213,6 +213,6 @@ describe('digest situations (issue 11)', () => {
     );
     await b.tickAt('2026-03-03T09:00:00Z');
     expect(b.posted()).toEqual([['2603.00002']]);
-    expect(b.bot.store.getChannel(TEAM)?.failure).toBeNull();
+    expect((await b.bot.store.getChannel(TEAM))?.failure).toBeNull();
   });
 });

@@ -76,7 +76,7 @@ async function twoProcesses() {
   const papers = Array.from({ length: 12 }, (_, i) =>
     listed(`2603.${String(i + 1).padStart(5, '0')}`, `Grasping ${i + 1}`, '2026-03-02T08:00:00Z'),
   );
-  a.bot.store.upsertPapers(papers, time.clock.now());
+  await a.bot.store.upsertPapers(papers, time.clock.now());
   await a.bot.search.refresh();
   await b.bot.search.refresh();
   time.clock.set('2026-03-02T09:00:00Z');
@@ -91,7 +91,7 @@ describe('two processes on one store', () => {
     await Promise.all([a.live.tick(), b.live.tick()]);
     expect(digests().map((m) => m.part)).toEqual([1, 2]);
     expect(new Set(digests().map((m) => m.deliveryId)).size).toBe(2);
-    expect(a.bot.store.recentDigestRuns(TEAM, 5).map((r) => r.state)).toEqual(['posted']);
+    expect((await a.bot.store.recentDigestRuns(TEAM, 5)).map((r) => r.state)).toEqual(['posted']);
   });
 
   it('a process ticking while the other posts a part leaves the run to it (busy)', async () => {
@@ -133,7 +133,7 @@ describe('two processes on one store', () => {
     await b.live.tick();
     expect(outcomes.get(b.live)?.at(-1)?.[0]?.outcome).toMatchObject({ kind: 'posted', parts: 2 });
     expect(digests().map((m) => m.part)).toEqual([1, 2]);
-    const [run] = b.bot.store.recentDigestRuns(TEAM, 5);
+    const [run] = await b.bot.store.recentDigestRuns(TEAM, 5);
     expect(run?.state).toBe('posted');
     expect(run?.parts.map((p) => p.messageId)).toEqual(digests().map((m) => m.id));
   });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { openPaperSearch } from '../../../src/core/search/paper-search.js';
+import { CATCH_UP_SLICE, openPaperSearch } from '../../../src/core/search/paper-search.js';
 import { SqliteStore, storeFile } from '../../../src/core/store/sqlite-store.js';
 import { corpusSlice } from './corpus-slice.js';
 import { NOW, tempDir } from './search-fixtures.js';
@@ -37,6 +37,52 @@ describe('papers written elsewhere become searchable in the background', () => {
     expect(search.search(target?.title ?? '').hits[0]?.paper.id).toBe(target?.arxivId);
     expect(search.stats.caughtUp).toBe(600);
     await search.close();
+    store.close();
+  }, 60_000);
+
+  it('a small batch is searchable when its write commits; a larger one is indexed after it, off the writer', async () => {
+    const papers = (await corpusSlice()).slice(0, 20 + CATCH_UP_SLICE + 50);
+    const clock = manualClock(NOW);
+    const store = SqliteStore.open(':memory:');
+    const search = await openPaperSearch({ store, clock, logger: silentLogger() });
+    const first = (title: string) => search.search(title).hits[0]?.paper.id;
+    store.upsertPapers(papers.slice(0, 20), clock.now());
+    expect(first(papers[19]?.title ?? '')).toBe(papers[19]?.arxivId);
+    const large = papers.slice(20);
+    store.upsertPapers(large, clock.now());
+    const last = large.at(-1);
+    expect(search.stats.caughtUp).toBe(0);
+    expect(first(last?.title ?? '')).not.toBe(last?.arxivId);
+    await search.refresh();
+    expect(first(last?.title ?? '')).toBe(last?.arxivId);
+    expect(search.stats.caughtUp).toBe(large.length);
+    await search.close();
+    store.close();
+  });
+
+  it('opening answers at once: a backlog of a slice is indexed as search opens, a larger one after', async () => {
+    const papers = (await corpusSlice()).slice(0, 40 + CATCH_UP_SLICE + 1);
+    const dir = tempDir();
+    dirs.push(dir);
+    const clock = manualClock(NOW);
+    const store = SqliteStore.open(storeFile(dir.dir));
+    store.upsertPapers(papers.slice(0, 40), clock.now());
+    const first = (
+      s: { search(q: string): { hits: Array<{ paper: { id: string } }> } },
+      i: number,
+    ) => s.search(papers[i]?.title ?? '').hits[0]?.paper.id;
+    const small = await openPaperSearch({ store, clock, logger: silentLogger() });
+    expect(first(small, 39)).toBe(papers[39]?.arxivId);
+    await small.close();
+    // Written with search closed (no hook): more than a slice behind when it opens again.
+    store.upsertPapers(papers.slice(40), clock.now());
+    const large = await openPaperSearch({ store, clock, logger: silentLogger() });
+    expect(large.stats.caughtUp).toBe(0);
+    expect(first(large, papers.length - 1)).not.toBe(papers.at(-1)?.arxivId);
+    expect(first(large, 39)).toBe(papers[39]?.arxivId);
+    await large.refresh();
+    expect(first(large, papers.length - 1)).toBe(papers.at(-1)?.arxivId);
+    await large.close();
     store.close();
   }, 60_000);
 });

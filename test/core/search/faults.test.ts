@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/commands/dispatch.js';
 import { isPaperboyError } from '../../../src/core/errors.js';
-import type { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { memoryBot } from '../../commands/bot-fixture.js';
 
 /** A database fault under search is an error, never "nothing found" or a quiet digest day. */
@@ -10,7 +9,7 @@ describe('search faults propagate as STORE_FAILED', () => {
   beforeEach(async () => {
     fixture = await memoryBot();
     // The archive's table vanishes under a running bot: every query now fails in SQLite.
-    (fixture.bot.store as SqliteStore).db.exec('DROP TABLE papers_fts');
+    fixture.bot.sqlite.db.exec('DROP TABLE papers_fts');
   });
   afterEach(async () => fixture.bot.close());
 

@@ -7,6 +7,7 @@ import {
 } from '../../../src/core/digest/candidates.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type ArchivePaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { corpusSlice } from './corpus-slice.js';
 
@@ -44,10 +45,10 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
     store.close();
   });
 
-  it('for each topic: the preview counts exactly the papers the digest matches among the new ones', () => {
+  it('for each topic: the preview counts exactly the papers the digest matches among the new ones', async () => {
     const cache = new DigestRunCache();
     const range = digestRange();
-    const window = cache.window(store, range);
+    const window = await cache.window(asyncStore(store), range);
     expect(window.list.length).toBe(1500);
     let matched = 0;
     for (const topic of TOPICS) {
@@ -59,12 +60,12 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
     expect(matched).toBeGreaterThan(50);
   });
 
-  it('a digest built from those matches lists only papers the preview counted', () => {
+  it('a digest built from those matches lists only papers the preview counted', async () => {
     const cache = new DigestRunCache();
     const range = digestRange();
-    const window = cache.window(store, range);
-    const selection = selectChannelDigest({
-      store,
+    const window = await cache.window(asyncStore(store), range);
+    const selection = await selectChannelDigest({
+      store: asyncStore(store),
       search,
       cache,
       window: range,

@@ -10,6 +10,7 @@ import {
   UNKNOWN_ID_TTL_MS,
 } from '../../../src/core/sources/arxiv-lookup.js';
 import { type HttpDeps, RequestGate } from '../../../src/core/sources/http.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { record } from '../../commands/bot-fixture.js';
 import { FeedServer } from '../../live/feed-server.js';
@@ -52,7 +53,7 @@ describe('arXiv lookup of a linked paper', () => {
     return new PaperLookup({
       http: testHttp(time, http),
       gate,
-      store,
+      store: asyncStore(store),
       logger: log.logger,
       apiBaseUrl: `${server.baseUrl}${API}`,
     });

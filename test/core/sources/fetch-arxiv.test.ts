@@ -4,6 +4,7 @@ import { backfillArxiv } from '../../../src/core/sources/fetch-arxiv-api.js';
 import { arxivRssFetcher, arxivRssUrl } from '../../../src/core/sources/fetch-arxiv-rss.js';
 import { pollSource } from '../../../src/core/sources/fetch-source.js';
 import { politeGet, RequestGate } from '../../../src/core/sources/http.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { FeedServer } from '../../live/feed-server.js';
 import { fixture, testConfig, testHttp, testTime } from '../../live/harness.js';
@@ -30,7 +31,7 @@ describe('arXiv fetchers', () => {
   function pollRss() {
     return pollSource('arxiv-rss', arxivRssFetcher(testConfig(server.baseUrl), gate), {
       http: testHttp(time),
-      store,
+      store: asyncStore(store),
       clock: time.clock,
       logger: silentLogger(),
     });

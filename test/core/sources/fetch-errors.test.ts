@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/core/logger.js';
 import { huggingFaceFetcher } from '../../../src/core/sources/fetch-huggingface.js';
 import { pollSource } from '../../../src/core/sources/fetch-source.js';
 import { DEFAULT_POLICY } from '../../../src/core/sources/http.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { testConfig, testHttp, testTime } from '../../live/harness.js';
 
@@ -43,7 +44,7 @@ describe('a source that cannot be reached', () => {
     const fetcher = huggingFaceFetcher(testConfig(baseUrl), { ...DEFAULT_POLICY, maxAttempts: 1 });
     return pollSource('huggingface', fetcher, {
       http: testHttp(time),
-      store,
+      store: asyncStore(store),
       clock: time.clock,
       logger: createLogger({ level: 'debug', destination }),
     });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import { dailyPapersUrl, huggingFaceFetcher } from '../../../src/core/sources/fetch-huggingface.js';
 import { pollSource } from '../../../src/core/sources/fetch-source.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { FeedServer } from '../../live/feed-server.js';
 import { fixture, testConfig, testHttp, testTime } from '../../live/harness.js';
@@ -27,7 +28,7 @@ describe('Hugging Face fetcher', () => {
     const config = testConfig(server.baseUrl);
     return pollSource('huggingface', huggingFaceFetcher(config), {
       http: testHttp(time, over),
-      store,
+      store: asyncStore(store),
       clock: time.clock,
       logger: silentLogger(),
     });

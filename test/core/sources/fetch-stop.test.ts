@@ -5,6 +5,7 @@ import { backfillIntoStore } from '../../../src/core/sources/fetch-arxiv-api.js'
 import { huggingFaceFetcher } from '../../../src/core/sources/fetch-huggingface.js';
 import { pollSource } from '../../../src/core/sources/fetch-source.js';
 import { RequestGate } from '../../../src/core/sources/http.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { FeedServer } from '../../live/feed-server.js';
 import { fixture, testConfig, testHttp, testTime } from '../../live/harness.js';
@@ -42,16 +43,20 @@ describe('a poll interrupted because Paperboy is stopping', () => {
   function poll(signal: AbortSignal, sleep = time.sleep) {
     return pollSource('huggingface', huggingFaceFetcher(testConfig(server.baseUrl)), {
       http: testHttp(time, { sleep }),
-      store,
+      store: asyncStore(store),
       clock: time.clock,
       logger: logger(),
       signal,
     });
   }
 
-  function expectNothingRecorded() {
+  async function expectNothingRecorded() {
     expect(store.recentSourceRuns('huggingface', 10)).toEqual([]);
-    const health = sourcesHealth(store, testConfig(server.baseUrl), time.clock.now());
+    const health = await sourcesHealth(
+      asyncStore(store),
+      testConfig(server.baseUrl),
+      time.clock.now(),
+    );
     expect(health.find((h) => h.name === 'huggingface')?.warning).toBeNull();
     expect(lines.filter((l) => l.level >= 40)).toEqual([]);
   }
@@ -67,7 +72,7 @@ describe('a poll interrupted because Paperboy is stopping', () => {
 
     expect(result.abandoned).toBe(true);
     expect(result.added).toEqual([]);
-    expectNothingRecorded();
+    await expectNothingRecorded();
     expect(lines.some((l) => l.msg === 'source poll abandoned: Paperboy is stopping')).toBe(true);
   });
 
@@ -82,7 +87,7 @@ describe('a poll interrupted because Paperboy is stopping', () => {
 
     expect(result.abandoned).toBe(true);
     expect(server.requests(PATH)).toHaveLength(1);
-    expectNothingRecorded();
+    await expectNothingRecorded();
   });
 
   it('keeps the stored pages of an arXiv backfill stopped mid-way and records no failed run', async () => {
@@ -112,7 +117,11 @@ describe('a poll interrupted because Paperboy is stopping', () => {
     expect(result.abandoned).toBeUndefined();
     expect(result.run.ok).toBe(false);
     expect(store.recentSourceRuns('huggingface', 10)).toHaveLength(1);
-    const health = sourcesHealth(store, testConfig(server.baseUrl), time.clock.now());
+    const health = await sourcesHealth(
+      asyncStore(store),
+      testConfig(server.baseUrl),
+      time.clock.now(),
+    );
     expect(health.find((h) => h.name === 'huggingface')?.warning).toMatch(/last run failed/);
   });
 });

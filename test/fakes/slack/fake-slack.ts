@@ -96,7 +96,11 @@ export class FakeSlack extends EventEmitter {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    // A platform's edge never drops handshakes: a backlog past a 1,000-request burst (the
+    // default 511 overflows, and the bot's requests would wait for a TCP retransmit).
+    await new Promise<void>((resolve) =>
+      this.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve),
+    );
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
