@@ -6,6 +6,7 @@ import { arxivRssFetcher } from '../../../src/core/sources/fetch-arxiv-rss.js';
 import { huggingFaceFetcher } from '../../../src/core/sources/fetch-huggingface.js';
 import { pollSource, type SourceFetcher } from '../../../src/core/sources/fetch-source.js';
 import { DEFAULT_POLICY, RequestGate } from '../../../src/core/sources/http.js';
+import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { FeedServer } from '../../live/feed-server.js';
 import { fixture, ROOT, testConfig, testHttp, testTime } from '../../live/harness.js';
@@ -53,7 +54,7 @@ describe('live fetchers decode by the declared charset', () => {
   function poll(source: 'arxiv-rss' | 'huggingface', fetcher: SourceFetcher) {
     return pollSource(source, fetcher, {
       http: testHttp(time),
-      store,
+      store: asyncStore(store),
       clock: time.clock,
       logger: silentLogger(),
     });
