@@ -1,4 +1,12 @@
-import { createReadStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -81,6 +89,40 @@ export async function snapshotCorpusFile(n: number): Promise<string> {
   const entries = await loadBenchCorpus(n);
   mkdirSync(BENCH_CACHE, { recursive: true });
   writeSnapshotFile(`${file}.tmp`, entries);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/** Old-style archives for the copies: `math/9201000` cannot collide with a new-style id. */
+const COPY_ARCHIVES = ['math', 'physics', 'astro-ph', 'cond-mat'];
+
+/**
+ * `copies` times the `n`-paper snapshot, each copy under ids of its own (old style, from
+ * 1992 on: 180,000 per archive), cached: a larger file to show memory stays flat.
+ */
+export async function snapshotCopiesFile(n: number, copies: number): Promise<string> {
+  const file = path.join(BENCH_CACHE, `snapshot-${n}x${copies}.jsonl`);
+  if (existsSync(file)) return file;
+  const source = await snapshotCorpusFile(n);
+  const months: string[] = [];
+  for (let year = 1992; year < 2007; year++) {
+    for (let month = 1; month <= 12; month++) {
+      months.push(`${String(year % 100).padStart(2, '0')}${String(month).padStart(2, '0')}`);
+    }
+  }
+  const out = createWriteStream(`${file}.tmp`);
+  for (let copy = 0; copy < copies; copy++) {
+    const archive = COPY_ARCHIVES[copy - 1];
+    let i = 0;
+    for await (const line of createInterface({ input: createReadStream(source) })) {
+      const id = `${archive}/${months[Math.floor(i / 1000)]}${String(i % 1000).padStart(3, '0')}`;
+      const written = archive ? line.replace(/"id":"[^"]+"/, `"id":"${id}"`) : line;
+      i++;
+      if (!out.write(`${written}\n`)) await once(out, 'drain');
+    }
+  }
+  out.end();
+  await once(out, 'finish');
   renameSync(`${file}.tmp`, file);
   return file;
 }

@@ -110,6 +110,15 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
     const links = arxivLinks(id.id);
     if (doi) links.doi = `https://doi.org/${doi.split(/\s+/)[0]}`;
     const abstract = cleanFeedText(textOf(entry.summary));
+    const published = isoDay(textOf(entry.published));
+    const publishedAt = published ?? isoDay(textOf(entry.updated));
+    if (!published) {
+      warnings.push(
+        publishedAt
+          ? `${label}: no <published>, dated by <updated> (its latest version)`
+          : `${label}: no <published> or <updated>, its date is unknown`,
+      );
+    }
     papers.push({
       arxivId: id.id,
       version: id.version,
@@ -117,7 +126,7 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       abstract,
       authors,
       authorCount: authors.length > 0 ? authors.length : null,
-      publishedAt: isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated)),
+      publishedAt,
       source: 'arxiv-api',
       links,
       upvotes: null,

@@ -150,8 +150,9 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
         idSources: [parts?.[2] ?? '', attributeOf(item, 'rdf:about'), textOf(item.link)],
         announceType,
         creators: textOf(item['dc:creator']),
-        categories: parts?.[3] ? [parts[3]] : [],
-        day: isoDay(date),
+        categories: parts?.[3] ? parts[3].trim().split(/\s+/) : [],
+        // An item's own dc:date (RSS 1.0 allows one; arXiv's items have none), else the channel's.
+        day: isoDay(textOf(item['dc:date'])) ?? isoDay(date),
         observedAt,
         source: 'arxiv-rss',
       },

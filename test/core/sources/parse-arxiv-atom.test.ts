@@ -111,6 +111,20 @@ describe('parseArxivAtom on errors and bad input', () => {
     expect(result.warnings).toEqual([
       'entry 1: skipped, it has no title',
       'entry 2 "A Paper With a Broken Id": skipped, its id "http://example.org/not-an-arxiv-id" is not an arXiv id',
+      'entry 3 "Survivor: The Entry That Parses": no <published> or <updated>, its date is unknown',
+    ]);
+  });
+
+  it('dates an entry without <published> by <updated>, and says so', () => {
+    const xml = fixtureText('arxiv-atom.xml');
+    const withoutPublished = xml.replace(/<published>[^<]*<\/published>/, '');
+    const result = parseArxivAtom(withoutPublished, { fetchedAt });
+    const full = parseArxivAtom(xml, { fetchedAt });
+    expect(result.papers).toHaveLength(full.papers.length);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^entry 1 ".*": no <published>, dated by <updated> \(its latest version\)$/,
+      ),
     ]);
   });
 

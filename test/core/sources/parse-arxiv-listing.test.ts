@@ -203,3 +203,39 @@ Abstract: Body.</summary><category term="cs.AI"/><published>2026-09-24T00:00:00-
     },
   );
 });
+
+describe('RSS 1.0 archives in other shapes', () => {
+  const rdf = (item: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="http://arxiv.org/rss/cs.RO"><title>cs.RO updates on arXiv.org</title><link>http://arxiv.org/</link><description>x</description><dc:date>2023-10-17T20:30:00-05:00</dc:date></channel>
+<item rdf:about="http://arxiv.org/abs/2310.10001">${item}<link>http://arxiv.org/abs/2310.10001</link><description>&lt;p&gt;Body.&lt;/p&gt;</description><dc:creator>&lt;a href="http://arxiv.org/a/doe_j_1"&gt;Jane Doe&lt;/a&gt;</dc:creator></item></rdf:RDF>`;
+
+  it('reads every category of a title, and an item dated by its own dc:date', () => {
+    const { papers, warnings } = parseArxivRss(
+      rdf(
+        '<title>Two. (arXiv:2310.10001v1 [cs.RO cs.AI])</title><dc:date>2023-10-16T00:00:00Z</dc:date>',
+      ),
+      { fetchedAt },
+    );
+    expect(warnings).toEqual([]);
+    expect(papers[0]).toMatchObject({
+      arxivId: '2310.10001',
+      categories: ['cs.RO', 'cs.AI'],
+      publishedAt: '2023-10-16',
+      announceType: 'new',
+      authors: ['Jane Doe'],
+    });
+  });
+
+  it('an item of an unknown paper flagged UPDATED is a replacement, never dated as new', () => {
+    const { papers } = parseArxivRss(
+      rdf('<title>Old. (arXiv:math/0604473v2 [math.PR] UPDATED)</title>'),
+      { fetchedAt },
+    );
+    expect(papers[0]).toMatchObject({
+      arxivId: 'math/0604473',
+      version: 2,
+      announceType: 'replace',
+      publishedAt: null,
+    });
+  });
+});
