@@ -118,7 +118,11 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
   return run.immediate();
 }
 
-/** Empties and refills the archive from the store in one transaction. */
+/**
+ * Empties and refills the archive from the store in one transaction. IMMEDIATE: its first
+ * statement reads before it writes, and a deferred read never waits on busy_timeout to
+ * become a write (SQLITE_BUSY beside another writer, seen in the loop bench).
+ */
 export function rebuildArchive(db: Database): number {
   const run = db.transaction((): number => {
     db.exec(
@@ -131,7 +135,7 @@ export function rebuildArchive(db: Database): number {
     );
     return n;
   });
-  return run();
+  return run.immediate();
 }
 
 /** Highest change_seq the archive has indexed. */
