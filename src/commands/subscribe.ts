@@ -5,7 +5,6 @@ import type { Reply } from './reply.js';
 import { COMMAND_NAME, type InputOf } from './spec.js';
 import { MAX_TOPICS, normaliseTopic } from './topic.js';
 
-const MATCH_WINDOW_DAYS = 30;
 /** Above this share of the recent papers a topic is probably too broad to be useful. */
 const BROAD_SHARE = 0.5;
 
@@ -29,7 +28,9 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
   }
 
   const now = ctx.clock.now();
-  const since = new Date(now.getTime() - MATCH_WINDOW_DAYS * 24 * 60 * 60 * 1000);
+  // The digest's own look-back: the preview counts what a digest could still announce.
+  const windowDays = ctx.config.digest.maxAgeDays;
+  const since = new Date(now.getTime() - windowDays * 24 * 60 * 60 * 1000);
   const matches = ctx.search.countTopicMatches(topic, since);
   const recent = (await ctx.store.papersSeenSince(since, { includeSample: true, limit: 5000 }))
     .length;
@@ -43,7 +44,7 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
 
   const lines = [
     `This channel now follows "${topic}".`,
-    `${matches === 1 ? '1 paper' : `${matches} papers`} first seen in the last ${MATCH_WINDOW_DAYS} days match it.`,
+    `${matches === 1 ? '1 paper' : `${matches} papers`} first seen in the last ${windowDays === 1 ? 'day' : `${windowDays} days`} match it.`,
   ];
   if (matches === 0) {
     lines.push('That may be too narrow: try broader or other words.');

@@ -206,7 +206,7 @@ export const commandScenarios: CommandScenario[] = [
     expect: (reply) => {
       const notice = text(as(reply, 'notice'));
       expect(notice).toMatch(/now follows "robotics"/);
-      expect(notice).toMatch(/[1-9]\d* papers? first seen in the last 30 days match/);
+      expect(notice).toMatch(/[1-9]\d* papers? first seen in the last 7 days match/);
       expect(notice).toMatch(/Digest: 09:00 UTC/);
     },
   },
