@@ -145,3 +145,25 @@ export function latency(queries: BenchQuery[], answer: (text: string) => number)
     byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, stats(v)])),
   };
 }
+
+/** `latency` for an answer that resolves later (the async command path, a networked store). */
+export async function latencyAsync(
+  queries: BenchQuery[],
+  answer: (text: string) => Promise<unknown>,
+): Promise<Latency> {
+  const all: number[] = [];
+  const byKind = new Map<string, number[]>();
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      const start = performance.now();
+      await answer(q.text);
+      const took = performance.now() - start;
+      all.push(took);
+      byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), took]);
+    }
+  }
+  return {
+    all: stats(all),
+    byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, stats(v)])),
+  };
+}

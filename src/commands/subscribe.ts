@@ -30,7 +30,7 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
 
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - MATCH_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-  const matches = ctx.search.countTopicMatches(topic, since);
+  const matches = await ctx.search.countTopicMatches(topic, since);
   const recent = (await ctx.store.papersSeenSince(since, { includeSample: true, limit: 5000 }))
     .length;
   await ctx.store.addSubscription({

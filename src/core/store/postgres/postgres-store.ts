@@ -30,6 +30,22 @@ export interface PostgresStoreOptions {
    * and the next query opens a new one. The composition root passes its logger.
    */
   onIdleError?: (error: Error) => void;
+  /** How long opening a connection may take (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** A connection failure in a few words: node's code (ECONNREFUSED…) or the server's message. */
+function failureOf(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown[] };
+  // A host with several addresses fails with an AggregateError whose message is empty.
+  const first = (Array.isArray(e.errors) ? e.errors[0] : undefined) as
+    | { code?: unknown }
+    | undefined;
+  const code =
+    typeof e.code === 'string' ? e.code : typeof first?.code === 'string' ? first.code : null;
+  const message = typeof e.message === 'string' ? e.message.split('\n')[0] : '';
+  if (code && /^E[A-Z]+$/.test(code)) return code;
+  return message || code || 'unknown error';
 }
 
 /** `host:port/database` of a connection string: what errors may name (never the password). */
@@ -58,7 +74,12 @@ export class PostgresStore implements AsyncStore {
     options: PostgresStoreOptions = {},
   ): Promise<PostgresStore> {
     const where = describeDatabase(connectionString);
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      // An unreachable server fails the start (or a query) in seconds, never hangs it.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    });
     pool.on('error', options.onIdleError ?? (() => {}));
     const db = new PoolDb(pool);
     try {
@@ -68,14 +89,15 @@ export class PostgresStore implements AsyncStore {
       if (isPaperboyError(error)) throw error;
       throw new PaperboyError(
         'STORE_FAILED',
-        `Cannot open the PostgreSQL database ${where}: ${(error as Error).message}`,
+        `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): check PAPERBOY_DATABASE_URL and that the server is running and reachable.`,
         { cause: error },
       );
     }
     return new PostgresStore(db);
   }
 
-  private constructor(private readonly db: Db) {
+  /** The pool (or a transaction's client): PostgreSQL search reads through it. */
+  private constructor(readonly db: Db) {
     this.papers = new PgPaperTable(db);
     this.channels = new PgChannelTable(db);
     this.runs = new PgDigestRunTable(db, this.channels);
