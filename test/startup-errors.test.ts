@@ -224,12 +224,12 @@ describe('start-up errors: one line with the cause and the fix, exit 1, no stack
   }, 30_000);
 
   it('PostgreSQL unreachable (nothing listens): one line naming host and database, no password', async () => {
-    server = createServer();
+    // A port just freed: nothing listens there.
+    const probe = createServer();
     const port = await new Promise<number>((resolve) =>
-      server?.listen(0, '127.0.0.1', () => resolve((server?.address() as { port: number }).port)),
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)),
     );
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
-    server = undefined;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
     const url = `postgres://paperboy:pw-s3cret-77@127.0.0.1:${port}/paperboy`;
     const exit = await start(env({ PAPERBOY_DATABASE_URL: url }));
     expectOneLine(

@@ -21,6 +21,12 @@ import { PgDigestRunTable } from './digest-run-table.js';
 import { PgLedgerTables } from './ledger-tables.js';
 import { migratePostgres } from './migrations.js';
 import { PgPaperTable } from './paper-table.js';
+import { SessionLock } from './session-lock.js';
+
+/** Session advisory lock key of source polling (one instance polls at a time). */
+const POLL_LOCK = 7_305_118_460_220;
+/** First key of the channel planning locks (two-int form: this space, the label's hash). */
+const CHANNEL_LOCK_SPACE = 73_051;
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -67,6 +73,7 @@ export class PostgresStore implements AsyncStore {
   private readonly channels: PgChannelTable;
   private readonly runs: PgDigestRunTable;
   private readonly ledger: PgLedgerTables;
+  private pollLock: SessionLock | null = null;
 
   /** Connects, migrates (under an advisory lock) and returns the store. */
   static async open(
@@ -198,6 +205,27 @@ export class PostgresStore implements AsyncStore {
   releaseDigestRun(id: string, owner: string): Promise<void> {
     return this.runs.release(id, owner);
   }
+  /** A transaction advisory lock on the channel's label, tried without waiting. */
+  async tryLockChannel(ref: ChannelRef): Promise<boolean> {
+    if (!this.db.inTransaction)
+      throw new PaperboyError('INTERNAL', 'tryLockChannel belongs inside a store transaction.');
+    const [row] = await this.db.rows<{ ok: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok',
+      [CHANNEL_LOCK_SPACE, `${ref.platform}:${ref.workspace}:${ref.channel}`],
+    );
+    return row?.ok === true;
+  }
+
+  /**
+   * Whether this instance polls the sources now: a session lock one instance holds at a time,
+   * freed when its connection closes (the instance stopped or died), taken by the next to ask.
+   */
+  holdPollingLock(): Promise<boolean> {
+    if (!(this.db instanceof PoolDb))
+      throw new PaperboyError('INTERNAL', 'Ask the store for the polling lock, not a transaction.');
+    this.pollLock ??= new SessionLock(this.db.pool, POLL_LOCK);
+    return this.pollLock.tryHold();
+  }
 
   recordSourceRun(run: SourceRun): Promise<void> {
     return this.ledger.recordSourceRun(run);
@@ -217,6 +245,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async close(): Promise<void> {
+    this.pollLock?.close();
     if (this.db instanceof PoolDb) {
       if (!this.db.pool.ended) await this.db.pool.end();
       return;
