@@ -7,10 +7,11 @@ import { SimilarPapers } from '../src/core/answer/similar.js';
 import { manualClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openPaperSearch } from '../src/core/search/paper-search.js';
+import { asyncSearch } from '../src/core/store/async-search.js';
 import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
 import { type CorpusEntry, loadBenchCorpus, loadBenchRecords, seededRandom } from './corpus.js';
 import { writeBenchResults } from './results.js';
-import { benchQueries, latency } from './search-queries.js';
+import { benchQueries, latency, latencyAsync } from './search-queries.js';
 
 const NOW = '2026-07-31T12:00:00.000Z';
 const N = Number(process.env.BENCH_ASK_SIZE ?? 100_000);
@@ -53,19 +54,21 @@ export async function run(): Promise<void> {
     const questions = questionsOf(entries, 100);
     let answered = 0;
     // The extractive path of `ask` (no model configured): retrieval, then sentence ranking.
-    const askOnce = (q: string) => {
+    const askOnce = async (q: string) => {
       const answer = extractiveAnswer(
         q,
-        retrieve(search, q, [], (words) => similar.commonWords(words)),
+        await retrieve(asyncSearch(search), q, [], (words) => similar.commonWords(words)),
       );
       if (answer.answered) answered++;
       return answer.sentences.length;
     };
-    for (const q of questions.slice(0, 10)) askOnce(q); // warm statements
+    for (const q of questions.slice(0, 10)) await askOnce(q); // warm statements
     answered = 0;
-    const ask = latency(
-      questions.map((text) => ({ text, kind: 'question' })),
-      askOnce,
+    const ask = (
+      await latencyAsync(
+        questions.map((text) => ({ text, kind: 'question' })),
+        askOnce,
+      )
     ).all;
 
     const random = seededRandom(31);

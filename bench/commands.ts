@@ -48,14 +48,14 @@ function precomputed(real: PaperSearch): PaperSearch {
     return memo.get(key) as T;
   };
   return {
-    search: (q, o) => once(`s${q}${JSON.stringify(o)}`, () => real.search(q, o)),
-    resolve: (t) => once(`r${t}`, () => real.resolve(t)),
-    suggest: (p, l) => once(`g${p}${l}`, () => real.suggest(p, l)),
-    matchTopic: (t, ids) => once(`m${t}${ids.join()}`, () => real.matchTopic(t, ids)),
+    search: (q, o) => once(`s${q}${JSON.stringify(o)}`, async () => await real.search(q, o)),
+    resolve: (t) => once(`r${t}`, async () => await real.resolve(t)),
+    suggest: (p, l) => once(`g${p}${l}`, async () => await real.suggest(p, l)),
+    matchTopic: (t, ids) => once(`m${t}${ids.join()}`, async () => await real.matchTopic(t, ids)),
     countTopicMatches: (t, s) =>
-      once(`c${t}${s.toISOString()}`, () => real.countTopicMatches(t, s)),
-    refresh: () => real.refresh(),
-    close: () => real.close(),
+      once(`c${t}${s.toISOString()}`, async () => await real.countTopicMatches(t, s)),
+    refresh: async () => await real.refresh(),
+    close: async () => await real.close(),
   };
 }
 

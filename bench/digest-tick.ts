@@ -65,11 +65,11 @@ async function main(): Promise<void> {
     const search = new Proxy(bot.search, {
       get(target, key, receiver) {
         if (key !== 'matchTopic') return Reflect.get(target, key, receiver);
-        return (topic: string, ids: string[]) => {
+        return async (topic: string, ids: string[]) => {
           // Synchronous on the main thread: the process CPU delta is the matcher's.
           const c0 = process.cpuUsage();
           try {
-            return standIn ? standInMatchTopic(topic, ids) : target.matchTopic(topic, ids);
+            return standIn ? standInMatchTopic(topic, ids) : await target.matchTopic(topic, ids);
           } finally {
             const c = process.cpuUsage(c0);
             matchCpu += (c.user + c.system) / 1e6;

@@ -204,18 +204,18 @@ async function cachedStore(channels: number): Promise<string> {
   });
   try {
     // Setup writes go straight to SQLite (synchronous, one transaction).
-    bot.sqlite.upsertPapers(records, clock.now());
+    bot.sqlite!.upsertPapers(records, clock.now());
     await bot.search.refresh();
     const pool = topicPool(
       records.map((r) => r.title),
       DISTINCT_TOPICS,
     );
     const random = seededRandom(7);
-    bot.sqlite.transaction(() => {
+    bot.sqlite!.transaction(() => {
       for (let i = 0; i < channels; i++) {
         const ref: ChannelRef = { platform: 'fake', workspace: 'bench', channel: `c${i}` };
         // Set yesterday: the first window reaches back to then (at most a day).
-        bot.sqlite.setSchedule(
+        bot.sqlite!.setSchedule(
           ref,
           { time: '09:00', timeZone: 'UTC', days: 'every', size: 10 },
           new Date('2026-06-09T09:00:00Z'),
@@ -224,7 +224,7 @@ async function cachedStore(channels: number): Promise<string> {
         while (topics.size < TOPICS_PER_CHANNEL)
           topics.add(pool[Math.floor(random() * pool.length)]!);
         for (const topic of topics)
-          bot.sqlite.addSubscription({
+          bot.sqlite!.addSubscription({
             channel: ref,
             topic,
             addedBy: 'bench',

@@ -152,3 +152,30 @@ export function latency(queries: BenchQuery[], answer: (text: string) => number)
     cpu: stats(cpu),
   };
 }
+
+/** `latency` for an answer that resolves later (the async command path, a networked store). */
+export async function latencyAsync(
+  queries: BenchQuery[],
+  answer: (text: string) => Promise<unknown>,
+): Promise<Latency> {
+  const all: number[] = [];
+  const cpu: number[] = [];
+  const byKind = new Map<string, number[]>();
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      const start = performance.now();
+      const startCpu = process.cpuUsage();
+      await answer(q.text);
+      const used = process.cpuUsage(startCpu);
+      const took = performance.now() - start;
+      all.push(took);
+      cpu.push((used.user + used.system) / 1000);
+      byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), took]);
+    }
+  }
+  return {
+    all: stats(all),
+    byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, stats(v)])),
+    cpu: stats(cpu),
+  };
+}

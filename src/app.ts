@@ -2,17 +2,17 @@ import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandObserver, CommandUser } from './commands/context.js';
 import { CommandTurns } from './commands/turns.js';
 import type { Config } from './config.js';
-import { SimilarPapers } from './core/answer/similar.js';
 import type { Clock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
 import { seedSampleIfEmpty } from './core/sample.js';
-import { openPaperSearch } from './core/search/paper-search.js';
 import type { PaperSearch } from './core/search/types.js';
 import { PaperLookup } from './core/sources/arxiv-lookup.js';
 import type { HttpDeps, RequestGate, RequestPolicy } from './core/sources/http.js';
-import { type AsyncStore, asyncStore } from './core/store/async-store.js';
-import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
+import type { AsyncStore } from './core/store/async-store.js';
+import type { PostgresStore } from './core/store/postgres/postgres-store.js';
+import type { SqliteStore } from './core/store/sqlite-store.js';
 import type { ChannelRef } from './core/store/store.js';
+import { openStore } from './open-store.js';
 
 /** The demo page bundled with the repo; its papers are tagged as sample. */
 export const SAMPLE_FILE = fileURLToPath(
@@ -21,19 +21,14 @@ export const SAMPLE_FILE = fileURLToPath(
 /** The day the bundled page was captured: its year-less dates resolve against it. */
 export const SAMPLE_REFERENCE_DATE = '2025-12-12';
 
-/**
- * The bot's SQLite page cache: its peak resident memory at 100k papers must stay under
- * 250 MB, and a full 64 MB cache was a quarter of it. 600 searches and shows at 100k papers
- * took the same CPU time with 8, 16 or 64 MB: the OS caches the file.
- */
-const BOT_CACHE_MB = 8;
-
 export interface CreateBotOptions {
   config: Config;
   clock: Clock;
   logger: Logger;
   /** A folder for the store and persisted indexes, or `':memory:'` (tests). */
   dataDir: string;
+  /** `postgres://…` selects the PostgreSQL store; default `config.databaseUrl` (null: SQLite). */
+  databaseUrl?: string | null;
   /** Seed the bundled sample into an empty store (default: the bundled file); `null` = no seeding. */
   sampleFile?: string | null;
   /** Told about every answered command, whichever platform ran it (metrics). */
@@ -48,8 +43,10 @@ export interface CreateBotOptions {
 
 export interface Bot {
   store: AsyncStore;
-  /** The SQLite store behind `store`: search and `similar` read its connection directly. */
-  sqlite: SqliteStore;
+  /** The SQLite store behind `store` (search and `similar` read its connection); null on PostgreSQL. */
+  sqlite: SqliteStore | null;
+  /** The PostgreSQL store when `PAPERBOY_DATABASE_URL` selected it; null on SQLite. */
+  postgres: PostgresStore | null;
   search: PaperSearch;
   config: Config;
   clock: Clock;
@@ -67,36 +64,22 @@ export interface Bot {
  */
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const { config, clock, logger } = options;
-  const inMemory = options.dataDir === ':memory:';
-  const sqlite = SqliteStore.open(inMemory ? ':memory:' : storeFile(options.dataDir), {
-    cacheMb: BOT_CACHE_MB,
+  const sampleFile = options.sampleFile === undefined ? SAMPLE_FILE : options.sampleFile;
+  const opened = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl === undefined ? config.databaseUrl : options.databaseUrl,
+    clock,
+    logger,
+    prepare: async (store) => {
+      if (sampleFile)
+        await seedSampleIfEmpty(store, {
+          file: sampleFile,
+          referenceDate: SAMPLE_REFERENCE_DATE,
+          now: clock.now(),
+        });
+    },
   });
-  const store = asyncStore(sqlite);
-  let search: PaperSearch;
-  let similar: SimilarPapers;
-  try {
-    const sampleFile = options.sampleFile === undefined ? SAMPLE_FILE : options.sampleFile;
-    if (sampleFile) {
-      await seedSampleIfEmpty(store, {
-        file: sampleFile,
-        referenceDate: SAMPLE_REFERENCE_DATE,
-        now: clock.now(),
-      });
-    }
-    search = await openPaperSearch({
-      store: sqlite,
-      clock,
-      logger,
-      dataDir: inMemory ? null : options.dataDir,
-    });
-    // Never waits for indexing: search indexes a small backlog (the seeded sample) as it
-    // opens, so commands answer from the first line on; a large one in the background.
-    // After search opened: the archive's tables exist from here on.
-    similar = new SimilarPapers(sqlite.db);
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
+  const { store, search, similar } = opened;
   const lookup = options.arxivLookup;
   const paperLookup = lookup
     ? new PaperLookup({
@@ -109,7 +92,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const turns = new CommandTurns();
   return {
     store,
-    sqlite,
+    sqlite: opened.sqlite,
+    postgres: opened.postgres,
     search,
     config,
     clock,

@@ -157,8 +157,25 @@ const envSchema = z.object({
     )
     .optional(),
   PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
+  PAPERBOY_DATABASE_URL: z
+    .string()
+    .refine(
+      isPostgresUrl,
+      'must be a PostgreSQL connection URL such as postgres://paperboy:PASSWORD@db-host:5432/paperboy',
+    )
+    .optional(),
   PORT: port.optional(),
 });
+
+/** `postgres://` or `postgresql://` with a host: what `pg` connects to (the value is never echoed). */
+function isPostgresUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export type FileConfig = z.infer<typeof fileSchema>;
 
@@ -203,6 +220,11 @@ export interface Config extends Omit<FileConfig, 'llm'> {
   metricsHost: string;
   /** `null` when no model is configured: no request is ever made. */
   llm: LlmSettings | null;
+  /**
+   * `PAPERBOY_DATABASE_URL`: the shared PostgreSQL store for several instances; `null` = the
+   * embedded SQLite store under `dataDir`. Holds the password: never logged.
+   */
+  databaseUrl: string | null;
   discord: FileConfig['discord'] & {
     secrets: DiscordSecrets | null;
     /** Set (with `secrets`) when DISCORD_PUBLIC_KEY is: interactions over HTTP, no gateway. */
@@ -230,6 +252,8 @@ export function configSecrets(config: Config): string[] {
     config.slack.secrets?.signingSecret,
     config.slack.secrets?.appToken,
     config.llm?.apiKey,
+    config.databaseUrl,
+    databasePassword(config.databaseUrl),
   ];
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
@@ -244,14 +268,28 @@ export const SECRET_ENV_KEYS = [
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
   'PAPERBOY_LLM_API_KEY',
+  'PAPERBOY_DATABASE_URL',
 ];
+
+/** The password in a connection URL (as written and decoded), which a library may quote alone. */
+function databasePassword(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The secret variables' values as set, valid or not: what a start-up error line must not
  * show even when the configuration failed to load.
  */
 export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  return SECRET_ENV_KEYS.map((key) => env[key]).filter((v): v is string => Boolean(v));
+  const values = SECRET_ENV_KEYS.map((key) => env[key]);
+  values.push(databasePassword(env.PAPERBOY_DATABASE_URL) ?? undefined);
+  return values.filter((v): v is string => Boolean(v));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -430,6 +468,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     metricsPort: e.PAPERBOY_METRICS_PORT ?? null,
     metricsHost: e.PAPERBOY_METRICS_HOST ?? DEFAULT_METRICS_HOST,
     llm: file.llm ? { ...file.llm, apiKey: e.PAPERBOY_LLM_API_KEY ?? null } : null,
+    databaseUrl: e.PAPERBOY_DATABASE_URL ?? null,
     discord: {
       ...file.discord,
       secrets:

@@ -219,6 +219,8 @@ if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
       clock: bot.clock,
       logger: bot.logger,
       includeShell: adapters.some((adapter) => adapter.platform === 'shell'),
+      // Several instances on one PostgreSQL store: one polls the sources at a time.
+      ...(bot.postgres ? { pollLock: () => bot.postgres!.holdPollingLock() } : {}),
       ...(bot.arxivGate ? { gate: bot.arxivGate } : {}),
     });
   main({ argv: process.argv.slice(2), startLive: runLive }).then(

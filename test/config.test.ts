@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { configSecrets, envSecretValues, loadConfig } from '../src/config.js';
 import { isPaperboyError } from '../src/core/errors.js';
 
 let root: string;
@@ -270,5 +270,38 @@ describe('loadConfig result', () => {
     expect(() => {
       (config.sources.arxiv.categories as string[]).push('cs.CV');
     }).toThrow(TypeError);
+  });
+});
+
+describe('PAPERBOY_DATABASE_URL', () => {
+  it('selects the PostgreSQL store; SQLite (null) without it', () => {
+    expect(loadConfig({ env: {}, rootDir: root }).databaseUrl).toBeNull();
+    const url = 'postgresql://paperboy:p%40ss-w0rd-9@db.internal:5432/paperboy';
+    expect(loadConfig({ env: { PAPERBOY_DATABASE_URL: url }, rootDir: root }).databaseUrl).toBe(
+      url,
+    );
+  });
+
+  it('keeps the URL and its password (decoded) among the values logs and errors blank', () => {
+    const url = 'postgres://paperboy:p%40ss-w0rd-9@db.internal/paperboy';
+    const config = loadConfig({ env: { PAPERBOY_DATABASE_URL: url }, rootDir: root });
+    expect(configSecrets(config)).toEqual(expect.arrayContaining([url, 'p@ss-w0rd-9']));
+    expect(envSecretValues({ PAPERBOY_DATABASE_URL: url })).toEqual(
+      expect.arrayContaining([url, 'p@ss-w0rd-9']),
+    );
+  });
+
+  it('refuses a URL that is not PostgreSQL, without echoing it', () => {
+    for (const bad of ['mysql://u:hunter2x@h/db', 'not a url hunter2x', 'postgres://']) {
+      let message = '';
+      try {
+        loadConfig({ env: { PAPERBOY_DATABASE_URL: bad }, rootDir: root });
+      } catch (error) {
+        expect(isPaperboyError(error, 'CONFIG_INVALID')).toBe(true);
+        message = (error as Error).message;
+      }
+      expect(message).toContain('PAPERBOY_DATABASE_URL: must be a PostgreSQL connection URL');
+      expect(message).not.toContain('hunter2x');
+    }
   });
 });

@@ -132,8 +132,8 @@ describe('live: fetch → store → index → digest', () => {
       },
     ]);
     // 2606.01005 matches "reasoning" too, yet is listed once, under its better topic.
-    const [grasping] = bot.search.matchTopic('robot grasping', ['2606.01005']);
-    const [reasoning] = bot.search.matchTopic('reasoning', ['2606.01005']);
+    const [grasping] = await bot.search.matchTopic('robot grasping', ['2606.01005']);
+    const [reasoning] = await bot.search.matchTopic('reasoning', ['2606.01005']);
     expect(reasoning?.matchedTerms).toEqual(['reasoning']);
     expect(grasping!.score).toBeGreaterThan(reasoning!.score);
     expect(reply.sections[0]?.items[0]?.paper.title).toBe(
@@ -251,7 +251,7 @@ describe('live: fetch → store → index → digest', () => {
     expect((await bot.store.recentSourceRuns('arxiv-rss', 1))[0]).toMatchObject({ ok: true });
     expect(await bot.store.countPapers()).toBe(count);
     expect(await bot.store.getPapers(stored.map((p) => p.id))).toEqual(stored);
-    expect(bot.search.search('tactile diffusion').hits.map((h) => h.paper.id)).toContain(
+    expect((await bot.search.search('tactile diffusion')).hits.map((h) => h.paper.id)).toContain(
       '2606.01001',
     );
 

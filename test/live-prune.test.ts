@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 function keys(bot: Bot): string[] {
-  return bot.sqlite.db.prepare('SELECT key FROM state ORDER BY key').pluck().all() as string[];
+  return bot.sqlite!.db.prepare('SELECT key FROM state ORDER BY key').pluck().all() as string[];
 }
 
 /** A query too long to be inlined in a button, so its paging request is stored. */

@@ -217,6 +217,31 @@ describe('start-up errors: one line with the cause and the fix, exit 1, no stack
     );
   }, 60_000);
 
+  it('a malformed PAPERBOY_DATABASE_URL: one line, the URL and its password never shown', async () => {
+    const exit = await start(env({ PAPERBOY_DATABASE_URL: 'mysql://paperboy:pw-s3cret-77@db/x' }));
+    expectOneLine(exit, /PAPERBOY_DATABASE_URL: must be a PostgreSQL connection URL/);
+    expect(exit.stderr + exit.stdout).not.toContain('pw-s3cret-77');
+  }, 30_000);
+
+  it('PostgreSQL unreachable (nothing listens): one line naming host and database, no password', async () => {
+    // A port just freed: nothing listens there.
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)),
+    );
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const url = `postgres://paperboy:pw-s3cret-77@127.0.0.1:${port}/paperboy`;
+    const exit = await start(env({ PAPERBOY_DATABASE_URL: url }));
+    expectOneLine(
+      exit,
+      new RegExp(
+        `^Cannot open the PostgreSQL database 127\\.0\\.0\\.1:${port}/paperboy \\(ECONNREFUSED\\)`,
+      ),
+      /PAPERBOY_DATABASE_URL/,
+    );
+    expect(exit.stderr + exit.stdout).not.toContain('pw-s3cret-77');
+  }, 60_000);
+
   it('Slack unreachable (its server closed): one line naming the host, no token', async () => {
     const closed = await startFakeSlack();
     const apiUrl = closed.apiUrl;

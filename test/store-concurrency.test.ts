@@ -162,7 +162,9 @@ describe('two processes, one store file', () => {
 
     // The other process's papers are searchable in this one.
     const wanted = titles[titles.length - 1] as string;
-    const found = bot.search.search(wanted.split(/\s+/).slice(0, 8).join(' '), { pageSize: 20 });
+    const found = await bot.search.search(wanted.split(/\s+/).slice(0, 8).join(' '), {
+      pageSize: 20,
+    });
     expect(found.hits.map((h) => h.paper.title.toLowerCase())).toContain(
       wanted.replace(/\s+/g, ' ').trim().toLowerCase(),
     );

@@ -24,7 +24,8 @@ export async function answerFor(
       model: ctx.config.llm,
       fetch: ctx.fetch,
       timeoutSignal: ctx.timeoutSignal,
-      commonWords: (words) => ctx.similar.commonWords(words),
+      // PostgreSQL has no FTS5 term statistics: every question word is used to retrieve.
+      commonWords: (words) => ctx.similar?.commonWords(words) ?? new Set<string>(),
     },
     preferred,
   );

@@ -53,8 +53,7 @@ export async function autocomplete(
     switch (spec.autocomplete) {
       case 'paper':
         if (prefix.trim() === '') return [];
-        return ctx.search
-          .suggest(prefix, MAX_CHOICES)
+        return (await ctx.search.suggest(prefix, MAX_CHOICES))
           .slice(0, MAX_CHOICES)
           .filter((s) => s.id.length <= MAX_LENGTH)
           .map((s) => ({ name: clip(s.title), value: s.id }));

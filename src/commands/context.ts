@@ -19,8 +19,8 @@ export interface CommandUser {
 export interface CommandContext {
   store: AsyncStore;
   search: PaperSearch;
-  /** `similar`: neighbours of a paper by the archive's term statistics. */
-  similar: SimilarPapers;
+  /** `similar`: neighbours of a paper by the SQLite archive's term statistics; null on PostgreSQL. */
+  similar: SimilarPapers | null;
   clock: Clock;
   config: Config;
   logger: Logger;

@@ -8,7 +8,7 @@ export const SEARCH_PAGE_SIZE = 5;
 
 export async function run(input: InputOf<'search'>, ctx: CommandContext): Promise<Reply> {
   const page = input.page ?? 1;
-  const result = ctx.search.search(input.query, {
+  const result = await ctx.search.search(input.query, {
     page,
     pageSize: SEARCH_PAGE_SIZE,
     since: input.since,

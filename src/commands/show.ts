@@ -4,7 +4,7 @@ import { COMMAND_NAME, type InputOf } from './spec.js';
 
 export async function run(input: InputOf<'show'>, ctx: CommandContext): Promise<Reply> {
   const text = input.paper;
-  const resolution = ctx.search.resolve(text);
+  const resolution = await ctx.search.resolve(text);
   if (resolution.kind === 'found') return { kind: 'detail', paper: resolution.paper };
   if (resolution.kind === 'choice') {
     return {

@@ -6,7 +6,7 @@ import { COMMAND_NAME, type InputOf } from './spec.js';
 export const SIMILAR_COUNT = 5;
 
 export async function run(input: InputOf<'similar'>, ctx: CommandContext): Promise<Reply> {
-  const resolution = ctx.search.resolve(input.paper);
+  const resolution = await ctx.search.resolve(input.paper);
   if (resolution.kind === 'choice') {
     return {
       kind: 'choice',
@@ -24,6 +24,14 @@ export async function run(input: InputOf<'similar'>, ctx: CommandContext): Promi
     };
   }
   const paper = resolution.paper;
+  if (!ctx.similar)
+    return {
+      kind: 'notice',
+      lines: [
+        "Similar papers are found from the SQLite archive's term statistics; this bot runs on PostgreSQL, where they are not available yet.",
+      ],
+      ephemeral: true,
+    };
   const neighbours = ctx.similar.similar(paper, SIMILAR_COUNT);
   const reply: ListReply = {
     kind: 'list',

@@ -31,7 +31,7 @@ export async function run(input: InputOf<'subscribe'>, ctx: CommandContext): Pro
   // The digest's own look-back: the preview counts what a digest could still announce.
   const windowDays = ctx.config.digest.maxAgeDays;
   const since = new Date(now.getTime() - windowDays * 24 * 60 * 60 * 1000);
-  const matches = ctx.search.countTopicMatches(topic, since);
+  const matches = await ctx.search.countTopicMatches(topic, since);
   const recent = (await ctx.store.papersSeenSince(since, { includeSample: true, limit: 5000 }))
     .length;
   await ctx.store.addSubscription({

@@ -65,6 +65,11 @@ export interface LiveOptions {
   stopGraceMs?: number;
   /** This process's id in digest-run claims; default a new random UUID. */
   owner?: string;
+  /**
+   * Whether this instance polls the sources now (several instances on one PostgreSQL store
+   * take turns by a session lock); default: always (one process on its SQLite store).
+   */
+  pollLock?: () => Promise<boolean>;
   /** Told after each tick, e.g. for tests and the child-process harness. */
   onTickDone?: (summary: TickSummary) => void;
 }
@@ -191,7 +196,8 @@ export function startLive(options: LiveOptions): Live {
 
   async function poll(now: Date): Promise<string[]> {
     const polled: string[] = [];
-    for (const job of jobs) {
+    const mine = options.pollLock ? await options.pollLock() : true;
+    for (const job of mine ? jobs : []) {
       if (controller.signal.aborted) break;
       const last = (await store.recentSourceRuns(job.name, 1))[0];
       if (!sourceDue(last?.startedAt ?? null, job.pollMinutes, now)) continue;

@@ -28,19 +28,24 @@ beforeAll(async () => {
   fixture = await memoryBot({ sample: false });
   fixture.clock.set(new Date('2026-10-01T12:00:00.000Z'));
   for (const [file, extra] of FILES) {
-    await ingestFile({ store: fixture.bot.sqlite, file, now: () => fixture.clock.now(), ...extra });
+    await ingestFile({
+      store: fixture.bot.sqlite!,
+      file,
+      now: () => fixture.clock.now(),
+      ...extra,
+    });
   }
   await fixture.bot.search.refresh();
-  papers = [...fixture.bot.sqlite.iteratePapers()].flat();
+  papers = [...fixture.bot.sqlite!.iteratePapers()].flat();
 });
 afterAll(() => fixture.bot.close());
 
 const nextDay = (day: string) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-function found(query: string, since: string | undefined, id: string): boolean {
+async function found(query: string, since: string | undefined, id: string): Promise<boolean> {
   const options = { pageSize: 50, ...(since ? { since } : {}) };
-  return fixture.bot.search.search(query, options).hits.some((hit) => hit.paper.id === id);
+  return (await fixture.bot.search.search(query, options)).hits.some((hit) => hit.paper.id === id);
 }
 
 function listed(reply: Reply): Paper[] {
@@ -49,21 +54,23 @@ function listed(reply: Reply): Paper[] {
 }
 
 describe('one date per paper, for every source format', () => {
-  it('the date shown is the date since: filters on', () => {
+  it('the date shown is the date since: filters on', async () => {
     expect(papers.length).toBeGreaterThan(40);
     const undated = papers.filter((paper) => paperDay(paper) === null);
     expect(undated.length).toBeGreaterThan(0);
     expect(papers.some((p) => paperDay(p) !== null && p.publishedAt === null)).toBe(true);
     for (const paper of papers) {
-      expect(found(paper.title, undefined, paper.id), paper.title).toBe(true);
+      expect(await found(paper.title, undefined, paper.id), paper.title).toBe(true);
       const day = paperDay(paper);
       if (day === null) {
         // Unknown is never "since" anything.
-        expect(found(paper.title, '0001-01-01', paper.id), paper.title).toBe(false);
+        expect(await found(paper.title, '0001-01-01', paper.id), paper.title).toBe(false);
         continue;
       }
-      expect(found(paper.title, day, paper.id), `${paper.title} since ${day}`).toBe(true);
-      expect(found(paper.title, nextDay(day), paper.id), `${paper.title} after ${day}`).toBe(false);
+      expect(await found(paper.title, day, paper.id), `${paper.title} since ${day}`).toBe(true);
+      expect(await found(paper.title, nextDay(day), paper.id), `${paper.title} after ${day}`).toBe(
+        false,
+      );
     }
   });
 

@@ -19,7 +19,7 @@ function asAnswer(reply: Reply): AnswerReply {
 
 beforeAll(async () => {
   fixture = await memoryBot();
-  const hits = fixture.bot.search.search('SkillMimic basketball').hits;
+  const hits = (await fixture.bot.search.search('SkillMimic basketball')).hits;
   skillMimicId = hits[0]?.paper.id ?? '';
   await recordPostedDigest(fixture.bot.store, channel, [skillMimicId], 'msg-digest-1');
 });

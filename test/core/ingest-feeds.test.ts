@@ -26,7 +26,7 @@ async function bot() {
   const made = await memoryBot({ sample: false });
   close = () => made.bot.close();
   const ingest = (name: string) =>
-    ingestFile({ store: made.bot.sqlite, file: fixture(name), now: () => made.clock.now() });
+    ingestFile({ store: made.bot.sqlite!, file: fixture(name), now: () => made.clock.now() });
   const run = async (name: string, options: Record<string, string | number>) =>
     runCommand({ name, options }, made.context());
   return { ...made, ingest, run };

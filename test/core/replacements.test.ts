@@ -51,7 +51,7 @@ async function botKnowing(known: { id: string; title: string; publishedAt: strin
 function ingest(b: Awaited<ReturnType<typeof botKnowing>>, name: string) {
   const file = path.join(dir, name);
   copyFileSync(new URL(`../fixtures/${name}`, import.meta.url), file);
-  return ingestFile({ store: b.bot.sqlite, file, now: () => b.clock.now() });
+  return ingestFile({ store: b.bot.sqlite!, file, now: () => b.clock.now() });
 }
 
 function ids(reply: Reply): string[] {

@@ -84,8 +84,10 @@ export class ShellAdapter implements Adapter {
       completer: interactive
         ? // readline's callback form: the values come from the store, which answers later.
           (line: string, done: (error: Error | null, result: [string[], string]) => void) => {
-            completeLine(line, (sub, option, prefix) =>
-              autocomplete(sub, option, prefix, this.options.context()),
+            completeLine(
+              line,
+              async (sub, option, prefix) =>
+                await autocomplete(sub, option, prefix, this.options.context()),
             ).then(
               (result) => done(null, result),
               () => done(null, [[], line]),

@@ -39,7 +39,7 @@ export async function answerQuestion(
   deps: AnswerDeps,
   preferred: Paper[] = [],
 ): Promise<Answer> {
-  const retrieval = retrieve(deps.search, question, preferred, deps.commonWords);
+  const retrieval = await retrieve(deps.search, question, preferred, deps.commonWords);
   const extractive = extractiveAnswer(question, retrieval, new Set(preferred.map((p) => p.id)));
   if (!deps.model || !extractive.answered) return extractive;
   // The extractive ranking's papers come first: the model reads the most relevant abstracts.

@@ -28,12 +28,12 @@ export function questionWords(question: string): string[] {
  * The engine's own relaxations are kept; when it reports none but no hit holds every
  * question word, the answer says so itself rather than pass a partial match off as a match.
  */
-export function retrieve(
+export async function retrieve(
   search: PaperSearch,
   question: string,
   preferred: Paper[] = [],
   commonWords: (words: string[]) => Set<string> = () => new Set(),
-): Retrieval {
+): Promise<Retrieval> {
   const words = questionWords(question);
   if (words.length === 0) return { papers: preferred, relaxations: [] };
   // Words most papers hold ("model", "learning") find nothing a rarer word does not, and make
@@ -41,7 +41,7 @@ export function retrieve(
   const common = words.length > 2 ? commonWords(words) : new Set<string>();
   const asked = words.filter((w) => !common.has(w));
   const query = (asked.length > 0 ? asked : words).join(' ');
-  const result: SearchResult = search.search(query, { pageSize: RETRIEVE_DEPTH });
+  const result: SearchResult = await search.search(query, { pageSize: RETRIEVE_DEPTH });
   const seen = new Set(preferred.map((p) => p.id));
   const papers = [...preferred, ...result.hits.map((h) => h.paper).filter((p) => !seen.has(p.id))];
   const relaxations = [...(result.relaxations ?? [])];

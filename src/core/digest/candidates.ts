@@ -96,12 +96,12 @@ export class DigestRunCache {
   }
 
   /** The topic's matches over the prefix read so far; a match's score depends only on its paper. */
-  topicHits(
+  async topicHits(
     search: Pick<PaperSearch, 'matchTopic'>,
     window: DigestWindow,
     topic: string,
     set: CandidateSet,
-  ): TopicHits {
+  ): Promise<TopicHits> {
     const key = `${windowKey(window)}\u0000${topic}`;
     let found = this.hits.get(key);
     if (!found) {
@@ -111,7 +111,7 @@ export class DigestRunCache {
     if (found.matchedUpTo < set.list.length) {
       const ids = set.list.slice(found.matchedUpTo).map((p) => p.id);
       const ranks = new Set<number>();
-      for (const m of search.matchTopic(topic, ids)) {
+      for (const m of await search.matchTopic(topic, ids)) {
         const seen = found.positions.get(m.paperId);
         if (seen) seen.push(found.matches.length);
         else found.positions.set(m.paperId, [found.matches.length]);
@@ -149,8 +149,13 @@ export async function selectChannelDigest(input: ChannelDigestInput): Promise<Di
   const size = Math.max(0, Math.floor(input.size));
   const perTopic = Math.max(0, Math.floor(input.perTopic));
   const distinct = [...new Set(topics)];
-  const hits = () => distinct.map((t) => cache.topicHits(search, window, t, set));
-  const more = async () => await cache.readMore(store, window, set);
+  // One topic after another: each reads the same prefix, in a deterministic order.
+  const hits = async () => {
+    const all: TopicHits[] = [];
+    for (const t of distinct) all.push(await cache.topicHits(search, window, t, set));
+    return all;
+  };
+  const more = () => cache.readMore(store, window, set);
   const next = topics.length === 0 ? allRanks(set, more) : mergedRanks(hits, more);
   const prefix: DigestCandidate[] = [];
   let exhausted = false;
@@ -169,7 +174,7 @@ export async function selectChannelDigest(input: ChannelDigestInput): Promise<Di
       topics,
       size: input.size,
       perTopic: input.perTopic,
-      matchTopic: matchesAmong(distinct, hits()),
+      matchTopic: matchesAmong(distinct, await hits()),
     });
     if (exhausted || selection.paperIds.length >= size) return selection;
     const full = distinct.every(
@@ -193,10 +198,14 @@ function allRanks(set: CandidateSet, more: () => Promise<boolean>): () => Promis
  * Every topic is matched over the same prefix, so the smallest rank left is the next one;
  * when the prefix has none left, the window's next page is read and matched.
  */
-function mergedRanks(hits: () => TopicHits[], more: () => Promise<boolean>): () => Promise<number> {
-  let current = hits();
+function mergedRanks(
+  hits: () => Promise<TopicHits[]>,
+  more: () => Promise<boolean>,
+): () => Promise<number> {
+  let current: TopicHits[] | null = null;
   const at: number[] = [];
   return async () => {
+    current ??= await hits();
     for (;;) {
       let best = -1;
       for (let h = 0; h < current.length; h++) {
@@ -209,7 +218,7 @@ function mergedRanks(hits: () => TopicHits[], more: () => Promise<boolean>): () 
         return best;
       }
       if (!(await more())) return -1;
-      current = hits();
+      current = await hits();
     }
   };
 }

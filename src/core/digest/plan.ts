@@ -59,7 +59,8 @@ export interface PlanInput {
  * Writes `write` only when the channel is as the planner read it: its cursor unmoved and no
  * open run besides `carried` (still open). Another process that planned or posted the
  * channel meanwhile wins; returns whether `write` ran. The check and the write share one
- * IMMEDIATE transaction, so two processes never both pass it.
+ * transaction under the channel's planning lock (SQLite: IMMEDIATE; PostgreSQL: an advisory
+ * lock, read committed), so two processes never both pass it.
  */
 export async function writeIfUnplanned(
   store: AsyncStore,
@@ -68,6 +69,8 @@ export async function writeIfUnplanned(
   write: (tx: AsyncStore) => Promise<void>,
 ): Promise<boolean> {
   return store.transaction(async (tx) => {
+    // Another instance planning this channel now: leave it to that one (no queueing).
+    if (!(await tx.tryLockChannel(channel.ref))) return false;
     const open = await tx.openDigestRuns(channel.ref);
     const cursor = (await tx.getChannel(channel.ref))?.lastDigestAt ?? null;
     const others = open.filter((r) => r.id !== carried?.id);

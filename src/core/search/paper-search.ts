@@ -23,7 +23,13 @@ import {
 import { ArchiveWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
 import { countTopic, TopicMatcher } from './topics.js';
-import type { PaperSearch, Resolution, SearchOptions, SearchResult, TopicMatch } from './types.js';
+import type {
+  Resolution,
+  SearchOptions,
+  SearchResult,
+  SyncPaperSearch,
+  TopicMatch,
+} from './types.js';
 
 export type { PaperSearchOptions, SearchableStore, SearchStats } from './search-options.js';
 
@@ -44,7 +50,7 @@ function guarded<T>(answer: () => T): T {
   }
 }
 
-export class ArchivePaperSearch implements PaperSearch {
+export class ArchivePaperSearch implements SyncPaperSearch {
   readonly stats: SearchStats = { caughtUp: 0 };
   private readonly db: Database;
   private readonly vocab: TermVocabulary;

@@ -64,10 +64,11 @@ export interface TopicMatch {
 }
 
 /**
- * The one search API, over the FTS5 archive of every paper. Never throws on user text (bad
- * input gives an empty result); a fault of the store throws a PaperboyError (STORE_FAILED).
+ * The search API as the SQLite archive answers it: synchronously, on the store's one local
+ * connection. Never throws on user text (bad input gives an empty result); a fault of the
+ * store throws a PaperboyError (STORE_FAILED).
  */
-export interface PaperSearch {
+export interface SyncPaperSearch {
   search(query: string, options?: SearchOptions): SearchResult;
   /** `show`: exact id / URL, exact title, title fragment, fuzzy title; ambiguous → choice (≤ 25). */
   resolve(text: string): Resolution;
@@ -85,3 +86,15 @@ export interface PaperSearch {
   setLiveIndexing?(on: boolean): void;
   close(): Promise<void>;
 }
+
+type Promised<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+
+/**
+ * The one search API the commands and the digest use (SQLite's through `asyncSearch`, or
+ * PostgreSQL's): asynchronous, so a store over the network can answer it.
+ */
+export type PaperSearch = {
+  [K in 'search' | 'resolve' | 'suggest' | 'matchTopic' | 'countTopicMatches']: Promised<
+    SyncPaperSearch[K]
+  >;
+} & Pick<SyncPaperSearch, 'refresh' | 'rebuildAll' | 'setLiveIndexing' | 'close'>;

@@ -195,6 +195,13 @@ export interface Store {
   claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): boolean;
   /** Clears the run's claim when `owner` holds it (another owner's claim is left alone). */
   releaseDigestRun(id: string, owner: string): void;
+  /**
+   * Inside a transaction: takes the right to plan the channel until the transaction ends, or
+   * returns false at once when another transaction (another instance) has it, so planners skip
+   * a channel being planned instead of queueing on it. SQLite: always true (its IMMEDIATE
+   * transaction already admits one writer at a time).
+   */
+  tryLockChannel(ref: ChannelRef): boolean;
   /** Runs still to settle (planned, posting, retrying), oldest first; one channel's, or all. */
   openDigestRuns(ref?: ChannelRef): DigestRun[];
   /** The channel's runs, newest first. */

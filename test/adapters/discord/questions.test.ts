@@ -43,7 +43,7 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
 
   it("answers in the thread about that digest's paper, pinging no one", async () => {
     h = await startHarness();
-    const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    const paper = (await h.bot.search.search('SkillMimic basketball')).hits[0]?.paper;
     if (!paper) throw new Error('sample paper missing');
     const thread = await digestWithThread(paper.id);
     const id = ask(thread, `<@${h.fake.bot.id}> how are the skills learned?`);
@@ -64,7 +64,7 @@ describe('Discord: a question mentioning the bot in a digest thread (real discor
   it("a reply to the bot's digest message is answered about that digest's paper", async () => {
     h = await startHarness();
     const question = 'how are the skills learned?';
-    const paper = h.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    const paper = (await h.bot.search.search('SkillMimic basketball')).hits[0]?.paper;
     if (!paper) throw new Error('sample paper missing');
     const { text } = h.fake.channels;
     const ref: ChannelRef = { platform: 'discord', workspace: h.fake.guildId, channel: text };

@@ -40,7 +40,7 @@ describe.each<Mode>(['http', 'socket'])('Slack: questions to the bot (real Bolt,
   it("answers an app_mention in a digest's thread about that digest's paper", async () => {
     const channel = freshChannel();
     const digestTs = '1765530000.000100';
-    const paper = shared.bot.search.search('SkillMimic basketball').hits[0]?.paper;
+    const paper = (await shared.bot.search.search('SkillMimic basketball')).hits[0]?.paper;
     if (!paper) throw new Error('sample paper missing');
     await recordPostedDigest(
       shared.bot.store,

@@ -69,7 +69,7 @@ describe('ask with a configured OpenAI-compatible model', () => {
     });
     expect(abstracts.length).toBeGreaterThan(0);
     // Every entry is a stored paper's abstract, verbatim (whitespace collapsed): nothing else.
-    const stored = [...fixture.bot.sqlite.iteratePapers()].flat();
+    const stored = [...fixture.bot.sqlite!.iteratePapers()].flat();
     const known = new Set(stored.map((p) => p.abstract.replace(/\s+/g, ' ').trim()));
     for (const a of abstracts) expect(known.has(a)).toBe(true);
     expect(abstracts[0]).toContain('CycleQD');

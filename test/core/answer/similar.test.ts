@@ -54,7 +54,7 @@ describe('similar', () => {
   it('ranks the papers sharing the most distinctive terms first, never the paper itself', async () => {
     const paper = await fixture.bot.store.getPaper('2401.00001');
     if (!paper) throw new Error('fixture');
-    const found = fixture.context().similar.similar(paper, 5);
+    const found = fixture.context().similar!.similar(paper, 5);
     const ids = found.map((f) => f.paper.id);
     expect(ids).not.toContain('2401.00001');
     expect(ids.slice(0, 2).sort()).toEqual(['2401.00002', '2401.00003']);
@@ -97,11 +97,11 @@ describe('common words (left out of retrieval, kept for ranking)', () => {
         big.clock.now(),
       );
       await big.bot.search.refresh();
-      expect(big.context().similar.commonWords(['model', 'tactile', 'absentword'])).toEqual(
+      expect(big.context().similar!.commonWords(['model', 'tactile', 'absentword'])).toEqual(
         new Set(['model']),
       );
       // The sample-sized archive above has no common words at all.
-      expect(fixture.context().similar.commonWords(['tactile', 'grasping'])).toEqual(new Set());
+      expect(fixture.context().similar!.commonWords(['tactile', 'grasping'])).toEqual(new Set());
     } finally {
       await big.bot.close();
     }

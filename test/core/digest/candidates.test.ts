@@ -69,7 +69,7 @@ describe('selectChannelDigest', () => {
         };
         const fast = await selectChannelDigest({
           store: storeOf(papers),
-          search: { matchTopic },
+          search: { matchTopic: async (topic, ids) => matchTopic(topic, ids) },
           cache: new DigestRunCache(),
           window: WINDOW,
           topics: s.topics,
@@ -111,7 +111,7 @@ describe('selectChannelDigest', () => {
     for (let channel = 0; channel < 20; channel++) {
       const selection = await selectChannelDigest({
         store,
-        search: { matchTopic },
+        search: { matchTopic: async (topic, ids) => matchTopic(topic, ids) },
         cache,
         window: WINDOW,
         topics: channel % 2 ? ['robots', 'graphs'] : ['graphs'],
@@ -136,7 +136,7 @@ describe('selectChannelDigest', () => {
     const select = (topics: string[]) =>
       selectChannelDigest({
         store,
-        search: { matchTopic },
+        search: { matchTopic: async (topic, ids) => matchTopic(topic, ids) },
         cache,
         window: WINDOW,
         topics,

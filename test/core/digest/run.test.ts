@@ -251,9 +251,9 @@ describe('digest delivery', () => {
     const log = memoryLogger();
     let faults = 1;
     const search: DigestDeps['search'] = {
-      matchTopic: (topic, ids) => {
+      matchTopic: async (topic, ids) => {
         if (faults-- > 0) throw new PaperboyError('STORE_FAILED', 'disk I/O error');
-        return bot.search.matchTopic(topic, ids);
+        return await bot.search.matchTopic(topic, ids);
       },
     };
     const d: DigestDeps = { ...deps(), search, logger: log.logger };

@@ -193,12 +193,12 @@ export class SimWorld {
     const deps: DigestDeps = {
       store,
       search: {
-        matchTopic: (topic, ids) => {
+        matchTopic: async (topic, ids) => {
           if (this.searchFaults > 0) {
             this.searchFaults--;
             throw new PaperboyError('STORE_FAILED', 'disk I/O error (simulated)');
           }
-          return this.bot.search.matchTopic(topic, ids);
+          return await this.bot.search.matchTopic(topic, ids);
         },
       },
       settings: this.config.digest,

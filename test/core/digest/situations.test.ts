@@ -166,7 +166,7 @@ describe('digest situations (issue 11)', () => {
         const file = path.join(dir, path.basename(name));
         copyFileSync(path.join(ROOT, 'test', 'fixtures', name), file);
         utimesSync(file, b.time.clock.now(), b.time.clock.now());
-        await ingestFile({ store: b.bot.sqlite, file, now: () => b.time.clock.now() });
+        await ingestFile({ store: b.bot.sqlite!, file, now: () => b.time.clock.now() });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

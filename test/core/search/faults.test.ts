@@ -9,7 +9,7 @@ describe('search faults propagate as STORE_FAILED', () => {
   beforeEach(async () => {
     fixture = await memoryBot();
     // The archive's table vanishes under a running bot: every query now fails in SQLite.
-    fixture.bot.sqlite.db.exec('DROP TABLE papers_fts');
+    fixture.bot.sqlite!.db.exec('DROP TABLE papers_fts');
   });
   afterEach(async () => fixture.bot.close());
 
@@ -21,10 +21,10 @@ describe('search faults propagate as STORE_FAILED', () => {
     ['countTopicMatches', (s) => s.countTopicMatches('language models', new Date(0))],
   ];
 
-  it.each(calls)('%s throws a coded PaperboyError with the SQLite cause', (_name, call) => {
+  it.each(calls)('%s throws a coded PaperboyError with the SQLite cause', async (_name, call) => {
     let thrown: unknown = null;
     try {
-      call(fixture.bot.search);
+      await call(fixture.bot.search);
     } catch (error) {
       thrown = error;
     }

@@ -7,6 +7,7 @@ import {
 } from '../../../src/core/digest/candidates.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type ArchivePaperSearch, openPaperSearch } from '../../../src/core/search/paper-search.js';
+import { asyncSearch } from '../../../src/core/store/async-search.js';
 import { asyncStore } from '../../../src/core/store/async-store.js';
 import { SqliteStore } from '../../../src/core/store/sqlite-store.js';
 import { corpusSlice } from './corpus-slice.js';
@@ -52,7 +53,7 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
     expect(window.list.length).toBe(1500);
     let matched = 0;
     for (const topic of TOPICS) {
-      const digest = cache.topicHits(search, range, topic, window).matches;
+      const digest = (await cache.topicHits(asyncSearch(search), range, topic, window)).matches;
       expect(new Set(digest.map((m) => m.paperId)).size, topic).toBe(digest.length);
       expect(search.countTopicMatches(topic, since), topic).toBe(digest.length);
       matched += digest.length;
@@ -66,7 +67,7 @@ describe("the digest's topic matching and subscribe's preview agree", () => {
     const window = await cache.window(asyncStore(store), range);
     const selection = await selectChannelDigest({
       store: asyncStore(store),
-      search,
+      search: asyncSearch(search),
       cache,
       window: range,
       topics: ['robot learning'],

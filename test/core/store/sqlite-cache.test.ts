@@ -33,7 +33,7 @@ describe('SQLite page cache', () => {
       dataDir: dir,
       sampleFile: null,
     });
-    expect(cacheKb(bot.sqlite)).toBe(8 * 1024);
+    expect(cacheKb(bot.sqlite!)).toBe(8 * 1024);
     await bot.close();
   });
 });

@@ -21,6 +21,12 @@ import { PgDigestRunTable } from './digest-run-table.js';
 import { PgLedgerTables } from './ledger-tables.js';
 import { migratePostgres } from './migrations.js';
 import { PgPaperTable } from './paper-table.js';
+import { SessionLock } from './session-lock.js';
+
+/** Session advisory lock key of source polling (one instance polls at a time). */
+const POLL_LOCK = 7_305_118_460_220;
+/** First key of the channel planning locks (two-int form: this space, the label's hash). */
+const CHANNEL_LOCK_SPACE = 73_051;
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -30,6 +36,22 @@ export interface PostgresStoreOptions {
    * and the next query opens a new one. The composition root passes its logger.
    */
   onIdleError?: (error: Error) => void;
+  /** How long opening a connection may take (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** A connection failure in a few words: node's code (ECONNREFUSED…) or the server's message. */
+function failureOf(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown[] };
+  // A host with several addresses fails with an AggregateError whose message is empty.
+  const first = (Array.isArray(e.errors) ? e.errors[0] : undefined) as
+    | { code?: unknown }
+    | undefined;
+  const code =
+    typeof e.code === 'string' ? e.code : typeof first?.code === 'string' ? first.code : null;
+  const message = typeof e.message === 'string' ? e.message.split('\n')[0] : '';
+  if (code && /^E[A-Z]+$/.test(code)) return code;
+  return message || code || 'unknown error';
 }
 
 /** `host:port/database` of a connection string: what errors may name (never the password). */
@@ -51,6 +73,7 @@ export class PostgresStore implements AsyncStore {
   private readonly channels: PgChannelTable;
   private readonly runs: PgDigestRunTable;
   private readonly ledger: PgLedgerTables;
+  private pollLock: SessionLock | null = null;
 
   /** Connects, migrates (under an advisory lock) and returns the store. */
   static async open(
@@ -58,7 +81,12 @@ export class PostgresStore implements AsyncStore {
     options: PostgresStoreOptions = {},
   ): Promise<PostgresStore> {
     const where = describeDatabase(connectionString);
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      // An unreachable server fails the start (or a query) in seconds, never hangs it.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    });
     pool.on('error', options.onIdleError ?? (() => {}));
     const db = new PoolDb(pool);
     try {
@@ -68,14 +96,15 @@ export class PostgresStore implements AsyncStore {
       if (isPaperboyError(error)) throw error;
       throw new PaperboyError(
         'STORE_FAILED',
-        `Cannot open the PostgreSQL database ${where}: ${(error as Error).message}`,
+        `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): check PAPERBOY_DATABASE_URL and that the server is running and reachable.`,
         { cause: error },
       );
     }
     return new PostgresStore(db);
   }
 
-  private constructor(private readonly db: Db) {
+  /** The pool (or a transaction's client): PostgreSQL search reads through it. */
+  private constructor(readonly db: Db) {
     this.papers = new PgPaperTable(db);
     this.channels = new PgChannelTable(db);
     this.runs = new PgDigestRunTable(db, this.channels);
@@ -176,6 +205,27 @@ export class PostgresStore implements AsyncStore {
   releaseDigestRun(id: string, owner: string): Promise<void> {
     return this.runs.release(id, owner);
   }
+  /** A transaction advisory lock on the channel's label, tried without waiting. */
+  async tryLockChannel(ref: ChannelRef): Promise<boolean> {
+    if (!this.db.inTransaction)
+      throw new PaperboyError('INTERNAL', 'tryLockChannel belongs inside a store transaction.');
+    const [row] = await this.db.rows<{ ok: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok',
+      [CHANNEL_LOCK_SPACE, `${ref.platform}:${ref.workspace}:${ref.channel}`],
+    );
+    return row?.ok === true;
+  }
+
+  /**
+   * Whether this instance polls the sources now: a session lock one instance holds at a time,
+   * freed when its connection closes (the instance stopped or died), taken by the next to ask.
+   */
+  holdPollingLock(): Promise<boolean> {
+    if (!(this.db instanceof PoolDb))
+      throw new PaperboyError('INTERNAL', 'Ask the store for the polling lock, not a transaction.');
+    this.pollLock ??= new SessionLock(this.db.pool, POLL_LOCK);
+    return this.pollLock.tryHold();
+  }
 
   recordSourceRun(run: SourceRun): Promise<void> {
     return this.ledger.recordSourceRun(run);
@@ -195,6 +245,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async close(): Promise<void> {
+    this.pollLock?.close();
     if (this.db instanceof PoolDb) {
       if (!this.db.pool.ended) await this.db.pool.end();
       return;
