@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/dispatch.js';
+import { createLogger } from '../../src/core/logger.js';
 import { memoryBot } from './bot-fixture.js';
 
 let fixture: Awaited<ReturnType<typeof memoryBot>>;
@@ -66,4 +68,51 @@ describe('a store fault in a write command is a specific store error, not INTERN
       expect(reply).toMatchObject({ kind: 'error', code: 'STORE_FAILED' });
     });
   }
+});
+
+/** A store whose `method` throws `error`, and a logger whose lines are kept. */
+function failingContext(method: string, error: unknown) {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = {
+    write(line: string) {
+      lines.push(JSON.parse(line));
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  const store = new Proxy(fixture.bot.store, {
+    get(target, key, receiver) {
+      if (key === method)
+        return async () => {
+          throw error;
+        };
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const logger = createLogger({ level: 'error', destination });
+  return { ctx: fixture.context({ store: store as never, logger }), lines };
+}
+
+describe('the command boundary tells store faults from bugs', () => {
+  it('a busy store says so, and the log line keeps the SQLite cause', async () => {
+    const { ctx, lines } = failingContext('addSubscription', busyError());
+    const reply = await runCommand({ name: 'subscribe', options: { topic: 'vision' } }, ctx);
+    expect(reply).toMatchObject({ code: 'STORE_FAILED', message: expect.stringMatching(/busy/) });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ code: 'STORE_FAILED', command: 'subscribe' });
+    expect(JSON.stringify(lines[0]?.err)).toContain('SQLITE_BUSY');
+  });
+
+  it('a PostgreSQL error is a store fault too', async () => {
+    const error = new pg.DatabaseError('could not serialize access', 0, 'error');
+    const { ctx } = failingContext('setSchedule', error);
+    const reply = await runCommand({ name: 'schedule', options: { time: '09:00' } }, ctx);
+    expect(reply).toMatchObject({ kind: 'error', code: 'STORE_FAILED' });
+    expect((reply as { message: string }).message).not.toMatch(/serialize/);
+  });
+
+  it('a bug that is not the database stays INTERNAL', async () => {
+    const { ctx } = failingContext('addSubscription', new TypeError('x is undefined'));
+    const reply = await runCommand({ name: 'subscribe', options: { topic: 'vision' } }, ctx);
+    expect(reply).toMatchObject({ kind: 'error', code: 'INTERNAL' });
+  });
 });
