@@ -27,6 +27,12 @@ export const SAMPLE_REFERENCE_DATE = '2025-12-12';
  * took the same CPU time with 8, 16 or 64 MB: the OS caches the file.
  */
 const BOT_CACHE_MB = 8;
+/**
+ * The bot's blocking wait for another process's write lock, once it serves: a few ms, so a
+ * long `npm run ingest` transaction never freezes the event loop; the async store waits out
+ * the rest on timers (up to 5 s, then STORE_FAILED "the database is busy").
+ */
+const BOT_BUSY_TIMEOUT_MS = 5;
 
 export interface CreateBotOptions {
   config: Config;
@@ -93,6 +99,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     // opens, so commands answer from the first line on; a large one in the background.
     // After search opened: the archive's tables exist from here on.
     similar = new SimilarPapers(sqlite.db);
+    // Start-up (above) may wait out busy_timeout: nothing is served yet. From here on, not.
+    sqlite.setBusyTimeout(BOT_BUSY_TIMEOUT_MS);
   } catch (error) {
     sqlite.close();
     throw error;
