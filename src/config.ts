@@ -239,6 +239,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Folder holding `config/` (the project root). */
   rootDir?: string;
+  /** Told about a setting that is ignored (not an error): main prints it as a warning line. */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -452,6 +454,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       'env SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required when SLACK_BOT_TOKEN is set',
     );
   }
+  // A platform's other settings without its token would quietly run the terminal instead.
+  for (const other of ['SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'] as const) {
+    if (env[other] && !env.SLACK_BOT_TOKEN)
+      problems.push(
+        `env SLACK_BOT_TOKEN: is required when ${other} is set (the xoxb- token under OAuth & Permissions)`,
+      );
+  }
+  if (env.DISCORD_APPLICATION_ID && !env.DISCORD_TOKEN)
+    problems.push(
+      'env DISCORD_TOKEN: is required when DISCORD_APPLICATION_ID is set (the bot token in the Developer Portal, Bot tab)',
+    );
   if (problems.length > 0 || !fileResult.success || !e) {
     throw new PaperboyError(
       'CONFIG_INVALID',
@@ -460,6 +473,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
 
   const file = fileResult.data;
+  if (e.PAPERBOY_LLM_API_KEY && !file.llm)
+    options.onWarning?.(
+      'PAPERBOY_LLM_API_KEY is set but the config has no "llm" section, so no model is used: ' +
+        'add llm.baseUrl and llm.model to the config, or unset the key.',
+    );
   if (e.PAPERBOY_LOG_LEVEL) file.log.level = e.PAPERBOY_LOG_LEVEL;
   const config: Config = {
     ...file,

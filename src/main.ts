@@ -64,7 +64,9 @@ export async function main(options: MainOptions): Promise<number> {
     options: { live: { type: 'boolean', default: false } },
     strict: true,
   });
-  const config = loadConfig();
+  const config = loadConfig({
+    onWarning: (line) => process.stderr.write(`Paperboy: warning: ${line}\n`),
+  });
   // The terminal REPL: a person at a prompt, whose log lines must not land on it.
   const repl = !config.discord.secrets && !config.slack.secrets && isInteractive();
   const promptLog = repl ? new PromptSafeLog(process.stderr) : null;

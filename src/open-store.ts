@@ -15,6 +15,12 @@ import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
  * took the same CPU time with 8, 16 or 64 MB: the OS caches the file.
  */
 const BOT_CACHE_MB = 8;
+/**
+ * The bot's blocking wait for another process's write lock, once it serves: a few ms, so a
+ * long `npm run ingest` transaction never freezes the event loop; the async store waits out
+ * the rest on timers (up to 5 s, then STORE_FAILED "the database is busy").
+ */
+const BOT_BUSY_TIMEOUT_MS = 5;
 
 /** The store and the search over it, for one of the two backends. */
 export interface OpenedStore {
@@ -73,6 +79,8 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     // opens, so commands answer from the first line on; a large one in the background.
     // After search opened: the archive's tables exist from here on.
     const similar = new SimilarPapers(sqlite.db);
+    // Start-up (above) may wait out busy_timeout: nothing is served yet. From here on, not.
+    sqlite.setBusyTimeout(BOT_BUSY_TIMEOUT_MS);
     return { store, search: asyncSearch(search), sqlite, postgres: null, similar };
   } catch (error) {
     sqlite.close();

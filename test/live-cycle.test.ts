@@ -272,6 +272,27 @@ describe('live: fetch → store → index → digest', () => {
     ]);
   });
 
+  it('scrubs a secret a failure message quoted before it reaches the admin channel', async () => {
+    const config = await start({ health: { adminChannel: 'discord:g1:admin' } });
+    const hook = 'https://hooks.slack.com/services/T0/B0/admin-secret-hook';
+    const now = time.clock.now().toISOString();
+    // A run just failed (not due again this tick), its message quoting a webhook URL.
+    await bot.store.recordSourceRun({
+      source: 'huggingface',
+      startedAt: now,
+      finishedAt: now,
+      ok: false,
+      fetched: 0,
+      added: 0,
+      messages: [`proxy refused ${hook}?token=qs-secret-123`],
+    });
+    await go(config).tick();
+    const admin = platform.in({ platform: 'discord', workspace: 'g1', channel: 'admin' });
+    expect(admin).toHaveLength(1);
+    expect(admin[0]?.title).toMatch(/huggingface: last run failed: proxy refused .*\[redacted\]/);
+    expect(JSON.stringify(admin)).not.toMatch(/admin-secret-hook|qs-secret-123/);
+  });
+
   it('an empty weekend arXiv feed is not a warning', async () => {
     time.clock.set('2026-06-13T12:00:00Z');
     server.answer(HF, { body: fixture('hf-day1.json') });

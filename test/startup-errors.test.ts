@@ -103,6 +103,29 @@ describe('start-up errors: one line with the cause and the fix, exit 1, no stack
     expectOneLine(exit, /SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required/);
   }, 30_000);
 
+  // Review 13 finding 3: these ran the terminal instead, exit 0, without a word.
+  for (const [name, value, missing] of [
+    ['SLACK_APP_TOKEN', 'xapp-1-A1-startup-app-token', 'SLACK_BOT_TOKEN'],
+    ['SLACK_SIGNING_SECRET', SLACK_SIGNING_SECRET, 'SLACK_BOT_TOKEN'],
+    ['DISCORD_APPLICATION_ID', '123456789012345678', 'DISCORD_TOKEN'],
+  ] as const) {
+    it(`${name} without ${missing}`, async () => {
+      const exit = await start(env({ [name]: value }));
+      expectOneLine(exit, new RegExp(`${missing}: is required when ${name} is set`));
+      expect(exit.stderr).not.toContain(value === SLACK_SIGNING_SECRET ? value : 'startup-app');
+    }, 30_000);
+  }
+
+  it('an LLM key without an llm section: a warning line, and the bot still starts', async () => {
+    const key = 'sk-startup-llm-key-0123456789';
+    const exit = await start(env({ PAPERBOY_LLM_API_KEY: key }));
+    expect(exit.code).toBe(0);
+    expect(exit.stderr).toMatch(
+      /^Paperboy: warning: PAPERBOY_LLM_API_KEY is set but the config has no "llm" section/m,
+    );
+    expect(exit.stderr + exit.stdout).not.toContain(key);
+  }, 30_000);
+
   it('Discord refuses the token', async () => {
     discord = await startFakeDiscord();
     discord.fail({ path: /\/commands$/, status: 401, times: Number.POSITIVE_INFINITY });

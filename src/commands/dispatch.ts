@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { isPaperboyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { scrubSecretShapes } from '../core/secret-text.js';
+import { asStoreFault } from '../core/store/store-fault.js';
 import type { CommandContext } from './context.js';
 import { HANDLERS } from './handlers.js';
 import type { ErrorReply, Reply } from './reply.js';
@@ -98,11 +99,13 @@ export function faultReply(
   what: string,
   lead?: string,
 ): ErrorReply {
-  const code = isPaperboyError(error) ? error.code : 'INTERNAL';
+  // A database error (SQLite, PostgreSQL) is a store fault, not a bug: STORE_FAILED.
+  const fault = asStoreFault(error);
+  const code = isPaperboyError(fault) ? fault.code : 'INTERNAL';
   logger.error({ err: error, code, ...fields }, what);
   // A coded error's message may quote an upstream one, and that a URL with its secret.
-  const detail = isPaperboyError(error)
-    ? scrubSecretShapes(error.message)
+  const detail = isPaperboyError(fault)
+    ? scrubSecretShapes(fault.message)
     : 'Something went wrong inside Paperboy; the error is logged. Please try again.';
   return { kind: 'error', code, message: lead ? `${lead} (${code}): ${detail}` : detail };
 }

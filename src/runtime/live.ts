@@ -16,6 +16,7 @@ import { healthChanges, logHealthChanges, sourcesHealth } from '../core/health.j
 import type { Logger } from '../core/logger.js';
 import { type Scheduler, sourceDue, startScheduler, type Ticker } from '../core/scheduler.js';
 import type { PaperSearch } from '../core/search/types.js';
+import { scrubSecretShapes } from '../core/secret-text.js';
 import { arxivRssFetcher } from '../core/sources/fetch-arxiv-rss.js';
 import { huggingFaceFetcher } from '../core/sources/fetch-huggingface.js';
 import { pollSource, type SourceFetcher } from '../core/sources/fetch-source.js';
@@ -225,7 +226,7 @@ export function startLive(options: LiveOptions): Live {
     logHealthChanges(logger, changes);
     if (changes.length === 0) return;
     const lines = changes.map((c) =>
-      c.warning ? `${c.source}: ${c.warning}` : `${c.source}: recovered`,
+      scrubSecretShapes(c.warning ? `${c.source}: ${c.warning}` : `${c.source}: recovered`),
     );
     await notifyAdmin({ kind: 'notice', title: 'Paperboy source health', lines });
   }

@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isBusyError } from '../background-step.js';
 import { PaperboyError } from '../errors.js';
 import type { Paper } from '../paper.js';
 import type { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
+import { STORE_BUSY_MESSAGE } from './store-fault.js';
 
 type Promised<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
 
@@ -25,6 +29,20 @@ export type AsyncStore = {
   iteratePapers(batchSize?: number): AsyncIterable<Paper[]>;
 };
 
+export interface AsyncStoreOptions {
+  /**
+   * How long a call waits in all for another connection's write lock (default 5000 ms), then
+   * fails with STORE_FAILED "the database is busy". The wait is asynchronous: open the
+   * SqliteStore with a short `busyTimeoutMs` so SQLite itself never blocks the event loop long.
+   */
+  maxBusyWaitMs?: number;
+}
+
+const DEFAULT_MAX_BUSY_WAIT_MS = 5000;
+/** Backoff between tries while another connection writes: 5, 10, 20 … 100 ms. */
+const FIRST_RETRY_MS = 5;
+const MAX_RETRY_MS = 100;
+
 /**
  * The SQLite store behind the async interface. better-sqlite3 is one synchronous connection,
  * so a transaction that awaits between its writes holds it open (BEGIN IMMEDIATE … COMMIT)
@@ -32,8 +50,14 @@ export type AsyncStore = {
  * meanwhile would run inside the open transaction and be committed or rolled back with it.
  * Code that calls the wrapped SqliteStore directly is not held back, so while a transaction
  * is open all access goes through the adapter.
+ *
+ * A call that finds the file locked by another connection (SQLITE_BUSY: an `npm run ingest`)
+ * is tried again after a timer, so the event loop keeps serving meanwhile. That is safe
+ * because nothing of it ran: each store method is one statement or one IMMEDIATE transaction,
+ * which fails at BEGIN; a `transaction` is retried only when its BEGIN IMMEDIATE failed.
  */
-export function asyncStore(store: SqliteStore): AsyncStore {
+export function asyncStore(store: SqliteStore, options: AsyncStoreOptions = {}): AsyncStore {
+  const maxBusyWaitMs = options.maxBusyWaitMs ?? DEFAULT_MAX_BUSY_WAIT_MS;
   let busy: Promise<void> | null = null;
   let savepoints = 0;
   /** The open transaction, seen from the code it runs (to refuse a wait that never ends). */
@@ -42,21 +66,33 @@ export function asyncStore(store: SqliteStore): AsyncStore {
   /**
    * Runs `work` once no transaction is open. The check and `work` run in one synchronous
    * step: after any await, another caller may have opened a transaction meanwhile.
+   * A synchronous SQLITE_BUSY from `work` is retried (when `retry`) until maxBusyWaitMs.
    */
-  async function whenIdle<T>(work: () => T): Promise<T> {
+  async function whenIdle<T>(work: () => T, retry = true): Promise<T> {
     if (busy && running.getStore() === busy)
       throw new PaperboyError(
         'INTERNAL',
         'Inside Store.transaction, use the store it hands to the function: ' +
           'the outer store waits for the transaction to end.',
       );
-    while (busy) await busy;
-    return work();
+    const started = performance.now();
+    for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+      while (busy) await busy;
+      try {
+        return work();
+      } catch (error) {
+        if (!retry || !isBusyError(error)) throw error;
+        const left = maxBusyWaitMs - (performance.now() - started);
+        if (left <= 0)
+          throw new PaperboyError('STORE_FAILED', STORE_BUSY_MESSAGE, { cause: error });
+        await sleep(Math.min(delay, left));
+      }
+    }
   }
 
   /** A view whose calls run on the connection as it is (inside a transaction or not). */
   function view(
-    gate: <T>(work: () => T) => Promise<T>,
+    gate: <T>(work: () => T, retry?: boolean) => Promise<T>,
     isOpen: () => boolean,
     nested: boolean,
   ): AsyncStore {
@@ -69,10 +105,11 @@ export function asyncStore(store: SqliteStore): AsyncStore {
         async *[Symbol.asyncIterator]() {
           const pages = store.iteratePapers(batchSize)[Symbol.iterator]();
           for (;;) {
+            // Not retried: a generator that threw is finished, a retry would end the pages early.
             const page = await gate(() => {
               check();
               return pages.next();
-            });
+            }, false);
             if (page.done) return;
             yield page.value;
           }
@@ -110,7 +147,16 @@ export function asyncStore(store: SqliteStore): AsyncStore {
     }) as AsyncStore;
   }
 
-  async function outermost<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN IMMEDIATE runs synchronously, so its SQLITE_BUSY (nothing of `fn` ran yet) reaches
+   * whenIdle, which retries it; a failure once `fn` runs is never retried.
+   */
+  function outermost<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
+    store.db.exec('BEGIN IMMEDIATE');
+    return runOpen(fn);
+  }
+
+  async function runOpen<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
     let release!: () => void;
     const mine = new Promise<void>((resolve) => {
       release = resolve;
@@ -118,16 +164,13 @@ export function asyncStore(store: SqliteStore): AsyncStore {
     busy = mine;
     let open = true;
     try {
-      store.db.exec('BEGIN IMMEDIATE');
-      try {
-        const tx = view(direct, () => open, true);
-        const result = await running.run(mine, () => fn(tx));
-        store.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (store.db.inTransaction) store.db.exec('ROLLBACK');
-        throw error;
-      }
+      const tx = view(direct, () => open, true);
+      const result = await running.run(mine, () => fn(tx));
+      store.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (store.db.inTransaction) store.db.exec('ROLLBACK');
+      throw error;
     } finally {
       open = false;
       busy = null;

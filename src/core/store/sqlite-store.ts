@@ -72,6 +72,8 @@ function openDatabase(file: string, cacheMb: number): Database {
     if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // A blocking wait for another writer's lock: right for the CLI tools (ingest), whose
+    // thread has nothing else to do; the bot lowers it once open (setBusyTimeout).
     db.pragma('busy_timeout = 5000');
     // The id and title indexes of a large archive outgrow SQLite's 2 MB default cache; merging
     // looks both up for every record, so keep them in memory.
@@ -107,6 +109,14 @@ export class SqliteStore implements Store {
     this.channels = new ChannelTable(this.db);
     this.ledger = new LedgerTables(this.db);
     this.runs = new DigestRunTable(this.db, this.channels);
+  }
+
+  /**
+   * How long a statement waits, blocking the thread, for another connection's write lock
+   * (SQLite's busy_timeout). The bot sets a few ms: its async adapter waits without blocking.
+   */
+  setBusyTimeout(ms: number): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
   }
 
   /** Replaces the papers-written hook (`null` turns it off, e.g. during a bulk ingest). */

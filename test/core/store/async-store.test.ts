@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isPaperboyError } from '../../../src/core/errors.js';
 import { asyncStore } from '../../../src/core/store/async-store.js';
@@ -49,5 +53,35 @@ describe('asyncStore over SQLite', () => {
     await committed;
     expect(await read).toBe('inside');
     await store.close();
+  });
+
+  it('retries a transaction whose BEGIN IMMEDIATE met another writer, running it once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'async-busy-'));
+    const sqlite = SqliteStore.open(path.join(dir, 'p.db'));
+    sqlite.setBusyTimeout(0);
+    const store = asyncStore(sqlite);
+    const other = new Database(path.join(dir, 'p.db'));
+    other.exec('BEGIN IMMEDIATE');
+    let runs = 0;
+    let began!: () => void;
+    const running = new Promise<void>((resolve) => {
+      began = resolve;
+    });
+    const committed = store.transaction(async (tx) => {
+      runs++;
+      began();
+      await tx.putState('k', 'v', T0);
+    });
+    // The transaction waits on timers for the lock; release it once a read got through.
+    expect(await store.getState('k')).toBeNull();
+    expect(runs).toBe(0);
+    other.exec('COMMIT');
+    other.close();
+    await running;
+    await committed;
+    expect(runs).toBe(1);
+    expect(await store.getState('k')).toBe('v');
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
