@@ -43,3 +43,10 @@ describe('review 12 F2: a JSON Lines key of the wrong shape is never dropped sil
     expect(dateRead || said('date')).toBe(true);
   });
 });
+
+describe('review 12 F12: deeply nested macros never crash the cleanup', () => {
+  it('reads 3,000 nested \\textbf{…} (a 30 KB line) without a stack overflow', () => {
+    const raw = `${'\\textbf{'.repeat(3000)}x${'}'.repeat(3000)}`;
+    expect(() => cleanFeedText(raw)).not.toThrow();
+  });
+});
