@@ -50,3 +50,19 @@ describe('review 12 F12: deeply nested macros never crash the cleanup', () => {
     expect(() => cleanFeedText(raw)).not.toThrow();
   });
 });
+
+describe('review 12 F1: only real markup is markup', () => {
+  it.each([
+    ['Bra-ket $<a|b>$ and $<i>$ notation', 'Bra-ket <a|b> and <i> notation'],
+    // Real HTML around math: the tags go, the inequalities stay.
+    [
+      '<p><b>Authors:</b> A</p><p>With $0<a \\le 1$ and $b>0$ in math.</p>',
+      'Authors: A With 0<a ≤ 1 and b>0 in math.',
+    ],
+    ['<p>Mean <p> of hadrons</p>', 'Mean of hadrons'],
+    ['R&D at <a href="https://x.org">X</a>', 'R&D at X'],
+    ['Line one<br/>line two &amp; more', 'Line one line two & more'],
+  ])('%s', (raw, shown) => {
+    expect(cleanFeedText(raw)).toBe(shown);
+  });
+});
