@@ -23,6 +23,24 @@ export function parseJsonLine(
   lineNumber: number,
   fetchedAt: string,
 ): LineResult & { kind: JsonLineKind | null; unknownKeys?: string[] } {
+  try {
+    return readJsonLine(line, lineNumber, fetchedAt);
+  } catch (error) {
+    // A bug or a limit hit by one line's content is that line's warning, never the import's end.
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      kind: 'jsonl',
+      record: null,
+      warnings: [`line ${lineNumber}: skipped, it could not be read (${why})`],
+    };
+  }
+}
+
+function readJsonLine(
+  line: string,
+  lineNumber: number,
+  fetchedAt: string,
+): LineResult & { kind: JsonLineKind | null; unknownKeys?: string[] } {
   const row = jsonObject(line);
   if (typeof row === 'string') {
     return { kind: null, record: null, warnings: [`line ${lineNumber}: skipped, ${row}`] };
@@ -31,11 +49,12 @@ export function parseJsonLine(
     const result = parseSnapshotRow(row, `line ${lineNumber}`, fetchedAt);
     return withUnknown({ kind: 'arxiv-snapshot', ...result }, row, SNAPSHOT_FIELDS);
   }
-  const parsed = parseCorpusRow(row, lineNumber);
+  const warnings: string[] = [];
+  const parsed = parseCorpusRow(row, lineNumber, warnings);
   return withUnknown(
     'warning' in parsed
       ? { kind: 'jsonl', record: null, warnings: [parsed.warning] }
-      : { kind: 'jsonl', record: parsed, warnings: [] },
+      : { kind: 'jsonl', record: parsed, warnings },
     row,
     CORPUS_FIELDS,
   );
@@ -89,10 +108,15 @@ export function parseCorpusLine(
   return parseCorpusRow(row, lineNumber);
 }
 
-function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning: string } {
+function parseCorpusRow(
+  row: Json,
+  lineNumber: number,
+  warnings: string[] = [],
+): PaperRecord | { warning: string } {
   const { title, abstract, original } = cleanTitleAndAbstract(
     typeof row.title === 'string' ? row.title : '',
     typeof row.abstract === 'string' ? row.abstract : '',
+    (w) => warnings.push(`line ${lineNumber}: ${w}`),
   );
   if (!title) return { warning: `line ${lineNumber}: skipped, it has no title` };
   const id = typeof row.id === 'string' ? parseArxivId(row.id) : null;

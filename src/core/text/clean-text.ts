@@ -1,6 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { cleanText, type OriginalText } from '../paper.js';
-import { latexToUnicode } from './latex.js';
+import { LatexTooDeep, latexToUnicode } from './latex.js';
 
 // A candidate HTML tag: one of HTML's own element names, then only `name="value"` attributes,
 // then `>` or `/>`. `$0<a \le 1$`, `a<b and c>d` or `<a|b>` in a math abstract are not tags.
@@ -149,26 +149,41 @@ function hasMarkup(text: string): boolean {
   );
 }
 
+/** Called with what cleanup could not do to a field (the field is then kept as written). */
+export type CleanupWarn = (warning: string) => void;
+
+/** LaTeX made Unicode; text nested too deep to read is kept as written, with a warning. */
+function readLatex(text: string, warn: CleanupWarn | undefined): string {
+  try {
+    return latexToUnicode(text);
+  } catch (error) {
+    if (!(error instanceof LatexTooDeep)) throw error;
+    warn?.(`${error.message}: kept as written`);
+    return text;
+  }
+}
+
 /** HTML stripped and LaTeX made Unicode, spacing not yet tidied. */
-function unmarked(text: string): string {
+function unmarked(text: string, warn?: CleanupWarn): string {
   let out = text;
   if (out.includes('<') || out.includes('&')) out = stripHtml(out);
-  if (out.includes('\\') || out.includes('$') || out.includes('--')) out = latexToUnicode(out);
+  if (out.includes('\\') || out.includes('$') || out.includes('--')) out = readLatex(out, warn);
   return out;
 }
 
 /** Text that is not HTML (or no longer is) as shown: LaTeX made Unicode, spacing tidied. */
-export function cleanPlainText(text: string): string {
-  return cleanText(text.includes('\\') || text.includes('$') ? latexToUnicode(text) : text);
+export function cleanPlainText(text: string, warn?: CleanupWarn): string {
+  return cleanText(text.includes('\\') || text.includes('$') ? readLatex(text, warn) : text);
 }
 
 /**
  * A feed's title or abstract as shown and indexed: HTML stripped, LaTeX made Unicode,
  * whitespace collapsed. Most text holds none of `\ $ < &`; it only has its spaces tidied.
+ * `warn` hears what could not be cleaned (the text is then kept as written).
  */
-export function cleanFeedText(text: string): string {
+export function cleanFeedText(text: string, warn?: CleanupWarn): string {
   const tidy = cleanText(text);
-  return hasMarkup(tidy) ? cleanText(unmarked(tidy)) : tidy;
+  return hasMarkup(tidy) ? cleanText(unmarked(tidy, warn)) : tidy;
 }
 
 /**
@@ -196,7 +211,11 @@ export interface CleanedFields {
  * `cleanFeedText` of both fields plus `originalOf` them, with each field scanned for markup
  * once and tidied once: what a bulk import of millions of lines does per line.
  */
-export function cleanTitleAndAbstract(rawTitle: string, rawAbstract: string): CleanedFields {
+export function cleanTitleAndAbstract(
+  rawTitle: string,
+  rawAbstract: string,
+  warn?: CleanupWarn,
+): CleanedFields {
   // Markup is read from the tidied text (TeX reads a line break as a space), so each field is
   // tidied once in full, and only text with markup is looked at again.
   const tidyTitle = cleanText(rawTitle);
@@ -204,8 +223,12 @@ export function cleanTitleAndAbstract(rawTitle: string, rawAbstract: string): Cl
   const titleMarked = hasMarkup(tidyTitle);
   const abstractMarked = hasMarkup(tidyAbstract);
   if (!titleMarked && !abstractMarked) return { title: tidyTitle, abstract: tidyAbstract };
-  const title = titleMarked ? cleanText(unmarked(tidyTitle)) : tidyTitle;
-  const abstract = abstractMarked ? cleanText(unmarked(tidyAbstract)) : tidyAbstract;
+  const title = titleMarked
+    ? cleanText(unmarked(tidyTitle, (w) => warn?.(`title: ${w}`)))
+    : tidyTitle;
+  const abstract = abstractMarked
+    ? cleanText(unmarked(tidyAbstract, (w) => warn?.(`abstract: ${w}`)))
+    : tidyAbstract;
   if (title === tidyTitle && abstract === tidyAbstract) return { title, abstract };
   return { title, abstract, original: { title: tidyTitle, abstract: tidyAbstract } };
 }

@@ -66,3 +66,23 @@ describe('review 12 F1: only real markup is markup', () => {
     expect(cleanFeedText(raw)).toBe(shown);
   });
 });
+
+describe('review 12 F12: text nested past the cap is kept and warned about', () => {
+  const deep = `${'\\textbf{'.repeat(3000)}x${'}'.repeat(3000)}`;
+  it('keeps a too-deep title as written and names the line', () => {
+    const line = JSON.stringify({ id: '0704.0001', title: deep, abstract: 'Fine $\\beta$.' });
+    const result = parseJsonLine(line, 2, '2026-01-01T00:00:00.000Z');
+    expect(result.record?.title).toBe(deep);
+    expect(result.record?.abstract).toBe('Fine β.');
+    expect(result.warnings).toEqual([
+      'line 2: title: LaTeX nested deeper than 200 groups: kept as written',
+    ]);
+  });
+  it('reads the same in a snapshot line, and shallow nesting as before', () => {
+    const row = { id: '0704.0002', title: 'T', abstract: deep, authors: 'A. B', versions: [] };
+    const result = parseJsonLine(JSON.stringify(row), 3, '2026-01-01T00:00:00.000Z');
+    expect(result.kind).toBe('arxiv-snapshot');
+    expect(result.warnings.some((w) => w.includes('line 3: abstract: LaTeX nested'))).toBe(true);
+    expect(cleanFeedText(`${'\\textbf{'.repeat(50)}x${'}'.repeat(50)}`)).toBe('x');
+  });
+});
