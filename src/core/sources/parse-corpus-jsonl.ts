@@ -6,7 +6,8 @@ import {
   parseSnapshotRow,
   SNAPSHOT_FIELDS,
 } from './parse-arxiv-snapshot.js';
-import { isoDay } from './parse-result.js';
+import { splitCreators } from './arxiv-listing.js';
+import { isoDay, rfc822Day } from './parse-result.js';
 
 type Json = Record<string, unknown>;
 
@@ -125,10 +126,28 @@ function parseCorpusRow(
       warning: `line ${lineNumber} "${title.slice(0, 80)}": skipped, its id ${JSON.stringify(row.id ?? null)} is not an arXiv id`,
     };
   }
-  const authors = stringsOf(row.authors)
-    .map(cleanFeedText)
+  // A field of another shape than Paperboy writes is read when its meaning is plain (authors
+  // as one string, as the arXiv snapshot writes them; categories space separated; an RFC 822
+  // date), and otherwise named in a warning: never dropped without a word.
+  const notUnderstood = (key: string, value: unknown, what: string) =>
+    warnings.push(
+      `line ${lineNumber}: ${key} ${JSON.stringify(value).slice(0, 80)} not understood, ${what}`,
+    );
+  const authors = listOf(row.authors, splitCreators, () =>
+    notUnderstood('authors', row.authors, 'what is not a name is left out'),
+  )
+    .map((name) => cleanFeedText(name))
     .filter((name) => name.length > 0);
-  const publishedAt = isoDay(row.date);
+  const categories = listOf(
+    row.categories,
+    (text) => text.split(/[\s,]+/),
+    () => notUnderstood('categories', row.categories, 'what is not a category is left out'),
+  ).filter((c) => c.length > 0);
+  const publishedAt = isoDay(row.date) ?? rfc822Day(row.date);
+  if (row.date !== undefined && row.date !== null && !publishedAt)
+    notUnderstood('date', row.date, 'its date is unknown');
+  if (row.comment !== undefined && row.comment !== null && typeof row.comment !== 'string')
+    notUnderstood('comment', row.comment, 'ignored');
   const comment = typeof row.comment === 'string' ? cleanFeedText(row.comment) : '';
   const record: PaperRecord = {
     arxivId: id.id,
@@ -143,7 +162,7 @@ function parseCorpusRow(
     upvotes: null,
     comments: null,
     keywords: [],
-    categories: stringsOf(row.categories).filter((c) => c.length > 0),
+    categories,
     comment: comment || null,
     // The corpus has no fetch time: its own date is the observation's; an undated line's
     // observation is the oldest there is, so any dated one wins (it never dates the paper).
@@ -153,6 +172,18 @@ function parseCorpusRow(
   return record;
 }
 
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+/**
+ * A list field: an array of strings, or one string split; `bad` is called when the value is
+ * neither (or holds non-strings, which are left out).
+ */
+function listOf(value: unknown, split: (text: string) => string[], bad: () => void): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return split(value);
+  if (Array.isArray(value)) {
+    const strings = value.filter((v): v is string => typeof v === 'string');
+    if (strings.length < value.length) bad();
+    return strings;
+  }
+  bad();
+  return [];
 }

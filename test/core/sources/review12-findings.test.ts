@@ -86,3 +86,42 @@ describe('review 12 F12: text nested past the cap is kept and warned about', () 
     expect(cleanFeedText(`${'\\textbf{'.repeat(50)}x${'}'.repeat(50)}`)).toBe('x');
   });
 });
+
+describe('review 12 F2: the plain shapes are read, the others named', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  it('reads string authors, space-separated categories and an RFC 822 date', () => {
+    const line = JSON.stringify({
+      id: '0704.0001',
+      title: 'Diphoton',
+      authors: 'C. Balázs, E. L. Berger and C.-P. Yuan',
+      categories: 'hep-ph hep-ex',
+      date: 'Mon, 2 Apr 2007 19:18:42 GMT',
+    });
+    const { record, warnings } = parseJsonLine(line, 1, at);
+    expect(record).toMatchObject({
+      authors: ['C. Balázs', 'E. L. Berger', 'C.-P. Yuan'],
+      authorCount: 3,
+      categories: ['hep-ph', 'hep-ex'],
+      publishedAt: '2007-04-02',
+    });
+    expect(warnings).toEqual([]);
+  });
+  it('warns per key for a value it cannot read', () => {
+    const line = JSON.stringify({
+      id: '0704.0002',
+      title: 'T',
+      authors: 42,
+      categories: ['cs.LG', 7],
+      date: '2007/03/31',
+      comment: { pages: 3 },
+    });
+    const { record, warnings } = parseJsonLine(line, 2, at);
+    expect(record).toMatchObject({ authors: [], categories: ['cs.LG'], publishedAt: null });
+    expect(warnings).toEqual([
+      'line 2: authors 42 not understood, what is not a name is left out',
+      'line 2: categories ["cs.LG",7] not understood, what is not a category is left out',
+      'line 2: date "2007/03/31" not understood, its date is unknown',
+      'line 2: comment {"pages":3} not understood, ignored',
+    ]);
+  });
+});
