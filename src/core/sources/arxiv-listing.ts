@@ -117,6 +117,9 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     categories: unique(item.categories.map((c) => c.trim())),
     comment: journalRef ? `Journal-ref: ${journalRef}` : null,
     observedAt: item.observedAt,
+    // The item's own date is the day it was listed, when the listing's date says another (a
+    // channel without a date would otherwise list it on the day the feed was read).
+    ...(item.day && item.day !== item.observedAt.slice(0, 10) ? { listedAt: item.day } : {}),
     ...(announceType ? { announceType } : {}),
     ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),
   };

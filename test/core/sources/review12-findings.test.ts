@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseArxivRss } from '../../../src/core/sources/parse-arxiv-rss.js';
 import { parseJsonLine } from '../../../src/core/sources/parse-corpus-jsonl.js';
 import { cleanFeedText, cleanTitleAndAbstract } from '../../../src/core/text/clean-text.js';
 
@@ -122,6 +123,52 @@ describe('review 12 F2: the plain shapes are read, the others named', () => {
       'line 2: categories ["cs.LG",7] not understood, what is not a category is left out',
       'line 2: date "2007/03/31" not understood, its date is unknown',
       'line 2: comment {"pages":3} not understood, ignored',
+    ]);
+  });
+});
+
+describe('review 12 F6: RSS pubDate forms the spec allows are read; others are warned about', () => {
+  const item = (id: string, pubDate: string) =>
+    `<item><title>P ${id}</title><link>https://arxiv.org/abs/${id}</link><description>A.</description>${pubDate ? `<pubDate>${pubDate}</pubDate>` : ''}</item>`;
+  const feed = (channelDate: string, ...items: string[]) =>
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${channelDate}${items.join('')}</channel></rss>`;
+  const fetchedAt = '2026-12-04T10:00:00.000Z';
+
+  it('reads a two-digit year and an ISO date, listed on their own day, not the read time', () => {
+    const { papers, warnings } = parseArxivRss(
+      feed(
+        '',
+        item('2403.30001', '2024-03-15T00:00:00-04:00'),
+        item('2403.30002', 'Fri, 15 Mar 24 00:00:00 EDT'),
+      ),
+      { fetchedAt },
+    );
+    expect(warnings).toEqual([]);
+    expect(papers.map((p) => [p.publishedAt, p.listedAt])).toEqual([
+      ['2024-03-15', '2024-03-15'],
+      ['2024-03-15', '2024-03-15'],
+    ]);
+  });
+
+  it('names an unreadable or missing pubDate', () => {
+    const { papers, warnings } = parseArxivRss(
+      feed('', item('2403.30003', 'the ides of March'), item('2403.30004', '')),
+      { fetchedAt },
+    );
+    expect(papers.map((p) => p.publishedAt)).toEqual([null, null]);
+    expect(warnings).toEqual([
+      'item 1 "P 2403.30003": pubDate "the ides of March" not understood, its date is unknown',
+      'item 2 "P 2403.30004": no pubDate, its date is unknown',
+    ]);
+    const dated = parseArxivRss(
+      feed(
+        '<lastBuildDate>Fri, 15 Mar 2024 00:00:00 -0400</lastBuildDate>',
+        item('2403.30005', 'soon'),
+      ),
+      { fetchedAt },
+    );
+    expect(dated.warnings).toEqual([
+      'item 1 "P 2403.30005": pubDate "soon" not understood, listed on the channel\'s day 2024-03-15',
     ]);
   });
 });
