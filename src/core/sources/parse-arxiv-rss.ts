@@ -4,10 +4,10 @@ import { listingRecord } from './arxiv-listing.js';
 import {
   elementNames,
   entryLabel,
+  feedDay,
   isoDay,
   isoTimestamp,
   type ParseResult,
-  feedDay,
   UnknownFields,
 } from './parse-result.js';
 import {

@@ -1,12 +1,12 @@
 import { arxivLinks, type PaperRecord, parseArxivId } from '../paper.js';
 import { cleanFeedText, cleanTitleAndAbstract } from '../text/clean-text.js';
+import { splitCreators } from './arxiv-listing.js';
 import {
   isSnapshotRow,
   type LineResult,
   parseSnapshotRow,
   SNAPSHOT_FIELDS,
 } from './parse-arxiv-snapshot.js';
-import { splitCreators } from './arxiv-listing.js';
 import { isoDay, rfc822Day } from './parse-result.js';
 
 type Json = Record<string, unknown>;
