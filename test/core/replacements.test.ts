@@ -199,3 +199,47 @@ describe('a replace item is never news', () => {
     });
   });
 });
+
+describe('review 12 F11: one replacement rule for file ingest and live polling', () => {
+  it('the live fetcher updates a paper known by title only, as file ingest does', async () => {
+    const made = await memoryBot({ sample: false });
+    const at = new Date('2026-06-11T06:00:00Z');
+    made.clock.set(new Date(at.getTime() - 3 * DAY));
+    // A Daily Papers page listed it without an arXiv id.
+    const title = 'Dexterous Robot Grasping with Tactile Diffusion Policies';
+    await made.bot.store.upsertPapers(
+      [record(null as unknown as string, title, { source: 'huggingface', links: {} })],
+      made.clock.now(),
+    );
+    made.clock.set(at);
+    const time = {
+      clock: made.clock,
+      sleeps: [] as number[],
+      sleep: async (ms: number) => made.clock.advance(ms),
+    };
+    const server = await new FeedServer(() => made.clock.now().getTime()).start();
+    close = async () => {
+      await server.close();
+      await made.bot.close();
+    };
+    server.answer('/rss/cs.RO+cs.CL', { body: fixture('arxiv-rss-thu-replace.xml') });
+    const gate = new RequestGate(3_000, made.clock, time.sleep);
+    const result = await pollSource(
+      'arxiv-rss',
+      arxivRssFetcher(testConfig(server.baseUrl), gate),
+      {
+        http: testHttp(time),
+        store: made.bot.store,
+        clock: made.clock,
+        logger: silentLogger(),
+      },
+    );
+    expect(result.run.ok).toBe(true);
+    expect(result.run.messages.join('\n')).not.toContain('2606.01001');
+    expect(await made.bot.store.getPaper('2606.01001')).toMatchObject({
+      title,
+      version: 2,
+      authors: ['Zoë Martín', 'Kenji Watanabe', 'Priya Raman'],
+    });
+  });
+});

@@ -67,6 +67,9 @@ export async function pollSource(
       batch.records.length > 0
         ? await ctx.store.upsertPapers(batch.records, ctx.clock.now())
         : { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
+    // Said as file ingest says it: a dropped item always says why.
+    for (const id of summary.skippedReplacements)
+      messages.push(`${id}: skipped, a replacement (new version) of a paper not stored`);
     // Only now that the papers are stored may the next request be conditional.
     if (batch.validators)
       await ctx.store.putState(
