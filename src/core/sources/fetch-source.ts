@@ -87,6 +87,13 @@ export async function pollSource(
       messages: batch.notModified ? ['not modified since the last poll', ...messages] : messages,
     };
     await ctx.store.recordSourceRun(run);
+    // Items skipped or fields not understood are said where an operator looks, as
+    // `npm run ingest` says them: counted, the first few quoted.
+    if (messages.length > 0)
+      ctx.logger?.warn(
+        { source: name, warnings: messages.length, first: messages.slice(0, POLL_WARNINGS_LOGGED) },
+        'source poll warnings',
+      );
     return { run, added: summary.added, updated: summary.updated, notModified: batch.notModified };
   } catch (error) {
     if (ctx.signal?.aborted) return abandonedPoll(name, startedAt, ctx);
@@ -107,6 +114,9 @@ export async function pollSource(
     return { run, added: [], updated: [], notModified: false };
   }
 }
+
+/** Warnings of one poll quoted in its log line (all are in the stored run). */
+const POLL_WARNINGS_LOGGED = 5;
 
 function abandonedPoll(
   name: string,
