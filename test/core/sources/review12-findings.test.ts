@@ -172,3 +172,18 @@ describe('review 12 F6: RSS pubDate forms the spec allows are read; others are w
     ]);
   });
 });
+
+describe('review 12 F5: an unbolded "Authors:" paragraph in an HTML description', () => {
+  it('takes the authors out of the abstract, and reads a thousands separator in upvotes', () => {
+    const description =
+      '&lt;p&gt;Authors: Ana Li, Bo Chen&lt;/p&gt;&lt;p&gt;Abstract two.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Upvotes:&lt;/b&gt; 1,234&lt;/p&gt;';
+    const xml = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><lastBuildDate>Thu, 17 Oct 2024 07:00:00 GMT</lastBuildDate><item><title>Paper Two</title><link>https://huggingface.co/papers/2410.14736</link><description>${description}</description><pubDate>Thu, 17 Oct 2024 07:00:00 GMT</pubDate></item></channel></rss>`;
+    const { papers, warnings } = parseArxivRss(xml, { fetchedAt: '2024-10-17T08:00:00.000Z' });
+    expect(warnings).toEqual([]);
+    expect(papers[0]).toMatchObject({
+      authors: ['Ana Li', 'Bo Chen'],
+      abstract: 'Abstract two.',
+      upvotes: 1234,
+    });
+  });
+});
