@@ -56,7 +56,7 @@ describe('npm run ingest of a 2,000-line arXiv metadata snapshot', () => {
         expect(paper, entry.id).toMatchObject({
           title: cleanFeedText(entry.title),
           abstract: cleanFeedText(entry.abstract),
-          authors: entry.authors.map(cleanFeedText),
+          authors: entry.authors.map((text) => cleanFeedText(text)),
           authorCount: entry.authors.length || null,
           categories: arxivCategories(entry),
           publishedAt: entry.date,

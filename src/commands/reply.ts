@@ -87,6 +87,8 @@ export interface StatusReply {
     lastRunAt: string | null;
     lastSuccessAt: string | null;
     warning: string | null;
+    /** Warnings of the last successful run (items skipped, fields not understood), when any. */
+    lastRunWarnings?: number;
   }>;
   /** `at` is the UTC instant; `local` the same in the channel's zone: "2026-11-26 09:00 Europe/Berlin". */
   nextDigests: Array<{ channel: string; at: string; local: string }>;
@@ -130,4 +132,10 @@ export interface AnswerReply {
   source: { kind: 'abstracts' } | { kind: 'model'; model: string };
   /** Set when the stored papers don't answer it: a search to try instead. */
   unanswered?: { suggestion: string };
+}
+
+/** `, 3 warnings` after a source's last success when its last run had any; '' otherwise. */
+export function runWarningsText(source: { lastRunWarnings?: number }): string {
+  const n = source.lastRunWarnings ?? 0;
+  return n > 0 ? `, ${n} ${n === 1 ? 'warning' : 'warnings'}` : '';
 }

@@ -66,6 +66,7 @@ export async function run(_input: InputOf<'status'>, ctx: CommandContext): Promi
       lastRunAt: s.lastRunAt,
       lastSuccessAt: s.lastSuccessAt,
       warning: s.warning,
+      ...(s.lastRunWarnings > 0 ? { lastRunWarnings: s.lastRunWarnings } : {}),
     })),
     nextDigests: nextDigests.slice(0, NEXT_DIGESTS),
     warnings,

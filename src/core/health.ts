@@ -15,6 +15,8 @@ export interface SourceHealth {
   lastNewAt: string | null;
   /** Why the source needs attention, or `null` when it looks fine. */
   warning: string | null;
+  /** Warnings of the last successful run (items skipped, fields not understood). */
+  lastRunWarnings: number;
 }
 
 interface SourceRules {
@@ -57,6 +59,11 @@ export function isArxivAnnouncementDay(now: Date): boolean {
   return !['Sat', 'Sun'].includes(weekday) && hour >= 2;
 }
 
+/** A run's warnings: its messages, less the note that nothing changed upstream. */
+function runWarnings(run: SourceRun): number {
+  return run.messages.filter((m) => m !== 'not modified since the last poll').length;
+}
+
 function days(ms: number): string {
   const d = Math.floor(ms / DAY);
   return d === 1 ? '1 day' : `${d} days`;
@@ -83,6 +90,7 @@ export function assessSource(
     lastSuccessAt: lastSuccess?.finishedAt ?? null,
     lastNewAt: lastNew?.finishedAt ?? null,
     warning: null,
+    lastRunWarnings: lastSuccess ? runWarnings(lastSuccess) : 0,
   };
   if (!enabled || !latest) return health;
   const rules = RULES[name] ?? { quietLimitMs: null, detectsStale: false };

@@ -120,6 +120,7 @@ async function* byteChunks(
   file: string,
   gzip: boolean,
   onBytes: (n: number) => void,
+  onCutOff: () => void,
 ): AsyncGenerator<Buffer> {
   const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
   let stream: Readable = raw;
@@ -135,6 +136,12 @@ async function* byteChunks(
       yield chunk;
     }
   } catch (error) {
+    // A download that stopped half-way: what was decompressed is read, as for a cut-off
+    // plain file (the caller warns about the last, partial line), and the cut is said.
+    if ((error as { code?: string }).code === 'Z_BUF_ERROR') {
+      onCutOff();
+      return;
+    }
     if ((error as { code?: string }).code?.startsWith('Z_')) {
       throw new PaperboyError(
         'FEED_MALFORMED',
@@ -220,9 +227,18 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     options.onBatch?.({ ...progress });
   };
 
-  const chunks = byteChunks(file, gzip, (n) => {
-    progress.bytesRead += n;
-  });
+  const chunks = byteChunks(
+    file,
+    gzip,
+    (n) => {
+      progress.bytesRead += n;
+    },
+    () =>
+      warn(
+        'the gzip data ends early (the download was cut off?): what came before was read',
+        false,
+      ),
+  );
   const headChunks: Buffer[] = [];
   let headBytes = 0;
   let ended = false;

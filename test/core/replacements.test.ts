@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { renderText } from '../../src/adapters/shell/render-text.js';
 import { runCommand } from '../../src/commands/dispatch.js';
 import type { Reply } from '../../src/commands/reply.js';
 import { ingestFile } from '../../src/core/ingest.js';
@@ -9,6 +10,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { arxivRssFetcher } from '../../src/core/sources/fetch-arxiv-rss.js';
 import { pollSource } from '../../src/core/sources/fetch-source.js';
 import { RequestGate } from '../../src/core/sources/http.js';
+import { memoryLogger } from '../adapters/slack/harness.js';
 import { memoryBot, record } from '../commands/bot-fixture.js';
 import { FeedServer } from '../live/feed-server.js';
 import { fixture, testConfig, testHttp } from '../live/harness.js';
@@ -197,5 +199,89 @@ describe('a replace item is never news', () => {
       unknown: '2606.01001',
       fresh: ['2606.01003', '2606.02005', '2606.02006', '2606.03001'],
     });
+  });
+});
+
+describe('review 12 F11: one replacement rule for file ingest and live polling', () => {
+  it('the live fetcher updates a paper known by title only, as file ingest does', async () => {
+    const made = await memoryBot({ sample: false });
+    const at = new Date('2026-06-11T06:00:00Z');
+    made.clock.set(new Date(at.getTime() - 3 * DAY));
+    // A Daily Papers page listed it without an arXiv id.
+    const title = 'Dexterous Robot Grasping with Tactile Diffusion Policies';
+    await made.bot.store.upsertPapers(
+      [record(null as unknown as string, title, { source: 'huggingface', links: {} })],
+      made.clock.now(),
+    );
+    made.clock.set(at);
+    const time = {
+      clock: made.clock,
+      sleeps: [] as number[],
+      sleep: async (ms: number) => made.clock.advance(ms),
+    };
+    const server = await new FeedServer(() => made.clock.now().getTime()).start();
+    close = async () => {
+      await server.close();
+      await made.bot.close();
+    };
+    server.answer('/rss/cs.RO+cs.CL', { body: fixture('arxiv-rss-thu-replace.xml') });
+    const gate = new RequestGate(3_000, made.clock, time.sleep);
+    const result = await pollSource(
+      'arxiv-rss',
+      arxivRssFetcher(testConfig(server.baseUrl), gate),
+      {
+        http: testHttp(time),
+        store: made.bot.store,
+        clock: made.clock,
+        logger: silentLogger(),
+      },
+    );
+    expect(result.run.ok).toBe(true);
+    expect(result.run.messages.join('\n')).not.toContain('2606.01001');
+    expect(await made.bot.store.getPaper('2606.01001')).toMatchObject({
+      title,
+      version: 2,
+      authors: ['Zoë Martín', 'Kenji Watanabe', 'Priya Raman'],
+    });
+  });
+});
+
+describe("review 12 F7: a live poll's warnings are logged and shown by status", () => {
+  it('logs the count and first warnings at warn level, and status shows the count', async () => {
+    const made = await memoryBot({ sample: false });
+    made.clock.set(new Date('2026-06-11T06:00:00Z'));
+    const time = {
+      clock: made.clock,
+      sleeps: [] as number[],
+      sleep: async (ms: number) => made.clock.advance(ms),
+    };
+    const server = await new FeedServer(() => made.clock.now().getTime()).start();
+    close = async () => {
+      await server.close();
+      await made.bot.close();
+    };
+    server.answer('/rss/cs.RO+cs.CL', { body: fixture('arxiv-rss-thu-replace.xml') });
+    const log = memoryLogger();
+    const gate = new RequestGate(3_000, made.clock, time.sleep);
+    const poll = await pollSource('arxiv-rss', arxivRssFetcher(testConfig(server.baseUrl), gate), {
+      http: testHttp(time),
+      store: made.bot.store,
+      clock: made.clock,
+      logger: log.logger,
+    });
+    const skipped = '2606.01001: skipped, a replacement (new version) of a paper not stored';
+    expect(poll.run.messages).toEqual([skipped]);
+    const warned = log.lines().filter((l) => l.msg === 'source poll warnings');
+    expect(warned).toEqual([
+      expect.objectContaining({ source: 'arxiv-rss', warnings: 1, first: [skipped] }),
+    ]);
+    const reply = await runCommand({ name: 'status', options: {} }, made.context());
+    if (reply.kind !== 'status') throw new Error(`expected status, got ${reply.kind}`);
+    expect(reply.sources.find((s) => s.name === 'arxiv-rss')?.lastRunWarnings).toBe(1);
+    // The test bot's config has the source off; the line is what an enabled source shows.
+    const enabled = { ...reply, sources: reply.sources.map((s) => ({ ...s, enabled: true })) };
+    expect(renderText(enabled, { color: false })).toMatch(
+      /Source arxiv-rss: last success \S+, 1 warning$/m,
+    );
   });
 });

@@ -15,6 +15,7 @@ import type {
   Reply,
   StatusReply,
 } from '../../commands/reply.js';
+import { runWarningsText } from '../../commands/reply.js';
 import { choiceCustomId } from './paging.js';
 import { renderAnswer } from './render-answer.js';
 import { renderDigest } from './render-digest.js';
@@ -138,7 +139,7 @@ function renderStatus(reply: StatusReply): DiscordMessage {
   for (const source of reply.sources.slice(0, 15)) {
     const state = source.enabled ? 'enabled' : 'disabled';
     const lines = [
-      `${state} · last success ${source.lastSuccessAt ?? 'never'}`,
+      `${state} · last success ${source.lastSuccessAt ?? 'never'}${runWarningsText(source)}`,
       source.warning ? `⚠ ${escapeMarkdown(source.warning)}` : '',
     ];
     fields.push({

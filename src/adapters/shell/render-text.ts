@@ -16,6 +16,7 @@ import type {
   Reply,
   StatusReply,
 } from '../../commands/reply.js';
+import { runWarningsText } from '../../commands/reply.js';
 import type { Snippet } from '../../core/search/types.js';
 import { renderAnswerText } from './render-answer.js';
 
@@ -173,7 +174,9 @@ function renderStatus(reply: StatusReply, paint: Paint): string {
     `Channels: ${reply.channels}`,
   ];
   for (const source of reply.sources) {
-    const state = source.enabled ? `last success ${source.lastSuccessAt ?? 'never'}` : 'disabled';
+    const state = source.enabled
+      ? `last success ${source.lastSuccessAt ?? 'never'}${runWarningsText(source)}`
+      : 'disabled';
     lines.push(`Source ${safe(source.name)}: ${state}`);
     if (source.warning) lines.push(`  ${paint.error('!')} ${safe(source.warning)}`);
   }

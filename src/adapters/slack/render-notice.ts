@@ -1,4 +1,5 @@
 import type { ErrorReply, NoticeReply, StatusReply } from '../../commands/reply.js';
+import { runWarningsText } from '../../commands/reply.js';
 import { context, type KnownBlock, type SlackMessage, section } from './blocks.js';
 import { escapeMrkdwn, LIMITS, truncate } from './mrkdwn.js';
 
@@ -23,7 +24,9 @@ export function renderError(reply: ErrorReply): SlackMessage {
 export function renderStatus(reply: StatusReply): SlackMessage {
   const head = `*Paperboy status*\n${reply.papers} papers stored · ${reply.channels} channels`;
   const sources = reply.sources.map((s) => {
-    const state = s.enabled ? `last success ${s.lastSuccessAt ?? 'never'}` : 'disabled';
+    const state = s.enabled
+      ? `last success ${s.lastSuccessAt ?? 'never'}${runWarningsText(s)}`
+      : 'disabled';
     const warning = s.warning ? ` · :warning: ${escapeMrkdwn(s.warning)}` : '';
     return `• ${escapeMrkdwn(s.name)}: ${state}${warning}`;
   });

@@ -53,6 +53,9 @@ const NAME_SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/;
 // `<b>Authors:</b> A, B</p>` and `<b>Upvotes:</b> 12` in a third-party feed's HTML description.
 const HTML_FIELD =
   /<(b|strong)>\s*(Authors?|Upvotes)\s*:?\s*<\/\1>\s*:?([\s\S]*?)(?=<\/p>|<br\s*\/?>|<p[\s>]|$)/gi;
+/** The same label unbolded, opening a paragraph: `<p>Authors: Ana Li, Bo Chen</p>`. */
+const HTML_PLAIN_FIELD =
+  /(?<=<p(?:\s[^>]*)?>)()\s*(Authors?|Upvotes)\s*:([\s\S]*?)(?=<\/p>|<br\s*\/?>|<p[\s>]|$)/gi;
 
 /** A listing item as a record, or null (with a warning pushed) when it cannot be one. */
 export function listingRecord(item: ListingItem, warnings: string[]): PaperRecord | null {
@@ -78,17 +81,18 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
   let creators = item.creators;
   let upvotes: number | null = null;
   // Labelled fields of an HTML description are taken out of the abstract into their own.
-  const abstractSource = (parts ? (parts[3] ?? '') : item.description).replace(
-    HTML_FIELD,
-    (_whole, _tag, label: string, value: string) => {
-      if (/^upvotes$/i.test(label)) {
-        const count = htmlToText(value).trim();
-        if (/^\d+$/.test(count)) upvotes = Number(count);
-        else warnings.push(`${item.label}: upvotes "${count}" not understood`);
-      } else if (!creators.trim()) creators = value;
-      return ' ';
-    },
-  );
+  const field = (_whole: string, _tag: string, label: string, value: string) => {
+    if (/^upvotes$/i.test(label)) {
+      // `1,234`: a thousands separator is the count's own.
+      const count = htmlToText(value).trim();
+      if (/^\d{1,3}(?:,\d{3})*$|^\d+$/.test(count)) upvotes = Number(count.replace(/,/g, ''));
+      else warnings.push(`${item.label}: upvotes "${count}" not understood`);
+    } else if (!creators.trim()) creators = value;
+    return ' ';
+  };
+  const abstractSource = (parts ? (parts[3] ?? '') : item.description)
+    .replace(HTML_FIELD, field)
+    .replace(HTML_PLAIN_FIELD, field);
   // HTML is decoded here, once: the names' text may itself hold `&lt;` or `&amp;`.
   const authors = splitCreators(looksLikeHtml(creators) ? htmlToText(creators) : creators);
   const links: PaperLinks = arxivLinks(id.id);
@@ -117,6 +121,9 @@ export function listingRecord(item: ListingItem, warnings: string[]): PaperRecor
     categories: unique(item.categories.map((c) => c.trim())),
     comment: journalRef ? `Journal-ref: ${journalRef}` : null,
     observedAt: item.observedAt,
+    // The item's own date is the day it was listed, when the listing's date says another (a
+    // channel without a date would otherwise list it on the day the feed was read).
+    ...(item.day && item.day !== item.observedAt.slice(0, 10) ? { listedAt: item.day } : {}),
     ...(announceType ? { announceType } : {}),
     ...originalOf({ title: item.title, abstract: abstractSource }, { title, abstract }),
   };

@@ -24,7 +24,7 @@ export function detectFormat(head: string): FeedFormat | null {
     if (name === 'feed') return 'arxiv-atom';
     return null;
   }
-  if (text.startsWith('[')) return 'hf-json';
+  if (text.startsWith('[')) return snapshotArray(text) ? null : 'hf-json';
   if (text.startsWith('{')) {
     const firstLine = text.split('\n', 1)[0]!;
     if (SNAPSHOT_KEY.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'arxiv-snapshot';
@@ -56,9 +56,20 @@ export function describeHead(head: string): string {
       return 'text starting with "{" whose first line is not a JSON object';
     }
   }
-  if (text.startsWith('[')) return 'a JSON array';
+  if (text.startsWith('['))
+    return snapshotArray(text)
+      ? 'a JSON array of arXiv metadata snapshot rows (Paperboy reads the snapshot as JSON Lines, one row per line: `jq -c ".[]"` makes them)'
+      : 'a JSON array';
   const first = text.split(/\r?\n/, 1)[0]!.slice(0, 60);
   return `text starting "${first}"`;
+}
+
+/**
+ * A JSON array whose rows have the snapshot's own keys and no Hugging Face `paper` (a snapshot
+ * exported with `jq -s` or pandas): not Hugging Face JSON, whatever its first character.
+ */
+function snapshotArray(text: string): boolean {
+  return SNAPSHOT_KEY.test(text) && !/"paper"\s*:/.test(text);
 }
 
 function xmlRoot(text: string): string | null {

@@ -1,5 +1,4 @@
 import type { Config } from '../../config.js';
-import { isReplacement, paperIdOf } from '../paper.js';
 import type { FetchContext, FetchedBatch, SourceFetcher } from './fetch-source.js';
 import {
   politeGet,
@@ -50,20 +49,10 @@ export function arxivRssFetcher(
         validators: null,
       };
     const parsed = parseArxivRss(outcome.text, { fetchedAt: ctx.http.clock.now().toISOString() });
+    // Replacements go to the store like every record: it decides whether the paper is known
+    // (by id, or by title for a paper first seen without one) — the rule file ingest uses.
     const warnings = allWarnings(parsed);
-    // Read first: the filter below is synchronous, the store is not.
-    const stored = new Set<string>();
-    for (const record of parsed.papers)
-      if (isReplacement(record) && (await ctx.store.getPaper(paperIdOf(record))) !== null)
-        stored.add(paperIdOf(record));
-    const records = parsed.papers.filter((record) => {
-      if (!isReplacement(record) || stored.has(paperIdOf(record))) return true;
-      // Said, as file ingest says it: a dropped item always says why.
-      warnings.push(
-        `${paperIdOf(record)}: skipped, a replacement (new version) of a paper not stored`,
-      );
-      return false;
-    });
+    const records = parsed.papers;
     return {
       source: 'arxiv-rss',
       notModified: false,

@@ -67,6 +67,9 @@ export async function pollSource(
       batch.records.length > 0
         ? await ctx.store.upsertPapers(batch.records, ctx.clock.now())
         : { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
+    // Said as file ingest says it: a dropped item always says why.
+    for (const id of summary.skippedReplacements)
+      messages.push(`${id}: skipped, a replacement (new version) of a paper not stored`);
     // Only now that the papers are stored may the next request be conditional.
     if (batch.validators)
       await ctx.store.putState(
@@ -84,6 +87,13 @@ export async function pollSource(
       messages: batch.notModified ? ['not modified since the last poll', ...messages] : messages,
     };
     await ctx.store.recordSourceRun(run);
+    // Items skipped or fields not understood are said where an operator looks, as
+    // `npm run ingest` says them: counted, the first few quoted.
+    if (messages.length > 0)
+      ctx.logger?.warn(
+        { source: name, warnings: messages.length, first: messages.slice(0, POLL_WARNINGS_LOGGED) },
+        'source poll warnings',
+      );
     return { run, added: summary.added, updated: summary.updated, notModified: batch.notModified };
   } catch (error) {
     if (ctx.signal?.aborted) return abandonedPoll(name, startedAt, ctx);
@@ -104,6 +114,9 @@ export async function pollSource(
     return { run, added: [], updated: [], notModified: false };
   }
 }
+
+/** Warnings of one poll quoted in its log line (all are in the stored run). */
+const POLL_WARNINGS_LOGGED = 5;
 
 function abandonedPoll(
   name: string,

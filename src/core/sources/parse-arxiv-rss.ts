@@ -4,10 +4,10 @@ import { listingRecord } from './arxiv-listing.js';
 import {
   elementNames,
   entryLabel,
+  feedDay,
   isoDay,
   isoTimestamp,
   type ParseResult,
-  rfc822Day,
   UnknownFields,
 } from './parse-result.js';
 import {
@@ -80,10 +80,9 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
       `Not an arXiv RSS feed: expected <rss><channel> or <rdf:RDF>, found <${Object.keys(root).find((k) => !k.startsWith('?')) ?? 'nothing'}>`,
     );
   }
-  const observedAt =
-    isoTimestamp(textOf(channel.lastBuildDate)) ??
-    isoTimestamp(textOf(channel.pubDate)) ??
-    options.fetchedAt;
+  const channelDate =
+    isoTimestamp(textOf(channel.lastBuildDate)) ?? isoTimestamp(textOf(channel.pubDate));
+  const observedAt = channelDate ?? options.fetchedAt;
   const papers: PaperRecord[] = [];
   const warnings: string[] = [];
   const unknown = new UnknownFields();
@@ -91,6 +90,8 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     const item = asNode(raw);
     if (item) unknown.check(elementNames(item), RSS_ITEM_FIELDS, index + 1);
     const title = item ? textOf(item.title) : '';
+    const pubDate = item ? textOf(item.pubDate) : '';
+    const day = feedDay(pubDate);
     const record = listingRecord(
       {
         label: entryLabel('item', index, title),
@@ -102,12 +103,21 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
         categories: item ? listOf(item.category).map(textOf) : [],
         doi: item ? textOf(item['arxiv:DOI']) : '',
         journalRef: item ? textOf(item['arxiv:journal_reference']) : '',
-        day: item ? rfc822Day(textOf(item.pubDate)) : null,
+        day,
         observedAt,
         source: 'arxiv-rss',
       },
       warnings,
     );
+    // An unreadable item date is named: without one the paper is dated by the channel, or
+    // (no channel date either) not at all — never silently by the time the file was read.
+    if (record && !day && (pubDate || !channelDate)) {
+      const what = pubDate ? `pubDate ${JSON.stringify(pubDate)} not understood` : 'no pubDate';
+      const then = channelDate
+        ? `listed on the channel's day ${channelDate.slice(0, 10)}`
+        : 'its date is unknown';
+      warnings.push(`${entryLabel('item', index, title)}: ${what}, ${then}`);
+    }
     if (record) papers.push(record);
   });
   return {

@@ -52,7 +52,9 @@ export function parseSnapshotRow(row: Json, label: string, fetchedAt: string): L
   const warnings: string[] = [];
   const rawTitle = typeof row.title === 'string' ? row.title : '';
   const rawAbstract = typeof row.abstract === 'string' ? row.abstract : '';
-  const { title, abstract, original } = cleanTitleAndAbstract(rawTitle, rawAbstract);
+  const { title, abstract, original } = cleanTitleAndAbstract(rawTitle, rawAbstract, (w) =>
+    warnings.push(`${label}: ${w}`),
+  );
   if (!title) return { record: null, warnings: [`${label}: skipped, it has no title`] };
   // Built only for a warning: most lines have none.
   const named = () => `${label} "${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;

@@ -1,12 +1,13 @@
 import { arxivLinks, type PaperRecord, parseArxivId } from '../paper.js';
 import { cleanFeedText, cleanTitleAndAbstract } from '../text/clean-text.js';
+import { splitCreators } from './arxiv-listing.js';
 import {
   isSnapshotRow,
   type LineResult,
   parseSnapshotRow,
   SNAPSHOT_FIELDS,
 } from './parse-arxiv-snapshot.js';
-import { isoDay } from './parse-result.js';
+import { isoDay, rfc822Day } from './parse-result.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +24,24 @@ export function parseJsonLine(
   lineNumber: number,
   fetchedAt: string,
 ): LineResult & { kind: JsonLineKind | null; unknownKeys?: string[] } {
+  try {
+    return readJsonLine(line, lineNumber, fetchedAt);
+  } catch (error) {
+    // A bug or a limit hit by one line's content is that line's warning, never the import's end.
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      kind: 'jsonl',
+      record: null,
+      warnings: [`line ${lineNumber}: skipped, it could not be read (${why})`],
+    };
+  }
+}
+
+function readJsonLine(
+  line: string,
+  lineNumber: number,
+  fetchedAt: string,
+): LineResult & { kind: JsonLineKind | null; unknownKeys?: string[] } {
   const row = jsonObject(line);
   if (typeof row === 'string') {
     return { kind: null, record: null, warnings: [`line ${lineNumber}: skipped, ${row}`] };
@@ -31,11 +50,12 @@ export function parseJsonLine(
     const result = parseSnapshotRow(row, `line ${lineNumber}`, fetchedAt);
     return withUnknown({ kind: 'arxiv-snapshot', ...result }, row, SNAPSHOT_FIELDS);
   }
-  const parsed = parseCorpusRow(row, lineNumber);
+  const warnings: string[] = [];
+  const parsed = parseCorpusRow(row, lineNumber, warnings);
   return withUnknown(
     'warning' in parsed
       ? { kind: 'jsonl', record: null, warnings: [parsed.warning] }
-      : { kind: 'jsonl', record: parsed, warnings: [] },
+      : { kind: 'jsonl', record: parsed, warnings },
     row,
     CORPUS_FIELDS,
   );
@@ -89,10 +109,15 @@ export function parseCorpusLine(
   return parseCorpusRow(row, lineNumber);
 }
 
-function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning: string } {
+function parseCorpusRow(
+  row: Json,
+  lineNumber: number,
+  warnings: string[] = [],
+): PaperRecord | { warning: string } {
   const { title, abstract, original } = cleanTitleAndAbstract(
     typeof row.title === 'string' ? row.title : '',
     typeof row.abstract === 'string' ? row.abstract : '',
+    (w) => warnings.push(`line ${lineNumber}: ${w}`),
   );
   if (!title) return { warning: `line ${lineNumber}: skipped, it has no title` };
   const id = typeof row.id === 'string' ? parseArxivId(row.id) : null;
@@ -101,10 +126,28 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
       warning: `line ${lineNumber} "${title.slice(0, 80)}": skipped, its id ${JSON.stringify(row.id ?? null)} is not an arXiv id`,
     };
   }
-  const authors = stringsOf(row.authors)
-    .map(cleanFeedText)
+  // A field of another shape than Paperboy writes is read when its meaning is plain (authors
+  // as one string, as the arXiv snapshot writes them; categories space separated; an RFC 822
+  // date), and otherwise named in a warning: never dropped without a word.
+  const notUnderstood = (key: string, value: unknown, what: string) =>
+    warnings.push(
+      `line ${lineNumber}: ${key} ${JSON.stringify(value).slice(0, 80)} not understood, ${what}`,
+    );
+  const authors = listOf(row.authors, splitCreators, () =>
+    notUnderstood('authors', row.authors, 'what is not a name is left out'),
+  )
+    .map((name) => cleanFeedText(name))
     .filter((name) => name.length > 0);
-  const publishedAt = isoDay(row.date);
+  const categories = listOf(
+    row.categories,
+    (text) => text.split(/[\s,]+/),
+    () => notUnderstood('categories', row.categories, 'what is not a category is left out'),
+  ).filter((c) => c.length > 0);
+  const publishedAt = isoDay(row.date) ?? rfc822Day(row.date);
+  if (row.date !== undefined && row.date !== null && !publishedAt)
+    notUnderstood('date', row.date, 'its date is unknown');
+  if (row.comment !== undefined && row.comment !== null && typeof row.comment !== 'string')
+    notUnderstood('comment', row.comment, 'ignored');
   const comment = typeof row.comment === 'string' ? cleanFeedText(row.comment) : '';
   const record: PaperRecord = {
     arxivId: id.id,
@@ -119,7 +162,7 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
     upvotes: null,
     comments: null,
     keywords: [],
-    categories: stringsOf(row.categories).filter((c) => c.length > 0),
+    categories,
     comment: comment || null,
     // The corpus has no fetch time: its own date is the observation's; an undated line's
     // observation is the oldest there is, so any dated one wins (it never dates the paper).
@@ -129,6 +172,18 @@ function parseCorpusRow(row: Json, lineNumber: number): PaperRecord | { warning:
   return record;
 }
 
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+/**
+ * A list field: an array of strings, or one string split; `bad` is called when the value is
+ * neither (or holds non-strings, which are left out).
+ */
+function listOf(value: unknown, split: (text: string) => string[], bad: () => void): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return split(value);
+  if (Array.isArray(value)) {
+    const strings = value.filter((v): v is string => typeof v === 'string');
+    if (strings.length < value.length) bad();
+    return strings;
+  }
+  bad();
+  return [];
 }

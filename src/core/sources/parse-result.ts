@@ -104,14 +104,22 @@ export function isoDay(value: unknown): string | null {
 
 /**
  * The day an RFC 822 date names as written (`Fri, 18 Oct 2024 00:00:00 -0400` → `2024-10-18`):
- * the listing day in arXiv's own time zone, not shifted into UTC.
+ * the listing day in arXiv's own time zone, not shifted into UTC. A two-digit year (RFC 822's
+ * own form, allowed by RSS 2.0) is read as RFC 2822 reads it: 00–49 → 20xx, 50–99 → 19xx.
  */
 export function rfc822Day(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  const match = /(\d{1,2})\s+([A-Za-z]{3,})\s+(\d{4})/.exec(value);
+  const match = /(\d{1,2})\s+([A-Za-z]{3,})\s+(\d{4}|\d{2})(?!\d)/.exec(value);
   if (!match) return null;
   const month = monthNumber(match[2]!);
-  return month ? calendarDay(Number(match[3]), month, Number(match[1])) : null;
+  let year = Number(match[3]);
+  if (match[3]!.length === 2) year += year < 50 ? 2000 : 1900;
+  return month ? calendarDay(year, month, Number(match[1])) : null;
+}
+
+/** The day a feed item's date names: RFC 822 (RSS's own form) or ISO 8601 (common in saved feeds). */
+export function feedDay(value: unknown): string | null {
+  return rfc822Day(value) ?? isoDay(value);
 }
 
 /** An ISO timestamp for a date string any of the feeds use, or null. */

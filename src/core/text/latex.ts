@@ -18,7 +18,20 @@ import {
  * (`$\ln\ln T$` → `ln ln T`). A macro the tables do not know stays as written.
  */
 export function latexToUnicode(text: string): string {
-  return new LatexReader(text).read().normalize('NFC');
+  return new LatexReader(text, 0).read().normalize('NFC');
+}
+
+/**
+ * How deep groups and macro arguments may nest. Real titles and abstracts stay under ten; the
+ * cap keeps a hostile line (3,000 nested `\textbf{`) from overflowing the stack.
+ */
+export const LATEX_MAX_DEPTH = 200;
+
+/** Thrown by `latexToUnicode` for text nested deeper than `LATEX_MAX_DEPTH`. */
+export class LatexTooDeep extends Error {
+  constructor() {
+    super(`LaTeX nested deeper than ${LATEX_MAX_DEPTH} groups`);
+  }
 }
 
 const COMBINING_MARKS = /^\p{M}+$/u;
@@ -32,9 +45,25 @@ function dashes(text: string): string {
 class LatexReader {
   private i = 0;
   private math = false;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private depth: number,
+  ) {}
 
   read(stopAtBrace = false): string {
+    this.enter();
+    try {
+      return this.readGroup(stopAtBrace);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > LATEX_MAX_DEPTH) throw new LatexTooDeep();
+  }
+
+  private readGroup(stopAtBrace: boolean): string {
     let out = '';
     while (this.i < this.s.length) {
       const c = this.s[this.i] as string;
@@ -77,6 +106,15 @@ class LatexReader {
   }
 
   private macro(): string {
+    this.enter();
+    try {
+      return this.readMacro();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readMacro(): string {
     const start = this.i;
     this.i++; // the backslash
     LETTERS.lastIndex = this.i;
@@ -205,7 +243,7 @@ class LatexReader {
     if (close < 0) return '';
     const inner = this.s.slice(this.i + 1, close);
     this.i = close + 1;
-    return new LatexReader(inner).read();
+    return new LatexReader(inner, this.depth).read();
   }
 
   /** A macro's argument as text: a `{…}` group, else the next macro or character. */

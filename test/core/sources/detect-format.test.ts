@@ -59,3 +59,23 @@ describe('describeHead names what an unreadable file holds', () => {
     expect(describeHead(text)).toBe(seen);
   });
 });
+
+describe('review 12 F3: a JSON array of snapshot rows is not Hugging Face JSON', () => {
+  const rows = JSON.stringify([
+    {
+      id: '0704.0001',
+      submitter: 'P. N',
+      authors: 'C. B',
+      title: 'T',
+      versions: [{ version: 'v1', created: 'Mon, 2 Apr 2007 19:18:42 GMT' }],
+      update_date: '2008-11-13',
+    },
+  ]);
+  it('is refused, and the message says what it is and how to read it', () => {
+    expect(detectFormat(rows)).toBeNull();
+    expect(describeHead(rows)).toContain('JSON array of arXiv metadata snapshot rows');
+    expect(
+      detectFormat('[{"paper":{"id":"2410.14735","title":"T"},"publishedAt":"2024-10-17"}]'),
+    ).toBe('hf-json');
+  });
+});

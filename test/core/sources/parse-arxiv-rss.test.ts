@@ -97,6 +97,8 @@ describe('parseArxivRss on empty and bad input', () => {
       'item 1: skipped, it has no title',
       'item 2 "No Id Anywhere": skipped, no arXiv id in its description, guid or link',
       'item 3 "Bare But Valid": announce type "withdrawn" not understood, read as a listing',
+      // Neither the item nor the channel is dated (review 12 F6): said, not hidden.
+      'item 3 "Bare But Valid": no pubDate, its date is unknown',
     ]);
   });
 
