@@ -129,28 +129,49 @@ function stats(samples: number[]): Stats {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
 }
 
+/** Collects each query's wall and CPU time; percentiles over every run. */
+class LatencyRecorder {
+  private readonly all: number[] = [];
+  private readonly cpu: number[] = [];
+  private readonly byKind = new Map<string, number[]>();
+  private start = 0;
+  private startCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
+
+  begin(): void {
+    this.start = performance.now();
+    this.startCpu = process.cpuUsage();
+  }
+
+  end(kind: string): void {
+    const used = process.cpuUsage(this.startCpu);
+    const took = performance.now() - this.start;
+    this.all.push(took);
+    this.cpu.push((used.user + used.system) / 1000);
+    this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), took]);
+  }
+
+  result(): Latency {
+    return {
+      all: stats(this.all),
+      byKind: Object.fromEntries([...this.byKind].map(([k, v]) => [k, stats(v)])),
+      cpu: stats(this.cpu),
+    };
+  }
+}
+
+const ROUNDS = 3;
+
 /** Each query three times; percentiles over every run. */
 export function latency(queries: BenchQuery[], answer: (text: string) => number): Latency {
-  const all: number[] = [];
-  const cpu: number[] = [];
-  const byKind = new Map<string, number[]>();
-  for (let round = 0; round < 3; round++) {
+  const recorder = new LatencyRecorder();
+  for (let round = 0; round < ROUNDS; round++) {
     for (const q of queries) {
-      const start = performance.now();
-      const startCpu = process.cpuUsage();
+      recorder.begin();
       answer(q.text);
-      const used = process.cpuUsage(startCpu);
-      const took = performance.now() - start;
-      all.push(took);
-      cpu.push((used.user + used.system) / 1000);
-      byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), took]);
+      recorder.end(q.kind);
     }
   }
-  return {
-    all: stats(all),
-    byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, stats(v)])),
-    cpu: stats(cpu),
-  };
+  return recorder.result();
 }
 
 /** `latency` for an answer that resolves later (the async command path, a networked store). */
@@ -158,24 +179,13 @@ export async function latencyAsync(
   queries: BenchQuery[],
   answer: (text: string) => Promise<unknown>,
 ): Promise<Latency> {
-  const all: number[] = [];
-  const cpu: number[] = [];
-  const byKind = new Map<string, number[]>();
-  for (let round = 0; round < 3; round++) {
+  const recorder = new LatencyRecorder();
+  for (let round = 0; round < ROUNDS; round++) {
     for (const q of queries) {
-      const start = performance.now();
-      const startCpu = process.cpuUsage();
+      recorder.begin();
       await answer(q.text);
-      const used = process.cpuUsage(startCpu);
-      const took = performance.now() - start;
-      all.push(took);
-      cpu.push((used.user + used.system) / 1000);
-      byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), took]);
+      recorder.end(q.kind);
     }
   }
-  return {
-    all: stats(all),
-    byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, stats(v)])),
-    cpu: stats(cpu),
-  };
+  return recorder.result();
 }
