@@ -25,14 +25,15 @@ function quoteAll(tokens: string[]): string {
   return `"${tokens.join(' ')}"`;
 }
 
-function answer(papers: Paper[]): Resolution {
+/** One paper found, a choice of several, or none (shared with the PostgreSQL resolver). */
+export function answer(papers: Paper[]): Resolution {
   if (papers.length === 0) return { kind: 'none' };
   if (papers.length === 1 && papers[0]) return { kind: 'found', paper: papers[0] };
   return { kind: 'choice', candidates: papers.slice(0, MAX_CHOICES) };
 }
 
 /** Share of the query's words found in a title: the fuzzy step's closeness. */
-function overlap(queryWords: string[], title: string): number {
+export function overlap(queryWords: string[], title: string): number {
   const words = new Set(tokenise(title));
   return queryWords.filter((w) => words.has(w)).length / Math.max(1, queryWords.length);
 }

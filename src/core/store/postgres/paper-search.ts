@@ -6,7 +6,7 @@ import {
   isEmptyQuery,
   parseQuery,
 } from '../../search/query-compiler.js';
-import { MAX_CHOICES } from '../../search/resolve.js';
+import { answer, MAX_CHOICES, overlap } from '../../search/resolve.js';
 import { tokenise } from '../../search/text.js';
 import type {
   PaperSearch,
@@ -33,18 +33,6 @@ function storeFault(error: unknown): PaperboyError {
   return new PaperboyError('STORE_FAILED', 'Search could not read the paper index. Try again.', {
     cause: error,
   });
-}
-
-function answer(papers: Paper[]): Resolution {
-  if (papers.length === 0) return { kind: 'none' };
-  if (papers.length === 1 && papers[0]) return { kind: 'found', paper: papers[0] };
-  return { kind: 'choice', candidates: papers.slice(0, MAX_CHOICES) };
-}
-
-/** Share of the query's words found in a title (the fuzzy step's closeness, as on SQLite). */
-function overlap(queryWords: string[], title: string): number {
-  const words = new Set(tokenise(title));
-  return queryWords.filter((w) => words.has(w)).length / Math.max(1, queryWords.length);
 }
 
 /**
