@@ -1,7 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
 import { BM25_WEIGHTS } from './archive.js';
-import { expandQuery, ftsMatch, parseQuery, type TermVocabulary } from './query-compiler.js';
+import {
+  type CompiledQuery,
+  expandQuery,
+  ftsMatch,
+  parseQuery,
+  type TermVocabulary,
+} from './query-compiler.js';
 import { papersByRowid, papersWhere } from './stored-papers.js';
 import { tokenise } from './text.js';
 import type { Resolution } from './types.js';
@@ -33,7 +39,7 @@ export function answer(papers: Paper[]): Resolution {
 }
 
 /** Share of the query's words found in a title: the fuzzy step's closeness. */
-export function overlap(queryWords: string[], title: string): number {
+function overlap(queryWords: string[], title: string): number {
   const words = new Set(tokenise(title));
   return queryWords.filter((w) => words.has(w)).length / Math.max(1, queryWords.length);
 }
@@ -63,7 +69,22 @@ export function resolvePaper(db: Database, vocab: TermVocabulary, input: string)
   const compiled = expandQuery(parseQuery(text), vocab);
   const words = rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), MAX_CHOICES);
   if (words.length > 0) return answer(words);
-  const loose = rankedTitleMatches(db, ftsMatch(compiled, 'any', 'title'), 50);
+  const loose = rankedTitleMatches(db, ftsMatch(compiled, 'any', 'title'), LOOSE_CANDIDATES);
+  return closestTitles(loose, compiled, tokens);
+}
+
+/** Titles holding any query word, as many as the fuzzy step weighs. */
+export const LOOSE_CANDIDATES = 50;
+
+/**
+ * The fuzzy step (shared with the PostgreSQL resolver): of titles holding any query word,
+ * those sharing at least half of them, and only the closest.
+ */
+export function closestTitles(
+  loose: Paper[],
+  compiled: CompiledQuery,
+  tokens: string[],
+): Resolution {
   const wanted = compiled.groups.flatMap((g) => g.alternatives);
   const scored = loose
     .map((p) => ({ p, closeness: overlap(wanted.length > 0 ? wanted : tokens, p.title) }))

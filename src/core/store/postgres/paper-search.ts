@@ -6,7 +6,7 @@ import {
   isEmptyQuery,
   parseQuery,
 } from '../../search/query-compiler.js';
-import { answer, MAX_CHOICES, overlap } from '../../search/resolve.js';
+import { answer, closestTitles, LOOSE_CANDIDATES, MAX_CHOICES } from '../../search/resolve.js';
 import { tokenise } from '../../search/text.js';
 import type {
   PaperSearch,
@@ -113,13 +113,8 @@ export class PostgresPaperSearch implements PaperSearch {
       if (isEmptyQuery(compiled)) return { kind: 'none' };
       const words = await this.titleMatches(compiled, 'all', MAX_CHOICES);
       if (words.length > 0) return answer(words);
-      const loose = await this.titleMatches(compiled, 'any', 50);
-      const wanted = compiled.groups.flatMap((g) => g.alternatives);
-      const scored = loose
-        .map((p) => ({ p, closeness: overlap(wanted.length > 0 ? wanted : tokens, p.title) }))
-        .filter((s) => s.closeness >= 0.5);
-      const best = Math.max(0, ...scored.map((s) => s.closeness));
-      return answer(scored.filter((s) => s.closeness >= best - 0.1).map((s) => s.p));
+      const loose = await this.titleMatches(compiled, 'any', LOOSE_CANDIDATES);
+      return closestTitles(loose, compiled, tokens);
     } catch (error) {
       throw storeFault(error);
     }
