@@ -27,14 +27,19 @@ function wholeNumber(min: number, max: number) {
 const timeZone = z
   .string()
   .refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"');
+/** The URL, or null when the text is not one (the schema's own URL check names that case). */
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A user name or password in a URL: fetch refuses such URLs, quoting them whole in its error. */
 function hasCredentials(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return false;
-  }
+  const parsed = parseUrl(url);
+  return parsed !== null && (parsed.username !== '' || parsed.password !== '');
 }
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -169,12 +174,12 @@ const envSchema = z.object({
 
 /** `postgres://` or `postgresql://` with a host: what `pg` connects to (the value is never echoed). */
 function isPostgresUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
+  const url = parseUrl(text);
+  return (
+    url !== null &&
+    (url.protocol === 'postgres:' || url.protocol === 'postgresql:') &&
+    url.hostname !== ''
+  );
 }
 
 export type FileConfig = z.infer<typeof fileSchema>;
