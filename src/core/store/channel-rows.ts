@@ -1,60 +1,17 @@
 import type { Database } from 'better-sqlite3';
+import {
+  type ChannelRow,
+  channelFromRow,
+  type SubscriptionRow,
+  subscriptionFromRow,
+} from './channel-row-shapes.js';
 import { inWriteTransaction, StatementCache } from './statements.js';
-import type { Channel, ChannelRef, DigestDays, Schedule, Subscription } from './store.js';
-
-interface ChannelRow {
-  platform: ChannelRef['platform'];
-  workspace: string;
-  channel: string;
-  schedule_time: string | null;
-  schedule_time_zone: string | null;
-  schedule_days: DigestDays | null;
-  schedule_size: number | null;
-  schedule_set_at: string | null;
-  paused: number;
-  last_digest_at: string | null;
-  failure_reason: string | null;
-  failure_at: string | null;
-  options: string;
-}
-
-interface SubscriptionRow {
-  platform: ChannelRef['platform'];
-  workspace: string;
-  channel: string;
-  topic: string;
-  added_by: string;
-  added_at: string;
-}
+import type { Channel, ChannelRef, Schedule, Subscription } from './store.js';
 
 const KEY = 'platform = @platform AND workspace = @workspace AND channel = @channel';
 
 function refParams(ref: ChannelRef) {
   return { platform: ref.platform, workspace: ref.workspace, channel: ref.channel };
-}
-
-function rowToChannel(row: ChannelRow): Channel {
-  const schedule: Schedule | null =
-    row.schedule_time && row.schedule_time_zone && row.schedule_days && row.schedule_size
-      ? {
-          time: row.schedule_time,
-          timeZone: row.schedule_time_zone,
-          days: row.schedule_days,
-          size: row.schedule_size,
-        }
-      : null;
-  return {
-    ref: { platform: row.platform, workspace: row.workspace, channel: row.channel },
-    schedule,
-    scheduleSetAt: row.schedule_set_at,
-    paused: row.paused === 1,
-    lastDigestAt: row.last_digest_at,
-    failure:
-      row.failure_reason && row.failure_at
-        ? { reason: row.failure_reason, at: row.failure_at }
-        : null,
-    options: JSON.parse(row.options) as Record<string, unknown>,
-  };
 }
 
 /** Channels and their subscriptions. A channel row appears the first time anything is set on it. */
@@ -78,14 +35,14 @@ export class ChannelTable {
     const row = this.statements.get(`SELECT * FROM channels WHERE ${KEY}`).get(refParams(ref)) as
       | ChannelRow
       | undefined;
-    return row ? rowToChannel(row) : null;
+    return row ? channelFromRow(row) : null;
   }
 
   list(): Channel[] {
     const rows = this.statements
       .get('SELECT * FROM channels ORDER BY platform, workspace, channel')
       .all() as ChannelRow[];
-    return rows.map(rowToChannel);
+    return rows.map(channelFromRow);
   }
 
   /** Runs `set` on the channel row (created if needed) and returns the channel after it. */
@@ -170,11 +127,6 @@ export class ChannelTable {
     const rows = this.statements
       .get(`SELECT * FROM subscriptions WHERE ${KEY} ORDER BY added_at, topic`)
       .all(refParams(ref)) as SubscriptionRow[];
-    return rows.map((row) => ({
-      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
-      topic: row.topic,
-      addedBy: row.added_by,
-      addedAt: row.added_at,
-    }));
+    return rows.map(subscriptionFromRow);
   }
 }

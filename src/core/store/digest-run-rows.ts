@@ -38,6 +38,39 @@ export interface PartRow {
   message_id: string | null;
 }
 
+export interface CandidateRow {
+  id: string;
+  upvotes: number | null;
+  first_seen_at: string;
+  published_at: string | null;
+}
+
+export function candidateFromRow(row: CandidateRow): DigestCandidate {
+  return {
+    id: row.id,
+    upvotes: row.upvotes,
+    firstSeenAt: row.first_seen_at,
+    publishedAt: row.published_at,
+  };
+}
+
+/** The values of `INSERT INTO digest_runs (id … created_at)`, in the order both stores list the columns. */
+export function runInsertValues(run: NewDigestRun): Array<string | null> {
+  return [
+    run.id,
+    run.channel.platform,
+    run.channel.workspace,
+    run.channel.channel,
+    run.digestDate,
+    run.from,
+    run.to,
+    JSON.stringify(run.paperIds),
+    run.note,
+    run.state,
+    run.createdAt,
+  ];
+}
+
 const CHANNEL_KEY = 'platform = ? AND workspace = ? AND channel = ?';
 export const OPEN = "state IN ('planned', 'posting', 'retrying')";
 export const CHANGE_COLUMNS = {
@@ -78,18 +111,8 @@ export class DigestRunTable {
         window.minDate,
         page.limit,
         page.offset,
-      ) as Array<{
-      id: string;
-      upvotes: number | null;
-      first_seen_at: string;
-      published_at: string | null;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      upvotes: r.upvotes,
-      firstSeenAt: r.first_seen_at,
-      publishedAt: r.published_at,
-    }));
+      ) as CandidateRow[];
+    return rows.map(candidateFromRow);
   }
 
   create(run: NewDigestRun): void {
@@ -101,19 +124,7 @@ export class DigestRunTable {
              window_to, paper_ids, note, state, attempts, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
         )
-        .run(
-          run.id,
-          run.channel.platform,
-          run.channel.workspace,
-          run.channel.channel,
-          run.digestDate,
-          run.from,
-          run.to,
-          JSON.stringify(run.paperIds),
-          run.note,
-          run.state,
-          run.createdAt,
-        );
+        .run(...runInsertValues(run));
       const insertPart = this.statements.get(
         'INSERT INTO digest_parts (delivery_id, run_id, part, plan, message_id) VALUES (?, ?, ?, ?, ?)',
       );

@@ -1,59 +1,16 @@
-import type { Channel, ChannelRef, DigestDays, Schedule, Subscription } from '../store.js';
+import {
+  type ChannelRow,
+  channelFromRow,
+  type SubscriptionRow,
+  subscriptionFromRow,
+} from '../channel-row-shapes.js';
+import type { Channel, ChannelRef, Schedule, Subscription } from '../store.js';
 import type { Db, Param } from './db.js';
-
-interface ChannelRow {
-  platform: ChannelRef['platform'];
-  workspace: string;
-  channel: string;
-  schedule_time: string | null;
-  schedule_time_zone: string | null;
-  schedule_days: DigestDays | null;
-  schedule_size: number | null;
-  schedule_set_at: string | null;
-  paused: boolean;
-  last_digest_at: string | null;
-  failure_reason: string | null;
-  failure_at: string | null;
-  options: string;
-}
-
-interface SubscriptionRow {
-  platform: ChannelRef['platform'];
-  workspace: string;
-  channel: string;
-  topic: string;
-  added_by: string;
-  added_at: string;
-}
 
 const KEY = 'platform = $1 AND workspace = $2 AND channel = $3';
 
 function refParams(ref: ChannelRef): Param[] {
   return [ref.platform, ref.workspace, ref.channel];
-}
-
-function rowToChannel(row: ChannelRow): Channel {
-  const schedule: Schedule | null =
-    row.schedule_time && row.schedule_time_zone && row.schedule_days && row.schedule_size
-      ? {
-          time: row.schedule_time,
-          timeZone: row.schedule_time_zone,
-          days: row.schedule_days,
-          size: row.schedule_size,
-        }
-      : null;
-  return {
-    ref: { platform: row.platform, workspace: row.workspace, channel: row.channel },
-    schedule,
-    scheduleSetAt: row.schedule_set_at,
-    paused: row.paused,
-    lastDigestAt: row.last_digest_at,
-    failure:
-      row.failure_reason && row.failure_at
-        ? { reason: row.failure_reason, at: row.failure_at }
-        : null,
-    options: JSON.parse(row.options) as Record<string, unknown>,
-  };
 }
 
 /** Channels and their subscriptions on PostgreSQL (as the SQLite ChannelTable). */
@@ -73,14 +30,14 @@ export class PgChannelTable {
       `SELECT * FROM channels WHERE ${KEY}`,
       refParams(ref),
     );
-    return row ? rowToChannel(row) : null;
+    return row ? channelFromRow(row) : null;
   }
 
   async list(): Promise<Channel[]> {
     const rows = await this.db.rows<ChannelRow>(
       'SELECT * FROM channels ORDER BY platform, workspace, channel',
     );
-    return rows.map(rowToChannel);
+    return rows.map(channelFromRow);
   }
 
   /** Runs `set` (parameters from $4) on the channel row, created if needed; returns the channel. */
@@ -91,7 +48,7 @@ export class PgChannelTable {
         `UPDATE channels SET ${set} WHERE ${KEY} RETURNING *`,
         [...refParams(ref), ...params],
       );
-      return rowToChannel(row as ChannelRow);
+      return channelFromRow(row as ChannelRow);
     });
   }
 
@@ -159,11 +116,6 @@ export class PgChannelTable {
       `SELECT * FROM subscriptions WHERE ${KEY} ORDER BY added_at, topic`,
       refParams(ref),
     );
-    return rows.map((row) => ({
-      channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
-      topic: row.topic,
-      addedBy: row.added_by,
-      addedAt: row.added_at,
-    }));
+    return rows.map(subscriptionFromRow);
   }
 }

@@ -1,5 +1,14 @@
 import { PaperboyError } from '../../errors.js';
-import { CHANGE_COLUMNS, OPEN, type PartRow, type RunRow, runFromRow } from '../digest-run-rows.js';
+import {
+  type CandidateRow,
+  CHANGE_COLUMNS,
+  candidateFromRow,
+  OPEN,
+  type PartRow,
+  type RunRow,
+  runFromRow,
+  runInsertValues,
+} from '../digest-run-rows.js';
 import type {
   ChannelRef,
   DigestCandidate,
@@ -22,12 +31,7 @@ export class PgDigestRunTable {
     page?: { offset: number; limit: number },
   ): Promise<DigestCandidate[]> {
     // NULLS LAST on published_at: SQLite sorts a null below every value, so last when descending.
-    const rows = await this.db.rows<{
-      id: string;
-      upvotes: number | null;
-      first_seen_at: string;
-      published_at: string | null;
-    }>(
+    const rows = await this.db.rows<CandidateRow>(
       `SELECT id, upvotes, first_seen_at, published_at FROM papers
        WHERE first_seen_at > $1 AND first_seen_at <= $2 AND NOT sample
          AND sources <> '["arxiv-lookup"]'
@@ -42,12 +46,7 @@ export class PgDigestRunTable {
         page ? page.offset : 0,
       ],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      upvotes: r.upvotes,
-      firstSeenAt: r.first_seen_at,
-      publishedAt: r.published_at,
-    }));
+    return rows.map(candidateFromRow);
   }
 
   async create(run: NewDigestRun): Promise<void> {
@@ -57,19 +56,7 @@ export class PgDigestRunTable {
         `INSERT INTO digest_runs (id, platform, workspace, channel, digest_date, window_from,
            window_to, paper_ids, note, state, attempts, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)`,
-        [
-          run.id,
-          run.channel.platform,
-          run.channel.workspace,
-          run.channel.channel,
-          run.digestDate,
-          run.from,
-          run.to,
-          JSON.stringify(run.paperIds),
-          run.note,
-          run.state,
-          run.createdAt,
-        ],
+        runInsertValues(run),
       );
       for (const part of run.parts)
         await db.run(
