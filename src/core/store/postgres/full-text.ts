@@ -6,7 +6,7 @@ import type { Db, Param } from './db.js';
 import { type PgPaperRow, toRow } from './paper-table.js';
 
 /** Bump when the archive's column, configuration or index change: a mismatch rebuilds them. */
-export const PG_ARCHIVE_VERSION = 1;
+export const PG_ARCHIVE_VERSION = 2;
 
 /** Advisory lock key for building the archive: instances starting together build it once. */
 const ARCHIVE_LOCK = 7_305_118_460_219;
@@ -43,6 +43,9 @@ CREATE INDEX papers_search ON papers USING GIN (search_vector);
 -- The unstemmed term list with document counts (FTS5's fts5vocab on the SQLite side), for
 -- prefix and typo candidates; kept by a trigger, so every writer keeps it whole.
 DROP TRIGGER IF EXISTS papers_words ON papers;
+DROP TRIGGER IF EXISTS papers_words_insert ON papers;
+DROP TRIGGER IF EXISTS papers_words_update ON papers;
+DROP TRIGGER IF EXISTS papers_words_delete ON papers;
 DROP FUNCTION IF EXISTS paperboy_count_words();
 DROP FUNCTION IF EXISTS paperboy_words_of(text, text, text);
 DROP TABLE IF EXISTS search_words;
@@ -57,21 +60,45 @@ CREATE FUNCTION paperboy_words_of(title text, authors text, abstract text) RETUR
   LANGUAGE sql IMMUTABLE AS $$
   SELECT tsvector_to_array(to_tsvector('paperboy_words'::regconfig,
     paperboy_plain(title || ' ' || authors || ' ' || abstract))) $$;
+-- Statement-level, over the statement's transition tables: a batch of 2,000 new papers is
+-- one upsert per distinct word. (Row by row, a common word's row was rewritten once per
+-- paper in one transaction, and each rewrite walked the versions before it: 72 ms a paper.)
 CREATE FUNCTION paperboy_count_words() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  old_words text[] := '{}';
-  new_words text[] := '{}';
 BEGIN
-  IF TG_OP <> 'INSERT' THEN old_words := paperboy_words_of(OLD.title, OLD.authors, OLD.abstract); END IF;
-  IF TG_OP <> 'DELETE' THEN new_words := paperboy_words_of(NEW.title, NEW.authors, NEW.abstract); END IF;
-  INSERT INTO search_words AS s (word, docs)
-    SELECT w, 1 FROM unnest(new_words) AS w WHERE NOT w = ANY(old_words)
-    ON CONFLICT (word) DO UPDATE SET docs = s.docs + 1;
-  UPDATE search_words SET docs = docs - 1 WHERE word = ANY(old_words) AND NOT word = ANY(new_words);
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO search_words AS s (word, docs)
+      SELECT w, count(*) FROM new_rows, unnest(paperboy_words_of(title, authors, abstract)) AS w
+      GROUP BY w
+    ON CONFLICT (word) DO UPDATE SET docs = s.docs + excluded.docs;
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE search_words AS s SET docs = s.docs - gone.n
+    FROM (SELECT w, count(*) AS n FROM old_rows,
+            unnest(paperboy_words_of(title, authors, abstract)) AS w GROUP BY w) AS gone
+    WHERE s.word = gone.w;
+  ELSE
+    -- One net change a word: a word one paper gains and another loses is one row.
+    WITH changed AS (
+      SELECT paperboy_words_of(o.title, o.authors, o.abstract) AS before,
+             paperboy_words_of(n.title, n.authors, n.abstract) AS after
+      FROM old_rows AS o JOIN new_rows AS n USING (rowid)
+      WHERE (o.title, o.authors, o.abstract) IS DISTINCT FROM (n.title, n.authors, n.abstract))
+    INSERT INTO search_words AS s (word, docs)
+      SELECT w, sum(delta) FROM (
+        SELECT w, 1 AS delta FROM changed, unnest(after) AS w WHERE NOT w = ANY(before)
+        UNION ALL
+        SELECT w, -1 FROM changed, unnest(before) AS w WHERE NOT w = ANY(after)
+      ) AS d GROUP BY w HAVING sum(delta) <> 0
+    ON CONFLICT (word) DO UPDATE SET docs = s.docs + excluded.docs;
+  END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER papers_words AFTER INSERT OR DELETE OR UPDATE OF title, authors, abstract
-  ON papers FOR EACH ROW EXECUTE FUNCTION paperboy_count_words();
+CREATE TRIGGER papers_words_insert AFTER INSERT ON papers
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION paperboy_count_words();
+CREATE TRIGGER papers_words_update AFTER UPDATE ON papers
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION paperboy_count_words();
+CREATE TRIGGER papers_words_delete AFTER DELETE ON papers
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION paperboy_count_words();
 INSERT INTO search_words (word, docs)
   SELECT w, count(*) FROM papers, unnest(paperboy_words_of(title, authors, abstract)) AS w
   GROUP BY w;

@@ -89,9 +89,38 @@ export class PgPaperTable {
     const skippedReplacements: string[] = [];
     let titleOnlyRows =
       (await db.rows('SELECT 1 FROM papers WHERE arxiv_id IS NULL LIMIT 1')).length > 0;
+    // The batch's stored rows, read at once; a row written below is read again when needed.
+    const current = await this.storedRows(db, records);
+    const stored = new Set(current.keys());
+    // New arXiv papers go in together, one INSERT for the lot (its word count is one
+    // statement too); anything that must read the table first flushes them.
+    const fresh = new Map<string, Param[]>();
+    const flush = async () => {
+      if (fresh.size === 0) return;
+      await this.insertMany(db, [...fresh.values()]);
+      for (const id of fresh.keys()) stored.add(id);
+      fresh.clear();
+    };
     for (const record of records) {
       const titleKey = normaliseTitle(record.title);
-      let row = await this.titleMatch(db, record, titleKey, titleOnlyRows);
+      if (record.arxivId && !titleOnlyRows) {
+        const id = paperIdOf(record);
+        if (!stored.has(id) && !fresh.has(id)) {
+          if (isReplacement(record)) skippedReplacements.push(id);
+          else {
+            const fields = fieldsOfRecord(record, titleKey);
+            fresh.set(fields.id, [...fieldParams(fields), now, now, ++seq, feedDateOf(record)]);
+            added.add(fields.id);
+          }
+          continue;
+        }
+      }
+      await flush();
+      // A stored arXiv paper (no title-only rows to join): read it, no insert to try.
+      let row =
+        record.arxivId && !titleOnlyRows
+          ? (current.get(paperIdOf(record)) ?? (await this.byId(db, paperIdOf(record))))
+          : await this.titleMatch(db, record, titleKey, titleOnlyRows);
       if (!row && isReplacement(record)) {
         const id = paperIdOf(record);
         row = await this.byId(db, id);
@@ -105,6 +134,7 @@ export class PgPaperTable {
         const params = [...fieldParams(fields), now, now, seq + 1, feedDateOf(record)];
         if ((await db.run(INSERT, params)) === 1) {
           seq++;
+          stored.add(fields.id);
           if (!record.arxivId) titleOnlyRows = true;
           added.add(fields.id);
           continue;
@@ -112,6 +142,7 @@ export class PgPaperTable {
         row = (await this.byId(db, fields.id)) as PaperRow;
       }
       const merged = mergeRecord(row, record, titleKey);
+      current.delete(row.id);
       if (row.sources === LOOKUP_ONLY && record.source !== 'arxiv-lookup') {
         // Known so far only because someone linked it: news from the first feed listing it.
         await db.run(
@@ -124,6 +155,7 @@ export class PgPaperTable {
         continue;
       }
       await db.run(UPDATE, [...fieldParams(merged), now, ++seq, row.rowid]);
+      stored.add(merged.id);
       if (added.has(row.id)) {
         added.delete(row.id);
         added.add(merged.id);
@@ -132,7 +164,40 @@ export class PgPaperTable {
         updated.add(merged.id);
       }
     }
+    await flush();
     return { added: [...added], updated: [...updated], unchanged, skippedReplacements };
+  }
+
+  /** The stored rows of the records' arXiv ids, by id: one query for the batch. */
+  private async storedRows(db: Db, records: PaperRecord[]): Promise<Map<string, PaperRow>> {
+    const ids = records.flatMap((r) => (r.arxivId ? [paperIdOf(r)] : []));
+    if (ids.length === 0) return new Map();
+    const rows = await db.rows<PgPaperRow>('SELECT * FROM papers WHERE id = ANY($1)', [ids]);
+    return new Map(rows.map((row) => [row.id, toRow(row)]));
+  }
+
+  /**
+   * Inserts rows known to be new (their ids were looked up under the write lock), in chunks
+   * that keep under PostgreSQL's 65,535 parameters a statement.
+   */
+  private async insertMany(db: Db, rows: Param[][]): Promise<void> {
+    const width = FIELD_COLUMNS.length + 4;
+    const perStatement = Math.floor(60_000 / width);
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      const values = chunk
+        .map(
+          (_, r) =>
+            `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+        )
+        .join(', ');
+      const inserted = await db.run(
+        `INSERT INTO papers (${NAMES}, first_seen_at, updated_at, change_seq, feed_date) VALUES ${values}`,
+        chunk.flat(),
+      );
+      if (inserted !== chunk.length)
+        throw new Error(`inserted ${inserted} of ${chunk.length} new papers`);
+    }
   }
 
   /** As the SQLite store: an arXiv record joins a title-hash row; a title-only record any row. */
