@@ -14,6 +14,7 @@ import type { FakeMessage } from './fakes/platform-poster.js';
 import { childEnv, watch } from './live/child-process.js';
 import { FeedServer } from './live/feed-server.js';
 import { ROOT } from './live/harness.js';
+import { leaseTimePasses } from './support/lease-time.js';
 import { startPostgres, type TestPostgres } from './support/postgres.js';
 
 const CHANNELS = 200;
@@ -134,6 +135,8 @@ describe('several instances over one PostgreSQL store', () => {
       const lines = await Promise.all(survivors.map((i) => tickDone(i, nth)));
       return lines.map((l) => JSON.parse(l.slice('TICK-DONE '.length)) as { polled: string[] });
     };
+    // Leases are measured on the server's clock, which the children's clocks do not move.
+    await leaseTimePasses(server, url, 3 * 60_000);
     await tick(`${DAY}T09:03:00Z`, 2);
     // The lock moved to a survivor; the next due poll (5 minutes on) runs there, once.
     const polls = await tick(`${DAY}T09:06:00Z`, 3);

@@ -4,6 +4,7 @@ import type { Reply } from '../commands/reply.js';
 import type { Config } from '../config.js';
 import { stepOrRetryNextTick } from '../core/background-step.js';
 import type { Clock } from '../core/clock.js';
+import type { Heartbeat } from '../core/digest/lease.js';
 import { channelLabel } from '../core/digest/post.js';
 import {
   type ChannelOutcome,
@@ -66,6 +67,8 @@ export interface LiveOptions {
   stopGraceMs?: number;
   /** This process's id in digest-run claims; default a new random UUID. */
   owner?: string;
+  /** Renews a digest run's claim while a post is in flight; default a timer (tests beat by hand). */
+  heartbeat?: Heartbeat;
   /**
    * Whether this instance polls the sources now (several instances on one PostgreSQL store
    * take turns by a session lock); default: always (one process on its SQLite store).
@@ -170,6 +173,7 @@ export function startLive(options: LiveOptions): Live {
     // One id per process: another process (or the next one in a rolling restart) on the
     // same store sees this one's claims and leaves its runs alone until their lease ends.
     owner: options.owner ?? randomUUID(),
+    ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
     signal: controller.signal,
     onPaused: (ref, reason) =>
       notifyAdmin({

@@ -66,7 +66,8 @@ export async function writeIfUnplanned(
   store: AsyncStore,
   channel: Pick<Channel, 'ref' | 'lastDigestAt'>,
   carried: DigestRun | undefined,
-  write: (tx: AsyncStore) => Promise<void>,
+  /** Writes the plan; returns false (having written nothing) to give the channel up. */
+  write: (tx: AsyncStore) => Promise<boolean>,
 ): Promise<boolean> {
   return store.transaction(async (tx) => {
     // Another instance planning this channel now: leave it to that one (no queueing).
@@ -76,8 +77,7 @@ export async function writeIfUnplanned(
     const others = open.filter((r) => r.id !== carried?.id);
     if (others.length > 0 || cursor !== (channel.lastDigestAt ?? null)) return false;
     if (carried && !open.some((r) => r.id === carried.id)) return false;
-    await write(tx);
-    return true;
+    return write(tx);
   });
 }
 
@@ -135,15 +135,24 @@ export async function planRun(
     })),
   };
   const written = await writeIfUnplanned(store, channel, carried, async (tx) => {
-    if (carried)
-      await tx.updateDigestRun(carried.id, {
-        state: 'abandoned',
-        lastError: `carried into run ${run.id}: ${carried.lastError ?? 'not posted'}`,
-      });
+    // The carried run is this process's (claimed by the caller) until it is replaced: one
+    // that lost it meanwhile to another process (which may be posting it) plans nothing.
+    const abandoned =
+      !carried ||
+      (await tx.updateDigestRun(
+        carried.id,
+        {
+          state: 'abandoned',
+          lastError: `carried into run ${run.id}: ${carried.lastError ?? 'not posted'}`,
+        },
+        input.claim?.owner,
+      ));
+    if (!abandoned) return false;
     await tx.createDigestRun(run);
     if (run.state === 'empty') await tx.setLastDigestAt(channel.ref, now);
     else if (input.claim)
       await tx.claimDigestRun(run.id, input.claim.owner, now, input.claim.leaseMs);
+    return true;
   });
   return written ? run : null;
 }
@@ -200,9 +209,10 @@ export async function recordPlanFailure(
     const { unwritten: _, ...row } = run;
     const written = await writeIfUnplanned(store, channel, undefined, async (tx) => {
       await tx.createDigestRun({ ...row, state: 'planned' });
-      await tx.updateDigestRun(row.id, change);
+      return tx.updateDigestRun(row.id, change);
     });
     if (!written) return { kind: 'busy', runId: '(planned elsewhere)' };
-  } else await store.updateDigestRun(run.id, change);
+  } else if (!(await store.updateDigestRun(run.id, change, deps.owner)))
+    return { kind: 'busy', runId: run.id };
   return { kind: 'retrying', reason, nextAttemptAt: next };
 }

@@ -1,10 +1,10 @@
-import type { Clock } from '../clock.js';
 import { isPaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../paper.js';
 import { nextDigestAt } from '../scheduler.js';
 import type { AsyncStore } from '../store/async-store.js';
 import type { ChannelRef, DigestRun, Schedule } from '../store/store.js';
+import { keepClaimWhile, type LeaseDeps, renewRun } from './lease.js';
 import { type DigestMessage, type PartPlan, planPaperIds, toMessage } from './message.js';
 
 const MINUTE = 60_000;
@@ -68,14 +68,8 @@ export type RunOutcome =
   | { kind: 'busy'; runId: string }
   | { kind: 'stopped' };
 
-export interface PostDeps {
-  store: AsyncStore;
-  clock: Clock;
-  logger: Logger;
+export interface PostDeps extends LeaseDeps {
   disableAfterDays: number;
-  /** This process's id in run claims, and how long a claim lasts unless renewed. */
-  owner: string;
-  leaseMs: number;
   signal?: AbortSignal;
   /** Told once when a channel refused for `disableAfterDays` and is paused (admin notice). */
   onPaused?: (ref: ChannelRef, reason: string) => Promise<void>;
@@ -103,15 +97,24 @@ export async function findPosted(
   return found;
 }
 
-/** Takes or renews this process's claim on the run; false when another process holds it. */
-export async function claimRun(run: Pick<DigestRun, 'id'>, deps: PostDeps): Promise<boolean> {
-  return await deps.store.claimDigestRun(run.id, deps.owner, deps.clock.now(), deps.leaseMs);
+/**
+ * This process no longer holds the run (another took it over after its lease ran out, or
+ * settled it): it writes nothing more to it and leaves it to the holder.
+ */
+function lostRun(run: DigestRun, deps: PostDeps): RunOutcome {
+  deps.logger.warn(
+    { channel: channelLabel(run.channel), runId: run.id },
+    'digest run taken over or settled by another process; this one stops posting it',
+  );
+  return { kind: 'busy', runId: run.id };
 }
 
 /**
  * One attempt at posting a run's remaining parts, in order, under this process's claim
- * (taken by the caller, renewed before each part). A run that may have reached the
- * platform before (it was posting, or an attempt failed) looks for its parts first.
+ * (taken by the caller, renewed before each part and while a part is on the wire). A run
+ * that may have reached the platform before (it was posting, or an attempt failed) looks for
+ * its parts first. Every write is made only while this process still holds the run, and an
+ * ended run is never reopened: a process that lost the run stops (`busy`).
  * Posted: the run is `posted` and the cursor moves to its window end, with the refusal
  * mark cleared, in one transaction.
  */
@@ -124,25 +127,22 @@ export async function attemptRun(
   const { store } = deps;
   const mayBePosted = run.state === 'posting' || run.attempts > 0;
   const attempts = run.attempts + 1;
-  await store.updateDigestRun(run.id, { state: 'posting', attempts });
+  if (!(await store.updateDigestRun(run.id, { state: 'posting', attempts }, deps.owner)))
+    return lostRun(run, deps);
   try {
     if (mayBePosted) await findPosted(run, poster, store);
     for (const part of run.parts) {
       if (part.messageId !== null) continue;
       if (deps.signal?.aborted) return { kind: 'stopped' };
-      // A process that stalled past its lease lost the run to another: it stops here.
-      if (!(await claimRun(run, deps))) {
-        deps.logger.warn(
-          { channel: channelLabel(run.channel), runId: run.id },
-          'digest run taken over by another process; this one stops posting it',
-        );
-        return { kind: 'busy', runId: run.id };
-      }
+      // A process that stalled past its lease lost the run to another: it stops here, also
+      // when the other has posted and released it since (the renewal never takes a free run).
+      if (!(await renewRun(run, deps, part.deliveryId))) return lostRun(run, deps);
       const plan = JSON.parse(part.plan) as PartPlan;
       const papers = new Map<string, Paper>(
         (await store.getPapers(planPaperIds(plan))).map((p) => [p.id, p]),
       );
-      const posted = await poster.post(run.channel, toMessage(plan, part.deliveryId, papers));
+      const message = toMessage(plan, part.deliveryId, papers);
+      const posted = await keepClaimWhile(run, deps, () => poster.post(run.channel, message));
       // Completed at once, nothing else awaited in between: the terminal cannot find a printed
       // digest again, so this is all that stands between a crash and a second print.
       await store.completeDigestPart(part.deliveryId, posted.messageIds[0] ?? '');
@@ -151,12 +151,15 @@ export async function attemptRun(
   } catch (error) {
     return recordFailure({ ...run, attempts }, error, schedule, deps);
   }
-  await store.transaction(async (tx) => {
-    await tx.updateDigestRun(run.id, { state: 'posted', nextAttemptAt: null, lastError: null });
+  const settled = await store.transaction(async (tx) => {
+    const change = { state: 'posted', nextAttemptAt: null, lastError: null } as const;
+    if (!(await tx.updateDigestRun(run.id, change, deps.owner))) return false;
     await tx.setLastDigestAt(run.channel, new Date(run.to));
     if ((await tx.getChannel(run.channel))?.failure)
       await tx.setChannelFailure(run.channel, null, deps.clock.now());
+    return true;
   });
+  if (!settled) return lostRun(run, deps);
   return { kind: 'posted', parts: run.parts.length, papers: run.paperIds.length };
 }
 
@@ -164,6 +167,8 @@ export async function attemptRun(
  * Records a failed attempt (a post or a look-up) of `run`, whose `attempts` count it:
  * transient → retried with backoff; refused → the channel is marked and tried at its next
  * due time, or paused (the run's papers listed as skipped) once it refused for days.
+ * Nothing is recorded when this process no longer holds the run (a late failure of a
+ * request it sent before another process took the run over and posted it): `busy`.
  */
 export async function recordFailure(
   run: DigestRun,
@@ -171,18 +176,20 @@ export async function recordFailure(
   schedule: Schedule,
   deps: PostDeps,
 ): Promise<RunOutcome> {
-  const { store, logger } = deps;
+  const { store, logger, owner } = deps;
   const now = deps.clock.now();
   const failure = classifyFailure(error);
   const label = channelLabel(run.channel);
-  if (failure.kind === 'transient') {
-    const next = nextAttemptAt(now, run.attempts, failure.retryAfterMs).toISOString();
-    await store.updateDigestRun(run.id, {
+  const retrying = (next: string) =>
+    ({
       state: 'retrying',
       attempts: run.attempts,
       nextAttemptAt: next,
       lastError: failure.reason,
-    });
+    }) as const;
+  if (failure.kind === 'transient') {
+    const next = nextAttemptAt(now, run.attempts, failure.retryAfterMs).toISOString();
+    if (!(await store.updateDigestRun(run.id, retrying(next), owner))) return lostRun(run, deps);
     logger.warn(
       { channel: label, runId: run.id, attempt: run.attempts, err: error, next },
       'digest post failed; will retry',
@@ -190,33 +197,34 @@ export async function recordFailure(
     return { kind: 'retrying', reason: failure.reason, nextAttemptAt: next };
   }
   if (failure.kind === 'rejected') return endRejected(run, failure.reason, deps);
-  await store.setChannelFailure(run.channel, failure.reason, now);
-  const since = (await store.getChannel(run.channel))?.failure?.at ?? now.toISOString();
-  if (now.getTime() - new Date(since).getTime() >= deps.disableAfterDays * DAY_MS) {
+  const next = nextDigestAt(schedule, now).toISOString();
+  // One transaction that starts with the fenced write: the channel is marked (or paused) only
+  // by the process that still holds the run, never for a digest another process posted.
+  const result = await store.transaction(async (tx) => {
+    if (!(await tx.updateDigestRun(run.id, retrying(next), owner))) return { lost: true } as const;
+    await tx.setChannelFailure(run.channel, failure.reason, now);
+    const since = (await tx.getChannel(run.channel))?.failure?.at ?? now.toISOString();
+    if (now.getTime() - new Date(since).getTime() < deps.disableAfterDays * DAY_MS)
+      return { paused: false, since } as const;
     // Refused for days: stop trying, say so once, and list what this run skipped.
-    await store.transaction(async (tx) => {
-      await tx.updateDigestRun(run.id, {
-        state: 'abandoned',
-        nextAttemptAt: null,
-        lastError: `skipped: the channel refused since ${since}: ${failure.reason}`,
-      });
-      await tx.setLastDigestAt(run.channel, new Date(run.to));
-      await tx.setPaused(run.channel, true);
+    await tx.updateDigestRun(run.id, {
+      state: 'abandoned',
+      nextAttemptAt: null,
+      lastError: `skipped: the channel refused since ${since}: ${failure.reason}`,
     });
+    await tx.setLastDigestAt(run.channel, new Date(run.to));
+    await tx.setPaused(run.channel, true);
+    return { paused: true, since } as const;
+  });
+  if ('lost' in result) return lostRun(run, deps);
+  if (result.paused) {
     logger.warn(
-      { channel: label, reason: failure.reason, since },
+      { channel: label, reason: failure.reason, since: result.since },
       'channel refused for days; its digest is paused',
     );
     await deps.onPaused?.(run.channel, failure.reason);
     return { kind: 'paused', reason: failure.reason, skipped: run.paperIds.length };
   }
-  const next = nextDigestAt(schedule, now).toISOString();
-  await store.updateDigestRun(run.id, {
-    state: 'retrying',
-    attempts: run.attempts,
-    nextAttemptAt: next,
-    lastError: failure.reason,
-  });
   logger.warn(
     { channel: label, reason: failure.reason, next },
     'channel refused the digest; trying again at its next due time',
@@ -238,20 +246,23 @@ async function endRejected(run: DigestRun, reason: string, deps: PostDeps): Prom
       .flatMap((p) => planPaperIds(JSON.parse(p.plan) as PartPlan)),
   );
   const skipped = run.paperIds.filter((id) => !posted.has(id)).length;
-  await store.transaction(async (tx) => {
-    await tx.updateDigestRun(run.id, {
+  const ended = await store.transaction(async (tx) => {
+    const change = {
       state: 'abandoned',
       attempts: run.attempts,
       nextAttemptAt: null,
       lastError: `skipped: the platform rejected the digest: ${reason}`,
-    });
+    } as const;
+    if (!(await tx.updateDigestRun(run.id, change, deps.owner))) return false;
     await tx.setLastDigestAt(run.channel, new Date(run.to));
     await tx.setChannelFailure(
       run.channel,
       `the digest of ${run.digestDate} was rejected: ${reason}`,
       deps.clock.now(),
     );
+    return true;
   });
+  if (!ended) return lostRun(run, deps);
   deps.logger.error(
     { channel: channelLabel(run.channel), runId: run.id, code: 'POST_REJECTED', reason },
     'the platform rejected the digest for good; the run ends',

@@ -6,11 +6,11 @@ import type { PaperSearch } from '../search/types.js';
 import type { AsyncStore } from '../store/async-store.js';
 import type { Channel, ChannelRef, DigestRun, NewDigestRun, Schedule } from '../store/store.js';
 import { DigestRunCache } from './candidates.js';
+import { claimRun, type Heartbeat } from './lease.js';
 import { type DigestSettings, planRun, recordPlanFailure, unplannedRun } from './plan.js';
 import {
   attemptRun,
   channelLabel,
-  claimRun,
   type DigestPoster,
   findPosted,
   type PostDeps,
@@ -20,7 +20,10 @@ import {
 
 export type Posters = ReadonlyMap<ChannelRef['platform'], DigestPoster>;
 
-/** How long a process's claim on a run lasts unless renewed (before each part it posts). */
+/**
+ * How long a process's claim on a run lasts unless renewed (before each part it posts, and
+ * every third of it while a part is on the wire).
+ */
 export const DIGEST_LEASE_MS = 2 * 60_000;
 
 export interface DigestDeps {
@@ -40,6 +43,8 @@ export interface DigestDeps {
   owner: string;
   /** Default DIGEST_LEASE_MS. */
   leaseMs?: number;
+  /** Renews claims while a post is in flight; default a timer (lease/3). */
+  heartbeat?: Heartbeat;
   /** Papers per message part (Discord: 10 embeds a message). */
   partSize?: number;
   /** Set when Paperboy is stopping: no new post starts. */

@@ -133,7 +133,7 @@ export class DigestRunTable {
     });
   }
 
-  update(id: string, change: DigestRunChange): void {
+  update(id: string, change: DigestRunChange, owner?: string): boolean {
     const sets: string[] = [];
     const values: unknown[] = [];
     for (const [key, column] of Object.entries(CHANGE_COLUMNS)) {
@@ -142,19 +142,27 @@ export class DigestRunTable {
       sets.push(`${column} = ?`);
       values.push(Array.isArray(value) ? JSON.stringify(value) : value);
     }
-    if (sets.length === 0) return;
+    if (sets.length === 0) return true;
     const result = this.statements
-      .get(`UPDATE digest_runs SET ${sets.join(', ')} WHERE id = ?`)
-      .run(...values, id);
-    if (result.changes === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+      .get(
+        `UPDATE digest_runs SET ${sets.join(', ')} WHERE id = ? AND ${OPEN}
+           AND (? IS NULL OR claimed_by = ?)`,
+      )
+      .run(...values, id, owner ?? null, owner ?? null);
+    if (result.changes > 0) return true;
+    if (!this.statements.get('SELECT 1 FROM digest_runs WHERE id = ?').get(id))
+      throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+    return false;
   }
 
-  completePart(deliveryId: string, messageId: string): void {
+  completePart(deliveryId: string, messageId: string): boolean {
     const result = this.statements
-      .get('UPDATE digest_parts SET message_id = ? WHERE delivery_id = ?')
+      .get('UPDATE digest_parts SET message_id = ? WHERE delivery_id = ? AND message_id IS NULL')
       .run(messageId, deliveryId);
-    if (result.changes === 0)
+    if (result.changes > 0) return true;
+    if (!this.statements.get('SELECT 1 FROM digest_parts WHERE delivery_id = ?').get(deliveryId))
       throw new PaperboyError('NOT_FOUND', `No digest part with delivery id ${deliveryId}.`);
+    return false;
   }
 
   claim(id: string, owner: string, now: Date, leaseMs: number): boolean {
@@ -170,6 +178,17 @@ export class DigestRunTable {
     if (!this.statements.get('SELECT 1 FROM digest_runs WHERE id = ?').get(id))
       throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
     return false;
+  }
+
+  renew(id: string, owner: string, now: Date, leaseMs: number, unpostedPart?: string): boolean {
+    const result = this.statements
+      .get(
+        `UPDATE digest_runs SET claim_until = ? WHERE id = ? AND claimed_by = ? AND ${OPEN}
+           AND NOT EXISTS (SELECT 1 FROM digest_parts
+             WHERE delivery_id = ? AND run_id = digest_runs.id AND message_id IS NOT NULL)`,
+      )
+      .run(new Date(now.getTime() + leaseMs).toISOString(), id, owner, unpostedPart ?? null);
+    return result.changes > 0;
   }
 
   release(id: string, owner: string): void {

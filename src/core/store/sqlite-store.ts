@@ -203,14 +203,23 @@ export class SqliteStore implements Store {
   createDigestRun(run: NewDigestRun): void {
     this.runs.create(run);
   }
-  updateDigestRun(id: string, change: DigestRunChange): void {
-    this.runs.update(id, change);
+  updateDigestRun(id: string, change: DigestRunChange, owner?: string): boolean {
+    return this.runs.update(id, change, owner);
   }
-  completeDigestPart(deliveryId: string, messageId: string): void {
-    this.runs.completePart(deliveryId, messageId);
+  completeDigestPart(deliveryId: string, messageId: string): boolean {
+    return this.runs.completePart(deliveryId, messageId);
   }
   claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): boolean {
     return this.runs.claim(id, owner, now, leaseMs);
+  }
+  renewDigestRun(
+    id: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    unpostedPart?: string,
+  ): boolean {
+    return this.runs.renew(id, owner, now, leaseMs, unpostedPart);
   }
   tryLockChannel(_ref: ChannelRef): boolean {
     return true;

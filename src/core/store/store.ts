@@ -184,15 +184,38 @@ export interface Store {
   ): DigestCandidate[];
   /** Writes a planned (or empty) run and its parts together. */
   createDigestRun(run: NewDigestRun): void;
-  updateDigestRun(id: string, change: DigestRunChange): void;
-  completeDigestPart(deliveryId: string, messageId: string): void;
+  /**
+   * Changes an open run and returns true. A run that ended (posted, empty, abandoned) is never
+   * changed again, and with `owner` the change is made only while `owner` holds the run's
+   * claim (a process that lost the run to another changes nothing): both return false.
+   * Throws NOT_FOUND for an unknown run.
+   */
+  updateDigestRun(id: string, change: DigestRunChange, owner?: string): boolean;
+  /**
+   * Records the platform message of a part and returns true; a part already recorded keeps
+   * its first message (false). Throws NOT_FOUND for an unknown part.
+   */
+  completeDigestPart(deliveryId: string, messageId: string): boolean;
   /**
    * Takes the run for `owner` until `now + leaseMs`, atomically: when nobody holds it, when
-   * its holder's lease has expired (a dead process), or when `owner` already holds it (a
-   * renewal). Returns false when another owner holds a live lease. Throws NOT_FOUND for an
-   * unknown run.
+   * its holder's lease has expired (a dead process), or when `owner` already holds it.
+   * Returns false when another owner holds a live lease. Throws NOT_FOUND for an unknown run.
+   * PostgreSQL measures leases on the database server's clock, not `now`: instances on
+   * several hosts may disagree about the time, the server is the one clock they share.
    */
   claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): boolean;
+  /**
+   * Extends `owner`'s claim by `leaseMs` (as `claimDigestRun` measures it), only while `owner`
+   * still holds it, the run is open and, with `unpostedPart`, that part has no message yet.
+   * Never takes a run nobody holds: a process that lost its run cannot get it back this way.
+   */
+  renewDigestRun(
+    id: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    unpostedPart?: string,
+  ): boolean;
   /** Clears the run's claim when `owner` holds it (another owner's claim is left alone). */
   releaseDigestRun(id: string, owner: string): void;
   /**

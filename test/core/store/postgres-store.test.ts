@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPaperboyError } from '../../../src/core/errors.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../../src/core/store/postgres/migrations.js';
 import { PostgresStore } from '../../../src/core/store/postgres/postgres-store.js';
+import { leaseTimePasses } from '../../support/lease-time.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { describeDigestRunClaims } from './digest-run-claims.js';
 import { describeStore } from './store-conformance.js';
@@ -26,7 +27,10 @@ async function emptyStore(): Promise<PostgresStore> {
 }
 
 describeStore('PostgresStore', emptyStore);
-describeDigestRunClaims('PostgresStore', emptyStore);
+// Leases are measured on the server's clock: time passes for them by moving their ends back.
+describeDigestRunClaims('PostgresStore', emptyStore, (_store, ms) =>
+  leaseTimePasses(server, url, ms),
+);
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -163,5 +167,36 @@ describe('PostgresStore schema and connection', () => {
     const error = await rejection(store.claimDigestRun('missing', 'a', new Date(), 1000));
     expect(isPaperboyError(error, 'NOT_FOUND')).toBe(true);
     await store.close();
+  });
+});
+
+describe('PostgresStore digest run leases', () => {
+  it('are measured on the server’s clock: a claimant whose clock runs ahead takes no live lease', async () => {
+    const store = await emptyStore();
+    try {
+      await store.createDigestRun({
+        id: 'r1',
+        channel: { platform: 'discord', workspace: '1', channel: '2' },
+        digestDate: '2025-01-02',
+        from: '2025-01-01T08:00:00.000Z',
+        to: '2025-01-02T08:00:00.000Z',
+        paperIds: [],
+        note: null,
+        state: 'planned',
+        createdAt: '2025-01-02T08:00:00.000Z',
+        parts: [],
+      });
+      const now = new Date();
+      expect(await store.claimDigestRun('r1', 'a', now, 60_000)).toBe(true);
+      // b's clock is 3 minutes ahead (or a's behind): by b's clock a's lease ended long ago.
+      const ahead = new Date(now.getTime() + 3 * 60_000);
+      expect(await store.claimDigestRun('r1', 'b', ahead, 60_000)).toBe(false);
+      // a's clock behind does not shorten its renewed lease either.
+      const behind = new Date(now.getTime() - 3 * 60_000);
+      expect(await store.renewDigestRun('r1', 'a', behind, 60_000)).toBe(true);
+      expect(await store.claimDigestRun('r1', 'b', ahead, 60_000)).toBe(false);
+    } finally {
+      await store.close();
+    }
   });
 });

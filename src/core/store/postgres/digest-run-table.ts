@@ -19,6 +19,15 @@ import type {
 import type { PgChannelTable } from './channel-table.js';
 import type { Db, Param } from './db.js';
 
+/** The server's time, as the ISO text the claim columns hold. */
+const SERVER_NOW = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The server's time plus a lease of `$n` milliseconds, as ISO text. */
+function leaseEnd(param: string): string {
+  return `to_char((clock_timestamp() + ${param}::int * interval '1 millisecond') AT TIME ZONE 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 /** Digest runs and their parts on PostgreSQL (as the SQLite DigestRunTable), plus claims. */
 export class PgDigestRunTable {
   constructor(
@@ -66,7 +75,7 @@ export class PgDigestRunTable {
     });
   }
 
-  async update(id: string, change: DigestRunChange): Promise<void> {
+  async update(id: string, change: DigestRunChange, owner?: string): Promise<boolean> {
     const sets: string[] = [];
     const values: Param[] = [];
     for (const [key, column] of Object.entries(CHANGE_COLUMNS)) {
@@ -75,22 +84,32 @@ export class PgDigestRunTable {
       values.push(Array.isArray(value) ? JSON.stringify(value) : (value as Param));
       sets.push(`${column} = $${values.length}`);
     }
-    if (sets.length === 0) return;
-    values.push(id);
+    if (sets.length === 0) return true;
+    values.push(id, owner ?? null);
+    const at = values.length;
     const changed = await this.db.run(
-      `UPDATE digest_runs SET ${sets.join(', ')} WHERE id = $${values.length}`,
+      `UPDATE digest_runs SET ${sets.join(', ')} WHERE id = $${at - 1} AND ${OPEN}
+         AND ($${at}::text IS NULL OR claimed_by = $${at})`,
       values,
     );
-    if (changed === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+    if (changed > 0) return true;
+    const exists = await this.db.rows('SELECT 1 FROM digest_runs WHERE id = $1', [id]);
+    if (exists.length === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
+    return false;
   }
 
-  async completePart(deliveryId: string, messageId: string): Promise<void> {
+  async completePart(deliveryId: string, messageId: string): Promise<boolean> {
     const changed = await this.db.run(
-      'UPDATE digest_parts SET message_id = $1 WHERE delivery_id = $2',
+      'UPDATE digest_parts SET message_id = $1 WHERE delivery_id = $2 AND message_id IS NULL',
       [messageId, deliveryId],
     );
-    if (changed === 0)
+    if (changed > 0) return true;
+    const exists = await this.db.rows('SELECT 1 FROM digest_parts WHERE delivery_id = $1', [
+      deliveryId,
+    ]);
+    if (exists.length === 0)
       throw new PaperboyError('NOT_FOUND', `No digest part with delivery id ${deliveryId}.`);
+    return false;
   }
 
   async open(ref?: ChannelRef): Promise<DigestRun[]> {
@@ -131,21 +150,41 @@ export class PgDigestRunTable {
   }
 
   /**
-   * Takes the run for `owner` until `now + leaseMs` when nobody holds it, its lease has run
-   * out, or `owner` already holds it (a renewal). One UPDATE: of two instances claiming at
-   * once, the second waits on the row lock, re-reads the row and finds it taken.
+   * Takes the run for `owner` for `leaseMs` when nobody holds it, its lease has run out, or
+   * `owner` already holds it. One UPDATE: of two instances claiming at once, the second waits
+   * on the row lock, re-reads the row and finds it taken. The lease is measured on the
+   * server's clock (`now` is not used): instances on several hosts may disagree about the
+   * time, and one whose clock runs ahead must not read a live lease as expired.
    */
-  async claim(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+  async claim(id: string, owner: string, _now: Date, leaseMs: number): Promise<boolean> {
     const taken = await this.db.run(
-      `UPDATE digest_runs SET claimed_by = $2, claim_until = $3
-       WHERE id = $1 AND (claimed_by IS NULL OR claim_until IS NULL OR claim_until <= $4
-         OR claimed_by = $2)`,
-      [id, owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()],
+      `UPDATE digest_runs SET claimed_by = $2, claim_until = ${leaseEnd('$3')}
+       WHERE id = $1 AND (claimed_by IS NULL OR claim_until IS NULL
+         OR claim_until <= ${SERVER_NOW} OR claimed_by = $2)`,
+      [id, owner, leaseMs],
     );
     if (taken === 1) return true;
     const exists = await this.db.rows('SELECT 1 FROM digest_runs WHERE id = $1', [id]);
     if (exists.length === 0) throw new PaperboyError('NOT_FOUND', `No digest run with id ${id}.`);
     return false;
+  }
+
+  /** Extends `owner`'s own claim on an open run (see Store.renewDigestRun); never takes one. */
+  async renew(
+    id: string,
+    owner: string,
+    _now: Date,
+    leaseMs: number,
+    unpostedPart?: string,
+  ): Promise<boolean> {
+    const renewed = await this.db.run(
+      `UPDATE digest_runs r SET claim_until = ${leaseEnd('$3')}
+       WHERE r.id = $1 AND r.claimed_by = $2 AND ${OPEN}
+         AND NOT EXISTS (SELECT 1 FROM digest_parts p
+           WHERE p.delivery_id = $4 AND p.run_id = r.id AND p.message_id IS NOT NULL)`,
+      [id, owner, leaseMs, unpostedPart ?? null],
+    );
+    return renewed === 1;
   }
 
   /** Gives up `owner`'s claim; a claim another owner holds is left alone. */

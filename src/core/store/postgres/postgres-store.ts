@@ -180,10 +180,10 @@ export class PostgresStore implements AsyncStore {
   createDigestRun(run: NewDigestRun): Promise<void> {
     return this.runs.create(run);
   }
-  updateDigestRun(id: string, change: DigestRunChange): Promise<void> {
-    return this.runs.update(id, change);
+  updateDigestRun(id: string, change: DigestRunChange, owner?: string): Promise<boolean> {
+    return this.runs.update(id, change, owner);
   }
-  completeDigestPart(deliveryId: string, messageId: string): Promise<void> {
+  completeDigestPart(deliveryId: string, messageId: string): Promise<boolean> {
     return this.runs.completePart(deliveryId, messageId);
   }
   openDigestRuns(ref?: ChannelRef): Promise<DigestRun[]> {
@@ -198,9 +198,18 @@ export class PostgresStore implements AsyncStore {
   digestPaperIdsForMessage(ref: ChannelRef, messageId: string): Promise<string[] | null> {
     return this.runs.paperIdsForMessage(ref, messageId);
   }
-  /** Takes (or renews) the run for `owner` for `leaseMs`; false while another owner's lease lives. */
+  /** Takes the run for `owner` for `leaseMs` (server clock); false while another owner's lease lives. */
   claimDigestRun(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
     return this.runs.claim(id, owner, now, leaseMs);
+  }
+  renewDigestRun(
+    id: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    unpostedPart?: string,
+  ): Promise<boolean> {
+    return this.runs.renew(id, owner, now, leaseMs, unpostedPart);
   }
   releaseDigestRun(id: string, owner: string): Promise<void> {
     return this.runs.release(id, owner);
