@@ -95,6 +95,9 @@ export async function planRun(
 ): Promise<NewDigestRun | null> {
   const { channel, schedule, from, now, carried } = input;
   const { store } = deps;
+  // Before the window's papers are read: a paper whose write is still in progress (another
+  // instance polling) is waited for, and a later one is stamped into the next window.
+  await store.closeDigestWindow(now);
   const selection = await selectForChannel(channel, schedule, from, now, deps, cache);
   const date = localDate(schedule.timeZone, now);
   let note: string | null = null;

@@ -71,6 +71,20 @@ export function runInsertValues(run: NewDigestRun): Array<string | null> {
   ];
 }
 
+/** The `state` key holding the end of the latest digest window whose papers were read. */
+export const DIGEST_WINDOW_END_KEY = 'digest-window-end';
+
+/**
+ * A new paper's first-seen stamp: the writer's `now`, or just after the latest digest window
+ * already closed (read) when that is later. Taken inside the paper write transaction: a
+ * paper that waited for the write lock, or whose writer's clock runs behind, falls into the
+ * next window instead of between two windows (stamped inside one that was read without it).
+ */
+export function firstSeenStamp(now: string, windowEnd: string | null | undefined): string {
+  if (!windowEnd || windowEnd < now) return now;
+  return new Date(new Date(windowEnd).getTime() + 1).toISOString();
+}
+
 const CHANNEL_KEY = 'platform = ? AND workspace = ? AND channel = ?';
 export const OPEN = "state IN ('planned', 'posting', 'retrying')";
 export const CHANGE_COLUMNS = {
@@ -189,6 +203,16 @@ export class DigestRunTable {
       )
       .run(new Date(now.getTime() + leaseMs).toISOString(), id, owner, unpostedPart ?? null);
     return result.changes > 0;
+  }
+
+  closeWindow(to: Date): void {
+    this.statements
+      .get(
+        `INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value),
+           updated_at = excluded.updated_at`,
+      )
+      .run(DIGEST_WINDOW_END_KEY, to.toISOString(), to.toISOString());
   }
 
   release(id: string, owner: string): void {

@@ -7,6 +7,7 @@ import {
   paperIdOf,
   type SourceName,
 } from '../paper.js';
+import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from './digest-run-rows.js';
 import {
   FIELD_COLUMNS,
   fieldsOfRecord,
@@ -86,7 +87,14 @@ export class PaperTable {
       'UPDATE papers SET first_seen_at = ?, feed_date = coalesce(feed_date, ?) WHERE rowid = ?',
     );
     this.maxSeq = db.prepare('SELECT coalesce(max(change_seq), 0) AS seq FROM papers');
-    this.upsertAll = db.transaction((records, now) => this.write(records, now));
+    // In the write transaction: stamped after any digest window read without this write
+    // (see Store.closeDigestWindow; SQLite's write lock orders the two).
+    const closedWindow = db.prepare<[string], { value: string }>(
+      'SELECT value FROM state WHERE key = ?',
+    );
+    this.upsertAll = db.transaction((records, now) =>
+      this.write(records, firstSeenStamp(now, closedWindow.get(DIGEST_WINDOW_END_KEY)?.value)),
+    );
   }
 
   upsert(records: PaperRecord[], now: Date): UpsertSummary {

@@ -200,6 +200,9 @@ export class SqliteStore implements Store {
   ): DigestCandidate[] {
     return this.runs.candidates(window, page);
   }
+  closeDigestWindow(to: Date): void {
+    this.runs.closeWindow(to);
+  }
   createDigestRun(run: NewDigestRun): void {
     this.runs.create(run);
   }

@@ -182,6 +182,14 @@ export interface Store {
     window: { from: Date; to: Date; minDate: string },
     page?: { offset: number; limit: number },
   ): DigestCandidate[];
+  /**
+   * Called before a digest reads the papers of a window ending at `to`: a paper written once
+   * this returns is first seen after `to` (`upsertPapers` raises its stamp past the latest
+   * closed window end), so it is in this window's read or in the next window, never lost
+   * between them, also when its writer (another instance, `npm run ingest`) waited for the
+   * write lock or its clock runs behind. A write in progress finishes before this returns.
+   */
+  closeDigestWindow(to: Date): void;
   /** Writes a planned (or empty) run and its parts together. */
   createDigestRun(run: NewDigestRun): void;
   /**

@@ -42,7 +42,9 @@ const STORE_WRITES = new Set([
   'setChannelFailure',
   'setPaused',
   'claimDigestRun',
+  'renewDigestRun',
   'releaseDigestRun',
+  'closeDigestWindow',
 ]);
 
 /**

@@ -607,6 +607,41 @@ export function describeStore(
         expect(await store.digestPaperIdsForMessage(SHELL_CHANNEL, 'm-1')).toBeNull();
       });
 
+      it('stamps a paper written after a digest window closed into the next window', async () => {
+        const at = (t: string) => new Date(`2025-01-10T${t}.000Z`);
+        const window = (from: string, to: string) => ({
+          from: at(from),
+          to: at(to),
+          minDate: '2000-01-01',
+        });
+        const ids = async (from: string, to: string) =>
+          (await store.digestCandidates(window(from, to))).map((c) => c.id);
+        await store.upsertPapers(
+          [record({ arxivId: '2501.00001', title: 'Before' })],
+          at('08:59:59'),
+        );
+        // A planner closes the window at 09:00:01, then reads it.
+        await store.closeDigestWindow(at('09:00:01'));
+        // A closing of an earlier window (a planner whose clock runs behind) moves nothing back.
+        await store.closeDigestWindow(at('08:00:00'));
+        expect(await ids('08:00:00', '09:00:01')).toEqual(['2501.00001']);
+        // A write that waited, or whose writer's clock runs behind, stamped 09:00:00: in the
+        // next window (after 09:00:01), not in the one read without it.
+        await store.upsertPapers(
+          [record({ arxivId: '2501.00002', title: 'Late' })],
+          at('09:00:00'),
+        );
+        expect((await store.getPaper('2501.00002'))?.firstSeenAt).toBe('2025-01-10T09:00:01.001Z');
+        expect(await ids('08:00:00', '09:00:01')).toEqual(['2501.00001']);
+        expect(await ids('09:00:01', '10:00:00')).toEqual(['2501.00002']);
+        // A writer's clock past the window end keeps its own stamp.
+        await store.upsertPapers(
+          [record({ arxivId: '2501.00003', title: 'Later' })],
+          at('09:30:00'),
+        );
+        expect((await store.getPaper('2501.00003'))?.firstSeenAt).toBe('2025-01-10T09:30:00.000Z');
+      });
+
       it('offers as candidates only new papers of the window, in digest order', async () => {
         const day = (d: string) => new Date(`2025-01-${d}T12:00:00.000Z`);
         await store.upsertPapers(

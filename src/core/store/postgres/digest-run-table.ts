@@ -3,6 +3,7 @@ import {
   type CandidateRow,
   CHANGE_COLUMNS,
   candidateFromRow,
+  DIGEST_WINDOW_END_KEY,
   OPEN,
   type PartRow,
   type RunRow,
@@ -185,6 +186,20 @@ export class PgDigestRunTable {
       [id, owner, leaseMs, unpostedPart ?? null],
     );
     return renewed === 1;
+  }
+
+  /**
+   * Raises the closed window end to `to`. Its row lock waits for a paper write in progress
+   * (which holds the row from before it stamps until it commits), so the papers read after
+   * this returns include that write, and later writes read `to` and stamp past it.
+   */
+  async closeWindow(to: Date): Promise<void> {
+    await this.db.run(
+      `INSERT INTO state (key, value, updated_at) VALUES ($1, $2, $2)
+       ON CONFLICT (key) DO UPDATE SET value = greatest(state.value COLLATE "C", excluded.value),
+         updated_at = excluded.updated_at`,
+      [DIGEST_WINDOW_END_KEY, to.toISOString()],
+    );
   }
 
   /** Gives up `owner`'s claim; a claim another owner holds is left alone. */

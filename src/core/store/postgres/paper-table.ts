@@ -5,6 +5,7 @@ import {
   type PaperRecord,
   paperIdOf,
 } from '../../paper.js';
+import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from '../digest-run-rows.js';
 import {
   FIELD_COLUMNS,
   fieldsOfRecord,
@@ -77,7 +78,15 @@ export class PgPaperTable {
       return { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     return this.db.atomic(async (db) => {
       await db.rows('SELECT pg_advisory_xact_lock($1)', [PAPER_WRITE_LOCK]);
-      return this.write(db, records, now.toISOString());
+      // Under the write lock, and holding the closed digest window's row until commit (a
+      // planner closing a window waits for this write): stamped after any window read
+      // without it (see Store.closeDigestWindow).
+      const [closed] = await db.rows<{ value: string }>(
+        `INSERT INTO state (key, value, updated_at) VALUES ($1, '', '')
+         ON CONFLICT (key) DO UPDATE SET value = state.value RETURNING value`,
+        [DIGEST_WINDOW_END_KEY],
+      );
+      return this.write(db, records, firstSeenStamp(now.toISOString(), closed?.value));
     });
   }
 

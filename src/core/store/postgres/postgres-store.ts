@@ -177,6 +177,9 @@ export class PostgresStore implements AsyncStore {
   ): Promise<DigestCandidate[]> {
     return this.runs.candidates(window, page);
   }
+  closeDigestWindow(to: Date): Promise<void> {
+    return this.runs.closeWindow(to);
+  }
   createDigestRun(run: NewDigestRun): Promise<void> {
     return this.runs.create(run);
   }
