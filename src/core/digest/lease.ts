@@ -78,13 +78,15 @@ export async function keepClaimWhile<T>(
     } catch (error) {
       deps.logger.warn({ runId: run.id, err: error }, 'renewing a digest run claim failed');
     }
-    if (beatsLeft === 0)
+    if (beatsLeft === 0) {
+      stop();
       deps.logger.warn(
         { runId: run.id, deadlineMs: DIGEST_POST_DEADLINE_MS },
         'digest post still in flight; its claim is left to lapse',
       );
+    }
   };
-  const stop = (deps.heartbeat ?? timerHeartbeat)(beat, everyMs);
+  const stop: () => void = (deps.heartbeat ?? timerHeartbeat)(beat, everyMs);
   try {
     return await post();
   } finally {
