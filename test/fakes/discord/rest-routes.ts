@@ -146,8 +146,13 @@ export function routeRest(
   if (method === 'GET' && path === '/gateway/bot') {
     return ok({
       url: `ws://127.0.0.1:${fake.port}`,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+      shards: fake.recommendedShards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: fake.maxConcurrency,
+      },
     });
   }
   if (method === 'GET' && path === '/users/@me') return ok(fake.bot);
