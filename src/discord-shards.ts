@@ -59,9 +59,3 @@ export function parseDiscordShards(raw: string): ShardsParse {
   if (typeof ids === 'string') return { ok: false, problem: ids };
   return { ok: true, shards: { ids, count: total } };
 }
-
-/** "0,1 of 4" / "auto": how logs and errors name a setting. */
-export function describeShards(shards: DiscordShards): string {
-  if (shards === 'auto') return 'auto (as many as Discord recommends)';
-  return `${shards.ids.join(',')} of ${shards.count}`;
-}

@@ -10,7 +10,7 @@ import { platformUnreachable } from '../../core/platform-unreachable.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { Adapter, PostResult } from '../adapter.js';
 import { findDeliveryMessage, postToChannel } from './channel-post.js';
-import { shardOptions, shardRefused } from './gateway-shards.js';
+import { loginUntilReady, shardOptions, shardRefused } from './gateway-shards.js';
 import { type DiscordBot, handleInteraction } from './interaction-handler.js';
 import { inviteUrl } from './invite.js';
 import { handleMessageQuestion } from './message-questions.js';
@@ -19,7 +19,7 @@ import { ensureCommandsRegistered } from './registration.js';
 export interface DiscordAdapterOptions {
   /** Runs a command once the interaction is deferred (default `runCommand`); tests and benches wrap it. */
   run?: (call: CommandCall, ctx: CommandContext) => Promise<Reply>;
-  /** How long start() waits for the gateway to be ready (default 30 s). */
+  /** How long start() waits for the gateway, or for the next shard, to be ready (default 30 s). */
   readyTimeoutMs?: number;
   /** Sees every call and its reply (metrics, tests). */
   observe?: (call: CommandCall, reply: Reply) => void;
@@ -102,7 +102,8 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         logger.warn(
           { code: event.code, shard },
           // A refusal (e.g. 4011 once the bot outgrows its shards) says what to change.
-          shardRefused(event.code, shard, shards)?.message ?? 'Discord gateway disconnected',
+          shardRefused(event.code, shard, next.options.shardCount ?? 1)?.message ??
+            'Discord gateway disconnected',
         ),
       );
       next.on(Events.ShardReady, (shard) => logger.debug({ shard }, 'Discord shard ready'));
@@ -123,29 +124,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
           { applicationId: secrets.applicationId, guildId: secrets.guildId },
           logger,
         );
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () =>
-              reject(
-                new PaperboyError('INTERNAL', 'Discord gateway did not become ready in time.'),
-              ),
-            options.readyTimeoutMs ?? 30_000,
-          );
-          next.once(Events.ClientReady, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          next.on(Events.ShardDisconnect, (event, shard) => {
-            const refused = shardRefused(event.code, shard, shards);
-            if (!refused) return;
-            clearTimeout(timer);
-            reject(refused);
-          });
-          next.login(secrets.token).catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          });
-        });
+        await loginUntilReady(next, secrets.token, options.readyTimeoutMs ?? 30_000);
       } catch (error) {
         await next.destroy();
         throw (

@@ -11,6 +11,7 @@ import {
 } from '../../fakes/discord/fake-discord.js';
 import { guildIdOnShard, shardOf } from '../../fakes/discord/gateway.js';
 import { commandInteraction, sendCommand } from '../../fakes/discord/interactions.js';
+import { digestReply } from './fixtures.js';
 import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js';
 
 failOnCrash();
@@ -130,6 +131,28 @@ describe('Discord gateway shards (discord.js internal sharding against the fake 
     expect((await answerTo(fake, dm)).callbackType).toBeGreaterThan(0);
     expect(first.guilds.map((g) => (g === 'dm' ? 'dm' : shardOf(g, 2)))).toEqual([0, 'dm']);
     expect(second.guilds.map((g) => shardOf(g, 2))).toEqual([1]);
+  });
+
+  it('an instance posts a digest over REST to a guild on a shard it does not hold', async () => {
+    const made = await fakeWithGuilds(2);
+    fake = made.fake;
+    const { h } = await instance(fake, { ids: [0], count: 2 });
+    open.push(h);
+    const channel = made.channelOnShard.get(1) as string;
+    const guild = fake.channel(channel)?.guild_id as string;
+    expect(shardOf(guild, 2)).toBe(1);
+    const result = await h.adapter.post(
+      { platform: 'discord', workspace: guild, channel },
+      digestReply('d-other-shard'),
+    );
+    expect(result.messageIds).toEqual(fake.messages(channel).map((m) => m.id));
+    expect(result.messageIds).toHaveLength(1);
+    expect(
+      await h.adapter.findDelivery(
+        { platform: 'discord', workspace: guild, channel },
+        'd-other-shard',
+      ),
+    ).toBe(result.messageIds[0]);
   });
 
   it('"auto" runs as many shards as GET /gateway/bot recommends', async () => {
