@@ -154,6 +154,16 @@ export class FakeDiscord {
         }
       },
       onIdentify: (shard, sessionId) => this.identifyEvents(shard, sessionId),
+      onClose: (code, shard) =>
+        this.recorder.record({
+          method: 'GATEWAY',
+          path: 'close',
+          query: new URLSearchParams(),
+          body: { code, shard },
+          hasAuthorization: false,
+          status: 0,
+          at: Date.now(),
+        }),
     });
     // A platform's edge never drops handshakes: a backlog past a 1,000-request burst (the
     // default 511 overflows, and the bot's requests would wait for a TCP retransmit).

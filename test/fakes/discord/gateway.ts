@@ -25,6 +25,8 @@ export interface GatewayHooks {
   /** What IDENTIFY for this shard gets: READY, GUILD_CREATE … in order, or a refusal. */
   onIdentify(shard: ShardKey, sessionId: string): IdentifyAnswer;
   onFrame(frame: { op: number; d: unknown }): void;
+  /** A connection closed (by either side); `shard` is null if it never identified. */
+  onClose(code: number, shard: ShardKey | null): void;
 }
 
 interface Connection {
@@ -61,7 +63,10 @@ export class FakeGateway {
     this.wss.on('connection', (socket) => {
       const state: Connection = { seq: 0, shard: null };
       this.sockets.set(socket, state);
-      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('close', (code) => {
+        this.sockets.delete(socket);
+        hooks.onClose(code, state.shard);
+      });
       socket.on('error', () => this.sockets.delete(socket));
       socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
       socket.on('message', (raw) => {
