@@ -482,8 +482,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     problems.push(
       'env DISCORD_TOKEN: is required when DISCORD_APPLICATION_ID is set (the bot token in the Developer Portal, Bot tab)',
     );
-  if (env.PAPERBOY_DISCORD_SHARDS && !env.DISCORD_TOKEN)
-    problems.push('env DISCORD_TOKEN: is required when PAPERBOY_DISCORD_SHARDS is set');
   if (env.PAPERBOY_DISCORD_SHARDS && env.DISCORD_PUBLIC_KEY)
     problems.push(
       'env PAPERBOY_DISCORD_SHARDS: shards are gateway connections, and DISCORD_PUBLIC_KEY selects interactions over HTTP (no gateway): unset one of them',
@@ -500,6 +498,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     options.onWarning?.(
       'PAPERBOY_LLM_API_KEY is set but the config has no "llm" section, so no model is used: ' +
         'add llm.baseUrl and llm.model to the config, or unset the key.',
+    );
+  // A warning, not an error: one compose file serves Slack-only deployments as well.
+  if (e.PAPERBOY_DISCORD_SHARDS && !e.DISCORD_TOKEN)
+    options.onWarning?.(
+      'PAPERBOY_DISCORD_SHARDS is set but DISCORD_TOKEN is not, so no Discord gateway shard is connected.',
     );
   if (e.PAPERBOY_LOG_LEVEL) file.log.level = e.PAPERBOY_LOG_LEVEL;
   const config: Config = {

@@ -76,10 +76,19 @@ describe('PAPERBOY_DISCORD_SHARDS', () => {
     );
   });
 
-  it('needs the gateway: refused without DISCORD_TOKEN and with DISCORD_PUBLIC_KEY', () => {
-    expect(problemsOf({ PAPERBOY_DISCORD_SHARDS: 'auto' })).toMatch(
-      /env DISCORD_TOKEN: is required when PAPERBOY_DISCORD_SHARDS is set/,
-    );
+  it('without DISCORD_TOKEN: a warning (a compose file may serve Slack alone), not an error', () => {
+    const warnings: string[] = [];
+    loadConfig({
+      env: { PAPERBOY_DISCORD_SHARDS: '0/2' },
+      rootDir: ROOT,
+      onWarning: (line) => warnings.push(line),
+    });
+    expect(warnings).toEqual([
+      'PAPERBOY_DISCORD_SHARDS is set but DISCORD_TOKEN is not, so no Discord gateway shard is connected.',
+    ]);
+  });
+
+  it('is refused with DISCORD_PUBLIC_KEY: HTTP interactions hold no gateway connection', () => {
     expect(
       problemsOf({
         ...DISCORD,
