@@ -1,16 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway, type IdentifyAnswer, type ShardKey, shardOf } from './gateway.js';
+import { FakeGateway, type ShardKey } from './gateway.js';
 import {
   CHANNEL_TYPES,
   type FakeChannel,
-  guildCreatePayload,
   messagePayload,
   nextSnowflake,
   userPayload,
 } from './payloads.js';
+import { guildCreate, identifyAnswer } from './ready.js';
 import { type FailureRule, type RecordedRequest, RequestRecorder } from './recorder.js';
-import { routeRest } from './rest-routes.js';
+import { FAILURE_BODIES, routeRest } from './rest-routes.js';
 
 export type { FailureRule, RecordedRequest };
 
@@ -25,29 +25,6 @@ export interface FakeDiscordOptions {
   maxGuildsPerShard?: number;
 }
 
-export const FAILURE_BODIES = {
-  // Discord's documented shape: a code, a message, and the fields at fault.
-  400: {
-    message: 'Invalid Form Body',
-    code: 50035,
-    errors: {
-      embeds: {
-        '0': {
-          description: {
-            _errors: [
-              { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 4096 or fewer in length.' },
-            ],
-          },
-        },
-      },
-    },
-  },
-  401: { message: '401: Unauthorized', code: 0 },
-  403: { message: 'Missing Permissions', code: 50013 },
-  404: { message: 'Unknown Channel', code: 10003 },
-  500: { message: '500: Internal Server Error', code: 0 },
-} as const;
-
 /**
  * A small Discord for discord.js 14: REST under /api/v10 and the gateway on the same
  * port. Holds channels and messages in memory and records every request.
@@ -60,7 +37,8 @@ export class FakeDiscord {
   readonly guildIds: string[];
   readonly maxConcurrency: number;
   private readonly recommended: number | undefined;
-  private readonly maxGuildsPerShard: number;
+  /** More guilds than this on one shard: IDENTIFY is closed with 4011. */
+  readonly maxGuildsPerShard: number;
   readonly bot = userPayload('900000000000000001', 'Paperboy', true);
   readonly channels = {
     text: '100000000000000001',
@@ -153,7 +131,7 @@ export class FakeDiscord {
           });
         }
       },
-      onIdentify: (shard, sessionId) => this.identifyEvents(shard, sessionId),
+      onIdentify: (shard, sessionId) => identifyAnswer(this, shard, sessionId),
       onClose: (code, shard) =>
         this.recorder.record({
           method: 'GATEWAY',
@@ -226,7 +204,7 @@ export class FakeDiscord {
   addGuild(guildId: string, channelId = nextSnowflake()): string {
     this.guildIds.push(guildId);
     this.addTextChannel(channelId, 'papers', guildId);
-    this.gateway?.dispatch('GUILD_CREATE', this.guildCreate(guildId));
+    this.gateway?.dispatch('GUILD_CREATE', guildCreate(this, guildId));
     return channelId;
   }
 
@@ -259,38 +237,6 @@ export class FakeDiscord {
   /** Registration writes so far (PUT/POST/PATCH/DELETE on application commands). */
   get commandWrites(): number {
     return this.requests.filter((r) => r.method !== 'GET' && /\/commands/.test(r.path)).length;
-  }
-
-  /** READY listing the shard's guilds as unavailable, then a GUILD_CREATE for each. */
-  private identifyEvents(shard: ShardKey, sessionId: string): IdentifyAnswer {
-    const [id, count] = shard;
-    const guilds = this.guildIds.filter((g) => shardOf(g, count) === id);
-    if (guilds.length > this.maxGuildsPerShard) return { close: 4011, reason: 'Sharding required' };
-    const ready = {
-      t: 'READY',
-      d: {
-        v: 10,
-        user: this.bot,
-        guilds: guilds.map((g) => ({ id: g, unavailable: true })),
-        session_id: sessionId,
-        resume_gateway_url: `ws://127.0.0.1:${this.port}`,
-        shard: [id, count],
-        application: { id: this.applicationId, flags: 0 },
-      },
-    };
-    return {
-      events: [ready, ...guilds.map((g) => ({ t: 'GUILD_CREATE', d: this.guildCreate(g) }))],
-    };
-  }
-
-  private guildCreate(guildId: string): Record<string, unknown> {
-    const all = [...this.channelById.values()].filter((c) => c.guild_id === guildId);
-    const threads = all.filter((c) => c.type === CHANNEL_TYPES.publicThread);
-    return guildCreatePayload(
-      guildId,
-      all.filter((c) => !threads.includes(c)),
-      threads,
-    );
   }
 
   storeMessage(channelId: string, body: Record<string, unknown>, webhook?: string) {
