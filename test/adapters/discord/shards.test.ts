@@ -16,18 +16,18 @@ import { answerTo, failOnCrash, type Harness, startHarness } from './harness.js'
 
 failOnCrash();
 
-/** One harness (bot + adapter) on the given shards, noting the guild of every command it runs. */
-async function instance(fake: FakeDiscord, shards: DiscordShards) {
+/** One harness (bot + adapter) on the given shards (default: the config's), noting the guild of every command it runs. */
+async function instance(fake: FakeDiscord, shards?: DiscordShards) {
   const guilds: string[] = [];
   const run = (call: CommandCall, ctx: CommandContext) => {
     guilds.push(ctx.channel.workspace);
     return runCommand(call, ctx);
   };
-  const h = await startHarness({ fake, discord: { shards }, adapter: { run } });
+  const h = await startHarness({ fake, discord: shards ? { shards } : {}, adapter: { run } });
   return { h, guilds };
 }
 
-/** A fake whose bot is in one more guild per shard 1 … count-1 (the fixture guild is on 1 of 2 and 3). */
+/** A fake whose bot has a guild on each shard of `count`: the fixture guild, and one added per other shard. */
 async function fakeWithGuilds(count: number, options: FakeDiscordOptions = {}) {
   // Enough identify concurrency that discord.js does not space the shards' IDENTIFYs 5 s apart.
   const fake = await startFakeDiscord({ maxConcurrency: 16, ...options });
@@ -56,7 +56,8 @@ describe('Discord gateway shards (discord.js internal sharding against the fake 
 
   it('by default one connection identifies as shard 0 of 1 and holds every guild', async () => {
     ({ fake } = await fakeWithGuilds(3));
-    const { h } = await instance(fake, { ids: [0], count: 1 });
+    const { h } = await instance(fake);
+    expect(h.config.discord.shards).toEqual({ ids: [0], count: 1 });
     open.push(h);
     expect(identified(fake)).toEqual([[0, 1]]);
     for (const guild of fake.guildIds) {
@@ -101,16 +102,10 @@ describe('Discord gateway shards (discord.js internal sharding against the fake 
     open.push(first.h);
     expect(identified(fake)).toEqual([[0, 2]]);
     // Nobody holds shard 1 yet: Discord would deliver that guild's interaction nowhere.
-    expect(() =>
-      sendCommand(
-        fake as FakeDiscord,
-        'help',
-        {},
-        {
-          channelId: made.channelOnShard.get(1),
-        },
-      ),
-    ).toThrow(/no identified connection for guild \d+'s shard/);
+    const toShard1 = { channelId: made.channelOnShard.get(1) };
+    expect(() => sendCommand(made.fake, 'help', {}, toShard1)).toThrow(
+      /no identified connection for guild \d+'s shard/,
+    );
 
     const second = await instance(fake, { ids: [1], count: 2 });
     open.push(second.h);
