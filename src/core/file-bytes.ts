@@ -14,14 +14,23 @@ export function isGzip(file: string): boolean {
   }
 }
 
-/** Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
+/**
+ * Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read, from byte
+ * `start` of the content (of the gunzipped data for gzip, which is read from its start).
+ */
 export async function* byteChunks(
   file: string,
   gzip: boolean,
   onBytes: (n: number) => void,
   onCutOff: () => void,
+  start = 0,
 ): AsyncGenerator<Buffer> {
-  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const raw = createReadStream(file, {
+    highWaterMark: 256 * 1024,
+    ...(gzip || start === 0 ? {} : { start }),
+  });
+  if (!gzip) onBytes(start);
+  let skip = gzip ? start : 0;
   let stream: Readable = raw;
   if (gzip) {
     const gunzip = createGunzip();
@@ -32,7 +41,12 @@ export async function* byteChunks(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (!gzip) onBytes(chunk.length);
-      yield chunk;
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      yield skip > 0 ? chunk.subarray(skip) : chunk;
+      skip = 0;
     }
   } catch (error) {
     // A download that stopped half-way: what was decompressed is read, as for a cut-off

@@ -1,8 +1,14 @@
 import { statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, isGzip } from './file-bytes.js';
-import { JsonLinesReader, type LastBatch, LINE_CAP, type LineBatch } from './json-lines-reader.js';
-import { readJsonLinesInWorker } from './json-lines-thread.js';
+import {
+  JsonLinesReader,
+  type LastBatch,
+  LINE_CAP,
+  type LineBatch,
+  type ReaderState,
+} from './json-lines-reader.js';
+import { ParsingThread } from './json-lines-thread.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
@@ -82,6 +88,12 @@ export interface IngestOptions {
    * `WORKER_MIN_BYTES` or more). Either way the same papers, warnings, order and batches.
    */
   parseInWorker?: boolean;
+  /**
+   * With the worker thread: read here until this many bytes, then wait for the thread and
+   * hand over (default: read here until the thread is ready, whenever that is). 0 makes the
+   * thread read the whole file; tests fix the point to compare runs.
+   */
+  handOverAfter?: number;
 }
 
 export interface IngestSummary {
@@ -243,12 +255,40 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       progress.bytesRead = batch.bytesRead;
       commit(batch.papers);
     };
+    const reader = new JsonLinesReader(jsonLines);
+    cutOff = (warning) => reader.warn(warning, false);
+    const thread =
+      (options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES)
+        ? new ParsingThread({ file, gzip, ...jsonLines })
+        : null;
     let last: LastBatch;
-    if (options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES) {
-      // The thread reads the file from its start: the head read here only chose the format.
-      await chunks.return(undefined);
-      const batches = readJsonLinesInWorker({ file, gzip, ...jsonLines });
-      try {
+    try {
+      // Lines are read here while the thread starts up; it takes over once it is ready.
+      let from: ReaderState | null = null;
+      const handOver = async () => {
+        if (!thread) return false;
+        const after = options.handOverAfter;
+        if (after === undefined ? thread.ready : progress.bytesRead >= after) {
+          await thread.whenReady();
+          from = reader.handOver();
+        }
+        return from !== null;
+      };
+      if (!(await handOver())) {
+        for (const chunk of headChunks) {
+          reader.push(chunk, progress.bytesRead).forEach(take);
+          if (await handOver()) break;
+        }
+      }
+      if (!from) {
+        for await (const chunk of chunks) {
+          reader.push(chunk, progress.bytesRead).forEach(take);
+          if (await handOver()) break;
+        }
+      }
+      if (thread && from) {
+        await chunks.return(undefined);
+        const batches = thread.batches(from);
         for (let next = await batches.next(); ; next = await batches.next()) {
           if (next.done) {
             last = next.value;
@@ -256,18 +296,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
           }
           take(next.value);
         }
-      } finally {
-        // A write that failed stops the thread too (a no-op once it has finished).
-        await batches.return(undefined as never);
+      } else {
+        const end = reader.end(progress.bytesRead);
+        end.batches.forEach(take);
+        last = end.last;
       }
-    } else {
-      const reader = new JsonLinesReader(jsonLines);
-      cutOff = (warning) => reader.warn(warning, false);
-      for (const chunk of headChunks) reader.push(chunk, progress.bytesRead).forEach(take);
-      for await (const chunk of chunks) reader.push(chunk, progress.bytesRead).forEach(take);
-      const end = reader.end(progress.bytesRead);
-      end.batches.forEach(take);
-      last = end.last;
+    } finally {
+      // Done, or a write failed: the thread ends either way (it may still be starting).
+      await thread?.stop();
     }
     take(last);
     for (const warning of last.unknownFields) unknownField(warning);

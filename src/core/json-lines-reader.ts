@@ -29,6 +29,19 @@ export interface LastBatch extends LineBatch {
   unknownFields: string[];
 }
 
+/**
+ * Where a reader stopped, at a chunk's end, for another to go on from (the parsing thread
+ * taking over from the main thread): the file offset of the first line not yet read whole
+ * (decompressed bytes), the lines before it, the batch being filled and the keys counted.
+ */
+export interface ReaderState {
+  offset: number;
+  lineNumber: number;
+  papers: PreparedPaper[];
+  warnings: LineWarning[];
+  unknownKeys: [string, { count: number; first: number }][];
+}
+
 export interface JsonLinesOptions {
   /** Observation time of a line without a date of its own (the file's modification time). */
   fetchedAt: string;
@@ -48,17 +61,52 @@ export class JsonLinesReader {
   private warnings: LineWarning[] = [];
   private readonly ready: LineBatch[] = [];
   private lineNumber = 0;
-  private readonly unknownKeys = new UnknownFields();
+  private readonly unknownKeys: UnknownFields;
+  /** Decompressed bytes pushed so far, and where the line being read starts. */
+  private pushed = 0;
+  private lineStart = 0;
   // The bytes of a line still open at the end of a chunk; past LINE_CAP they are dropped
   // and the line is only counted.
   private rest: Buffer[] = [];
   private restBytes = 0;
   private overlong = false;
 
-  constructor(private readonly options: JsonLinesOptions) {}
+  /** Reads from the file's start, or from where another reader stopped (`handOver`). */
+  constructor(
+    private readonly options: JsonLinesOptions,
+    from?: ReaderState,
+  ) {
+    this.unknownKeys = new UnknownFields(from?.unknownKeys);
+    if (from) {
+      this.pushed = from.offset;
+      this.lineStart = from.offset;
+      this.lineNumber = from.lineNumber;
+      this.papers = from.papers;
+      this.warnings = from.warnings;
+    }
+  }
+
+  /**
+   * Stops reading after the last chunk pushed: what another reader needs to go on from the
+   * start of the line this one had not read whole. Call between pushes, never after `end`.
+   */
+  handOver(): ReaderState {
+    const state: ReaderState = {
+      offset: this.lineStart,
+      lineNumber: this.lineNumber,
+      papers: this.papers,
+      warnings: this.warnings,
+      unknownKeys: this.unknownKeys.entries(),
+    };
+    this.papers = [];
+    this.warnings = [];
+    return state;
+  }
 
   /** Reads a chunk; returns the batches it completed (usually none or one). */
   push(chunk: Buffer, bytesRead: number): LineBatch[] {
+    const chunkStart = this.pushed;
+    this.pushed += chunk.length;
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
     if (this.restBytes > 0 || this.overlong) {
@@ -78,6 +126,7 @@ export class JsonLinesReader {
       } else this.readLine(chunk, start, end, false, bytesRead);
       start = end + 1;
     }
+    if (start > 0) this.lineStart = chunkStart + start;
     if (start < chunk.length) this.keep(chunk.subarray(start));
     return this.takeReady();
   }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, PaperboyError } from './errors.js';
-import type { JsonLinesOptions, LastBatch, LineBatch } from './json-lines-reader.js';
+import type { JsonLinesOptions, LastBatch, LineBatch, ReaderState } from './json-lines-reader.js';
 
 /** What the parsing thread is asked to read. */
 export interface JsonLinesJob extends JsonLinesOptions {
@@ -10,11 +10,15 @@ export interface JsonLinesJob extends JsonLinesOptions {
   ahead: number;
 }
 
-/** What the parsing thread says: a batch, the last batch, or why it stopped. */
+/** What the parsing thread says: loaded, a batch, the last batch, or why it stopped. */
 export type ReaderMessage =
+  | { type: 'ready' }
   | { type: 'batch'; batch: LineBatch }
   | { type: 'done'; batch: LastBatch }
   | { type: 'error'; message: string; code: ErrorCode | null };
+
+/** What the writer says: where to start reading (once), and that it took a batch. */
+export type WriterMessage = { type: 'start'; from: ReaderState } | { type: 'taken' };
 
 /**
  * Two batches ahead keep both threads busy (one posted while the writer commits the one
@@ -28,67 +32,94 @@ const ENTRY = new URL('./search/worker-entry.mjs', import.meta.url);
 const WORKER = new URL('./json-lines-worker.ts', import.meta.url).href;
 
 /**
- * The batches of a JSON Lines file, read and parsed on a worker thread while the caller
- * writes the batches before: on a bulk import parsing and writing each take about half the
- * work, so the two cores overlap them. A batch is acknowledged as soon as the caller takes it;
- * the parser stays at most AHEAD batches ahead, so memory is flat however long the file.
- * Stopping early (the caller throws or breaks) terminates the thread; a thread that fails or
- * exits before its last batch is an error naming the last line batch that was handed over.
+ * A worker thread that reads and parses a JSON Lines file while the caller writes the batches
+ * before: on a bulk import parsing and writing each take about half the work, so the two cores
+ * overlap them. Starting it (a thread, tsx, the parsers) takes a few hundred milliseconds, so
+ * the caller reads on meanwhile and hands the reading over once the thread is `ready`. A batch
+ * is acknowledged as soon as the caller takes it; the parser stays at most AHEAD batches ahead,
+ * so memory is flat however long the file.
  */
-export async function* readJsonLinesInWorker(
-  job: Omit<JsonLinesJob, 'ahead'>,
-): AsyncGenerator<LineBatch, LastBatch> {
-  const worker = new Worker(ENTRY, {
-    workerData: { ...job, ahead: AHEAD, entry: WORKER } satisfies JsonLinesJob & {
-      entry: string;
-    },
-  });
-  const queue: ReaderMessage[] = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  let done = false;
-  let taken = 0;
-  const stopped = (why: string, cause?: unknown) =>
-    new PaperboyError(
-      'INTERNAL',
-      `${job.file}: the JSON Lines parsing thread ${why} after ${taken} batches had been ` +
-        'handed over; those that were reported committed are stored, nothing after them',
-      cause === undefined ? undefined : { cause },
-    );
-  worker.on('message', (message: ReaderMessage) => {
-    queue.push(message);
-    wake?.();
-  });
-  worker.on('error', (error) => {
-    failure ??= stopped(`failed (${error.message})`, error);
-    wake?.();
-  });
-  worker.on('exit', (code) => {
-    failure ??= stopped(`stopped (exit code ${code})`);
-    wake?.();
-  });
-  try {
+export class ParsingThread {
+  private readonly worker: Worker;
+  private readonly queue: ReaderMessage[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private loaded = false;
+  private taken = 0;
+
+  constructor(private readonly job: Omit<JsonLinesJob, 'ahead'>) {
+    this.worker = new Worker(ENTRY, {
+      workerData: { ...job, ahead: AHEAD, entry: WORKER } satisfies JsonLinesJob & {
+        entry: string;
+      },
+    });
+    this.worker.on('message', (message: ReaderMessage) => {
+      if (message.type === 'ready') this.loaded = true;
+      else this.queue.push(message);
+      this.wake?.();
+    });
+    this.worker.on('error', (error) => {
+      this.failure ??= this.stopped(`failed (${error.message})`, error);
+      this.wake?.();
+    });
+    this.worker.on('exit', (code) => {
+      this.failure ??= this.stopped(`stopped (exit code ${code})`);
+      this.wake?.();
+    });
+  }
+
+  /** Whether the thread has loaded and can take the reading over. */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Resolves once the thread is ready; fails if it stops first. */
+  async whenReady(): Promise<void> {
+    while (!this.loaded && !this.failure)
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    if (!this.loaded) throw this.failure as unknown as Error;
+  }
+
+  /**
+   * The batches from where the caller's reader stopped (`JsonLinesReader.handOver`), then
+   * the last batch. A thread that fails or exits before its last batch is an error.
+   */
+  async *batches(from: ReaderState): AsyncGenerator<LineBatch, LastBatch> {
+    this.worker.postMessage({ type: 'start', from } satisfies WriterMessage);
     for (;;) {
       // Messages posted before an exit arrive before it: every batch sent is taken.
-      while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      const message = queue.shift();
-      if (!message) throw failure as unknown as Error;
+      while (this.queue.length === 0 && !this.failure)
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+      const message = this.queue.shift();
+      if (!message) throw this.failure as unknown as Error;
       if (message.type === 'error') {
         throw message.code
           ? new PaperboyError(message.code, message.message)
-          : stopped(`failed (${message.message})`);
+          : this.stopped(`failed (${message.message})`);
       }
-      if (message.type === 'done') {
-        done = true;
-        return message.batch;
+      if (message.type === 'done') return message.batch;
+      if (message.type === 'batch') {
+        this.taken++;
+        this.worker.postMessage({ type: 'taken' } satisfies WriterMessage);
+        yield message.batch;
       }
-      taken++;
-      worker.postMessage('taken');
-      yield message.batch;
     }
-  } finally {
-    if (!done) failure ??= stopped('was stopped by the writer');
-    await worker.terminate();
+  }
+
+  /** Ends the thread, whatever it is doing (resolves once it has). */
+  async stop(): Promise<void> {
+    this.failure ??= this.stopped('was stopped by the writer');
+    await this.worker.terminate();
+  }
+
+  private stopped(why: string, cause?: unknown): PaperboyError {
+    return new PaperboyError(
+      'INTERNAL',
+      `${this.job.file}: the JSON Lines parsing thread ${why} after ${this.taken} batches had ` +
+        'been handed over; those reported committed are stored, nothing after them',
+      cause === undefined ? undefined : { cause },
+    );
   }
 }

@@ -1,21 +1,18 @@
-// The parsing side of `readJsonLinesInWorker` (./json-lines-thread.ts), on a worker thread:
-// reads the file, cuts and parses its lines into prepared papers, and posts a batch at a time,
-// waiting whenever the writer has AHEAD batches it has not taken yet (memory stays flat).
+// The parsing side of `ParsingThread` (./json-lines-thread.ts), on a worker thread: once
+// told where to start, reads the file, cuts and parses its lines into prepared papers, and
+// posts a batch at a time, waiting whenever the writer has `ahead` batches it has not taken
+// yet (memory stays flat).
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPaperboyError } from './errors.js';
 import { byteChunks } from './file-bytes.js';
-import { JsonLinesReader, type LineBatch } from './json-lines-reader.js';
-import type { JsonLinesJob, ReaderMessage } from './json-lines-thread.js';
+import { JsonLinesReader, type LineBatch, type ReaderState } from './json-lines-reader.js';
+import type { JsonLinesJob, ReaderMessage, WriterMessage } from './json-lines-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('json-lines-worker runs only as a worker thread');
 const job = workerData as JsonLinesJob;
 let untaken = 0;
 let wake: (() => void) | null = null;
-port.on('message', () => {
-  untaken--;
-  wake?.();
-});
 
 async function post(batch: LineBatch): Promise<void> {
   port?.postMessage({ type: 'batch', batch } satisfies ReaderMessage);
@@ -24,9 +21,9 @@ async function post(batch: LineBatch): Promise<void> {
   wake = null;
 }
 
-async function main(): Promise<void> {
+async function read(from: ReaderState): Promise<void> {
   let bytesRead = 0;
-  const reader = new JsonLinesReader(job);
+  const reader = new JsonLinesReader(job, from);
   const chunks = byteChunks(
     job.file,
     job.gzip,
@@ -38,6 +35,7 @@ async function main(): Promise<void> {
         'the gzip data ends early (the download was cut off?): what came before was read',
         false,
       ),
+    from.offset,
   );
   for await (const chunk of chunks) {
     for (const batch of reader.push(chunk, bytesRead)) await post(batch);
@@ -47,10 +45,19 @@ async function main(): Promise<void> {
   port?.postMessage({ type: 'done', batch: last } satisfies ReaderMessage);
 }
 
-main().catch((error: unknown) => {
-  port.postMessage({
-    type: 'error',
-    message: error instanceof Error ? error.message : String(error),
-    code: isPaperboyError(error) ? error.code : null,
-  } satisfies ReaderMessage);
+port.on('message', (message: WriterMessage) => {
+  if (message.type === 'taken') {
+    untaken--;
+    wake?.();
+    return;
+  }
+  read(message.from).catch((error: unknown) => {
+    port.postMessage({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      code: isPaperboyError(error) ? error.code : null,
+    } satisfies ReaderMessage);
+  });
 });
+// Loaded (the slow part of starting): the writer may hand the reading over now.
+port.postMessage({ type: 'ready' } satisfies ReaderMessage);

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPaperboyError } from '../../src/core/errors.js';
 import { ingestFile, LINE_CAP } from '../../src/core/ingest.js';
-import { readJsonLinesInWorker } from '../../src/core/json-lines-thread.js';
+import { JsonLinesReader } from '../../src/core/json-lines-reader.js';
+import { ParsingThread } from '../../src/core/json-lines-thread.js';
 import type { PreparedPaper } from '../../src/core/store/prepared-paper.js';
 import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
@@ -57,7 +58,7 @@ function mixedFile(): string {
 }
 
 /** Warnings and committed batches as they were heard, in order, and what was stored. */
-async function ingestLogged(file: string, parseInWorker: boolean, batchSize = 10) {
+async function ingestLogged(file: string, handOverAfter: number | null, batchSize = 10) {
   const store = SqliteStore.open(':memory:');
   const heard: string[] = [];
   try {
@@ -66,7 +67,9 @@ async function ingestLogged(file: string, parseInWorker: boolean, batchSize = 10
       file,
       now: () => NOW,
       batchSize,
-      parseInWorker,
+      ...(handOverAfter === null
+        ? { parseInWorker: false }
+        : { parseInWorker: true, handOverAfter }),
       onWarning: (warning) => heard.push(`warning ${warning}`),
       onBatch: (p) => heard.push(`batch ${p.committed} ${p.bytesRead}/${p.totalBytes}`),
     });
@@ -86,43 +89,53 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('JSON Lines on a worker thread', () => {
-  it('gives the same papers, warnings, order and batches as one thread', async () => {
-    const file = mixedFile();
-    const one = await ingestLogged(file, false);
-    const two = await ingestLogged(file, true);
-    expect(two.summary).toEqual(one.summary);
-    expect(two.heard).toEqual(one.heard);
-    expect(two.papers).toEqual(one.papers);
-    // The file has what the comparison is about: every kind of warning, several batches.
-    expect(one.summary).toMatchObject({ added: 59, skipped: 7, warningCount: 9 });
-    // Each batch's line warnings come before it; the unknown key is said once, at the end.
-    expect(
-      one.heard.map((line) => /^(warning line \d+|batch \d+|warning key "venue")/.exec(line)?.[1]),
-    ).toEqual([
-      'warning line 8',
-      'batch 10',
-      'warning line 14',
-      'warning line 22',
-      'batch 20',
-      'batch 30',
-      'warning line 34',
-      'warning line 35',
-      'warning line 36',
-      'batch 40',
-      'warning line 48',
-      'batch 50',
-      'warning line 67',
-      'batch 59',
-      'warning key "venue"',
-    ]);
-  });
+  // The thread takes over from the start, after the first or second 256 KB chunk (in the
+  // middle of the 1 MB line, which it reads again from its start), or never (the file ends
+  // before the main thread hands over).
+  it.each([0, 1, 300_000, 2_000_000])(
+    'gives the same papers, warnings, order and batches as one thread (hand-over after %i bytes)',
+    async (handOverAfter) => {
+      const file = mixedFile();
+      const one = await ingestLogged(file, null);
+      const two = await ingestLogged(file, handOverAfter);
+      expect(two.summary).toEqual(one.summary);
+      expect(two.heard).toEqual(one.heard);
+      expect(two.papers).toEqual(one.papers);
+      // The file has what the comparison is about: every kind of warning, several batches.
+      expect(one.summary).toMatchObject({ added: 59, skipped: 7, warningCount: 9 });
+      // Each batch's line warnings come before it; the unknown key is said once, at the end.
+      expect(
+        one.heard.map(
+          (line) => /^(warning line \d+|batch \d+|warning key "venue")/.exec(line)?.[1],
+        ),
+      ).toEqual([
+        'warning line 8',
+        'batch 10',
+        'warning line 14',
+        'warning line 22',
+        'batch 20',
+        'batch 30',
+        'warning line 34',
+        'warning line 35',
+        'warning line 36',
+        'batch 40',
+        'warning line 48',
+        'batch 50',
+        'warning line 67',
+        'batch 59',
+        'warning key "venue"',
+      ]);
+    },
+  );
 
   it('reads a cut-off gzip download up to the cut, warnings in order', async () => {
     const text = Array.from({ length: 3000 }, (_, i) => corpusLine(i)).join('\n');
     const whole = gzipSync(text);
     const file = writeFile('cut.jsonl.gz', whole.subarray(0, Math.floor(whole.length * 0.8)));
-    const one = await ingestLogged(file, false, 100);
-    const two = await ingestLogged(file, true, 100);
+    const one = await ingestLogged(file, null, 100);
+    const two = await ingestLogged(file, 0, 100);
+    const handedOver = await ingestLogged(file, 1, 100);
+    expect(handedOver.heard).toEqual(one.heard);
     expect(two.heard).toEqual(one.heard);
     expect(two.summary.warnings).toEqual([
       'the gzip data ends early (the download was cut off?): what came before was read',
@@ -144,6 +157,7 @@ describe('JSON Lines on a worker thread', () => {
         now: () => NOW,
         batchSize: 100,
         parseInWorker: true,
+        handOverAfter: 0,
         onBatch: (p) => (committed = p.committed),
       }),
     );
@@ -172,47 +186,65 @@ describe('JSON Lines on a worker thread', () => {
       },
     });
     const error = await rejection(
-      ingestFile({ store, file, now: () => NOW, batchSize: 50, parseInWorker: true }),
+      ingestFile({
+        store,
+        file,
+        now: () => NOW,
+        batchSize: 50,
+        parseInWorker: true,
+        handOverAfter: 0,
+      }),
     );
     expect(error.message).toBe('disk I/O error');
     expect(sqlite.countPapers()).toBe(100);
     sqlite.close();
   });
 
+  const fromStart = (batchSize: number) =>
+    new JsonLinesReader({ fetchedAt: NOW.toISOString(), batchSize }).handOver();
+
   it('a file the thread cannot read is a clear error naming it', async () => {
     const missing = path.join(dir, 'gone.jsonl');
-    const batches = readJsonLinesInWorker({
-      file: missing,
-      gzip: false,
-      fetchedAt: NOW.toISOString(),
-      batchSize: 10,
-    });
-    const error = await rejection(batches.next());
-    expect(isPaperboyError(error) && error.code).toBe('INTERNAL');
-    expect(error.message).toMatch(
-      new RegExp(`^${missing}: the JSON Lines parsing thread failed \\(ENOENT: no such file`),
-    );
+    const job = { file: missing, gzip: false, fetchedAt: NOW.toISOString(), batchSize: 10 };
+    const thread = new ParsingThread(job);
+    try {
+      await thread.whenReady();
+      const error = await rejection(thread.batches(fromStart(10)).next());
+      expect(isPaperboyError(error) && error.code).toBe('INTERNAL');
+      expect(error.message).toMatch(
+        new RegExp(`^${missing}: the JSON Lines parsing thread failed \\(ENOENT: no such file`),
+      );
+    } finally {
+      await thread.stop();
+    }
   });
 
-  it('a reader that stops early ends the thread, and reading again starts afresh', async () => {
+  it('a writer that stops early ends the thread; the batches then end with an error', async () => {
     const file = writeFile(
       'early.jsonl',
       `${Array.from({ length: 300 }, (_, i) => corpusLine(i)).join('\n')}\n`,
     );
-    const job = { file, gzip: false, fetchedAt: NOW.toISOString(), batchSize: 10 };
-    const batches = readJsonLinesInWorker(job);
+    const thread = new ParsingThread({
+      file,
+      gzip: false,
+      fetchedAt: NOW.toISOString(),
+      batchSize: 10,
+    });
+    await thread.whenReady();
+    const batches = thread.batches(fromStart(10));
     const first = await batches.next();
-    expect(first.done).toBe(false);
     expect(first.value?.papers).toHaveLength(10);
-    // return() resolves once the thread is terminated; the generator is then finished.
-    expect(await batches.return(undefined as never)).toEqual({ done: true, value: undefined });
-    expect(await batches.next()).toEqual({ done: true, value: undefined });
-    let papers = 0;
-    const again = readJsonLinesInWorker(job);
-    for (let next = await again.next(); ; next = await again.next()) {
-      papers += next.value.papers.length;
-      if (next.done) break;
+    await thread.stop();
+    // At most the batches already posted, then the stop is said (never a hang).
+    let error: Error | null = null;
+    for (let taken = 0; taken < 3 && !error; taken++) {
+      error = await batches.next().then(
+        () => null,
+        (e: Error) => e,
+      );
     }
-    expect(papers).toBe(300);
+    expect(error?.message).toBe(
+      `${file}: the JSON Lines parsing thread was stopped by the writer after ${error?.message.match(/after (\d+)/)?.[1]} batches had been handed over; those reported committed are stored, nothing after them`,
+    );
   });
 });
