@@ -1,14 +1,8 @@
 import { statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, isGzip } from './file-bytes.js';
-import {
-  JsonLinesReader,
-  type LastBatch,
-  LINE_CAP,
-  type LineBatch,
-  type ReaderState,
-} from './json-lines-reader.js';
-import { ParsingThread } from './json-lines-thread.js';
+import { JsonLinesReader, type LastBatch, LINE_CAP, type LineBatch } from './json-lines-reader.js';
+import { jsonLinesBatches } from './json-lines-thread.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
@@ -257,53 +251,25 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     };
     const reader = new JsonLinesReader(jsonLines);
     cutOff = (warning) => reader.warn(warning, false);
-    const thread =
-      (options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES)
-        ? new ParsingThread({ file, gzip, ...jsonLines })
-        : null;
+    const batches = jsonLinesBatches({
+      file,
+      gzip,
+      options: jsonLines,
+      head: headChunks,
+      chunks,
+      bytesRead: () => progress.bytesRead,
+      reader,
+      thread: options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES,
+      ...(options.handOverAfter === undefined ? {} : { handOverAfter: options.handOverAfter }),
+    });
     let last: LastBatch;
     try {
-      // Lines are read here while the thread starts up; it takes over once it is ready.
-      let from: ReaderState | null = null;
-      const handOver = async () => {
-        if (!thread) return false;
-        const after = options.handOverAfter;
-        if (after === undefined ? thread.ready : progress.bytesRead >= after) {
-          await thread.whenReady();
-          from = reader.handOver();
-        }
-        return from !== null;
-      };
-      if (!(await handOver())) {
-        for (const chunk of headChunks) {
-          reader.push(chunk, progress.bytesRead).forEach(take);
-          if (await handOver()) break;
-        }
-      }
-      if (!from) {
-        for await (const chunk of chunks) {
-          reader.push(chunk, progress.bytesRead).forEach(take);
-          if (await handOver()) break;
-        }
-      }
-      if (thread && from) {
-        await chunks.return(undefined);
-        const batches = thread.batches(from);
-        for (let next = await batches.next(); ; next = await batches.next()) {
-          if (next.done) {
-            last = next.value;
-            break;
-          }
-          take(next.value);
-        }
-      } else {
-        const end = reader.end(progress.bytesRead);
-        end.batches.forEach(take);
-        last = end.last;
-      }
+      let next = await batches.next();
+      for (; !next.done; next = await batches.next()) take(next.value);
+      last = next.value;
     } finally {
-      // Done, or a write failed: the thread ends either way (it may still be starting).
-      await thread?.stop();
+      // A write that failed ends the reading too (and the parsing thread with it).
+      await batches.return(undefined as never);
     }
     take(last);
     for (const warning of last.unknownFields) unknownField(warning);
