@@ -71,7 +71,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       foldText(String(s ?? '')),
     );
     this.topSeq = this.db.prepare('SELECT coalesce(max(change_seq), -1) FROM papers').pluck();
-    this.known = new KnownTerms(this.db);
+    this.known = new KnownTerms(this.db, () => archiveSyncedSeq(this.db));
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
     this.topics = new TopicMatcher(this.db, this.vocab);
@@ -166,10 +166,13 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       try {
         let behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
         while (!this.closed && behind > 0) {
-          this.stats.caughtUp +=
-            this.worker && behind > CATCH_UP_SLICE
-              ? await this.worker.run('sync')
-              : syncArchive(this.db, CATCH_UP_SLICE);
+          if (this.worker && behind > CATCH_UP_SLICE) {
+            const done = await this.worker.run('sync');
+            this.stats.caughtUp += done.rows;
+            // Too many rows to send their words: re-reading the vocabulary costs less.
+            if (done.words) this.known.addWords(done.words, done.from, done.to);
+            else if (done.rows > 0) this.known.reload();
+          } else this.stats.caughtUp += syncArchive(this.db, CATCH_UP_SLICE);
           await new Promise((resolve) => setImmediate(resolve));
           behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
         }
