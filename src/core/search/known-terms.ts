@@ -62,11 +62,6 @@ export class KnownTerms {
     return this.terms !== null && this.absorbedSeq >= (this.top.get() as number);
   }
 
-  /** Whether background work (loading, absorbing) is left. */
-  get behind(): boolean {
-    return !this.ready;
-  }
-
   has(word: string): boolean {
     return this.terms?.has(word) ?? false;
   }
