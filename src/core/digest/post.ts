@@ -1,5 +1,4 @@
 import { isPaperboyError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import type { Paper } from '../paper.js';
 import { nextDigestAt } from '../scheduler.js';
 import type { AsyncStore } from '../store/async-store.js';
