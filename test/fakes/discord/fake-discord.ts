@@ -172,9 +172,12 @@ export class FakeDiscord {
     if (this.gateway.dispatch(t, d) === 0) throw new Error('fake Discord: no identified client');
   }
 
-  /** A text channel created after start-up (discord.js learns it from interaction payloads). */
-  addTextChannel(id: string, name = `channel-${id.slice(-4)}`): void {
-    this.channelById.set(id, { id, type: CHANNEL_TYPES.text, name, guild_id: this.guildId });
+  /**
+   * A text channel created after start-up (discord.js learns it from interaction payloads),
+   * in this fake's guild or another one the bot is in (REST serves any of them).
+   */
+  addTextChannel(id: string, name = `channel-${id.slice(-4)}`, guildId = this.guildId): void {
+    this.channelById.set(id, { id, type: CHANNEL_TYPES.text, name, guild_id: guildId });
   }
 
   addDmChannel(id: string, user: ReturnType<typeof userPayload>): void {
