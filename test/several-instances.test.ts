@@ -77,7 +77,26 @@ describe('several instances over one PostgreSQL store', () => {
 
   it(`${INSTANCES} instances on Discord and Slack, ${CHANNELS} channels due the same minute, the polling one killed -9 mid-run: one digest each, polling moves`, async () => {
     const channels = fleetChannels(CHANNELS);
-    platforms = await FakePlatforms.start(channels);
+    // The instances' simulated time, which the platforms stamp messages with too.
+    let now = Date.parse(`${DAY}T09:00:30Z`);
+    platforms = await FakePlatforms.start(channels, () => now);
+    feeds = await new FeedServer(() => Date.parse(`${DAY}T09:00:00Z`)).start();
+    feeds.answer('/api/daily_papers', {
+      body: readFileSync(path.join(ROOT, 'test/fixtures/hf-daily-papers.json'), 'utf8'),
+    });
+    // The instances load while the store is seeded; they start together once it is.
+    for (let i = 0; i < INSTANCES; i++)
+      started.push(
+        spawnInstance({
+          // The instance's name on its connections (pg_stat_activity), as deployments set it.
+          CHILD_DATABASE_URL: `${url}?application_name=paperboy-${i}`,
+          CHILD_NOW: new Date(now).toISOString(),
+          CHILD_FEED_URL: feeds.baseUrl,
+          CHILD_HANG_AFTER: '10',
+          CHILD_HANG_PLATFORM: 'slack',
+          ...platforms.env(),
+        }),
+      );
     // The store as the instances find it: channels due at 09:00 UTC, the day's papers.
     const seed = await createBot({
       config: loadConfig({ env: {} }),
@@ -100,30 +119,15 @@ describe('several instances over one PostgreSQL store', () => {
       new Date(`${DAY}T08:00:00Z`),
     );
     await seed.close();
-    feeds = await new FeedServer(() => Date.parse(`${DAY}T09:00:00Z`)).start();
-    feeds.answer('/api/daily_papers', {
-      body: readFileSync(path.join(ROOT, 'test/fixtures/hf-daily-papers.json'), 'utf8'),
-    });
+    await Promise.all(started.map((s) => s.out.until((l) => l === 'READY')));
+    for (const { child } of started) child.stdin!.write('START\n');
 
-    for (let i = 0; i < INSTANCES; i++)
-      started.push(
-        spawnInstance({
-          // The instance's name on its connections (pg_stat_activity), as deployments set it.
-          CHILD_DATABASE_URL: `${url}?application_name=paperboy-${i}`,
-          CHILD_NOW: `${DAY}T09:00:30Z`,
-          CHILD_FEED_URL: feeds.baseUrl,
-          CHILD_HANG_AFTER: '10',
-          CHILD_HANG_PLATFORM: 'slack',
-          ...platforms.env(),
-        }),
-      );
     const tickDone = (i: number, nth: number) =>
       started[i]!.out.until(
         (l) =>
           l.startsWith('TICK-DONE ') &&
           started[i]!.out.lines.filter((x) => x.startsWith('TICK-DONE ')).length >= nth,
       );
-
     // The instance that took the polling lock (one, however many start together) dies
     // mid-run, inside a post Slack has taken and its ledger has not recorded.
     const poller = await Promise.any(
@@ -136,36 +140,37 @@ describe('several instances over one PostgreSQL store', () => {
     expect(started[poller]!.out.lines.some((l) => l.startsWith('TICK-DONE'))).toBe(false);
     expect(started.filter((s) => s.out.lines.includes('POLL-LOCK'))).toHaveLength(1);
     await Promise.all(survivors.map((i) => tickDone(i, 1)));
-    // The server ends the dead instance's session (and frees its lock) once its socket closes.
     await untilPollingLockFree();
 
     const tick = async (at: string, nth: number) => {
+      now = Date.parse(at);
       for (const i of survivors) started[i]!.child.stdin!.write(`TICK ${at}\n`);
       const lines = await Promise.all(survivors.map((i) => tickDone(i, nth)));
       return lines.map((l) => JSON.parse(l.slice('TICK-DONE '.length)) as { polled: string[] });
     };
     // A minute on, one survivor holds the lock and polls (a poll is due every minute).
     const polls = await tick(`${DAY}T09:01:30Z`, 2);
-    expect(polls.flatMap((p) => p.polled)).toEqual(['huggingface']);
-    const newPoller = survivors.filter((i) => started[i]!.out.lines.includes('POLL-LOCK'));
-    expect(newPoller).toHaveLength(1);
-    expect(polls[survivors.indexOf(newPoller[0]!)]!.polled).toEqual(['huggingface']);
-    // After the dead instance's lease (2 min): a survivor settles the run it held, finding
-    // the message Slack took through the adapter's history look-up instead of posting again.
+    const pollers = survivors.filter((i) => started[i]!.out.lines.includes('POLL-LOCK'));
+    expect(pollers).toHaveLength(1);
+    expect(polls.map((p) => p.polled)).toEqual(
+      survivors.map((i) => (i === pollers[0] ? ['huggingface'] : [])),
+    );
+    // After the dead instance's lease (2 min), a survivor settles the run it held: the
+    // Slack adapter's history look-up finds the message, which is not posted again.
     const hungRef = channels.find((c) => channelLabel(c) === hung)!;
-    const lookupsBefore = platforms.lookups(hungRef);
+    const lookups = platforms.lookups(hungRef);
     await tick(`${DAY}T09:03:00Z`, 3);
-    expect(platforms.lookups(hungRef)).toBeGreaterThan(lookupsBefore);
+    expect(platforms.lookups(hungRef)).toBeGreaterThan(lookups);
 
-    // Every channel shows exactly one digest, the one its posted run records.
+    // Every channel shows exactly one digest: the one its posted run records.
     const { rows } = await server.admin(
       url,
       `SELECT r.platform, r.workspace, r.channel, r.state, r.digest_date, r.paper_ids,
               p.delivery_id, p.message_id
          FROM digest_runs r JOIN digest_parts p ON p.run_id = r.id`,
     );
-    const parts = new Map(rows.map((r) => [`${r.platform}:${r.workspace}:${r.channel}`, r]));
     expect(rows).toHaveLength(CHANNELS);
+    const parts = new Map(rows.map((r) => [`${r.platform}:${r.workspace}:${r.channel}`, r]));
     for (const ref of channels) {
       const label = channelLabel(ref);
       const part = parts.get(label);
@@ -174,7 +179,7 @@ describe('several instances over one PostgreSQL store', () => {
         label,
       ).toEqual(['posted', DAY, 3]);
       expect(platforms.shown(ref), label).toEqual([
-        { id: part!.message_id, deliveryId: part!.delivery_id },
+        { id: part.message_id, deliveryId: part.delivery_id },
       ]);
     }
     const store = await PostgresStore.open(url);

@@ -3,8 +3,8 @@
  * through the real adapters' posting code (Discord over HTTP on a REST-only discord.js client,
  * Slack on Bolt's WebClient) to the fake Discord and Slack the test runs; an instance finds
  * what another posted by the adapters' own look-ups in the fakes' message history. Time is
- * the parent's: `TICK <iso>` on stdin sets the clock and runs one tick; `TICK-DONE <json>`
- * answers. The instance that holds the polling lock stops for good inside its first post
+ * the parent's: `START` on stdin starts the live work (its first tick at once), `TICK <iso>`
+ * sets the clock and runs one tick; `TICK-DONE <json>` answers. The instance that holds the polling lock stops for good inside its first post
  * to CHILD_HANG_PLATFORM after CHILD_HANG_AFTER posts, once the platform has the message
  * and before the ledger records it (`HUNG <channel>`): the test kills it there.
  * Env: CHILD_DATABASE_URL, CHILD_NOW (ISO), CHILD_FEED_URL, CHILD_DISCORD_API_URL,
@@ -96,29 +96,35 @@ function reported(adapter: Adapter): RuntimePoster {
 }
 
 const postgres = bot.postgres!;
-const live = startLive({
-  config,
-  store: bot.store,
-  search: bot.search,
-  adapters: new Map([
-    ['discord' as const, reported(discord)],
-    ['slack' as const, reported(slack)],
-  ]),
-  clock,
-  logger,
-  pollLock: async () => {
-    const held = await postgres.holdPollingLock();
-    if (held && !polling) process.stdout.write('POLL-LOCK\n');
-    polling = held;
-    return held;
-  },
-  ticker: () => ({ stop() {} }),
-  onTickDone: (summary) => process.stdout.write(`TICK-DONE ${JSON.stringify(summary)}\n`),
-});
+function begin() {
+  const live = startLive({
+    config,
+    store: bot.store,
+    search: bot.search,
+    adapters: new Map([
+      ['discord' as const, reported(discord)],
+      ['slack' as const, reported(slack)],
+    ]),
+    clock,
+    logger,
+    pollLock: async () => {
+      const held = await postgres.holdPollingLock();
+      if (held && !polling) process.stdout.write('POLL-LOCK\n');
+      polling = held;
+      return held;
+    },
+    ticker: () => ({ stop() {} }),
+    onTickDone: (summary) => process.stdout.write(`TICK-DONE ${JSON.stringify(summary)}\n`),
+  });
+  return live;
+}
+let live: ReturnType<typeof begin> | null = null;
 createInterface({ input: process.stdin }).on('line', (line) => {
+  // Started (its first tick at once) when every instance is up, as after a deploy.
+  if (line === 'START') live ??= begin();
   const match = /^TICK (\S+)$/.exec(line);
-  if (!match) return;
+  if (!match || !live) return;
   clock.set(new Date(match[1]!));
   void live.tick();
 });
-process.stdout.write('STARTED\n');
+process.stdout.write('READY\n');

@@ -47,9 +47,10 @@ export class FakePlatforms {
     readonly publicKeyHex: string,
   ) {}
 
-  static async start(channels: ChannelRef[]): Promise<FakePlatforms> {
+  /** `now`: the platforms' time (Slack stamps messages with it), the instances' simulated clock. */
+  static async start(channels: ChannelRef[], now: () => number): Promise<FakePlatforms> {
     const discord = await startFakeDiscord({ guildId: GUILDS[0] });
-    const slack = await startFakeSlack({ teamId: WORKSPACES[0] });
+    const slack = await startFakeSlack({ teamId: WORKSPACES[0], now });
     for (const ref of channels)
       if (ref.platform === 'discord')
         discord.addTextChannel(ref.channel, `papers-${ref.channel.slice(-4)}`, ref.workspace);
