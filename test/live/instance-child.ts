@@ -4,9 +4,10 @@
  * Slack on Bolt's WebClient) to the fake Discord and Slack the test runs; an instance finds
  * what another posted by the adapters' own look-ups in the fakes' message history. Time is
  * the parent's: `START` on stdin starts the live work (its first tick at once), `TICK <iso>`
- * sets the clock and runs one tick; `TICK-DONE <json>` answers. The instance that holds the polling lock stops for good inside its first post
- * to CHILD_HANG_PLATFORM after CHILD_HANG_AFTER posts, once the platform has the message
- * and before the ledger records it (`HUNG <channel>`): the test kills it there.
+ * sets the clock and runs one tick; `TICK-DONE <json>` answers. The instance holding the
+ * polling lock stops for good inside its first post to CHILD_HANG_PLATFORM after
+ * CHILD_HANG_AFTER posts, once the platform has the message and before the ledger records
+ * it (`HUNG <channel>`): the test kills it there.
  * Env: CHILD_DATABASE_URL, CHILD_NOW (ISO), CHILD_FEED_URL, CHILD_DISCORD_API_URL,
  * CHILD_DISCORD_APPLICATION_ID, CHILD_DISCORD_PUBLIC_KEY, CHILD_SLACK_API_URL,
  * CHILD_HANG_AFTER, CHILD_HANG_PLATFORM.
@@ -77,16 +78,14 @@ let polling = false;
 let posts = 0;
 const hangAfter = Number(env.CHILD_HANG_AFTER ?? Number.POSITIVE_INFINITY);
 
-/** The adapter's post and look-up, telling the parent of each post (and hanging as asked). */
-function reported(adapter: Adapter): RuntimePoster {
+/** The adapter's post and look-up; the post hangs after the platform took it, as asked. */
+function hanging(adapter: Adapter): RuntimePoster {
   return {
     async post(target, reply) {
       const result = await adapter.post(target, reply);
       posts++;
-      const label = channelLabel(target);
-      process.stdout.write(`POSTED ${label}\n`);
       if (polling && posts >= hangAfter && target.platform === env.CHILD_HANG_PLATFORM) {
-        process.stdout.write(`HUNG ${label}\n`);
+        process.stdout.write(`HUNG ${channelLabel(target)}\n`);
         await new Promise<never>(() => {});
       }
       return result;
@@ -97,13 +96,13 @@ function reported(adapter: Adapter): RuntimePoster {
 
 const postgres = bot.postgres!;
 function begin() {
-  const live = startLive({
+  return startLive({
     config,
     store: bot.store,
     search: bot.search,
     adapters: new Map([
-      ['discord' as const, reported(discord)],
-      ['slack' as const, reported(slack)],
+      ['discord' as const, hanging(discord)],
+      ['slack' as const, hanging(slack)],
     ]),
     clock,
     logger,
@@ -116,7 +115,6 @@ function begin() {
     ticker: () => ({ stop() {} }),
     onTickDone: (summary) => process.stdout.write(`TICK-DONE ${JSON.stringify(summary)}\n`),
   });
-  return live;
 }
 let live: ReturnType<typeof begin> | null = null;
 createInterface({ input: process.stdin }).on('line', (line) => {
