@@ -197,7 +197,7 @@ describe('several instances over one PostgreSQL store', () => {
     } finally {
       await store.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('an instance searches what another stored at once; planning a channel is one instance at a time', async () => {
     const open = () =>
