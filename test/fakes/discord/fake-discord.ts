@@ -208,7 +208,10 @@ export class FakeDiscord {
     return channelId;
   }
 
-  /** A text channel created after start-up (discord.js learns it from interaction payloads). */
+  /**
+   * A text channel created after start-up (discord.js learns it from interaction payloads),
+   * in this fake's guild or another one the bot is in (REST serves any of them).
+   */
   addTextChannel(id: string, name = `channel-${id.slice(-4)}`, guildId = this.guildId): void {
     this.channelById.set(id, { id, type: CHANNEL_TYPES.text, name, guild_id: guildId });
   }
