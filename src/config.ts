@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PaperboyError } from './core/errors.js';
 import { scrubSecretShapes } from './core/secret-text.js';
+import { connectionUrlProblem } from './core/store/postgres/connection-url.js';
 
 const hhmm = z
   .string()
@@ -164,23 +165,15 @@ const envSchema = z.object({
   PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
   PAPERBOY_DATABASE_URL: z
     .string()
-    .refine(
-      isPostgresUrl,
-      'must be a PostgreSQL connection URL such as postgres://paperboy:PASSWORD@db-host:5432/paperboy',
-    )
+    // A stray space from a copied .env line: WHATWG URL would trim it, pg would not.
+    .trim()
+    .superRefine((text, ctx) => {
+      const problem = connectionUrlProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   PORT: port.optional(),
 });
-
-/** `postgres://` or `postgresql://` with a host: what `pg` connects to (the value is never echoed). */
-function isPostgresUrl(text: string): boolean {
-  const url = parseUrl(text);
-  return (
-    url !== null &&
-    (url.protocol === 'postgres:' || url.protocol === 'postgresql:') &&
-    url.hostname !== ''
-  );
-}
 
 export type FileConfig = z.infer<typeof fileSchema>;
 

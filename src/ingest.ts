@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
-import { isPaperboyError } from './core/errors.js';
+import { isPaperboyError, PaperboyError } from './core/errors.js';
 import {
   DEFAULT_INGEST_BATCH,
   type IngestProgress,
@@ -12,7 +12,22 @@ import {
 } from './core/ingest.js';
 import { backfillIntoStore } from './core/sources/fetch-arxiv-api.js';
 import { paperboyUserAgent, RequestGate, realSleep } from './core/sources/http.js';
+import { describeDatabase } from './core/store/postgres/failures.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
+
+/**
+ * Ingest writes the SQLite store; a bot with PAPERBOY_DATABASE_URL reads PostgreSQL and would
+ * never see those papers, so it refuses before writing anything.
+ */
+function sqliteConfig(): Config {
+  const config = loadConfig();
+  if (config.databaseUrl)
+    throw new PaperboyError(
+      'CONFIG_INVALID',
+      `PAPERBOY_DATABASE_URL is set: npm run ingest writes only the SQLite store under PAPERBOY_DATA_DIR, which a bot on PostgreSQL (${describeDatabase(config.databaseUrl)}) never reads; nothing was stored. There the bots' polling fills the store; unset the variable to ingest into SQLite.`,
+    );
+  return config;
+}
 
 /** Warnings printed without --verbose. */
 const WARNINGS_SHOWN = 5;
@@ -135,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
   let store: SqliteStore | undefined;
   try {
     statSync(input.file);
-    const config = loadConfig();
+    const config = sqliteConfig();
     store = SqliteStore.open(storeFile(config.dataDir));
     const progress = progressReporter(input.file);
     const summary = await ingestFile({
@@ -208,7 +223,7 @@ async function arxivMain(argv: string[]): Promise<number> {
   }
   let store: SqliteStore | undefined;
   try {
-    const config = loadConfig();
+    const config = sqliteConfig();
     store = SqliteStore.open(storeFile(config.dataDir));
     const version = (
       JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

@@ -18,6 +18,7 @@ import type {
 import { PgChannelTable } from './channel-table.js';
 import { type Db, PoolDb } from './db.js';
 import { PgDigestRunTable } from './digest-run-table.js';
+import { describeDatabase, failureHint, failureOf } from './failures.js';
 import { PgLedgerTables } from './ledger-tables.js';
 import { migratePostgres } from './migrations.js';
 import { PgPaperTable } from './paper-table.js';
@@ -38,30 +39,6 @@ export interface PostgresStoreOptions {
   onIdleError?: (error: Error) => void;
   /** How long opening a connection may take (default 10 s). */
   connectTimeoutMs?: number;
-}
-
-/** A connection failure in a few words: node's code (ECONNREFUSED…) or the server's message. */
-function failureOf(error: unknown): string {
-  const e = error as { code?: unknown; message?: unknown; errors?: unknown[] };
-  // A host with several addresses fails with an AggregateError whose message is empty.
-  const first = (Array.isArray(e.errors) ? e.errors[0] : undefined) as
-    | { code?: unknown }
-    | undefined;
-  const code =
-    typeof e.code === 'string' ? e.code : typeof first?.code === 'string' ? first.code : null;
-  const message = typeof e.message === 'string' ? e.message.split('\n')[0] : '';
-  if (code && /^E[A-Z]+$/.test(code)) return code;
-  return message || code || 'unknown error';
-}
-
-/** `host:port/database` of a connection string: what errors may name (never the password). */
-export function describeDatabase(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    return `${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
-  } catch {
-    return 'the configured PostgreSQL database';
-  }
 }
 
 /**
@@ -96,7 +73,7 @@ export class PostgresStore implements AsyncStore {
       if (isPaperboyError(error)) throw error;
       throw new PaperboyError(
         'STORE_FAILED',
-        `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): check PAPERBOY_DATABASE_URL and that the server is running and reachable.`,
+        `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): ${failureHint(error)}.`,
         { cause: error },
       );
     }
@@ -236,6 +213,9 @@ export class PostgresStore implements AsyncStore {
 
   putState(key: string, value: string, now: Date): Promise<void> {
     return this.ledger.putState(key, value, now);
+  }
+  replaceState(key: string, expected: string | null, value: string, now: Date): Promise<boolean> {
+    return this.ledger.replaceState(key, expected, value, now);
   }
   getState(key: string): Promise<string | null> {
     return this.ledger.getState(key);
