@@ -476,6 +476,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       'PAPERBOY_LLM_API_KEY is set but the config has no "llm" section, so no model is used: ' +
         'add llm.baseUrl and llm.model to the config, or unset the key.',
     );
+  if (e.PAPERBOY_DATABASE_URL && e.DISCORD_TOKEN && !e.DISCORD_PUBLIC_KEY)
+    options.onWarning?.(
+      'PAPERBOY_DATABASE_URL is set and Discord runs over the gateway (no DISCORD_PUBLIC_KEY): ' +
+        'Discord sends every command to every gateway connection of the bot, so each instance ' +
+        'would run and answer it. Run one gateway instance, or set DISCORD_PUBLIC_KEY on every ' +
+        'instance for HTTP interactions behind a load balancer (docs/operations.md).',
+    );
   if (e.PAPERBOY_LOG_LEVEL) file.log.level = e.PAPERBOY_LOG_LEVEL;
   const config: Config = {
     ...file,

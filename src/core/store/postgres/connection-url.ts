@@ -24,7 +24,7 @@ export function connectionUrlProblem(text: string): string | null {
   }
   // "postgres://user:12/x@host/db": an unencoded "/" made the password a port and a path.
   if (parsed.database?.includes('@')) return `is not a connection URL pg can read: ${ENCODE}`;
-  if (!parsed.host) return `names no server: write it as ${EXAMPLE}`;
+  if (!parsed.host) return `must be a PostgreSQL connection URL such as ${EXAMPLE}`;
   if (!parsed.database)
     return (
       `names no database: add it after the port (${EXAMPLE}); without one the server picks ` +

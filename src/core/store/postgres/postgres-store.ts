@@ -22,7 +22,7 @@ import { describeDatabase, failureHint, failureOf } from './failures.js';
 import { PgLedgerTables } from './ledger-tables.js';
 import { migratePostgres } from './migrations.js';
 import { PgPaperTable } from './paper-table.js';
-import { SessionLock } from './session-lock.js';
+import { SessionLock, type SessionLockOptions } from './session-lock.js';
 
 /** Session advisory lock key of source polling (one instance polls at a time). */
 const POLL_LOCK = 7_305_118_460_220;
@@ -39,6 +39,8 @@ export interface PostgresStoreOptions {
   onIdleError?: (error: Error) => void;
   /** How long opening a connection may take (default 10 s). */
   connectTimeoutMs?: number;
+  /** Deadlines of the polling lock's connection (tests shorten them). */
+  pollLock?: SessionLockOptions;
 }
 
 /**
@@ -63,6 +65,9 @@ export class PostgresStore implements AsyncStore {
       max: options.poolSize ?? 10,
       // An unreachable server fails the start (or a query) in seconds, never hangs it.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      // TCP keepalive probes: a connection to a host that vanished fails instead of hanging.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
     });
     pool.on('error', options.onIdleError ?? (() => {}));
     const db = new PoolDb(pool);
@@ -77,11 +82,14 @@ export class PostgresStore implements AsyncStore {
         { cause: error },
       );
     }
-    return new PostgresStore(db);
+    return new PostgresStore(db, options.pollLock);
   }
 
   /** The pool (or a transaction's client): PostgreSQL search reads through it. */
-  private constructor(readonly db: Db) {
+  private constructor(
+    readonly db: Db,
+    private readonly pollLockOptions: SessionLockOptions = {},
+  ) {
     this.papers = new PgPaperTable(db);
     this.channels = new PgChannelTable(db);
     this.runs = new PgDigestRunTable(db, this.channels);
@@ -200,7 +208,7 @@ export class PostgresStore implements AsyncStore {
   holdPollingLock(): Promise<boolean> {
     if (!(this.db instanceof PoolDb))
       throw new PaperboyError('INTERNAL', 'Ask the store for the polling lock, not a transaction.');
-    this.pollLock ??= new SessionLock(this.db.pool, POLL_LOCK);
+    this.pollLock ??= new SessionLock(this.db.pool, POLL_LOCK, this.pollLockOptions);
     return this.pollLock.tryHold();
   }
 
