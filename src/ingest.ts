@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { type Config, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
-import { isPaperboyError, PaperboyError } from './core/errors.js';
+import { isPaperboyError } from './core/errors.js';
 import {
   DEFAULT_INGEST_BATCH,
   type IngestProgress,
@@ -12,21 +12,17 @@ import {
 } from './core/ingest.js';
 import { backfillIntoStore } from './core/sources/fetch-arxiv-api.js';
 import { paperboyUserAgent, RequestGate, realSleep } from './core/sources/http.js';
-import { describeDatabase } from './core/store/postgres/failures.js';
+import { PostgresStore } from './core/store/postgres/postgres-store.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
 
 /**
- * Ingest writes the SQLite store; a bot with PAPERBOY_DATABASE_URL reads PostgreSQL and would
- * never see those papers, so it refuses before writing anything.
+ * The store the bots read: PostgreSQL when PAPERBOY_DATABASE_URL is set (migrated first, as
+ * a bot's start does), else the SQLite file under PAPERBOY_DATA_DIR.
  */
-function sqliteConfig(): Config {
+async function openIngestStore(): Promise<SqliteStore | PostgresStore> {
   const config = loadConfig();
-  if (config.databaseUrl)
-    throw new PaperboyError(
-      'CONFIG_INVALID',
-      `PAPERBOY_DATABASE_URL is set: npm run ingest writes only the SQLite store under PAPERBOY_DATA_DIR, which a bot on PostgreSQL (${describeDatabase(config.databaseUrl)}) never reads; nothing was stored. There the bots' polling fills the store; unset the variable to ingest into SQLite.`,
-    );
-  return config;
+  if (config.databaseUrl) return PostgresStore.open(config.databaseUrl);
+  return SqliteStore.open(storeFile(config.dataDir));
 }
 
 /** Warnings printed without --verbose. */
@@ -36,7 +32,8 @@ const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--
 
 Reads a Daily Papers page (text), Hugging Face daily_papers JSON, arXiv RSS (2.0 or 1.0/RDF)
 or Atom (query answers and listings), the arXiv metadata snapshot (Kaggle JSON Lines) or
-Paperboy's JSON Lines (gzipped or not) into the store under PAPERBOY_DATA_DIR.
+Paperboy's JSON Lines (gzipped or not) into the store: the PostgreSQL database of
+PAPERBOY_DATABASE_URL when it is set, else the SQLite file under PAPERBOY_DATA_DIR.
   --reference-date  capture day of a Daily Papers page (default: the file's modification day)
   --batch-size      papers per transaction (default ${DEFAULT_INGEST_BATCH})
   --verbose         print every warning (default: the first ${WARNINGS_SHOWN} and a count)
@@ -147,11 +144,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${message ? `${message}\n\n` : ''}${USAGE}\n`);
     return error instanceof UsageError && !message ? 0 : 1;
   }
-  let store: SqliteStore | undefined;
+  let store: SqliteStore | PostgresStore | undefined;
   try {
     statSync(input.file);
-    const config = sqliteConfig();
-    store = SqliteStore.open(storeFile(config.dataDir));
+    store = await openIngestStore();
     const progress = progressReporter(input.file);
     const summary = await ingestFile({
       store,
@@ -187,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${describeFailure(error, input.file)}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -221,10 +217,10 @@ async function arxivMain(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 1;
   }
-  let store: SqliteStore | undefined;
+  let store: SqliteStore | PostgresStore | undefined;
   try {
-    const config = sqliteConfig();
-    store = SqliteStore.open(storeFile(config.dataDir));
+    const config = loadConfig();
+    store = await openIngestStore();
     const version = (
       JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
         version: string;
@@ -258,7 +254,7 @@ async function arxivMain(argv: string[]): Promise<number> {
     process.stderr.write(`${describeFailure(error, undefined)}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

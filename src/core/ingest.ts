@@ -17,7 +17,11 @@ import {
   sniffEncoding,
   type TextEncodingChoice,
 } from './sources/text-encoding.js';
+import type { AsyncStore } from './store/async-store.js';
 import type { Store } from './store/store.js';
+
+/** Where ingest and the arXiv backfill write: either store. */
+export type PaperWriter = Pick<Store, 'upsertPapers'> | Pick<AsyncStore, 'upsertPapers'>;
 
 export const DEFAULT_INGEST_BATCH = 2000;
 /** Warnings kept word for word; the rest are only counted. */
@@ -62,11 +66,10 @@ export interface IngestProgress {
 
 export interface IngestOptions {
   /**
-   * The synchronous (SQLite) store on purpose: bulk ingest writes large batches into the local
-   * file in tight loops; the `npm run ingest` CLI is SQLite-only (a PostgreSQL deployment
-   * fills its store through the bots' polling).
+   * The synchronous SQLite store (bulk batches into the local file without a promise per
+   * write) or the PostgreSQL one; the batches of a chunk are written before the next is read.
    */
-  store: Store;
+  store: PaperWriter;
   file: string;
   /** Time of the write (first seen / updated); passed in, never read. */
   now: () => Date;
@@ -212,10 +215,18 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     else summary.moreWarnings++;
     options.onWarning?.(warning);
   };
+  // Parsing is synchronous (line by line within a chunk): full batches wait here and are
+  // written, in order, before the next chunk is read.
+  const full: PaperRecord[][] = [];
   const commit = (batch: PaperRecord[]) => {
-    if (batch.length === 0) return;
+    if (batch.length > 0) full.push(batch);
+  };
+  const flush = async () => {
+    for (let batch = full.shift(); batch; batch = full.shift()) await write(batch);
+  };
+  const write = async (batch: PaperRecord[]) => {
     if (options.sample) for (const record of batch) record.sample = true;
-    const result = store.upsertPapers(batch, options.now());
+    const result = await store.upsertPapers(batch, options.now());
     summary.added += result.added.length;
     summary.updated += result.updated.length;
     summary.unchanged += result.unchanged;
@@ -373,9 +384,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       }
     };
     for (const chunk of headChunks) readLines(chunk);
-    for await (const chunk of chunks) readLines(chunk);
+    await flush();
+    for await (const chunk of chunks) {
+      readLines(chunk);
+      await flush();
+    }
     finishRest(true);
     commit(batch);
+    await flush();
     for (const warning of unknownKeys.warnings('line', (key) => `key ${JSON.stringify(key)}`))
       unknownField(warning);
   } else {
@@ -393,7 +409,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
     for (const warning of parsed.unknownFields ?? []) unknownField(warning);
     for (let i = 0; i < parsed.papers.length; i += batchSize) {
-      commit(parsed.papers.slice(i, i + batchSize));
+      await write(parsed.papers.slice(i, i + batchSize));
     }
   }
   return { format, gzip, ...summary };
