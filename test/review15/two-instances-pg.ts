@@ -19,8 +19,8 @@ export class HeldPoster implements RuntimePoster {
   private open: () => void = () => {};
   private failure: Error | null = null;
   private entered: () => void = () => {};
-  /** Resolves once a held post has started (the process is now "on the wire"). */
-  started: Promise<void> = Promise.resolve();
+  /** Resolves once a held post has started (the process is now "on the wire"); never before hold(). */
+  started: Promise<void> = new Promise(() => {});
 
   constructor(readonly platform: FakePlatform) {}
 
