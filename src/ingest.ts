@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { isPaperboyError } from './core/errors.js';
 import {
@@ -19,8 +19,7 @@ import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
  * The store the bots read: PostgreSQL when PAPERBOY_DATABASE_URL is set (migrated first, as
  * a bot's start does), else the SQLite file under PAPERBOY_DATA_DIR.
  */
-async function openIngestStore(): Promise<SqliteStore | PostgresStore> {
-  const config = loadConfig();
+async function openIngestStore(config: Config): Promise<SqliteStore | PostgresStore> {
   if (config.databaseUrl) return PostgresStore.open(config.databaseUrl);
   return SqliteStore.open(storeFile(config.dataDir));
 }
@@ -147,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
   let store: SqliteStore | PostgresStore | undefined;
   try {
     statSync(input.file);
-    store = await openIngestStore();
+    store = await openIngestStore(loadConfig());
     const progress = progressReporter(input.file);
     const summary = await ingestFile({
       store,
@@ -220,7 +219,7 @@ async function arxivMain(argv: string[]): Promise<number> {
   let store: SqliteStore | PostgresStore | undefined;
   try {
     const config = loadConfig();
-    store = await openIngestStore();
+    store = await openIngestStore(config);
     const version = (
       JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
         version: string;
