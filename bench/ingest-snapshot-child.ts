@@ -9,6 +9,8 @@ export interface SnapshotChildResult {
   added: number;
   wall: number;
   cpu: number;
+  /** User CPU seconds alone: above `wall` only when parsing and writing really overlap. */
+  user: number;
   /** Resident memory once the modules are loaded and the store is open, before reading. */
   rssBeforeMb: number;
   /** The highest resident memory sampled after a batch. */
@@ -45,6 +47,7 @@ const result: SnapshotChildResult = {
   wall,
   // Every thread of the process: the parsing worker's time counts too.
   cpu: (cpu.user + cpu.system) / 1e6,
+  user: cpu.user / 1e6,
   rssBeforeMb: mb(rssBefore),
   rssPeakSampledMb: mb(peak),
   maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PaperboyError } from './core/errors.js';
 import { scrubSecretShapes } from './core/secret-text.js';
 import { connectionUrlProblem } from './core/store/postgres/connection-url.js';
+import { type DiscordShards, ONE_SHARD, parseDiscordShards } from './discord-shards.js';
 
 const hhmm = z
   .string()
@@ -138,6 +139,15 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit public key from the developer portal')
     .optional(),
   DISCORD_INTERACTIONS_PORT: port.optional(),
+  PAPERBOY_DISCORD_SHARDS: z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = parseDiscordShards(text);
+      if (parsed.ok) return parsed.shards;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    })
+    .optional(),
   SLACK_BOT_TOKEN: z
     .string()
     .startsWith(
@@ -227,6 +237,8 @@ export interface Config extends Omit<FileConfig, 'llm'> {
     secrets: DiscordSecrets | null;
     /** Set (with `secrets`) when DISCORD_PUBLIC_KEY is: interactions over HTTP, no gateway. */
     interactions: DiscordInteractionsConfig | null;
+    /** `PAPERBOY_DISCORD_SHARDS`: the gateway shards this instance connects (default one). */
+    shards: DiscordShards;
   };
   slack: FileConfig['slack'] & { secrets: SlackSecrets | null };
   /** `levelFromEnv`: PAPERBOY_LOG_LEVEL asked for the level (the terminal is quiet otherwise). */
@@ -463,6 +475,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     problems.push(
       'env DISCORD_TOKEN: is required when DISCORD_APPLICATION_ID is set (the bot token in the Developer Portal, Bot tab)',
     );
+  if (env.PAPERBOY_DISCORD_SHARDS && env.DISCORD_PUBLIC_KEY)
+    problems.push(
+      'env PAPERBOY_DISCORD_SHARDS: shards are gateway connections, and DISCORD_PUBLIC_KEY selects interactions over HTTP (no gateway): unset one of them',
+    );
   if (problems.length > 0 || !fileResult.success || !e) {
     throw new PaperboyError(
       'CONFIG_INVALID',
@@ -476,12 +492,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       'PAPERBOY_LLM_API_KEY is set but the config has no "llm" section, so no model is used: ' +
         'add llm.baseUrl and llm.model to the config, or unset the key.',
     );
-  if (e.PAPERBOY_DATABASE_URL && e.DISCORD_TOKEN && !e.DISCORD_PUBLIC_KEY)
+  // A warning, not an error: one compose file serves Slack-only deployments as well.
+  if (e.PAPERBOY_DISCORD_SHARDS && !e.DISCORD_TOKEN)
     options.onWarning?.(
-      'PAPERBOY_DATABASE_URL is set and Discord runs over the gateway (no DISCORD_PUBLIC_KEY): ' +
-        'Discord sends every command to every gateway connection of the bot, so each instance ' +
-        'would run and answer it. Run one gateway instance, or set DISCORD_PUBLIC_KEY on every ' +
-        'instance for HTTP interactions behind a load balancer (docs/operations.md).',
+      'PAPERBOY_DISCORD_SHARDS is set but DISCORD_TOKEN is not, so no Discord gateway shard is connected.',
     );
   if (e.PAPERBOY_LOG_LEVEL) file.log.level = e.PAPERBOY_LOG_LEVEL;
   const config: Config = {
@@ -507,6 +521,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         e.DISCORD_PUBLIC_KEY && e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
           ? { publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase(), port: discordPort }
           : null,
+      shards: e.PAPERBOY_DISCORD_SHARDS ?? ONE_SHARD,
     },
     slack: {
       ...file.slack,
@@ -521,5 +536,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : null,
     },
   };
+  const shards = config.discord.shards;
+  const everyShard = shards === 'auto' || shards.ids.length === shards.count;
+  if (config.databaseUrl && config.discord.secrets && !config.discord.interactions && everyShard)
+    options.onWarning?.(
+      'PAPERBOY_DATABASE_URL is set and Discord runs over the gateway (no DISCORD_PUBLIC_KEY): ' +
+        'Discord sends every command to every gateway connection of the bot, so each instance ' +
+        'would run and answer it. Run one gateway instance (or give each instance its own ' +
+        'shards, PAPERBOY_DISCORD_SHARDS), or set DISCORD_PUBLIC_KEY on every instance for ' +
+        'HTTP interactions behind a load balancer (docs/operations.md).',
+    );
   return deepFreeze(config);
 }

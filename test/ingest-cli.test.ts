@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WORKER_MIN_BYTES } from '../src/core/ingest.js';
 import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-ingest-cli-'));
@@ -95,36 +96,63 @@ describe('npm run ingest (src/ingest.ts)', () => {
     expect(missing.stderr).toContain('missing.jsonl: no such file');
   });
 
-  it('survives SIGKILL mid-ingest: the database opens, is intact and holds every reported batch', async () => {
-    const dataDir = path.join(dir, 'killed');
-    const total = 20_000;
-    const file = writeCorpus('large.jsonl', total, 1);
-    // One paper per batch, so one "committed N" line per paper. The child writes stdout to
-    // the pipe synchronously: once we stop reading, the pipe fills (≤ 64 KiB kernel + our
-    // stream buffer, a few thousand lines) and the child blocks before the last batch. So
-    // the kill lands mid-way however late the signal is delivered.
-    const child = runIngest([file, '--batch-size', '1'], dataDir);
-    let killed = false;
-    const outcome = await finished(child, (stdout) => {
-      if (killed || !/committed \d+\n/.test(stdout)) return;
-      killed = true;
-      child.stdout?.pause();
-      child.kill('SIGKILL');
-      // Read what the child wrote before it died: every line is a batch it reported committed.
-      child.once('exit', () => child.stdout?.resume());
-    });
-    expect(outcome.signal).toBe('SIGKILL');
-    const reported = [...outcome.stdout.matchAll(/committed (\d+)\n/g)].map((m) => Number(m[1]));
-    expect(reported.length).toBeGreaterThan(0);
-    // Killed mid-way: the last batch was never reported, and no summary was printed.
-    expect(Math.max(...reported)).toBeLessThan(total);
-    expect(outcome.stdout).not.toMatch(/new \d+, updated/);
+  // A file of WORKER_MIN_BYTES or more is parsed on a worker thread: both ways are killed.
+  it.each([
+    ['one thread', 1],
+    ['a parsing thread', 8],
+  ])(
+    'survives SIGKILL mid-ingest (%s): the database opens, is intact and holds every reported batch',
+    async (name, abstractRepeat) => {
+      const dataDir = path.join(dir, `killed-${abstractRepeat}`);
+      const total = 20_000;
+      const file = writeCorpus(`large-${abstractRepeat}.jsonl`, total, abstractRepeat);
+      expect(statSync(file).size >= WORKER_MIN_BYTES, name).toBe(abstractRepeat > 1);
+      // One paper per batch, so one "committed N" line per paper. The child writes stdout to
+      // the pipe synchronously: once we stop reading, the pipe fills (≤ 64 KiB kernel + our
+      // stream buffer, a few thousand lines) and the child blocks before the last batch. So
+      // the kill lands mid-way however late the signal is delivered.
+      const child = runIngest([file, '--batch-size', '1'], dataDir);
+      let killed = false;
+      const outcome = await finished(child, (stdout) => {
+        if (killed || !/committed \d+\n/.test(stdout)) return;
+        killed = true;
+        child.stdout?.pause();
+        child.kill('SIGKILL');
+        // Read what the child wrote before it died: every line is a batch it reported committed.
+        child.once('exit', () => child.stdout?.resume());
+      });
+      expect(outcome.signal).toBe('SIGKILL');
+      const reported = [...outcome.stdout.matchAll(/committed (\d+)\n/g)].map((m) => Number(m[1]));
+      expect(reported.length).toBeGreaterThan(0);
+      // Killed mid-way: the last batch was never reported, and no summary was printed.
+      expect(Math.max(...reported)).toBeLessThan(total);
+      expect(outcome.stdout).not.toMatch(/new \d+, updated/);
 
-    const db = new BetterSqlite3(storeFile(dataDir));
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    db.close();
-    const store = SqliteStore.open(storeFile(dataDir));
-    expect(store.countPapers()).toBeGreaterThanOrEqual(Math.max(...reported));
-    store.close();
+      const db = new BetterSqlite3(storeFile(dataDir));
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+      const store = SqliteStore.open(storeFile(dataDir));
+      expect(store.countPapers()).toBeGreaterThanOrEqual(Math.max(...reported));
+      store.close();
+    },
+  );
+
+  it('reads a large file on its parsing thread: bad lines named by number, in order', async () => {
+    const dataDir = path.join(dir, 'threaded');
+    const file = writeCorpus('threaded.jsonl', 20_000, 8);
+    appendFileSync(file, 'not json\n{"id": "2502.99999", "title": "cut off');
+    expect(statSync(file).size).toBeGreaterThanOrEqual(WORKER_MIN_BYTES);
+    const outcome = await finished(runIngest([file, '--batch-size', '5000'], dataDir));
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toContain(
+      'committed 5000\ncommitted 10000\ncommitted 15000\ncommitted 20000\n',
+    );
+    expect(outcome.stdout).toMatch(/new 20000, updated 0, unchanged 0, skipped 2, warnings 2\n$/);
+    expect(outcome.stderr).toBe(
+      'warning: line 20001: skipped, not valid JSON\n' +
+        'warning: line 20002: skipped, the file ends in the middle of this line (cut off?); ' +
+        'the 20001 lines before it were read\n' +
+        '2 warnings (2 items skipped)\n',
+    );
   });
 });

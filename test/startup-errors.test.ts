@@ -139,6 +139,33 @@ describe('start-up errors: one line with the cause and the fix, exit 1, no stack
     expectOneLine(exit, /^Discord refused DISCORD_TOKEN \(401 Unauthorized\)/, /Reset Token/);
   }, 30_000);
 
+  it('a PAPERBOY_DISCORD_SHARDS id out of range', async () => {
+    const exit = await start(
+      env({ DISCORD_TOKEN, DISCORD_APPLICATION_ID: '42', PAPERBOY_DISCORD_SHARDS: '0,4/4' }),
+    );
+    expectOneLine(
+      exit,
+      /env PAPERBOY_DISCORD_SHARDS: shard id 4 is out of range: with 4 shards the ids are 0 to 3$/,
+    );
+  }, 30_000);
+
+  it('Discord requires more shards than configured (gateway close 4011)', async () => {
+    // Discord closes at 2,500 guilds a shard; this fake at 0, so its one guild is too many.
+    discord = await startFakeDiscord({ maxGuildsPerShard: 0 });
+    const exit = await start(
+      env({
+        DISCORD_TOKEN,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_API_URL: discord.apiUrl,
+      }),
+    );
+    expectOneLine(
+      exit,
+      /^Discord requires more shards \(close code 4011, Sharding required\)/,
+      /PAPERBOY_DISCORD_SHARDS=auto/,
+    );
+  }, 30_000);
+
   it('Slack refuses the token', async () => {
     slack = await startFakeSlack();
     slack.fail('auth.test', { error: 'invalid_auth' });

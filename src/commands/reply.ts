@@ -37,12 +37,20 @@ export interface ListReply {
   page: number;
   pages: number;
   total: number;
+  /** More match than `total` (search stopped counting): said as `2000+`, pages too. */
+  totalCapped?: boolean;
   next?: PageRequest;
   prev?: PageRequest;
   /** What to say when `items` is empty. */
   emptyText?: string;
   /** One line under the title, e.g. how search relaxed the query to find anything. */
   note?: string;
+}
+
+/** A list's total and page count as told to users: `2000+` when the count stopped there. */
+export function listCounts(reply: ListReply): { total: string; pages: string } {
+  const more = reply.totalCapped ? '+' : '';
+  return { total: `${reply.total}${more}`, pages: `${reply.pages}${more}` };
 }
 
 export interface DetailReply {

@@ -32,6 +32,7 @@ export async function run(input: InputOf<'search'>, ctx: CommandContext): Promis
     pages: result.pages,
     total: result.total,
   };
+  if (result.totalCapped) reply.totalCapped = true;
   const note = describeRelaxations(result.relaxations);
   if (note) reply.note = note;
   if (result.page < result.pages) reply.next = { command: 'search', args, page: result.page + 1 };

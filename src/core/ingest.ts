@@ -1,38 +1,31 @@
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
-import type { PaperRecord } from './paper.js';
+import { byteChunks, isGzip } from './file-bytes.js';
+import { JsonLinesReader, type LastBatch, LINE_CAP, type LineBatch } from './json-lines-reader.js';
+import { jsonLinesBatches } from './json-lines-thread.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
-import { parseJsonLine } from './sources/parse-corpus-jsonl.js';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
-import { type ParseResult, UnknownFields } from './sources/parse-result.js';
-import {
-  badBytesAt,
-  decodeText,
-  isValidUtf8,
-  sniffEncoding,
-  type TextEncodingChoice,
-} from './sources/text-encoding.js';
-import type { AsyncStore } from './store/async-store.js';
-import type { Store } from './store/store.js';
+import type { ParseResult } from './sources/parse-result.js';
+import { decodeText, sniffEncoding, type TextEncodingChoice } from './sources/text-encoding.js';
+import { type PreparedPaper, preparePaper } from './store/prepared-paper.js';
+import type { Store, UpsertSummary } from './store/store.js';
 
-/** Where ingest and the arXiv backfill write: either store. */
-export type PaperWriter = Pick<Store, 'upsertPapers'> | Pick<AsyncStore, 'upsertPapers'>;
+export { LINE_CAP } from './json-lines-reader.js';
 
 export const DEFAULT_INGEST_BATCH = 2000;
 /** Warnings kept word for word; the rest are only counted. */
 const WARNINGS_KEPT = 100;
 const HEAD_BYTES = 8192;
 const NEWLINE = 0x0a;
-/** The longest JSON Lines line read (the real snapshot's longest is well under 100 KB). */
-export const LINE_CAP = 1024 * 1024;
-
-const overlongText = () =>
-  `skipped, longer than the ${LINE_CAP / 1024 / 1024} MB line cap (not read into memory)`;
+/**
+ * JSON Lines files from this size on are parsed on a worker thread while batches are written:
+ * starting the thread (and tsx in it) costs a few hundred milliseconds of one core, which only
+ * a file of some thousands of lines pays back.
+ */
+export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 /** A parser's error with the file named: the parser only knows the text. */
 function named(file: string, error: unknown): unknown {
@@ -66,10 +59,11 @@ export interface IngestProgress {
 
 export interface IngestOptions {
   /**
-   * The synchronous SQLite store (bulk batches into the local file without a promise per
-   * write) or the PostgreSQL one; the batches of a chunk are written before the next is read.
+   * The synchronous (SQLite) store on purpose: bulk ingest writes large batches into the local
+   * file in tight loops; the `npm run ingest` CLI is SQLite-only (a PostgreSQL deployment
+   * fills its store through the bots' polling).
    */
-  store: PaperWriter;
+  store: Store & { upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary };
   file: string;
   /** Time of the write (first seen / updated); passed in, never read. */
   now: () => Date;
@@ -83,6 +77,17 @@ export interface IngestOptions {
   onBatch?: (progress: IngestProgress) => void;
   /** Called with every warning as it happens (the summary keeps only the first ones). */
   onWarning?: (warning: string) => void;
+  /**
+   * Parse JSON Lines on a worker thread while writing (default: for files of
+   * `WORKER_MIN_BYTES` or more). Either way the same papers, warnings, order and batches.
+   */
+  parseInWorker?: boolean;
+  /**
+   * With the worker thread: read here until this many bytes, then wait for the thread and
+   * hand over (default: read here until the thread is ready, whenever that is). 0 makes the
+   * thread read the whole file; tests fix the point to compare runs.
+   */
+  handOverAfter?: number;
 }
 
 export interface IngestSummary {
@@ -106,56 +111,6 @@ export interface IngestSummary {
    * (also counted in `warningCount`): always all of them, however many other warnings.
    */
   unknownFields: string[];
-}
-
-function isGzip(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const magic = Buffer.alloc(2);
-    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read. */
-async function* byteChunks(
-  file: string,
-  gzip: boolean,
-  onBytes: (n: number) => void,
-  onCutOff: () => void,
-): AsyncGenerator<Buffer> {
-  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
-  let stream: Readable = raw;
-  if (gzip) {
-    const gunzip = createGunzip();
-    raw.on('data', (chunk) => onBytes(chunk.length));
-    raw.on('error', (error) => gunzip.destroy(error));
-    stream = raw.pipe(gunzip);
-  }
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (!gzip) onBytes(chunk.length);
-      yield chunk;
-    }
-  } catch (error) {
-    // A download that stopped half-way: what was decompressed is read, as for a cut-off
-    // plain file (the caller warns about the last, partial line), and the cut is said.
-    if ((error as { code?: string }).code === 'Z_BUF_ERROR') {
-      onCutOff();
-      return;
-    }
-    if ((error as { code?: string }).code?.startsWith('Z_')) {
-      throw new PaperboyError(
-        'FEED_MALFORMED',
-        `${file}: the gzip data is damaged (${(error as Error).message})`,
-        { cause: error },
-      );
-    }
-    throw error;
-  } finally {
-    raw.destroy();
-  }
 }
 
 function parseWhole(
@@ -215,18 +170,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     else summary.moreWarnings++;
     options.onWarning?.(warning);
   };
-  // Parsing is synchronous (line by line within a chunk): full batches wait here and are
-  // written, in order, before the next chunk is read.
-  const full: PaperRecord[][] = [];
-  const commit = (batch: PaperRecord[]) => {
-    if (batch.length > 0) full.push(batch);
-  };
-  const flush = async () => {
-    for (let batch = full.shift(); batch; batch = full.shift()) await write(batch);
-  };
-  const write = async (batch: PaperRecord[]) => {
-    if (options.sample) for (const record of batch) record.sample = true;
-    const result = await store.upsertPapers(batch, options.now());
+  const commit = (batch: PreparedPaper[]) => {
+    if (batch.length === 0) return;
+    const result = store.upsertPrepared(batch, options.now());
     summary.added += result.added.length;
     summary.updated += result.updated.length;
     summary.unchanged += result.unchanged;
@@ -238,17 +184,15 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     options.onBatch?.({ ...progress });
   };
 
+  // Said where the cut is: among the line warnings once JSON Lines are being read.
+  let cutOff = (warning: string) => warn(warning, false);
   const chunks = byteChunks(
     file,
     gzip,
     (n) => {
       progress.bytesRead += n;
     },
-    () =>
-      warn(
-        'the gzip data ends early (the download was cut off?): what came before was read',
-        false,
-      ),
+    () => cutOff('the gzip data ends early (the download was cut off?): what came before was read'),
   );
   const headChunks: Buffer[] = [];
   let headBytes = 0;
@@ -298,102 +242,37 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         `${file}: JSON Lines must be UTF-8, but this file is ${encoding.encoding}; nothing was stored`,
       );
     }
-    let batch: PaperRecord[] = [];
-    let lineNumber = 0;
-    const unknownKeys = new UnknownFields();
-    // The bytes of a line still open at the end of a chunk; past LINE_CAP they are dropped
-    // and the line is only counted (a line is never held in memory beyond the cap).
-    let rest: Buffer[] = [];
-    let restBytes = 0;
-    let overlong = false;
-    const keep = (piece: Buffer) => {
-      if (overlong || piece.length === 0) return;
-      if (restBytes + piece.length > LINE_CAP) {
-        overlong = true;
-        rest = [];
-        restBytes = 0;
-        return;
-      }
-      rest.push(Buffer.from(piece));
-      restBytes += piece.length;
+    const jsonLines = { fetchedAt, batchSize, ...(options.sample ? { sample: true } : {}) };
+    // A batch's line warnings are said before it is written, as they arose.
+    const take = (batch: LineBatch) => {
+      for (const [warning, skipped] of batch.warnings) warn(warning, skipped);
+      progress.bytesRead = batch.bytesRead;
+      commit(batch.papers);
     };
-    const finishRest = (last: boolean) => {
-      if (overlong) {
-        lineNumber++;
-        warn(`line ${lineNumber}: ${overlongText()}`, true);
-        overlong = false;
-      } else if (rest.length > 0) {
-        const bytes = rest.length === 1 ? (rest[0] as Buffer) : Buffer.concat(rest);
-        readLine(bytes, 0, bytes.length, last);
-      }
-      rest = [];
-      restBytes = 0;
-    };
-    // Lines are cut from the bytes and decoded one by one: an ASCII line stays a one-byte
-    // string (JSON.parse reads those fastest) and no chunk-sized string is ever built.
-    const readLines = (chunk: Buffer) => {
-      let start = 0;
-      let end = chunk.indexOf(NEWLINE);
-      if (restBytes > 0 || overlong) {
-        if (end === -1) {
-          keep(chunk);
-          return;
-        }
-        keep(chunk.subarray(0, end));
-        finishRest(false);
-        start = end + 1;
-        end = chunk.indexOf(NEWLINE, start);
-      }
-      for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-        if (end - start > LINE_CAP) {
-          lineNumber++;
-          warn(`line ${lineNumber}: ${overlongText()}`, true);
-        } else readLine(chunk, start, end, false);
-        start = end + 1;
-      }
-      if (start < chunk.length) keep(chunk.subarray(start));
-    };
-    const readLine = (bytes: Buffer, start: number, end: number, last: boolean) => {
-      lineNumber++;
-      const text = bytes.toString('utf8', start, end);
-      const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
-      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-      // U+FFFD is how bad bytes decode; only then is the line checked (a real U+FFFD is fine).
-      if (line.includes('\uFFFD') && !isValidUtf8(bytes.subarray(start, end))) {
-        const { detail } = badBytesAt(bytes.subarray(start, end));
-        warn(`line ${lineNumber}: skipped, it is not valid UTF-8 (${detail})`, true);
-        return;
-      }
-      const parsed = parseJsonLine(line, lineNumber, fetchedAt);
-      if (last && parsed.kind === null) {
-        // The last line, with no newline after it, that is not JSON: the file was cut off.
-        warn(
-          `line ${lineNumber}: skipped, the file ends in the middle of this line (cut off?); ` +
-            `the ${lineNumber - 1} lines before it were read`,
-          true,
-        );
-        return;
-      }
-      for (const warning of parsed.warnings) warn(warning, parsed.record === null);
-      if (parsed.unknownKeys) unknownKeys.add(parsed.unknownKeys, lineNumber);
-      if (!parsed.record) return;
-      batch.push(parsed.record);
-      if (batch.length >= batchSize) {
-        commit(batch);
-        batch = [];
-      }
-    };
-    for (const chunk of headChunks) readLines(chunk);
-    await flush();
-    for await (const chunk of chunks) {
-      readLines(chunk);
-      await flush();
+    const reader = new JsonLinesReader(jsonLines);
+    cutOff = (warning) => reader.warn(warning, false);
+    const batches = jsonLinesBatches({
+      file,
+      gzip,
+      options: jsonLines,
+      head: headChunks,
+      chunks,
+      bytesRead: () => progress.bytesRead,
+      reader,
+      thread: options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES,
+      ...(options.handOverAfter === undefined ? {} : { handOverAfter: options.handOverAfter }),
+    });
+    let last: LastBatch;
+    try {
+      let next = await batches.next();
+      for (; !next.done; next = await batches.next()) take(next.value);
+      last = next.value;
+    } finally {
+      // A write that failed ends the reading too (and the parsing thread with it).
+      await batches.return(undefined as never);
     }
-    finishRest(true);
-    commit(batch);
-    await flush();
-    for (const warning of unknownKeys.warnings('line', (key) => `key ${JSON.stringify(key)}`))
-      unknownField(warning);
+    take(last);
+    for (const warning of last.unknownFields) unknownField(warning);
   } else {
     const bodyChunks = [...headChunks];
     for await (const chunk of chunks) bodyChunks.push(chunk);
@@ -408,9 +287,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
     for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
     for (const warning of parsed.unknownFields ?? []) unknownField(warning);
-    for (let i = 0; i < parsed.papers.length; i += batchSize) {
-      await write(parsed.papers.slice(i, i + batchSize));
-    }
+    if (options.sample) for (const record of parsed.papers) record.sample = true;
+    const papers = parsed.papers.map(preparePaper);
+    for (let i = 0; i < papers.length; i += batchSize) commit(papers.slice(i, i + batchSize));
   }
   return { format, gzip, ...summary };
 }

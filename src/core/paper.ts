@@ -167,8 +167,17 @@ export function cleanText(text: string): string {
   return text.replace(UNTIDY_SPACE, ' ').trim();
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /** Title key used for de-duplication: case, accents, punctuation and spacing ignored. */
 export function normaliseTitle(title: string): string {
+  // ASCII has no accents to decompose, and its letters and digits are a-z and 0-9 once
+  // lowercased: the same key, without two Unicode passes (most titles; every one is keyed).
+  if (!NOT_ASCII.test(title))
+    return title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   return cleanText(title)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

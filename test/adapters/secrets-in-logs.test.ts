@@ -56,8 +56,11 @@ describe('secrets never reach the log (real adapters, captured output)', () => {
     h = await startHarness();
     h.fake.fail({ method: 'POST', path: /^\/interactions\/.+\/callback$/, status: 404, times: 2 });
     const refused = sendCommand(h.fake, 'help');
-    await h.fake.waitFor(
+    // Both refusals go to this interaction (its reply, then the handler's fallback reply):
+    // the next command's defer must not meet the second one.
+    await h.fake.recorder.waitForCount(
       (r) => r.path === `/interactions/${refused.id}/${refused.token}/callback` && r.status === 404,
+      2,
     );
     h.fake.fail({ method: 'PATCH', path: /\/messages\/@original$/, status: 404 });
     const edited = sendCommand(h.fake, 'search', { query: 'robotics' });

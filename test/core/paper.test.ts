@@ -92,6 +92,15 @@ describe('normaliseTitle and the title-hash id rule', () => {
     expect(normaliseTitle('Müller-Type  Bandits: A Note')).toBe('muller type bandits a note');
     expect(normaliseTitle('PATIENT-Ψ')).toBe('patient ψ');
     expect(normaliseTitle('Adapt-$\\infty$')).toBe('adapt infty');
+    // ASCII titles take a shorter way to the same key: every ASCII character is a letter or
+    // digit kept (lowercased) or a separator.
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
+    expect(normaliseTitle(`Tab\there_x ${ascii}`)).toBe(
+      'tab here x 0123456789 abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz',
+    );
+    expect(normaliseTitle(`${ascii} é`)).toBe(
+      '0123456789 abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz e',
+    );
   });
 
   it('hashes the normalised title into a stable id', () => {

@@ -32,15 +32,18 @@ function withPassword(url: string, password: string): string {
   return parsed.toString();
 }
 
-describe('npm run ingest with PAPERBOY_DATABASE_URL set', () => {
-  it('writes the papers into PostgreSQL, where the bots read, and no SQLite file', async () => {
+describe('npm run ingest -- <file> with PAPERBOY_DATABASE_URL set', () => {
+  it('refuses with one line instead of filling a SQLite file the bots never read', async () => {
     const url = await server.createDatabase('ingest');
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'src/ingest.ts', 'samples/daily-papers-page.txt'],
       {
         cwd: ROOT,
-        env: childEnv({ PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: url }),
+        env: childEnv({
+          PAPERBOY_DATA_DIR: dir,
+          PAPERBOY_DATABASE_URL: withPassword(url, PASSWORD),
+        }),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -52,10 +55,11 @@ describe('npm run ingest with PAPERBOY_DATABASE_URL set', () => {
       out += chunk.toString('utf8');
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code, out).toBe(0);
-    expect(out).toContain('new 48');
-    const { rows } = await server.admin(url, 'SELECT count(*)::int AS n FROM papers');
-    expect(rows[0]?.n).toBe(48);
+    expect(code, out).toBe(1);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(out).toContain('PAPERBOY_DATABASE_URL is set');
+    expect(out).toContain('nothing was stored');
+    expect(out).not.toContain(PASSWORD);
     expect(existsSync(storeFile(dir))).toBe(false);
   }, 60_000);
 });

@@ -7,8 +7,9 @@ import { ROOT } from '../live/harness.js';
 // Review 15: docker-compose.yml ran two instances on one PostgreSQL with DISCORD_TOKEN and
 // DISCORD_APPLICATION_ID and no DISCORD_PUBLIC_KEY: both held a gateway connection, and
 // Discord sends every interaction to every gateway session of the application, so both ran
-// and answered every command. The fix is the deployment's: HTTP interactions behind a load
-// balancer (one instance gets each command), or one gateway instance; start-up warns.
+// and answered every command. The fix is the deployment's: split shards (the compose file
+// now does), HTTP interactions behind a load balancer (one instance gets each command), or
+// one gateway instance; start-up warns otherwise.
 // (The reviewer's test ran two gateway adapters and asserted one answer: that behaviour is
 // Discord's, which Paperboy does not change, so it gave way to these.)
 
@@ -26,14 +27,19 @@ function warnings(env: Record<string, string>): string[] {
 }
 
 describe('several instances on one PostgreSQL store with Discord', () => {
-  it('the shipped docker-compose.yml runs its instances over HTTP interactions, not gateways', () => {
+  it('the shipped docker-compose.yml gives each gateway instance its own shards', () => {
     const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
-    // The instances share one environment block (bot-2 merges bot-1's): it requires the key.
-    const envBlock = compose.slice(compose.indexOf('environment: &bot-env'));
-    expect(envBlock).toMatch(/\n\s+DISCORD_PUBLIC_KEY: \$\{DISCORD_PUBLIC_KEY:\?[^}]+\}/);
-    // Nothing unsets it for one instance, and the interactions reach them through one endpoint.
-    expect(compose.match(/^\s+DISCORD_PUBLIC_KEY:/gm)).toHaveLength(1);
-    expect(compose).toMatch(/--to bot-1:3000 --to bot-2:3000/);
+    const shards = [...compose.matchAll(/^\s+PAPERBOY_DISCORD_SHARDS: (\S+)$/gm)].map((m) => m[1]);
+    expect(shards).toEqual(['0/2', '1/2']);
+    // Each instance's settings as the compose file gives them: no shared-gateway warning.
+    for (const value of shards)
+      expect(
+        warnings({
+          ...DISCORD,
+          PAPERBOY_DATABASE_URL: DATABASE_URL,
+          PAPERBOY_DISCORD_SHARDS: value as string,
+        }),
+      ).toEqual([]);
   });
 
   it('gateway mode with PAPERBOY_DATABASE_URL warns once at start-up, naming the way out', () => {
@@ -41,6 +47,7 @@ describe('several instances on one PostgreSQL store with Discord', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('DISCORD_PUBLIC_KEY');
     expect(lines[0]).toMatch(/one gateway instance/);
+    expect(lines[0]).toContain('PAPERBOY_DISCORD_SHARDS');
     expect(lines[0]).not.toContain('pw@');
   });
 

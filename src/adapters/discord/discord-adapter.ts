@@ -10,6 +10,7 @@ import { platformUnreachable } from '../../core/platform-unreachable.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { Adapter, PostResult } from '../adapter.js';
 import { findDeliveryMessage, postToChannel } from './channel-post.js';
+import { loginUntilReady, shardOptions, shardRefused } from './gateway-shards.js';
 import { type DiscordBot, handleInteraction } from './interaction-handler.js';
 import { inviteUrl } from './invite.js';
 import { handleMessageQuestion } from './message-questions.js';
@@ -18,7 +19,7 @@ import { ensureCommandsRegistered } from './registration.js';
 export interface DiscordAdapterOptions {
   /** Runs a command once the interaction is deferred (default `runCommand`); tests and benches wrap it. */
   run?: (call: CommandCall, ctx: CommandContext) => Promise<Reply>;
-  /** How long start() waits for the gateway to be ready (default 30 s). */
+  /** How long start() waits for the gateway, or for the next shard, to be ready (default 30 s). */
   readyTimeoutMs?: number;
   /** Sees every call and its reply (metrics, tests). */
   observe?: (call: CommandCall, reply: Reply) => void;
@@ -83,9 +84,11 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
     platform: 'discord',
 
     async start() {
+      const { shards } = deps.config.discord;
       const next = new Client({
         // GuildMessages is not privileged: with it a bot sees the messages that mention it.
         intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+        ...shardOptions(shards),
         ...(secrets.apiUrl ? { rest: { api: secrets.apiUrl } } : {}),
       });
       next.on(Events.InteractionCreate, (interaction: Interaction) => {
@@ -95,9 +98,15 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         void handleMessageQuestion({ bot: deps.bot, clock: deps.clock, logger }, next, message);
       });
       next.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
-      next.on(Events.ShardDisconnect, (event) =>
-        logger.warn({ code: event.code }, 'Discord gateway disconnected'),
+      next.on(Events.ShardDisconnect, (event, shard) =>
+        logger.warn(
+          { code: event.code, shard },
+          // A refusal (e.g. 4011 once the bot outgrows its shards) says what to change.
+          shardRefused(event.code, shard, next.options.shardCount ?? 1)?.message ??
+            'Discord gateway disconnected',
+        ),
       );
+      next.on(Events.ShardReady, (shard) => logger.debug({ shard }, 'Discord shard ready'));
       next.rest.on('rateLimited', (info) =>
         logger.warn(
           { route: info.route, retryAfter: info.retryAfter },
@@ -115,23 +124,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
           { applicationId: secrets.applicationId, guildId: secrets.guildId },
           logger,
         );
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () =>
-              reject(
-                new PaperboyError('INTERNAL', 'Discord gateway did not become ready in time.'),
-              ),
-            options.readyTimeoutMs ?? 30_000,
-          );
-          next.once(Events.ClientReady, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          next.login(secrets.token).catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          });
-        });
+        await loginUntilReady(next, secrets.token, options.readyTimeoutMs ?? 30_000);
       } catch (error) {
         await next.destroy();
         throw (
@@ -146,7 +139,14 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         );
       }
       client = next;
-      logger.info({ user: next.user?.tag }, 'Discord connected');
+      logger.info(
+        {
+          user: next.user?.tag,
+          shards: [...next.ws.shards.keys()],
+          shardCount: next.options.shardCount,
+        },
+        'Discord connected',
+      );
     },
 
     async stop() {

@@ -15,7 +15,7 @@ import type {
   Reply,
   StatusReply,
 } from '../../commands/reply.js';
-import { runWarningsText } from '../../commands/reply.js';
+import { listCounts, runWarningsText } from '../../commands/reply.js';
 import { choiceCustomId } from './paging.js';
 import { renderAnswer } from './render-answer.js';
 import { renderDigest } from './render-digest.js';
@@ -53,6 +53,7 @@ export const LIMITS = {
 };
 
 function renderList(reply: ListReply, options: RenderOptions): DiscordMessage {
+  const counts = listCounts({ ...reply, pages: Math.max(reply.pages, 1) });
   const pageSize = Math.ceil(reply.total / Math.max(reply.pages, 1)) || reply.items.length;
   const start = (reply.page - 1) * pageSize + 1;
   const note = reply.note ? `*${fitEscaped(reply.note, 400)}*\n\n` : '';
@@ -85,7 +86,7 @@ function renderList(reply: ListReply, options: RenderOptions): DiscordMessage {
         description,
         color: COLOR.paper,
         footer: {
-          text: `Page ${reply.page}/${Math.max(reply.pages, 1)} · ${reply.total} paper${reply.total === 1 ? '' : 's'}`,
+          text: `Page ${reply.page}/${counts.pages} · ${counts.total} paper${counts.total === '1' ? '' : 's'}`,
         },
       },
     ],

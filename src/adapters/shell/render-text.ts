@@ -16,7 +16,7 @@ import type {
   Reply,
   StatusReply,
 } from '../../commands/reply.js';
-import { runWarningsText } from '../../commands/reply.js';
+import { listCounts, runWarningsText } from '../../commands/reply.js';
 import type { Snippet } from '../../core/search/types.js';
 import { renderAnswerText } from './render-answer.js';
 
@@ -103,8 +103,9 @@ function paperLines(items: PaperLine[], paint: Paint, width: number): string[] {
 }
 
 function renderList(reply: ListReply, paint: Paint, width: number): string {
+  const counts = listCounts(reply);
   const pageInfo =
-    reply.pages > 1 ? ` (page ${reply.page} of ${reply.pages}, ${reply.total} in all)` : '';
+    reply.pages > 1 ? ` (page ${reply.page} of ${counts.pages}, ${counts.total} in all)` : '';
   const lines = [paint.bold(safe(reply.title)) + pageInfo];
   if (reply.note) lines.push(paint.dim(safe(reply.note)));
   if (reply.items.length === 0) {

@@ -1,4 +1,10 @@
-import type { ChoiceReply, DetailReply, ListReply, PageRequest } from '../../commands/reply.js';
+import {
+  type ChoiceReply,
+  type DetailReply,
+  type ListReply,
+  listCounts,
+  type PageRequest,
+} from '../../commands/reply.js';
 import {
   type ActionCall,
   actions,
@@ -33,7 +39,8 @@ export function renderList(reply: ListReply, options: RenderOptions = {}): Slack
   // Header, footer context and buttons take 3 blocks; papers get the rest.
   const texts = reply.items.map((line, i) => paperLineText(line, i + 1));
   blocks.push(...packSections(texts, LIMITS.blocks - 3));
-  blocks.push(context(`Page ${reply.page} of ${reply.pages} · ${reply.total} in all`));
+  const counts = listCounts(reply);
+  blocks.push(context(`Page ${reply.page} of ${counts.pages} · ${counts.total} in all`));
   const buttons = [];
   if (reply.prev)
     buttons.push(button('papers_page_prev', '◀ Previous', encode(pageCall(reply.prev))));

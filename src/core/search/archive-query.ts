@@ -72,11 +72,16 @@ export class ArchiveQueries {
     return this.prepare(select).all(...params, limit) as ArchiveHit[];
   }
 
-  count(match: string, f: SearchFilters): number {
+  /** Matches, counted up to `limit` when given. */
+  count(match: string, f: SearchFilters, limit?: number): number {
     const { sql, params } = this.where(match, f);
-    return this.prepare(`SELECT count(*) ${sql}`)
+    if (limit === undefined)
+      return this.prepare(`SELECT count(*) ${sql}`)
+        .pluck()
+        .get(...params) as number;
+    return this.prepare(`SELECT count(*) FROM (SELECT 1 ${sql} LIMIT ?)`)
       .pluck()
-      .get(...params) as number;
+      .get(...params, limit) as number;
   }
 
   /** Titles sit before the abstract in a row: reading them never touches overflow pages. */

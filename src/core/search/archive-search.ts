@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Paper } from '../paper.js';
 import type { ArchiveQueries, SearchFilters } from './archive-query.js';
 import { makeSnippet, matchPaper } from './paper-match.js';
 import {
@@ -8,11 +9,14 @@ import {
   type ParsedQuery,
   type TermVocabulary,
 } from './query-compiler.js';
-import { rankHits } from './ranking.js';
+import { type Ranked, rankHits } from './ranking.js';
 import { papersByRowid } from './stored-papers.js';
-import type { QueryRelaxation, SearchResult } from './types.js';
+import type { QueryRelaxation, SearchHit, SearchResult } from './types.js';
 
-/** Above this many matches, bm25 over every posting is skipped: newest first within each tier. */
+/**
+ * Above this many matches, bm25 over every posting is skipped (newest first within each tier)
+ * and the count stops.
+ */
 export const BROAD_MATCH = 2000;
 /** Title-tier candidates ranked by how well the title fits, beyond the page asked for. */
 const TITLE_CANDIDATES = 50;
@@ -28,9 +32,28 @@ export function compileRelaxations(parsed: ParsedQuery, q: CompiledQuery): Query
   return out;
 }
 
+/** The page's hits. A paper matched on every word holds them all: only `any` checks each. */
+export function pageHits(
+  slice: Ranked[],
+  papers: Map<number, Paper>,
+  q: CompiledQuery,
+  mode: MatchMode,
+): SearchHit[] {
+  const every = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+  return slice.flatMap((h) => {
+    const paper = papers.get(h.rowid);
+    if (!paper) return [];
+    const matchedTerms = mode === 'all' ? [...every] : matchPaper(paper, q).matchedTerms;
+    const snippet = makeSnippet(paper.abstract, q);
+    return [{ paper, score: -h.bm25 + (h.fit ? 1000 : 0), snippet, matchedTerms }];
+  });
+}
+
 /**
  * One search over every paper: all words required; when no paper has them all (and there
- * is more than one), any of them, said so in `relaxations`. Ranked by `rankHits`.
+ * is more than one), any of them, said so in `relaxations`. Ranked by `rankHits`. Matches are
+ * counted up to BROAD_MATCH (or the page asked for): past it the total says "at least"
+ * (`totalCapped`), as counting 80,000 postings cost more than the rest of the search.
  */
 export function searchArchive(
   db: Database,
@@ -42,23 +65,34 @@ export function searchArchive(
   const { q, filters } = input;
   const { page, pageSize } = paging;
   const relaxations = compileRelaxations(input.parsed, q);
+  const depth = page * pageSize;
+  const bound = Math.max(BROAD_MATCH, depth);
   let mode: MatchMode = 'all';
   let match = ftsMatch(q, mode);
-  let total = match ? archive.count(match, filters) : 0;
-  if (total === 0 && q.groups.length + q.phrases.length > 1) {
+  let counted = match ? archive.count(match, filters, bound + 1) : 0;
+  if (counted === 0 && q.groups.length + q.phrases.length > 1) {
     mode = 'any';
     match = ftsMatch(q, mode);
-    total = match ? archive.count(match, filters) : 0;
+    counted = match ? archive.count(match, filters, bound + 1) : 0;
     const found = q.groups
       .filter((g) => g.alternatives.some((w) => vocab.has(w)))
       .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
     const words = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
     relaxations.unshift({ kind: 'any-term', words, found });
   }
-  const empty = { hits: [], total, page, pageSize, pages: Math.ceil(total / pageSize) };
+  const capped = counted > bound;
+  const total = Math.min(counted, bound);
+  const pages = Math.ceil(total / pageSize) + (capped ? 1 : 0);
+  const empty = {
+    hits: [],
+    total,
+    page,
+    pageSize,
+    pages,
+    ...(capped ? { totalCapped: true } : {}),
+  };
   if (!match || total === 0) return { ...empty, relaxations };
-  const broad = total > BROAD_MATCH;
-  const depth = page * pageSize;
+  const broad = counted > BROAD_MATCH;
   const titleMatch = mode === 'all' ? ftsMatch(q, 'all', 'title') : null;
   const titled = titleMatch
     ? archive.top(titleMatch, filters, Math.max(depth, TITLE_CANDIDATES), broad)
@@ -69,17 +103,10 @@ export function searchArchive(
   const all = [...titled, ...rest];
   const titles = archive.titles(all.map((h) => h.rowid));
   const ranked = rankHits(all, titles, q, input.raw, (rowids) => archive.facts(rowids));
-  const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
+  const slice = ranked.slice((page - 1) * pageSize, depth);
   const papers = papersByRowid(
     db,
     slice.map((h) => h.rowid),
   );
-  const hits = slice.flatMap((h) => {
-    const paper = papers.get(h.rowid);
-    if (!paper) return [];
-    const snippet = makeSnippet(paper.abstract, q);
-    const score = -h.bm25 + (h.fit ? 1000 : 0);
-    return [{ paper, score, snippet, matchedTerms: matchPaper(paper, q).matchedTerms }];
-  });
-  return { ...empty, hits, relaxations };
+  return { ...empty, hits: pageHits(slice, papers, q, mode), relaxations };
 }

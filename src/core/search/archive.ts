@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { KnownTerms } from './known-terms.js';
 import type { TermVocabulary } from './query-compiler.js';
 
@@ -138,9 +138,18 @@ export function rebuildArchive(db: Database): number {
   return run.immediate();
 }
 
+/** Prepared once per connection: every search asks whether the archive is behind. */
+const syncedSeqOf = new WeakMap<Database, Statement>();
+
 /** Highest change_seq the archive has indexed. */
 export function archiveSyncedSeq(db: Database): number {
-  return readState(db).syncedSeq;
+  let stmt = syncedSeqOf.get(db);
+  if (!stmt) {
+    stmt = db.prepare("SELECT value FROM search_meta WHERE key = 'synced_seq'").pluck();
+    syncedSeqOf.set(db, stmt);
+  }
+  const value = stmt.get() as string | undefined;
+  return value === undefined ? -1 : Number(value);
 }
 
 /** The archive's unstemmed term list, as the query compiler wants it. */

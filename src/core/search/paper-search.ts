@@ -71,7 +71,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       foldText(String(s ?? '')),
     );
     this.topSeq = this.db.prepare('SELECT coalesce(max(change_seq), -1) FROM papers').pluck();
-    this.known = new KnownTerms(this.db);
+    this.known = new KnownTerms(this.db, () => archiveSyncedSeq(this.db));
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
     this.topics = new TopicMatcher(this.db, this.vocab);
@@ -84,13 +84,8 @@ export class ArchivePaperSearch implements SyncPaperSearch {
    */
   start(): void {
     this.setLiveIndexing(true);
-    if ((this.topSeq.get() as number) - Math.max(0, archiveSyncedSeq(this.db)) <= CATCH_UP_SLICE) {
-      try {
-        syncArchive(this.db, CATCH_UP_SLICE);
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
-      }
-    }
+    if ((this.topSeq.get() as number) - Math.max(0, archiveSyncedSeq(this.db)) <= CATCH_UP_SLICE)
+      this.syncNow(this.db);
     this.noticeChanges();
   }
 
@@ -108,20 +103,23 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     // change_seq starts at 1: a fresh archive (-1) has no backlog before the first batch.
     const caughtUp = Math.max(0, archiveSyncedSeq(db)) >= sinceChangeSeq;
     const rows = (this.topSeq.get() as number) - sinceChangeSeq;
-    if (caughtUp && rows <= CATCH_UP_SLICE) {
-      try {
-        syncArchive(db);
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
-      }
-    }
+    if (caughtUp && rows <= CATCH_UP_SLICE) this.syncNow(db);
     setImmediate(() => this.noticeChanges());
+  }
+
+  /** Indexes a slice or less here; a fault is left to the catch-up. */
+  private syncNow(db: Database): void {
+    try {
+      syncArchive(db, CATCH_UP_SLICE);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'search archive sync failed; catching up later');
+    }
   }
 
   /** Cheap: compares two numbers; starts background work when there is some. */
   private noticeChanges(): void {
     if (this.closed || this.catching) return;
-    if (this.known.behind || (this.topSeq.get() as number) > archiveSyncedSeq(this.db))
+    if (!this.known.ready || (this.topSeq.get() as number) > archiveSyncedSeq(this.db))
       void this.catchUp();
   }
 
@@ -166,10 +164,13 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       try {
         let behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
         while (!this.closed && behind > 0) {
-          this.stats.caughtUp +=
-            this.worker && behind > CATCH_UP_SLICE
-              ? await this.worker.run('sync')
-              : syncArchive(this.db, CATCH_UP_SLICE);
+          if (this.worker && behind > CATCH_UP_SLICE) {
+            const done = await this.worker.run('sync');
+            this.stats.caughtUp += done.rows;
+            // Too many rows to send their words: re-reading the vocabulary costs less.
+            if (done.words) this.known.addWords(done.words, done.from, done.to);
+            else if (done.rows > 0) this.known.reload();
+          } else this.stats.caughtUp += syncArchive(this.db, CATCH_UP_SLICE);
           await new Promise((resolve) => setImmediate(resolve));
           behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
         }

@@ -40,29 +40,39 @@ function minimalSpan(
   return best;
 }
 
-/** Matches the query's words against a title: stemmed, any order, hyphenated words split. */
-export function titleFit(title: string, q: CompiledQuery, queryKey: string): TitleFit | null {
-  const words = tokenise(title);
-  const find = stemFinder([...q.groups.flatMap((g) => g.stems), ...q.phrases.flat().map(stem)]);
-  const stems = words.map(find);
-  const hits: Array<[number, number]> = [];
-  stems.forEach((s, pos) => {
-    if (s === '') return;
-    q.groups.forEach((g, i) => {
-      if (g.stems.includes(s)) hits.push([pos, i]);
-    });
-  });
-  if (!q.phrases.every((p) => hasSequence(stems, p.map(stem)))) return null;
-  const { span, first } =
-    q.groups.length > 0 ? minimalSpan(hits, q.groups.length) : { span: 0, first: 0 };
-  if (!Number.isFinite(span)) return null;
+/**
+ * Matches titles against the query's words: stemmed, any order, hyphenated words split.
+ * What depends on the query alone is worked out once, not per title.
+ */
+export function titleFitter(
+  q: CompiledQuery,
+  queryKey: string,
+): (title: string) => TitleFit | null {
   const sequence = q.sequence.map(stem);
-  return {
-    exact: queryKey !== '' && normaliseTitle(title) === queryKey,
-    inOrder: sequence.length > 1 && hasSequence(words.map(stem), sequence),
-    span,
-    first,
-    length: words.length,
+  const phrases = q.phrases.map((p) => p.map(stem));
+  const find = stemFinder([...q.groups.flatMap((g) => g.stems), ...phrases.flat(), ...sequence]);
+  return (title) => {
+    const words = tokenise(title);
+    // Each word as the wanted stem it stands for, or '' (never a stem).
+    const stems = words.map(find);
+    if (!phrases.every((p) => hasSequence(stems, p))) return null;
+    const hits: Array<[number, number]> = [];
+    stems.forEach((s, pos) => {
+      if (s === '') return;
+      q.groups.forEach((g, i) => {
+        if (g.stems.includes(s)) hits.push([pos, i]);
+      });
+    });
+    const { span, first } =
+      q.groups.length > 0 ? minimalSpan(hits, q.groups.length) : { span: 0, first: 0 };
+    if (!Number.isFinite(span)) return null;
+    return {
+      exact: queryKey !== '' && normaliseTitle(title) === queryKey,
+      inOrder: sequence.length > 1 && hasSequence(stems, sequence),
+      span,
+      first,
+      length: words.length,
+    };
   };
 }
 
@@ -108,12 +118,12 @@ export function rankHits(
   rawQuery: string,
   factsOf: (rowids: number[]) => Map<number, HitFacts>,
 ): Ranked[] {
-  const queryKey = normaliseTitle(rawQuery.replace(/(^|\s)-\S+/g, ' '));
+  const fitOf = titleFitter(q, normaliseTitle(rawQuery.replace(/(^|\s)-\S+/g, ' ')));
   const out = new Map<number, Ranked>();
   for (const h of hits) {
     const title = titles.get(h.rowid);
     if (title === undefined || out.has(h.rowid)) continue;
-    out.set(h.rowid, { rowid: h.rowid, fit: titleFit(title, q, queryKey), bm25: h.bm25 });
+    out.set(h.rowid, { rowid: h.rowid, fit: fitOf(title), bm25: h.bm25 });
   }
   const ranked = [...out.values()].sort((a, b) => byFitThenBm25(a, b) || b.rowid - a.rowid);
   const tied = new Set<number>();

@@ -3,8 +3,17 @@ import { Worker } from 'node:worker_threads';
 /** An idle worker is let go after this long; a live bot's next poll usually comes sooner. */
 const IDLE_MS = 10 * 60_000;
 
+/** What a job did: rows indexed, the sync points around it, the words of those rows. */
+export interface ArchiveJobResult {
+  rows: number;
+  from: number;
+  to: number;
+  /** Distinct words of the rows indexed; null when there were too many to send. */
+  words: string[] | null;
+}
+
 interface Job {
-  resolve(rows: number): void;
+  resolve(result: ArchiveJobResult): void;
   reject(error: Error): void;
 }
 
@@ -21,7 +30,7 @@ export class ArchiveWorker {
 
   constructor(private readonly file: string) {}
 
-  run(mode: 'sync' | 'rebuild'): Promise<number> {
+  run(mode: 'sync' | 'rebuild'): Promise<ArchiveJobResult> {
     if (this.idle) clearTimeout(this.idle);
     const worker = this.worker ?? this.start();
     return new Promise((resolve, reject) => {
@@ -42,10 +51,10 @@ export class ArchiveWorker {
       workerData: { file: this.file, entry: new URL('./archive-worker.ts', import.meta.url).href },
     });
     worker.unref();
-    worker.on('message', (message: { rows?: number; error?: string }) => {
+    worker.on('message', (message: ArchiveJobResult | { error: string }) => {
       const job = this.jobs.shift();
-      if (message.error !== undefined) job?.reject(new Error(message.error));
-      else job?.resolve(message.rows ?? 0);
+      if ('error' in message) job?.reject(new Error(message.error));
+      else job?.resolve(message);
       if (this.jobs.length === 0) this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
     });
     const fail = (error: Error) => {

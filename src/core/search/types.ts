@@ -47,6 +47,8 @@ export interface SearchResult {
   /** What was relaxed to find these hits; empty when the query matched as written. */
   relaxations?: QueryRelaxation[];
   total: number;
+  /** More papers match than `total` (the count stopped there): `pages` is then a floor too. */
+  totalCapped?: boolean;
   page: number;
   pageSize: number;
   pages: number;

@@ -21,7 +21,17 @@ export function allWarnings(result: ParseResult): string[] {
  * name ("not understood, ignored, in 12 items, first item 3"), never one per item, never none.
  */
 export class UnknownFields {
-  private readonly seen = new Map<string, { count: number; first: number }>();
+  private readonly seen: Map<string, { count: number; first: number }>;
+
+  /** Optionally continuing the counts another reader took so far (`entries()`). */
+  constructor(entries: [string, { count: number; first: number }][] = []) {
+    this.seen = new Map(entries);
+  }
+
+  /** The counts so far, as plain data (to hand over to another thread). */
+  entries(): [string, { count: number; first: number }][] {
+    return [...this.seen];
+  }
 
   /** Records the names not in `known` that an item at 1-based `position` has. */
   check(names: Iterable<string>, known: ReadonlySet<string>, position: number): void {

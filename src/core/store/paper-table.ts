@@ -1,41 +1,25 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import {
-  isReplacement,
-  normaliseTitle,
-  type Paper,
-  type PaperRecord,
-  paperIdOf,
-  type SourceName,
-} from '../paper.js';
+import type { Paper, PaperRecord } from '../paper.js';
 import {
   FIELD_COLUMNS,
-  fieldsOfRecord,
   fieldValues,
   mergeRecord,
   type PaperRow,
   rowToPaper,
 } from './paper-rows.js';
+import {
+  ARXIV_ID_AT,
+  ID_AT,
+  type PreparedPaper,
+  preparePaper,
+  recordOfPrepared,
+  TITLE_KEY_AT,
+} from './prepared-paper.js';
 import { StatementCache } from './statements.js';
 import type { PapersStamp, UpsertSummary } from './store.js';
 
-/** Sources that list papers as they appear (a day's listing), as opposed to archives and searches. */
-const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-rss', 'hf-page']);
-
 /** The sources of a row known only from a link lookup (no feed listed it: never a digest's). */
 const LOOKUP_ONLY = '["arxiv-lookup"]';
-
-/**
- * The day a feed listed the paper: the date the listing gives the item (`listedAt`), else
- * the listing's own date (its observation time), for a listing source; `null` for a bulk import or an API search, which say nothing about news.
- * Set when the row is inserted and never moved (the digest's "new means new" rule), except
- * for a row known only from a link lookup, which a feed's first listing makes news.
- */
-export function feedDateOf(
-  record: Pick<PaperRecord, 'source' | 'observedAt' | 'listedAt'>,
-): string | null {
-  if (!LISTING_SOURCES.has(record.source)) return null;
-  return (record.listedAt ?? record.observedAt).slice(0, 10);
-}
 
 /** Called inside the write transaction after a batch, with the change_seq it started after. */
 export type PapersWrittenHook = (db: Database, sinceChangeSeq: number) => void;
@@ -54,7 +38,7 @@ export class PaperTable {
   private readonly update: Statement;
   private readonly firstListed: Statement;
   private readonly maxSeq: Statement<[], { seq: number }>;
-  private readonly upsertAll: Transaction<(records: PaperRecord[], now: string) => UpsertSummary>;
+  private readonly upsertAll: Transaction<(papers: PreparedPaper[], now: string) => UpsertSummary>;
 
   constructor(
     private readonly db: Database,
@@ -86,18 +70,23 @@ export class PaperTable {
       'UPDATE papers SET first_seen_at = ?, feed_date = coalesce(feed_date, ?) WHERE rowid = ?',
     );
     this.maxSeq = db.prepare('SELECT coalesce(max(change_seq), 0) AS seq FROM papers');
-    this.upsertAll = db.transaction((records, now) => this.write(records, now));
+    this.upsertAll = db.transaction((papers, now) => this.write(papers, now));
   }
 
   upsert(records: PaperRecord[], now: Date): UpsertSummary {
-    if (records.length === 0)
+    return this.upsertPrepared(records.map(preparePaper), now);
+  }
+
+  /** `upsert` of records already mapped to their columns (`preparePaper`). */
+  upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary {
+    if (papers.length === 0)
       return { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     // IMMEDIATE: a read-then-write transaction takes the write lock up front, so a second
     // writer (npm run ingest) makes it wait on busy_timeout instead of failing with SQLITE_BUSY.
-    return this.upsertAll.immediate(records, now.toISOString());
+    return this.upsertAll.immediate(papers, now.toISOString());
   }
 
-  private write(records: PaperRecord[], now: string): UpsertSummary {
+  private write(papers: PreparedPaper[], now: string): UpsertSummary {
     const startSeq = this.maxSeq.get()?.seq ?? 0;
     let seq = startSeq;
     const added = new Set<string>();
@@ -107,11 +96,12 @@ export class PaperTable {
     // A bulk import of arXiv papers into a store without title-only papers (the usual case)
     // then costs one statement per paper, the insert.
     this.titleOnlyRows = this.anyTitleOnly.get() !== undefined;
-    for (const record of records) {
-      const titleKey = normaliseTitle(record.title);
-      let row = this.titleMatch(record, titleKey);
-      if (!row && isReplacement(record)) {
-        const id = paperIdOf(record);
+    for (const paper of papers) {
+      const id = paper.values[ID_AT] as string;
+      const arxivId = paper.values[ARXIV_ID_AT] as string | null;
+      const titleKey = paper.values[TITLE_KEY_AT] as string;
+      let row = this.titleMatch(arxivId, titleKey);
+      if (!row && paper.replacement) {
         row = this.byId.get(id);
         if (!row) {
           skippedReplacements.push(id);
@@ -119,20 +109,20 @@ export class PaperTable {
         }
       }
       if (!row) {
-        const values = fieldValues(fieldsOfRecord(record, titleKey));
-        values.push(now, now, seq + 1, feedDateOf(record));
-        if (this.insert.run(values).changes === 1) {
+        if (this.insert.run(paper.values.concat(now, now, seq + 1, paper.feedDate)).changes === 1) {
           seq++;
-          if (!record.arxivId) this.titleOnlyRows = true;
-          added.add(values[0] as string);
+          if (!arxivId) this.titleOnlyRows = true;
+          added.add(id);
           continue;
         }
-        row = this.byId.get(values[0] as string) as PaperRow;
+        row = this.byId.get(id) as PaperRow;
       }
+      // Only a paper already stored needs the record back (most of a first import never does).
+      const record = recordOfPrepared(paper);
       const merged = mergeRecord(row, record, titleKey);
       if (row.sources === LOOKUP_ONLY && record.source !== 'arxiv-lookup') {
         // Known so far only because someone linked it: news from the first feed listing it.
-        this.firstListed.run(now, feedDateOf(record), row.rowid);
+        this.firstListed.run(now, paper.feedDate, row.rowid);
       }
       if (!merged) {
         unchanged++;
@@ -159,12 +149,12 @@ export class PaperTable {
    * (otherwise the insert's id conflict finds its row); for a title-only record, any row of
    * the same title, arXiv rows first.
    */
-  private titleMatch(record: PaperRecord, titleKey: string): PaperRow | undefined {
-    if (record.arxivId) {
+  private titleMatch(arxivId: string | null, titleKey: string): PaperRow | undefined {
+    if (arxivId) {
       if (!this.titleOnlyRows) return undefined;
       const titleOnly = this.titleOnlyByKey.get(titleKey);
       // Its own arXiv row, when one exists, still comes first.
-      return titleOnly && (this.byId.get(record.arxivId) ?? titleOnly);
+      return titleOnly && (this.byId.get(arxivId) ?? titleOnly);
     }
     return this.anyByKey.get(titleKey);
   }

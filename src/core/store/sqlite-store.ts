@@ -8,6 +8,7 @@ import { DigestRunTable } from './digest-run-rows.js';
 import { LedgerTables } from './ledger-rows.js';
 import { assertKnownVersion, migrate } from './migrations.js';
 import { type PapersWrittenHook, PaperTable } from './paper-table.js';
+import type { PreparedPaper } from './prepared-paper.js';
 import { inWriteTransaction } from './statements.js';
 import type {
   Channel,
@@ -125,8 +126,15 @@ export class SqliteStore implements Store {
   }
 
   upsertPapers(records: PaperRecord[], now: Date): UpsertSummary {
+    return this.writePapers(() => this.papers.upsert(records, now));
+  }
+  /** `upsertPapers` of records mapped to their columns already (a bulk ingest's parsing thread). */
+  upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary {
+    return this.writePapers(() => this.papers.upsertPrepared(papers, now));
+  }
+  private writePapers(write: () => UpsertSummary): UpsertSummary {
     try {
-      return this.papers.upsert(records, now);
+      return write();
     } catch (error) {
       // Damage past the header only shows when a page is touched; say so, never rebuild.
       if (CORRUPT_CODES.has((error as { code?: string }).code ?? ''))

@@ -68,7 +68,8 @@ describe('Slack post() and findDelivery()', () => {
   }
 
   beforeEach(async () => {
-    fake = await startFakeSlack();
+    // Slack stamps messages with its time: the test's clock, as the bot's is.
+    fake = await startFakeSlack({ now: () => clock.now().getTime() });
     store = SqliteStore.open(':memory:');
     log = memoryLogger();
     waits = [];
@@ -95,6 +96,16 @@ describe('Slack post() and findDelivery()', () => {
     expect(await adapter.findDelivery(target, 'delivery-42')).toBe(messageIds[0]);
     expect(await adapter.findDelivery(target, 'delivery-other')).toBeNull();
     expect(fake.callsOf('conversations.history')[0]?.params.include_all_metadata).toBe('true');
+  });
+
+  it('looks a delivery up in the last week of history only, as Slack filters by oldest', async () => {
+    const { messageIds } = await adapter.post(target, digest);
+    clock.advance(6 * 86_400_000);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBe(messageIds[0]);
+    clock.advance(2 * 86_400_000);
+    expect(await adapter.findDelivery(target, 'delivery-42')).toBeNull();
+    const oldest = Number(fake.callsOf('conversations.history').at(-1)?.params.oldest);
+    expect(oldest * 1000).toBe(clock.now().getTime() - 7 * 86_400_000);
   });
 
   it('posts a digest as a parent message with the papers in its thread, paced per channel', async () => {

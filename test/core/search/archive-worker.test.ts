@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/core/clock.js';
+import type { PaperRecord } from '../../../src/core/paper.js';
 import { archiveSyncedSeq, ensureArchive } from '../../../src/core/search/archive.js';
-import { ArchiveWorker } from '../../../src/core/search/spawn-worker.js';
+import { wordsOfRows } from '../../../src/core/search/known-terms.js';
+import { type ArchiveJobResult, ArchiveWorker } from '../../../src/core/search/spawn-worker.js';
 import { SqliteStore, storeFile } from '../../../src/core/store/sqlite-store.js';
 import { corpusSlice } from './corpus-slice.js';
 import { NOW, tempDir } from './search-fixtures.js';
@@ -21,11 +23,22 @@ describe('the archive worker', () => {
     store.upsertPapers(papers.slice(0, 200), manualClock(NOW).now());
     const worker = new ArchiveWorker(storeFile(dir.dir));
     try {
-      expect(await Promise.all([worker.run('sync'), worker.run('sync')])).toEqual([200, 0]);
-      store.upsertPapers(papers.slice(200), manualClock(NOW).now());
-      expect(await worker.run('sync')).toBe(100);
+      const rows = (job: Promise<ArchiveJobResult>) => job.then((r) => r.rows);
+      expect(await Promise.all([rows(worker.run('sync')), rows(worker.run('sync'))])).toEqual([
+        200, 0,
+      ]);
+      store.upsertPapers(
+        [...papers.slice(200, 299), { ...(papers[299] as PaperRecord), title: 'Zyxquarts' }],
+        manualClock(NOW).now(),
+      );
+      const synced = await worker.run('sync');
+      // The words of what it indexed, for the known terms: those rows only.
+      expect(synced).toMatchObject({ rows: 100, from: 200, to: 300 });
+      expect(synced.words).toEqual(expect.arrayContaining(['zyxquarts']));
+      expect(new Set(synced.words).size).toBe(synced.words?.length);
+      expect(synced.words).toEqual(wordsOfRows(store.db, 200, 300));
       await worker.close();
-      expect(await worker.run('rebuild')).toBe(300);
+      expect(await rows(worker.run('rebuild'))).toBe(300);
       expect(archiveSyncedSeq(store.db)).toBe(300);
     } finally {
       await worker.close();
@@ -43,7 +56,7 @@ describe('the archive worker', () => {
       store.db.exec('ALTER TABLE papers RENAME TO papers_away');
       await expect(worker.run('sync')).rejects.toThrow(/no such table: papers/);
       store.db.exec('ALTER TABLE papers_away RENAME TO papers');
-      expect(await worker.run('sync')).toBe(0);
+      expect((await worker.run('sync')).rows).toBe(0);
     } finally {
       await worker.close();
       store.close();

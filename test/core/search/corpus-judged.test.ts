@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperRecord } from '../../../src/core/paper.js';
+import { BROAD_MATCH } from '../../../src/core/search/archive-search.js';
 import { foldText, STOP_WORDS, tokenise } from '../../../src/core/search/text.js';
 import { corpusSlice, seeded } from './corpus-slice.js';
 import { type Opened, openWith } from './search-fixtures.js';
@@ -78,5 +79,29 @@ describe('judged queries on a seeded 5,000-paper slice of the shared corpus', ()
       opened.search.search(q, { pageSize: 50 }).hits.some((h) => h.paper.id === author?.arxivId);
     expect(foundBy(surname)).toBe(true);
     expect(foundBy(foldText(surname))).toBe(true);
+  });
+
+  it('counts matches up to BROAD_MATCH (or the page asked for): past it the total is a floor', () => {
+    const exact = (match: string) =>
+      opened.store.db
+        .prepare('SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?')
+        .pluck()
+        .get(match) as number;
+    const broad = exact('"model"');
+    expect(broad).toBeGreaterThan(BROAD_MATCH + 1000);
+    const first = opened.search.search('model ', { pageSize: 10 });
+    expect(first).toMatchObject({ total: BROAD_MATCH, totalCapped: true });
+    expect(first.pages).toBe(BROAD_MATCH / 10 + 1);
+    const deep = opened.search.search('model ', { page: 250, pageSize: 10 });
+    expect(deep).toMatchObject({ total: 2500, totalCapped: true });
+    expect(deep.hits).toHaveLength(10);
+    const last = Math.ceil(broad / 10);
+    const end = opened.search.search('model ', { page: last, pageSize: 10 });
+    expect(end.total).toBe(broad);
+    expect(end.totalCapped).toBeUndefined();
+    expect(end.hits).toHaveLength(broad - (last - 1) * 10);
+    const narrow = opened.search.search('quantum ');
+    expect(narrow.total).toBe(exact('"quantum"'));
+    expect(narrow.totalCapped).toBeUndefined();
   });
 });

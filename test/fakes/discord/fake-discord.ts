@@ -1,46 +1,29 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway } from './gateway.js';
+import { FakeGateway, type ShardKey } from './gateway.js';
 import {
   CHANNEL_TYPES,
   type FakeChannel,
-  guildCreatePayload,
   messagePayload,
   nextSnowflake,
   userPayload,
 } from './payloads.js';
+import { guildCreate, identifyAnswer } from './ready.js';
 import { type FailureRule, type RecordedRequest, RequestRecorder } from './recorder.js';
-import { routeRest } from './rest-routes.js';
+import { FAILURE_BODIES, routeRest } from './rest-routes.js';
 
 export type { FailureRule, RecordedRequest };
 
 export interface FakeDiscordOptions {
   applicationId?: string;
   guildId?: string;
+  /** GET /gateway/bot's `shards` (default: one per 1,000 guilds, at least 1). */
+  recommendedShards?: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency` (default 1). */
+  maxConcurrency?: number;
+  /** More guilds than this on one shard: IDENTIFY is closed with 4011 (Discord's is 2,500). */
+  maxGuildsPerShard?: number;
 }
-
-export const FAILURE_BODIES = {
-  // Discord's documented shape: a code, a message, and the fields at fault.
-  400: {
-    message: 'Invalid Form Body',
-    code: 50035,
-    errors: {
-      embeds: {
-        '0': {
-          description: {
-            _errors: [
-              { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 4096 or fewer in length.' },
-            ],
-          },
-        },
-      },
-    },
-  },
-  401: { message: '401: Unauthorized', code: 0 },
-  403: { message: 'Missing Permissions', code: 50013 },
-  404: { message: 'Unknown Channel', code: 10003 },
-  500: { message: '500: Internal Server Error', code: 0 },
-} as const;
 
 /**
  * A small Discord for discord.js 14: REST under /api/v10 and the gateway on the same
@@ -48,7 +31,14 @@ export const FAILURE_BODIES = {
  */
 export class FakeDiscord {
   readonly applicationId: string;
+  /** The guild the fixtures' channels are in; `addGuild` adds more. */
   readonly guildId: string;
+  /** Every guild the bot is in, in the order it joined. */
+  readonly guildIds: string[];
+  readonly maxConcurrency: number;
+  private readonly recommended: number | undefined;
+  /** More guilds than this on one shard: IDENTIFY is closed with 4011. */
+  readonly maxGuildsPerShard: number;
   readonly bot = userPayload('900000000000000001', 'Paperboy', true);
   readonly channels = {
     text: '100000000000000001',
@@ -70,6 +60,10 @@ export class FakeDiscord {
   constructor(options: FakeDiscordOptions = {}) {
     this.applicationId = options.applicationId ?? '800000000000000001';
     this.guildId = options.guildId ?? '700000000000000001';
+    this.guildIds = [this.guildId];
+    this.recommended = options.recommendedShards;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
+    this.maxGuildsPerShard = options.maxGuildsPerShard ?? 2500;
     const g = this.guildId;
     for (const channel of [
       { id: this.channels.text, type: CHANNEL_TYPES.text, name: 'papers', guild_id: g },
@@ -105,6 +99,16 @@ export class FakeDiscord {
     return this.gateway.identifies;
   }
 
+  /** What GET /gateway/bot recommends: Discord's rule of thumb is a shard per 1,000 guilds. */
+  get recommendedShards(): number {
+    return this.recommended ?? Math.max(1, Math.ceil(this.guildIds.length / 1000));
+  }
+
+  /** The shard of each identified gateway connection (`[id, count]`). */
+  get connectedShards(): ShardKey[] {
+    return this.gateway.shards;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: Error) => {
@@ -127,7 +131,17 @@ export class FakeDiscord {
           });
         }
       },
-      onIdentify: () => this.identifyEvents(),
+      onIdentify: (shard, sessionId) => identifyAnswer(this, shard, sessionId),
+      onClose: (code, shard) =>
+        this.recorder.record({
+          method: 'GATEWAY',
+          path: 'close',
+          query: new URLSearchParams(),
+          body: { code, shard },
+          hasAuthorization: false,
+          status: 0,
+          at: Date.now(),
+        }),
     });
     // A platform's edge never drops handshakes: a backlog past a 1,000-request burst (the
     // default 511 overflows, and the bot's requests would wait for a TCP retransmit).
@@ -167,14 +181,39 @@ export class FakeDiscord {
     this.gateway.dropAll();
   }
 
-  /** Sends a dispatch (e.g. INTERACTION_CREATE) to connected clients. */
-  dispatch(t: string, d: unknown): void {
-    if (this.gateway.dispatch(t, d) === 0) throw new Error('fake Discord: no identified client');
+  /**
+   * Sends a dispatch (e.g. INTERACTION_CREATE) to the connections of its shard (the guild's,
+   * or shard 0 outside guilds); returns how many connections got it, and throws when none
+   * holds that shard.
+   */
+  dispatch(t: string, d: unknown): number {
+    const sent = this.gateway.dispatch(t, d);
+    if (sent === 0) {
+      const guild = (d as { guild_id?: string } | null)?.guild_id;
+      throw new Error(
+        `fake Discord: no identified connection for ${guild ? `guild ${guild}'s shard` : 'shard 0'}`,
+      );
+    }
+    return sent;
   }
 
-  /** A text channel created after start-up (discord.js learns it from interaction payloads). */
-  addTextChannel(id: string, name = `channel-${id.slice(-4)}`): void {
-    this.channelById.set(id, { id, type: CHANNEL_TYPES.text, name, guild_id: this.guildId });
+  /**
+   * The bot joins a guild with one text channel (id returned); connected shards that hold
+   * it get its GUILD_CREATE, as Discord sends on a join.
+   */
+  addGuild(guildId: string, channelId = nextSnowflake()): string {
+    this.guildIds.push(guildId);
+    this.addTextChannel(channelId, 'papers', guildId);
+    this.gateway?.dispatch('GUILD_CREATE', guildCreate(this, guildId));
+    return channelId;
+  }
+
+  /**
+   * A text channel created after start-up (discord.js learns it from interaction payloads),
+   * in this fake's guild or another one the bot is in (REST serves any of them).
+   */
+  addTextChannel(id: string, name = `channel-${id.slice(-4)}`, guildId = this.guildId): void {
+    this.channelById.set(id, { id, type: CHANNEL_TYPES.text, name, guild_id: guildId });
   }
 
   addDmChannel(id: string, user: ReturnType<typeof userPayload>): void {
@@ -201,33 +240,6 @@ export class FakeDiscord {
   /** Registration writes so far (PUT/POST/PATCH/DELETE on application commands). */
   get commandWrites(): number {
     return this.requests.filter((r) => r.method !== 'GET' && /\/commands/.test(r.path)).length;
-  }
-
-  private identifyEvents(): Array<{ t: string; d: unknown }> {
-    const all = [...this.channelById.values()].filter((c) => c.guild_id === this.guildId);
-    const threads = all.filter((c) => c.type === CHANNEL_TYPES.publicThread);
-    return [
-      {
-        t: 'READY',
-        d: {
-          v: 10,
-          user: this.bot,
-          guilds: [{ id: this.guildId, unavailable: true }],
-          session_id: 'fake-session',
-          resume_gateway_url: `ws://127.0.0.1:${this.port}`,
-          shard: [0, 1],
-          application: { id: this.applicationId, flags: 0 },
-        },
-      },
-      {
-        t: 'GUILD_CREATE',
-        d: guildCreatePayload(
-          this.guildId,
-          all.filter((c) => !threads.includes(c)),
-          threads,
-        ),
-      },
-    ];
   }
 
   storeMessage(channelId: string, body: Record<string, unknown>, webhook?: string) {

@@ -30,6 +30,9 @@ function basePayload(fake: FakeDiscord, type: number, place: InteractionPlace): 
   const id = nextSnowflake();
   const token = `tok-${id}`;
   const user = userPayload(place.userId ?? '600000000000000001', 'ada');
+  const channelId = place.channelId ?? (place.dm ? '500000000000000001' : fake.channels.text);
+  // The channel's guild, so the gateway routes the interaction to that guild's shard.
+  const guildId = (place.dm ? undefined : fake.channel(channelId)?.guild_id) ?? fake.guildId;
   const common = {
     id,
     application_id: fake.applicationId,
@@ -38,11 +41,10 @@ function basePayload(fake: FakeDiscord, type: number, place: InteractionPlace): 
     version: 1,
     locale: 'en-US',
     entitlements: [],
-    authorizing_integration_owners: { '0': fake.guildId },
+    authorizing_integration_owners: { '0': guildId },
     attachment_size_limit: 10_485_760,
   };
   if (place.dm) {
-    const channelId = place.channelId ?? '500000000000000001';
     fake.addDmChannel(channelId, user);
     const channel = fake.channel(channelId);
     return {
@@ -58,7 +60,6 @@ function basePayload(fake: FakeDiscord, type: number, place: InteractionPlace): 
       },
     };
   }
-  const channelId = place.channelId ?? fake.channels.text;
   const channel = fake.channel(channelId);
   return {
     id,
@@ -66,9 +67,9 @@ function basePayload(fake: FakeDiscord, type: number, place: InteractionPlace): 
     payload: {
       ...common,
       context: 0,
-      guild_id: fake.guildId,
+      guild_id: guildId,
       guild_locale: 'en-US',
-      guild: { id: fake.guildId, locale: 'en-US', features: [] },
+      guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
       channel: channel ? channelPayload(channel) : { id: channelId, type: CHANNEL_TYPES.text },
       app_permissions: PERMISSIONS.manager,

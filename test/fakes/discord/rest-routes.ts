@@ -1,5 +1,4 @@
 import type { FakeDiscord } from './fake-discord.js';
-import { FAILURE_BODIES } from './fake-discord.js';
 import {
   CHANNEL_TYPES,
   channelPayload,
@@ -8,6 +7,29 @@ import {
   nextSnowflake,
 } from './payloads.js';
 import type { Json } from './recorder.js';
+
+export const FAILURE_BODIES = {
+  // Discord's documented shape: a code, a message, and the fields at fault.
+  400: {
+    message: 'Invalid Form Body',
+    code: 50035,
+    errors: {
+      embeds: {
+        '0': {
+          description: {
+            _errors: [
+              { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 4096 or fewer in length.' },
+            ],
+          },
+        },
+      },
+    },
+  },
+  401: { message: '401: Unauthorized', code: 0 },
+  403: { message: 'Missing Permissions', code: 50013 },
+  404: { message: 'Unknown Channel', code: 10003 },
+  500: { message: '500: Internal Server Error', code: 0 },
+} as const;
 
 export interface RestResponse {
   status: number;
@@ -146,8 +168,13 @@ export function routeRest(
   if (method === 'GET' && path === '/gateway/bot') {
     return ok({
       url: `ws://127.0.0.1:${fake.port}`,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+      shards: fake.recommendedShards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: fake.maxConcurrency,
+      },
     });
   }
   if (method === 'GET' && path === '/users/@me') return ok(fake.bot);

@@ -40,6 +40,14 @@ export interface FakeSlackOptions {
   botUserId?: string;
   /** Socket Mode ping interval (the client drops a connection without pings). */
   pingIntervalMs?: number;
+  /** Slack's time (ms), which message timestamps read: a test's simulated clock (default: real). */
+  now?: () => number;
+}
+
+/** A message timestamp (`seconds.micros`, as Slack writes it) in microseconds, exactly. */
+function tsMicros(ts: string): bigint {
+  const [seconds = '0', fraction = ''] = ts.split('.');
+  return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
 }
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
@@ -78,7 +86,8 @@ export class FakeSlack extends EventEmitter {
   private readonly server: Server;
   private readonly failures = new Map<string, Failure[]>();
   private readonly channelStates = new Map<string, ChannelState>();
-  private tsCounter = 0;
+  private lastTs = 0n;
+  private readonly now: () => number;
   private port = 0;
 
   constructor(options: FakeSlackOptions = {}) {
@@ -86,6 +95,7 @@ export class FakeSlack extends EventEmitter {
     this.setMaxListeners(100);
     this.teamId = options.teamId ?? 'T0001';
     this.botUserId = options.botUserId ?? 'UBOT';
+    this.now = options.now ?? Date.now;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         res.statusCode = 500;
@@ -150,9 +160,12 @@ export class FakeSlack extends EventEmitter {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Like Slack's: the time the message was posted, unique and increasing within the fake. */
   private nextTs(): string {
-    this.tsCounter += 1;
-    return `1700000000.${String(this.tsCounter).padStart(6, '0')}`;
+    const at = BigInt(Math.floor(this.now())) * 1000n;
+    this.lastTs = at > this.lastTs ? at : this.lastTs + 1n;
+    const micros = String(this.lastTs % 1_000_000n).padStart(6, '0');
+    return `${this.lastTs / 1_000_000n}.${micros}`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -314,9 +327,19 @@ export class FakeSlack extends EventEmitter {
     const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
     const limit = Number(p.limit ?? 100);
     const start = Number(p.cursor ?? 0);
+    // Like Slack: only messages after `oldest` and before `latest` (default: now, which no
+    // message is past), the bounds themselves only when `inclusive`.
+    const inclusive = p.inclusive === 'true' || p.inclusive === true;
+    const oldest = tsMicros(String(p.oldest ?? '0'));
+    const latest = p.latest === undefined ? null : tsMicros(String(p.latest));
+    const inWindow = (ts: string) => {
+      const at = tsMicros(ts);
+      if (inclusive ? at < oldest : at <= oldest) return false;
+      return latest === null || (inclusive ? at <= latest : at < latest);
+    };
     // Like Slack: top-level messages only (no thread replies), newest first.
     const all = this.messages
-      .filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts)
+      .filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && inWindow(m.ts))
       .reverse();
     const page = all.slice(start, start + limit).map((m) => this.listed(m, withMetadata));
     const more = start + limit < all.length;

@@ -1,6 +1,5 @@
 import type { SearchFilters } from '../../search/archive-query.js';
-import { BROAD_MATCH, compileRelaxations } from '../../search/archive-search.js';
-import { makeSnippet, matchPaper } from '../../search/paper-match.js';
+import { BROAD_MATCH, compileRelaxations, pageHits } from '../../search/archive-search.js';
 import {
   type CompiledQuery,
   expandQuery,
@@ -67,14 +66,7 @@ export async function searchPgArchive(
   const ranked = rankHits(all, titles, q, input.raw, () => facts);
   const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
   const papers = await archive.papers(slice.map((h) => h.rowid));
-  const hits = slice.flatMap((h) => {
-    const paper = papers.get(h.rowid);
-    if (!paper) return [];
-    const snippet = makeSnippet(paper.abstract, q);
-    const score = -h.bm25 + (h.fit ? 1000 : 0);
-    return [{ paper, score, snippet, matchedTerms: matchPaper(paper, q).matchedTerms }];
-  });
-  return { ...empty, hits, relaxations };
+  return { ...empty, hits: pageHits(slice, papers, q, mode), relaxations };
 }
 
 /** `search` as PaperSearch answers it (paging and filters checked the same way), on PostgreSQL. */

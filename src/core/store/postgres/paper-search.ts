@@ -117,7 +117,9 @@ export class PostgresPaperSearch implements PaperSearch {
       const tokens = tokenise(text).slice(0, 24);
       if (tokens.length === 0) return { kind: 'none' };
       const fragment = await this.papers(
-        `ts_filter(search_vector, '{a}') @@ phraseto_tsquery('paperboy', $1)
+        // The whole vector first, so the GIN index finds the candidates; then the title alone.
+        `search_vector @@ phraseto_tsquery('paperboy', $1)
+         AND ts_filter(search_vector, '{a}') @@ phraseto_tsquery('paperboy', $1)
          AND numnode(phraseto_tsquery('paperboy', $1)) > 0 ORDER BY rowid DESC LIMIT $2`,
         [tokens.join(' '), MAX_CHOICES],
       );

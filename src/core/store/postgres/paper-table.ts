@@ -13,7 +13,7 @@ import {
   type PaperRow,
   rowToPaper,
 } from '../paper-rows.js';
-import { feedDateOf } from '../paper-table.js';
+import { feedDateOf } from '../prepared-paper.js';
 import type { PapersStamp, UpsertSummary } from '../store.js';
 import type { Db, Param } from './db.js';
 

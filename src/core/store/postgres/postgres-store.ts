@@ -25,7 +25,7 @@ import { PgPaperTable } from './paper-table.js';
 import { SessionLock, type SessionLockOptions } from './session-lock.js';
 
 /** Session advisory lock key of source polling (one instance polls at a time). */
-const POLL_LOCK = 7_305_118_460_220;
+export const POLL_LOCK = 7_305_118_460_220;
 /** First key of the channel planning locks (two-int form: this space, the label's hash). */
 const CHANNEL_LOCK_SPACE = 73_051;
 

@@ -1,0 +1,69 @@
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { PaperboyError } from './errors.js';
+
+/** Whether the file starts with gzip's magic bytes (whatever it is called). */
+export function isGzip(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read, from byte
+ * `start` of the content (of the gunzipped data for gzip, which is read from its start).
+ */
+export async function* byteChunks(
+  file: string,
+  gzip: boolean,
+  onBytes: (n: number) => void,
+  onCutOff: () => void,
+  start = 0,
+): AsyncGenerator<Buffer> {
+  const raw = createReadStream(file, {
+    highWaterMark: 256 * 1024,
+    ...(gzip || start === 0 ? {} : { start }),
+  });
+  if (!gzip) onBytes(start);
+  let skip = gzip ? start : 0;
+  let stream: Readable = raw;
+  if (gzip) {
+    const gunzip = createGunzip();
+    raw.on('data', (chunk) => onBytes(chunk.length));
+    raw.on('error', (error) => gunzip.destroy(error));
+    stream = raw.pipe(gunzip);
+  }
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!gzip) onBytes(chunk.length);
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      yield skip > 0 ? chunk.subarray(skip) : chunk;
+      skip = 0;
+    }
+  } catch (error) {
+    // A download that stopped half-way: what was decompressed is read, as for a cut-off
+    // plain file (the caller warns about the last, partial line), and the cut is said.
+    if ((error as { code?: string }).code === 'Z_BUF_ERROR') {
+      onCutOff();
+      return;
+    }
+    if ((error as { code?: string }).code?.startsWith('Z_')) {
+      throw new PaperboyError(
+        'FEED_MALFORMED',
+        `${file}: the gzip data is damaged (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    raw.destroy();
+  }
+}

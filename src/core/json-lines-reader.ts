@@ -1,0 +1,214 @@
+import { parseJsonLine } from './sources/parse-corpus-jsonl.js';
+import { UnknownFields } from './sources/parse-result.js';
+import { badBytesAt, isValidUtf8 } from './sources/text-encoding.js';
+import { type PreparedPaper, preparePaper } from './store/prepared-paper.js';
+
+const NEWLINE = 0x0a;
+/** The longest JSON Lines line read (the real snapshot's longest is well under 100 KB). */
+export const LINE_CAP = 1024 * 1024;
+
+const overlongText = () =>
+  `skipped, longer than the ${LINE_CAP / 1024 / 1024} MB line cap (not read into memory)`;
+
+/** A warning, and whether its line (or entry) was skipped for it. */
+export type LineWarning = [text: string, skipped: boolean];
+
+/**
+ * The papers of up to `batchSize` lines, ready for one transaction, with the warnings of the
+ * lines read since the batch before, in line order (the caller reports them before writing).
+ */
+export interface LineBatch {
+  papers: PreparedPaper[];
+  warnings: LineWarning[];
+  /** Bytes of the file read once these lines were (compressed bytes for gzip). */
+  bytesRead: number;
+}
+
+/** The last batch, with the file's unknown keys: one warning per key, said after it. */
+export interface LastBatch extends LineBatch {
+  unknownFields: string[];
+}
+
+/**
+ * Where a reader stopped, at a chunk's end, for another to go on from (the parsing thread
+ * taking over from the main thread): the file offset of the first line not yet read whole
+ * (decompressed bytes), the lines before it, the batch being filled and the keys counted.
+ */
+export interface ReaderState {
+  offset: number;
+  lineNumber: number;
+  papers: PreparedPaper[];
+  warnings: LineWarning[];
+  unknownKeys: [string, { count: number; first: number }][];
+}
+
+export interface JsonLinesOptions {
+  /** Observation time of a line without a date of its own (the file's modification time). */
+  fetchedAt: string;
+  batchSize: number;
+  /** Tag every paper as a bundled demo paper. */
+  sample?: boolean;
+}
+
+/**
+ * Cuts JSON Lines bytes into lines and lines into batches of prepared papers, with every
+ * bad line named by its number. Lines are cut from the bytes and decoded one by one: an ASCII
+ * line stays a one-byte string (JSON.parse reads those fastest) and no chunk-sized string is
+ * ever built; a line is never held beyond LINE_CAP. The same on either thread.
+ */
+export class JsonLinesReader {
+  private papers: PreparedPaper[] = [];
+  private warnings: LineWarning[] = [];
+  private readonly ready: LineBatch[] = [];
+  private lineNumber = 0;
+  private readonly unknownKeys: UnknownFields;
+  /** Decompressed bytes pushed so far, and where the line being read starts. */
+  private pushed = 0;
+  private lineStart = 0;
+  // The bytes of a line still open at the end of a chunk; past LINE_CAP they are dropped
+  // and the line is only counted.
+  private rest: Buffer[] = [];
+  private restBytes = 0;
+  private overlong = false;
+
+  /** Reads from the file's start, or from where another reader stopped (`handOver`). */
+  constructor(
+    private readonly options: JsonLinesOptions,
+    from?: ReaderState,
+  ) {
+    this.unknownKeys = new UnknownFields(from?.unknownKeys);
+    if (from) {
+      this.pushed = from.offset;
+      this.lineStart = from.offset;
+      this.lineNumber = from.lineNumber;
+      this.papers = from.papers;
+      this.warnings = from.warnings;
+    }
+  }
+
+  /**
+   * Stops reading after the last chunk pushed: what another reader needs to go on from the
+   * start of the line this one had not read whole. Call between pushes, never after `end`.
+   */
+  handOver(): ReaderState {
+    const state: ReaderState = {
+      offset: this.lineStart,
+      lineNumber: this.lineNumber,
+      papers: this.papers,
+      warnings: this.warnings,
+      unknownKeys: this.unknownKeys.entries(),
+    };
+    this.papers = [];
+    this.warnings = [];
+    return state;
+  }
+
+  /** Reads a chunk; returns the batches it completed (usually none or one). */
+  push(chunk: Buffer, bytesRead: number): LineBatch[] {
+    const chunkStart = this.pushed;
+    this.pushed += chunk.length;
+    let start = 0;
+    let end = chunk.indexOf(NEWLINE);
+    if (this.restBytes > 0 || this.overlong) {
+      if (end === -1) {
+        this.keep(chunk);
+        return this.takeReady();
+      }
+      this.keep(chunk.subarray(0, end));
+      this.finishRest(false, bytesRead);
+      start = end + 1;
+      end = chunk.indexOf(NEWLINE, start);
+    }
+    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      if (end - start > LINE_CAP) {
+        this.lineNumber++;
+        this.warn(`line ${this.lineNumber}: ${overlongText()}`, true);
+      } else this.readLine(chunk, start, end, false, bytesRead);
+      start = end + 1;
+    }
+    if (start > 0) this.lineStart = chunkStart + start;
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+    return this.takeReady();
+  }
+
+  /** A warning that belongs between the lines read so far and the next (a cut-off gzip). */
+  warn(text: string, skipped: boolean): void {
+    this.warnings.push([text, skipped]);
+  }
+
+  /** The file ended: the last line (maybe without a newline), the last batch, unknown keys. */
+  end(bytesRead: number): { batches: LineBatch[]; last: LastBatch } {
+    this.finishRest(true, bytesRead);
+    const last: LastBatch = {
+      papers: this.papers,
+      warnings: this.warnings,
+      bytesRead,
+      unknownFields: this.unknownKeys.warnings('line', (key) => `key ${JSON.stringify(key)}`),
+    };
+    this.papers = [];
+    this.warnings = [];
+    return { batches: this.takeReady(), last };
+  }
+
+  private takeReady(): LineBatch[] {
+    return this.ready.length === 0 ? [] : this.ready.splice(0);
+  }
+
+  private keep(piece: Buffer): void {
+    if (this.overlong || piece.length === 0) return;
+    if (this.restBytes + piece.length > LINE_CAP) {
+      this.overlong = true;
+      this.rest = [];
+      this.restBytes = 0;
+      return;
+    }
+    this.rest.push(Buffer.from(piece));
+    this.restBytes += piece.length;
+  }
+
+  private finishRest(last: boolean, bytesRead: number): void {
+    if (this.overlong) {
+      this.lineNumber++;
+      this.warn(`line ${this.lineNumber}: ${overlongText()}`, true);
+      this.overlong = false;
+    } else if (this.rest.length > 0) {
+      const bytes = this.rest.length === 1 ? (this.rest[0] as Buffer) : Buffer.concat(this.rest);
+      this.readLine(bytes, 0, bytes.length, last, bytesRead);
+    }
+    this.rest = [];
+    this.restBytes = 0;
+  }
+
+  private readLine(bytes: Buffer, start: number, end: number, last: boolean, bytesRead: number) {
+    const lineNumber = ++this.lineNumber;
+    const text = bytes.toString('utf8', start, end);
+    const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+    // U+FFFD is how bad bytes decode; only then is the line checked (a real U+FFFD is fine).
+    if (line.includes('\uFFFD') && !isValidUtf8(bytes.subarray(start, end))) {
+      const { detail } = badBytesAt(bytes.subarray(start, end));
+      this.warn(`line ${lineNumber}: skipped, it is not valid UTF-8 (${detail})`, true);
+      return;
+    }
+    const parsed = parseJsonLine(line, lineNumber, this.options.fetchedAt);
+    if (last && parsed.kind === null) {
+      // The last line, with no newline after it, that is not JSON: the file was cut off.
+      this.warn(
+        `line ${lineNumber}: skipped, the file ends in the middle of this line (cut off?); ` +
+          `the ${lineNumber - 1} lines before it were read`,
+        true,
+      );
+      return;
+    }
+    for (const warning of parsed.warnings) this.warn(warning, parsed.record === null);
+    if (parsed.unknownKeys) this.unknownKeys.add(parsed.unknownKeys, lineNumber);
+    if (!parsed.record) return;
+    if (this.options.sample) parsed.record.sample = true;
+    this.papers.push(preparePaper(parsed.record));
+    if (this.papers.length >= this.options.batchSize) {
+      this.ready.push({ papers: this.papers, warnings: this.warnings, bytesRead });
+      this.papers = [];
+      this.warnings = [];
+    }
+  }
+}

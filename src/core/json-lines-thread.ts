@@ -1,0 +1,201 @@
+import { Worker } from 'node:worker_threads';
+import { type ErrorCode, PaperboyError } from './errors.js';
+import type {
+  JsonLinesOptions,
+  JsonLinesReader,
+  LastBatch,
+  LineBatch,
+  ReaderState,
+} from './json-lines-reader.js';
+
+/** What the parsing thread is asked to read. */
+export interface JsonLinesJob extends JsonLinesOptions {
+  file: string;
+  gzip: boolean;
+  /** Batches posted and not yet taken by the writer before the parser waits. */
+  ahead: number;
+}
+
+/** What the parsing thread says: loaded, a batch, the last batch, or why it stopped. */
+export type ReaderMessage =
+  | { type: 'ready' }
+  | { type: 'batch'; batch: LineBatch }
+  | { type: 'done'; batch: LastBatch }
+  | { type: 'error'; message: string; code: ErrorCode | null };
+
+/** What the writer says: where to start reading (once), and that it took a batch. */
+export type WriterMessage = { type: 'start'; from: ReaderState } | { type: 'taken' };
+
+/**
+ * Two batches ahead keep both threads busy (one posted while the writer commits the one
+ * before); more would only hold more papers in memory.
+ */
+const AHEAD = 2;
+
+// A plain-JS entry that loads the TypeScript module through tsx (worker threads do not
+// inherit the parent's loader on Node 20).
+const ENTRY = new URL('./search/worker-entry.mjs', import.meta.url);
+const WORKER = new URL('./json-lines-worker.ts', import.meta.url).href;
+
+/**
+ * A worker thread that reads and parses a JSON Lines file while the caller writes the batches
+ * before: on a bulk import parsing and writing each take about half the work, so the two cores
+ * overlap them. Starting it (a thread, tsx, the parsers) takes a few hundred milliseconds, so
+ * the caller reads on meanwhile and hands the reading over once the thread is `ready`. A batch
+ * is acknowledged as soon as the caller takes it; the parser stays at most AHEAD batches ahead,
+ * so memory is flat however long the file.
+ */
+export class ParsingThread {
+  private readonly worker: Worker;
+  private readonly queue: ReaderMessage[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private loaded = false;
+  private taken = 0;
+
+  constructor(private readonly job: Omit<JsonLinesJob, 'ahead'>) {
+    this.worker = new Worker(ENTRY, {
+      workerData: { ...job, ahead: AHEAD, entry: WORKER } satisfies JsonLinesJob & {
+        entry: string;
+      },
+    });
+    this.worker.on('message', (message: ReaderMessage) => {
+      if (message.type === 'ready') this.loaded = true;
+      else this.queue.push(message);
+      this.wake?.();
+    });
+    this.worker.on('error', (error) => {
+      this.failure ??= this.stopped(`failed (${error.message})`, error);
+      this.wake?.();
+    });
+    this.worker.on('exit', (code) => {
+      this.failure ??= this.stopped(`stopped (exit code ${code})`);
+      this.wake?.();
+    });
+  }
+
+  /** Whether the thread has loaded and can take the reading over. */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Resolves once the thread is ready; fails if it stops first. */
+  async whenReady(): Promise<void> {
+    while (!this.loaded && !this.failure)
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    if (!this.loaded) throw this.failure as unknown as Error;
+  }
+
+  /**
+   * The batches from where the caller's reader stopped (`JsonLinesReader.handOver`), then
+   * the last batch. A thread that fails or exits before its last batch is an error.
+   */
+  async *batches(from: ReaderState): AsyncGenerator<LineBatch, LastBatch> {
+    this.worker.postMessage({ type: 'start', from } satisfies WriterMessage);
+    for (;;) {
+      // Messages posted before an exit arrive before it: every batch sent is taken.
+      while (this.queue.length === 0 && !this.failure)
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+      const message = this.queue.shift();
+      if (!message) throw this.failure as unknown as Error;
+      if (message.type === 'error') {
+        throw message.code
+          ? new PaperboyError(message.code, message.message)
+          : this.stopped(`failed (${message.message})`);
+      }
+      if (message.type === 'done') return message.batch;
+      if (message.type === 'batch') {
+        this.taken++;
+        this.worker.postMessage({ type: 'taken' } satisfies WriterMessage);
+        yield message.batch;
+      }
+    }
+  }
+
+  /** Ends the thread, whatever it is doing (resolves once it has). */
+  async stop(): Promise<void> {
+    this.failure ??= this.stopped('was stopped by the writer');
+    await this.worker.terminate();
+  }
+
+  private stopped(why: string, cause?: unknown): PaperboyError {
+    return new PaperboyError(
+      'INTERNAL',
+      `${this.job.file}: the JSON Lines parsing thread ${why} after ${this.taken} batches had ` +
+        'been handed over; those reported committed are stored, nothing after them',
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+export interface JsonLinesInput {
+  file: string;
+  gzip: boolean;
+  options: JsonLinesOptions;
+  /** The chunks already read (the head, for detection), then the rest of the file. */
+  head: Buffer[];
+  chunks: AsyncGenerator<Buffer>;
+  /** Bytes of the file read so far, as counted by whoever reads `chunks`. */
+  bytesRead: () => number;
+  /** Reads the chunks here (its warnings go where the caller's cut-off warning goes). */
+  reader: JsonLinesReader;
+  /** Start a parsing thread that takes the reading over. */
+  thread: boolean;
+  /**
+   * Read here until this many bytes, then wait for the thread and hand over (default: hand
+   * over whenever it is ready). 0 makes the thread read the whole file; tests fix the point.
+   */
+  handOverAfter?: number;
+}
+
+/**
+ * The batches of a JSON Lines file, then its last batch. They are read here while the
+ * parsing thread (if asked for) starts up; it takes the reading over at a chunk's end once it
+ * is ready. The thread ends with the batches, or when the caller stops taking them.
+ */
+export async function* jsonLinesBatches(
+  input: JsonLinesInput,
+): AsyncGenerator<LineBatch, LastBatch> {
+  const { reader } = input;
+  const thread = input.thread
+    ? new ParsingThread({ file: input.file, gzip: input.gzip, ...input.options })
+    : null;
+  try {
+    let from: ReaderState | null = null;
+    const handOver = async () => {
+      if (!thread) return false;
+      const after = input.handOverAfter;
+      if (after === undefined ? thread.ready : input.bytesRead() >= after) {
+        await thread.whenReady();
+        from = reader.handOver();
+      }
+      return from !== null;
+    };
+    if (!(await handOver())) {
+      for (const chunk of input.head) {
+        yield* reader.push(chunk, input.bytesRead());
+        if (await handOver()) break;
+      }
+    }
+    if (!from) {
+      for await (const chunk of input.chunks) {
+        yield* reader.push(chunk, input.bytesRead());
+        if (await handOver()) break;
+      }
+    }
+    if (thread && from) {
+      await input.chunks.return(undefined);
+      return yield* thread.batches(from);
+    }
+    const end = reader.end(input.bytesRead());
+    yield* end.batches;
+    return end.last;
+  } finally {
+    // Also when the caller stopped taking batches: the file is closed, and the thread (which
+    // may still be starting up) ends.
+    await input.chunks.return(undefined);
+    await thread?.stop();
+  }
+}

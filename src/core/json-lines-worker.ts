@@ -1,0 +1,63 @@
+// The parsing side of `ParsingThread` (./json-lines-thread.ts), on a worker thread: once
+// told where to start, reads the file, cuts and parses its lines into prepared papers, and
+// posts a batch at a time, waiting whenever the writer has `ahead` batches it has not taken
+// yet (memory stays flat).
+import { parentPort, workerData } from 'node:worker_threads';
+import { isPaperboyError } from './errors.js';
+import { byteChunks } from './file-bytes.js';
+import { JsonLinesReader, type LineBatch, type ReaderState } from './json-lines-reader.js';
+import type { JsonLinesJob, ReaderMessage, WriterMessage } from './json-lines-thread.js';
+
+const port = parentPort;
+if (!port) throw new Error('json-lines-worker runs only as a worker thread');
+const job = workerData as JsonLinesJob;
+let untaken = 0;
+let wake: (() => void) | null = null;
+
+async function post(batch: LineBatch): Promise<void> {
+  port?.postMessage({ type: 'batch', batch } satisfies ReaderMessage);
+  untaken++;
+  while (untaken >= job.ahead) await new Promise<void>((resolve) => (wake = resolve));
+  wake = null;
+}
+
+async function read(from: ReaderState): Promise<void> {
+  let bytesRead = 0;
+  const reader = new JsonLinesReader(job, from);
+  const chunks = byteChunks(
+    job.file,
+    job.gzip,
+    (n) => {
+      bytesRead += n;
+    },
+    () =>
+      reader.warn(
+        'the gzip data ends early (the download was cut off?): what came before was read',
+        false,
+      ),
+    from.offset,
+  );
+  for await (const chunk of chunks) {
+    for (const batch of reader.push(chunk, bytesRead)) await post(batch);
+  }
+  const { batches, last } = reader.end(bytesRead);
+  for (const batch of batches) await post(batch);
+  port?.postMessage({ type: 'done', batch: last } satisfies ReaderMessage);
+}
+
+port.on('message', (message: WriterMessage) => {
+  if (message.type === 'taken') {
+    untaken--;
+    wake?.();
+    return;
+  }
+  read(message.from).catch((error: unknown) => {
+    port.postMessage({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      code: isPaperboyError(error) ? error.code : null,
+    } satisfies ReaderMessage);
+  });
+});
+// Loaded (the slow part of starting): the writer may hand the reading over now.
+port.postMessage({ type: 'ready' } satisfies ReaderMessage);
