@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from './config.js';
-import { isPaperboyError } from './core/errors.js';
+import { isPaperboyError, PaperboyError } from './core/errors.js';
+import { describeDatabase } from './core/store/postgres/failures.js';
 import { storeFile } from './core/store/sqlite-store.js';
 import { backupStore } from './ops/backup.js';
 
@@ -16,6 +17,11 @@ if (args.length !== 1 || args[0] === '--help' || args[0] === '-h' || !args[0]) {
 } else {
   try {
     const config = loadConfig();
+    if (config.databaseUrl)
+      throw new PaperboyError(
+        'CONFIG_INVALID',
+        `PAPERBOY_DATABASE_URL is set: npm run backup copies only the SQLite store; back up the PostgreSQL database ${describeDatabase(config.databaseUrl)} with pg_dump (e.g. pg_dump --format=custom).`,
+      );
     const target = path.resolve(args[0]);
     const result = await backupStore({ source: storeFile(config.dataDir), target });
     process.stdout.write(

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PaperboyError } from './core/errors.js';
 import { scrubSecretShapes } from './core/secret-text.js';
+import { connectionUrlProblem } from './core/store/postgres/connection-url.js';
 import { type DiscordShards, ONE_SHARD, parseDiscordShards } from './discord-shards.js';
 
 const hhmm = z
@@ -174,23 +175,15 @@ const envSchema = z.object({
   PAPERBOY_LLM_API_KEY: z.string().min(1).optional(),
   PAPERBOY_DATABASE_URL: z
     .string()
-    .refine(
-      isPostgresUrl,
-      'must be a PostgreSQL connection URL such as postgres://paperboy:PASSWORD@db-host:5432/paperboy',
-    )
+    // A stray space from a copied .env line: WHATWG URL would trim it, pg would not.
+    .trim()
+    .superRefine((text, ctx) => {
+      const problem = connectionUrlProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   PORT: port.optional(),
 });
-
-/** `postgres://` or `postgresql://` with a host: what `pg` connects to (the value is never echoed). */
-function isPostgresUrl(text: string): boolean {
-  const url = parseUrl(text);
-  return (
-    url !== null &&
-    (url.protocol === 'postgres:' || url.protocol === 'postgresql:') &&
-    url.hostname !== ''
-  );
-}
 
 export type FileConfig = z.infer<typeof fileSchema>;
 
@@ -543,5 +536,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : null,
     },
   };
+  const shards = config.discord.shards;
+  const everyShard = shards === 'auto' || shards.ids.length === shards.count;
+  if (config.databaseUrl && config.discord.secrets && !config.discord.interactions && everyShard)
+    options.onWarning?.(
+      'PAPERBOY_DATABASE_URL is set and Discord runs over the gateway (no DISCORD_PUBLIC_KEY): ' +
+        'Discord sends every command to every gateway connection of the bot, so each instance ' +
+        'would run and answer it. Run one gateway instance (or give each instance its own ' +
+        'shards, PAPERBOY_DISCORD_SHARDS), or set DISCORD_PUBLIC_KEY on every instance for ' +
+        'HTTP interactions behind a load balancer (docs/operations.md).',
+    );
   return deepFreeze(config);
 }

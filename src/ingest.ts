@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
-import { isPaperboyError } from './core/errors.js';
+import { isPaperboyError, PaperboyError } from './core/errors.js';
 import {
   DEFAULT_INGEST_BATCH,
   type IngestProgress,
@@ -12,7 +12,31 @@ import {
 } from './core/ingest.js';
 import { backfillIntoStore } from './core/sources/fetch-arxiv-api.js';
 import { paperboyUserAgent, RequestGate, realSleep } from './core/sources/http.js';
+import { describeDatabase } from './core/store/postgres/failures.js';
+import { PostgresStore } from './core/store/postgres/postgres-store.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
+
+/**
+ * The store the bots read: PostgreSQL when PAPERBOY_DATABASE_URL is set (migrated first, as
+ * a bot's start does), else the SQLite file under PAPERBOY_DATA_DIR.
+ */
+async function openIngestStore(config: Config): Promise<SqliteStore | PostgresStore> {
+  if (config.databaseUrl) return PostgresStore.open(config.databaseUrl);
+  return SqliteStore.open(storeFile(config.dataDir));
+}
+
+/**
+ * File ingest writes prepared rows into SQLite only: with PAPERBOY_DATABASE_URL set the bots
+ * read PostgreSQL and would never see them, so it refuses before writing anything.
+ */
+function sqliteOnly(config: Config): Config {
+  if (config.databaseUrl)
+    throw new PaperboyError(
+      'CONFIG_INVALID',
+      `PAPERBOY_DATABASE_URL is set: npm run ingest -- <file> writes only the SQLite store under PAPERBOY_DATA_DIR, which a bot on PostgreSQL (${describeDatabase(config.databaseUrl)}) never reads; nothing was stored. There the bots' polling (or npm run ingest -- --arxiv) fills the store; unset the variable to ingest a file into SQLite.`,
+    );
+  return config;
+}
 
 /** Warnings printed without --verbose. */
 const WARNINGS_SHOWN = 5;
@@ -21,7 +45,8 @@ const USAGE = `Usage: npm run ingest -- <file> [--reference-date YYYY-MM-DD] [--
 
 Reads a Daily Papers page (text), Hugging Face daily_papers JSON, arXiv RSS (2.0 or 1.0/RDF)
 or Atom (query answers and listings), the arXiv metadata snapshot (Kaggle JSON Lines) or
-Paperboy's JSON Lines (gzipped or not) into the store under PAPERBOY_DATA_DIR.
+Paperboy's JSON Lines (gzipped or not) into the SQLite store under PAPERBOY_DATA_DIR
+(refused when PAPERBOY_DATABASE_URL is set: the bots read PostgreSQL then).
   --reference-date  capture day of a Daily Papers page (default: the file's modification day)
   --batch-size      papers per transaction (default ${DEFAULT_INGEST_BATCH})
   --verbose         print every warning (default: the first ${WARNINGS_SHOWN} and a count)
@@ -29,7 +54,8 @@ Paperboy's JSON Lines (gzipped or not) into the store under PAPERBOY_DATA_DIR.
        npm run ingest -- --arxiv "cat:cs.RO" --since 2024-06-01 [--max N]
 
 Backfills from the arXiv query API (sources.arxiv.apiBaseUrl), newest first, politely
-(one request at a time, 3 s apart), until papers published before --since.`;
+(one request at a time, 3 s apart), until papers published before --since, into the store
+the bots read: PostgreSQL when PAPERBOY_DATABASE_URL is set, else the SQLite file.`;
 
 /** A progress bar only pays off on a terminal and for input that takes a while. */
 const LARGE_INPUT_BYTES = 2 * 1024 * 1024;
@@ -135,8 +161,7 @@ async function main(argv: string[]): Promise<number> {
   let store: SqliteStore | undefined;
   try {
     statSync(input.file);
-    const config = loadConfig();
-    store = SqliteStore.open(storeFile(config.dataDir));
+    store = SqliteStore.open(storeFile(sqliteOnly(loadConfig()).dataDir));
     const progress = progressReporter(input.file);
     const summary = await ingestFile({
       store,
@@ -172,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${describeFailure(error, input.file)}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -206,10 +231,10 @@ async function arxivMain(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 1;
   }
-  let store: SqliteStore | undefined;
+  let store: SqliteStore | PostgresStore | undefined;
   try {
     const config = loadConfig();
-    store = SqliteStore.open(storeFile(config.dataDir));
+    store = await openIngestStore(config);
     const version = (
       JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
         version: string;
@@ -243,7 +268,7 @@ async function arxivMain(argv: string[]): Promise<number> {
     process.stderr.write(`${describeFailure(error, undefined)}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

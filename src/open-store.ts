@@ -5,6 +5,7 @@ import { openPaperSearch } from './core/search/paper-search.js';
 import type { PaperSearch } from './core/search/types.js';
 import { asyncSearch } from './core/store/async-search.js';
 import { type AsyncStore, asyncStore } from './core/store/async-store.js';
+import { describeDatabase } from './core/store/postgres/failures.js';
 import { PostgresPaperSearch } from './core/store/postgres/paper-search.js';
 import { PostgresStore } from './core/store/postgres/postgres-store.js';
 import { SqliteStore, storeFile } from './core/store/sqlite-store.js';
@@ -55,7 +56,10 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     });
     try {
       await options.prepare?.(postgres);
-      const search = await PostgresPaperSearch.open(postgres.db);
+      const search = await PostgresPaperSearch.open(
+        postgres.db,
+        describeDatabase(options.databaseUrl),
+      );
       return { store: postgres, search, sqlite: null, postgres, similar: null };
     } catch (error) {
       await postgres.close();

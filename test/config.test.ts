@@ -291,6 +291,33 @@ describe('PAPERBOY_DATABASE_URL', () => {
     );
   });
 
+  it('reads the URL as the driver does: trimmed, with a server and a database, special characters encoded', () => {
+    const problem = (value: string) => {
+      try {
+        loadConfig({ env: { PAPERBOY_DATABASE_URL: value }, rootDir: root });
+        return null;
+      } catch (error) {
+        expect(isPaperboyError(error, 'CONFIG_INVALID')).toBe(true);
+        const message = (error as Error).message;
+        expect(message).not.toContain('hunter');
+        return message;
+      }
+    };
+    const url = 'postgres://paperboy:hunter2x@db.internal:5432/paperboy';
+    // A copied .env line: spaces and a line break around the value are dropped.
+    expect(
+      loadConfig({ env: { PAPERBOY_DATABASE_URL: ` ${url}\n` }, rootDir: root }).databaseUrl,
+    ).toBe(url);
+    expect(problem('postgres://paperboy:hunter2x@db.internal:5432')).toMatch(/names no database/);
+    expect(problem('postgres://paperboy:hunter2x@db.internal:5432/')).toMatch(/names no database/);
+    // An unencoded "/" makes "paperboy:12" a host and port and the rest a database name.
+    expect(problem('postgres://paperboy:12/hunter@db.internal/paperboy')).toMatch(/%2F/);
+    expect(problem('postgres://paperboy:hunter?2@db.internal/paperboy')).toMatch(/%3F/);
+    expect(problem('postgres://paperboy:hunter#2@db.internal/paperboy')).toMatch(/%23/);
+    // An "@" in the password is read as the driver reads it (the last "@" ends it).
+    expect(problem('postgres://paperboy:hunter@2@db.internal/paperboy')).toBeNull();
+  });
+
   it('refuses a URL that is not PostgreSQL, without echoing it', () => {
     for (const bad of ['mysql://u:hunter2x@h/db', 'not a url hunter2x', 'postgres://']) {
       let message = '';

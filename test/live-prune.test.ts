@@ -101,11 +101,13 @@ function sources(dir: string): string[] {
 }
 
 describe('every writer of keyed state is known to be pruned or bounded', () => {
-  it('lists the files that call putState, so a new writer has to be classified here', () => {
+  it('lists the files that call putState or replaceState, so a new writer has to be classified here', () => {
     // Directly, or through a PendingState the renderer fills (saved before the message is sent).
     const writers = sources(path.join(ROOT, 'src'))
       .filter((file) => !file.includes(`${path.sep}store${path.sep}`))
-      .filter((file) => /\.putState\(|\bpending\.put\(/.test(readFileSync(file, 'utf8')))
+      .filter((file) =>
+        /\.(putState|replaceState)\(|\bpending\.put\(/.test(readFileSync(file, 'utf8')),
+      )
       .map((file) => path.relative(ROOT, file).split(path.sep).join('/'))
       .sort();
     expect(writers).toEqual([

@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 /**
  * Key prefixes of state written per message, lookup or URL: pruned once not written for
  * STATE_TTL_DAYS. Every other key is bounded by the configuration: `health-warning:<source>`
- * is one per paper source. A new `putState` prefix belongs in one of the two
+ * is one per paper source. A new `putState`/`replaceState` prefix belongs in one of the two
  * (test/live-prune.test.ts lists the writers).
  */
 export const EXPIRING_STATE = {

@@ -190,7 +190,8 @@ export async function healthChanges(
     const prevWarning = previous ? previous : null;
     // A repeated failure with a new timestamp is the same problem: compare the kind of warning.
     if (kindOf(prevWarning) === kindOf(source.warning)) continue;
-    await store.putState(key, source.warning ?? '', now);
+    // Every instance checks health each tick: the one whose write changed the mark reports.
+    if (!(await store.replaceState(key, previous, source.warning ?? '', now))) continue;
     changes.push({ source: source.name, warning: source.warning, previous: prevWarning });
   }
   return changes;

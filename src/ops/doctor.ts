@@ -1,12 +1,15 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { type Config, loadConfig } from '../config.js';
 import { isPaperboyError } from '../core/errors.js';
 import { arxivQueryUrl } from '../core/sources/fetch-arxiv-api.js';
 import { arxivRssUrl } from '../core/sources/fetch-arxiv-rss.js';
 import { dailyPapersUrl } from '../core/sources/fetch-huggingface.js';
 import { SCHEMA_VERSION } from '../core/store/migrations.js';
+import { describeDatabase, failureHint, failureOf } from '../core/store/postgres/failures.js';
+import { PG_SCHEMA_VERSION } from '../core/store/postgres/migrations.js';
 import { storeFile } from '../core/store/sqlite-store.js';
 import { checkTokenShapes, type Finding } from './token-shapes.js';
 
@@ -92,6 +95,51 @@ export function checkStore(dataDir: string): Finding {
   }
 }
 
+/**
+ * The PostgreSQL store (PAPERBOY_DATABASE_URL): connects and reads the schema version, never
+ * writes (safe beside running bots).
+ */
+export async function checkPostgres(url: string, timeoutMs: number): Promise<Finding> {
+  const check = 'store';
+  const where = describeDatabase(url);
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  // A connection the server drops is reported by the query that fails, not as a crash.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('paperboy_schema') IS NOT NULL AS present",
+    );
+    if (!rows[0]?.present)
+      return ok(check, `${where} answers; Paperboy creates its tables there on first start.`);
+    const [row] = (await client.query<{ version: number }>('SELECT version FROM paperboy_schema'))
+      .rows;
+    const version = row?.version ?? 0;
+    if (version > PG_SCHEMA_VERSION)
+      return problem(
+        check,
+        `${where} has schema version ${version}, newer than this Paperboy understands (${PG_SCHEMA_VERSION}): upgrade Paperboy.`,
+      );
+    const pending = PG_SCHEMA_VERSION - version;
+    return ok(
+      check,
+      `${where} answers, schema version ${version}` +
+        (pending > 0 ? ` (${pending} migration(s) run at next start).` : '.'),
+    );
+  } catch (error) {
+    return problem(
+      check,
+      `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): ${failureHint(error)}.`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** The feed URLs the fetchers will request, for the enabled sources. */
 export function sourceUrls(config: Pick<Config, 'sources'>): Array<[string, string]> {
   const { huggingface, arxiv } = config.sources;
@@ -157,10 +205,14 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   }
   findings.push(...checkTokenShapes(options.env));
   if (!config) return findings;
-  findings.push(checkDataDir(config.dataDir));
-  findings.push(checkStore(config.dataDir));
-  const get = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
+  if (config.databaseUrl) {
+    findings.push(await checkPostgres(config.databaseUrl, timeoutMs));
+  } else {
+    findings.push(checkDataDir(config.dataDir));
+    findings.push(checkStore(config.dataDir));
+  }
+  const get = options.fetch ?? fetch;
   const urls = sourceUrls(config);
   findings.push(...(await Promise.all(urls.map(([n, u]) => checkSource(n, u, timeoutMs, get)))));
   return findings;

@@ -72,6 +72,8 @@ export interface LiveOptions {
   /**
    * Whether this instance polls the sources now (several instances on one PostgreSQL store
    * take turns by a session lock); default: always (one process on its SQLite store).
+   * Expected to answer within seconds (its queries have a deadline); a failure counts as
+   * "not this instance", so the tick goes on to the digests.
    */
   pollLock?: () => Promise<boolean>;
   /** Told after each tick, e.g. for tests and the child-process harness. */
@@ -199,9 +201,18 @@ export function startLive(options: LiveOptions): Live {
     }
   }
 
+  async function askPollLock(pollLock: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await pollLock();
+    } catch (error) {
+      logger.warn({ code: 'STORE_FAILED', err: error }, 'could not ask for the polling lock');
+      return false;
+    }
+  }
+
   async function poll(now: Date): Promise<string[]> {
     const polled: string[] = [];
-    const mine = options.pollLock ? await options.pollLock() : true;
+    const mine = options.pollLock ? await askPollLock(options.pollLock) : true;
     for (const job of mine ? jobs : []) {
       if (controller.signal.aborted) break;
       const last = (await store.recentSourceRuns(job.name, 1))[0];

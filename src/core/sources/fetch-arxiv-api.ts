@@ -1,5 +1,6 @@
 import { PaperboyError } from '../errors.js';
 import type { PaperRecord } from '../paper.js';
+import type { AsyncStore } from '../store/async-store.js';
 import type { Store } from '../store/store.js';
 import { type HttpDeps, politeGet, type RequestGate, type RequestPolicy } from './http.js';
 import { parseArxivAtom } from './parse-arxiv-atom.js';
@@ -113,8 +114,10 @@ export interface BackfillSummary {
  */
 export async function backfillIntoStore(
   http: HttpDeps,
-  /** Synchronous (SQLite): only the ingest CLI backfills, see IngestOptions.store. */
-  store: Store,
+  /** The SQLite store or the PostgreSQL one (only the ingest CLI backfills). */
+  store:
+    | Pick<Store, 'upsertPapers' | 'recordSourceRun'>
+    | Pick<AsyncStore, 'upsertPapers' | 'recordSourceRun'>,
   options: BackfillOptions & { onPage?: (summary: BackfillSummary) => void },
 ): Promise<BackfillSummary> {
   const startedAt = http.clock.now().toISOString();
@@ -131,7 +134,7 @@ export async function backfillIntoStore(
     });
   try {
     for await (const page of backfillArxiv(http, options)) {
-      const result = store.upsertPapers(page.records, http.clock.now());
+      const result = await store.upsertPapers(page.records, http.clock.now());
       summary.pages++;
       summary.fetched += page.records.length;
       summary.added += result.added.length;
@@ -141,9 +144,9 @@ export async function backfillIntoStore(
     }
   } catch (error) {
     // Stopping is not a source failure: the pages already stored stay, health hears nothing.
-    if (!options.signal?.aborted) record(false, (error as Error).message);
+    if (!options.signal?.aborted) await record(false, (error as Error).message);
     throw error;
   }
-  record(true);
+  await record(true);
   return summary;
 }

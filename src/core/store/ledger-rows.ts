@@ -62,6 +62,21 @@ export class LedgerTables {
       .run(key, value, now.toISOString());
   }
 
+  replaceState(key: string, expected: string | null, value: string, now: Date): boolean {
+    const stamp = now.toISOString();
+    if (expected === null)
+      return (
+        this.statements
+          .get('INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+          .run(key, value, stamp).changes > 0
+      );
+    return (
+      this.statements
+        .get('UPDATE state SET value = ?, updated_at = ? WHERE key = ? AND value = ?')
+        .run(value, stamp, key, expected).changes > 0
+    );
+  }
+
   getState(key: string): string | null {
     const row = this.statements.get('SELECT value FROM state WHERE key = ?').get(key) as
       | { value: string }

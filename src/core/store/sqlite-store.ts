@@ -264,6 +264,9 @@ export class SqliteStore implements Store {
   putState(key: string, value: string, now: Date): void {
     this.ledger.putState(key, value, now);
   }
+  replaceState(key: string, expected: string | null, value: string, now: Date): boolean {
+    return this.ledger.replaceState(key, expected, value, now);
+  }
   getState(key: string): string | null {
     return this.ledger.getState(key);
   }

@@ -253,6 +253,11 @@ export interface Store {
   // Small keyed state (e.g. paging state that does not fit a Discord custom_id)
   putState(key: string, value: string, now: Date): void;
   getState(key: string): string | null;
+  /**
+   * Writes `value` only if the key still holds `expected` (`null`: absent); true when this
+   * call wrote it. Several instances that saw the same change: only one claims it.
+   */
+  replaceState(key: string, expected: string | null, value: string, now: Date): boolean;
   /** Deletes the keys starting with `prefix` last written before `before`; returns how many. */
   pruneState(prefix: string, before: Date): number;
 

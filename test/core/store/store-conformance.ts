@@ -806,6 +806,18 @@ export function describeStore(
         expect(await store.getState('page:abc')).toBe('{"q":"grasping"}');
       });
 
+      it('replaces state only when it still holds the value the caller saw', async () => {
+        // Absent: the first claim inserts it, a second claim of "absent" loses.
+        expect(await store.replaceState('health-warning:x', null, 'failing', T0)).toBe(true);
+        expect(await store.replaceState('health-warning:x', null, 'stale', T0)).toBe(false);
+        // Present: only a caller that saw the current value changes it.
+        expect(await store.replaceState('health-warning:x', 'stale', '', T1)).toBe(false);
+        expect(await store.getState('health-warning:x')).toBe('failing');
+        expect(await store.replaceState('health-warning:x', 'failing', '', T1)).toBe(true);
+        expect(await store.replaceState('health-warning:x', 'failing', '', T1)).toBe(false);
+        expect(await store.getState('health-warning:x')).toBe('');
+      });
+
       it('prunes the state under a prefix last written before a date, and nothing else', async () => {
         await store.putState('page:old', 'a', T0);
         await store.putState('page:rewritten', 'b', T0);

@@ -50,26 +50,49 @@ export class PoolDb implements Db {
   }
 
   async atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    const db = new ClientDb(client);
-    let broken: unknown;
-    try {
-      await client.query('BEGIN');
+    return withClient(this.pool, async (client, spoil) => {
+      const db = new ClientDb(client);
       try {
-        const result = await fn(db);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError;
-        });
-        throw error;
+        await client.query('BEGIN');
+        try {
+          const result = await fn(db);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          // A client whose rollback failed is in an unknown state: the pool drops it.
+          await client.query('ROLLBACK').catch(spoil);
+          throw error;
+        }
+      } finally {
+        db.ended = true;
       }
-    } finally {
-      db.ended = true;
-      // A client whose rollback failed is in an unknown state: the pool drops it.
-      client.release(broken instanceof Error ? broken : undefined);
-    }
+    });
+  }
+}
+
+/**
+ * Runs `fn` on a client checked out of the pool. pg-pool takes its own 'error' listener off
+ * a checked-out client, so a connection the server ends meanwhile (restart, failover,
+ * pg_terminate_backend) would emit 'error' with no listener: an uncaught exception that
+ * ends the process. Here it is remembered (the pending or next query rejects) and the client
+ * goes back with it, so the pool destroys it instead of handing it on; `spoil` does the same
+ * for a failure `fn` sees itself.
+ */
+export async function withClient<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient, spoil: (error: unknown) => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  const spoil = (error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+  };
+  client.on('error', spoil);
+  try {
+    return await fn(client, spoil);
+  } finally {
+    client.off('error', spoil);
+    client.release(failure);
   }
 }
 

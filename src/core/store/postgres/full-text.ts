@@ -1,12 +1,29 @@
+import { PaperboyError } from '../../errors.js';
 import type { Paper } from '../../paper.js';
 import type { ArchiveHit, HitFacts, SearchFilters } from '../../search/archive-query.js';
 import type { CompiledQuery, MatchMode } from '../../search/query-compiler.js';
 import { rowToPaper } from '../paper-rows.js';
 import type { Db, Param } from './db.js';
+import { sqlState } from './failures.js';
 import { type PgPaperRow, toRow } from './paper-table.js';
 
-/** Bump when the archive's column, configuration or index change: a mismatch rebuilds them. */
-export const PG_ARCHIVE_VERSION = 2;
+/** Bump when the archive's column, configuration or index change: an older one is rebuilt. */
+export const PG_ARCHIVE_VERSION = 3;
+/**
+ * The oldest archive version whose search queries read this one (the `search_vector` column,
+ * the `paperboy` configuration, `search_words`): during a rolling deploy an older instance
+ * searches a newer archive it can read instead of rebuilding it as its own older version.
+ * Raise it to PG_ARCHIVE_VERSION when a change breaks the older queries.
+ */
+const PG_ARCHIVE_READABLE_FROM = 2;
+
+/**
+ * The characters of each field that are indexed: a tsvector holds at most 1 MB, and one
+ * paper over it (a data dump in a feed item's summary) would fail its whole batch's INSERT.
+ * Far above real papers (arXiv abstracts stop at 1,920 characters; a 3,000-author list is
+ * about 60,000), and low enough that even one-letter words in 4-byte characters stay under.
+ */
+const INDEXED_CHARS = { title: 2_000, authors: 80_000, abstract: 40_000 } as const;
 
 /** Advisory lock key for building the archive: instances starting together build it once. */
 const ARCHIVE_LOCK = 7_305_118_460_219;
@@ -19,7 +36,6 @@ const ARCHIVE_LOCK = 7_305_118_460_219;
  * drops its own). Kept apart from the numbered migrations, as the SQLite archive is.
  */
 const BUILD = `
-CREATE EXTENSION IF NOT EXISTS unaccent;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS paperboy CASCADE;
 DROP TEXT SEARCH DICTIONARY IF EXISTS paperboy_stem;
 DROP FUNCTION IF EXISTS paperboy_plain(text) CASCADE;
@@ -35,9 +51,12 @@ ALTER TEXT SEARCH CONFIGURATION paperboy
 ALTER TEXT SEARCH CONFIGURATION paperboy
   ALTER MAPPING FOR word, hword, hword_part WITH unaccent, paperboy_stem;
 ALTER TABLE papers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-  setweight(to_tsvector('paperboy'::regconfig, paperboy_plain(title)), 'A') ||
-  setweight(to_tsvector('paperboy'::regconfig, paperboy_plain(authors)), 'B') ||
-  setweight(to_tsvector('paperboy'::regconfig, paperboy_plain(abstract)), 'C')) STORED;
+  setweight(to_tsvector('paperboy'::regconfig,
+    paperboy_plain(left(title, ${INDEXED_CHARS.title}))), 'A') ||
+  setweight(to_tsvector('paperboy'::regconfig,
+    paperboy_plain(left(authors, ${INDEXED_CHARS.authors}))), 'B') ||
+  setweight(to_tsvector('paperboy'::regconfig,
+    paperboy_plain(left(abstract, ${INDEXED_CHARS.abstract}))), 'C')) STORED;
 CREATE INDEX papers_search ON papers USING GIN (search_vector);
 
 -- The unstemmed term list with document counts (FTS5's fts5vocab on the SQLite side), for
@@ -59,7 +78,8 @@ CREATE TABLE search_words (word TEXT COLLATE "C" PRIMARY KEY, docs INTEGER NOT N
 CREATE FUNCTION paperboy_words_of(title text, authors text, abstract text) RETURNS text[]
   LANGUAGE sql IMMUTABLE AS $$
   SELECT tsvector_to_array(to_tsvector('paperboy_words'::regconfig,
-    paperboy_plain(title || ' ' || authors || ' ' || abstract))) $$;
+    paperboy_plain(left(title, ${INDEXED_CHARS.title}) || ' ' ||
+      left(authors, ${INDEXED_CHARS.authors}) || ' ' || left(abstract, ${INDEXED_CHARS.abstract})))) $$;
 -- Statement-level, over the statement's transition tables: a batch of 2,000 new papers is
 -- one upsert per distinct word. (Row by row, a common word's row was rewritten once per
 -- paper in one transaction, and each rewrite walked the versions before it: 72 ms a paper.)
@@ -109,25 +129,60 @@ const RANK_WEIGHTS = "'{0, 0.1, 0.4, 1.0}'";
 
 /**
  * Creates (or, after a version change, rebuilds) the archive. The CASCADE drop of the
- * configuration also drops the column and index that use it.
+ * configuration also drops the column and index that use it. An archive built by a newer
+ * Paperboy is used as it is when this version's queries read it, and refused otherwise:
+ * never rebuilt as an older version under the newer instances' feet. `where` names the
+ * database in errors.
  */
-export async function ensurePgArchive(db: Db): Promise<void> {
+export async function ensurePgArchive(db: Db, where = 'the PostgreSQL database'): Promise<void> {
   await db.atomic(async (tx) => {
     await tx.rows('SELECT pg_advisory_xact_lock($1)', [ARCHIVE_LOCK]);
     await tx.run(
       'CREATE TABLE IF NOT EXISTS search_meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL)',
     );
-    const [row] = await tx.rows<{ value: string }>(
-      "SELECT value FROM search_meta WHERE key = 'version'",
+    const meta = new Map(
+      (await tx.rows<{ key: string; value: string }>('SELECT key, value FROM search_meta')).map(
+        (r) => [r.key, Number(r.value)],
+      ),
     );
-    if (Number(row?.value ?? 0) === PG_ARCHIVE_VERSION) return;
+    const version = meta.get('version') ?? 0;
+    if (version === PG_ARCHIVE_VERSION) return;
+    if (version > PG_ARCHIVE_VERSION) {
+      if ((meta.get('readable_from') ?? version) <= PG_ARCHIVE_VERSION) return;
+      throw new PaperboyError(
+        'STORE_TOO_NEW',
+        `The full-text archive in ${where} was built by a newer Paperboy (archive version ` +
+          `${version}; this one builds ${PG_ARCHIVE_VERSION}) and this version cannot search it: ` +
+          'upgrade this instance. The archive was left as it is.',
+      );
+    }
+    await createUnaccent(tx, where);
     await tx.run(BUILD);
     await tx.run(
-      `INSERT INTO search_meta (key, value) VALUES ('version', $1)
+      `INSERT INTO search_meta (key, value) VALUES ('version', $1), ('readable_from', $2)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [String(PG_ARCHIVE_VERSION)],
+      [String(PG_ARCHIVE_VERSION), String(PG_ARCHIVE_READABLE_FROM)],
     );
   });
+}
+
+/**
+ * The unaccent extension, which creating needs more than owning Paperboy's tables: on a
+ * managed server an administrator may have to create it once (IF NOT EXISTS skips it then).
+ */
+async function createUnaccent(tx: Db, where: string): Promise<void> {
+  try {
+    await tx.run('CREATE EXTENSION IF NOT EXISTS unaccent');
+  } catch (error) {
+    if (sqlState(error) !== '42501') throw error;
+    throw new PaperboyError(
+      'STORE_FAILED',
+      `Paperboy's search needs the PostgreSQL extension unaccent in ${where}, and this role may ` +
+        'not create it: ask an administrator to run CREATE EXTENSION unaccent; in that database ' +
+        'once, then start Paperboy again.',
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -56,6 +56,27 @@ export class PgLedgerTables {
     );
   }
 
+  async replaceState(
+    key: string,
+    expected: string | null,
+    value: string,
+    now: Date,
+  ): Promise<boolean> {
+    // A concurrent writer of the key makes this wait, then re-check `expected` on its version.
+    const written =
+      expected === null
+        ? await this.db.run(
+            `INSERT INTO state (key, value, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO NOTHING`,
+            [key, value, now.toISOString()],
+          )
+        : await this.db.run(
+            'UPDATE state SET value = $2, updated_at = $3 WHERE key = $1 AND value = $4',
+            [key, value, now.toISOString(), expected],
+          );
+    return written > 0;
+  }
+
   async getState(key: string): Promise<string | null> {
     const [row] = await this.db.rows<{ value: string }>('SELECT value FROM state WHERE key = $1', [
       key,

@@ -1,5 +1,5 @@
 import { PaperboyError } from '../../errors.js';
-import type { PoolDb } from './db.js';
+import { type PoolDb, withClient } from './db.js';
 
 /**
  * The PostgreSQL schema, one migration for each of SQLite's (src/core/store/migrations.ts):
@@ -162,8 +162,7 @@ const MIGRATE_LOCK = 7_305_118_460_217;
  * from a newer Paperboy before writing anything to it.
  */
 export async function migratePostgres(db: PoolDb, where: string): Promise<number> {
-  const client = await db.pool.connect();
-  try {
+  return withClient(db.pool, async (client, spoil) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
     try {
       await client.query(
@@ -193,15 +192,14 @@ export async function migratePostgres(db: PoolDb, where: string): Promise<number
           await client.query('UPDATE paperboy_schema SET version = $1', [version]);
           await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK');
+          await client.query('ROLLBACK').catch(spoil);
           throw error;
         }
       }
       return PG_SCHEMA_VERSION;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]);
+      // A client that cannot unlock is destroyed, which frees the lock just the same.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]).catch(spoil);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -18,6 +18,7 @@ import type {
 import { rowToPaper } from '../paper-rows.js';
 import { searchPostgres } from './archive-search.js';
 import type { Db, Param } from './db.js';
+import { failureHint, failureOf } from './failures.js';
 import { buildTsQuery, ensurePgArchive, PgArchive } from './full-text.js';
 import { type PgPaperRow, toRow } from './paper-table.js';
 import { loadVocabulary } from './term-vocabulary.js';
@@ -48,9 +49,21 @@ export class PostgresPaperSearch implements PaperSearch {
     this.archive = new PgArchive(db);
   }
 
-  /** Creates the archive (column, index, term list) when missing, under an advisory lock. */
-  static async open(db: Db): Promise<PostgresPaperSearch> {
-    await ensurePgArchive(db);
+  /**
+   * Creates the archive (column, index, term list) when missing, under an advisory lock.
+   * `where` (`host:port/database`) names the database in a start-up failure.
+   */
+  static async open(db: Db, where = 'the PostgreSQL database'): Promise<PostgresPaperSearch> {
+    try {
+      await ensurePgArchive(db, where);
+    } catch (error) {
+      if (isPaperboyError(error)) throw error;
+      throw new PaperboyError(
+        'STORE_FAILED',
+        `Cannot build the full-text search archive in ${where} (${failureOf(error)}): ${failureHint(error)}.`,
+        { cause: error },
+      );
+    }
     return new PostgresPaperSearch(db);
   }
 

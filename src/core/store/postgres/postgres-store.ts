@@ -18,10 +18,11 @@ import type {
 import { PgChannelTable } from './channel-table.js';
 import { type Db, PoolDb } from './db.js';
 import { PgDigestRunTable } from './digest-run-table.js';
+import { describeDatabase, failureHint, failureOf } from './failures.js';
 import { PgLedgerTables } from './ledger-tables.js';
 import { migratePostgres } from './migrations.js';
 import { PgPaperTable } from './paper-table.js';
-import { SessionLock } from './session-lock.js';
+import { SessionLock, type SessionLockOptions } from './session-lock.js';
 
 /** Session advisory lock key of source polling (one instance polls at a time). */
 export const POLL_LOCK = 7_305_118_460_220;
@@ -38,30 +39,8 @@ export interface PostgresStoreOptions {
   onIdleError?: (error: Error) => void;
   /** How long opening a connection may take (default 10 s). */
   connectTimeoutMs?: number;
-}
-
-/** A connection failure in a few words: node's code (ECONNREFUSED…) or the server's message. */
-function failureOf(error: unknown): string {
-  const e = error as { code?: unknown; message?: unknown; errors?: unknown[] };
-  // A host with several addresses fails with an AggregateError whose message is empty.
-  const first = (Array.isArray(e.errors) ? e.errors[0] : undefined) as
-    | { code?: unknown }
-    | undefined;
-  const code =
-    typeof e.code === 'string' ? e.code : typeof first?.code === 'string' ? first.code : null;
-  const message = typeof e.message === 'string' ? e.message.split('\n')[0] : '';
-  if (code && /^E[A-Z]+$/.test(code)) return code;
-  return message || code || 'unknown error';
-}
-
-/** `host:port/database` of a connection string: what errors may name (never the password). */
-export function describeDatabase(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    return `${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
-  } catch {
-    return 'the configured PostgreSQL database';
-  }
+  /** Deadlines of the polling lock's connection (tests shorten them). */
+  pollLock?: SessionLockOptions;
 }
 
 /**
@@ -86,6 +65,9 @@ export class PostgresStore implements AsyncStore {
       max: options.poolSize ?? 10,
       // An unreachable server fails the start (or a query) in seconds, never hangs it.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      // TCP keepalive probes: a connection to a host that vanished fails instead of hanging.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
     });
     pool.on('error', options.onIdleError ?? (() => {}));
     const db = new PoolDb(pool);
@@ -96,15 +78,18 @@ export class PostgresStore implements AsyncStore {
       if (isPaperboyError(error)) throw error;
       throw new PaperboyError(
         'STORE_FAILED',
-        `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): check PAPERBOY_DATABASE_URL and that the server is running and reachable.`,
+        `Cannot open the PostgreSQL database ${where} (${failureOf(error)}): ${failureHint(error)}.`,
         { cause: error },
       );
     }
-    return new PostgresStore(db);
+    return new PostgresStore(db, options.pollLock);
   }
 
   /** The pool (or a transaction's client): PostgreSQL search reads through it. */
-  private constructor(readonly db: Db) {
+  private constructor(
+    readonly db: Db,
+    private readonly pollLockOptions: SessionLockOptions = {},
+  ) {
     this.papers = new PgPaperTable(db);
     this.channels = new PgChannelTable(db);
     this.runs = new PgDigestRunTable(db, this.channels);
@@ -235,7 +220,7 @@ export class PostgresStore implements AsyncStore {
   holdPollingLock(): Promise<boolean> {
     if (!(this.db instanceof PoolDb))
       throw new PaperboyError('INTERNAL', 'Ask the store for the polling lock, not a transaction.');
-    this.pollLock ??= new SessionLock(this.db.pool, POLL_LOCK);
+    this.pollLock ??= new SessionLock(this.db.pool, POLL_LOCK, this.pollLockOptions);
     return this.pollLock.tryHold();
   }
 
@@ -248,6 +233,9 @@ export class PostgresStore implements AsyncStore {
 
   putState(key: string, value: string, now: Date): Promise<void> {
     return this.ledger.putState(key, value, now);
+  }
+  replaceState(key: string, expected: string | null, value: string, now: Date): Promise<boolean> {
+    return this.ledger.replaceState(key, expected, value, now);
   }
   getState(key: string): Promise<string | null> {
     return this.ledger.getState(key);
