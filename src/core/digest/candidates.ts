@@ -32,6 +32,12 @@ export interface CandidateSet {
   rank: Map<string, number>;
   /** The whole window is in `list`. */
   complete: boolean;
+  /**
+   * The whole window, read in one query the first time any of it is needed; `list` is
+   * handed out from it page by page. Pages of separate queries could skip a paper whose
+   * rank changed between them (another instance raising its upvotes mid-tick).
+   */
+  snapshot?: DigestCandidate[];
 }
 
 /** One topic's matches over a window's prefix, and their positions in the digest order. */
@@ -50,8 +56,8 @@ const windowKey = (w: DigestWindow) => `${w.from.toISOString()}/${w.to.toISOStri
 /**
  * Per-tick memo: many channels share the same window and topics (1,000 channels, one batch).
  * The window's candidates (rank fields only, never whole papers) are read from SQL in digest
- * order a bounded page at a time, only as far as some channel needs; each topic is matched
- * once over each page read. A channel then only walks the best few papers its topics matched.
+ * order once, and handed out a bounded page at a time, only as far as some channel needs;
+ * each topic is matched once over each page. A channel then only walks the best few papers its topics matched.
  */
 export class DigestRunCache {
   private readonly candidates = new Map<string, CandidateSet>();
@@ -78,20 +84,21 @@ export class DigestRunCache {
     return set;
   }
 
-  /** Reads the window's next page (each as long as all before it); false when none is left. */
+  /** Hands out the window's next page (each as long as all before it); false when none is left. */
   async readMore(
     store: Pick<AsyncStore, 'digestCandidates'>,
     window: DigestWindow,
     set: CandidateSet,
   ): Promise<boolean> {
     if (set.complete) return false;
+    set.snapshot ??= await store.digestCandidates(window);
     const limit = Math.max(FIRST_PAGE, set.list.length);
-    const page = await store.digestCandidates(window, { offset: set.list.length, limit });
+    const page = set.snapshot.slice(set.list.length, set.list.length + limit);
     for (const paper of page) {
       set.rank.set(paper.id, set.list.length);
       set.list.push(paper);
     }
-    if (page.length < limit) set.complete = true;
+    if (set.list.length >= set.snapshot.length) set.complete = true;
     return page.length > 0;
   }
 
