@@ -217,6 +217,9 @@ export function startLive(options: LiveOptions): Live {
       if (controller.signal.aborted) break;
       const last = (await store.recentSourceRuns(job.name, 1))[0];
       if (!sourceDue(last?.startedAt ?? null, job.pollMinutes, now)) continue;
+      // Asked again before each further source: a lock lost mid-tick (a missed deadline, a
+      // dropped session) may already be another instance's, which would poll it too.
+      if (polled.length > 0 && options.pollLock && !(await askPollLock(options.pollLock))) break;
       await pollSource(job.name, job.fetcher, {
         http,
         store,
