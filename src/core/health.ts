@@ -185,6 +185,9 @@ export async function healthChanges(
 ): Promise<HealthChange[]> {
   const changes: HealthChange[] = [];
   for (const source of current) {
+    // A source this instance does not poll is not its to judge: instances whose configs
+    // differ (a rolling deploy) would otherwise flip the shared mark every tick.
+    if (!source.enabled) continue;
     const key = `health-warning:${source.name}`;
     const previous = await store.getState(key);
     const prevWarning = previous ? previous : null;
