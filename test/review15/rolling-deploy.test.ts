@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_ARCHIVE_VERSION } from '../../src/core/store/postgres/full-text.js';
+import { PG_ARCHIVE_VERSION } from '../../src/core/store/postgres/full-text-build.js';
 import { PostgresPaperSearch } from '../../src/core/store/postgres/paper-search.js';
 import { PostgresStore } from '../../src/core/store/postgres/postgres-store.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';

@@ -10,11 +10,8 @@ import {
   type TermVocabulary,
 } from '../../../src/core/search/query-compiler.js';
 import { PoolDb } from '../../../src/core/store/postgres/db.js';
-import {
-  buildTsQuery,
-  ensurePgArchive,
-  PgArchive,
-} from '../../../src/core/store/postgres/full-text.js';
+import { buildTsQuery, PgArchive } from '../../../src/core/store/postgres/full-text.js';
+import { ensurePgArchive } from '../../../src/core/store/postgres/full-text-build.js';
 import { PostgresStore } from '../../../src/core/store/postgres/postgres-store.js';
 import { loadVocabulary } from '../../../src/core/store/postgres/term-vocabulary.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';

@@ -4,7 +4,7 @@ import type { PaperRecord } from '../../../src/core/paper.js';
 import { foldText, STOP_WORDS, tokenise } from '../../../src/core/search/text.js';
 import { searchPostgres } from '../../../src/core/store/postgres/archive-search.js';
 import { PoolDb } from '../../../src/core/store/postgres/db.js';
-import { ensurePgArchive } from '../../../src/core/store/postgres/full-text.js';
+import { ensurePgArchive } from '../../../src/core/store/postgres/full-text-build.js';
 import { PostgresStore } from '../../../src/core/store/postgres/postgres-store.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { corpusSlice, seeded } from '../search/corpus-slice.js';

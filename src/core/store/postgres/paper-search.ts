@@ -19,7 +19,8 @@ import { rowToPaper } from '../paper-rows.js';
 import { searchPostgres } from './archive-search.js';
 import type { Db, Param } from './db.js';
 import { failureHint, failureOf } from './failures.js';
-import { buildTsQuery, ensurePgArchive, PgArchive } from './full-text.js';
+import { buildTsQuery, PgArchive } from './full-text.js';
+import { ensurePgArchive } from './full-text-build.js';
 import { type PgPaperRow, toRow } from './paper-table.js';
 import { loadVocabulary } from './term-vocabulary.js';
 
