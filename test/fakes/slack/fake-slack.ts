@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { conversationHistory, conversationReplies } from './conversations.js';
 import { SocketServer } from './socket-server.js';
 import { waitFor } from './wait-for.js';
 
@@ -33,7 +34,7 @@ export type Failure =
   | { status: 500 }
   | { error: 'not_in_channel' | 'is_archived' | 'channel_not_found' | string };
 
-type ChannelState = 'ok' | 'not_in_channel' | 'is_archived' | 'channel_not_found';
+export type ChannelState = 'ok' | 'not_in_channel' | 'is_archived' | 'channel_not_found';
 
 export interface FakeSlackOptions {
   teamId?: string;
@@ -42,12 +43,6 @@ export interface FakeSlackOptions {
   pingIntervalMs?: number;
   /** Slack's time (ms), which message timestamps read: a test's simulated clock (default: real). */
   now?: () => number;
-}
-
-/** A message timestamp (`seconds.micros`, as Slack writes it) in microseconds, exactly. */
-function tsMicros(ts: string): bigint {
-  const [seconds = '0', fraction = ''] = ts.split('.');
-  return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
 }
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
@@ -239,9 +234,19 @@ export class FakeSlack extends EventEmitter {
       case 'chat.postEphemeral':
         return this.post(method, p);
       case 'conversations.history':
-        return this.history(p);
+        return conversationHistory(
+          this.messages,
+          this.botUserId,
+          p,
+          this.channelStates.get(String(p.channel)),
+        );
       case 'conversations.replies':
-        return this.replies(p);
+        return conversationReplies(
+          this.messages,
+          this.botUserId,
+          p,
+          this.channelStates.get(String(p.channel)),
+        );
       case 'chat.unfurl':
         // Recorded in `calls` like every method. Slack wants channel + ts, or unfurl_id +
         // source; a link still in the composer has no channel ("COMPOSER") to name.
@@ -271,84 +276,6 @@ export class FakeSlack extends EventEmitter {
     this.messages.push(message);
     if (message.ephemeral) return { ok: true, message_ts: message.ts };
     return { ok: true, channel, ts: message.ts, message: { ...message, user: this.botUserId } };
-  }
-
-  /** A message as Slack lists it (by the bot), with its metadata only when asked for. */
-  private listed(m: PostedMessage, withMetadata: boolean): Record<string, unknown> {
-    const { metadata, ...rest } = m;
-    return {
-      type: 'message',
-      user: this.botUserId,
-      bot_id: 'BBOT',
-      ...rest,
-      ...(withMetadata && metadata ? { metadata } : {}),
-    };
-  }
-
-  /**
-   * Like Slack's conversations.replies: the parent first (with `thread_ts` and `reply_count`
-   * once it has replies), then its replies oldest first, cursor-paginated; `thread_not_found`
-   * for a ts that is no message of the channel.
-   */
-  private replies(p: Record<string, unknown>): Record<string, unknown> {
-    const channel = String(p.channel);
-    const state = this.channelStates.get(channel) ?? 'ok';
-    if (state !== 'ok') return { ok: false, error: state };
-    const ts = String(p.ts ?? '');
-    const parent = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.ephemeral);
-    if (!parent) return { ok: false, error: 'thread_not_found' };
-    const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
-    const replies = this.messages.filter(
-      (m) => m.channel === channel && m.thread_ts === ts && m.ts !== ts && !m.ephemeral,
-    );
-    const head = {
-      ...this.listed(parent, withMetadata),
-      ...(replies.length > 0 ? { thread_ts: ts, reply_count: replies.length } : {}),
-    };
-    const all = [
-      head,
-      ...replies.map((m) => ({ ...this.listed(m, withMetadata), parent_user_id: this.botUserId })),
-    ];
-    const limit = Number(p.limit ?? 1000);
-    const start = Number(p.cursor ?? 0);
-    const more = start + limit < all.length;
-    return {
-      ok: true,
-      messages: all.slice(start, start + limit),
-      has_more: more,
-      response_metadata: { next_cursor: more ? String(start + limit) : '' },
-    };
-  }
-
-  private history(p: Record<string, unknown>): Record<string, unknown> {
-    const channel = String(p.channel);
-    const state = this.channelStates.get(channel) ?? 'ok';
-    if (state !== 'ok') return { ok: false, error: state };
-    const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
-    const limit = Number(p.limit ?? 100);
-    const start = Number(p.cursor ?? 0);
-    // Like Slack: only messages after `oldest` and before `latest` (default: now, which no
-    // message is past), the bounds themselves only when `inclusive`.
-    const inclusive = p.inclusive === 'true' || p.inclusive === true;
-    const oldest = tsMicros(String(p.oldest ?? '0'));
-    const latest = p.latest === undefined ? null : tsMicros(String(p.latest));
-    const inWindow = (ts: string) => {
-      const at = tsMicros(ts);
-      if (inclusive ? at < oldest : at <= oldest) return false;
-      return latest === null || (inclusive ? at <= latest : at < latest);
-    };
-    // Like Slack: top-level messages only (no thread replies), newest first.
-    const all = this.messages
-      .filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && inWindow(m.ts))
-      .reverse();
-    const page = all.slice(start, start + limit).map((m) => this.listed(m, withMetadata));
-    const more = start + limit < all.length;
-    return {
-      ok: true,
-      messages: page,
-      has_more: more,
-      response_metadata: { next_cursor: more ? String(start + limit) : '' },
-    };
   }
 }
 
