@@ -24,6 +24,19 @@ function listed(
   };
 }
 
+/** One page of a listing, as Slack pages: `limit` items from `cursor`, the next cursor or ''. */
+function cursorPage(all: unknown[], p: Record<string, unknown>, defaultLimit: number) {
+  const limit = Number(p.limit ?? defaultLimit);
+  const start = Number(p.cursor ?? 0);
+  const more = start + limit < all.length;
+  return {
+    ok: true,
+    messages: all.slice(start, start + limit),
+    has_more: more,
+    response_metadata: { next_cursor: more ? String(start + limit) : '' },
+  };
+}
+
 /**
  * Like Slack's conversations.replies: the parent first (with `thread_ts` and `reply_count`
  * once it has replies), then its replies oldest first, cursor-paginated; `thread_not_found`
@@ -52,15 +65,7 @@ export function conversationReplies(
     head,
     ...replies.map((m) => ({ ...listed(m, botUserId, withMetadata), parent_user_id: botUserId })),
   ];
-  const limit = Number(p.limit ?? 1000);
-  const start = Number(p.cursor ?? 0);
-  const more = start + limit < all.length;
-  return {
-    ok: true,
-    messages: all.slice(start, start + limit),
-    has_more: more,
-    response_metadata: { next_cursor: more ? String(start + limit) : '' },
-  };
+  return cursorPage(all, p, 1000);
 }
 
 /** Like Slack's conversations.history, cursor-paginated. */
@@ -73,8 +78,6 @@ export function conversationHistory(
   const channel = String(p.channel);
   if (state !== 'ok') return { ok: false, error: state };
   const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
-  const limit = Number(p.limit ?? 100);
-  const start = Number(p.cursor ?? 0);
   // Like Slack: only messages after `oldest` and before `latest` (default: now, which no
   // message is past), the bounds themselves only when `inclusive`.
   const inclusive = p.inclusive === 'true' || p.inclusive === true;
@@ -89,12 +92,9 @@ export function conversationHistory(
   const all = messages
     .filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && inWindow(m.ts))
     .reverse();
-  const page = all.slice(start, start + limit).map((m) => listed(m, botUserId, withMetadata));
-  const more = start + limit < all.length;
-  return {
-    ok: true,
-    messages: page,
-    has_more: more,
-    response_metadata: { next_cursor: more ? String(start + limit) : '' },
-  };
+  return cursorPage(
+    all.map((m) => listed(m, botUserId, withMetadata)),
+    p,
+    100,
+  );
 }
