@@ -1,3 +1,4 @@
+import { PaperboyError } from '../errors.js';
 import type { PaperSearch, TopicMatch } from '../search/types.js';
 import type { AsyncStore } from '../store/async-store.js';
 import type { DigestCandidate } from '../store/store.js';
@@ -62,6 +63,30 @@ const windowKey = (w: DigestWindow) => `${w.from.toISOString()}/${w.to.toISOStri
 export class DigestRunCache {
   private readonly candidates = new Map<string, CandidateSet>();
   private readonly hits = new Map<string, TopicHits>();
+  /** The search index failed to catch up this tick: the channels after it fail fast. */
+  private searchBehind: PaperboyError | null = null;
+
+  /**
+   * Waits until the search index holds every paper stored so far. Topic matching reads only
+   * the index (SQLite's FTS5 archive): a paper another writer committed that it lacks would
+   * match nothing, the run would be empty and the cursor would pass it for good. Call it
+   * after the window is closed: every paper of the window is then stored. The catch-up runs
+   * in bounded slices (or the archive worker), off the request path; when it cannot finish
+   * (another writer holds the lock), the plan fails and the run retries, the cursor kept.
+   */
+  async searchable(search: Pick<PaperSearch, 'refresh'>): Promise<void> {
+    if (this.searchBehind) throw this.searchBehind;
+    try {
+      await search.refresh();
+    } catch (error) {
+      this.searchBehind = new PaperboyError(
+        'STORE_FAILED',
+        'The search index could not take in the newest papers yet; the digest waits for it.',
+        { cause: error },
+      );
+      throw this.searchBehind;
+    }
+  }
 
   /** The whole window (every page read): what the digest's bounded reads are a prefix of. */
   async window(

@@ -43,6 +43,11 @@ export async function selectForChannel(
   });
 }
 
+/** Planning also makes sure the search index covers the window (`DigestRunCache.searchable`). */
+export interface PlanDeps extends SelectionDeps {
+  search: Pick<PaperSearch, 'matchTopic' | 'refresh'>;
+}
+
 export interface PlanInput {
   channel: Channel;
   schedule: Schedule;
@@ -89,7 +94,7 @@ export async function writeIfUnplanned(
  */
 export async function planRun(
   input: PlanInput,
-  deps: SelectionDeps,
+  deps: PlanDeps,
   cache: DigestRunCache,
   newId: () => string = randomUUID,
 ): Promise<NewDigestRun | null> {
@@ -98,6 +103,7 @@ export async function planRun(
   // Before the window's papers are read: a paper whose write is still in progress (another
   // instance polling) is waited for, and a later one is stamped into the next window.
   await store.closeDigestWindow(now);
+  await cache.searchable(deps.search);
   const selection = await selectForChannel(channel, schedule, from, now, deps, cache);
   const date = localDate(schedule.timeZone, now);
   let note: string | null = null;

@@ -28,7 +28,8 @@ export const DIGEST_LEASE_MS = 2 * 60_000;
 
 export interface DigestDeps {
   store: AsyncStore;
-  search: Pick<PaperSearch, 'matchTopic'>;
+  /** `refresh`: a run is planned only once search has indexed every stored paper. */
+  search: Pick<PaperSearch, 'matchTopic' | 'refresh'>;
   settings: DigestSettings;
   clock: Clock;
   logger: Logger;

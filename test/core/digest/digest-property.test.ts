@@ -136,6 +136,14 @@ const searchFault = fc.integer({ min: 1, max: 3 }).map((n) =>
   }),
 );
 
+/** The next few catch-ups of the search index fail (another writer holds the lock). */
+const indexFault = fc.integer({ min: 1, max: 3 }).map((n) =>
+  cmd(`index catch-up fails ${n} times`, (m) => {
+    m.world.indexFaults = n;
+    tell(m, `the next ${n} catch-ups of the search index fail (another writer holds the lock)`);
+  }),
+);
+
 const restart = fc.constant(
   cmd('restart', async (m) => {
     m.world.restart();
@@ -161,6 +169,7 @@ async function runCase(weeks: number, commands: Iterable<Cmd>): Promise<void> {
     // least a week, until the case has lasted its weeks.
     for (const c of model.channels.values()) setMode(model, c, 'up');
     world.searchFaults = 0;
+    world.indexFaults = 0;
     const end = Math.max(
       world.clock.now().getTime() + 7 * DAY_MS,
       new Date(START).getTime() + weeks * 7 * DAY_MS,
@@ -199,6 +208,7 @@ const digestCases = fc.tuple(
       crash,
       restart,
       searchFault,
+      indexFault,
     ],
     { maxCommands: 40, size: '+1' },
   ),

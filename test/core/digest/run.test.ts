@@ -255,6 +255,7 @@ describe('digest delivery', () => {
         if (faults-- > 0) throw new PaperboyError('STORE_FAILED', 'disk I/O error');
         return await bot.search.matchTopic(topic, ids);
       },
+      refresh: () => bot.search.refresh(),
     };
     const d: DigestDeps = { ...deps(), search, logger: log.logger };
     const done = await runDigests(
@@ -286,6 +287,40 @@ describe('digest delivery', () => {
     expect(posted?.from).toBe(failed?.from);
     expect(posted?.note).toBeNull();
     expect(platform.in(team)[0]?.paperIds).toEqual(platform.in(other)[0]?.paperIds);
+  });
+
+  it('plans no run while search cannot index the newest papers: retrying, once per tick, cursor kept', async () => {
+    const log = memoryLogger();
+    let refreshes = 0;
+    let indexBusy = true;
+    const search: DigestDeps['search'] = {
+      matchTopic: (topic, ids) => bot.search.matchTopic(topic, ids),
+      refresh: async () => {
+        refreshes++;
+        // As when `npm run ingest` holds the write lock past the catch-up's wait.
+        if (indexBusy) throw new Error('database is locked');
+        await bot.search.refresh();
+      },
+    };
+    const d: DigestDeps = { ...deps(), search, logger: log.logger };
+    const channels = async () =>
+      Promise.all([team, other].map(async (ref) => (await bot.store.getChannel(ref))!));
+    const done = await runDigests(await channels(), d);
+    expect(done.map((r) => r.outcome.kind)).toEqual(['retrying', 'retrying']);
+    expect(done[0]?.outcome).toMatchObject({
+      reason: expect.stringContaining('plan failed (STORE_FAILED): The search index could not'),
+    });
+    expect(refreshes).toBe(1); // the second channel did not wait on the index again
+    expect((await bot.store.getChannel(team))?.lastDigestAt).toBeNull();
+    expect((await bot.store.getChannel(other))?.lastDigestAt).toBeNull();
+    expect(platform.posts).toBe(0);
+    indexBusy = false;
+    time.clock.set('2026-06-10T07:06:00Z');
+    const next = await runDigests(await channels(), d);
+    expect(next.map((r) => r.outcome)).toEqual([
+      expect.objectContaining({ kind: 'posted', papers: 4 }),
+      expect.objectContaining({ kind: 'posted', papers: 4 }),
+    ]);
   });
 
   it('reads a run again under its claim: one another process put in backoff waits', async () => {

@@ -27,6 +27,7 @@ export const name = (i: number) => `#${label(CHANNELS[i]!.ref)}`;
 
 type Kind =
   | 'live'
+  | 'other-writer'
   | 'live-old-pub'
   | 'import-new'
   | 'import-old'
@@ -38,6 +39,7 @@ export const arrive = fc
     kind: fc.constantFrom<Kind>(
       'live',
       'live',
+      'other-writer',
       'live-old-pub',
       'import-new',
       'import-old',
@@ -58,7 +60,12 @@ export const arrive = fc
       const old = `1901.${String(10000 + n)}`;
       const title = `Robot ${topic} study number ${n}`;
       let what: string;
-      if (kind === 'live' || kind === 'live-old-pub' || kind === 'import-new') {
+      if (kind === 'other-writer') {
+        // Committed by another process after the tick's search refresh: not yet indexed.
+        await m.world.arriveUnindexed([news(id, title, now)]);
+        newPaper(m, id, topic);
+        what = `${id}, listed live by another process, not yet indexed by search`;
+      } else if (kind === 'live' || kind === 'live-old-pub' || kind === 'import-new') {
         // New by its date: listed today (whatever its publication date), or imported fresh.
         const over =
           kind === 'live-old-pub'

@@ -58,6 +58,8 @@ export class SimWorld {
   readonly modes = new Map<string, Mode>();
   /** Topic matches still to fail (a search or store fault while planning). */
   searchFaults = 0;
+  /** Catch-ups of the search index still to fail (another writer holding the lock). */
+  indexFaults = 0;
   private countdown: number | null = null;
   private dead = false;
   /** The process's claim owner: a restart is a new process, whose claims are its own. */
@@ -202,6 +204,13 @@ export class SimWorld {
           }
           return await this.bot.search.matchTopic(topic, ids);
         },
+        refresh: async () => {
+          if (this.indexFaults > 0) {
+            this.indexFaults--;
+            throw new PaperboyError('STORE_FAILED', 'database is locked (simulated)');
+          }
+          await this.bot.search.refresh();
+        },
       },
       settings: this.config.digest,
       clock: this.clock,
@@ -216,8 +225,21 @@ export class SimWorld {
   }
 
   async arrive(records: PaperRecord[]): Promise<void> {
-    // The search notices store changes itself when asked to match (no refresh needed).
+    // The bot's own write: the search indexes a small batch as it commits.
     await this.bot.store.upsertPapers(records, this.clock.now());
+  }
+
+  /**
+   * Another writer's batch (`npm run ingest`, another instance): committed to the store,
+   * not indexed by search until it catches up, which the digest must wait for.
+   */
+  async arriveUnindexed(records: PaperRecord[]): Promise<void> {
+    this.bot.search.setLiveIndexing?.(false);
+    try {
+      await this.bot.store.upsertPapers(records, this.clock.now());
+    } finally {
+      this.bot.search.setLiveIndexing?.(true);
+    }
   }
 
   async command(
