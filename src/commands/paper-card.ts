@@ -5,7 +5,7 @@ import type { ChannelRef } from '../core/store/store.js';
 import type { CommandContext } from './context.js';
 import { authorSummary, paperDay, trimText } from './paper-view.js';
 import type { NoticeReply } from './reply.js';
-import { visibleFrom } from './tenant.js';
+import { seesOnlyItself, visibleFrom } from './tenant.js';
 
 const PAPER_LINK =
   /https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/[^\s<>|()[\]]+/gi;
@@ -29,12 +29,16 @@ export function isPaperLink(url: string): boolean {
  */
 const FIRST_SENTENCE_MAX = 400;
 
-// About a year of daily digests per channel: older posts are not worth a card line.
-const RUNS_LOOKED_AT = 400;
+/**
+ * Channels of one workspace whose digests carried the paper that a card looks at: more
+ * channels than a workspace has in practice, a bound on the read whatever its history.
+ */
+const POSTINGS_LOOKED_AT = 1000;
 
 /**
  * The first day a digest of this tenant (workspace; a Discord DM only itself) carried the
- * paper, or null.
+ * paper, or null. One indexed store lookup; the channel list is read only when the
+ * workspace posted the paper (to tell a shared channel apart).
  */
 export async function postedInWorkspace(
   store: AsyncStore,
@@ -42,22 +46,17 @@ export async function postedInWorkspace(
   paperId: string,
   shared = false,
 ): Promise<string | null> {
-  let first: string | null = null;
-  const channels = await store.listChannels();
-  const visible = visibleFrom(
-    here,
-    channels.map((c) => c.ref),
-    shared,
+  const alone = seesOnlyItself(here, [], shared);
+  const postings = await store.digestPostings(
+    paperId,
+    alone ? here : { platform: here.platform, workspace: here.workspace },
+    POSTINGS_LOOKED_AT,
   );
-  for (const channel of channels) {
-    const ref = channel.ref;
-    if (!visible(ref)) continue;
-    for (const run of await store.recentDigestRuns(ref, RUNS_LOOKED_AT)) {
-      if (run.state !== 'posted' || !run.paperIds.includes(paperId)) continue;
-      if (first === null || run.digestDate < first) first = run.digestDate;
-    }
-  }
-  return first;
+  if (postings.length === 0) return null;
+  const known = alone ? [] : (await store.listChannels()).map((c) => c.ref);
+  const visible = visibleFrom(here, known, shared);
+  // Earliest first: the first one this caller may see is the day.
+  return postings.find((p) => visible(p.channel))?.digestDate ?? null;
 }
 
 /** What became of one link: its card, or why there is none. */

@@ -43,15 +43,29 @@ export function visibleFrom(
   known: readonly ChannelRef[],
   shared = false,
 ): (other: ChannelRef) => boolean {
-  const underTwoTeams = known.some(
+  if (!seesOnlyItself(caller, known, shared)) return (other) => sameTenant(caller, other);
+  return (other) =>
+    other.platform === caller.platform &&
+    other.workspace === caller.workspace &&
+    other.channel === caller.channel;
+}
+
+/**
+ * The caller sees no channel but itself (`visibleFrom`): a private conversation, a channel
+ * whose workspace is not named, or a shared one. With `known` empty, what the platform and
+ * the channel's own id tell, before any store read (a shared channel the store alone shows
+ * is then missed: `visibleFrom` with the store's channels still filters).
+ */
+export function seesOnlyItself(
+  caller: ChannelRef,
+  known: readonly ChannelRef[],
+  shared = false,
+): boolean {
+  if (shared || isPrivateConversation(caller) || NO_WORKSPACE.has(caller.workspace)) return true;
+  return known.some(
     (ref) =>
       ref.platform === caller.platform &&
       ref.channel === caller.channel &&
       ref.workspace !== caller.workspace,
   );
-  if (!shared && !underTwoTeams) return (other) => sameTenant(caller, other);
-  return (other) =>
-    other.platform === caller.platform &&
-    other.workspace === caller.workspace &&
-    other.channel === caller.channel;
 }

@@ -6,6 +6,7 @@ import type {
   ChannelRef,
   DigestCandidate,
   DigestPart,
+  DigestPosting,
   DigestRun,
   DigestRunChange,
   DigestRunState,
@@ -43,6 +44,21 @@ export interface CandidateRow {
   upvotes: number | null;
   first_seen_at: string;
   published_at: string | null;
+}
+
+/** A row of the digest postings query (both stores). */
+export interface PostingRow {
+  platform: ChannelRef['platform'];
+  workspace: string;
+  channel: string;
+  digest_date: string;
+}
+
+export function postingFromRow(row: PostingRow): DigestPosting {
+  return {
+    channel: { platform: row.platform, workspace: row.workspace, channel: row.channel },
+    digestDate: row.digest_date,
+  };
 }
 
 export function candidateFromRow(row: CandidateRow): DigestCandidate {
@@ -239,6 +255,29 @@ export class DigestRunTable {
       .get(`SELECT * FROM digest_runs WHERE ${CHANNEL_KEY} ORDER BY seq DESC LIMIT ?`)
       .all(ref.platform, ref.workspace, ref.channel, limit) as RunRow[];
     return rows.map((row) => this.toRun(row));
+  }
+
+  postings(
+    paperId: string,
+    scope: Pick<ChannelRef, 'platform' | 'workspace'> & { channel?: string },
+    limit: number,
+  ): DigestPosting[] {
+    const rows = this.statements
+      .get(
+        `SELECT platform, workspace, channel, min(digest_date) AS digest_date
+         FROM digest_posted_papers
+         WHERE paper_id = ? AND platform = ? AND workspace = ? AND (? IS NULL OR channel = ?)
+         GROUP BY platform, workspace, channel ORDER BY digest_date, channel LIMIT ?`,
+      )
+      .all(
+        paperId,
+        scope.platform,
+        scope.workspace,
+        scope.channel ?? null,
+        scope.channel ?? null,
+        limit,
+      ) as PostingRow[];
+    return rows.map(postingFromRow);
   }
 
   paperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {

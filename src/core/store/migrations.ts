@@ -144,6 +144,38 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN claimed_by TEXT;
   ALTER TABLE digest_runs ADD COLUMN claim_until TEXT;
   `,
+  // 5: the papers of posted digest runs, by paper and workspace: a link card's "Posted here on"
+  // is one index lookup, not a read of every run of every channel. Triggers keep it (a run is
+  // posted once and never changed after), so every way a run is written is covered.
+  `
+  CREATE TABLE digest_posted_papers (
+    paper_id TEXT NOT NULL,
+    platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,
+    digest_date TEXT NOT NULL,
+    run_id TEXT NOT NULL REFERENCES digest_runs(id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, platform, workspace, channel, digest_date, run_id)
+  ) WITHOUT ROWID;
+  -- A run deleted (its channel forgotten) finds its rows without a scan.
+  CREATE INDEX digest_posted_papers_run ON digest_posted_papers(run_id);
+  CREATE TRIGGER digest_runs_posted_insert AFTER INSERT ON digest_runs
+  WHEN NEW.state = 'posted' BEGIN
+    INSERT OR IGNORE INTO digest_posted_papers
+      (paper_id, platform, workspace, channel, digest_date, run_id)
+    SELECT DISTINCT value, NEW.platform, NEW.workspace, NEW.channel, NEW.digest_date, NEW.id
+    FROM json_each(NEW.paper_ids);
+  END;
+  CREATE TRIGGER digest_runs_posted_update AFTER UPDATE OF state ON digest_runs
+  WHEN NEW.state = 'posted' BEGIN
+    INSERT OR IGNORE INTO digest_posted_papers
+      (paper_id, platform, workspace, channel, digest_date, run_id)
+    SELECT DISTINCT value, NEW.platform, NEW.workspace, NEW.channel, NEW.digest_date, NEW.id
+    FROM json_each(NEW.paper_ids);
+  END;
+  INSERT OR IGNORE INTO digest_posted_papers
+    (paper_id, platform, workspace, channel, digest_date, run_id)
+  SELECT DISTINCT j.value, r.platform, r.workspace, r.channel, r.digest_date, r.id
+  FROM digest_runs r, json_each(r.paper_ids) j WHERE r.state = 'posted';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,7 @@ import type {
   Channel,
   ChannelRef,
   DigestCandidate,
+  DigestPosting,
   DigestRun,
   DigestRunChange,
   NewDigestRun,
@@ -243,6 +244,13 @@ export class SqliteStore implements Store {
   }
   recentDigestRuns(ref: ChannelRef, limit: number): DigestRun[] {
     return this.runs.recent(ref, limit);
+  }
+  digestPostings(
+    paperId: string,
+    scope: Pick<ChannelRef, 'platform' | 'workspace'> & { channel?: string },
+    limit: number,
+  ): DigestPosting[] {
+    return this.runs.postings(paperId, scope, limit);
   }
   digestPaperIdsForMessage(ref: ChannelRef, messageId: string): string[] | null {
     return this.runs.paperIdsForMessage(ref, messageId);

@@ -96,6 +96,13 @@ export type DigestRunChange = Partial<
   Pick<DigestRun, 'state' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'paperIds'>
 >;
 
+/** A channel whose posted digests carried a paper, and the first day one did. */
+export interface DigestPosting {
+  channel: ChannelRef;
+  /** The earliest `digestDate` of the channel's posted runs holding the paper. */
+  digestDate: string;
+}
+
 /** The rank fields of a paper that may enter a digest (no abstract, no authors: cheap to hold). */
 export interface DigestCandidate {
   id: string;
@@ -237,6 +244,16 @@ export interface Store {
   openDigestRuns(ref?: ChannelRef): DigestRun[];
   /** The channel's runs, newest first. */
   recentDigestRuns(ref: ChannelRef, limit: number): DigestRun[];
+  /**
+   * Which channels of one workspace (or, with `channel`, that channel alone) posted a digest
+   * holding the paper, each with its first such day: earliest first, at most `limit`. One
+   * index lookup (a link card's "Posted here on"), however long the digest history.
+   */
+  digestPostings(
+    paperId: string,
+    scope: Pick<ChannelRef, 'platform' | 'workspace'> & { channel?: string },
+    limit: number,
+  ): DigestPosting[];
   /** How many digest runs are in each state (for /metrics). */
   countDigestRunsByState(): Record<string, number>;
   /**

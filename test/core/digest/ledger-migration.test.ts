@@ -42,6 +42,11 @@ describe('the digest runs migration', () => {
         ['2025-01-02', 'posted'],
       ]);
       expect(store.openDigestRuns()).toEqual([]);
+      // Migration 5 lists the papers of runs posted before it; a failed delivery's are not.
+      expect(store.digestPostings('c', REF, 5)).toEqual([
+        { channel: REF, digestDate: '2025-01-02' },
+      ]);
+      expect(store.digestPostings('d', REF, 5)).toEqual([]);
       expect(store.getState('delivery-plan:d1')).toBeNull();
     } finally {
       store.close();

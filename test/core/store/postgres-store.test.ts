@@ -124,6 +124,11 @@ describe('PostgresStore schema and connection', () => {
     expect(legacy?.paperIds).toEqual(['a', 'b', 'c']);
     expect(legacy?.parts.map((p) => p.messageId)).toEqual(['m1', 'm2']);
     expect(await store.digestPaperIdsForMessage(ref, 'm2')).toEqual(['a', 'b', 'c']);
+    // Migration 5 lists the papers of runs posted before it.
+    expect(await store.digestPostings('c', ref, 5)).toEqual([
+      { channel: ref, digestDate: '2025-01-02' },
+    ]);
+    expect(await store.digestPostings('x', ref, 5)).toEqual([]);
     expect(await store.getState('delivery-plan:1')).toBeNull();
     expect(await store.getState('page:1')).toBe('{}');
     await store.close();

@@ -607,6 +607,44 @@ export function describeStore(
         expect(await store.digestPaperIdsForMessage(SHELL_CHANNEL, 'm-1')).toBeNull();
       });
 
+      it('finds the channels of a workspace whose posted digests held a paper, first day each', async () => {
+        const general: ChannelRef = { ...DISCORD, channel: '333' };
+        const elsewhere: ChannelRef = { ...DISCORD, workspace: '999' };
+        const posted = async (id: string, over: Partial<NewDigestRun>) => {
+          await store.createDigestRun(run(id, over));
+          await store.updateDigestRun(id, { state: 'posted' });
+        };
+        await posted('r1', { digestDate: '2025-01-05', paperIds: ['a', 'b', 'a'] });
+        await posted('r2', { digestDate: '2025-01-03', paperIds: ['a'] });
+        await posted('r3', { channel: general, digestDate: '2025-01-04', paperIds: ['a'] });
+        await posted('r4', { channel: elsewhere, digestDate: '2025-01-01', paperIds: ['a'] });
+        // Not posted: planned, empty, or given up (its papers skipped) is no posting.
+        await store.createDigestRun(run('r5', { digestDate: '2025-01-02', paperIds: ['a'] }));
+        await store.createDigestRun(
+          run('r6', { channel: general, state: 'empty', digestDate: '2025-01-01', parts: [] }),
+        );
+        await store.createDigestRun(run('r7', { channel: general, digestDate: '2025-01-02' }));
+        await store.updateDigestRun('r7', { state: 'abandoned', paperIds: ['a'] });
+        const where = { platform: DISCORD.platform, workspace: DISCORD.workspace };
+        expect(await store.digestPostings('a', where, 10)).toEqual([
+          { channel: DISCORD, digestDate: '2025-01-03' },
+          { channel: general, digestDate: '2025-01-04' },
+        ]);
+        expect(await store.digestPostings('a', where, 1)).toEqual([
+          { channel: DISCORD, digestDate: '2025-01-03' },
+        ]);
+        expect(await store.digestPostings('a', { ...where, channel: '333' }, 10)).toEqual([
+          { channel: general, digestDate: '2025-01-04' },
+        ]);
+        expect(await store.digestPostings('b', where, 10)).toEqual([
+          { channel: DISCORD, digestDate: '2025-01-05' },
+        ]);
+        expect(await store.digestPostings('a', { ...where, workspace: '999' }, 10)).toEqual([
+          { channel: elsewhere, digestDate: '2025-01-01' },
+        ]);
+        expect(await store.digestPostings('zzz', where, 10)).toEqual([]);
+      });
+
       it('stamps a paper written after a digest window closed into the next window', async () => {
         const at = (t: string) => new Date(`2025-01-10T${t}.000Z`);
         const window = (from: string, to: string) => ({

@@ -6,6 +6,8 @@ import {
   DIGEST_WINDOW_END_KEY,
   OPEN,
   type PartRow,
+  type PostingRow,
+  postingFromRow,
   type RunRow,
   runFromRow,
   runInsertValues,
@@ -13,6 +15,7 @@ import {
 import type {
   ChannelRef,
   DigestCandidate,
+  DigestPosting,
   DigestRun,
   DigestRunChange,
   NewDigestRun,
@@ -131,6 +134,22 @@ export class PgDigestRunTable {
       [ref.platform, ref.workspace, ref.channel, limit],
     );
     return this.toRuns(rows);
+  }
+
+  async postings(
+    paperId: string,
+    scope: Pick<ChannelRef, 'platform' | 'workspace'> & { channel?: string },
+    limit: number,
+  ): Promise<DigestPosting[]> {
+    const rows = await this.db.rows<PostingRow>(
+      `SELECT platform, workspace, channel, min(digest_date) AS digest_date
+       FROM digest_posted_papers
+       WHERE paper_id = $1 AND platform = $2 AND workspace = $3
+         AND ($4::text IS NULL OR channel = $4)
+       GROUP BY platform, workspace, channel ORDER BY digest_date, channel LIMIT $5`,
+      [paperId, scope.platform, scope.workspace, scope.channel ?? null, limit],
+    );
+    return rows.map(postingFromRow);
   }
 
   async paperIdsForMessage(ref: ChannelRef, messageId: string): Promise<string[] | null> {

@@ -149,6 +149,34 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN claimed_by TEXT COLLATE "C";
   ALTER TABLE digest_runs ADD COLUMN claim_until TEXT COLLATE "C";
   `,
+  // 5: the papers of posted digest runs, by paper and workspace (a link card's lookup), kept
+  // by a trigger as SQLite's are.
+  `
+  CREATE TABLE digest_posted_papers (
+    paper_id TEXT COLLATE "C" NOT NULL,
+    platform TEXT COLLATE "C" NOT NULL, workspace TEXT COLLATE "C" NOT NULL,
+    channel TEXT COLLATE "C" NOT NULL,
+    digest_date TEXT COLLATE "C" NOT NULL,
+    run_id TEXT COLLATE "C" NOT NULL REFERENCES digest_runs(id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, platform, workspace, channel, digest_date, run_id)
+  );
+  CREATE INDEX digest_posted_papers_run ON digest_posted_papers(run_id);
+  CREATE FUNCTION paperboy_digest_posted() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO digest_posted_papers (paper_id, platform, workspace, channel, digest_date, run_id)
+      SELECT DISTINCT j.value, NEW.platform, NEW.workspace, NEW.channel, NEW.digest_date, NEW.id
+      FROM json_array_elements_text(NEW.paper_ids::json) AS j(value)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER digest_runs_posted AFTER INSERT OR UPDATE OF state ON digest_runs
+    FOR EACH ROW WHEN (NEW.state = 'posted') EXECUTE FUNCTION paperboy_digest_posted();
+  INSERT INTO digest_posted_papers (paper_id, platform, workspace, channel, digest_date, run_id)
+    SELECT DISTINCT j.value, r.platform, r.workspace, r.channel, r.digest_date, r.id
+    FROM digest_runs r, json_array_elements_text(r.paper_ids::json) AS j(value)
+    WHERE r.state = 'posted'
+  ON CONFLICT DO NOTHING;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -6,6 +6,7 @@ import type {
   Channel,
   ChannelRef,
   DigestCandidate,
+  DigestPosting,
   DigestRun,
   DigestRunChange,
   NewDigestRun,
@@ -182,6 +183,13 @@ export class PostgresStore implements AsyncStore {
   }
   countDigestRunsByState(): Promise<Record<string, number>> {
     return this.runs.countByState();
+  }
+  digestPostings(
+    paperId: string,
+    scope: Pick<ChannelRef, 'platform' | 'workspace'> & { channel?: string },
+    limit: number,
+  ): Promise<DigestPosting[]> {
+    return this.runs.postings(paperId, scope, limit);
   }
   digestPaperIdsForMessage(ref: ChannelRef, messageId: string): Promise<string[] | null> {
     return this.runs.paperIdsForMessage(ref, messageId);
