@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { BM25_WEIGHTS } from './archive.js';
+import { type CompiledQuery, ftsMatch, type MatchMode } from './query-compiler.js';
 
 export interface SearchFilters {
   /** `YYYY-MM-DD`: published (else first seen) on or after. */
@@ -23,6 +24,27 @@ export interface HitFacts {
   day: string;
 }
 
+/** The full index, or the titles' own (short doclists: a title tier costs a fifth). */
+export type FtsTable = 'papers_fts' | 'papers_titles';
+
+export const bm25Of: Record<FtsTable, string> = {
+  papers_fts: `bm25(papers_fts, ${BM25_WEIGHTS})`,
+  papers_titles: 'bm25(papers_titles)',
+};
+
+/**
+ * Where to find titles holding the query: the titles' index, unless a word is excluded (it
+ * must be absent from the whole paper, which only the full index knows).
+ */
+export function titleQuery(
+  q: CompiledQuery,
+  mode: MatchMode,
+): { table: FtsTable; match: string | null } {
+  return q.excluded.length === 0
+    ? { table: 'papers_titles', match: ftsMatch(q, mode) }
+    : { table: 'papers_fts', match: ftsMatch(q, mode, 'title') };
+}
+
 /** Queries over the FTS5 archive, with prepared statements kept per SQL text. */
 export class ArchiveQueries {
   private readonly statements = new Map<string, Statement>();
@@ -38,10 +60,14 @@ export class ArchiveQueries {
     return stmt;
   }
 
-  private where(match: string, f: SearchFilters): { sql: string; params: unknown[] } {
+  private where(
+    match: string,
+    f: SearchFilters,
+    table: FtsTable,
+  ): { sql: string; params: unknown[] } {
     const params: unknown[] = [match];
     const joined = f.since !== null || f.author !== null || Boolean(f.firstSeenSince);
-    let sql = `FROM papers_fts f${joined ? ' JOIN papers p ON p.rowid = f.rowid' : ''} WHERE papers_fts MATCH ?`;
+    let sql = `FROM ${table} f${joined ? ' JOIN papers p ON p.rowid = f.rowid' : ''} WHERE ${table} MATCH ?`;
     if (f.since !== null) {
       // The one date a paper shows (`paperDate`: published, else listed by a feed); a paper
       // whose date is unknown is never "since" anything.
@@ -64,17 +90,23 @@ export class ArchiveQueries {
    * that bm25 over every posting costs tens of ms and says little, the newest `limit`.
    * An explicit bm25() measured 2–3× faster here than ORDER BY the configured `rank`.
    */
-  top(match: string, f: SearchFilters, limit: number, newestFirst: boolean): ArchiveHit[] {
-    const { sql, params } = this.where(match, f);
+  top(
+    match: string,
+    f: SearchFilters,
+    limit: number,
+    newestFirst: boolean,
+    table: FtsTable = 'papers_fts',
+  ): ArchiveHit[] {
+    const { sql, params } = this.where(match, f, table);
     const select = newestFirst
       ? `SELECT f.rowid AS rowid, 0 AS bm25 ${sql} ORDER BY f.rowid DESC LIMIT ?`
-      : `SELECT f.rowid AS rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS bm25 ${sql} ORDER BY bm25 LIMIT ?`;
+      : `SELECT f.rowid AS rowid, ${bm25Of[table]} AS bm25 ${sql} ORDER BY bm25 LIMIT ?`;
     return this.prepare(select).all(...params, limit) as ArchiveHit[];
   }
 
   /** Matches, counted up to `limit` when given. */
   count(match: string, f: SearchFilters, limit?: number): number {
-    const { sql, params } = this.where(match, f);
+    const { sql, params } = this.where(match, f, 'papers_fts');
     if (limit === undefined)
       return this.prepare(`SELECT count(*) ${sql}`)
         .pluck()

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Paper } from '../paper.js';
-import type { ArchiveQueries, SearchFilters } from './archive-query.js';
+import { type ArchiveQueries, type SearchFilters, titleQuery } from './archive-query.js';
 import { makeSnippet, matchPaper } from './paper-match.js';
 import {
   type CompiledQuery,
@@ -93,10 +93,11 @@ export function searchArchive(
   };
   if (!match || total === 0) return { ...empty, relaxations };
   const broad = counted > BROAD_MATCH;
-  const titleMatch = mode === 'all' ? ftsMatch(q, 'all', 'title') : null;
-  const titled = titleMatch
-    ? archive.top(titleMatch, filters, Math.max(depth, TITLE_CANDIDATES), broad)
-    : [];
+  const title = titleQuery(q, 'all');
+  const titled =
+    mode === 'all' && title.match
+      ? archive.top(title.match, filters, Math.max(depth, TITLE_CANDIDATES), broad, title.table)
+      : [];
   // Titles holding every word rank first: when they fill the page, the rest is never seen.
   const rest =
     titled.length >= depth ? [] : archive.top(match, filters, depth + titled.length, broad);

@@ -1,10 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
-import { BM25_WEIGHTS } from './archive.js';
+import { bm25Of, type FtsTable, titleQuery } from './archive-query.js';
 import {
   type CompiledQuery,
   expandQuery,
-  ftsMatch,
   parseQuery,
   type TermVocabulary,
 } from './query-compiler.js';
@@ -15,12 +14,14 @@ import type { Resolution } from './types.js';
 /** Discord autocomplete and choice lists hold at most 25 entries. */
 export const MAX_CHOICES = 25;
 
-function rankedTitleMatches(db: Database, match: string | null, limit: number): Paper[] {
+function rankedTitleMatches(
+  db: Database,
+  { table, match }: { table: FtsTable; match: string | null },
+  limit: number,
+): Paper[] {
   if (!match) return [];
   const rowids = db
-    .prepare(
-      `SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`,
-    )
+    .prepare(`SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY ${bm25Of[table]} LIMIT ?`)
     .pluck()
     .all(match, limit) as number[];
   const papers = papersByRowid(db, rowids);
@@ -64,12 +65,13 @@ export function resolvePaper(db: Database, vocab: TermVocabulary, input: string)
   if (exact.length > 0) return answer(exact);
   const tokens = tokenise(text).slice(0, 24);
   if (tokens.length === 0) return { kind: 'none' };
-  const fragment = rankedTitleMatches(db, `title : ${quoteAll(tokens)}`, MAX_CHOICES);
+  const phrase = { table: 'papers_titles' as const, match: quoteAll(tokens) };
+  const fragment = rankedTitleMatches(db, phrase, MAX_CHOICES);
   if (fragment.length > 0) return answer(fragment);
   const compiled = expandQuery(parseQuery(text), vocab);
-  const words = rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), MAX_CHOICES);
+  const words = rankedTitleMatches(db, titleQuery(compiled, 'all'), MAX_CHOICES);
   if (words.length > 0) return answer(words);
-  const loose = rankedTitleMatches(db, ftsMatch(compiled, 'any', 'title'), LOOSE_CANDIDATES);
+  const loose = rankedTitleMatches(db, titleQuery(compiled, 'any'), LOOSE_CANDIDATES);
   return closestTitles(loose, compiled, tokens);
 }
 
@@ -112,7 +114,7 @@ export function suggestTitles(
   for (const s of starts) out.set(s.id, s.title);
   if (out.size < n) {
     const compiled = expandQuery(parseQuery(String(input).slice(0, 300)), vocab);
-    for (const p of rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), n)) {
+    for (const p of rankedTitleMatches(db, titleQuery(compiled, 'all'), n)) {
       if (out.size >= n) break;
       out.set(p.id, p.title);
     }

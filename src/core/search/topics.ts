@@ -39,6 +39,7 @@ export class TopicMatcher {
   private readonly lookupRows: Statement;
   private readonly fill: Statement;
   private readonly matching: Statement;
+  private readonly matchingTitles: Statement;
 
   constructor(
     private readonly db: Database,
@@ -56,6 +57,11 @@ export class TopicMatcher {
     this.matching = db
       .prepare(
         'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND +rowid IN (SELECT rowid FROM temp.search_topic_ids)',
+      )
+      .pluck();
+    this.matchingTitles = db
+      .prepare(
+        'SELECT rowid FROM papers_titles WHERE papers_titles MATCH ? AND +rowid IN (SELECT rowid FROM temp.search_topic_ids)',
       )
       .pluck();
   }
@@ -81,9 +87,9 @@ export class TopicMatcher {
     const base = q.groups.length * BODY_SCORE + q.phrases.length * PHRASE_SCORE;
     for (const rowid of rowids) scores.set(rowid, base);
     for (const g of q.groups) {
-      const inTitle = ftsMatch({ ...q, groups: [g], phrases: [], excluded: [] }, 'all', 'title');
+      const inTitle = ftsMatch({ ...q, groups: [g], phrases: [], excluded: [] }, 'all');
       if (!inTitle) continue;
-      for (const rowid of this.matching.all(inTitle) as number[]) {
+      for (const rowid of this.matchingTitles.all(inTitle) as number[]) {
         const s = scores.get(rowid);
         if (s !== undefined) scores.set(rowid, s + TITLE_SCORE - BODY_SCORE);
       }
