@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { BM25_WEIGHTS } from './archive.js';
 import { type CompiledQuery, ftsMatch, type MatchMode } from './query-compiler.js';
+import { foldText } from './text.js';
 
 export interface SearchFilters {
   /** `YYYY-MM-DD`: published (else first seen) on or after. */
@@ -9,6 +10,22 @@ export interface SearchFilters {
   author: string | null;
   /** Papers first seen at or after (ISO instant), for subscriptions. */
   firstSeenSince?: string | null;
+}
+
+export function clampInt(value: unknown, fallback: number, min: number, max: number): number {
+  const n = Math.floor(Number(value));
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+/** The structured options of a search, checked: a bad `since` or `author` is ignored. */
+export function searchFilters(options: { since?: unknown; author?: unknown }): SearchFilters {
+  const since =
+    typeof options.since === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(options.since)
+      ? options.since
+      : null;
+  const author =
+    typeof options.author === 'string' ? foldText(options.author).trim().slice(0, 200) : '';
+  return { since, author: author || null };
 }
 
 /** One FTS5 match: `bm25` is FTS5's (lower is better); 0 when ranked newest first. */

@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../clock.js';
 import { isPaperboyError, PaperboyError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import {
   archiveSyncedSeq,
   archiveVocabulary,
@@ -9,18 +11,12 @@ import {
   rebuildArchive,
   syncArchive,
 } from './archive.js';
-import { ArchiveQueries } from './archive-query.js';
+import { ArchiveQueries, clampInt, searchFilters } from './archive-query.js';
 import { searchArchive } from './archive-search.js';
+import { ArchiveWorker } from './archive-worker.js';
 import { KnownTerms } from './known-terms.js';
 import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { resolvePaper, suggestTitles } from './resolve.js';
-import {
-  clampInt,
-  type PaperSearchOptions,
-  type SearchStats,
-  searchFilters,
-} from './search-options.js';
-import { ArchiveWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
 import { countTopic, TopicMatcher } from './topics.js';
 import type {
@@ -31,7 +27,17 @@ import type {
   TopicMatch,
 } from './types.js';
 
-export type { PaperSearchOptions, SearchableStore, SearchStats } from './search-options.js';
+export interface PaperSearchOptions {
+  /** What search needs of the store (SqliteStore provides it). */
+  store: {
+    readonly db: Database;
+    setPapersWrittenHook(hook: ((db: Database, sinceChangeSeq: number) => void) | null): void;
+  };
+  /** The data folder; search keeps nothing there of its own (the archive is in the store). */
+  dataDir?: string | null;
+  clock: Clock;
+  logger: Logger;
+}
 
 /** Rows per catch-up slice: a few ms of FTS5 inserts, so the event loop is never held long. */
 export const CATCH_UP_SLICE = 100;
@@ -51,7 +57,8 @@ function guarded<T>(answer: () => T): T {
 }
 
 export class ArchivePaperSearch implements SyncPaperSearch {
-  readonly stats: SearchStats = { caughtUp: 0 };
+  /** Rows indexed by background catch-up (another process's writes, a backlog): for tests. */
+  readonly stats = { caughtUp: 0 };
   private readonly db: Database;
   private readonly vocab: TermVocabulary;
   private readonly archive: ArchiveQueries;

@@ -1,4 +1,4 @@
-import type { SearchFilters } from '../../search/archive-query.js';
+import { clampInt, type SearchFilters, searchFilters } from '../../search/archive-query.js';
 import { BROAD_MATCH, compileRelaxations, pageHits } from '../../search/archive-search.js';
 import {
   type CompiledQuery,
@@ -10,7 +10,6 @@ import {
   type TermVocabulary,
 } from '../../search/query-compiler.js';
 import { rankHits } from '../../search/ranking.js';
-import { clampInt, searchFilters } from '../../search/search-options.js';
 import type { SearchOptions, SearchResult } from '../../search/types.js';
 import type { Db } from './db.js';
 import { PgArchive } from './full-text.js';
