@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Paper } from '../paper.js';
 import { BM25_WEIGHTS } from './archive.js';
 import { type CompiledQuery, ftsMatch, type MatchMode } from './query-compiler.js';
+import { papersByRowid } from './stored-papers.js';
 import { foldText } from './text.js';
 
 export interface SearchFilters {
@@ -34,6 +36,8 @@ export interface ArchiveHit {
   bm25: number;
 }
 
+export type TitledHit = ArchiveHit & { title: string };
+
 /** What ranking reads of a matched paper to break ties. */
 export interface HitFacts {
   upvotes: number | null;
@@ -44,7 +48,7 @@ export interface HitFacts {
 /** The full index, or the titles' own (short doclists: a title tier costs a fifth). */
 export type FtsTable = 'papers_fts' | 'papers_titles';
 
-export const bm25Of: Record<FtsTable, string> = {
+const bm25Of: Record<FtsTable, string> = {
   papers_fts: `bm25(papers_fts, ${BM25_WEIGHTS})`,
   papers_titles: 'bm25(papers_titles)',
 };
@@ -104,8 +108,9 @@ export class ArchiveQueries {
 
   /**
    * The best `limit` matches by bm25 (title > authors > abstract), or, for a match so broad
-   * that bm25 over every posting costs tens of ms and says little, the newest `limit`.
-   * An explicit bm25() measured 2–3× faster here than ORDER BY the configured `rank`.
+   * that bm25 over every posting costs tens of ms and says little, the newest `limit`; with
+   * their titles (read in the same statement: ranking reads them all). An explicit bm25()
+   * measured 2–3× faster here than ORDER BY the configured `rank`.
    */
   top(
     match: string,
@@ -113,12 +118,15 @@ export class ArchiveQueries {
     limit: number,
     newestFirst: boolean,
     table: FtsTable = 'papers_fts',
-  ): ArchiveHit[] {
+  ): TitledHit[] {
     const { sql, params } = this.where(match, f, table);
     const select = newestFirst
       ? `SELECT f.rowid AS rowid, 0 AS bm25 ${sql} ORDER BY f.rowid DESC LIMIT ?`
       : `SELECT f.rowid AS rowid, ${bm25Of[table]} AS bm25 ${sql} ORDER BY bm25 LIMIT ?`;
-    return this.prepare(select).all(...params, limit) as ArchiveHit[];
+    return this.prepare(
+      // Titles sit before the abstract in a row: reading them never touches overflow pages.
+      `SELECT h.rowid AS rowid, h.bm25 AS bm25, p.title AS title FROM (${select}) h JOIN papers p ON p.rowid = h.rowid`,
+    ).all(...params, limit) as TitledHit[];
   }
 
   /** Matches, counted up to `limit` when given. */
@@ -133,12 +141,9 @@ export class ArchiveQueries {
       .get(...params, limit) as number;
   }
 
-  /** Titles sit before the abstract in a row: reading them never touches overflow pages. */
-  titles(rowids: number[]): Map<number, string> {
-    const rows = this.prepare(
-      'SELECT rowid, title FROM papers WHERE rowid IN (SELECT value FROM json_each(?))',
-    ).all(JSON.stringify(rowids)) as Array<{ rowid: number; title: string }>;
-    return new Map(rows.map((r) => [r.rowid, r.title]));
+  /** The papers themselves (a page's, a lookup's); missing rows are left out. */
+  papers(rowids: number[]): Map<number, Paper> {
+    return papersByRowid(this.db, rowids);
   }
 
   /** Upvotes and day, for tie-breaks only: they sit after the abstract, so each costs a long read. */

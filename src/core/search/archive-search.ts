@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { Paper } from '../paper.js';
 import { type ArchiveQueries, type SearchFilters, titleQuery } from './archive-query.js';
 import { makeSnippet, matchPaper } from './paper-match.js';
@@ -10,7 +9,6 @@ import {
   type TermVocabulary,
 } from './query-compiler.js';
 import { type Ranked, rankHits } from './ranking.js';
-import { papersByRowid } from './stored-papers.js';
 import type { QueryRelaxation, SearchHit, SearchResult } from './types.js';
 
 /**
@@ -56,7 +54,6 @@ export function pageHits(
  * (`totalCapped`), as counting 80,000 postings cost more than the rest of the search.
  */
 export function searchArchive(
-  db: Database,
   archive: ArchiveQueries,
   vocab: TermVocabulary,
   input: { raw: string; parsed: ParsedQuery; q: CompiledQuery; filters: SearchFilters },
@@ -102,12 +99,9 @@ export function searchArchive(
   const rest =
     titled.length >= depth ? [] : archive.top(match, filters, depth + titled.length, broad);
   const all = [...titled, ...rest];
-  const titles = archive.titles(all.map((h) => h.rowid));
+  const titles = new Map(all.map((h) => [h.rowid, h.title]));
   const ranked = rankHits(all, titles, q, input.raw, (rowids) => archive.facts(rowids));
   const slice = ranked.slice((page - 1) * pageSize, depth);
-  const papers = papersByRowid(
-    db,
-    slice.map((h) => h.rowid),
-  );
+  const papers = archive.papers(slice.map((h) => h.rowid));
   return { ...empty, hits: pageHits(slice, papers, q, mode), relaxations };
 }

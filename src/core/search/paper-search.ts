@@ -18,7 +18,7 @@ import { KnownTerms } from './known-terms.js';
 import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { resolvePaper, suggestTitles } from './resolve.js';
 import { foldText } from './text.js';
-import { countTopic, TopicMatcher } from './topics.js';
+import { TopicMatcher } from './topics.js';
 import type {
   Resolution,
   SearchOptions,
@@ -81,7 +81,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     this.known = new KnownTerms(this.db, () => archiveSyncedSeq(this.db));
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
-    this.topics = new TopicMatcher(this.db, this.vocab);
+    this.topics = new TopicMatcher(this.db, this.archive, this.vocab);
     this.worker = this.db.memory || !this.db.name ? null : new ArchiveWorker(this.db.name);
   }
 
@@ -211,16 +211,16 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       if (isEmptyQuery(q)) return { hits: [], total: 0, page, pageSize, pages: 0 };
       const filters = searchFilters(options ?? {});
       const input = { raw: String(query ?? ''), parsed, q, filters };
-      return searchArchive(this.db, this.archive, this.vocab, input, { page, pageSize });
+      return searchArchive(this.archive, this.vocab, input, { page, pageSize });
     });
   }
 
   resolve(text: string): Resolution {
-    return guarded(() => resolvePaper(this.db, this.vocab, text));
+    return guarded(() => resolvePaper(this.db, this.archive, this.vocab, text));
   }
 
   suggest(prefix: string, limit?: number): Array<{ id: string; title: string }> {
-    return guarded(() => suggestTitles(this.db, this.vocab, prefix, limit));
+    return guarded(() => suggestTitles(this.db, this.archive, this.vocab, prefix, limit));
   }
 
   /** The digest's matcher: the same compiled topic and FTS5 expression as `countTopicMatches`. */
@@ -234,7 +234,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   countTopicMatches(topic: string, since: Date): number {
     return guarded(() => {
       this.noticeChanges();
-      return countTopic(this.archive, this.vocab, topic, since);
+      return this.topics.count(topic, since);
     });
   }
 

@@ -43,6 +43,7 @@ export class TopicMatcher {
 
   constructor(
     private readonly db: Database,
+    private readonly archive: ArchiveQueries,
     private readonly vocab: TermVocabulary,
   ) {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS search_topic_ids (rowid INTEGER PRIMARY KEY)');
@@ -102,6 +103,14 @@ export class TopicMatcher {
     return out.sort((a, b) => b.score - a.score || compareText(a.paperId, b.paperId));
   }
 
+  /** Papers first seen since `since` matching the topic, counted on the (caught-up) archive. */
+  count(topic: string, since: Date): number {
+    const match = ftsMatch(compileTopic(topic, this.vocab), 'all');
+    if (!match || Number.isNaN(since.getTime())) return 0;
+    const filters = { since: null, author: null, firstSeenSince: since.toISOString() };
+    return this.archive.count(match, filters);
+  }
+
   private compile(topic: string): CompiledQuery {
     const key = String(topic ?? '');
     let q = this.compiled.get(key);
@@ -127,17 +136,4 @@ export class TopicMatcher {
     this.fill.run(JSON.stringify(rows.map((r) => r.rowid)));
     this.candidateIds = ids;
   }
-}
-
-/** Papers first seen since `since` matching the topic, counted on the (caught-up) archive. */
-export function countTopic(
-  archive: ArchiveQueries,
-  vocab: TermVocabulary,
-  topic: string,
-  since: Date,
-): number {
-  const match = ftsMatch(compileTopic(topic, vocab), 'all');
-  if (!match || Number.isNaN(since.getTime())) return 0;
-  const filters = { since: null, author: null, firstSeenSince: since.toISOString() };
-  return archive.count(match, filters);
 }
