@@ -6,6 +6,7 @@ import {
   ftsMatch,
   type MatchMode,
   type ParsedQuery,
+  queryTerms,
   type TermVocabulary,
 } from './query-compiler.js';
 import { type Ranked, rankHits } from './ranking.js';
@@ -30,6 +31,14 @@ export function compileRelaxations(parsed: ParsedQuery, q: CompiledQuery): Query
   return out;
 }
 
+/** No paper held every term: papers holding any are shown, with the words the index has. */
+export function anyTermRelaxation(q: CompiledQuery, vocab: TermVocabulary): QueryRelaxation {
+  const found = q.groups
+    .filter((g) => g.alternatives.some((w) => vocab.has(w)))
+    .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
+  return { kind: 'any-term', words: queryTerms(q), found };
+}
+
 /** The page's hits. A paper matched on every word holds them all: only `any` checks each. */
 export function pageHits(
   slice: Ranked[],
@@ -37,7 +46,7 @@ export function pageHits(
   q: CompiledQuery,
   mode: MatchMode,
 ): SearchHit[] {
-  const every = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+  const every = queryTerms(q);
   return slice.flatMap((h) => {
     const paper = papers.get(h.rowid);
     if (!paper) return [];
@@ -71,11 +80,7 @@ export function searchArchive(
     mode = 'any';
     match = ftsMatch(q, mode);
     counted = match ? archive.count(match, filters, bound + 1) : 0;
-    const found = q.groups
-      .filter((g) => g.alternatives.some((w) => vocab.has(w)))
-      .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
-    const words = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
-    relaxations.unshift({ kind: 'any-term', words, found });
+    relaxations.unshift(anyTermRelaxation(q, vocab));
   }
   const capped = counted > bound;
   const total = Math.min(counted, bound);

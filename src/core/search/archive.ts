@@ -30,7 +30,7 @@ DROP TABLE IF EXISTS papers_fts; DROP TABLE IF EXISTS papers_titles; DELETE FROM
 /** Column weights for bm25: title > authors > abstract. */
 export const BM25_WEIGHTS = '10.0, 4.0, 1.0';
 
-export interface ArchiveState {
+interface ArchiveState {
   version: number;
   /** Highest change_seq indexed. */
   syncedSeq: number;
@@ -58,18 +58,13 @@ function writeState(db: Database, state: ArchiveState): void {
   put.run('max_rowid', String(state.maxRowid));
 }
 
-/** Creates the tables (dropping an older layout) and returns the sync point. */
-export function ensureArchive(db: Database): ArchiveState {
+/** Creates the tables; an older layout is dropped, and with it its sync point. */
+export function ensureArchive(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  if (readState(db).version !== ARCHIVE_VERSION) db.exec(DROP);
+  const current = readState(db).version === ARCHIVE_VERSION;
+  if (!current) db.exec(DROP);
   db.exec(SCHEMA);
-  const state = readState(db);
-  if (state.version !== ARCHIVE_VERSION) {
-    const fresh = { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 };
-    writeState(db, fresh);
-    return fresh;
-  }
-  return state;
+  if (!current) writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
 }
 
 const TABLES = ['papers_fts', 'papers_titles', 'papers_words'];

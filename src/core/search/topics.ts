@@ -6,6 +6,7 @@ import {
   ftsMatch,
   isEmptyQuery,
   parseQuery,
+  queryTerms,
   type TermVocabulary,
 } from './query-compiler.js';
 import { compareText } from './text.js';
@@ -83,7 +84,7 @@ export class TopicMatcher {
     const rowids = this.matching.all(match) as number[];
     if (rowids.length === 0) return [];
     // Every returned paper has every group and phrase: the terms are the topic's own words.
-    const matchedTerms = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+    const matchedTerms = queryTerms(q);
     const scores = new Map<number, number>();
     const base = q.groups.length * BODY_SCORE + q.phrases.length * PHRASE_SCORE;
     for (const rowid of rowids) scores.set(rowid, base);

@@ -1,5 +1,10 @@
 import { clampInt, type SearchFilters, searchFilters } from '../../search/archive-query.js';
-import { BROAD_MATCH, compileRelaxations, pageHits } from '../../search/archive-search.js';
+import {
+  anyTermRelaxation,
+  BROAD_MATCH,
+  compileRelaxations,
+  pageHits,
+} from '../../search/archive-search.js';
 import {
   type CompiledQuery,
   expandQuery,
@@ -37,11 +42,7 @@ export async function searchPgArchive(
   if (total === 0 && q.groups.length + q.phrases.length > 1) {
     mode = 'any';
     total = await archive.count(q, mode, filters);
-    const found = q.groups
-      .filter((g) => g.alternatives.some((w) => vocab.has(w)))
-      .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
-    const words = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
-    relaxations.unshift({ kind: 'any-term', words, found });
+    relaxations.unshift(anyTermRelaxation(q, vocab));
   }
   const empty = { hits: [], total, page, pageSize, pages: Math.ceil(total / pageSize) };
   if (total === 0) return { ...empty, relaxations };
