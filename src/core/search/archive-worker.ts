@@ -24,6 +24,17 @@ export interface ArchiveJobResult {
 
 type Mode = 'sync' | 'rebuild';
 
+/** A failed job as the thread reports it: the message, and SQLite's code (SQLITE_BUSY…). */
+interface JobFailure {
+  error: string;
+  code?: string;
+}
+
+/** The failure as an Error with its code, so a busy archive is retried like any busy step. */
+function jobError(failure: JobFailure): Error {
+  return Object.assign(new Error(failure.error), failure.code ? { code: failure.code } : {});
+}
+
 /**
  * The archive's big writes on their own thread and connection, so the request path keeps
  * reading (WAL): `rebuild` refills it in one transaction; `sync` indexes the backlog in
@@ -38,7 +49,11 @@ export class ArchiveWorker {
   private readonly jobs: Array<{ resolve(r: ArchiveJobResult): void; reject(e: Error): void }> = [];
   private idle: NodeJS.Timeout | null = null;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    /** How long the worker's connection waits for another writer's lock (tests shorten it). */
+    private readonly busyTimeoutMs = 30_000,
+  ) {}
 
   run(mode: Mode): Promise<ArchiveJobResult> {
     if (this.idle) clearTimeout(this.idle);
@@ -58,12 +73,16 @@ export class ArchiveWorker {
 
   private start(): Worker {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: { archiveFile: this.file, entry: import.meta.url },
+      workerData: {
+        archiveFile: this.file,
+        busyTimeoutMs: this.busyTimeoutMs,
+        entry: import.meta.url,
+      },
     });
     worker.unref();
-    worker.on('message', (message: ArchiveJobResult | { error: string }) => {
+    worker.on('message', (message: ArchiveJobResult | JobFailure) => {
       const job = this.jobs.shift();
-      if ('error' in message) job?.reject(new Error(message.error));
+      if ('error' in message) job?.reject(jobError(message));
       else job?.resolve(message);
       if (this.jobs.length === 0) this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
     });
@@ -92,16 +111,20 @@ function runJob(db: Database.Database, mode: Mode): ArchiveJobResult {
 }
 
 // In the worker thread (this module loaded as its entry): one answer per job message.
-const file = (workerData as { archiveFile?: string } | null)?.archiveFile;
+const data = workerData as { archiveFile?: string; busyTimeoutMs?: number } | null;
+const file = data?.archiveFile;
 if (file && parentPort) {
   const db = new Database(file);
-  db.pragma('busy_timeout = 30000');
+  db.pragma(`busy_timeout = ${Math.floor(data?.busyTimeoutMs ?? 30_000)}`);
   const port = parentPort;
   port.on('message', (mode: Mode) => {
     try {
       port.postMessage(runJob(db, mode));
     } catch (error) {
-      port.postMessage({ error: String((error as Error)?.message ?? error) });
+      const code = (error as { code?: unknown })?.code;
+      const failure: JobFailure = { error: String((error as Error)?.message ?? error) };
+      if (typeof code === 'string') failure.code = code;
+      port.postMessage(failure);
     }
   });
 }
