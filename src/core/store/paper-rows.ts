@@ -1,6 +1,6 @@
 // Writing a paper's row: the fields of a record first seen, and a record merged into a stored row.
 import { arxivLinks, type PaperLinks, type PaperRecord, titleHashId } from '../paper.js';
-import type { PaperFields, PaperRow } from './paper-row-shapes.js';
+import { fieldsOfValues, type PaperFields, type PaperRow } from './paper-row-shapes.js';
 
 const EMPTY_LIST = '[]';
 
@@ -15,41 +15,47 @@ function authorCountOf(record: PaperRecord): number | null {
   return Math.max(record.authorCount, named);
 }
 
+/** The record's links without empty ones, after the arXiv links of `arxivId` (when known). */
 function linksOf(arxivId: string | null, links: PaperLinks): PaperLinks {
-  return arxivId ? { ...arxivLinks(arxivId), ...withoutEmpty(links) } : withoutEmpty(links);
-}
-
-function withoutEmpty(links: PaperLinks): PaperLinks {
-  const out: PaperLinks = {};
-  for (const [key, value] of Object.entries(links) as [keyof PaperLinks, string | undefined][]) {
-    if (value) out[key] = value;
+  const out: PaperLinks = arxivId ? arxivLinks(arxivId) : {};
+  for (const key in links) {
+    const value = links[key as keyof PaperLinks];
+    if (value) out[key as keyof PaperLinks] = value;
   }
   return out;
 }
 
+/**
+ * The column values (`fieldValues` order) of a paper first seen in this record, built straight
+ * into the array a write binds: a bulk import maps every line through here.
+ */
+export function recordValues(record: PaperRecord, titleKey: string): unknown[] {
+  return [
+    record.arxivId ?? titleHashId(record.title),
+    record.arxivId,
+    record.version ?? null,
+    record.title,
+    titleKey,
+    record.abstract,
+    listJson(record.authors),
+    authorCountOf(record),
+    record.publishedAt ?? null,
+    record.observedAt,
+    `["${record.source}"]`,
+    JSON.stringify(linksOf(record.arxivId, record.links)),
+    listJson(record.keywords),
+    listJson(record.categories),
+    record.upvotes ?? null,
+    record.comments ?? null,
+    record.comment ?? null,
+    record.sample ? 1 : 0,
+    record.original ? JSON.stringify(record.original) : null,
+  ];
+}
+
 /** The fields of a paper first seen in this record. */
 export function fieldsOfRecord(record: PaperRecord, titleKey: string): PaperFields {
-  return {
-    id: record.arxivId ?? titleHashId(record.title),
-    arxiv_id: record.arxivId,
-    version: record.version ?? null,
-    title: record.title,
-    title_key: titleKey,
-    abstract: record.abstract,
-    authors: listJson(record.authors),
-    author_count: authorCountOf(record),
-    published_at: record.publishedAt ?? null,
-    observed_at: record.observedAt,
-    sources: `["${record.source}"]`,
-    links: JSON.stringify(linksOf(record.arxivId, record.links)),
-    keywords: listJson(record.keywords),
-    categories: listJson(record.categories),
-    upvotes: record.upvotes ?? null,
-    comments: record.comments ?? null,
-    comment: record.comment ?? null,
-    sample: record.sample ? 1 : 0,
-    original_text: record.original ? JSON.stringify(record.original) : null,
-  };
+  return fieldsOfValues(recordValues(record, titleKey));
 }
 
 /** Appends the items `extra` adds to the JSON list `json`; the same text when nothing is new. */

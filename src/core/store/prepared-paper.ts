@@ -1,6 +1,6 @@
 import { isReplacement, normaliseTitle, type PaperRecord, type SourceName } from '../paper.js';
-import { FIELD_COLUMNS, fieldsOfValues, fieldValues, readJsonColumns } from './paper-row-shapes.js';
-import { fieldsOfRecord } from './paper-rows.js';
+import { FIELD_COLUMNS, fieldsOfValues, readJsonColumns } from './paper-row-shapes.js';
+import { recordValues } from './paper-rows.js';
 
 /** Sources that list papers as they appear (a day's listing), as opposed to archives and searches. */
 const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-rss', 'hf-page']);
@@ -38,7 +38,7 @@ export const TITLE_KEY_AT = FIELD_COLUMNS.indexOf('title_key');
 
 export function preparePaper(record: PaperRecord): PreparedPaper {
   return {
-    values: fieldValues(fieldsOfRecord(record, normaliseTitle(record.title))),
+    values: recordValues(record, normaliseTitle(record.title)),
     feedDate: feedDateOf(record),
     replacement: isReplacement(record),
   };
