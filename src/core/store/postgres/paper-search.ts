@@ -16,7 +16,7 @@ import type {
   SearchResult,
   TopicMatch,
 } from '../../search/types.js';
-import { rowToPaper } from '../paper-rows.js';
+import { rowToPaper } from '../paper-row-shapes.js';
 import { searchPostgres } from './archive-search.js';
 import type { Db, Param } from './db.js';
 import { failureHint, failureOf } from './failures.js';
