@@ -19,8 +19,9 @@ export interface SnapshotChildResult {
   maxRssMb: number;
 }
 
-const [file, dbFile, batch] = process.argv.slice(2);
-if (!file || !dbFile) throw new Error('usage: ingest-snapshot-child.ts <file> <db> [batch]');
+const [file, dbFile, batch, threads] = process.argv.slice(2);
+if (!file || !dbFile || (threads !== undefined && threads !== 'one-thread'))
+  throw new Error('usage: ingest-snapshot-child.ts <file> <db> [batch] [one-thread]');
 const NOW = new Date('2026-07-01T00:00:00.000Z');
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
@@ -35,6 +36,8 @@ const summary = await ingestFile({
   file,
   now: () => NOW,
   ...(batch ? { batchSize: Number(batch) } : {}),
+  // Parsed where it is written, for comparison (the default uses a parsing thread).
+  ...(threads === 'one-thread' ? { parseInWorker: false } : {}),
   onBatch: () => {
     peak = Math.max(peak, process.memoryUsage().rss);
   },

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import type { Database } from 'better-sqlite3';
 import { ingestFile } from '../src/core/ingest.js';
 import { normaliseTitle } from '../src/core/paper.js';
-import { FIELD_COLUMNS, fieldsOfRecord, fieldValues } from '../src/core/store/paper-rows.js';
+import { FIELD_COLUMNS, fieldValues } from '../src/core/store/paper-row-shapes.js';
+import { fieldsOfRecord } from '../src/core/store/paper-rows.js';
 import { SqliteStore } from '../src/core/store/sqlite-store.js';
 import { benchCorpusFile, loadBenchRecords, readRealCorpus } from './corpus.js';
 import type { SnapshotChildResult } from './ingest-snapshot-child.js';
@@ -91,13 +92,21 @@ function rates(t: Timing) {
  * `npm run ingest` runs): its peak RSS is the ingest's, not this bench's heap. Timed inside
  * the child from the first byte read to the last commit; start-up is not counted.
  */
-async function snapshotRound(file: string, dbFile: string, papers: number) {
+async function snapshotRound(file: string, dbFile: string, papers: number, oneThread = false) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_)/.test(key)),
   );
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', CHILD, file, dbFile, String(INGEST_BATCH)],
+    [
+      '--import',
+      'tsx',
+      CHILD,
+      file,
+      dbFile,
+      String(INGEST_BATCH),
+      ...(oneThread ? ['one-thread'] : []),
+    ],
     { env, maxBuffer: 1024 * 1024 },
   );
   const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as SnapshotChildResult;
@@ -112,6 +121,8 @@ export async function run(): Promise<void> {
   const snapshotFile = await snapshotCorpusFile(PAPERS);
   const largeSnapshotFile = await snapshotCopiesFile(PAPERS, LARGE_COPIES);
   const snapshots: SnapshotChildResult[] = [];
+  // The same file parsed on the writing thread: whether the parsing thread pays on this machine.
+  const oneThreadSnapshots: SnapshotChildResult[] = [];
   let largeSnapshot: SnapshotChildResult | undefined;
   const realPapers = Math.min(PAPERS, (await readRealCorpus()).length);
   const work = mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-ingest-'));
@@ -138,6 +149,9 @@ export async function run(): Promise<void> {
       snapshots.push(
         await snapshotRound(snapshotFile, path.join(work, `snapshot-${round}.db`), PAPERS),
       );
+      oneThreadSnapshots.push(
+        await snapshotRound(snapshotFile, path.join(work, `one-${round}.db`), PAPERS, true),
+      );
       if (round === 0) {
         const db = path.join(work, 'snapshot-large.db');
         largeSnapshot = await snapshotRound(largeSnapshotFile, db, PAPERS * LARGE_COPIES);
@@ -159,6 +173,8 @@ export async function run(): Promise<void> {
   const snapshot = rates(best(snapshots));
   const large = largeSnapshot as SnapshotChildResult;
   const snapshotPeakMb = Math.max(...snapshots.map((s) => s.maxRssMb));
+  const oneThread = rates(best(oneThreadSnapshots));
+  const oneThreadPeakMb = Math.max(...oneThreadSnapshots.map((s) => s.maxRssMb));
   // Cores busy on average during the fastest round: over 1 when both threads worked at once.
   const fastest = snapshots.reduce((a, b) => (b.wall < a.wall ? b : a));
   const userPerWall = Number((fastest.user / fastest.wall).toFixed(2));
@@ -187,6 +203,12 @@ export async function run(): Promise<void> {
       rssBeforeIngestMb: snapshotBeforeMb,
       largeLines: PAPERS * LARGE_COPIES,
       largePeakRssMb: large.maxRssMb,
+      oneThread: {
+        papersPerSecond: Math.round(oneThread.wall),
+        cpuPapersPerSecond: Math.round(oneThread.cpu),
+        cpuRatioToFloor: Number((oneThread.cpu / floor.cpu).toFixed(2)),
+        peakRssMb: oneThreadPeakMb,
+      },
     },
     targets: { papersPerSecond: 20_000, ratioToFloor: 0.5 },
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(1))),
@@ -215,6 +237,10 @@ export async function run(): Promise<void> {
       'papers/s': format(snapshot.wall),
       'per CPU-second': format(snapshot.cpu),
     },
+    'snapshot, no parsing thread': {
+      'papers/s': format(oneThread.wall),
+      'per CPU-second': format(oneThread.cpu),
+    },
   });
   console.log(
     `snapshot: ratio to floor ${figures.snapshot.ratioToFloor} wall, ` +
@@ -222,7 +248,9 @@ export async function run(): Promise<void> {
       '≥ 20,000 papers/s: ' +
       `${snapshot.wall >= 20_000 ? 'met' : 'not met'}; peak RSS of the ingest process ` +
       `${snapshotPeakMb} MB (${snapshotBeforeMb} MB with modules loaded and the store open), ` +
-      `${large.maxRssMb} MB for ${format(PAPERS * LARGE_COPIES)} lines`,
+      `${large.maxRssMb} MB for ${format(PAPERS * LARGE_COPIES)} lines; ` +
+      `without the parsing thread ${figures.snapshot.oneThread.cpuRatioToFloor} CPU, ` +
+      `peak RSS ${oneThreadPeakMb} MB`,
   );
   console.log(
     `ratio to floor: ${figures.ratioToFloor} wall, ${figures.cpuRatioToFloor} CPU (target ≥ 0.5); ` +

@@ -59,7 +59,7 @@ describe('dependencies point inward (adapters → commands → core)', () => {
   }
 
   it('the checker sees real imports (guards against a rule that cannot fail)', () => {
-    const mainImports = importsOf(path.join(SRC, 'config.ts'));
+    const mainImports = importsOf(path.join(SRC, 'config', 'schema.ts'));
     expect(mainImports).toContain('zod');
     expect(targetOf(path.join(SRC, 'core', 'x.ts'), '../commands/reply.js')).toBe('commands');
   });

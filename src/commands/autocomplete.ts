@@ -1,4 +1,5 @@
 import type { CommandContext } from './context.js';
+import { faultReply } from './dispatch.js';
 import { findSubcommand } from './spec.js';
 
 export interface Choice {
@@ -37,9 +38,33 @@ export function allTimeZones(): string[] {
   return timeZones;
 }
 
+/** What a failed lookup was for, as the one choice that says so names it. */
+const LOOKED_UP: Record<string, string> = {
+  paper: 'Papers',
+  topic: "This channel's topics",
+};
+
+/**
+ * The answer to a fault while suggesting: one choice naming what failed, never the empty
+ * list a client shows as "no match". Its value is what was typed, so picking it changes nothing.
+ */
+function faultChoice(
+  error: unknown,
+  ctx: CommandContext,
+  where: { subcommand: string; option: string; lookup?: string },
+  prefix: string,
+): Choice[] {
+  const { code } = faultReply(error, ctx.logger, where, 'autocomplete failed');
+  const what = LOOKED_UP[where.lookup ?? ''] ?? 'Suggestions';
+  const name = clip(`${what} could not be looked up right now (${code}): try again in a moment.`);
+  // Discord refuses an empty value: with nothing typed, the name stands in.
+  return [{ name, value: clip(prefix) || name }];
+}
+
 /**
  * Choices for an option being typed: papers (titles → ids) from the search, the
- * channel's own topics, IANA time zones, or the option's declared choices. Never throws.
+ * channel's own topics, IANA time zones, or the option's declared choices. Never throws:
+ * a fault is one choice saying so, and a log line with the cause.
  */
 export async function autocomplete(
   subcommand: string,
@@ -68,7 +93,6 @@ export async function autocomplete(
         return spec.choices ? matching(spec.choices, prefix) : [];
     }
   } catch (error) {
-    ctx.logger.warn({ err: error, subcommand, option }, 'autocomplete failed');
-    return [];
+    return faultChoice(error, ctx, { subcommand, option, lookup: spec.autocomplete }, prefix);
   }
 }

@@ -1,3 +1,4 @@
+import { scrubSecretShapes } from '../core/secret-text.js';
 import { describeSchedule } from './channel-schedule.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
@@ -23,7 +24,7 @@ export async function run(_input: InputOf<'subscriptions'>, ctx: CommandContext)
   if (channel?.lastDigestAt) lines.push(`Last digest: ${channel.lastDigestAt}.`);
   if (channel?.failure) {
     lines.push(
-      `Posting here fails since ${channel.failure.at}: ${channel.failure.reason}`,
+      `Posting here fails since ${channel.failure.at}: ${scrubSecretShapes(channel.failure.reason)}`,
       channel.paused
         ? `It is paused. Fix the channel (the bot needs to see it and send messages), then run /${COMMAND_NAME} schedule here to resume.`
         : `It is tried again at the next digest time. Fixed it? Run /${COMMAND_NAME} schedule here to try at once.`,

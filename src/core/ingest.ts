@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, isGzip } from './file-bytes.js';
-import { JsonLinesReader, type LastBatch, LINE_CAP, type LineBatch } from './json-lines-reader.js';
+import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
 import { jsonLinesBatches } from './json-lines-thread.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
@@ -63,7 +63,10 @@ export interface IngestOptions {
    * file in tight loops; the `npm run ingest` CLI is SQLite-only (a PostgreSQL deployment
    * fills its store through the bots' polling).
    */
-  store: Store & { upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary };
+  store: Store & {
+    upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary;
+    bulkWrite<T>(work: () => Promise<T>): Promise<T>;
+  };
   file: string;
   /** Time of the write (first seen / updated); passed in, never read. */
   now: () => Date;
@@ -262,16 +265,18 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       thread: options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES,
       ...(options.handOverAfter === undefined ? {} : { handOverAfter: options.handOverAfter }),
     });
-    let last: LastBatch;
-    try {
-      let next = await batches.next();
-      for (; !next.done; next = await batches.next()) take(next.value);
-      last = next.value;
-    } finally {
-      // A write that failed ends the reading too (and the parsing thread with it).
-      await batches.return(undefined as never);
-    }
-    take(last);
+    const last = await store.bulkWrite(async () => {
+      try {
+        let next = await batches.next();
+        for (; !next.done; next = await batches.next()) take(next.value);
+        // The reading has ended (file closed, thread stopped) when the last batch comes.
+        take(next.value);
+        return next.value;
+      } finally {
+        // A write that failed ends the reading too (and the parsing thread with it).
+        await batches.return(undefined as never);
+      }
+    });
     for (const warning of last.unknownFields) unknownField(warning);
   } else {
     const bodyChunks = [...headChunks];

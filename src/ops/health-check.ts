@@ -1,4 +1,5 @@
 import type { SourceHealth } from '../core/health.js';
+import { scrubSecretShapes } from '../core/secret-text.js';
 
 /** What `/healthz` looks at; each is a function so every request reads the current state. */
 export interface HealthInputs {
@@ -41,7 +42,8 @@ export async function checkHealth(inputs: HealthInputs): Promise<HealthReport> {
         name: s.name,
         ok: s.warning === null,
         lastSuccessAt: s.lastSuccessAt,
-        warning: s.warning,
+        // A warning quotes an upstream error, which may quote a URL with its secret.
+        warning: s.warning === null ? null : scrubSecretShapes(s.warning),
       }));
     for (const s of sources) if (s.warning) problems.push(`source ${s.name}: ${s.warning}`);
   } catch (error) {

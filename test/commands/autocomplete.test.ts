@@ -1,6 +1,8 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autocomplete } from '../../src/commands/autocomplete.js';
 import { runCommand } from '../../src/commands/dispatch.js';
+import { createLogger } from '../../src/core/logger.js';
 import { memoryBot } from './bot-fixture.js';
 
 let fixture: Awaited<ReturnType<typeof memoryBot>>;
@@ -57,5 +59,41 @@ describe('autocomplete', () => {
     ).toEqual(['subscribe', 'subscriptions', 'unsubscribe']);
     expect(await autocomplete('search', 'nope', 'x', fixture.context())).toEqual([]);
     expect(await autocomplete('nope', 'paper', 'x', fixture.context())).toEqual([]);
+  });
+});
+
+describe('autocomplete when the store fails', () => {
+  it('answers one choice saying the lookup failed, valued as typed, and logs the cause', async () => {
+    const lines: string[] = [];
+    const destination = {
+      write(line: string) {
+        lines.push(line);
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
+    const store = new Proxy(fixture.bot.store, {
+      get(target, key, receiver) {
+        if (key === 'listSubscriptions')
+          return async () => {
+            throw new BetterSqlite3.SqliteError('disk I/O error', 'SQLITE_IOERR');
+          };
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const ctx = fixture.context({
+      store: store as never,
+      logger: createLogger({ level: 'error', destination }),
+    });
+    const choices = await autocomplete('unsubscribe', 'topic', 'rob', ctx);
+    expect(choices).toEqual([
+      {
+        name: "This channel's topics could not be looked up right now (STORE_FAILED): try again in a moment.",
+        value: 'rob',
+      },
+    ]);
+    expect(lines.join('')).toContain('SQLITE_IOERR');
+    // Nothing typed: the value cannot be empty (Discord refuses it), so the name stands in.
+    const [blank] = await autocomplete('unsubscribe', 'topic', '', ctx);
+    expect(blank?.value).toBe(blank?.name);
   });
 });

@@ -48,6 +48,10 @@ describe('secrets never reach a reply', () => {
     expect(text).toContain('could not be reached');
     expect(text).toContain('posting fails since');
     for (const secret of SECRETS) expect(text, secret).not.toContain(secret);
+    // `subscriptions` shows the channel's own failure too.
+    const own = JSON.stringify(await runCommand({ name: 'subscriptions', options: {} }, ctx));
+    expect(own).toContain('Posting here fails since');
+    for (const secret of SECRETS) expect(own, secret).not.toContain(secret);
   });
 
   it('an error reply quoting a coded error with a secret URL blanks it', async () => {

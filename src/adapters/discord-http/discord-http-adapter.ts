@@ -5,12 +5,14 @@ import type { Config, DiscordInteractionsConfig, DiscordSecrets } from '../../co
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { portInUse } from '../../core/port-in-use.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { Adapter, PostResult } from '../adapter.js';
 import { findDeliveryMessage, type PostDeps, postToChannel } from '../discord/channel-post.js';
 import type { DiscordBot } from '../discord/interaction-handler.js';
 import { inviteUrl } from '../discord/invite.js';
 import { ensureCommandsRegistered } from '../discord/registration.js';
+import { discordStartError } from '../discord/start-errors.js';
 import {
   createInteractionsServer,
   INTERACTIONS_PATH,
@@ -131,7 +133,10 @@ export function createDiscordHttpAdapter(deps: DiscordHttpAdapterDeps): DiscordH
         server = nextServer;
       } catch (error) {
         await next.destroy();
-        throw error;
+        throw (
+          portInUse(error, deps.interactions.port, 'DISCORD_INTERACTIONS_PORT') ??
+          discordStartError(error, secrets.apiUrl)
+        );
       }
       client = next;
       logger.info(

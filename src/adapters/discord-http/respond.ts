@@ -7,16 +7,21 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { autocomplete } from '../../commands/autocomplete.js';
+import type { CommandContext } from '../../commands/context.js';
 import { runCommand } from '../../commands/dispatch.js';
 import type { Reply } from '../../commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../commands/spec.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { PendingState } from '../../core/store/pending-state.js';
 import { messageBody } from '../discord/channel-post.js';
-import { type DiscordBot, MANAGE_PERMISSION } from '../discord/interaction-handler.js';
-import { decodeChoice, decodePageCustomId, pageCall, pageCustomId } from '../discord/paging.js';
-import { type DiscordMessage, renderReply } from '../discord/render-reply.js';
+import {
+  type DiscordBot,
+  EXPIRED_BUTTON,
+  MANAGE_PERMISSION,
+} from '../discord/interaction-handler.js';
+import { interactionMessage } from '../discord/interaction-message.js';
+import { decodeChoice, decodePageCustomId, isParkedPageId, pageCall } from '../discord/paging.js';
+import type { DiscordMessage } from '../discord/render-reply.js';
 import {
   callFromOptions,
   channelRefOf,
@@ -52,11 +57,22 @@ export interface Response {
 
 type Mode = 'reply' | 'update';
 
-async function render(deps: RespondDeps, reply: Reply): Promise<DiscordMessage> {
-  const pending = new PendingState(deps.bot.store, () => deps.clock.now());
-  const message = renderReply(reply, { pageId: (r) => pageCustomId(r, pending) });
-  await pending.save();
-  return message;
+function contextOf(deps: RespondDeps, interaction: APIInteraction): CommandContext {
+  return deps.bot.contextFor(
+    channelRefOf(interaction),
+    commandUserOf(interaction),
+    MANAGE_PERMISSION,
+  );
+}
+
+async function runObserved(
+  deps: RespondDeps,
+  call: CommandCall,
+  ctx: CommandContext,
+): Promise<Reply> {
+  const reply = await runCommand(call, ctx);
+  deps.observe?.(call, reply);
+  return reply;
 }
 
 /** A new message: the rendered body, private to the caller when ephemeral. */
@@ -91,11 +107,12 @@ function refusal(text: string): Response {
 /** After a deferral: edit the original, or (ephemeral answers) answer privately instead. */
 async function finishDeferred(
   deps: RespondDeps,
-  token: string,
+  interaction: APIInteraction,
   work: () => Promise<Reply>,
   mode: Mode,
 ): Promise<void> {
-  const message = await render(deps, await work());
+  const { token } = interaction;
+  const message = await interactionMessage(deps, work, interaction.id);
   if (!message.ephemeral) return deps.webhook.editOriginal(token, editedMessage(message));
   // A deferred reply is public: an ephemeral answer replaces it with a private follow-up.
   if (mode === 'reply') await deps.webhook.deleteOriginal(token);
@@ -112,16 +129,8 @@ async function answerCall(
   call: CommandCall,
   mode: Mode,
 ): Promise<Response> {
-  const ctx = deps.bot.contextFor(
-    channelRefOf(interaction),
-    commandUserOf(interaction),
-    MANAGE_PERMISSION,
-  );
-  const run = () =>
-    runCommand(call, ctx).then((reply) => {
-      deps.observe?.(call, reply);
-      return reply;
-    });
+  const ctx = contextOf(deps, interaction);
+  const run = () => runObserved(deps, call, ctx);
   const deferred: APIInteractionResponse = {
     type:
       mode === 'update'
@@ -131,12 +140,15 @@ async function answerCall(
   // A refusal is instant: only work that will really run is deferred up front.
   const refused = findSubcommand(call.name)?.manage === true && !ctx.user.canManageChannel;
   if (deps.deferSubcommands.has(call.name) && !refused) {
-    return { body: deferred, after: () => finishDeferred(deps, interaction.token, run, mode) };
+    return { body: deferred, after: () => finishDeferred(deps, interaction, run, mode) };
   }
   const work = run();
   const quick = await within(work, deps.deferAfterMs);
-  if (quick) return { body: immediate(await render(deps, quick), mode) };
-  return { body: deferred, after: () => finishDeferred(deps, interaction.token, () => work, mode) };
+  if (quick) {
+    const message = await interactionMessage(deps, async () => quick, interaction.id);
+    return { body: immediate(message, mode) };
+  }
+  return { body: deferred, after: () => finishDeferred(deps, interaction, () => work, mode) };
 }
 
 async function answerAutocomplete(
@@ -145,11 +157,7 @@ async function answerAutocomplete(
 ): Promise<Response> {
   const data = interaction.data as { options?: Parameters<typeof focusedOption>[0] };
   const focused = focusedOption(data.options);
-  const ctx = deps.bot.contextFor(
-    channelRefOf(interaction),
-    commandUserOf(interaction),
-    MANAGE_PERMISSION,
-  );
+  const ctx = contextOf(deps, interaction);
   const choices = focused
     ? await autocomplete(focused.subcommand, focused.name, focused.value, ctx)
     : [];
@@ -167,10 +175,21 @@ async function answerAutocomplete(
 
 async function answerComponent(deps: RespondDeps, interaction: APIInteraction): Promise<Response> {
   const data = interaction.data as { custom_id: string; component_type: number; values?: string[] };
+  if (data.component_type === ComponentType.Button && isParkedPageId(data.custom_id)) {
+    // Deferred before the store is read: a slow database must not cost the click its 3 s.
+    const work = async (): Promise<Reply> => {
+      const request = await decodePageCustomId(data.custom_id, deps.bot.store);
+      if (!request) return EXPIRED_BUTTON;
+      return runObserved(deps, pageCall(request), contextOf(deps, interaction));
+    };
+    return {
+      body: { type: InteractionResponseType.DeferredMessageUpdate },
+      after: () => finishDeferred(deps, interaction, work, 'update'),
+    };
+  }
   if (data.component_type === ComponentType.Button) {
     const request = await decodePageCustomId(data.custom_id, deps.bot.store);
-    if (!request)
-      return Promise.resolve(refusal('This button has expired: run the command again.'));
+    if (!request) return Promise.resolve(refusal(EXPIRED_BUTTON.message));
     return answerCall(deps, interaction, pageCall(request), 'update');
   }
   const call =

@@ -6,7 +6,6 @@ import type { Config, DiscordSecrets } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { PaperboyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { platformUnreachable } from '../../core/platform-unreachable.js';
 import type { ChannelRef } from '../../core/store/store.js';
 import type { Adapter, PostResult } from '../adapter.js';
 import { findDeliveryMessage, postToChannel } from './channel-post.js';
@@ -15,6 +14,7 @@ import { type DiscordBot, handleInteraction } from './interaction-handler.js';
 import { inviteUrl } from './invite.js';
 import { handleMessageQuestion } from './message-questions.js';
 import { ensureCommandsRegistered } from './registration.js';
+import { discordStartError } from './start-errors.js';
 
 export interface DiscordAdapterOptions {
   /** Runs a command once the interaction is deferred (default `runCommand`); tests and benches wrap it. */
@@ -37,18 +37,6 @@ export interface DiscordAdapterDeps {
 /** Discord refs cover guild channels, threads and DMs (workspace `dm`). */
 function ownsRef(target: ChannelRef): boolean {
   return target.platform === 'discord';
-}
-
-/** Discord answering 401 (registration) or discord.js rejecting the token (login). */
-function refusedToken(error: unknown): PaperboyError | null {
-  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
-  if (status !== 401 && code !== 'TokenInvalid') return null;
-  return new PaperboyError(
-    'CONFIG_INVALID',
-    'Discord refused DISCORD_TOKEN (401 Unauthorized): reset the token in the Developer Portal ' +
-      '(your application → Bot → Reset Token) and set DISCORD_TOKEN to the new one.',
-    { cause: error },
-  );
 }
 
 /**
@@ -127,16 +115,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): Adapter {
         await loginUntilReady(next, secrets.token, options.readyTimeoutMs ?? 30_000);
       } catch (error) {
         await next.destroy();
-        throw (
-          refusedToken(error) ??
-          platformUnreachable(
-            error,
-            'Discord',
-            secrets.apiUrl ?? 'https://discord.com/api',
-            'DISCORD_API_URL',
-          ) ??
-          error
-        );
+        throw discordStartError(error, secrets.apiUrl);
       }
       client = next;
       logger.info(

@@ -12,17 +12,24 @@ import {
 import { autocomplete } from '../../commands/autocomplete.js';
 import type { CommandContext, CommandUser } from '../../commands/context.js';
 import { replyInHand, runCommand } from '../../commands/dispatch.js';
-import type { Reply } from '../../commands/reply.js';
+import type { ErrorReply, Reply } from '../../commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../commands/spec.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { AsyncStore } from '../../core/store/async-store.js';
-import { PendingState } from '../../core/store/pending-state.js';
 import type { ChannelRef } from '../../core/store/store.js';
-import { decodeChoice, decodePageCustomId, pageCall, pageCustomId } from './paging.js';
-import { type DiscordMessage, renderReply } from './render-reply.js';
+import { interactionMessage } from './interaction-message.js';
+import { decodeChoice, decodePageCustomId, isParkedPageId, pageCall } from './paging.js';
+import type { DiscordMessage } from './render-reply.js';
 
 export const MANAGE_PERMISSION = 'Manage Channels';
+
+/** A paging button whose parked request is gone (expired state). */
+export const EXPIRED_BUTTON: ErrorReply = {
+  kind: 'error',
+  code: 'NOT_FOUND',
+  message: 'This button has expired: run the command again.',
+};
 
 /** What the adapter needs of the composed bot (src/app.ts createBot). */
 export interface DiscordBot {
@@ -64,13 +71,6 @@ function contextOf(deps: InteractionDeps, interaction: Interaction): CommandCont
   return deps.bot.contextFor(channelRef(interaction), commandUser(interaction), MANAGE_PERMISSION);
 }
 
-async function render(deps: InteractionDeps, reply: Reply): Promise<DiscordMessage> {
-  const pending = new PendingState(deps.bot.store, () => deps.clock.now());
-  const message = renderReply(reply, { pageId: (r) => pageCustomId(r, pending) });
-  await pending.save();
-  return message;
-}
-
 function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
   return {
     content: message.content ?? null,
@@ -97,7 +97,7 @@ async function answerNow(
   reply: Reply,
   mode: 'reply' | 'update',
 ): Promise<void> {
-  const message = await render(deps, reply);
+  const message = await interactionMessage(deps, async () => reply, interaction.id);
   if (mode === 'update' && !message.ephemeral && !interaction.isChatInputCommand()) {
     await interaction.update(editOptions(message));
   } else {
@@ -122,11 +122,33 @@ async function answer(
     deps.observe?.(call, ready);
     return answerNow(deps, interaction, ready, mode);
   }
-  if (mode === 'update' && !interaction.isChatInputCommand()) await interaction.deferUpdate();
-  else await interaction.deferReply();
+  await acknowledge(interaction, mode);
+  await finishDeferred(deps, interaction, mode, () => runObserved(deps, call, ctx));
+}
+
+async function runObserved(
+  deps: InteractionDeps,
+  call: CommandCall,
+  ctx: CommandContext,
+): Promise<Reply> {
   const reply = await (deps.run ?? runCommand)(call, ctx);
   deps.observe?.(call, reply);
-  const message = await render(deps, reply);
+  return reply;
+}
+
+async function acknowledge(interaction: Answerable, mode: 'reply' | 'update'): Promise<void> {
+  if (mode === 'update' && !interaction.isChatInputCommand()) await interaction.deferUpdate();
+  else await interaction.deferReply();
+}
+
+/** After the defer: edits the answer in, or (ephemeral answers) answers privately instead. */
+async function finishDeferred(
+  deps: InteractionDeps,
+  interaction: Answerable,
+  mode: 'reply' | 'update',
+  work: () => Promise<Reply>,
+): Promise<void> {
+  const message = await interactionMessage(deps, work, interaction.id);
   if (message.ephemeral && mode === 'reply') {
     // A deferred reply is public; an ephemeral answer replaces it with a private follow-up.
     await interaction.deleteReply();
@@ -135,6 +157,19 @@ async function answer(
   }
   if (message.ephemeral) await interaction.followUp(replyOptions(message));
   else await interaction.editReply(editOptions(message));
+}
+
+/**
+ * A paging button whose request is parked in the store: deferred before the store is read
+ * (a slow database must not cost the click its 3 s), then re-run like any page.
+ */
+async function answerParkedPage(deps: InteractionDeps, interaction: ButtonInteraction) {
+  await acknowledge(interaction, 'update');
+  await finishDeferred(deps, interaction, 'update', async () => {
+    const request = await decodePageCustomId(interaction.customId, deps.bot.store);
+    if (!request) return EXPIRED_BUTTON;
+    return runObserved(deps, pageCall(request), contextOf(deps, interaction));
+  });
 }
 
 function callFromOptions(interaction: ChatInputCommandInteraction): CommandCall {
@@ -180,9 +215,9 @@ export async function handleInteraction(
       return await answer(deps, interaction, callFromOptions(interaction), 'reply');
     }
     if (interaction.isButton()) {
+      if (isParkedPageId(interaction.customId)) return await answerParkedPage(deps, interaction);
       const request = await decodePageCustomId(interaction.customId, deps.bot.store);
-      if (!request)
-        return await refuse(interaction, 'This button has expired: run the command again.');
+      if (!request) return await refuse(interaction, EXPIRED_BUTTON.message);
       return await answer(deps, interaction, pageCall(request), 'update');
     }
     if (interaction.isStringSelectMenu()) {

@@ -42,6 +42,11 @@ function typedArgs(command: string, raw: Record<string, string>): PageRequest['a
   return args;
 }
 
+/** A paging button whose request is parked in the store (reading it is store work). */
+export function isParkedPageId(customId: string): boolean {
+  return customId.startsWith(STORED);
+}
+
 /** The request behind a paging button, or `null` when the id is not ours or its state is gone. */
 export async function decodePageCustomId(
   customId: string,

@@ -27,11 +27,16 @@ export class PromptSafeLog {
   }
 
   write(line: string): boolean {
+    return this.writeAbovePrompt(this.target, line);
+  }
+
+  /** Writes `text` to `stream` (a log line, or a digest on stdout) above a prompt on screen. */
+  writeAbovePrompt(stream: NodeJS.WritableStream, text: string): boolean {
     const prompt = this.showing ? this.prompt : null;
-    if (!prompt) return this.target.write(line);
+    if (!prompt) return stream.write(text);
     clearLine(prompt.screen, 0);
     cursorTo(prompt.screen, 0);
-    const ok = this.target.write(line);
+    const ok = stream.write(text);
     prompt.rl.prompt(true);
     return ok;
   }

@@ -140,7 +140,10 @@ export class ShellAdapter implements Adapter {
 
   private write(reply: Reply): void {
     const text = renderText(reply, { color: this.options.color, width: this.options.width });
-    this.options.output.write(`${this.written > 0 ? '\n' : ''}${text}\n`);
+    const block = `${this.written > 0 ? '\n' : ''}${text}\n`;
+    // A digest arrives while the prompt may be on screen: print it above, as log lines are.
+    if (this.options.log) this.options.log.writeAbovePrompt(this.options.output, block);
+    else this.options.output.write(block);
     this.written++;
   }
 

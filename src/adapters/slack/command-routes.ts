@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction, RespondArguments, RespondFn } from '@slack/bolt';
 import type { CommandContext, CommandUser } from '../../commands/context.js';
-import { runCommand } from '../../commands/dispatch.js';
+import { faultReply, runCommand } from '../../commands/dispatch.js';
 import { parseCommandText } from '../../commands/parse-text.js';
 import type { Reply } from '../../commands/reply.js';
 import { type CommandCall, findSubcommand } from '../../commands/spec.js';
@@ -80,14 +80,35 @@ async function answer(
   body: RespondArguments,
   what: string,
 ): Promise<void> {
+  let sent = body;
   try {
     // Button values too long for Slack, parked by the renderer, must exist before a click.
     await deps.codec.save();
+  } catch (error) {
+    // Without its parked values the message's buttons would not work: say what failed instead.
+    sent = faultMessage(deps, error, what);
+  }
+  await send(deps, respond, sent, what);
+}
+
+async function send(
+  deps: RouteDeps,
+  respond: RespondFn,
+  body: RespondArguments,
+  what: string,
+): Promise<void> {
+  try {
     await respond(body);
   } catch (error) {
     // response_url expired (30 min, 5 uses) or Slack unreachable: nothing else to answer with.
     deps.logger.warn({ err: (error as Error).message, what }, 'Slack respond() failed');
   }
+}
+
+/** A store fault's own error reply (logged with its cause), privately, leaving the message be. */
+function faultMessage(deps: RouteDeps, error: unknown, what: string): RespondArguments {
+  const reply = faultReply(error, deps.logger, { what }, 'Slack answer failed');
+  return { ...message(deps, reply), replace_original: false };
 }
 
 const internalError: Reply = {
@@ -141,7 +162,14 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
         )
       )
         return;
-      const call = await deps.codec.decode(action.value ?? '');
+      let call: ActionCall | null;
+      try {
+        call = await deps.codec.decode(action.value ?? '');
+      } catch (error) {
+        // A parked value's store read failed: an error the user can act on, not silence.
+        await send(deps, respond, faultMessage(deps, error, 'action'), 'action');
+        return;
+      }
       if (!call) {
         const expired: Reply = {
           kind: 'error',

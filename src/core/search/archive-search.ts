@@ -1,16 +1,15 @@
-import type { Database } from 'better-sqlite3';
 import type { Paper } from '../paper.js';
-import type { ArchiveQueries, SearchFilters } from './archive-query.js';
+import { type ArchiveQueries, type SearchFilters, titleQuery } from './archive-query.js';
 import { makeSnippet, matchPaper } from './paper-match.js';
 import {
   type CompiledQuery,
   ftsMatch,
   type MatchMode,
   type ParsedQuery,
+  queryTerms,
   type TermVocabulary,
 } from './query-compiler.js';
 import { type Ranked, rankHits } from './ranking.js';
-import { papersByRowid } from './stored-papers.js';
 import type { QueryRelaxation, SearchHit, SearchResult } from './types.js';
 
 /**
@@ -32,6 +31,14 @@ export function compileRelaxations(parsed: ParsedQuery, q: CompiledQuery): Query
   return out;
 }
 
+/** No paper held every term: papers holding any are shown, with the words the index has. */
+export function anyTermRelaxation(q: CompiledQuery, vocab: TermVocabulary): QueryRelaxation {
+  const found = q.groups
+    .filter((g) => g.alternatives.some((w) => vocab.has(w)))
+    .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
+  return { kind: 'any-term', words: queryTerms(q), found };
+}
+
 /** The page's hits. A paper matched on every word holds them all: only `any` checks each. */
 export function pageHits(
   slice: Ranked[],
@@ -39,7 +46,7 @@ export function pageHits(
   q: CompiledQuery,
   mode: MatchMode,
 ): SearchHit[] {
-  const every = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+  const every = queryTerms(q);
   return slice.flatMap((h) => {
     const paper = papers.get(h.rowid);
     if (!paper) return [];
@@ -56,7 +63,6 @@ export function pageHits(
  * (`totalCapped`), as counting 80,000 postings cost more than the rest of the search.
  */
 export function searchArchive(
-  db: Database,
   archive: ArchiveQueries,
   vocab: TermVocabulary,
   input: { raw: string; parsed: ParsedQuery; q: CompiledQuery; filters: SearchFilters },
@@ -74,11 +80,7 @@ export function searchArchive(
     mode = 'any';
     match = ftsMatch(q, mode);
     counted = match ? archive.count(match, filters, bound + 1) : 0;
-    const found = q.groups
-      .filter((g) => g.alternatives.some((w) => vocab.has(w)))
-      .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
-    const words = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
-    relaxations.unshift({ kind: 'any-term', words, found });
+    relaxations.unshift(anyTermRelaxation(q, vocab));
   }
   const capped = counted > bound;
   const total = Math.min(counted, bound);
@@ -93,20 +95,18 @@ export function searchArchive(
   };
   if (!match || total === 0) return { ...empty, relaxations };
   const broad = counted > BROAD_MATCH;
-  const titleMatch = mode === 'all' ? ftsMatch(q, 'all', 'title') : null;
-  const titled = titleMatch
-    ? archive.top(titleMatch, filters, Math.max(depth, TITLE_CANDIDATES), broad)
-    : [];
+  const title = titleQuery(q, 'all');
+  const titled =
+    mode === 'all' && title.match
+      ? archive.top(title.match, filters, Math.max(depth, TITLE_CANDIDATES), broad, title.table)
+      : [];
   // Titles holding every word rank first: when they fill the page, the rest is never seen.
   const rest =
     titled.length >= depth ? [] : archive.top(match, filters, depth + titled.length, broad);
   const all = [...titled, ...rest];
-  const titles = archive.titles(all.map((h) => h.rowid));
+  const titles = new Map(all.map((h) => [h.rowid, h.title]));
   const ranked = rankHits(all, titles, q, input.raw, (rowids) => archive.facts(rowids));
   const slice = ranked.slice((page - 1) * pageSize, depth);
-  const papers = papersByRowid(
-    db,
-    slice.map((h) => h.rowid),
-  );
+  const papers = archive.papers(slice.map((h) => h.rowid));
   return { ...empty, hits: pageHits(slice, papers, q, mode), relaxations };
 }

@@ -1,16 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { archiveSyncedSeq, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
 import { wordsOfRows } from './known-terms.js';
-import type { ArchiveJobResult } from './spawn-worker.js';
 
-/**
- * Works on the FTS5 archive on its own connection, so the request path keeps reading (WAL):
- * `rebuild` refills it in one transaction; `sync` indexes the backlog in committed slices and
- * returns the words of what it indexed (up to WORDS_ROWS rows) for the bot's known terms.
- * One message per job, one answer each: an `ArchiveJobResult` or `{ error }`.
- */
-const { file } = workerData as { file: string };
+/** An idle worker is let go after this long; a live bot's next poll usually comes sooner. */
+const IDLE_MS = 10 * 60_000;
 /**
  * Rows per committed slice: while a slice's transaction is open, a write of the bot's own
  * (a poll's papers) waits for the lock synchronously, on the event loop.
@@ -18,25 +12,119 @@ const { file } = workerData as { file: string };
 const SLICE = 250;
 /** Beyond this many rows the word list (one message, cloned on the event loop) grows too big. */
 const WORDS_ROWS = 2000;
-const db = new Database(file);
-db.pragma('busy_timeout = 30000');
-parentPort?.on('message', (mode: 'rebuild' | 'sync') => {
-  try {
-    ensureArchive(db);
-    let result: ArchiveJobResult;
-    if (mode === 'sync') {
-      const from = archiveSyncedSeq(db);
-      let rows = 0;
-      for (let n = syncArchive(db, SLICE); n > 0; n = syncArchive(db, SLICE)) rows += n;
-      const to = archiveSyncedSeq(db);
-      const words = rows <= WORDS_ROWS ? wordsOfRows(db, from, to) : null;
-      result = { rows, from, to, words };
-    } else {
-      const rows = rebuildArchive(db);
-      result = { rows, from: -1, to: archiveSyncedSeq(db), words: null };
-    }
-    parentPort?.postMessage(result);
-  } catch (error) {
-    parentPort?.postMessage({ error: String((error as Error)?.message ?? error) });
+
+/** What a job did: rows indexed, the sync points around it, the words of those rows. */
+export interface ArchiveJobResult {
+  rows: number;
+  from: number;
+  to: number;
+  /** Distinct words of the rows indexed; null when there were too many to send. */
+  words: string[] | null;
+}
+
+type Mode = 'sync' | 'rebuild';
+
+/** A failed job as the thread reports it: the message, and SQLite's code (SQLITE_BUSY…). */
+interface JobFailure {
+  error: string;
+  code?: string;
+}
+
+/** The failure as an Error with its code, so a busy archive is retried like any busy step. */
+function jobError(failure: JobFailure): Error {
+  return Object.assign(new Error(failure.error), failure.code ? { code: failure.code } : {});
+}
+
+/**
+ * The archive's big writes on their own thread and connection, so the request path keeps
+ * reading (WAL): `rebuild` refills it in one transaction; `sync` indexes the backlog in
+ * committed slices and returns the words of what it indexed for the bot's known terms.
+ * Started on first use and kept while work comes: starting one (a thread, tsx's loader,
+ * SQLite) took 0.6–4 s here, longer than its work on a poll's batch. One job at a time, in
+ * order. The entry goes through tsx's `tsImport` (worker-entry.mjs). Never keeps the process
+ * alive.
+ */
+export class ArchiveWorker {
+  private worker: Worker | null = null;
+  private readonly jobs: Array<{ resolve(r: ArchiveJobResult): void; reject(e: Error): void }> = [];
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly file: string,
+    /** How long the worker's connection waits for another writer's lock (tests shorten it). */
+    private readonly busyTimeoutMs = 30_000,
+  ) {}
+
+  run(mode: Mode): Promise<ArchiveJobResult> {
+    if (this.idle) clearTimeout(this.idle);
+    const worker = this.worker ?? this.start();
+    return new Promise((resolve, reject) => {
+      this.jobs.push({ resolve, reject });
+      worker.postMessage(mode);
+    });
   }
-});
+
+  close(): Promise<unknown> {
+    if (this.idle) clearTimeout(this.idle);
+    const worker = this.worker;
+    this.worker = null;
+    return worker ? worker.terminate() : Promise.resolve();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      workerData: {
+        archiveFile: this.file,
+        busyTimeoutMs: this.busyTimeoutMs,
+        entry: import.meta.url,
+      },
+    });
+    worker.unref();
+    worker.on('message', (message: ArchiveJobResult | JobFailure) => {
+      const job = this.jobs.shift();
+      if ('error' in message) job?.reject(jobError(message));
+      else job?.resolve(message);
+      if (this.jobs.length === 0) this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const job of this.jobs.splice(0)) job.reject(error);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`archive worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+function runJob(db: Database.Database, mode: Mode): ArchiveJobResult {
+  ensureArchive(db);
+  if (mode === 'rebuild') {
+    const rows = rebuildArchive(db);
+    return { rows, from: -1, to: archiveSyncedSeq(db), words: null };
+  }
+  const from = archiveSyncedSeq(db);
+  let rows = 0;
+  for (let n = syncArchive(db, SLICE); n > 0; n = syncArchive(db, SLICE)) rows += n;
+  const to = archiveSyncedSeq(db);
+  return { rows, from, to, words: rows <= WORDS_ROWS ? wordsOfRows(db, from, to) : null };
+}
+
+// In the worker thread (this module loaded as its entry): one answer per job message.
+const data = workerData as { archiveFile?: string; busyTimeoutMs?: number } | null;
+const file = data?.archiveFile;
+if (file && parentPort) {
+  const db = new Database(file);
+  db.pragma(`busy_timeout = ${Math.floor(data?.busyTimeoutMs ?? 30_000)}`);
+  const port = parentPort;
+  port.on('message', (mode: Mode) => {
+    try {
+      port.postMessage(runJob(db, mode));
+    } catch (error) {
+      const code = (error as { code?: unknown })?.code;
+      const failure: JobFailure = { error: String((error as Error)?.message ?? error) };
+      if (typeof code === 'string') failure.code = code;
+      port.postMessage(failure);
+    }
+  });
+}

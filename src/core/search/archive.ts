@@ -3,16 +3,20 @@ import type { KnownTerms } from './known-terms.js';
 import type { TermVocabulary } from './query-compiler.js';
 
 /** Bump when the archive's tables or tokenisation change: a mismatch rebuilds it. */
-export const ARCHIVE_VERSION = 1;
+export const ARCHIVE_VERSION = 2;
 
 /**
  * The FTS5 archive over every stored paper, in the store's own file. Contentless
  * (the store holds the text) with contentless_delete so merged papers can be re-indexed.
+ * `papers_titles` holds the titles alone: the title tier and title lookups read its short
+ * doclists (4-6x less CPU than a `title :` filter over every column's postings).
  * `papers_words` is the unstemmed term list (fts5vocab) for prefix and typo candidates.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(title, authors, abstract,
+  content='', contentless_delete=1, tokenize="porter unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS papers_titles USING fts5(title,
   content='', contentless_delete=1, tokenize="porter unicode61 remove_diacritics 2");
 CREATE VIRTUAL TABLE IF NOT EXISTS papers_words USING fts5(text,
   content='', contentless_delete=1, detail=none, tokenize="unicode61 remove_diacritics 2");
@@ -21,12 +25,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS papers_words_vocab USING fts5vocab(papers_wor
 
 const DROP = `
 DROP TABLE IF EXISTS papers_words_vocab; DROP TABLE IF EXISTS papers_words;
-DROP TABLE IF EXISTS papers_fts; DELETE FROM search_meta;`;
+DROP TABLE IF EXISTS papers_fts; DROP TABLE IF EXISTS papers_titles; DELETE FROM search_meta;`;
 
 /** Column weights for bm25: title > authors > abstract. */
 export const BM25_WEIGHTS = '10.0, 4.0, 1.0';
 
-export interface ArchiveState {
+interface ArchiveState {
   version: number;
   /** Highest change_seq indexed. */
   syncedSeq: number;
@@ -54,20 +58,16 @@ function writeState(db: Database, state: ArchiveState): void {
   put.run('max_rowid', String(state.maxRowid));
 }
 
-/** Creates the tables (dropping an older layout) and returns the sync point. */
-export function ensureArchive(db: Database): ArchiveState {
+/** Creates the tables; an older layout is dropped, and with it its sync point. */
+export function ensureArchive(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  if (readState(db).version !== ARCHIVE_VERSION) db.exec(DROP);
+  const current = readState(db).version === ARCHIVE_VERSION;
+  if (!current) db.exec(DROP);
   db.exec(SCHEMA);
-  const state = readState(db);
-  if (state.version !== ARCHIVE_VERSION) {
-    const fresh = { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 };
-    writeState(db, fresh);
-    return fresh;
-  }
-  return state;
+  if (!current) writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
 }
 
+const TABLES = ['papers_fts', 'papers_titles', 'papers_words'];
 const WORDS_TEXT = "title || ' ' || authors || ' ' || abstract";
 
 /**
@@ -91,7 +91,7 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
       : top;
     const range = 'FROM papers WHERE change_seq > ? AND change_seq <= ?';
     // Rows at or below max_rowid may already be indexed (a merge updates in place).
-    for (const table of ['papers_fts', 'papers_words'])
+    for (const table of TABLES)
       db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid ${range} AND rowid <= ?)`).run(
         from,
         upTo,
@@ -102,6 +102,10 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
         `INSERT INTO papers_fts(rowid, title, authors, abstract) SELECT rowid, title, authors, abstract ${range}`,
       )
       .run(from, upTo).changes;
+    db.prepare(`INSERT INTO papers_titles(rowid, title) SELECT rowid, title ${range}`).run(
+      from,
+      upTo,
+    );
     db.prepare(`INSERT INTO papers_words(rowid, text) SELECT rowid, ${WORDS_TEXT} ${range}`).run(
       from,
       upTo,
@@ -125,14 +129,10 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
  */
 export function rebuildArchive(db: Database): number {
   const run = db.transaction((): number => {
-    db.exec(
-      "INSERT INTO papers_fts(papers_fts) VALUES('delete-all'); INSERT INTO papers_words(papers_words) VALUES('delete-all');",
-    );
+    for (const table of TABLES) db.exec(`INSERT INTO ${table}(${table}) VALUES('delete-all')`);
     writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
     const n = syncArchive(db);
-    db.exec(
-      "INSERT INTO papers_fts(papers_fts) VALUES('optimize'); INSERT INTO papers_words(papers_words) VALUES('optimize');",
-    );
+    for (const table of TABLES) db.exec(`INSERT INTO ${table}(${table}) VALUES('optimize')`);
     return n;
   });
   return run.immediate();

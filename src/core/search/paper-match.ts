@@ -78,19 +78,27 @@ export function matchPaper(p: Paper, q: CompiledQuery): PaperMatch {
   return { all, matchedTerms, score };
 }
 
-/** A short piece of the abstract around the first matched word, with highlight ranges. */
+/**
+ * A short piece of the abstract around the first matched word, with highlight ranges. Words
+ * are read only up to the end of that piece: most abstracts match in their first lines.
+ */
 export function makeSnippet(abstract: string, q: CompiledQuery): Snippet {
   const find = stemFinder([...q.groups.flatMap((g) => g.stems), ...q.phrases.flat().map(stem)]);
-  const words = locateWords(abstract);
-  const hits = words.filter((w) => find(w.word) !== '');
+  const read: Array<{ start: number; end: number }> = [];
+  const hits: Array<{ start: number; end: number }> = [];
   let start = 0;
-  const first = hits[0];
-  if (first && first.end > SNIPPET_LENGTH - 20) {
-    const from = Math.max(0, first.start - LEAD);
-    const boundary = words.find((w) => w.start >= from);
-    start = boundary ? boundary.start : first.start;
+  let end = Math.min(abstract.length, SNIPPET_LENGTH);
+  for (const w of locateWords(abstract)) {
+    if (hits.length > 0 && w.start >= end) break;
+    read.push(w);
+    if (find(w.word) === '') continue;
+    if (hits.length === 0 && w.end > SNIPPET_LENGTH - 20) {
+      const from = Math.max(0, w.start - LEAD);
+      start = read.find((r) => r.start >= from)?.start ?? w.start;
+      end = Math.min(abstract.length, start + SNIPPET_LENGTH);
+    }
+    hits.push(w);
   }
-  let end = Math.min(abstract.length, start + SNIPPET_LENGTH);
   if (end < abstract.length) {
     const cut = abstract.lastIndexOf(' ', end);
     if (cut > start + SNIPPET_LENGTH / 2) end = cut;

@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../clock.js';
 import { isPaperboyError, PaperboyError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import {
   archiveSyncedSeq,
   archiveVocabulary,
@@ -9,20 +11,14 @@ import {
   rebuildArchive,
   syncArchive,
 } from './archive.js';
-import { ArchiveQueries } from './archive-query.js';
+import { ArchiveQueries, clampInt, searchFilters } from './archive-query.js';
 import { searchArchive } from './archive-search.js';
+import { ArchiveWorker } from './archive-worker.js';
 import { KnownTerms } from './known-terms.js';
 import { expandQuery, isEmptyQuery, parseQuery, type TermVocabulary } from './query-compiler.js';
 import { resolvePaper, suggestTitles } from './resolve.js';
-import {
-  clampInt,
-  type PaperSearchOptions,
-  type SearchStats,
-  searchFilters,
-} from './search-options.js';
-import { ArchiveWorker } from './spawn-worker.js';
 import { foldText } from './text.js';
-import { countTopic, TopicMatcher } from './topics.js';
+import { TopicMatcher } from './topics.js';
 import type {
   Resolution,
   SearchOptions,
@@ -31,7 +27,17 @@ import type {
   TopicMatch,
 } from './types.js';
 
-export type { PaperSearchOptions, SearchableStore, SearchStats } from './search-options.js';
+export interface PaperSearchOptions {
+  /** What search needs of the store (SqliteStore provides it). */
+  store: {
+    readonly db: Database;
+    setPapersWrittenHook(hook: ((db: Database, sinceChangeSeq: number) => void) | null): void;
+  };
+  /** The data folder; search keeps nothing there of its own (the archive is in the store). */
+  dataDir?: string | null;
+  clock: Clock;
+  logger: Logger;
+}
 
 /** Rows per catch-up slice: a few ms of FTS5 inserts, so the event loop is never held long. */
 export const CATCH_UP_SLICE = 100;
@@ -51,7 +57,8 @@ function guarded<T>(answer: () => T): T {
 }
 
 export class ArchivePaperSearch implements SyncPaperSearch {
-  readonly stats: SearchStats = { caughtUp: 0 };
+  /** Rows indexed by background catch-up (another process's writes, a backlog): for tests. */
+  readonly stats = { caughtUp: 0 };
   private readonly db: Database;
   private readonly vocab: TermVocabulary;
   private readonly archive: ArchiveQueries;
@@ -74,7 +81,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     this.known = new KnownTerms(this.db, () => archiveSyncedSeq(this.db));
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
-    this.topics = new TopicMatcher(this.db, this.vocab);
+    this.topics = new TopicMatcher(this.db, this.archive, this.vocab);
     this.worker = this.db.memory || !this.db.name ? null : new ArchiveWorker(this.db.name);
   }
 
@@ -204,16 +211,16 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       if (isEmptyQuery(q)) return { hits: [], total: 0, page, pageSize, pages: 0 };
       const filters = searchFilters(options ?? {});
       const input = { raw: String(query ?? ''), parsed, q, filters };
-      return searchArchive(this.db, this.archive, this.vocab, input, { page, pageSize });
+      return searchArchive(this.archive, this.vocab, input, { page, pageSize });
     });
   }
 
   resolve(text: string): Resolution {
-    return guarded(() => resolvePaper(this.db, this.vocab, text));
+    return guarded(() => resolvePaper(this.db, this.archive, this.vocab, text));
   }
 
   suggest(prefix: string, limit?: number): Array<{ id: string; title: string }> {
-    return guarded(() => suggestTitles(this.db, this.vocab, prefix, limit));
+    return guarded(() => suggestTitles(this.db, this.archive, this.vocab, prefix, limit));
   }
 
   /** The digest's matcher: the same compiled topic and FTS5 expression as `countTopicMatches`. */
@@ -227,7 +234,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   countTopicMatches(topic: string, since: Date): number {
     return guarded(() => {
       this.noticeChanges();
-      return countTopic(this.archive, this.vocab, topic, since);
+      return this.topics.count(topic, since);
     });
   }
 

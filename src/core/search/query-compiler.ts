@@ -142,6 +142,11 @@ export function expandQuery(parsed: ParsedQuery, vocab: TermVocabulary): Compile
   return { groups, phrases: parsed.phrases, excluded: parsed.excluded, sequence: parsed.sequence };
 }
 
+/** The query's terms as the user wrote them (folded): a match of every one holds all these. */
+export function queryTerms(q: CompiledQuery): string[] {
+  return [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+}
+
 export function isEmptyQuery(q: CompiledQuery): boolean {
   return q.groups.length === 0 && q.phrases.length === 0;
 }

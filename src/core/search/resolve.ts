@@ -1,29 +1,29 @@
 import type { Database } from 'better-sqlite3';
 import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
-import { BM25_WEIGHTS } from './archive.js';
+import { type ArchiveQueries, type FtsTable, titleQuery } from './archive-query.js';
 import {
   type CompiledQuery,
   expandQuery,
-  ftsMatch,
   parseQuery,
   type TermVocabulary,
 } from './query-compiler.js';
-import { papersByRowid, papersWhere } from './stored-papers.js';
+import { papersWhere } from './stored-papers.js';
 import { tokenise } from './text.js';
 import type { Resolution } from './types.js';
 
 /** Discord autocomplete and choice lists hold at most 25 entries. */
 export const MAX_CHOICES = 25;
 
-function rankedTitleMatches(db: Database, match: string | null, limit: number): Paper[] {
+const NO_FILTERS = { since: null, author: null };
+
+function rankedTitleMatches(
+  archive: ArchiveQueries,
+  { table, match }: { table: FtsTable; match: string | null },
+  limit: number,
+): Paper[] {
   if (!match) return [];
-  const rowids = db
-    .prepare(
-      `SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`,
-    )
-    .pluck()
-    .all(match, limit) as number[];
-  const papers = papersByRowid(db, rowids);
+  const rowids = archive.top(match, NO_FILTERS, limit, false, table).map((h) => h.rowid);
+  const papers = archive.papers(rowids);
   return rowids.map((r) => papers.get(r)).filter((p): p is Paper => p !== undefined);
 }
 
@@ -48,7 +48,12 @@ function overlap(queryWords: string[], title: string): number {
  * `show`: exact id / URL, exact title, title fragment (as a phrase), title words
  * (last one as a prefix, typos tolerated), then the closest titles. Several → choice.
  */
-export function resolvePaper(db: Database, vocab: TermVocabulary, input: string): Resolution {
+export function resolvePaper(
+  db: Database,
+  archive: ArchiveQueries,
+  vocab: TermVocabulary,
+  input: string,
+): Resolution {
   const text = String(input ?? '')
     .slice(0, 1000)
     .trim();
@@ -64,12 +69,13 @@ export function resolvePaper(db: Database, vocab: TermVocabulary, input: string)
   if (exact.length > 0) return answer(exact);
   const tokens = tokenise(text).slice(0, 24);
   if (tokens.length === 0) return { kind: 'none' };
-  const fragment = rankedTitleMatches(db, `title : ${quoteAll(tokens)}`, MAX_CHOICES);
+  const phrase = { table: 'papers_titles' as const, match: quoteAll(tokens) };
+  const fragment = rankedTitleMatches(archive, phrase, MAX_CHOICES);
   if (fragment.length > 0) return answer(fragment);
   const compiled = expandQuery(parseQuery(text), vocab);
-  const words = rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), MAX_CHOICES);
+  const words = rankedTitleMatches(archive, titleQuery(compiled, 'all'), MAX_CHOICES);
   if (words.length > 0) return answer(words);
-  const loose = rankedTitleMatches(db, ftsMatch(compiled, 'any', 'title'), LOOSE_CANDIDATES);
+  const loose = rankedTitleMatches(archive, titleQuery(compiled, 'any'), LOOSE_CANDIDATES);
   return closestTitles(loose, compiled, tokens);
 }
 
@@ -96,6 +102,7 @@ export function closestTitles(
 /** Autocomplete: titles starting with the text, then titles holding its words. */
 export function suggestTitles(
   db: Database,
+  archive: ArchiveQueries,
   vocab: TermVocabulary,
   input: string,
   limit = MAX_CHOICES,
@@ -112,7 +119,7 @@ export function suggestTitles(
   for (const s of starts) out.set(s.id, s.title);
   if (out.size < n) {
     const compiled = expandQuery(parseQuery(String(input).slice(0, 300)), vocab);
-    for (const p of rankedTitleMatches(db, ftsMatch(compiled, 'all', 'title'), n)) {
+    for (const p of rankedTitleMatches(archive, titleQuery(compiled, 'all'), n)) {
       if (out.size >= n) break;
       out.set(p.id, p.title);
     }

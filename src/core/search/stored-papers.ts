@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Paper } from '../paper.js';
-import { type PaperRow, rowToPaper } from '../store/paper-rows.js';
+import { type PaperRow, rowToPaper } from '../store/paper-row-shapes.js';
 
 /** Prepared once per connection: a search reads its page's papers on every call. */
 const statements = new WeakMap<Database, Statement>();

@@ -29,24 +29,18 @@ export function tokenise(text: string): string[] {
   return out;
 }
 
-export interface Located {
-  word: string;
-  start: number;
-  end: number;
-}
-
-/** Folded words with their offsets in the ORIGINAL text (for highlight ranges). */
-export function locateWords(text: string): Located[] {
-  const out: Located[] = [];
+/** Folded words with their offsets in the ORIGINAL text (for highlight ranges), read lazily. */
+export function* locateWords(
+  text: string,
+): Generator<{ word: string; start: number; end: number }> {
   // ASCII folds letter for letter: one lower-casing of the whole text keeps every offset.
   const lower = ASCII.test(text) ? text.toLowerCase() : null;
   for (const m of text.matchAll(TOKEN)) {
     const word = lower ? lower.slice(m.index, m.index + m[0].length) : foldText(m[0]);
     if (word.length > 0 && word.length <= MAX_TOKEN_LENGTH) {
-      out.push({ word, start: m.index, end: m.index + m[0].length });
+      yield { word, start: m.index, end: m.index + m[0].length };
     }
   }
-  return out;
 }
 
 const stemCache = new Map<string, string>();

@@ -6,6 +6,7 @@ import {
   ftsMatch,
   isEmptyQuery,
   parseQuery,
+  queryTerms,
   type TermVocabulary,
 } from './query-compiler.js';
 import { compareText } from './text.js';
@@ -39,9 +40,11 @@ export class TopicMatcher {
   private readonly lookupRows: Statement;
   private readonly fill: Statement;
   private readonly matching: Statement;
+  private readonly matchingTitles: Statement;
 
   constructor(
     private readonly db: Database,
+    private readonly archive: ArchiveQueries,
     private readonly vocab: TermVocabulary,
   ) {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS search_topic_ids (rowid INTEGER PRIMARY KEY)');
@@ -56,6 +59,11 @@ export class TopicMatcher {
     this.matching = db
       .prepare(
         'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND +rowid IN (SELECT rowid FROM temp.search_topic_ids)',
+      )
+      .pluck();
+    this.matchingTitles = db
+      .prepare(
+        'SELECT rowid FROM papers_titles WHERE papers_titles MATCH ? AND +rowid IN (SELECT rowid FROM temp.search_topic_ids)',
       )
       .pluck();
   }
@@ -76,14 +84,14 @@ export class TopicMatcher {
     const rowids = this.matching.all(match) as number[];
     if (rowids.length === 0) return [];
     // Every returned paper has every group and phrase: the terms are the topic's own words.
-    const matchedTerms = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+    const matchedTerms = queryTerms(q);
     const scores = new Map<number, number>();
     const base = q.groups.length * BODY_SCORE + q.phrases.length * PHRASE_SCORE;
     for (const rowid of rowids) scores.set(rowid, base);
     for (const g of q.groups) {
-      const inTitle = ftsMatch({ ...q, groups: [g], phrases: [], excluded: [] }, 'all', 'title');
+      const inTitle = ftsMatch({ ...q, groups: [g], phrases: [], excluded: [] }, 'all');
       if (!inTitle) continue;
-      for (const rowid of this.matching.all(inTitle) as number[]) {
+      for (const rowid of this.matchingTitles.all(inTitle) as number[]) {
         const s = scores.get(rowid);
         if (s !== undefined) scores.set(rowid, s + TITLE_SCORE - BODY_SCORE);
       }
@@ -94,6 +102,14 @@ export class TopicMatcher {
       if (paperId !== undefined) out.push({ paperId, score, matchedTerms: [...matchedTerms] });
     }
     return out.sort((a, b) => b.score - a.score || compareText(a.paperId, b.paperId));
+  }
+
+  /** Papers first seen since `since` matching the topic, counted on the (caught-up) archive. */
+  count(topic: string, since: Date): number {
+    const match = ftsMatch(compileTopic(topic, this.vocab), 'all');
+    if (!match || Number.isNaN(since.getTime())) return 0;
+    const filters = { since: null, author: null, firstSeenSince: since.toISOString() };
+    return this.archive.count(match, filters);
   }
 
   private compile(topic: string): CompiledQuery {
@@ -121,17 +137,4 @@ export class TopicMatcher {
     this.fill.run(JSON.stringify(rows.map((r) => r.rowid)));
     this.candidateIds = ids;
   }
-}
-
-/** Papers first seen since `since` matching the topic, counted on the (caught-up) archive. */
-export function countTopic(
-  archive: ArchiveQueries,
-  vocab: TermVocabulary,
-  topic: string,
-  since: Date,
-): number {
-  const match = ftsMatch(compileTopic(topic, vocab), 'all');
-  if (!match || Number.isNaN(since.getTime())) return 0;
-  const filters = { since: null, author: null, firstSeenSince: since.toISOString() };
-  return archive.count(match, filters);
 }

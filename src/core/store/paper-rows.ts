@@ -1,122 +1,6 @@
-import {
-  arxivLinks,
-  type OriginalText,
-  type Paper,
-  type PaperLinks,
-  type PaperRecord,
-  type SourceName,
-  titleHashId,
-} from '../paper.js';
-
-/** A `papers` row as better-sqlite3 returns it (JSON columns still text). */
-export interface PaperRow {
-  rowid: number;
-  id: string;
-  arxiv_id: string | null;
-  version: number | null;
-  title: string;
-  title_key: string;
-  abstract: string;
-  authors: string;
-  author_count: number | null;
-  published_at: string | null;
-  first_seen_at: string;
-  updated_at: string;
-  observed_at: string;
-  sources: string;
-  links: string;
-  keywords: string;
-  categories: string;
-  upvotes: number | null;
-  comments: number | null;
-  comment: string | null;
-  sample: number;
-  change_seq: number;
-  /** OriginalText as JSON, or null when cleanup changed nothing. */
-  original_text: string | null;
-  /** The day a listing feed first listed the paper (set by the writer, never merged). */
-  feed_date?: string | null;
-}
-
-/** The columns a write sets (rowid, first_seen_at, updated_at, change_seq, feed_date are the writer's). */
-export type PaperFields = Omit<
-  PaperRow,
-  'rowid' | 'first_seen_at' | 'updated_at' | 'change_seq' | 'feed_date'
->;
-
-/** PaperFields in statement parameter order. */
-export const FIELD_COLUMNS = [
-  'id',
-  'arxiv_id',
-  'version',
-  'title',
-  'title_key',
-  'abstract',
-  'authors',
-  'author_count',
-  'published_at',
-  'observed_at',
-  'sources',
-  'links',
-  'keywords',
-  'categories',
-  'upvotes',
-  'comments',
-  'comment',
-  'sample',
-  'original_text',
-] as const satisfies readonly (keyof PaperFields)[];
-
-/** Positional parameters (binding by position is markedly cheaper than by name). */
-export function fieldValues(fields: PaperFields): unknown[] {
-  return [
-    fields.id,
-    fields.arxiv_id,
-    fields.version,
-    fields.title,
-    fields.title_key,
-    fields.abstract,
-    fields.authors,
-    fields.author_count,
-    fields.published_at,
-    fields.observed_at,
-    fields.sources,
-    fields.links,
-    fields.keywords,
-    fields.categories,
-    fields.upvotes,
-    fields.comments,
-    fields.comment,
-    fields.sample,
-    fields.original_text,
-  ];
-}
-
-export function rowToPaper(row: PaperRow): Paper {
-  return {
-    id: row.id,
-    arxivId: row.arxiv_id,
-    version: row.version,
-    title: row.title,
-    abstract: row.abstract,
-    authors: JSON.parse(row.authors) as string[],
-    authorCount: row.author_count,
-    publishedAt: row.published_at,
-    firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-    sources: JSON.parse(row.sources) as SourceName[],
-    links: JSON.parse(row.links) as PaperLinks,
-    upvotes: row.upvotes,
-    comments: row.comments,
-    keywords: JSON.parse(row.keywords) as string[],
-    categories: JSON.parse(row.categories) as string[],
-    comment: row.comment,
-    observedAt: row.observed_at,
-    sample: row.sample === 1,
-    feedDate: row.feed_date ?? null,
-    ...(row.original_text ? { original: JSON.parse(row.original_text) as OriginalText } : {}),
-  };
-}
+// Writing a paper's row: the fields of a record first seen, and a record merged into a stored row.
+import { arxivLinks, type PaperLinks, type PaperRecord, titleHashId } from '../paper.js';
+import { fieldsOfValues, type PaperFields, type PaperRow } from './paper-row-shapes.js';
 
 const EMPTY_LIST = '[]';
 
@@ -131,41 +15,47 @@ function authorCountOf(record: PaperRecord): number | null {
   return Math.max(record.authorCount, named);
 }
 
+/** The record's links without empty ones, after the arXiv links of `arxivId` (when known). */
 function linksOf(arxivId: string | null, links: PaperLinks): PaperLinks {
-  return arxivId ? { ...arxivLinks(arxivId), ...withoutEmpty(links) } : withoutEmpty(links);
-}
-
-function withoutEmpty(links: PaperLinks): PaperLinks {
-  const out: PaperLinks = {};
-  for (const [key, value] of Object.entries(links) as [keyof PaperLinks, string | undefined][]) {
-    if (value) out[key] = value;
+  const out: PaperLinks = arxivId ? arxivLinks(arxivId) : {};
+  for (const key in links) {
+    const value = links[key as keyof PaperLinks];
+    if (value) out[key as keyof PaperLinks] = value;
   }
   return out;
 }
 
+/**
+ * The column values (`fieldValues` order) of a paper first seen in this record, built straight
+ * into the array a write binds: a bulk import maps every line through here.
+ */
+export function recordValues(record: PaperRecord, titleKey: string): unknown[] {
+  return [
+    record.arxivId ?? titleHashId(record.title),
+    record.arxivId,
+    record.version ?? null,
+    record.title,
+    titleKey,
+    record.abstract,
+    listJson(record.authors),
+    authorCountOf(record),
+    record.publishedAt ?? null,
+    record.observedAt,
+    `["${record.source}"]`,
+    JSON.stringify(linksOf(record.arxivId, record.links)),
+    listJson(record.keywords),
+    listJson(record.categories),
+    record.upvotes ?? null,
+    record.comments ?? null,
+    record.comment ?? null,
+    record.sample ? 1 : 0,
+    record.original ? JSON.stringify(record.original) : null,
+  ];
+}
+
 /** The fields of a paper first seen in this record. */
 export function fieldsOfRecord(record: PaperRecord, titleKey: string): PaperFields {
-  return {
-    id: record.arxivId ?? titleHashId(record.title),
-    arxiv_id: record.arxivId,
-    version: record.version ?? null,
-    title: record.title,
-    title_key: titleKey,
-    abstract: record.abstract,
-    authors: listJson(record.authors),
-    author_count: authorCountOf(record),
-    published_at: record.publishedAt ?? null,
-    observed_at: record.observedAt,
-    sources: `["${record.source}"]`,
-    links: JSON.stringify(linksOf(record.arxivId, record.links)),
-    keywords: listJson(record.keywords),
-    categories: listJson(record.categories),
-    upvotes: record.upvotes ?? null,
-    comments: record.comments ?? null,
-    comment: record.comment ?? null,
-    sample: record.sample ? 1 : 0,
-    original_text: record.original ? JSON.stringify(record.original) : null,
-  };
+  return fieldsOfValues(recordValues(record, titleKey));
 }
 
 /** Appends the items `extra` adds to the JSON list `json`; the same text when nothing is new. */

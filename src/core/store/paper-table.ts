@@ -1,13 +1,8 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { Paper, PaperRecord } from '../paper.js';
 import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from './digest-run-rows.js';
-import {
-  FIELD_COLUMNS,
-  fieldValues,
-  mergeRecord,
-  type PaperRow,
-  rowToPaper,
-} from './paper-rows.js';
+import { FIELD_COLUMNS, fieldValues, type PaperRow, rowToPaper } from './paper-row-shapes.js';
+import { mergeRecord } from './paper-rows.js';
 import {
   ARXIV_ID_AT,
   ID_AT,

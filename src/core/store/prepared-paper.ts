@@ -1,12 +1,6 @@
-import {
-  isReplacement,
-  normaliseTitle,
-  type OriginalText,
-  type PaperLinks,
-  type PaperRecord,
-  type SourceName,
-} from '../paper.js';
-import { FIELD_COLUMNS, fieldsOfRecord, fieldValues, type PaperFields } from './paper-rows.js';
+import { isReplacement, normaliseTitle, type PaperRecord, type SourceName } from '../paper.js';
+import { FIELD_COLUMNS, fieldsOfValues, readJsonColumns } from './paper-row-shapes.js';
+import { recordValues } from './paper-rows.js';
 
 /** Sources that list papers as they appear (a day's listing), as opposed to archives and searches. */
 const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-rss', 'hf-page']);
@@ -44,7 +38,7 @@ export const TITLE_KEY_AT = FIELD_COLUMNS.indexOf('title_key');
 
 export function preparePaper(record: PaperRecord): PreparedPaper {
   return {
-    values: fieldValues(fieldsOfRecord(record, normaliseTitle(record.title))),
+    values: recordValues(record, normaliseTitle(record.title)),
     feedDate: feedDateOf(record),
     replacement: isReplacement(record),
   };
@@ -57,27 +51,26 @@ export function preparePaper(record: PaperRecord): PreparedPaper {
  * stored take this path.
  */
 export function recordOfPrepared(paper: PreparedPaper): PaperRecord {
-  const fields = Object.fromEntries(
-    FIELD_COLUMNS.map((column, i) => [column, paper.values[i]]),
-  ) as unknown as PaperFields;
+  const fields = fieldsOfValues(paper.values);
+  const json = readJsonColumns(fields);
   const record: PaperRecord = {
     arxivId: fields.arxiv_id,
     version: fields.version,
     title: fields.title,
     abstract: fields.abstract,
-    authors: JSON.parse(fields.authors) as string[],
+    authors: json.authors,
     authorCount: fields.author_count,
     publishedAt: fields.published_at,
-    source: (JSON.parse(fields.sources) as SourceName[])[0] as SourceName,
-    links: JSON.parse(fields.links) as PaperLinks,
+    source: json.sources[0] as SourceName,
+    links: json.links,
     upvotes: fields.upvotes,
     comments: fields.comments,
-    keywords: JSON.parse(fields.keywords) as string[],
-    categories: JSON.parse(fields.categories) as string[],
+    keywords: json.keywords,
+    categories: json.categories,
     comment: fields.comment,
     observedAt: fields.observed_at,
     sample: fields.sample === 1,
   };
-  if (fields.original_text) record.original = JSON.parse(fields.original_text) as OriginalText;
+  if (json.original) record.original = json.original;
   return record;
 }

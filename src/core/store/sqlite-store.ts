@@ -39,6 +39,8 @@ export interface SqliteStoreOptions {
 }
 
 const DEFAULT_CACHE_MB = 64;
+/** WAL pages between checkpoints during a bulk write (~40 MB; SQLite's default is 1,000). */
+const BULK_CHECKPOINT_PAGES = 10_000;
 
 /** The store file inside a data folder. */
 export function storeFile(dataDir: string): string {
@@ -132,6 +134,23 @@ export class SqliteStore implements Store {
   /** `upsertPapers` of records mapped to their columns already (a bulk ingest's parsing thread). */
   upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary {
     return this.writePapers(() => this.papers.upsertPrepared(papers, now));
+  }
+  /**
+   * Runs a bulk write (`npm run ingest`) with few WAL checkpoints, then one at the end: each
+   * copies pages into the database and syncs both files, after every batch it cost wall time.
+   */
+  async bulkWrite<T>(work: () => Promise<T>): Promise<T> {
+    const previous = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+    try {
+      return await work();
+    } finally {
+      if (this.db.open) {
+        this.db.pragma(`wal_autocheckpoint = ${previous}`);
+        // PASSIVE: never waits for a reader (the bot's); what it leaves, later commits copy.
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      }
+    }
   }
   private writePapers(write: () => UpsertSummary): UpsertSummary {
     try {

@@ -8,9 +8,26 @@ export const STORE_BUSY_MESSAGE =
   'The database is busy (another process is writing to it); try again in a moment.';
 const STORE_FAULT_MESSAGE = 'The database could not complete the operation; try again.';
 
-/** An error raised by the database itself: SQLite (better-sqlite3) or PostgreSQL (pg). */
+/**
+ * Errors node-postgres raised about the connection itself (refused, dropped, timed out):
+ * plain Errors, told apart from a bug only by where they came from, so the PostgreSQL
+ * store's query layer registers each one it sees (`asConnectionFault`).
+ */
+const connectionFaults = new WeakSet<object>();
+
+/** Registers an error out of the PostgreSQL driver as a database fault; returns it as is. */
+export function asConnectionFault(error: unknown): unknown {
+  if (error instanceof Error && !isPaperboyError(error)) connectionFaults.add(error);
+  return error;
+}
+
+/** An error raised by the database or its connection: SQLite (better-sqlite3) or PostgreSQL (pg). */
 export function isDatabaseError(error: unknown): boolean {
-  return error instanceof BetterSqlite3.SqliteError || error instanceof pg.DatabaseError;
+  return (
+    error instanceof BetterSqlite3.SqliteError ||
+    error instanceof pg.DatabaseError ||
+    (error instanceof Error && connectionFaults.has(error))
+  );
 }
 
 /**

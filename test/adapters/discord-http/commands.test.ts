@@ -106,9 +106,11 @@ describe('/papers over HTTP interactions (defaults: digest, status, subscribe de
       h,
       componentInteraction(h.fake, 'pk:doesnotexist', { id: '1', embeds: [] }),
     );
-    expect(answer.callbackType).toBe(4);
+    // Deferred before its parked request is read (issue 13), then told privately.
+    expect(answer.callbackType).toBe(6);
+    expect(answer.via).toBe('followup');
     expect(answer.message.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(answer.message.content).toMatch(/expired/);
+    expect(answer.message.embeds[0].description).toMatch(/expired/);
   });
 
   it('a choice menu runs show with the chosen paper', async () => {

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePageCustomId, pageCustomId } from '../../../src/adapters/discord/paging.js';
 import { PendingState } from '../../../src/core/store/pending-state.js';
@@ -76,9 +77,11 @@ describe('Discord paging buttons', () => {
       h.fake,
       sendComponent(h.fake, 'pk:doesnotexist', { id: '1', embeds: [] }),
     );
-    expect(gone.callbackType).toBe(4);
+    // Deferred before its parked request is read (issue 13), then told privately.
+    expect(gone.callbackType).toBe(6);
+    expect(gone.via).toBe('followup');
     expect(gone.message.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(gone.message.content).toMatch(/expired/);
+    expect(gone.message.embeds[0].description).toMatch(/expired/);
   });
 
   it('custom ids round-trip, with integers typed back from the spec', async () => {
@@ -93,5 +96,28 @@ describe('Discord paging buttons', () => {
     expect(await decodePageCustomId(requestId, h.bot.store)).toEqual(request);
     expect(await decodePageCustomId(latestId, h.bot.store)).toEqual(latest);
     expect(await decodePageCustomId('something-else', h.bot.store)).toBeNull();
+  });
+});
+
+describe('Discord paging: store faults after the defer', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('a Next button that cannot be parked is answered with the store error, logged with its cause', async () => {
+    h = await startHarness();
+    (h.bot.store as unknown as Record<string, unknown>).putState = async () => {
+      throw new BetterSqlite3.SqliteError('database or disk is full', 'SQLITE_FULL');
+    };
+    const longQuery = Array.from({ length: 30 }, () => 'model').join(' ');
+    const answer = await answerTo(h.fake, sendCommand(h.fake, 'search', { query: longQuery }));
+    expect(answer.callbackType).toBe(5);
+    expect(answer.via).toBe('followup');
+    expect(answer.message.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(answer.message.embeds[0].description).toMatch(/database could not complete/);
+    const line = h.logs.find((l) => l.includes('Discord interaction failed')) ?? '';
+    expect(line).toContain('STORE_FAILED');
+    expect(line).toContain('SQLITE_FULL');
   });
 });

@@ -85,6 +85,33 @@ describe('the terminal stays readable', () => {
     expect(term.screen()).toContain('Papers matching');
   });
 
+  it('a digest posted while the prompt shows prints above it, and the prompt comes back with what was typed', async () => {
+    const term = terminal();
+    const log = new PromptSafeLog(term.stream);
+    const { adapter, input } = interactiveShell(term.stream, log);
+    await adapter.start();
+    input.write('sea');
+    await term.until((s) => visible(s).includes('papers> sea'));
+    const before = term.screen().length;
+
+    // What the live scheduler does when the terminal channel's digest is due.
+    await adapter.post(SHELL_CHANNEL, {
+      kind: 'notice',
+      title: 'Digest 2026-06-10',
+      lines: ['robot grasping: 3 papers'],
+    });
+    const after = term.screen().slice(before);
+    const digest = after.indexOf('Digest 2026-06-10');
+    expect(digest).toBeGreaterThan(-1);
+    // Not glued to the half-typed command: the prompt line is cleared first...
+    expect(after.slice(0, digest)).toContain(CLEAR_LINE);
+    // ...and the prompt is drawn again below it, with the typed text.
+    expect(visible(after.slice(digest))).toMatch(/Digest 2026-06-10[\s\S]*papers> sea$/);
+
+    input.end('\n');
+    await adapter.finished;
+  });
+
   it('a log line while a command runs is not followed by a stray prompt', () => {
     const term = terminal();
     const log = new PromptSafeLog(term.stream);

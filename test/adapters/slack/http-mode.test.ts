@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
@@ -134,6 +135,24 @@ describe('Slack over HTTP (real Bolt HTTPReceiver, fake Slack)', () => {
   it('answers an unknown button value plainly', async () => {
     const { body } = await suite.slack.press('papers_page_next', 'not-json');
     expect(textOf(body)).toContain('expired');
+  });
+
+  it('answers a parked button value whose store read fails with the store error, logged', async () => {
+    const store = suite.shared.bot.store as unknown as Record<string, unknown>;
+    const getState = store.getState;
+    store.getState = async () => {
+      throw new BetterSqlite3.SqliteError('disk I/O error', 'SQLITE_IOERR');
+    };
+    try {
+      const { body } = await suite.slack.press('papers_page_next', 's:parkedkey');
+      expect(body.replace_original).toBe(false);
+      expect(textOf(body)).toContain('The database could not complete the operation');
+      expect(suite.log.text()).toContain('Slack answer failed');
+      expect(suite.log.text()).toContain('STORE_FAILED');
+      expect(suite.log.text()).toContain('SQLITE_IOERR');
+    } finally {
+      store.getState = getState;
+    }
   });
 
   it('never logs the tokens or the signing secret', async () => {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isBusyError } from '../../../src/core/background-step.js';
 import { manualClock } from '../../../src/core/clock.js';
 import type { PaperRecord } from '../../../src/core/paper.js';
 import { archiveSyncedSeq, ensureArchive } from '../../../src/core/search/archive.js';
+import { type ArchiveJobResult, ArchiveWorker } from '../../../src/core/search/archive-worker.js';
 import { wordsOfRows } from '../../../src/core/search/known-terms.js';
-import { type ArchiveJobResult, ArchiveWorker } from '../../../src/core/search/spawn-worker.js';
 import { SqliteStore, storeFile } from '../../../src/core/store/sqlite-store.js';
 import { corpusSlice } from './corpus-slice.js';
 import { NOW, tempDir } from './search-fixtures.js';
@@ -55,8 +56,30 @@ describe('the archive worker', () => {
     try {
       store.db.exec('ALTER TABLE papers RENAME TO papers_away');
       await expect(worker.run('sync')).rejects.toThrow(/no such table: papers/);
+      await expect(worker.run('sync')).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
       store.db.exec('ALTER TABLE papers_away RENAME TO papers');
       expect((await worker.run('sync')).rows).toBe(0);
+    } finally {
+      await worker.close();
+      store.close();
+    }
+  }, 60_000);
+
+  it('another writer holding the lock past the wait: the job rejects as busy, retried next tick', async () => {
+    const papers = (await corpusSlice()).slice(0, 20);
+    const dir = tempDir();
+    dirs.push(dir);
+    const store = SqliteStore.open(storeFile(dir.dir));
+    ensureArchive(store.db);
+    store.upsertPapers(papers, manualClock(NOW).now());
+    const worker = new ArchiveWorker(storeFile(dir.dir), 50);
+    try {
+      store.db.exec('BEGIN IMMEDIATE');
+      const failure = await worker.run('sync').catch((error: unknown) => error);
+      store.db.exec('COMMIT');
+      expect(failure).toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+      expect(isBusyError(failure)).toBe(true);
+      expect((await worker.run('sync')).rows).toBe(20);
     } finally {
       await worker.close();
       store.close();

@@ -8,8 +8,8 @@ describe('search faults propagate as STORE_FAILED', () => {
   let fixture: Awaited<ReturnType<typeof memoryBot>>;
   beforeEach(async () => {
     fixture = await memoryBot();
-    // The archive's table vanishes under a running bot: every query now fails in SQLite.
-    fixture.bot.sqlite!.db.exec('DROP TABLE papers_fts');
+    // The archive's tables vanish under a running bot: every query now fails in SQLite.
+    fixture.bot.sqlite!.db.exec('DROP TABLE papers_fts; DROP TABLE papers_titles');
   });
   afterEach(async () => fixture.bot.close());
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -148,6 +148,32 @@ describe('SqliteStore file handling', () => {
     expect(store.countPapers()).toBe(0);
     store.close();
   });
+});
+
+it('checkpoints seldom during a bulk write, then copies the WAL in and restores the default', async () => {
+  const dir = tempDir();
+  const store = SqliteStore.open(storeFile(dir));
+  const checkpointEvery = () => store.db.pragma('wal_autocheckpoint', { simple: true });
+  expect(checkpointEvery()).toBe(1000);
+  const during = await store.bulkWrite(async () => {
+    store.upsertPapers([record()], new Date('2025-01-01T00:00:00Z'));
+    return checkpointEvery();
+  });
+  expect(during).toBeGreaterThan(1000);
+  expect(checkpointEvery()).toBe(1000);
+  // The database file alone (no WAL beside it) holds what the bulk write wrote.
+  const copy = path.join(dir, 'file-alone.db');
+  copyFileSync(storeFile(dir), copy);
+  const alone = new BetterSqlite3(copy);
+  expect(alone.prepare('SELECT count(*) AS n FROM papers').get()).toEqual({ n: 1 });
+  alone.close();
+  await expect(
+    store.bulkWrite(async () => {
+      throw new Error('read failed');
+    }),
+  ).rejects.toThrow('read failed');
+  expect(checkpointEvery()).toBe(1000);
+  store.close();
 });
 
 describe('SqliteStore with real feed samples', () => {

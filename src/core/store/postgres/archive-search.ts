@@ -1,5 +1,10 @@
-import type { SearchFilters } from '../../search/archive-query.js';
-import { BROAD_MATCH, compileRelaxations, pageHits } from '../../search/archive-search.js';
+import { clampInt, type SearchFilters, searchFilters } from '../../search/archive-query.js';
+import {
+  anyTermRelaxation,
+  BROAD_MATCH,
+  compileRelaxations,
+  pageHits,
+} from '../../search/archive-search.js';
 import {
   type CompiledQuery,
   expandQuery,
@@ -10,7 +15,6 @@ import {
   type TermVocabulary,
 } from '../../search/query-compiler.js';
 import { rankHits } from '../../search/ranking.js';
-import { clampInt, searchFilters } from '../../search/search-options.js';
 import type { SearchOptions, SearchResult } from '../../search/types.js';
 import type { Db } from './db.js';
 import { PgArchive } from './full-text.js';
@@ -38,11 +42,7 @@ export async function searchPgArchive(
   if (total === 0 && q.groups.length + q.phrases.length > 1) {
     mode = 'any';
     total = await archive.count(q, mode, filters);
-    const found = q.groups
-      .filter((g) => g.alternatives.some((w) => vocab.has(w)))
-      .map((g) => (g.corrected ? (g.alternatives[0] ?? g.word) : g.word));
-    const words = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
-    relaxations.unshift({ kind: 'any-term', words, found });
+    relaxations.unshift(anyTermRelaxation(q, vocab));
   }
   const empty = { hits: [], total, page, pageSize, pages: Math.ceil(total / pageSize) };
   if (total === 0) return { ...empty, relaxations };

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { PaperboyError } from '../../errors.js';
+import { asConnectionFault } from '../store-fault.js';
 
 /** A parameter value as node-postgres sends it. */
 export type Param = string | number | boolean | null | readonly string[];
@@ -33,7 +34,11 @@ async function query<R>(
   sql: string,
   params: readonly Param[] | undefined,
 ): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
-  return target.query<R & pg.QueryResultRow>(sql, params?.map(storable));
+  try {
+    return await target.query<R & pg.QueryResultRow>(sql, params?.map(storable));
+  } catch (error) {
+    throw asConnectionFault(error);
+  }
 }
 
 export class PoolDb implements Db {
@@ -53,14 +58,14 @@ export class PoolDb implements Db {
     return withClient(this.pool, async (client, spoil) => {
       const db = new ClientDb(client);
       try {
-        await client.query('BEGIN');
+        await query(client, 'BEGIN', undefined);
         try {
           const result = await fn(db);
-          await client.query('COMMIT');
+          await query(client, 'COMMIT', undefined);
           return result;
         } catch (error) {
           // A client whose rollback failed is in an unknown state: the pool drops it.
-          await client.query('ROLLBACK').catch(spoil);
+          await query(client, 'ROLLBACK', undefined).catch(spoil);
           throw error;
         }
       } finally {
@@ -82,7 +87,9 @@ export async function withClient<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient, spoil: (error: unknown) => void) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw asConnectionFault(error);
+  });
   let failure: Error | undefined;
   const spoil = (error: unknown) => {
     failure ??= error instanceof Error ? error : new Error(String(error));
@@ -122,14 +129,14 @@ export class ClientDb implements Db {
   async atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     this.check();
     const name = `sp_${++this.savepoints}`;
-    await this.client.query(`SAVEPOINT ${name}`);
+    await query(this.client, `SAVEPOINT ${name}`, undefined);
     try {
       const result = await fn(this);
-      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      await query(this.client, `RELEASE SAVEPOINT ${name}`, undefined);
       return result;
     } catch (error) {
-      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      await query(this.client, `ROLLBACK TO SAVEPOINT ${name}`, undefined);
+      await query(this.client, `RELEASE SAVEPOINT ${name}`, undefined);
       throw error;
     }
   }

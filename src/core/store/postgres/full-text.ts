@@ -1,7 +1,7 @@
 import type { Paper } from '../../paper.js';
 import type { ArchiveHit, HitFacts, SearchFilters } from '../../search/archive-query.js';
 import type { CompiledQuery, MatchMode } from '../../search/query-compiler.js';
-import { rowToPaper } from '../paper-rows.js';
+import { rowToPaper } from '../paper-row-shapes.js';
 import type { Db, Param } from './db.js';
 import { type PgPaperRow, toRow } from './paper-table.js';
 

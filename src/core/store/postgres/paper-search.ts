@@ -5,6 +5,7 @@ import {
   expandQuery,
   isEmptyQuery,
   parseQuery,
+  queryTerms,
 } from '../../search/query-compiler.js';
 import { answer, closestTitles, LOOSE_CANDIDATES, MAX_CHOICES } from '../../search/resolve.js';
 import { tokenise } from '../../search/text.js';
@@ -15,7 +16,7 @@ import type {
   SearchResult,
   TopicMatch,
 } from '../../search/types.js';
-import { rowToPaper } from '../paper-rows.js';
+import { rowToPaper } from '../paper-row-shapes.js';
 import { searchPostgres } from './archive-search.js';
 import type { Db, Param } from './db.js';
 import { failureHint, failureOf } from './failures.js';
@@ -189,7 +190,7 @@ export class PostgresPaperSearch implements PaperSearch {
          WHERE id = ANY($1) AND numnode(${ts.positive}) > 0 AND search_vector @@ ${query}`,
         params,
       );
-      const matchedTerms = [...q.groups.map((g) => g.word), ...q.phrases.map((p) => p.join(' '))];
+      const matchedTerms = queryTerms(q);
       const base = q.groups.length * BODY_SCORE + q.phrases.length * PHRASE_SCORE;
       return rows
         .map((r) => ({

@@ -6,14 +6,8 @@ import {
   paperIdOf,
 } from '../../paper.js';
 import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from '../digest-run-rows.js';
-import {
-  FIELD_COLUMNS,
-  fieldsOfRecord,
-  mergeRecord,
-  type PaperFields,
-  type PaperRow,
-  rowToPaper,
-} from '../paper-rows.js';
+import { FIELD_COLUMNS, type PaperFields, type PaperRow, rowToPaper } from '../paper-row-shapes.js';
+import { fieldsOfRecord, mergeRecord } from '../paper-rows.js';
 import { feedDateOf } from '../prepared-paper.js';
 import type { PapersStamp, UpsertSummary } from '../store.js';
 import type { Db, Param } from './db.js';
