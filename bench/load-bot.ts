@@ -49,11 +49,12 @@ export interface BotProcess {
 
 /**
  * Starts the real bot (`src/main.ts`) as a child process, sources off, and resolves once
- * both adapters logged that they started.
+ * both adapters logged that they started (and every line of `alsoWaitFor` was logged).
  */
 export async function startBotProcess(
   dataDir: string,
   env: Record<string, string>,
+  alsoWaitFor: string[] = [],
 ): Promise<BotProcess> {
   const configFile = path.join(dataDir, 'bench-config.json');
   writeFileSync(
@@ -78,7 +79,8 @@ export async function startBotProcess(
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
-      if (log.includes('Discord connected') && log.includes('Slack adapter started')) {
+      const awaited = ['Discord connected', 'Slack adapter started', ...alsoWaitFor];
+      if (awaited.every((line) => log.includes(line))) {
         child.stderr?.off('data', onData);
         resolve();
       }

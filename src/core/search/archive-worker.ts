@@ -3,8 +3,12 @@ import Database from 'better-sqlite3';
 import { archiveSyncedSeq, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
 import { wordsOfRows } from './known-terms.js';
 
-/** An idle worker is let go after this long; a live bot's next poll usually comes sooner. */
-const IDLE_MS = 10 * 60_000;
+/**
+ * An idle worker is let go after this long: jobs come in runs (a catch-up, a rebuild, the
+ * polls of one tick), and between them its thread, loader and SQLite connection (~30 MB)
+ * would sit in the bot's memory for nothing; starting one again is off the request path.
+ */
+const IDLE_MS = 5_000;
 /**
  * Rows per committed slice: while a slice's transaction is open, a write of the bot's own
  * (a poll's papers) waits for the lock synchronously, on the event loop.
@@ -40,7 +44,7 @@ function jobError(failure: JobFailure): Error {
  * reading (WAL): `rebuild` refills it in one transaction; `sync` indexes the backlog in
  * committed slices and returns the words of what it indexed for the bot's known terms.
  * Started on first use and kept while work comes: starting one (a thread, tsx's loader,
- * SQLite) took 0.6–4 s here, longer than its work on a poll's batch. One job at a time, in
+ * SQLite) took 0.6–4 s here. One job at a time, in
  * order. The entry goes through tsx's `tsImport` (worker-entry.mjs). Never keeps the process
  * alive.
  */

@@ -138,6 +138,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     if (this.catching) return this.catching;
     this.catching = (async () => {
       await Promise.resolve(); // as in indexBacklog
+      const before = this.stats.caughtUp;
       try {
         while (!this.closed) {
           await new Promise((resolve) => setImmediate(resolve));
@@ -151,6 +152,9 @@ export class ArchivePaperSearch implements SyncPaperSearch {
             await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
           }
         }
+        const rows = this.stats.caughtUp - before;
+        if (rows > 0 && !this.closed)
+          this.options.logger.info({ rows }, 'search archive caught up');
       } finally {
         this.catching = null;
       }
