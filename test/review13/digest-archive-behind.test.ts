@@ -39,6 +39,36 @@ describe('review13: a digest planned while the archive is behind another writer'
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The digests at 09:05 Berlin, then a tick later once search caught up: the ids posted. */
+  async function digestThisTickAndNext(time: ReturnType<typeof testTime>): Promise<string[]> {
+    if (!bot) throw new Error('no bot');
+    const running = bot;
+    time.clock.set('2026-06-10T07:05:00Z');
+    const platform = new FakePlatform();
+    const deps: DigestDeps = {
+      store: running.store,
+      search: running.search,
+      settings: { ...running.config.digest, postWhenEmpty: false },
+      clock: time.clock,
+      logger: silentLogger(),
+      posters: new Map([['fake' as const, platform]]),
+      defaultSchedule: schedule,
+      startedAt: time.clock.now(),
+      owner: 'review13',
+    };
+    const channel = async () => {
+      const found = await running.store.getChannel(team);
+      if (!found) throw new Error('channel missing');
+      return found;
+    };
+    await runDigests([await channel()], deps);
+    // Next tick: the lock is free, search catches up, the digests run again.
+    await running.search.refresh();
+    time.clock.advance(60_000);
+    await runDigests([await channel()], deps);
+    return platform.in(team).flatMap((m) => m.paperIds ?? []);
+  }
+
   it('still offers the papers that another process wrote before the digest', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-review13-'));
     const time = testTime('2026-06-10T04:00:00Z');
@@ -73,32 +103,8 @@ describe('review13: a digest planned while the archive is behind another writer'
     expect(refreshed).toBe(false); // the tick's step was skipped as busy, as live.ts does
     ingest.db.exec('COMMIT');
 
-    // The same tick goes on to the digests, at 09:05 Berlin.
-    time.clock.set('2026-06-10T07:05:00Z');
-    const platform = new FakePlatform();
-    const deps: DigestDeps = {
-      store: bot.store,
-      search: bot.search,
-      settings: { ...bot.config.digest, postWhenEmpty: false },
-      clock: time.clock,
-      logger: silentLogger(),
-      posters: new Map([['fake' as const, platform]]),
-      defaultSchedule: schedule,
-      startedAt: time.clock.now(),
-      owner: 'review13',
-    };
-    const channel = async () => {
-      const found = await bot?.store.getChannel(team);
-      if (!found) throw new Error('channel missing');
-      return found;
-    };
-    await runDigests([await channel()], deps);
-    // Next tick: the lock is free, search catches up, the digests run again.
-    await bot.search.refresh();
-    time.clock.advance(60_000);
-    await runDigests([await channel()], deps);
-
-    const posted = platform.in(team).flatMap((m) => m.paperIds ?? []);
+    // The same tick goes on to the digests at 09:05 Berlin; then the next tick, caught up.
+    const posted = await digestThisTickAndNext(time);
     // hf-day1 holds robot grasping papers (test/core/digest/run.test.ts posts them).
     expect(posted.length).toBeGreaterThan(0);
   });
@@ -131,32 +137,8 @@ describe('review13: a digest planned while the archive is behind another writer'
       at,
     );
 
-    // The same tick goes on to the digests, at 09:05 Berlin.
-    time.clock.set('2026-06-10T07:05:00Z');
-    const platform = new FakePlatform();
-    const deps: DigestDeps = {
-      store: bot.store,
-      search: bot.search,
-      settings: { ...bot.config.digest, postWhenEmpty: false },
-      clock: time.clock,
-      logger: silentLogger(),
-      posters: new Map([['fake' as const, platform]]),
-      defaultSchedule: schedule,
-      startedAt: time.clock.now(),
-      owner: 'review13',
-    };
-    const channel = async () => {
-      const found = await bot?.store.getChannel(team);
-      if (!found) throw new Error('channel missing');
-      return found;
-    };
-    await runDigests([await channel()], deps);
-    // Next tick: search catches up, the digests run again.
-    await bot.search.refresh();
-    time.clock.advance(60_000);
-    await runDigests([await channel()], deps);
-
-    const posted = platform.in(team).flatMap((m) => m.paperIds ?? []);
+    // The same tick goes on to the digests at 09:05 Berlin; then the next tick, caught up.
+    const posted = await digestThisTickAndNext(time);
     // hf-day1 holds robot grasping papers (test/core/digest/run.test.ts posts them).
     expect(posted.length).toBeGreaterThan(0);
   });

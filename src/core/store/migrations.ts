@@ -6,6 +6,12 @@ import { PaperboyError } from '../errors.js';
  * migration N moves the file from version N-1 to N. Append only: never edit a
  * migration that has shipped, add the next one.
  */
+/** A posted run's papers, one row each (migration 5's triggers, on insert and on update). */
+const POSTED_ROWS_OF_NEW = `INSERT OR IGNORE INTO digest_posted_papers
+      (paper_id, platform, workspace, channel, digest_date, run_id)
+    SELECT DISTINCT value, NEW.platform, NEW.workspace, NEW.channel, NEW.digest_date, NEW.id
+    FROM json_each(NEW.paper_ids);`;
+
 export const MIGRATIONS: readonly string[] = [
   // 1: the first schema. The papers table is the agreed layout (briefs/schema.md).
   `
@@ -159,17 +165,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX digest_posted_papers_run ON digest_posted_papers(run_id);
   CREATE TRIGGER digest_runs_posted_insert AFTER INSERT ON digest_runs
   WHEN NEW.state = 'posted' BEGIN
-    INSERT OR IGNORE INTO digest_posted_papers
-      (paper_id, platform, workspace, channel, digest_date, run_id)
-    SELECT DISTINCT value, NEW.platform, NEW.workspace, NEW.channel, NEW.digest_date, NEW.id
-    FROM json_each(NEW.paper_ids);
+    ${POSTED_ROWS_OF_NEW}
   END;
   CREATE TRIGGER digest_runs_posted_update AFTER UPDATE OF state ON digest_runs
   WHEN NEW.state = 'posted' BEGIN
-    INSERT OR IGNORE INTO digest_posted_papers
-      (paper_id, platform, workspace, channel, digest_date, run_id)
-    SELECT DISTINCT value, NEW.platform, NEW.workspace, NEW.channel, NEW.digest_date, NEW.id
-    FROM json_each(NEW.paper_ids);
+    ${POSTED_ROWS_OF_NEW}
   END;
   INSERT OR IGNORE INTO digest_posted_papers
     (paper_id, platform, workspace, channel, digest_date, run_id)
