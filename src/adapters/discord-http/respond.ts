@@ -108,11 +108,11 @@ function refusal(text: string): Response {
 async function finishDeferred(
   deps: RespondDeps,
   interaction: APIInteraction,
-  work: () => Promise<Reply>,
+  answer: Promise<DiscordMessage>,
   mode: Mode,
 ): Promise<void> {
   const { token } = interaction;
-  const message = await interactionMessage(deps, work, interaction.id);
+  const message = await answer;
   if (!message.ephemeral) return deps.webhook.editOriginal(token, editedMessage(message));
   // A deferred reply is public: an ephemeral answer replaces it with a private follow-up.
   if (mode === 'reply') await deps.webhook.deleteOriginal(token);
@@ -140,15 +140,18 @@ async function answerCall(
   // A refusal is instant: only work that will really run is deferred up front.
   const refused = findSubcommand(call.name)?.manage === true && !ctx.user.canManageChannel;
   if (deps.deferSubcommands.has(call.name) && !refused) {
-    return { body: deferred, after: () => finishDeferred(deps, interaction, run, mode) };
+    return {
+      body: deferred,
+      after: () =>
+        finishDeferred(deps, interaction, interactionMessage(deps, run, interaction.id), mode),
+    };
   }
-  const work = run();
-  const quick = await within(work, deps.deferAfterMs);
-  if (quick) {
-    const message = await interactionMessage(deps, async () => quick, interaction.id);
-    return { body: immediate(message, mode) };
-  }
-  return { body: deferred, after: () => finishDeferred(deps, interaction, () => work, mode) };
+  // The whole answer races the deadline, parking its paging buttons included: that store
+  // write can wait on another writer's lock (or a pool connection) like any other.
+  const answer = interactionMessage(deps, run, interaction.id);
+  const quick = await within(answer, deps.deferAfterMs);
+  if (quick) return { body: immediate(quick, mode) };
+  return { body: deferred, after: () => finishDeferred(deps, interaction, answer, mode) };
 }
 
 async function answerAutocomplete(
@@ -184,7 +187,8 @@ async function answerComponent(deps: RespondDeps, interaction: APIInteraction): 
     };
     return {
       body: { type: InteractionResponseType.DeferredMessageUpdate },
-      after: () => finishDeferred(deps, interaction, work, 'update'),
+      after: () =>
+        finishDeferred(deps, interaction, interactionMessage(deps, work, interaction.id), 'update'),
     };
   }
   if (data.component_type === ComponentType.Button) {
@@ -222,8 +226,8 @@ export async function respond(deps: RespondDeps, interaction: APIInteraction): P
   }
 }
 
-/** The work's reply if it settles within `ms`, else `null` (the caller defers). */
-function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
+/** The work's result if it settles within `ms`, else `null` (the caller defers). */
+function within<T>(work: Promise<T>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), ms);
