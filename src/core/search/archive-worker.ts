@@ -28,6 +28,11 @@ export interface ArchiveJobResult {
 
 type Mode = 'sync' | 'rebuild';
 
+interface Job {
+  resolve(result: ArchiveJobResult): void;
+  reject(error: Error): void;
+}
+
 /** A failed job as the thread reports it: the message, and SQLite's code (SQLITE_BUSY…). */
 interface JobFailure {
   error: string;
@@ -49,8 +54,8 @@ function jobError(failure: JobFailure): Error {
  * alive.
  */
 export class ArchiveWorker {
-  private worker: Worker | null = null;
-  private readonly jobs: Array<{ resolve(r: ArchiveJobResult): void; reject(e: Error): void }> = [];
+  /** The live thread and the jobs it owes answers to, in order. */
+  private current: { thread: Worker; jobs: Job[] } | null = null;
   private idle: NodeJS.Timeout | null = null;
 
   constructor(
@@ -61,43 +66,47 @@ export class ArchiveWorker {
 
   run(mode: Mode): Promise<ArchiveJobResult> {
     if (this.idle) clearTimeout(this.idle);
-    const worker = this.worker ?? this.start();
+    const current = this.current ?? this.start();
     return new Promise((resolve, reject) => {
-      this.jobs.push({ resolve, reject });
-      worker.postMessage(mode);
+      current.jobs.push({ resolve, reject });
+      current.thread.postMessage(mode);
     });
   }
 
   close(): Promise<unknown> {
     if (this.idle) clearTimeout(this.idle);
-    const worker = this.worker;
-    this.worker = null;
-    return worker ? worker.terminate() : Promise.resolve();
+    const current = this.current;
+    this.current = null;
+    return current ? current.thread.terminate() : Promise.resolve();
   }
 
-  private start(): Worker {
-    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+  private start(): { thread: Worker; jobs: Job[] } {
+    const thread = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
       workerData: {
         archiveFile: this.file,
         busyTimeoutMs: this.busyTimeoutMs,
         entry: import.meta.url,
       },
     });
-    worker.unref();
-    worker.on('message', (message: ArchiveJobResult | JobFailure) => {
-      const job = this.jobs.shift();
+    thread.unref();
+    // Each thread answers its own jobs: one closed while idle may exit after a new one took
+    // the next job, and its exit must not fail that job.
+    const current = { thread, jobs: [] as Job[] };
+    thread.on('message', (message: ArchiveJobResult | JobFailure) => {
+      const job = current.jobs.shift();
       if ('error' in message) job?.reject(jobError(message));
       else job?.resolve(message);
-      if (this.jobs.length === 0) this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
+      if (current.jobs.length === 0 && this.current === current)
+        this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
     });
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = null;
-      for (const job of this.jobs.splice(0)) job.reject(error);
+      if (this.current === current) this.current = null;
+      for (const job of current.jobs.splice(0)) job.reject(error);
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`archive worker exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`archive worker exited with code ${code}`)));
+    this.current = current;
+    return current;
   }
 }
 
