@@ -76,7 +76,8 @@ async function answerCall(call: CommandCall, ctx: CommandContext): Promise<Reply
     const checked = check(call, ctx);
     if ('reply' in checked) return checked.reply;
     // After the adapter acknowledged: wait for a turn, so other acknowledgements go first.
-    await ctx.turns?.take();
+    // A storeless answer (help) is itself the acknowledgement: it never waits in the queue.
+    if (!STORELESS.has(checked.spec.name)) await ctx.turns?.take();
     const handler = HANDLERS[checked.spec.name as SubcommandName] as (
       input: ValidInput,
       ctx: CommandContext,
