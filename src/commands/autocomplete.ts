@@ -5,6 +5,8 @@ import { findSubcommand } from './spec.js';
 export interface Choice {
   name: string;
   value: string;
+  /** The one choice naming a fault: a chat client shows it; a completer offers nothing. */
+  failed?: true;
 }
 
 /** Discord's limits: 25 choices, each name and value at most 100 characters. */
@@ -58,7 +60,7 @@ function faultChoice(
   const what = LOOKED_UP[where.lookup ?? ''] ?? 'Suggestions';
   const name = clip(`${what} could not be looked up right now (${code}): try again in a moment.`);
   // Discord refuses an empty value: with nothing typed, the name stands in.
-  return [{ name, value: clip(prefix) || name }];
+  return [{ name, value: clip(prefix) || name, failed: true }];
 }
 
 /**

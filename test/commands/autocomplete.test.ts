@@ -89,6 +89,7 @@ describe('autocomplete when the store fails', () => {
       {
         name: "This channel's topics could not be looked up right now (STORE_FAILED): try again in a moment.",
         value: 'rob',
+        failed: true,
       },
     ]);
     expect(lines.join('')).toContain('SQLITE_IOERR');

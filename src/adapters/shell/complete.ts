@@ -8,6 +8,20 @@ export type OptionValues = (
   prefix: string,
 ) => Promise<Choice[]>;
 
+/**
+ * The values to complete with. A fault offers none: its choice's value would be typed into
+ * the line, and the terminal already shows the fault (logged, printed above the prompt).
+ */
+async function completions(
+  values: OptionValues,
+  subcommand: string,
+  option: string,
+  prefix: string,
+): Promise<string[]> {
+  const choices = await values(subcommand, option, prefix);
+  return choices.filter((c) => !c.failed).map((c) => c.value);
+}
+
 function withQuotes(value: string): string {
   return /\s/.test(value) ? `"${value}"` : value;
 }
@@ -34,8 +48,8 @@ export async function completeLine(
   const named = /^([a-z]+):(.*)$/i.exec(current);
   if (named?.[1]) {
     const option = named[1].toLowerCase();
-    const hits = (await values(spec.name, option, named[2] ?? '')).map(
-      (c) => `${option}:${withQuotes(c.value)}`,
+    const hits = (await completions(values, spec.name, option, named[2] ?? '')).map(
+      (value) => `${option}:${withQuotes(value)}`,
     );
     return [hits, current];
   }
@@ -49,7 +63,7 @@ export async function completeLine(
   const next = open[positional];
   const hits: string[] = [];
   if (next && !next.rest)
-    hits.push(...(await values(spec.name, next.name, current)).map((c) => withQuotes(c.value)));
+    hits.push(...(await completions(values, spec.name, next.name, current)).map(withQuotes));
   hits.push(
     ...open
       .filter((o) => !o.rest && o.name.startsWith(current.toLowerCase()))
