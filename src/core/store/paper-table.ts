@@ -1,6 +1,6 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { Paper, PaperRecord } from '../paper.js';
-import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from './digest-run-rows.js';
+import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from './digest-run-shapes.js';
 import { FIELD_COLUMNS, fieldValues, type PaperRow, rowToPaper } from './paper-row-shapes.js';
 import { mergeRecord } from './paper-rows.js';
 import {

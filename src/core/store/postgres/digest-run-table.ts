@@ -11,7 +11,7 @@ import {
   type RunRow,
   runFromRow,
   runInsertValues,
-} from '../digest-run-rows.js';
+} from '../digest-run-shapes.js';
 import type {
   ChannelRef,
   DigestCandidate,

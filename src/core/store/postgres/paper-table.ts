@@ -5,7 +5,7 @@ import {
   type PaperRecord,
   paperIdOf,
 } from '../../paper.js';
-import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from '../digest-run-rows.js';
+import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from '../digest-run-shapes.js';
 import { FIELD_COLUMNS, type PaperFields, type PaperRow, rowToPaper } from '../paper-row-shapes.js';
 import { fieldsOfRecord, mergeRecord } from '../paper-rows.js';
 import { feedDateOf } from '../prepared-paper.js';
