@@ -2,6 +2,7 @@ import { EXPIRING_STATE } from '../expiring-state.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../paper.js';
 import type { AsyncStore } from '../store/async-store.js';
+import { asStoreFault, isDatabaseError } from '../store/store-fault.js';
 import { type HttpDeps, politeGet, type RequestGate, type RequestPolicy } from './http.js';
 import { parseArxivAtom } from './parse-arxiv-atom.js';
 
@@ -111,6 +112,8 @@ export class PaperLookup {
       logger.info({ arxivId }, 'looked up a linked paper on arXiv and stored it');
       return { kind: 'found', paper };
     } catch (error) {
+      // The store failing is not arXiv failing: the caller answers it as the store fault it is.
+      if (isDatabaseError(error)) throw asStoreFault(error);
       logger.warn({ err: error, arxivId }, 'arXiv lookup of a linked paper failed');
       return { kind: 'failed' };
     }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paperDay } from '../../../src/commands/paper-view.js';
 import { digestWindow } from '../../../src/core/digest/candidates.js';
@@ -88,6 +89,22 @@ describe('arXiv lookup of a linked paper', () => {
     if (found.kind !== 'found') throw new Error(`expected the paper, got ${found.kind}`);
     expect(found.paper.publishedAt).toBeNull();
     expect(paperDay(found.paper)).toBeNull();
+  });
+
+  it('the store failing while it stores the paper is a store fault, not arXiv failing', async () => {
+    server.answer(API, { body: fixture('arxiv-api-id-list.xml') });
+    const failing = asyncStore(store);
+    failing.upsertPapers = async () => {
+      throw new BetterSqlite3.SqliteError('database or disk is full', 'SQLITE_FULL');
+    };
+    const papers = new PaperLookup({
+      http: testHttp(time),
+      gate,
+      store: failing,
+      logger: log.logger,
+      apiBaseUrl: `${server.baseUrl}${API}`,
+    });
+    await expect(papers.find(ID)).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
   it('two links to the same paper at once make one request', async () => {
