@@ -39,6 +39,31 @@ describe('review13: a digest planned while the archive is behind another writer'
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A bot on a file store, its channel following "robot grasping" daily at 09:00 Berlin. */
+  async function startSubscribedBot(): Promise<{
+    time: ReturnType<typeof testTime>;
+    running: Bot;
+  }> {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-review13-'));
+    const time = testTime('2026-06-10T04:00:00Z');
+    const config = testConfig('http://127.0.0.1:9', { digest: { postWhenEmpty: false } as never });
+    bot = await createBot({
+      config,
+      clock: time.clock,
+      logger: silentLogger(),
+      dataDir: dir,
+      sampleFile: null,
+    });
+    await bot.store.setSchedule(team, schedule, new Date('2026-06-09T00:00:00Z'));
+    await bot.store.addSubscription({
+      channel: team,
+      topic: 'robot grasping',
+      addedBy: 'u1',
+      addedAt: '2026-06-09T00:00:00Z',
+    });
+    return { time, running: bot };
+  }
+
   /** The digests at 09:05 Berlin, then a tick later once search caught up: the ids posted. */
   async function digestThisTickAndNext(time: ReturnType<typeof testTime>): Promise<string[]> {
     if (!bot) throw new Error('no bot');
@@ -70,23 +95,7 @@ describe('review13: a digest planned while the archive is behind another writer'
   }
 
   it('still offers the papers that another process wrote before the digest', async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-review13-'));
-    const time = testTime('2026-06-10T04:00:00Z');
-    const config = testConfig('http://127.0.0.1:9', { digest: { postWhenEmpty: false } as never });
-    bot = await createBot({
-      config,
-      clock: time.clock,
-      logger: silentLogger(),
-      dataDir: dir,
-      sampleFile: null,
-    });
-    await bot.store.setSchedule(team, schedule, new Date('2026-06-09T00:00:00Z'));
-    await bot.store.addSubscription({
-      channel: team,
-      topic: 'robot grasping',
-      addedBy: 'u1',
-      addedAt: '2026-06-09T00:00:00Z',
-    });
+    const { time } = await startSubscribedBot();
 
     // Another process (npm run ingest) commits a batch of today's papers...
     ingest = SqliteStore.open(storeFile(dir));
@@ -109,27 +118,11 @@ describe('review13: a digest planned while the archive is behind another writer'
     expect(posted.length).toBeGreaterThan(0);
   });
   it("still offers papers another process commits between the tick's refresh and its digests", async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-review13-'));
-    const time = testTime('2026-06-10T04:00:00Z');
-    const config = testConfig('http://127.0.0.1:9', { digest: { postWhenEmpty: false } as never });
-    bot = await createBot({
-      config,
-      clock: time.clock,
-      logger: silentLogger(),
-      dataDir: dir,
-      sampleFile: null,
-    });
-    await bot.store.setSchedule(team, schedule, new Date('2026-06-09T00:00:00Z'));
-    await bot.store.addSubscription({
-      channel: team,
-      topic: 'robot grasping',
-      addedBy: 'u1',
-      addedAt: '2026-06-09T00:00:00Z',
-    });
+    const { time, running } = await startSubscribedBot();
 
     // The tick's refresh finds nothing to index; then another process (npm run ingest)
     // commits a batch of today's papers before the digests of the same tick are planned.
-    await bot.search.refresh();
+    await running.search.refresh();
     ingest = SqliteStore.open(storeFile(dir));
     const at = time.clock.now();
     ingest.upsertPapers(
