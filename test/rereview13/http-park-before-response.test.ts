@@ -1,17 +1,10 @@
-import { sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDiscordHttpAdapter } from '../../src/adapters/discord-http/discord-http-adapter.js';
-import { INTERACTIONS_PATH } from '../../src/adapters/discord-http/interactions-server.js';
-import { createBot } from '../../src/app.js';
-import { manualClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { SqliteStore, storeFile } from '../../src/core/store/sqlite-store.js';
-import { failOnCrash, TOKEN, testConfig } from '../adapters/discord/harness.js';
-import { type HttpHarness, keyPair, startHttpHarness } from '../adapters/discord-http/harness.js';
-import { startFakeDiscord } from '../fakes/discord/fake-discord.js';
+import { failOnCrash } from '../adapters/discord/harness.js';
+import { type HttpHarness, startHttpHarness } from '../adapters/discord-http/harness.js';
 import { commandInteraction } from '../fakes/discord/interactions.js';
 
 failOnCrash();
@@ -34,9 +27,11 @@ const LONG_QUERY = Array.from({ length: 30 }, () => 'model').join(' ');
 describe('rereview13: the HTTP response of a quick reply waits for parking its Next button', () => {
   let h: HttpHarness;
   let release: () => void = () => undefined;
+  let dir = '';
   afterEach(async () => {
     release();
     await h?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers (or defers) while the parking write is still waiting for the store', async () => {
@@ -66,49 +61,20 @@ describe('rereview13: the HTTP response of a quick reply waits for parking its N
   });
 
   it('the same with the store file of `npm run ingest`, its batch holding the write lock', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-rereview13-'));
-    const fake = await startFakeDiscord();
-    const clock = manualClock('2025-12-12T10:00:00Z');
-    const config = testConfig();
-    const bot = await createBot({ config, clock, logger: silentLogger(), dataDir: dir });
-    const keys = keyPair();
-    const adapter = createDiscordHttpAdapter({
-      secrets: {
-        token: TOKEN,
-        applicationId: fake.applicationId,
-        guildId: null,
-        apiUrl: fake.apiUrl,
-      },
-      interactions: { publicKey: keys.publicKeyHex, port: 0 },
-      config,
-      bot,
-      clock,
-      logger: silentLogger(),
-      options: { host: '127.0.0.1' },
-    });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-rereview13-'));
+    h = await startHttpHarness({ dataDir: dir });
     const ingest = SqliteStore.open(storeFile(dir));
     let posting: Promise<unknown> = Promise.resolve();
     try {
-      await adapter.start();
       // The ingest's next batch: the write lock is held; the bot's reads go on (WAL).
       ingest.db.exec('BEGIN IMMEDIATE');
-      const post = (query: string) => {
-        const body = JSON.stringify(commandInteraction(fake, 'search', { query }).payload);
-        const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-        const signature = sign(null, Buffer.from(timestamp + body), keys.privateKey);
-        return fetch(`http://127.0.0.1:${adapter.port}${INTERACTIONS_PATH}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-signature-ed25519': signature.toString('hex'),
-            'x-signature-timestamp': timestamp,
-          },
-          body,
-        }).then(async (r) => {
-          const json = (await r.json()) as { type: number; data?: { components?: unknown[] } };
-          return `type ${json.type}${json.data?.components?.length ? ' with buttons' : ''}`;
-        });
-      };
+      const post = (query: string) =>
+        h
+          .post(JSON.stringify(commandInteraction(h.fake, 'search', { query }).payload))
+          .then(
+            ({ body }) =>
+              `type ${body.type}${body.data?.components?.length ? ' with buttons' : ''}`,
+          );
       const within = (answer: Promise<string>) =>
         Promise.race([
           answer,
@@ -125,10 +91,6 @@ describe('rereview13: the HTTP response of a quick reply waits for parking its N
       if (ingest.db.inTransaction) ingest.db.exec('ROLLBACK');
       await posting.catch(() => undefined);
       ingest.close();
-      await adapter.stop();
-      await bot.close();
-      await fake.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -54,7 +54,8 @@ export interface HttpHarness {
 }
 
 export async function startHttpHarness(
-  options: { now?: string; adapter?: DiscordHttpAdapterOptions } = {},
+  /** `dataDir`: a store file another process can open too (default: in memory). */
+  options: { now?: string; adapter?: DiscordHttpAdapterOptions; dataDir?: string } = {},
 ): Promise<HttpHarness> {
   const fake = await startFakeDiscord();
   const config = testConfig();
@@ -69,7 +70,7 @@ export async function startHttpHarness(
     },
   });
   const logger = createLogger({ level: 'debug', destination: sink });
-  const bot = await createBot({ config, clock, logger, dataDir: ':memory:' });
+  const bot = await createBot({ config, clock, logger, dataDir: options.dataDir ?? ':memory:' });
   const keys = keyPair();
   const seen: HttpHarness['seen'] = [];
   const adapter = createDiscordHttpAdapter({
