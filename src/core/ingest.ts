@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, isGzip } from './file-bytes.js';
 import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
-import { jsonLinesBatches } from './json-lines-thread.js';
+import { type HandOff, jsonLinesBatches } from './json-lines-thread.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
@@ -82,7 +82,8 @@ export interface IngestOptions {
   onWarning?: (warning: string) => void;
   /**
    * Parse JSON Lines on a worker thread while writing (default: for files of
-   * `WORKER_MIN_BYTES` or more). Either way the same papers, warnings, order and batches.
+   * `WORKER_MIN_BYTES` or more). Either way the same papers and warnings in the same order
+   * (batches may end earlier on the thread: see `handOff`).
    */
   parseInWorker?: boolean;
   /**
@@ -91,6 +92,11 @@ export interface IngestOptions {
    * thread read the whole file; tests fix the point to compare runs.
    */
   handOverAfter?: number;
+  /**
+   * With the worker thread: when it hands lines to the writer to parse (default: when the
+   * writer waits). Batches then end where that happened; tests fix it to compare batches.
+   */
+  handOff?: HandOff;
 }
 
 export interface IngestSummary {
@@ -264,6 +270,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       reader,
       thread: options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES,
       ...(options.handOverAfter === undefined ? {} : { handOverAfter: options.handOverAfter }),
+      ...(options.handOff ? { handOff: options.handOff } : {}),
     });
     const last = await store.bulkWrite(async () => {
       try {

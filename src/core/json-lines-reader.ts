@@ -22,11 +22,32 @@ export interface LineBatch {
   warnings: LineWarning[];
   /** Bytes of the file read once these lines were (compressed bytes for gzip). */
   bytesRead: number;
+  /**
+   * Lines left for the writer to parse (`papers` is then empty, `warnings` come before
+   * them): the parsing thread hands some over when the writer would otherwise wait.
+   */
+  unparsed?: UnparsedLines;
 }
+
+/** Whole lines, each ending in a newline, and the number of the line before them. */
+export interface UnparsedLines {
+  bytes: Uint8Array;
+  lineNumber: number;
+}
+
+/** Unknown keys as counted (name → count, first line), to merge and hand between threads. */
+export type KeyCounts = [string, { count: number; first: number }][];
 
 /** The last batch, with the file's unknown keys: one warning per key, said after it. */
 export interface LastBatch extends LineBatch {
   unknownFields: string[];
+  unknownKeys: KeyCounts;
+}
+
+/** The warnings for a file's unknown keys, one per key in the order they first appeared. */
+export function unknownKeyWarnings(counts: KeyCounts): string[] {
+  const ordered = [...counts].sort((a, b) => a[1].first - b[1].first);
+  return new UnknownFields(ordered).warnings('line', (key) => `key ${JSON.stringify(key)}`);
 }
 
 /**
@@ -39,7 +60,7 @@ export interface ReaderState {
   lineNumber: number;
   papers: PreparedPaper[];
   warnings: LineWarning[];
-  unknownKeys: [string, { count: number; first: number }][];
+  unknownKeys: KeyCounts;
 }
 
 export interface JsonLinesOptions {
@@ -48,6 +69,14 @@ export interface JsonLinesOptions {
   batchSize: number;
   /** Tag every paper as a bundled demo paper. */
   sample?: boolean;
+}
+
+/** Lines being collected unparsed for the writer, and what the reading owed before them. */
+interface Handing {
+  pieces: Buffer[];
+  lines: number;
+  lineNumber: number;
+  warnings: LineWarning[];
 }
 
 /**
@@ -70,6 +99,15 @@ export class JsonLinesReader {
   private rest: Buffer[] = [];
   private restBytes = 0;
   private overlong = false;
+  private lastBytesRead = 0;
+  private handing: Handing | null = null;
+  /**
+   * Asked before each line (numbered from 1) is parsed: true ends the batch there and hands
+   * the next lines (a quarter batch) to the writer unparsed. The parsing thread says yes when
+   * the writer waits for a batch: parsing costs more than writing, and whole batches handed
+   * over would leave the parsing thread waiting instead.
+   */
+  handOffWhen: ((lineNumber: number) => boolean) | null = null;
 
   /** Reads from the file's start, or from where another reader stopped (`handOver`). */
   constructor(
@@ -91,6 +129,7 @@ export class JsonLinesReader {
    * start of the line this one had not read whole. Call between pushes, never after `end`.
    */
   handOver(): ReaderState {
+    this.finishHanding();
     const state: ReaderState = {
       offset: this.lineStart,
       lineNumber: this.lineNumber,
@@ -107,6 +146,7 @@ export class JsonLinesReader {
   push(chunk: Buffer, bytesRead: number): LineBatch[] {
     const chunkStart = this.pushed;
     this.pushed += chunk.length;
+    this.lastBytesRead = bytesRead;
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
     if (this.restBytes > 0 || this.overlong) {
@@ -133,17 +173,23 @@ export class JsonLinesReader {
 
   /** A warning that belongs between the lines read so far and the next (a cut-off gzip). */
   warn(text: string, skipped: boolean): void {
+    // Said after the lines handed over so far, as it arose.
+    this.finishHanding();
     this.warnings.push([text, skipped]);
   }
 
   /** The file ended: the last line (maybe without a newline), the last batch, unknown keys. */
   end(bytesRead: number): { batches: LineBatch[]; last: LastBatch } {
+    this.lastBytesRead = bytesRead;
+    this.finishHanding();
     this.finishRest(true, bytesRead);
+    const unknownKeys = this.unknownKeys.entries();
     const last: LastBatch = {
       papers: this.papers,
       warnings: this.warnings,
       bytesRead,
-      unknownFields: this.unknownKeys.warnings('line', (key) => `key ${JSON.stringify(key)}`),
+      unknownFields: unknownKeyWarnings(unknownKeys),
+      unknownKeys,
     };
     this.papers = [];
     this.warnings = [];
@@ -180,6 +226,11 @@ export class JsonLinesReader {
   }
 
   private readLine(bytes: Buffer, start: number, end: number, last: boolean, bytesRead: number) {
+    // The last line (maybe cut off) is always read here: only this reader knows it is last.
+    if (!last && this.handsOff()) {
+      this.handLine(bytes.subarray(start, end));
+      return;
+    }
     const lineNumber = ++this.lineNumber;
     const text = bytes.toString('utf8', start, end);
     const line = lineNumber === 1 ? text.replace(/^\uFEFF/, '') : text;
@@ -211,4 +262,41 @@ export class JsonLinesReader {
       this.warnings = [];
     }
   }
+
+  /** Whether this line goes to the writer unparsed (`handOffWhen`). */
+  private handsOff(): boolean {
+    if (this.handing) return true;
+    if (!this.handOffWhen?.(this.lineNumber + 1)) return false;
+    if (this.papers.length > 0) {
+      this.ready.push({
+        papers: this.papers,
+        warnings: this.warnings,
+        bytesRead: this.lastBytesRead,
+      });
+      this.papers = [];
+      this.warnings = [];
+    }
+    this.handing = { pieces: [], lines: 0, lineNumber: this.lineNumber, warnings: this.warnings };
+    this.warnings = [];
+    return true;
+  }
+
+  private handLine(line: Buffer): void {
+    const handing = this.handing as Handing;
+    this.lineNumber++;
+    handing.pieces.push(line, NEWLINE_BYTE);
+    if (++handing.lines >= Math.max(1, this.options.batchSize / 4)) this.finishHanding();
+  }
+
+  /** The lines collected for the writer, as a batch in line order (none when there are none). */
+  private finishHanding(): void {
+    const handing = this.handing;
+    if (!handing) return;
+    this.handing = null;
+    const unparsed = { bytes: Buffer.concat(handing.pieces), lineNumber: handing.lineNumber };
+    const bytesRead = this.lastBytesRead;
+    this.ready.push({ papers: [], warnings: handing.warnings, bytesRead, unparsed });
+  }
 }
+
+const NEWLINE_BYTE = Buffer.from('\n');

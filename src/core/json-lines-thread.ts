@@ -1,12 +1,21 @@
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, PaperboyError } from './errors.js';
-import type {
-  JsonLinesOptions,
+import {
+  type JsonLinesOptions,
   JsonLinesReader,
-  LastBatch,
-  LineBatch,
-  ReaderState,
+  type KeyCounts,
+  type LastBatch,
+  type LineBatch,
+  type ReaderState,
+  unknownKeyWarnings,
 } from './json-lines-reader.js';
+
+/**
+ * When the thread hands a batch's lines to the writer unparsed: when the writer said it waits
+ * (parsing costs more than writing: this evens the two cores out), never, or alternately
+ * (tests: a fixed mix of both paths).
+ */
+export type HandOff = 'when-writer-waits' | 'never' | 'alternately';
 
 /** What the parsing thread is asked to read. */
 export interface JsonLinesJob extends JsonLinesOptions {
@@ -14,6 +23,7 @@ export interface JsonLinesJob extends JsonLinesOptions {
   gzip: boolean;
   /** Batches posted and not yet taken by the writer before the parser waits. */
   ahead: number;
+  handOff: HandOff;
 }
 
 /** What the parsing thread says: loaded, a batch, the last batch, or why it stopped. */
@@ -23,14 +33,17 @@ export type ReaderMessage =
   | { type: 'done'; batch: LastBatch }
   | { type: 'error'; message: string; code: ErrorCode | null };
 
-/** What the writer says: where to start reading (once), and that it took a batch. */
-export type WriterMessage = { type: 'start'; from: ReaderState } | { type: 'taken' };
+/** What the writer says: where to start reading (once), that it took a batch, that it waits. */
+export type WriterMessage =
+  | { type: 'start'; from: ReaderState }
+  | { type: 'taken' }
+  | { type: 'waiting' };
 
 /**
- * Two batches ahead keep both threads busy (one posted while the writer commits the one
- * before); more would only hold more papers in memory.
+ * Batches the parser may be ahead of the writer. Batches end early where lines are handed
+ * over, so four (not two) keep both threads busy; more would only hold more papers in memory.
  */
-const AHEAD = 2;
+const AHEAD = 4;
 
 // A plain-JS entry that loads the TypeScript module through tsx (worker threads do not
 // inherit the parent's loader on Node 20).
@@ -52,13 +65,14 @@ export class ParsingThread {
   private wake: (() => void) | null = null;
   private loaded = false;
   private taken = 0;
+  /** Unknown keys of the lines parsed here (handed over unparsed). */
+  private keysHere: KeyCounts = [];
 
-  constructor(private readonly job: Omit<JsonLinesJob, 'ahead'>) {
-    this.worker = new Worker(ENTRY, {
-      workerData: { ...job, ahead: AHEAD, entry: WORKER } satisfies JsonLinesJob & {
-        entry: string;
-      },
-    });
+  constructor(
+    private readonly job: Omit<JsonLinesJob, 'ahead' | 'handOff'> & { handOff?: HandOff },
+  ) {
+    const data = { handOff: 'when-writer-waits' as const, ...job, ahead: AHEAD, entry: WORKER };
+    this.worker = new Worker(ENTRY, { workerData: data satisfies JsonLinesJob });
     this.worker.on('message', (message: ReaderMessage) => {
       if (message.type === 'ready') this.loaded = true;
       else this.queue.push(message);
@@ -95,6 +109,8 @@ export class ParsingThread {
     this.worker.postMessage({ type: 'start', from } satisfies WriterMessage);
     for (;;) {
       // Messages posted before an exit arrive before it: every batch sent is taken.
+      if (this.queue.length === 0 && !this.failure)
+        this.worker.postMessage({ type: 'waiting' } satisfies WriterMessage);
       while (this.queue.length === 0 && !this.failure)
         await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
@@ -105,13 +121,42 @@ export class ParsingThread {
           ? new PaperboyError(message.code, message.message)
           : this.stopped(`failed (${message.message})`);
       }
-      if (message.type === 'done') return message.batch;
+      if (message.type === 'done') return this.withKeysHere(message.batch);
       if (message.type === 'batch') {
         this.taken++;
         this.worker.postMessage({ type: 'taken' } satisfies WriterMessage);
-        yield message.batch;
+        if (message.batch.unparsed) yield* this.parseHere(message.batch);
+        else yield message.batch;
       }
     }
+  }
+
+  /** Lines the thread handed over unparsed, parsed here as the thread would have. */
+  private *parseHere(batch: LineBatch): Generator<LineBatch> {
+    const { bytes, lineNumber } = batch.unparsed as NonNullable<LineBatch['unparsed']>;
+    const from = { offset: 0, lineNumber, papers: [], warnings: batch.warnings, unknownKeys: [] };
+    const reader = new JsonLinesReader(this.job, from);
+    yield* reader.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0);
+    // Whole lines only: nothing is cut off, `end` only takes what is left of the batch.
+    const { batches, last } = reader.end(0);
+    for (const b of [...batches, last])
+      if (b.papers.length > 0 || b.warnings.length > 0) yield { ...b, bytesRead: batch.bytesRead };
+    this.keysHere.push(...last.unknownKeys);
+  }
+
+  /** The last batch, its unknown keys counted with those of the lines parsed here. */
+  private withKeysHere(last: LastBatch): LastBatch {
+    if (this.keysHere.length === 0) return last;
+    const merged = new Map(last.unknownKeys);
+    for (const [key, { count, first }] of this.keysHere) {
+      const seen = merged.get(key);
+      merged.set(
+        key,
+        seen ? { count: seen.count + count, first: Math.min(seen.first, first) } : { count, first },
+      );
+    }
+    const unknownKeys = [...merged];
+    return { ...last, unknownKeys, unknownFields: unknownKeyWarnings(unknownKeys) };
   }
 
   /** Ends the thread, whatever it is doing (resolves once it has). */
@@ -148,6 +193,8 @@ export interface JsonLinesInput {
    * over whenever it is ready). 0 makes the thread read the whole file; tests fix the point.
    */
   handOverAfter?: number;
+  /** When the thread hands lines over unparsed (default: when the writer waits). */
+  handOff?: HandOff;
 }
 
 /**
@@ -160,7 +207,12 @@ export async function* jsonLinesBatches(
 ): AsyncGenerator<LineBatch, LastBatch> {
   const { reader } = input;
   const thread = input.thread
-    ? new ParsingThread({ file: input.file, gzip: input.gzip, ...input.options })
+    ? new ParsingThread({
+        file: input.file,
+        gzip: input.gzip,
+        ...input.options,
+        ...(input.handOff ? { handOff: input.handOff } : {}),
+      })
     : null;
   try {
     let from: ReaderState | null = null;

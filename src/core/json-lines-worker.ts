@@ -12,6 +12,8 @@ const port = parentPort;
 if (!port) throw new Error('json-lines-worker runs only as a worker thread');
 const job = workerData as JsonLinesJob;
 let untaken = 0;
+/** The writer said it waits for a batch, and no batch was handed to it unparsed since. */
+let writerWaits = false;
 let wake: (() => void) | null = null;
 
 async function post(batch: LineBatch): Promise<void> {
@@ -24,6 +26,15 @@ async function post(batch: LineBatch): Promise<void> {
 async function read(from: ReaderState): Promise<void> {
   let bytesRead = 0;
   const reader = new JsonLinesReader(job, from);
+  if (job.handOff === 'when-writer-waits')
+    reader.handOffWhen = () => {
+      const waits = writerWaits;
+      writerWaits = false;
+      return waits;
+    };
+  // Lines of every other stretch of a batch's length: both paths, at fixed places.
+  if (job.handOff === 'alternately')
+    reader.handOffWhen = (line) => Math.floor((line - 1) / job.batchSize) % 2 === 1;
   const chunks = byteChunks(
     job.file,
     job.gzip,
@@ -46,8 +57,9 @@ async function read(from: ReaderState): Promise<void> {
 }
 
 port.on('message', (message: WriterMessage) => {
-  if (message.type === 'taken') {
-    untaken--;
+  if (message.type === 'taken' || message.type === 'waiting') {
+    writerWaits = message.type === 'waiting';
+    if (message.type === 'taken') untaken--;
     wake?.();
     return;
   }

@@ -6,14 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isPaperboyError } from '../../src/core/errors.js';
 import { ingestFile, LINE_CAP } from '../../src/core/ingest.js';
 import { JsonLinesReader } from '../../src/core/json-lines-reader.js';
-import { ParsingThread } from '../../src/core/json-lines-thread.js';
+import { type HandOff, ParsingThread } from '../../src/core/json-lines-thread.js';
 import type { PreparedPaper } from '../../src/core/store/prepared-paper.js';
 import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 // JSON Lines parsed on a worker thread (what `npm run ingest` does for large files) must
 // give exactly what the single-thread path gives: the same papers, the same warnings in the
-// same order between the same batches, the same errors; and a failure never hangs or leaves
-// a batch half-written.
+// same order (between the same batches when no lines are handed back to the writer), the
+// same errors; and a failure never hangs or leaves a batch half-written.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-ingest-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const NOW = new Date('2026-10-01T12:00:00.000Z');
@@ -48,6 +48,7 @@ function mixedFile(): string {
     else if (i === 21) lines.push(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
     else if (i === 30) lines.push(snapshot);
     else if (i === 41) lines.push(`{"id": "2501.77777", "title": "${'x'.repeat(LINE_CAP)}"}`);
+    else if (i === 43) lines.push('{"id": "2501.88888", "title": "Broken after the long line');
     else if (i === 50) lines.push('');
     else lines.push(corpusLine(i, i % 9 === 0 ? { venue: 'CoRL' } : {}));
   }
@@ -58,7 +59,12 @@ function mixedFile(): string {
 }
 
 /** Warnings and committed batches as they were heard, in order, and what was stored. */
-async function ingestLogged(file: string, handOverAfter: number | null, batchSize = 10) {
+async function ingestLogged(
+  file: string,
+  handOverAfter: number | null,
+  batchSize = 10,
+  handOff: HandOff = 'never',
+) {
   const store = SqliteStore.open(':memory:');
   const heard: string[] = [];
   try {
@@ -69,7 +75,7 @@ async function ingestLogged(file: string, handOverAfter: number | null, batchSiz
       batchSize,
       ...(handOverAfter === null
         ? { parseInWorker: false }
-        : { parseInWorker: true, handOverAfter }),
+        : { parseInWorker: true, handOverAfter, handOff }),
       onWarning: (warning) => heard.push(`warning ${warning}`),
       onBatch: (p) => heard.push(`batch ${p.committed} ${p.bytesRead}/${p.totalBytes}`),
     });
@@ -102,7 +108,7 @@ describe('JSON Lines on a worker thread', () => {
       expect(two.heard).toEqual(one.heard);
       expect(two.papers).toEqual(one.papers);
       // The file has what the comparison is about: every kind of warning, several batches.
-      expect(one.summary).toMatchObject({ added: 59, skipped: 7, warningCount: 9 });
+      expect(one.summary).toMatchObject({ added: 58, skipped: 8, warningCount: 10 });
       // Each batch's line warnings come before it; the unknown key is said once, at the end.
       expect(
         one.heard.map(
@@ -120,11 +126,42 @@ describe('JSON Lines on a worker thread', () => {
         'warning line 36',
         'batch 40',
         'warning line 48',
+        'warning line 50',
         'batch 50',
         'warning line 67',
-        'batch 59',
+        'batch 58',
         'warning key "venue"',
       ]);
+    },
+  );
+
+  // The thread hands lines to the writer to parse (a quarter batch at a time) when the writer
+  // waits, or, fixed for the test, every other stretch of a batch's length: the batches then
+  // end elsewhere, but the papers, the warnings and their order, and the summary (unknown keys
+  // counted on both threads) are the same.
+  // (Batches of 40 hand over lines 41–60: the 1 MB line, the blank one, the cut-off last.)
+  it.each([
+    ['alternately', 0, 10],
+    ['alternately', 300_000, 10],
+    ['alternately', 0, 40],
+    ['when-writer-waits', 0, 10],
+    ['when-writer-waits', 1, 10],
+  ] as const)(
+    'lines handed back to the writer (%s, hand-over after %i bytes, batches of %i) give the same papers and warnings',
+    async (handOff, handOverAfter, batchSize) => {
+      const file = mixedFile();
+      const one = await ingestLogged(file, null);
+      const two = await ingestLogged(file, handOverAfter, batchSize, handOff);
+      expect(two.summary).toEqual(one.summary);
+      expect(two.papers).toEqual(one.papers);
+      const warnings = (heard: string[]) => heard.filter((line) => line.startsWith('warning'));
+      expect(warnings(two.heard)).toEqual(warnings(one.heard));
+      if (handOff === 'alternately' && batchSize === 10) {
+        // Lines 11–20, 31–40 and 51–60 were parsed by the writer, in quarter batches.
+        const batches = (heard: string[]) =>
+          heard.filter((line) => line.startsWith('batch')).length;
+        expect(batches(two.heard)).toBeGreaterThan(batches(one.heard));
+      }
     },
   );
 
@@ -137,6 +174,10 @@ describe('JSON Lines on a worker thread', () => {
     const handedOver = await ingestLogged(file, 1, 100);
     expect(handedOver.heard).toEqual(one.heard);
     expect(two.heard).toEqual(one.heard);
+    const alternate = await ingestLogged(file, 0, 100, 'alternately');
+    expect(alternate.summary).toEqual(one.summary);
+    const warnings = (heard: string[]) => heard.filter((line) => line.startsWith('warning'));
+    expect(warnings(alternate.heard)).toEqual(warnings(one.heard));
     expect(two.summary.warnings).toEqual([
       'the gzip data ends early (the download was cut off?): what came before was read',
       `line ${two.summary.added + 1}: skipped, the file ends in the middle of this line (cut off?); the ${two.summary.added} lines before it were read`,
@@ -158,6 +199,7 @@ describe('JSON Lines on a worker thread', () => {
         batchSize: 100,
         parseInWorker: true,
         handOverAfter: 0,
+        handOff: 'never',
         onBatch: (p) => (committed = p.committed),
       }),
     );
@@ -193,6 +235,7 @@ describe('JSON Lines on a worker thread', () => {
         batchSize: 50,
         parseInWorker: true,
         handOverAfter: 0,
+        handOff: 'never',
       }),
     );
     expect(error.message).toBe('disk I/O error');
@@ -229,6 +272,7 @@ describe('JSON Lines on a worker thread', () => {
       gzip: false,
       fetchedAt: NOW.toISOString(),
       batchSize: 10,
+      handOff: 'never',
     });
     await thread.whenReady();
     const batches = thread.batches(fromStart(10));
@@ -237,7 +281,7 @@ describe('JSON Lines on a worker thread', () => {
     await thread.stop();
     // At most the batches already posted, then the stop is said (never a hang).
     let error: Error | null = null;
-    for (let taken = 0; taken < 3 && !error; taken++) {
+    for (let taken = 0; taken < 6 && !error; taken++) {
       error = await batches.next().then(
         () => null,
         (e: Error) => e,
