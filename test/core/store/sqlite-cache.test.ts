@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBot } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
@@ -12,7 +11,7 @@ import { SqliteStore, storeFile } from '../../../src/core/store/sqlite-store.js'
 const cacheKb = (store: SqliteStore) =>
   -(store.db.pragma('cache_size', { simple: true }) as number);
 
-describe('SQLite pages and page cache', () => {
+describe('SQLite page cache', () => {
   let dir: string | undefined;
   afterEach(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -36,21 +35,5 @@ describe('SQLite pages and page cache', () => {
     });
     expect(cacheKb(bot.sqlite!)).toBe(8 * 1024);
     await bot.close();
-  });
-
-  it('a new store has 16 KB pages; an existing one keeps its own and still opens', () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-pages-'));
-    const fresh = SqliteStore.open(path.join(dir, 'new.db'));
-    expect(fresh.db.pragma('page_size', { simple: true })).toBe(16384);
-    fresh.close();
-    const oldFile = path.join(dir, 'old.db');
-    const old = new BetterSqlite3(oldFile);
-    old.pragma('journal_mode = WAL');
-    old.exec('CREATE TABLE made_by_an_older_version (x)');
-    old.close();
-    const reopened = SqliteStore.open(oldFile);
-    expect(reopened.db.pragma('page_size', { simple: true })).toBe(4096);
-    expect(reopened.countPapers()).toBe(0);
-    reopened.close();
   });
 });
