@@ -3,12 +3,12 @@ import { type ErrorCode, PaperboyError } from './errors.js';
 import {
   type JsonLinesOptions,
   JsonLinesReader,
-  type KeyCounts,
   type LastBatch,
   type LineBatch,
   type ReaderState,
   unknownKeyWarnings,
 } from './json-lines-reader.js';
+import { UnknownFields } from './sources/parse-result.js';
 
 /**
  * When the thread hands a batch's lines to the writer unparsed: when the writer said it waits
@@ -66,7 +66,7 @@ export class ParsingThread {
   private loaded = false;
   private taken = 0;
   /** Unknown keys of the lines parsed here (handed over unparsed). */
-  private keysHere: KeyCounts = [];
+  private readonly keysHere = new UnknownFields();
 
   constructor(
     private readonly job: Omit<JsonLinesJob, 'ahead' | 'handOff'> & { handOff?: HandOff },
@@ -141,21 +141,16 @@ export class ParsingThread {
     const { batches, last } = reader.end(0);
     for (const b of [...batches, last])
       if (b.papers.length > 0 || b.warnings.length > 0) yield { ...b, bytesRead: batch.bytesRead };
-    this.keysHere.push(...last.unknownKeys);
+    this.keysHere.merge(last.unknownKeys);
   }
 
   /** The last batch, its unknown keys counted with those of the lines parsed here. */
   private withKeysHere(last: LastBatch): LastBatch {
-    if (this.keysHere.length === 0) return last;
-    const merged = new Map(last.unknownKeys);
-    for (const [key, { count, first }] of this.keysHere) {
-      const seen = merged.get(key);
-      merged.set(
-        key,
-        seen ? { count: seen.count + count, first: Math.min(seen.first, first) } : { count, first },
-      );
-    }
-    const unknownKeys = [...merged];
+    const here = this.keysHere.entries();
+    if (here.length === 0) return last;
+    const all = new UnknownFields(last.unknownKeys);
+    all.merge(here);
+    const unknownKeys = all.entries();
     return { ...last, unknownKeys, unknownFields: unknownKeyWarnings(unknownKeys) };
   }
 

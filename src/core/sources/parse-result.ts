@@ -40,6 +40,17 @@ export class UnknownFields {
     if (unknown.length > 0) this.add(unknown, position);
   }
 
+  /** Adds the counts another reader of the same input took (`entries()`). */
+  merge(entries: [string, { count: number; first: number }][]): void {
+    for (const [name, { count, first }] of entries) {
+      const entry = this.seen.get(name);
+      if (entry) {
+        entry.count += count;
+        entry.first = Math.min(entry.first, first);
+      } else this.seen.set(name, { count, first });
+    }
+  }
+
   add(names: Iterable<string>, position: number): void {
     for (const name of names) {
       const entry = this.seen.get(name);
