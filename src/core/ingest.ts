@@ -64,7 +64,7 @@ export interface IngestOptions {
    * fills its store through the bots' polling).
    */
   store: Store & {
-    upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary;
+    upsertPrepared(papers: PreparedPaper[], now: Date, importFrom?: number): UpsertSummary;
     bulkWrite<T>(work: () => Promise<T>): Promise<T>;
   };
   file: string;
@@ -179,9 +179,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     else summary.moreWarnings++;
     options.onWarning?.(warning);
   };
+  // Rows changed after this were written by this import: a paper listed twice counts once.
+  const importFrom = store.papersStamp().lastChange;
   const commit = (batch: PreparedPaper[]) => {
     if (batch.length === 0) return;
-    const result = store.upsertPrepared(batch, options.now());
+    const result = store.upsertPrepared(batch, options.now(), importFrom);
     summary.added += result.added.length;
     summary.updated += result.updated.length;
     summary.unchanged += result.unchanged;

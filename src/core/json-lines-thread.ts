@@ -136,11 +136,14 @@ export class ParsingThread {
     const { bytes, lineNumber } = batch.unparsed as NonNullable<LineBatch['unparsed']>;
     const from = { offset: 0, lineNumber, papers: [], warnings: batch.warnings, unknownKeys: [] };
     const reader = new JsonLinesReader(this.job, from);
-    yield* reader.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0);
+    // The file's progress is where the thread had read to when it handed these lines over.
+    const { bytesRead } = batch;
+    yield* reader.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytesRead);
     // Whole lines only: nothing is cut off, `end` only takes what is left of the batch.
-    const { batches, last } = reader.end(0);
-    for (const b of [...batches, last])
-      if (b.papers.length > 0 || b.warnings.length > 0) yield { ...b, bytesRead: batch.bytesRead };
+    const { batches, last } = reader.end(bytesRead);
+    yield* batches;
+    if (last.papers.length > 0 || last.warnings.length > 0)
+      yield { papers: last.papers, warnings: last.warnings, bytesRead };
     this.keysHere.merge(last.unknownKeys);
   }
 

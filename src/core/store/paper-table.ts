@@ -34,7 +34,9 @@ export class PaperTable {
   private readonly update: Statement;
   private readonly firstListed: Statement;
   private readonly maxSeq: Statement<[], { seq: number }>;
-  private readonly upsertAll: Transaction<(papers: PreparedPaper[], now: string) => UpsertSummary>;
+  private readonly upsertAll: Transaction<
+    (papers: PreparedPaper[], now: string, importFrom: number) => UpsertSummary
+  >;
 
   constructor(
     private readonly db: Database,
@@ -71,8 +73,12 @@ export class PaperTable {
     const closedWindow = db.prepare<[string], { value: string }>(
       'SELECT value FROM state WHERE key = ?',
     );
-    this.upsertAll = db.transaction((papers, now) =>
-      this.write(papers, firstSeenStamp(now, closedWindow.get(DIGEST_WINDOW_END_KEY)?.value)),
+    this.upsertAll = db.transaction((papers, now, importFrom) =>
+      this.write(
+        papers,
+        firstSeenStamp(now, closedWindow.get(DIGEST_WINDOW_END_KEY)?.value),
+        importFrom,
+      ),
     );
   }
 
@@ -80,16 +86,21 @@ export class PaperTable {
     return this.upsertPrepared(records.map(preparePaper), now);
   }
 
-  /** `upsert` of records already mapped to their columns (`preparePaper`). */
-  upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary {
+  /**
+   * `upsert` of records already mapped to their columns (`preparePaper`). `importFrom`: the
+   * change_seq a bulk import started after; a row changed since was written by the import
+   * itself (a paper listed twice in a file), so changing it again is not counted as an update
+   * (it is already new or updated): the counts do not depend on where batches end.
+   */
+  upsertPrepared(papers: PreparedPaper[], now: Date, importFrom = Infinity): UpsertSummary {
     if (papers.length === 0)
       return { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     // IMMEDIATE: a read-then-write transaction takes the write lock up front, so a second
     // writer (npm run ingest) makes it wait on busy_timeout instead of failing with SQLITE_BUSY.
-    return this.upsertAll.immediate(papers, now.toISOString());
+    return this.upsertAll.immediate(papers, now.toISOString(), importFrom);
   }
 
-  private write(papers: PreparedPaper[], now: string): UpsertSummary {
+  private write(papers: PreparedPaper[], now: string, importFrom: number): UpsertSummary {
     const startSeq = this.maxSeq.get()?.seq ?? 0;
     let seq = startSeq;
     const added = new Set<string>();
@@ -138,7 +149,8 @@ export class PaperTable {
         // Changed again within the batch (e.g. its arXiv id arrived): still one new paper.
         added.delete(row.id);
         added.add(merged.id);
-      } else {
+      } else if (row.change_seq <= importFrom || updated.has(row.id)) {
+        // (A row this import wrote in an earlier batch was counted then.)
         updated.delete(row.id);
         updated.add(merged.id);
       }

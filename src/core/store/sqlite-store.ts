@@ -82,8 +82,8 @@ export class SqliteStore implements Store {
     return this.writePapers(() => this.papers.upsert(records, now));
   }
   /** `upsertPapers` of records mapped to their columns already (a bulk ingest's parsing thread). */
-  upsertPrepared(papers: PreparedPaper[], now: Date): UpsertSummary {
-    return this.writePapers(() => this.papers.upsertPrepared(papers, now));
+  upsertPrepared(papers: PreparedPaper[], now: Date, importFrom?: number): UpsertSummary {
+    return this.writePapers(() => this.papers.upsertPrepared(papers, now, importFrom));
   }
   /**
    * Runs a bulk write (`npm run ingest`) with few WAL checkpoints, then one at the end: each
