@@ -134,8 +134,9 @@ export class PaperTable {
       // Only a paper already stored needs the record back (most of a first import never does).
       const record = recordOfPrepared(paper);
       const merged = mergeRecord(row, record, titleKey);
-      if (row.sources === LOOKUP_ONLY && record.source !== 'arxiv-lookup') {
-        // Known so far only because someone linked it: news from the first feed listing it.
+      if (row.sources === LOOKUP_ONLY && paper.feedDate !== null && !paper.replacement) {
+        // Known so far only because someone linked it: news from the first feed listing it
+        // (a listing's new paper; not a replacement, an archive or a search).
         this.firstListed.run(now, paper.feedDate, row.rowid);
       }
       if (!merged) {

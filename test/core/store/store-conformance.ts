@@ -812,6 +812,34 @@ export function describeStore(
         expect(await ids(at('14', '12'), at('15', '12'))).toEqual([]);
         expect((await store.getPaper('2501.09999'))?.firstSeenAt).toBe(listed.toISOString());
       });
+
+      it('a linked paper stays old news when a listing replaces it, or an archive or search has it', async () => {
+        const at = (d: string, h: string) => new Date(`2025-01-${d}T${h}:00:00.000Z`);
+        const ids = async (from: Date, to: Date) =>
+          (await store.digestCandidates({ from, to, minDate: '2020-01-01' })).map((c) => c.id);
+        const paper = { arxivId: '2306.08647', title: 'Linked, then replaced' };
+        const linked = at('13', '10');
+        await store.upsertPapers(
+          [record({ ...paper, source: 'arxiv-lookup', observedAt: linked.toISOString() })],
+          linked,
+        );
+        const replaced = { ...paper, source: 'arxiv-rss' as const, version: 2 };
+        await store.upsertPapers(
+          [
+            record({
+              ...replaced,
+              announceType: 'replace',
+              observedAt: at('14', '06').toISOString(),
+            }),
+          ],
+          at('14', '06'),
+        );
+        for (const source of ['arxiv-snapshot', 'arxiv-api'] as const)
+          await store.upsertPapers([record({ ...paper, source, version: 3 })], at('14', '07'));
+        expect(await ids(at('13', '12'), at('14', '12'))).toEqual([]);
+        const stored = await store.getPaper('2306.08647');
+        expect(stored).toMatchObject({ version: 3, firstSeenAt: linked.toISOString() });
+      });
     });
 
     describe('source runs and state', () => {

@@ -146,8 +146,10 @@ export class PgPaperTable {
       }
       const merged = mergeRecord(row, record, titleKey);
       current.delete(row.id);
-      if (row.sources === LOOKUP_ONLY && record.source !== 'arxiv-lookup') {
-        // Known so far only because someone linked it: news from the first feed listing it.
+      const listed = feedDateOf(record) !== null && !isReplacement(record);
+      if (row.sources === LOOKUP_ONLY && listed) {
+        // Known so far only because someone linked it: news from the first feed listing it
+        // (a listing's new paper; not a replacement, an archive or a search).
         await db.run(
           'UPDATE papers SET first_seen_at = $1, feed_date = coalesce(feed_date, $2) WHERE rowid = $3',
           [now, feedDateOf(record), row.rowid],
