@@ -3,6 +3,7 @@ import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, isGzip } from './file-bytes.js';
 import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
 import { type HandOff, jsonLinesBatches } from './json-lines-thread.js';
+import type { PaperRecord } from './paper.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
@@ -120,6 +121,15 @@ export interface IngestSummary {
    * (also counted in `warningCount`): always all of them, however many other warnings.
    */
   unknownFields: string[];
+}
+
+/**
+ * A listing item that nothing in the file dates (no item date, no channel date): its listing
+ * day would be the file's modification time, which says nothing of when it was listed, so its
+ * date is unknown (the parser has said so).
+ */
+function undatedInFile(record: PaperRecord, fetchedAt: string): boolean {
+  return !record.publishedAt && !record.listedAt && record.observedAt === fetchedAt;
 }
 
 function parseWhole(
@@ -302,7 +312,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
     for (const warning of parsed.unknownFields ?? []) unknownField(warning);
     if (options.sample) for (const record of parsed.papers) record.sample = true;
-    const papers = parsed.papers.map(preparePaper);
+    const papers = parsed.papers.map((record) => {
+      const prepared = preparePaper(record);
+      return undatedInFile(record, fetchedAt) ? { ...prepared, feedDate: null } : prepared;
+    });
     for (let i = 0; i < papers.length; i += batchSize) commit(papers.slice(i, i + batchSize));
   }
   return { format, gzip, ...summary };

@@ -87,6 +87,11 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
         },
         warnings,
       );
+      const dated = isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated));
+      if (record && !dated && !isoTimestamp(textOf(feed.updated)))
+        warnings.push(
+          `${entryLabel('entry', index, record.title)}: no <published> or <updated>, its date is unknown`,
+        );
       if (record) papers.push(record);
       return;
     }

@@ -168,6 +168,8 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
       },
       warnings,
     );
+    if (record && !isoDay(textOf(item['dc:date'])) && !isoDay(date))
+      warnings.push(`${entryLabel('item', index, record.title)}: no dc:date, its date is unknown`);
     if (record) papers.push(record);
   });
   return {
