@@ -40,11 +40,14 @@ export function orderLatest(papers: Paper[], timeZone: string): Paper[] {
 export async function run(input: InputOf<'latest'>, ctx: CommandContext): Promise<Reply> {
   const count = input.count ?? LATEST_DEFAULT_COUNT;
   const timeZone = channelTimeZone(await ctx.store.getChannel(ctx.channel), ctx.config);
-  const recent = await ctx.store.papersSeenSince(new Date(0), {
-    includeSample: true,
-    limit: CANDIDATES,
-  });
-  const papers = orderLatest(recent, timeZone).slice(0, count);
+  // The newest by date, and the last seen (undated ones too): a bulk import of old papers,
+  // seen last, never hides the day's listing.
+  const [recent, newest] = await Promise.all([
+    ctx.store.papersSeenSince(new Date(0), { includeSample: true, limit: CANDIDATES }),
+    ctx.store.newestPapers(CANDIDATES),
+  ]);
+  const candidates = new Map([...newest, ...recent].map((paper) => [paper.id, paper]));
+  const papers = orderLatest([...candidates.values()], timeZone).slice(0, count);
   return {
     kind: 'list',
     title: papers.length === 1 ? 'The newest paper' : `The ${papers.length} newest papers`,

@@ -207,6 +207,17 @@ export class PaperTable {
     return rows.map(rowToPaper);
   }
 
+  /** By the date shown (`paperDate`), on its index (migration 6). */
+  newest(limit: number): Paper[] {
+    const rows = this.statements
+      .get(
+        `SELECT * FROM papers WHERE coalesce(published_at, feed_date) IS NOT NULL
+         ORDER BY coalesce(published_at, feed_date) DESC LIMIT ?`,
+      )
+      .all(limit) as PaperRow[];
+    return rows.map(rowToPaper);
+  }
+
   *iterate(batchSize: number): Iterable<Paper[]> {
     const page = this.statements.get('SELECT * FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?');
     let after = 0;

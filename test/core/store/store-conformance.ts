@@ -813,6 +813,34 @@ export function describeStore(
         expect((await store.getPaper('2501.09999'))?.firstSeenAt).toBe(listed.toISOString());
       });
 
+      it('lists the newest papers by the date they show, undated ones left out', async () => {
+        const now = new Date('2024-10-18T09:00:00.000Z');
+        await store.upsertPapers(
+          [
+            record({ arxivId: '2410.00001', title: 'Published', publishedAt: '2024-10-17' }),
+            record({
+              arxivId: '2410.00002',
+              title: 'Listed only',
+              publishedAt: null,
+              source: 'huggingface',
+              observedAt: now.toISOString(),
+            }),
+            record({ arxivId: '0805.00001', title: 'Old', publishedAt: '2008-05-01' }),
+            // A bulk import says nothing of news: no feed date.
+            record({
+              arxivId: '0805.00002',
+              title: 'Undated',
+              publishedAt: null,
+              source: 'arxiv-snapshot',
+            }),
+          ],
+          now,
+        );
+        const ids = async (limit: number) => (await store.newestPapers(limit)).map((p) => p.id);
+        expect(await ids(2)).toEqual(['2410.00002', '2410.00001']);
+        expect(await ids(10)).toEqual(['2410.00002', '2410.00001', '0805.00001']);
+      });
+
       it('a linked paper stays old news when a listing replaces it, or an archive or search has it', async () => {
         const at = (d: string, h: string) => new Date(`2025-01-${d}T${h}:00:00.000Z`);
         const ids = async (from: Date, to: Date) =>

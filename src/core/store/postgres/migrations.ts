@@ -177,6 +177,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     WHERE r.state = 'posted'
   ON CONFLICT DO NOTHING;
   `,
+  // 6: papers by the date they show (\`latest\`), as in SQLite.
+  'CREATE INDEX papers_day ON papers ((coalesce(published_at, feed_date)));',
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -276,6 +276,16 @@ export class PgPaperTable {
     return rows.map((row) => rowToPaper(toRow(row)));
   }
 
+  /** By the date shown (`paperDate`), on its index (migration 6). */
+  async newest(limit: number): Promise<Paper[]> {
+    const rows = await this.db.rows<PgPaperRow>(
+      `SELECT * FROM papers WHERE coalesce(published_at, feed_date) IS NOT NULL
+       ORDER BY coalesce(published_at, feed_date) DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => rowToPaper(toRow(row)));
+  }
+
   async *iterate(batchSize: number): AsyncIterable<Paper[]> {
     let after = 0;
     for (;;) {
