@@ -128,10 +128,11 @@ function progressReporter(file: string): {
 
 /** `12 warnings (3 items skipped, 9 fields not understood); first 5 shown, --verbose for all`. */
 function warningSummary(summary: IngestSummary, verbose: boolean): string {
-  const fields = summary.warningCount - summary.skipped;
+  const fields = summary.warningCount - summary.skipped - (summary.cutOff ? 1 : 0);
   const parts = [
     summary.skipped > 0 ? `${summary.skipped} items skipped` : '',
     fields > 0 ? `${fields} fields not understood` : '',
+    summary.cutOff ? 'the file cut off' : '',
   ].filter((part) => part);
   const shown =
     verbose || summary.warningCount <= WARNINGS_SHOWN

@@ -3,6 +3,10 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PaperboyError } from './errors.js';
 
+/** Said, among the line warnings, where a gzip download was cut off. */
+export const GZIP_CUT_OFF =
+  'the gzip data ends early (the download was cut off?): what came before was read';
+
 /** Whether the file starts with gzip's magic bytes (whatever it is called). */
 export function isGzip(file: string): boolean {
   const fd = openSync(file, 'r');

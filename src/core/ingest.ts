@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
-import { byteChunks, isGzip } from './file-bytes.js';
+import { byteChunks, GZIP_CUT_OFF, isGzip } from './file-bytes.js';
 import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
 import { type HandOff, jsonLinesBatches } from './json-lines-thread.js';
 import type { PaperRecord } from './paper.js';
@@ -9,7 +9,7 @@ import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
 import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
-import type { ParseResult } from './sources/parse-result.js';
+import { isSkipWarning, type ParseResult } from './sources/parse-result.js';
 import { decodeText, sniffEncoding, type TextEncodingChoice } from './sources/text-encoding.js';
 import { type PreparedPaper, preparePaper } from './store/prepared-paper.js';
 import type { Store, UpsertSummary } from './store/store.js';
@@ -121,6 +121,8 @@ export interface IngestSummary {
    * (also counted in `warningCount`): always all of them, however many other warnings.
    */
   unknownFields: string[];
+  /** The gzip data ended early (one of the warnings; what came before was read). */
+  cutOff: boolean;
 }
 
 /**
@@ -175,6 +177,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     warnings: [] as string[],
     moreWarnings: 0,
     unknownFields: [] as string[],
+    cutOff: false,
   };
   const unknownField = (warning: string) => {
     summary.unknownFields.push(warning);
@@ -184,6 +187,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
 
   const warn = (warning: string, skipped: boolean) => {
     if (skipped) summary.skipped++;
+    if (warning === GZIP_CUT_OFF) summary.cutOff = true;
     summary.warningCount++;
     if (summary.warnings.length < WARNINGS_KEPT) summary.warnings.push(warning);
     else summary.moreWarnings++;
@@ -213,7 +217,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     (n) => {
       progress.bytesRead += n;
     },
-    () => cutOff('the gzip data ends early (the download was cut off?): what came before was read'),
+    () => cutOff(GZIP_CUT_OFF),
   );
   const headChunks: Buffer[] = [];
   let headBytes = 0;
@@ -309,7 +313,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       throw named(file, error);
     }
     // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
-    for (const warning of parsed.warnings) warn(warning, /\bskipped\b/.test(warning));
+    for (const warning of parsed.warnings) warn(warning, isSkipWarning(warning));
     for (const warning of parsed.unknownFields ?? []) unknownField(warning);
     if (options.sample) for (const record of parsed.papers) record.sample = true;
     const papers = parsed.papers.map((record) => {

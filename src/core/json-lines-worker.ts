@@ -4,7 +4,7 @@
 // yet (memory stays flat).
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPaperboyError } from './errors.js';
-import { byteChunks } from './file-bytes.js';
+import { byteChunks, GZIP_CUT_OFF } from './file-bytes.js';
 import { JsonLinesReader, type LineBatch, type ReaderState } from './json-lines-reader.js';
 import type { JsonLinesJob, ReaderMessage, WriterMessage } from './json-lines-thread.js';
 
@@ -41,11 +41,7 @@ async function read(from: ReaderState): Promise<void> {
     (n) => {
       bytesRead += n;
     },
-    () =>
-      reader.warn(
-        'the gzip data ends early (the download was cut off?): what came before was read',
-        false,
-      ),
+    () => reader.warn(GZIP_CUT_OFF, false),
     from.offset,
   );
   for await (const chunk of chunks) {

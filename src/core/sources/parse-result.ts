@@ -78,6 +78,14 @@ export function elementNames(node: Record<string, unknown>): string[] {
   return Object.keys(node).filter((key) => !key.startsWith('@_') && !key.startsWith('#'));
 }
 
+/** `<kind> <n>[ "<title>"]: skipped, …`: a warning about an entry not stored (the title may hold any word). */
+const SKIP_WARNING = /^[\w-]+ \d+(?: ".*?")?: skipped,/;
+
+/** Whether a parser's warning says an entry was skipped, not a field of a stored one. */
+export function isSkipWarning(warning: string): boolean {
+  return SKIP_WARNING.test(warning);
+}
+
 /** Names an entry in a warning: its title when it has one, else its 1-based position. */
 export function entryLabel(kind: string, index: number, title?: string | null): string {
   const shown = title ? title.replace(/\s+/g, ' ').trim() : '';
