@@ -209,15 +209,19 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     options.onBatch?.({ ...progress });
   };
 
-  // Said where the cut is: among the line warnings once JSON Lines are being read.
-  let cutOff = (warning: string) => warn(warning, false);
+  // Said where the cut is: among the line warnings once JSON Lines are being read (a cut met
+  // while the format is detected, in a small file read whole, waits for the lines before it).
+  let cutMet = false;
+  let cutOff = () => {
+    cutMet = true;
+  };
   const chunks = byteChunks(
     file,
     gzip,
     (n) => {
       progress.bytesRead += n;
     },
-    () => cutOff(GZIP_CUT_OFF),
+    () => cutOff(),
   );
   const headChunks: Buffer[] = [];
   let headBytes = 0;
@@ -275,7 +279,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       commit(batch.papers);
     };
     const reader = new JsonLinesReader(jsonLines);
-    cutOff = (warning) => reader.warn(warning, false);
+    cutOff = () => reader.warn(GZIP_CUT_OFF, false);
     const batches = jsonLinesBatches({
       file,
       gzip,
@@ -287,6 +291,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       thread: options.parseInWorker ?? stat.size >= WORKER_MIN_BYTES,
       ...(options.handOverAfter === undefined ? {} : { handOverAfter: options.handOverAfter }),
       ...(options.handOff ? { handOff: options.handOff } : {}),
+      cutOffBeforeEnd: () => cutMet,
     });
     const last = await store.bulkWrite(async () => {
       try {
@@ -304,6 +309,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   } else {
     const bodyChunks = [...headChunks];
     for await (const chunk of chunks) bodyChunks.push(chunk);
+    if (cutMet) warn(GZIP_CUT_OFF, false);
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
     let parsed: ParseResult;
     try {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, PaperboyError } from './errors.js';
+import { GZIP_CUT_OFF } from './file-bytes.js';
 import {
   type JsonLinesOptions,
   JsonLinesReader,
@@ -193,6 +194,11 @@ export interface JsonLinesInput {
   handOverAfter?: number;
   /** When the thread hands lines over unparsed (default: when the writer waits). */
   handOff?: HandOff;
+  /**
+   * The gzip data was cut off before the reading started (a small file read whole to detect
+   * its format): said after the last whole line, when this thread reads to the end.
+   */
+  cutOffBeforeEnd?: () => boolean;
 }
 
 /**
@@ -239,6 +245,7 @@ export async function* jsonLinesBatches(
       await input.chunks.return(undefined);
       return yield* thread.batches(from);
     }
+    if (input.cutOffBeforeEnd?.()) reader.warn(GZIP_CUT_OFF, false);
     const end = reader.end(input.bytesRead());
     yield* end.batches;
     return end.last;
