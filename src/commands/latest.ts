@@ -40,13 +40,13 @@ export function orderLatest(papers: Paper[], timeZone: string): Paper[] {
 export async function run(input: InputOf<'latest'>, ctx: CommandContext): Promise<Reply> {
   const count = input.count ?? LATEST_DEFAULT_COUNT;
   const timeZone = channelTimeZone(await ctx.store.getChannel(ctx.channel), ctx.config);
-  // The newest by date, and the last seen (undated ones too): a bulk import of old papers,
-  // seen last, never hides the day's listing.
-  const [recent, newest] = await Promise.all([
+  // The last listed and the last seen: a bulk import of old papers, seen last, never hides
+  // the day's listing.
+  const [recent, listed] = await Promise.all([
     ctx.store.papersSeenSince(new Date(0), { includeSample: true, limit: CANDIDATES }),
-    ctx.store.newestPapers(CANDIDATES),
+    ctx.store.newestListed(CANDIDATES),
   ]);
-  const candidates = new Map([...newest, ...recent].map((paper) => [paper.id, paper]));
+  const candidates = new Map([...listed, ...recent].map((paper) => [paper.id, paper]));
   const papers = orderLatest([...candidates.values()], timeZone).slice(0, count);
   return {
     kind: 'list',

@@ -176,9 +176,9 @@ export const MIGRATIONS: readonly string[] = [
   SELECT DISTINCT j.value, r.platform, r.workspace, r.channel, r.digest_date, r.id
   FROM digest_runs r, json_each(r.paper_ids) j WHERE r.state = 'posted';
   `,
-  // 6: papers by the date they show (\`latest\`): a bulk import of old papers, first seen last,
-  // must not hide the day's listing.
-  'CREATE INDEX papers_day ON papers(coalesce(published_at, feed_date));',
+  // 6: papers by the day a feed listed them (\`latest\`): a bulk import of old papers, first seen
+  // last, must not hide the day's listing. Partial: a bulk import (no feed date) never writes it.
+  'CREATE INDEX papers_listed ON papers(feed_date) WHERE feed_date IS NOT NULL;',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -207,13 +207,10 @@ export class PaperTable {
     return rows.map(rowToPaper);
   }
 
-  /** By the date shown (`paperDate`), on its index (migration 6). */
-  newest(limit: number): Paper[] {
+  /** By listing day, on its partial index (migration 6). */
+  newestListed(limit: number): Paper[] {
     const rows = this.statements
-      .get(
-        `SELECT * FROM papers WHERE coalesce(published_at, feed_date) IS NOT NULL
-         ORDER BY coalesce(published_at, feed_date) DESC LIMIT ?`,
-      )
+      .get('SELECT * FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC LIMIT ?')
       .all(limit) as PaperRow[];
     return rows.map(rowToPaper);
   }

@@ -127,8 +127,8 @@ export class SqliteStore implements Store {
   papersSeenSince(since: Date, options: { includeSample?: boolean; limit?: number } = {}): Paper[] {
     return this.papers.seenSince(since, options.includeSample ?? false, options.limit);
   }
-  newestPapers(limit: number): Paper[] {
-    return this.papers.newest(limit);
+  newestListed(limit: number): Paper[] {
+    return this.papers.newestListed(limit);
   }
   iteratePapers(batchSize = 1000): Iterable<Paper[]> {
     return this.papers.iterate(batchSize);

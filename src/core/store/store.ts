@@ -154,8 +154,8 @@ export interface Store {
   papersStamp(): PapersStamp;
   /** Papers first seen at or after `since`, newest first. */
   papersSeenSince(since: Date, options?: { includeSample?: boolean; limit?: number }): Paper[];
-  /** The `limit` papers of the latest dates (`paperDate`: published, else listed); undated left out. */
-  newestPapers(limit: number): Paper[];
+  /** The `limit` papers a feed listed last (by listing day, `feedDate`); others left out. */
+  newestListed(limit: number): Paper[];
   /** Every paper, in insertion order, a batch at a time (for rebuilds). */
   iteratePapers(batchSize?: number): Iterable<Paper[]>;
 

@@ -813,32 +813,35 @@ export function describeStore(
         expect((await store.getPaper('2501.09999'))?.firstSeenAt).toBe(listed.toISOString());
       });
 
-      it('lists the newest papers by the date they show, undated ones left out', async () => {
-        const now = new Date('2024-10-18T09:00:00.000Z');
+      it('lists the papers a feed listed last, by listing day; imports and lookups left out', async () => {
+        const day = (d: string) => new Date(`2024-10-${d}T09:00:00.000Z`);
+        const listed = (arxivId: string, d: string) =>
+          store.upsertPapers(
+            [
+              record({
+                arxivId,
+                title: `Listed on the ${d}th`,
+                publishedAt: null,
+                source: 'huggingface',
+                observedAt: day(d).toISOString(),
+              }),
+            ],
+            day(d),
+          );
+        await listed('2410.00017', '17');
+        await listed('2410.00018', '18');
+        await listed('2410.00016', '16');
+        // A bulk import and a link lookup, seen last: not listings.
         await store.upsertPapers(
           [
-            record({ arxivId: '2410.00001', title: 'Published', publishedAt: '2024-10-17' }),
-            record({
-              arxivId: '2410.00002',
-              title: 'Listed only',
-              publishedAt: null,
-              source: 'huggingface',
-              observedAt: now.toISOString(),
-            }),
-            record({ arxivId: '0805.00001', title: 'Old', publishedAt: '2008-05-01' }),
-            // A bulk import says nothing of news: no feed date.
-            record({
-              arxivId: '0805.00002',
-              title: 'Undated',
-              publishedAt: null,
-              source: 'arxiv-snapshot',
-            }),
+            record({ arxivId: '0805.00001', title: 'Imported', source: 'arxiv-snapshot' }),
+            record({ arxivId: '2306.08647', title: 'Linked', source: 'arxiv-lookup' }),
           ],
-          now,
+          day('19'),
         );
-        const ids = async (limit: number) => (await store.newestPapers(limit)).map((p) => p.id);
-        expect(await ids(2)).toEqual(['2410.00002', '2410.00001']);
-        expect(await ids(10)).toEqual(['2410.00002', '2410.00001', '0805.00001']);
+        const ids = async (limit: number) => (await store.newestListed(limit)).map((p) => p.id);
+        expect(await ids(2)).toEqual(['2410.00018', '2410.00017']);
+        expect(await ids(10)).toEqual(['2410.00018', '2410.00017', '2410.00016']);
       });
 
       it('a linked paper stays old news when a listing replaces it, or an archive or search has it', async () => {

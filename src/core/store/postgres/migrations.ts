@@ -177,8 +177,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     WHERE r.state = 'posted'
   ON CONFLICT DO NOTHING;
   `,
-  // 6: papers by the date they show (\`latest\`), as in SQLite.
-  'CREATE INDEX papers_day ON papers ((coalesce(published_at, feed_date)));',
+  // 6: papers by the day a feed listed them (\`latest\`), as in SQLite.
+  'CREATE INDEX papers_listed ON papers (feed_date) WHERE feed_date IS NOT NULL;',
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -276,11 +276,10 @@ export class PgPaperTable {
     return rows.map((row) => rowToPaper(toRow(row)));
   }
 
-  /** By the date shown (`paperDate`), on its index (migration 6). */
-  async newest(limit: number): Promise<Paper[]> {
+  /** By listing day, on its partial index (migration 6). */
+  async newestListed(limit: number): Promise<Paper[]> {
     const rows = await this.db.rows<PgPaperRow>(
-      `SELECT * FROM papers WHERE coalesce(published_at, feed_date) IS NOT NULL
-       ORDER BY coalesce(published_at, feed_date) DESC LIMIT $1`,
+      'SELECT * FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC LIMIT $1',
       [limit],
     );
     return rows.map((row) => rowToPaper(toRow(row)));

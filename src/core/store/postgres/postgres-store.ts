@@ -118,8 +118,8 @@ export class PostgresStore implements AsyncStore {
   ): Promise<Paper[]> {
     return this.papers.seenSince(since, options.includeSample ?? false, options.limit);
   }
-  newestPapers(limit: number): Promise<Paper[]> {
-    return this.papers.newest(limit);
+  newestListed(limit: number): Promise<Paper[]> {
+    return this.papers.newestListed(limit);
   }
   iteratePapers(batchSize = 1000): AsyncIterable<Paper[]> {
     return this.papers.iterate(batchSize);
