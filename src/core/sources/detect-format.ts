@@ -1,3 +1,5 @@
+import { isSnapshotRow } from './parse-arxiv-snapshot.js';
+
 export type FeedFormat =
   | 'hf-page'
   | 'hf-json'
@@ -13,7 +15,7 @@ const SNAPSHOT_KEY = /"(?:versions|authors_parsed|update_date|submitter|journal-
  * Names the format of a file from its first few KB (already decompressed), or null. Only
  * chooses a parser; the parser itself still rejects input that is not really the format.
  * JSON Lines are told apart by the keys of the first line (the snapshot's `versions`,
- * `authors_parsed`… against Paperboy's `id`, `abstract`); the reader checks every line again.
+ * `authors_parsed`… against Paperboy's `id`, `title`); the reader checks every line again.
  */
 export function detectFormat(head: string): FeedFormat | null {
   const text = head.replace(/^\uFEFF/, '').trimStart();
@@ -27,8 +29,11 @@ export function detectFormat(head: string): FeedFormat | null {
   if (text.startsWith('[')) return snapshotArray(text) ? null : 'hf-json';
   if (text.startsWith('{')) {
     const firstLine = text.split('\n', 1)[0]!;
+    const row = jsonObject(firstLine);
+    if (row) return jsonLineFormat(row);
+    // Not one object on the first line: pretty-printed JSON, or a first line over the cap.
     if (SNAPSHOT_KEY.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'arxiv-snapshot';
-    if (/"abstract"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
+    if (/"title"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
     if (/"paper"\s*:/.test(text) || /"upvotes"\s*:/.test(text)) return 'hf-json';
     return null;
   }
@@ -62,6 +67,29 @@ export function describeHead(head: string): string {
       : 'a JSON array';
   const first = text.split(/\r?\n/, 1)[0]!.slice(0, 60);
   return `text starting "${first}"`;
+}
+
+/**
+ * The format of a file whose first line is this JSON object, by its own keys (never a nested
+ * one): the keys the line reader needs, `id` and `title` (any other may be missing on a line),
+ * or the snapshot's; a Hugging Face paper object (`/api/papers/{id}`) has `id` and `title` too.
+ */
+function jsonLineFormat(row: Record<string, unknown>): FeedFormat | null {
+  if ('paper' in row || 'upvotes' in row) return 'hf-json';
+  if (!('id' in row)) return null;
+  if (isSnapshotRow(row)) return 'arxiv-snapshot';
+  return 'title' in row ? 'jsonl' : null;
+}
+
+function jsonObject(line: string): Record<string, unknown> | null {
+  try {
+    const data: unknown = JSON.parse(line);
+    return data && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -35,6 +35,18 @@ describe('detectFormat', () => {
     );
   });
 
+  it("tells JSON Lines by the first line's own keys: Paperboy's need only id and title", () => {
+    expect(detectFormat('{"id":"2501.00001","title":"T","date":"2026-01-02"}\n')).toBe('jsonl');
+    // A Hugging Face paper object (/api/papers/{id}) has id and title too, and nests `id`.
+    expect(detectFormat('{"id":"2410.14735","title":"T","summary":"S","upvotes":3}')).toBe(
+      'hf-json',
+    );
+    expect(detectFormat('{"paper":{"id":"2410.14735","title":"T"},"numComments":1}')).toBe(
+      'hf-json',
+    );
+    expect(detectFormat('{"meta":{"id":"x","title":"T"}}\n')).toBeNull();
+  });
+
   it('returns null for anything else', () => {
     for (const text of [
       '',
