@@ -46,6 +46,13 @@ export function detectFormat(head: string): FeedFormat | null {
 
 /** What the head of a file looks like, for an error about a file Paperboy cannot read. */
 export function describeHead(head: string): string {
+  // A ZIP's signatures: a file's local header, an empty archive, a spanned one's marker.
+  if (/^PK(?:\x03\x04|\x05\x06|\x07\x08)/.test(head)) {
+    return (
+      'a ZIP archive (unpack it first and ingest the file inside: ' +
+      "Kaggle's archive.zip holds arxiv-metadata-oai-snapshot.json)"
+    );
+  }
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') return 'an empty file';
   if (text.startsWith('<')) {
@@ -56,7 +63,7 @@ export function describeHead(head: string): string {
     const firstLine = text.split('\n', 1)[0]!;
     try {
       const keys = Object.keys(JSON.parse(firstLine) as object);
-      return `JSON whose first line has the keys ${keys.slice(0, 12).join(', ') || '(none)'}`;
+      return `JSON whose first line has the keys ${printable(keys.slice(0, 12).join(', ')) || '(none)'}`;
     } catch {
       return 'text starting with "{" whose first line is not a JSON object';
     }
@@ -66,7 +73,21 @@ export function describeHead(head: string): string {
       ? 'a JSON array of arXiv metadata snapshot rows (Paperboy reads the snapshot as JSON Lines, one row per line: `jq -c ".[]"` makes them)'
       : 'a JSON array';
   const first = text.split(/\r?\n/, 1)[0]!.slice(0, 60);
-  return `text starting "${first}"`;
+  return `text starting "${printable(first)}"`;
+}
+
+/**
+ * A file's text fit for a message: control characters (a terminal would act on them) and
+ * bytes that were not text (decoded as U+FFFD) are shown escaped, never written raw.
+ */
+function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufffd]/g,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+    },
+  );
 }
 
 /**
