@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream, read, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PaperboyError } from './errors.js';
@@ -7,31 +7,34 @@ import { PaperboyError } from './errors.js';
 export const GZIP_CUT_OFF =
   'the gzip data ends early (the download was cut off?): what came before was read';
 
-/** Whether the file starts with gzip's magic bytes (whatever it is called). */
-export function isGzip(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const magic = Buffer.alloc(2);
-    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
+/** Whether the open file starts with gzip's magic bytes (whatever it is called). */
+export function isGzip(fd: number): boolean {
+  const magic = Buffer.alloc(2);
+  return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
+/** Reads an open file by position and leaves closing it to whoever opened it. */
+const KEEP_OPEN = { read, close: (_fd: number, done: (error: null) => void) => done(null) };
+
 /**
- * Byte chunks of the file (gunzipped when it is gzip), counting raw bytes read, from byte
- * `start` of the content (of the gunzipped data for gzip, which is read from its start).
+ * Byte chunks of `file`, open as `fd` (gunzipped when it is gzip), counting raw bytes read,
+ * from byte `start` of the content (of the gunzipped data for gzip, which is read from its
+ * start). Reads by position, never closes `fd`, and has no read pending once it ends: the
+ * opener may close it then, and threads may read the same open file side by side.
  */
 export async function* byteChunks(
   file: string,
+  fd: number,
   gzip: boolean,
   onBytes: (n: number) => void,
   onCutOff: () => void,
   start = 0,
 ): AsyncGenerator<Buffer> {
   const raw = createReadStream(file, {
+    fd,
+    fs: KEEP_OPEN,
     highWaterMark: 256 * 1024,
-    ...(gzip || start === 0 ? {} : { start }),
+    start: gzip ? 0 : start,
   });
   if (!gzip) onBytes(start);
   let skip = gzip ? start : 0;
@@ -69,5 +72,7 @@ export async function* byteChunks(
     throw error;
   } finally {
     raw.destroy();
+    // A read still pending ends first (the stream says `close` then).
+    if (!raw.closed) await new Promise<void>((resolve) => raw.once('close', () => resolve()));
   }
 }

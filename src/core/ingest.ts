@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, GZIP_CUT_OFF, isGzip } from './file-bytes.js';
 import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
@@ -161,10 +161,24 @@ function parseWhole(
  * JSON Lines stream line by line; the feed formats are small and parse whole.
  */
 export async function ingestFile(options: IngestOptions): Promise<IngestSummary> {
+  const { file } = options;
+  // Told by name before it is opened: opening a FIFO would wait for a writer.
+  if (!statSync(file).isFile())
+    throw new PaperboyError('FEED_NOT_RECOGNISED', `${file} is not a file`);
+  // Opened once: every reader, the parsing thread too, reads this open file, so a file
+  // renamed over the path meanwhile is never read. Closed once all reading has ended.
+  const fd = openSync(file, 'r');
+  try {
+    return await ingestOpenFile(options, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function ingestOpenFile(options: IngestOptions, fd: number): Promise<IngestSummary> {
   const { store, file } = options;
-  const stat = statSync(file);
-  if (!stat.isFile()) throw new PaperboyError('FEED_NOT_RECOGNISED', `${file} is not a file`);
-  const gzip = isGzip(file);
+  const stat = fstatSync(fd);
+  const gzip = isGzip(fd);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_INGEST_BATCH);
   const progress: IngestProgress = { committed: 0, bytesRead: 0, totalBytes: stat.size };
   const summary = {
@@ -217,6 +231,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   };
   const chunks = byteChunks(
     file,
+    fd,
     gzip,
     (n) => {
       progress.bytesRead += n;
@@ -282,6 +297,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     cutOff = () => reader.warn(GZIP_CUT_OFF, false);
     const batches = jsonLinesBatches({
       file,
+      fd,
       gzip,
       options: jsonLines,
       head: headChunks,

@@ -21,6 +21,12 @@ export type HandOff = 'when-writer-waits' | 'never' | 'alternately';
 /** What the parsing thread is asked to read. */
 export interface JsonLinesJob extends JsonLinesOptions {
   file: string;
+  /**
+   * The file as the caller opened it (threads share the process's open files): the thread
+   * reads the file the caller read, even if another was renamed over the path meanwhile. The
+   * caller closes it once the thread has stopped.
+   */
+  fd: number;
   gzip: boolean;
   /** Batches posted and not yet taken by the writer before the parser waits. */
   ahead: number;
@@ -176,6 +182,8 @@ export class ParsingThread {
 
 export interface JsonLinesInput {
   file: string;
+  /** The open file `chunks` reads; the thread reads on from it (see `JsonLinesJob.fd`). */
+  fd: number;
   gzip: boolean;
   options: JsonLinesOptions;
   /** The chunks already read (the head, for detection), then the rest of the file. */
@@ -213,6 +221,7 @@ export async function* jsonLinesBatches(
   const thread = input.thread
     ? new ParsingThread({
         file: input.file,
+        fd: input.fd,
         gzip: input.gzip,
         ...input.options,
         ...(input.handOff ? { handOff: input.handOff } : {}),

@@ -37,6 +37,7 @@ async function read(from: ReaderState): Promise<void> {
     reader.handOffWhen = (line) => Math.floor((line - 1) / job.batchSize) % 2 === 1;
   const chunks = byteChunks(
     job.file,
+    job.fd,
     job.gzip,
     (n) => {
       bytesRead += n;

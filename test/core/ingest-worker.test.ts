@@ -1,4 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -247,18 +255,22 @@ describe('JSON Lines on a worker thread', () => {
     new JsonLinesReader({ fetchedAt: NOW.toISOString(), batchSize }).handOver();
 
   it('a file the thread cannot read is a clear error naming it', async () => {
-    const missing = path.join(dir, 'gone.jsonl');
-    const job = { file: missing, gzip: false, fetchedAt: NOW.toISOString(), batchSize: 10 };
+    // Open, but not readable as a file: the thread reads what the caller opened.
+    const folder = path.join(dir, 'folder.jsonl');
+    mkdirSync(folder);
+    const fd = openSync(folder, 'r');
+    const job = { file: folder, fd, gzip: false, fetchedAt: NOW.toISOString(), batchSize: 10 };
     const thread = new ParsingThread(job);
     try {
       await thread.whenReady();
       const error = await rejection(thread.batches(fromStart(10)).next());
       expect(isPaperboyError(error) && error.code).toBe('INTERNAL');
       expect(error.message).toMatch(
-        new RegExp(`^${missing}: the JSON Lines parsing thread failed \\(ENOENT: no such file`),
+        new RegExp(`^${folder}: the JSON Lines parsing thread failed \\(EISDIR: `),
       );
     } finally {
       await thread.stop();
+      closeSync(fd);
     }
   });
 
@@ -267,28 +279,35 @@ describe('JSON Lines on a worker thread', () => {
       'early.jsonl',
       `${Array.from({ length: 300 }, (_, i) => corpusLine(i)).join('\n')}\n`,
     );
+    const fd = openSync(file, 'r');
     const thread = new ParsingThread({
       file,
+      fd,
       gzip: false,
       fetchedAt: NOW.toISOString(),
       batchSize: 10,
       handOff: 'never',
     });
-    await thread.whenReady();
-    const batches = thread.batches(fromStart(10));
-    const first = await batches.next();
-    expect(first.value?.papers).toHaveLength(10);
-    await thread.stop();
-    // At most the batches already posted, then the stop is said (never a hang).
-    let error: Error | null = null;
-    for (let taken = 0; taken < 6 && !error; taken++) {
-      error = await batches.next().then(
-        () => null,
-        (e: Error) => e,
+    try {
+      await thread.whenReady();
+      const batches = thread.batches(fromStart(10));
+      const first = await batches.next();
+      expect(first.value?.papers).toHaveLength(10);
+      await thread.stop();
+      // At most the batches already posted, then the stop is said (never a hang).
+      let error: Error | null = null;
+      for (let taken = 0; taken < 6 && !error; taken++) {
+        error = await batches.next().then(
+          () => null,
+          (e: Error) => e,
+        );
+      }
+      expect(error?.message).toBe(
+        `${file}: the JSON Lines parsing thread was stopped by the writer after ${error?.message.match(/after (\d+)/)?.[1]} batches had been handed over; those reported committed are stored, nothing after them`,
       );
+    } finally {
+      await thread.stop();
+      closeSync(fd);
     }
-    expect(error?.message).toBe(
-      `${file}: the JSON Lines parsing thread was stopped by the writer after ${error?.message.match(/after (\d+)/)?.[1]} batches had been handed over; those reported committed are stored, nothing after them`,
-    );
   });
 });

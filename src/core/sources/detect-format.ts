@@ -1,3 +1,5 @@
+import { isSnapshotRow } from './parse-arxiv-snapshot.js';
+
 export type FeedFormat =
   | 'hf-page'
   | 'hf-json'
@@ -13,7 +15,7 @@ const SNAPSHOT_KEY = /"(?:versions|authors_parsed|update_date|submitter|journal-
  * Names the format of a file from its first few KB (already decompressed), or null. Only
  * chooses a parser; the parser itself still rejects input that is not really the format.
  * JSON Lines are told apart by the keys of the first line (the snapshot's `versions`,
- * `authors_parsed`… against Paperboy's `id`, `abstract`); the reader checks every line again.
+ * `authors_parsed`… against Paperboy's `id`, `title`); the reader checks every line again.
  */
 export function detectFormat(head: string): FeedFormat | null {
   const text = head.replace(/^\uFEFF/, '').trimStart();
@@ -27,8 +29,11 @@ export function detectFormat(head: string): FeedFormat | null {
   if (text.startsWith('[')) return snapshotArray(text) ? null : 'hf-json';
   if (text.startsWith('{')) {
     const firstLine = text.split('\n', 1)[0]!;
+    const row = jsonObject(firstLine);
+    if (row) return jsonLineFormat(row);
+    // Not one object on the first line: pretty-printed JSON, or a first line over the cap.
     if (SNAPSHOT_KEY.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'arxiv-snapshot';
-    if (/"abstract"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
+    if (/"title"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
     if (/"paper"\s*:/.test(text) || /"upvotes"\s*:/.test(text)) return 'hf-json';
     return null;
   }
@@ -41,6 +46,13 @@ export function detectFormat(head: string): FeedFormat | null {
 
 /** What the head of a file looks like, for an error about a file Paperboy cannot read. */
 export function describeHead(head: string): string {
+  // A ZIP's signatures: a file's local header, an empty archive, a spanned one's marker.
+  if (/^PK(?:\x03\x04|\x05\x06|\x07\x08)/.test(head)) {
+    return (
+      'a ZIP archive (unpack it first and ingest the file inside: ' +
+      "Kaggle's archive.zip holds arxiv-metadata-oai-snapshot.json)"
+    );
+  }
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') return 'an empty file';
   if (text.startsWith('<')) {
@@ -51,7 +63,7 @@ export function describeHead(head: string): string {
     const firstLine = text.split('\n', 1)[0]!;
     try {
       const keys = Object.keys(JSON.parse(firstLine) as object);
-      return `JSON whose first line has the keys ${keys.slice(0, 12).join(', ') || '(none)'}`;
+      return `JSON whose first line has the keys ${printable(keys.slice(0, 12).join(', ')) || '(none)'}`;
     } catch {
       return 'text starting with "{" whose first line is not a JSON object';
     }
@@ -61,7 +73,44 @@ export function describeHead(head: string): string {
       ? 'a JSON array of arXiv metadata snapshot rows (Paperboy reads the snapshot as JSON Lines, one row per line: `jq -c ".[]"` makes them)'
       : 'a JSON array';
   const first = text.split(/\r?\n/, 1)[0]!.slice(0, 60);
-  return `text starting "${first}"`;
+  return `text starting "${printable(first)}"`;
+}
+
+/**
+ * A file's text fit for a message: control characters (a terminal would act on them) and
+ * bytes that were not text (decoded as U+FFFD) are shown escaped, never written raw.
+ */
+function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufffd]/g,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+    },
+  );
+}
+
+/**
+ * The format of a file whose first line is this JSON object, by its own keys (never a nested
+ * one): the keys the line reader needs, `id` and `title` (any other may be missing on a line),
+ * or the snapshot's; a Hugging Face paper object (`/api/papers/{id}`) has `id` and `title` too.
+ */
+function jsonLineFormat(row: Record<string, unknown>): FeedFormat | null {
+  if ('paper' in row || 'upvotes' in row) return 'hf-json';
+  if (!('id' in row)) return null;
+  if (isSnapshotRow(row)) return 'arxiv-snapshot';
+  return 'title' in row ? 'jsonl' : null;
+}
+
+function jsonObject(line: string): Record<string, unknown> | null {
+  try {
+    const data: unknown = JSON.parse(line);
+    return data && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -44,7 +44,8 @@ function dashes(text: string): string {
 }
 class LatexReader {
   private i = 0;
-  private math = false;
+  /** Inside `$…$` or `$$…$$`, or not in math. */
+  private math: 'inline' | 'display' | false = false;
   constructor(
     private readonly s: string,
     private depth: number,
@@ -81,8 +82,16 @@ class LatexReader {
         // `\ln\ln`: the space after the first and the one before the second are one.
         out += out.endsWith(' ') && piece.startsWith(' ') ? piece.slice(1) : piece;
       } else if (c === '$') {
-        this.i += this.s[this.i + 1] === '$' ? 2 : 1;
-        this.math = !this.math;
+        const double = this.s[this.i + 1] === '$';
+        if (!this.math && !double && this.isCurrency()) {
+          out += '$';
+          this.i++;
+          continue;
+        }
+        this.i += double ? 2 : 1;
+        // `$z$$\sim$4.8`: in inline math `$$` closes it and opens the next, math goes on.
+        if (double && this.math === 'inline') continue;
+        this.math = this.math ? false : double ? 'display' : 'inline';
       } else if (c === '{') {
         this.i++;
         out += this.read(true);
@@ -103,6 +112,21 @@ class LatexReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether the `$` here is money ("from $2.5M to $300K", "$5-$10"), kept as written: one
+   * before a digit with no next `$`, or whose next `$` opens rather than closes (before a
+   * digit, Pandoc's rule; or after a space and before text) with no math markup up to it.
+   * `$2n+1$`, `$0.5 $`, `$1.5\times$10$^{-24}$` are math.
+   */
+  private isCurrency(): boolean {
+    if (!/[0-9]/.test(this.s[this.i + 1] ?? '')) return false;
+    const next = this.s.indexOf('$', this.i + 1);
+    if (next < 0) return true;
+    if (/[\\^_{}]/.test(this.s.slice(this.i + 1, next))) return false;
+    const after = this.s[next + 1] ?? ' ';
+    return /[0-9]/.test(after) || (/\s/.test(this.s[next - 1] as string) && /\S/.test(after));
   }
 
   private macro(): string {
@@ -131,12 +155,13 @@ class LatexReader {
     if (WRAPPERS.has(name) && this.peekNonSpace() !== '{') {
       // `\mathbb R`, `\mathcal L`: the argument is the next token.
       const token = this.textArgument();
-      return lookup(`\\${name}{${token}}`, this.math) ?? token;
+      return lookup(`\\${name}{${token}}`, this.math !== false) ?? token;
     }
     if (WRAPPERS.has(name) && this.peekNonSpace() === '{') {
       const literal = this.braceLiteral();
       // `\mathbb{R}` → ℝ when the table has the whole form; otherwise its text.
-      const whole = literal === null ? undefined : lookup(`\\${name}{${literal}}`, this.math);
+      const whole =
+        literal === null ? undefined : lookup(`\\${name}{${literal}}`, this.math !== false);
       this.skipSpaces();
       this.i++; // the brace
       const inner = this.read(true);
@@ -148,7 +173,7 @@ class LatexReader {
       const before = /[A-Za-z0-9}]/.test(this.s[start - 1] ?? '') ? ' ' : '';
       return before + this.spaced(name);
     }
-    const symbol = lookup(`\\${name}`, this.math);
+    const symbol = lookup(`\\${name}`, this.math !== false);
     if (symbol !== undefined) return letters ? this.spaced(symbol) : symbol;
     // Unknown (a paper's own macro, `\ours`): the name as written; an argument is read as
     // text like any group (no stray braces), an empty one dropped.

@@ -43,6 +43,17 @@ describe('latexToUnicode', () => {
     ['\\textcolor{red}{This paper} includes', 'This paper includes'],
     ['benchmark~\\cite{yang2024}, as in \\citep[p.~2]{a,b}.', 'benchmark, as in.'],
     ['$10^{4}\\,M_{\\odot}$ at 5\\arcsec', '10^4 M_⊙ at 5″'],
+    // Money is not math (review12b #11; real abstracts in /work/shared/corpus): a `$` before a
+    // digit whose next `$` opens rather than closes, or that has none, is kept.
+    ['from $2.5M to $300K with $k$-shot', 'from $2.5M to $300K with k-shot'],
+    ['costs $0.8-$1.5 per run', 'costs $0.8-$1.5 per run'],
+    ['under $50 in compute', 'under $50 in compute'],
+    ['at $0.04 per item; $n$ items', 'at $0.04 per item; n items'],
+    ['$2n+1$ is odd, $1$-Lipschitz, $100$ epochs', '2n+1 is odd, 1-Lipschitz, 100 epochs'],
+    ['$2.5 \\times 10^2\\,M_\\odot $, and $0.5 $ s', '2.5 × 10^2 M_⊙ , and 0.5  s'],
+    ['$1.5\\times$10$^{-24}$ cm', '1.5×10^-24 cm'],
+    // `$$` inside inline math closes it and opens the next: the rest is text again.
+    ['out to $z$$\\sim$4.8 and $z=0.19$--3.69', 'out to z∼4.8 and z=0.19–3.69'],
   ])('%s → %s', (latex, text) => {
     expect(latexToUnicode(latex)).toBe(text);
   });

@@ -35,6 +35,18 @@ describe('detectFormat', () => {
     );
   });
 
+  it("tells JSON Lines by the first line's own keys: Paperboy's need only id and title", () => {
+    expect(detectFormat('{"id":"2501.00001","title":"T","date":"2026-01-02"}\n')).toBe('jsonl');
+    // A Hugging Face paper object (/api/papers/{id}) has id and title too, and nests `id`.
+    expect(detectFormat('{"id":"2410.14735","title":"T","summary":"S","upvotes":3}')).toBe(
+      'hf-json',
+    );
+    expect(detectFormat('{"paper":{"id":"2410.14735","title":"T"},"numComments":1}')).toBe(
+      'hf-json',
+    );
+    expect(detectFormat('{"meta":{"id":"x","title":"T"}}\n')).toBeNull();
+  });
+
   it('returns null for anything else', () => {
     for (const text of [
       '',
@@ -54,9 +66,21 @@ describe('describeHead names what an unreadable file holds', () => {
     ['<html><body>nope</body></html>', 'XML whose root element is <html>'],
     ['{"name":"paperboy","version":"1"}\n', 'JSON whose first line has the keys name, version'],
     ['hello world\nmore', 'text starting "hello world"'],
+    // Bytes of a binary file are shown escaped: a terminal would act on them.
+    ['\x7fELF\x02\x01\x01\ufffd\u202e', 'text starting "\\x7fELF\\x02\\x01\\x01\\ufffd\\u202e"'],
+    ['{"a\\u001b[31m":1}', 'JSON whose first line has the keys a\\x1b[31m'],
   ])('%j', (text, seen) => {
     expect(detectFormat(text)).toBeNull();
     expect(describeHead(text)).toBe(seen);
+  });
+});
+
+describe('a ZIP archive is named as one', () => {
+  it.each([['PK\x03\x04\x14\0'], ['PK\x05\x06\0\0'], ['PK\x07\x08PK\x03\x04']])('%j', (text) => {
+    expect(detectFormat(text)).toBeNull();
+    expect(describeHead(text)).toMatch(
+      /^a ZIP archive \(unpack it first.*arxiv-metadata-oai-snapshot\.json\)$/,
+    );
   });
 });
 
