@@ -15,7 +15,8 @@ const SNAPSHOT_KEY = /"(?:versions|authors_parsed|update_date|submitter|journal-
  * Names the format of a file from its first few KB (already decompressed), or null. Only
  * chooses a parser; the parser itself still rejects input that is not really the format.
  * JSON Lines are told apart by the keys of the first line (the snapshot's `versions`,
- * `authors_parsed`… against Paperboy's `id`, `title`); the reader checks every line again.
+ * `authors_parsed`… against Paperboy's `id` with `title` or `abstract`); the reader checks
+ * every line again.
  */
 export function detectFormat(head: string): FeedFormat | null {
   const text = head.replace(/^\uFEFF/, '').trimStart();
@@ -33,7 +34,7 @@ export function detectFormat(head: string): FeedFormat | null {
     if (row) return jsonLineFormat(row);
     // Not one object on the first line: pretty-printed JSON, or a first line over the cap.
     if (SNAPSHOT_KEY.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'arxiv-snapshot';
-    if (/"title"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
+    if (/"(?:title|abstract)"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
     if (/"paper"\s*:/.test(text) || /"upvotes"\s*:/.test(text)) return 'hf-json';
     return null;
   }
@@ -92,14 +93,15 @@ function printable(text: string): string {
 
 /**
  * The format of a file whose first line is this JSON object, by its own keys (never a nested
- * one): the keys the line reader needs, `id` and `title` (any other may be missing on a line),
- * or the snapshot's; a Hugging Face paper object (`/api/papers/{id}`) has `id` and `title` too.
+ * one): Paperboy's `id` with a `title` (all the line reader needs) or an `abstract` (a line
+ * without a title is that line's warning, not the file's), or the snapshot's; a Hugging Face
+ * paper object (`/api/papers/{id}`) has `id` and `title` too.
  */
 function jsonLineFormat(row: Record<string, unknown>): FeedFormat | null {
   if ('paper' in row || 'upvotes' in row) return 'hf-json';
   if (!('id' in row)) return null;
   if (isSnapshotRow(row)) return 'arxiv-snapshot';
-  return 'title' in row ? 'jsonl' : null;
+  return 'title' in row || 'abstract' in row ? 'jsonl' : null;
 }
 
 function jsonObject(line: string): Record<string, unknown> | null {

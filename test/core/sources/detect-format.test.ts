@@ -35,8 +35,11 @@ describe('detectFormat', () => {
     );
   });
 
-  it("tells JSON Lines by the first line's own keys: Paperboy's need only id and title", () => {
+  it("tells JSON Lines by the first line's own keys: Paperboy's id with a title or abstract", () => {
     expect(detectFormat('{"id":"2501.00001","title":"T","date":"2026-01-02"}\n')).toBe('jsonl');
+    // A first line without a title is that line's warning, never the whole file refused.
+    expect(detectFormat('{"id":"2501.00001","abstract":"A"}\n')).toBe('jsonl');
+    expect(detectFormat('{"id":"2501.00001","date":"2026-01-02"}\n')).toBeNull();
     // A Hugging Face paper object (/api/papers/{id}) has id and title too, and nests `id`.
     expect(detectFormat('{"id":"2410.14735","title":"T","summary":"S","upvotes":3}')).toBe(
       'hf-json',
