@@ -115,18 +115,20 @@ class LatexReader {
   }
 
   /**
-   * Whether the `$` here is money ("from $2.5M to $300K", "$5-$10"), kept as written: one
-   * before a digit with no next `$`, or whose next `$` opens rather than closes (before a
-   * digit, Pandoc's rule; or after a space and before text) with no math markup up to it.
-   * `$2n+1$`, `$0.5 $`, `$1.5\times$10$^{-24}$` are math.
+   * Whether the `$` at `at` is money ("from $2.5M to $300K", "$5-$10"), kept as written: a `$`
+   * before a digit with no math markup up to the next `$`, and either no next `$`, or a next
+   * one before a digit that is money too, or a next one after a space with prose (a word of two
+   * letters) before it. `$2n+1$`, `$0.5 $`, `$2 $-approximation`, `$3-$4\sigma$` are math.
    */
-  private isCurrency(): boolean {
-    if (!/[0-9]/.test(this.s[this.i + 1] ?? '')) return false;
-    const next = this.s.indexOf('$', this.i + 1);
+  private isCurrency(at = this.i, depth = 0): boolean {
+    if (!/[0-9]/.test(this.s[at + 1] ?? '')) return false;
+    const next = this.s.indexOf('$', at + 1);
     if (next < 0) return true;
-    if (/[\\^_{}]/.test(this.s.slice(this.i + 1, next))) return false;
-    const after = this.s[next + 1] ?? ' ';
-    return /[0-9]/.test(after) || (/\s/.test(this.s[next - 1] as string) && /\S/.test(after));
+    const span = this.s.slice(at + 1, next);
+    if (/[\\^_{}]/.test(span)) return false;
+    if (/[0-9]/.test(this.s[next + 1] ?? '') && depth < 8 && this.isCurrency(next, depth + 1))
+      return true;
+    return /\s/.test(this.s[next - 1] as string) && /\s\p{L}{2}/u.test(span);
   }
 
   private macro(): string {
