@@ -31,7 +31,7 @@ export function detectFormat(head: string): FeedFormat | null {
   if (text.startsWith('{')) {
     const firstLine = text.split('\n', 1)[0]!;
     const row = jsonObject(firstLine);
-    if (row) return jsonLineFormat(row);
+    if (row) return jsonLineFormat(row, /\n\s*\{/.test(text.slice(firstLine.length)));
     // Not one object on the first line: pretty-printed JSON, or a first line over the cap.
     if (SNAPSHOT_KEY.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'arxiv-snapshot';
     if (/"(?:title|abstract)"\s*:/.test(firstLine) && /"id"\s*:/.test(firstLine)) return 'jsonl';
@@ -94,11 +94,14 @@ function printable(text: string): string {
 /**
  * The format of a file whose first line is this JSON object, by its own keys (never a nested
  * one): Paperboy's `id` with a `title` (all the line reader needs) or an `abstract` (a line
- * without a title is that line's warning, not the file's), or the snapshot's; a Hugging Face
- * paper object (`/api/papers/{id}`) has `id` and `title` too.
+ * without a title is that line's warning, not the file's), or the snapshot's. A Hugging Face
+ * daily entry has `paper`; a paper object (`/api/papers/{id}`) has `id`, `title` and
+ * `upvotes` too, but a `summary` (no `abstract`), and is alone in its file, where Paperboy's
+ * lines (papers exported with their upvotes, say) come one after another.
  */
-function jsonLineFormat(row: Record<string, unknown>): FeedFormat | null {
-  if ('paper' in row || 'upvotes' in row) return 'hf-json';
+function jsonLineFormat(row: Record<string, unknown>, moreLines: boolean): FeedFormat | null {
+  if ('paper' in row) return 'hf-json';
+  if ('upvotes' in row && !('abstract' in row) && !moreLines) return 'hf-json';
   if (!('id' in row)) return null;
   if (isSnapshotRow(row)) return 'arxiv-snapshot';
   return 'title' in row || 'abstract' in row ? 'jsonl' : null;
