@@ -11,6 +11,7 @@ import { parseDailyPapersPage } from './sources/parse-daily-papers-page.js';
 import { parseHfDailyPapers } from './sources/parse-hf-daily-papers.js';
 import { isSkipWarning, type ParseResult } from './sources/parse-result.js';
 import { decodeText, sniffEncoding, type TextEncodingChoice } from './sources/text-encoding.js';
+import { ImportWrites } from './store/paper-table.js';
 import { type PreparedPaper, preparePaper } from './store/prepared-paper.js';
 import type { Store, UpsertSummary } from './store/store.js';
 
@@ -65,7 +66,7 @@ export interface IngestOptions {
    * fills its store through the bots' polling).
    */
   store: Store & {
-    upsertPrepared(papers: PreparedPaper[], now: Date, importFrom?: number): UpsertSummary;
+    upsertPrepared(papers: PreparedPaper[], now: Date, own?: ImportWrites): UpsertSummary;
     bulkWrite<T>(work: () => Promise<T>): Promise<T>;
   };
   file: string;
@@ -207,11 +208,11 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
     else summary.moreWarnings++;
     options.onWarning?.(warning);
   };
-  // Rows changed after this were written by this import: a paper listed twice counts once.
-  const importFrom = store.papersStamp().lastChange;
+  // What this import wrote: a paper listed twice in the file counts once.
+  const own = new ImportWrites();
   const commit = (batch: PreparedPaper[]) => {
     if (batch.length === 0) return;
-    const result = store.upsertPrepared(batch, options.now(), importFrom);
+    const result = store.upsertPrepared(batch, options.now(), own);
     summary.added += result.added.length;
     summary.updated += result.updated.length;
     summary.unchanged += result.unchanged;

@@ -20,6 +20,32 @@ const LOOKUP_ONLY = '["arxiv-lookup"]';
 /** Called inside the write transaction after a batch, with the change_seq it started after. */
 export type PapersWrittenHook = (db: Database, sinceChangeSeq: number) => void;
 
+/**
+ * The change_seq ranges one bulk import wrote, a batch at a time (ascending): a row in them was
+ * written by the import itself (a paper listed twice in its file), not by another writer (a
+ * bot's poll) meanwhile. A range per batch: a few thousand for the whole arXiv snapshot.
+ */
+export class ImportWrites {
+  private readonly ranges: Array<[number, number]> = [];
+
+  add(from: number, to: number): void {
+    if (to >= from) this.ranges.push([from, to]);
+  }
+
+  has(seq: number): boolean {
+    let lo = 0;
+    let hi = this.ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [from, to] = this.ranges[mid] as [number, number];
+      if (seq < from) hi = mid - 1;
+      else if (seq > to) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+}
+
 /** The papers table: reads, and the merge-on-write that keeps one row per paper. */
 export class PaperTable {
   private readonly statements: StatementCache;
@@ -35,7 +61,7 @@ export class PaperTable {
   private readonly firstListed: Statement;
   private readonly maxSeq: Statement<[], { seq: number }>;
   private readonly upsertAll: Transaction<
-    (papers: PreparedPaper[], now: string, importFrom: number) => UpsertSummary
+    (papers: PreparedPaper[], now: string, own: ImportWrites | null) => UpsertSummary
   >;
 
   constructor(
@@ -73,12 +99,8 @@ export class PaperTable {
     const closedWindow = db.prepare<[string], { value: string }>(
       'SELECT value FROM state WHERE key = ?',
     );
-    this.upsertAll = db.transaction((papers, now, importFrom) =>
-      this.write(
-        papers,
-        firstSeenStamp(now, closedWindow.get(DIGEST_WINDOW_END_KEY)?.value),
-        importFrom,
-      ),
+    this.upsertAll = db.transaction((papers, now, own) =>
+      this.write(papers, firstSeenStamp(now, closedWindow.get(DIGEST_WINDOW_END_KEY)?.value), own),
     );
   }
 
@@ -87,20 +109,23 @@ export class PaperTable {
   }
 
   /**
-   * `upsert` of records already mapped to their columns (`preparePaper`). `importFrom`: the
-   * change_seq a bulk import started after; a row changed since was written by the import
-   * itself (a paper listed twice in a file), so changing it again is not counted as an update
-   * (it is already new or updated): the counts do not depend on where batches end.
+   * `upsert` of records already mapped to their columns (`preparePaper`). `own`: what a bulk
+   * import wrote so far (this write is added); a row it wrote changed again is not counted as
+   * updated (it is already new or updated), so the counts do not depend on where batches end.
    */
-  upsertPrepared(papers: PreparedPaper[], now: Date, importFrom = Infinity): UpsertSummary {
+  upsertPrepared(
+    papers: PreparedPaper[],
+    now: Date,
+    own: ImportWrites | null = null,
+  ): UpsertSummary {
     if (papers.length === 0)
       return { added: [], updated: [], unchanged: 0, skippedReplacements: [] };
     // IMMEDIATE: a read-then-write transaction takes the write lock up front, so a second
     // writer (npm run ingest) makes it wait on busy_timeout instead of failing with SQLITE_BUSY.
-    return this.upsertAll.immediate(papers, now.toISOString(), importFrom);
+    return this.upsertAll.immediate(papers, now.toISOString(), own);
   }
 
-  private write(papers: PreparedPaper[], now: string, importFrom: number): UpsertSummary {
+  private write(papers: PreparedPaper[], now: string, own: ImportWrites | null): UpsertSummary {
     const startSeq = this.maxSeq.get()?.seq ?? 0;
     let seq = startSeq;
     const added = new Set<string>();
@@ -150,12 +175,13 @@ export class PaperTable {
         // Changed again within the batch (e.g. its arXiv id arrived): still one new paper.
         added.delete(row.id);
         added.add(merged.id);
-      } else if (row.change_seq <= importFrom || updated.has(row.id)) {
+      } else if (!own?.has(row.change_seq) || updated.has(row.id)) {
         // (A row this import wrote in an earlier batch was counted then.)
         updated.delete(row.id);
         updated.add(merged.id);
       }
     }
+    own?.add(startSeq + 1, seq);
     if (seq > startSeq) this.hook?.(this.db, startSeq);
     return { added: [...added], updated: [...updated], unchanged, skippedReplacements };
   }

@@ -4,7 +4,7 @@ import type { Paper, PaperRecord } from '../paper.js';
 import { ChannelTable } from './channel-rows.js';
 import { DigestRunTable } from './digest-run-rows.js';
 import { LedgerTables } from './ledger-rows.js';
-import { type PapersWrittenHook, PaperTable } from './paper-table.js';
+import { type ImportWrites, type PapersWrittenHook, PaperTable } from './paper-table.js';
 import type { PreparedPaper } from './prepared-paper.js';
 import { CORRUPT_CODES, openDatabase, openError } from './sqlite-open.js';
 import { inWriteTransaction } from './statements.js';
@@ -82,8 +82,8 @@ export class SqliteStore implements Store {
     return this.writePapers(() => this.papers.upsert(records, now));
   }
   /** `upsertPapers` of records mapped to their columns already (a bulk ingest's parsing thread). */
-  upsertPrepared(papers: PreparedPaper[], now: Date, importFrom?: number): UpsertSummary {
-    return this.writePapers(() => this.papers.upsertPrepared(papers, now, importFrom));
+  upsertPrepared(papers: PreparedPaper[], now: Date, own?: ImportWrites): UpsertSummary {
+    return this.writePapers(() => this.papers.upsertPrepared(papers, now, own));
   }
   /**
    * Runs a bulk write (`npm run ingest`) with few WAL checkpoints, then one at the end: each
