@@ -147,9 +147,9 @@ function parseWhole(
     case 'hf-json':
       return parseHfDailyPapers(text, { fetchedAt });
     case 'arxiv-rss':
-      return parseArxivRss(text, { fetchedAt });
+      return parseArxivRss(text, { fetchedAt, fromFile: true });
     case 'arxiv-atom':
-      return parseArxivAtom(text, { fetchedAt });
+      return parseArxivAtom(text, { fetchedAt, fromFile: true });
     case 'jsonl':
     case 'arxiv-snapshot':
       throw new Error('JSON Lines are read line by line');

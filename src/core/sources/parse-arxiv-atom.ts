@@ -24,6 +24,12 @@ import {
 export interface ArxivAtomOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
   fetchedAt: string;
+  /**
+   * The input is a saved file: `fetchedAt` is then its modification time, which dates nothing,
+   * so an item nothing in it dates has an unknown date (said per item). A live poll (false)
+   * lists such an item on the day it was read, and says nothing of it.
+   */
+  fromFile?: boolean;
 }
 
 export interface ArxivAtomResult extends ParseResult {
@@ -88,7 +94,7 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
         warnings,
       );
       const dated = isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated));
-      if (record && !dated && !isoTimestamp(textOf(feed.updated)))
+      if (record && options.fromFile && !dated && !isoTimestamp(textOf(feed.updated)))
         warnings.push(
           `${entryLabel('entry', index, record.title)}: no <published> or <updated>, its date is unknown`,
         );

@@ -25,6 +25,12 @@ export { splitCreators } from './arxiv-listing.js';
 export interface ArxivRssOptions {
   /** When the feed was fetched (ISO); used when the feed carries no date of its own. */
   fetchedAt: string;
+  /**
+   * The input is a saved file: `fetchedAt` is then its modification time, which dates nothing,
+   * so an item nothing in it dates has an unknown date (said per item). A live poll (false)
+   * lists such an item on the day it was read, and says nothing of it.
+   */
+  fromFile?: boolean;
 }
 
 /**
@@ -110,12 +116,13 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
       warnings,
     );
     // An unreadable item date is named: without one the paper is dated by the channel, or
-    // (no channel date either) not at all — never silently by the time the file was read.
-    if (record && !day && (pubDate || !channelDate)) {
+    // (no channel date either) by a live poll's day, or in a file not at all — never silently
+    // by the time the file was modified.
+    if (record && !day && (pubDate || (!channelDate && options.fromFile))) {
       const what = pubDate ? `pubDate ${JSON.stringify(pubDate)} not understood` : 'no pubDate';
-      const then = channelDate
-        ? `listed on the channel's day ${channelDate.slice(0, 10)}`
-        : 'its date is unknown';
+      let then = 'listed on the day it was read';
+      if (channelDate) then = `listed on the channel's day ${channelDate.slice(0, 10)}`;
+      else if (options.fromFile) then = 'its date is unknown';
       warnings.push(`${entryLabel('item', index, title)}: ${what}, ${then}`);
     }
     if (record) papers.push(record);
@@ -168,7 +175,7 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
       },
       warnings,
     );
-    if (record && !isoDay(textOf(item['dc:date'])) && !isoDay(date))
+    if (record && options.fromFile && !isoDay(textOf(item['dc:date'])) && !isoDay(date))
       warnings.push(`${entryLabel('item', index, record.title)}: no dc:date, its date is unknown`);
     if (record) papers.push(record);
   });

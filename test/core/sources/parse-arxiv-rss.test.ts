@@ -80,6 +80,7 @@ describe('parseArxivRss on empty and bad input', () => {
   it('skips bad items, naming each, and returns the rest', () => {
     const { papers, warnings } = parseArxivRss(fixtureText('arxiv-rss-broken-entries.xml'), {
       fetchedAt,
+      fromFile: true,
     });
     expect(papers).toEqual([
       expect.objectContaining({

@@ -151,14 +151,16 @@ describe('review 12 F6: RSS pubDate forms the spec allows are read; others are w
   });
 
   it('names an unreadable or missing pubDate', () => {
-    const { papers, warnings } = parseArxivRss(
-      feed('', item('2403.30003', 'the ides of March'), item('2403.30004', '')),
-      { fetchedAt },
-    );
+    const undated = feed('', item('2403.30003', 'the ides of March'), item('2403.30004', ''));
+    const { papers, warnings } = parseArxivRss(undated, { fetchedAt, fromFile: true });
     expect(papers.map((p) => p.publishedAt)).toEqual([null, null]);
     expect(warnings).toEqual([
       'item 1 "P 2403.30003": pubDate "the ides of March" not understood, its date is unknown',
       'item 2 "P 2403.30004": no pubDate, its date is unknown',
+    ]);
+    // Polled live, the poll's day lists them: only the date not understood is said.
+    expect(parseArxivRss(undated, { fetchedAt }).warnings).toEqual([
+      'item 1 "P 2403.30003": pubDate "the ides of March" not understood, listed on the day it was read',
     ]);
     const dated = parseArxivRss(
       feed(
