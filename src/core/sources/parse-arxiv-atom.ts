@@ -1,5 +1,5 @@
 import { PaperboyError } from '../errors.js';
-import { arxivLinks, cleanText, type PaperRecord, parseArxivId } from '../paper.js';
+import { arxivLinks, cleanText, isReplacement, type PaperRecord, parseArxivId } from '../paper.js';
 import { cleanFeedText, originalOf } from '../text/clean-text.js';
 import { listingRecord } from './arxiv-listing.js';
 import {
@@ -94,7 +94,8 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
         warnings,
       );
       const dated = isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated));
-      if (record && options.fromFile && !dated && !isoTimestamp(textOf(feed.updated)))
+      const undated = !dated && !isoTimestamp(textOf(feed.updated));
+      if (record && options.fromFile && undated && !isReplacement(record))
         warnings.push(
           `${entryLabel('entry', index, record.title)}: no <published> or <updated>, its date is unknown`,
         );

@@ -1,5 +1,5 @@
 import { PaperboyError } from '../errors.js';
-import type { PaperRecord } from '../paper.js';
+import { isReplacement, type PaperRecord } from '../paper.js';
 import { listingRecord } from './arxiv-listing.js';
 import {
   elementNames,
@@ -118,7 +118,13 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     // An unreadable item date is named: without one the paper is dated by the channel, or
     // (no channel date either) by a live poll's day, or in a file not at all — never silently
     // by the time the file was modified.
-    if (record && !day && (pubDate || (!channelDate && options.fromFile))) {
+    // (A replacement only updates a stored paper, whose date stays: nothing to say of it.)
+    if (
+      record &&
+      !isReplacement(record) &&
+      !day &&
+      (pubDate || (!channelDate && options.fromFile))
+    ) {
       const what = pubDate ? `pubDate ${JSON.stringify(pubDate)} not understood` : 'no pubDate';
       let then = 'listed on the day it was read';
       if (channelDate) then = `listed on the channel's day ${channelDate.slice(0, 10)}`;
@@ -175,7 +181,8 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
       },
       warnings,
     );
-    if (record && options.fromFile && !isoDay(textOf(item['dc:date'])) && !isoDay(date))
+    const undated = !isoDay(textOf(item['dc:date'])) && !isoDay(date);
+    if (record && options.fromFile && undated && !isReplacement(record))
       warnings.push(`${entryLabel('item', index, record.title)}: no dc:date, its date is unknown`);
     if (record) papers.push(record);
   });

@@ -236,7 +236,9 @@ export class PaperTable {
   /** By listing day, on its partial index (migration 6). */
   newestListed(limit: number): Paper[] {
     const rows = this.statements
-      .get('SELECT * FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC LIMIT ?')
+      .get(
+        'SELECT * FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC, rowid DESC LIMIT ?',
+      )
       .all(limit) as PaperRow[];
     return rows.map(rowToPaper);
   }

@@ -89,6 +89,17 @@ describe('old arXiv RSS 1.0 (rdf:RDF)', () => {
     });
     expect(papers[2]?.publishedAt).toBeNull();
   });
+
+  it('in a saved archive without dc:date, names each undated item, never a replacement', () => {
+    const undated = fixtureText('arxiv-rdf.xml').replace(/<dc:date>[^<]*<\/dc:date>\n?/, '');
+    const saved = parseArxivRss(undated, { fetchedAt, fromFile: true });
+    expect(saved.warnings).toEqual([
+      'item 1 "Learning to Grasp Transparent Objects with ϵ-Greedy Tactile Probing": no dc:date, its date is unknown',
+      expect.stringMatching(/^item 2 ".*": no dc:date, its date is unknown$/),
+    ]);
+    // Polled live, the poll's day lists them: nothing to say.
+    expect(parseArxivRss(undated, { fetchedAt }).warnings).toEqual([]);
+  });
 });
 
 describe('an RSS feed with HTML descriptions (a third-party Daily Papers feed)', () => {

@@ -279,7 +279,7 @@ export class PgPaperTable {
   /** By listing day, on its partial index (migration 6). */
   async newestListed(limit: number): Promise<Paper[]> {
     const rows = await this.db.rows<PgPaperRow>(
-      'SELECT * FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC LIMIT $1',
+      'SELECT * FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC, rowid DESC LIMIT $1',
       [limit],
     );
     return rows.map((row) => rowToPaper(toRow(row)));
