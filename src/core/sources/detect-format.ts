@@ -45,15 +45,30 @@ export function detectFormat(head: string): FeedFormat | null {
   return null;
 }
 
+const decompress = (tool: string) => `decompress it first with ${tool}; Paperboy reads gzip itself`;
+const UNPACK = 'unpack it first and ingest the file inside';
+
+/**
+ * Archives and compressed data Paperboy does not open itself, by their first bytes as decoded
+ * (a byte that is not UTF-8 reads as U+FFFD): ZIP (a file's local header, an empty archive, a
+ * spanned one's marker), bzip2, xz, zstd, 7-Zip, tar (`ustar` at byte 257).
+ */
+const PACKED: ReadonlyArray<[RegExp, string]> = [
+  [
+    /^PK(?:\x03\x04|\x05\x06|\x07\x08)/,
+    `a ZIP archive (${UNPACK}: Kaggle's archive.zip holds arxiv-metadata-oai-snapshot.json)`,
+  ],
+  [/^BZh[1-9]1AY&SY/, `bzip2-compressed data (${decompress('bunzip2')})`],
+  [/^\ufffd7zXZ\x00/, `xz-compressed data (${decompress('unxz')})`],
+  [/^\(\ufffd\/\ufffd/, `zstd-compressed data (${decompress('unzstd')})`],
+  [/^7z\ufffd\ufffd'\x1c/, `a 7-Zip archive (${UNPACK})`],
+  [/^[\s\S]{257}ustar/, `a tar archive (${UNPACK}; tar -xf unpacks it)`],
+];
+
 /** What the head of a file looks like, for an error about a file Paperboy cannot read. */
 export function describeHead(head: string): string {
-  // A ZIP's signatures: a file's local header, an empty archive, a spanned one's marker.
-  if (/^PK(?:\x03\x04|\x05\x06|\x07\x08)/.test(head)) {
-    return (
-      'a ZIP archive (unpack it first and ingest the file inside: ' +
-      "Kaggle's archive.zip holds arxiv-metadata-oai-snapshot.json)"
-    );
-  }
+  const packed = PACKED.find(([magic]) => magic.test(head));
+  if (packed) return packed[1];
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') return 'an empty file';
   if (text.startsWith('<')) {

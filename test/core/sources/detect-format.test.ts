@@ -87,6 +87,20 @@ describe('a ZIP archive is named as one', () => {
   });
 });
 
+describe('other archives and compressions are named, with what to do', () => {
+  const tarHeader = `s.json${'\0'.repeat(94)}0000644\0${'\0'.repeat(149)}ustar\x0000`;
+  it.each([
+    ['BZh91AY&SY\x05\x05{\ufffd', /^bzip2-compressed data \(decompress it first with bunzip2;/],
+    ['\ufffd7zXZ\0\0\x04\ufffd', /^xz-compressed data \(decompress it first with unxz;/],
+    ['(\ufffd/\ufffd\x04\0', /^zstd-compressed data \(decompress it first with unzstd;/],
+    ["7z\ufffd\ufffd'\x1c\0\x04", /^a 7-Zip archive \(unpack it first/],
+    [tarHeader, /^a tar archive \(unpack it first.*tar -xf unpacks it\)$/],
+  ])('%j', (text, named) => {
+    expect(detectFormat(text)).toBeNull();
+    expect(describeHead(text)).toMatch(named);
+  });
+});
+
 describe('review 12 F3: a JSON array of snapshot rows is not Hugging Face JSON', () => {
   const rows = JSON.stringify([
     {
