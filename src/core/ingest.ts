@@ -3,7 +3,6 @@ import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, GZIP_CUT_OFF, isGzip } from './file-bytes.js';
 import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
 import { type HandOff, jsonLinesBatches } from './json-lines-thread.js';
-import type { PaperRecord } from './paper.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
 import { parseArxivAtom } from './sources/parse-arxiv-atom.js';
 import { parseArxivRss } from './sources/parse-arxiv-rss.js';
@@ -124,15 +123,6 @@ export interface IngestSummary {
   unknownFields: string[];
   /** The gzip data ended early (one of the warnings; what came before was read). */
   cutOff: boolean;
-}
-
-/**
- * A listing item that nothing in the file dates (no item date, no channel date): its listing
- * day would be the file's modification time, which says nothing of when it was listed, so its
- * date is unknown (the parser has said so).
- */
-function undatedInFile(record: PaperRecord, fetchedAt: string): boolean {
-  return !record.publishedAt && !record.listedAt && record.observedAt === fetchedAt;
 }
 
 function parseWhole(
@@ -339,10 +329,7 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
     for (const warning of parsed.warnings) warn(warning, isSkipWarning(warning));
     for (const warning of parsed.unknownFields ?? []) unknownField(warning);
     if (options.sample) for (const record of parsed.papers) record.sample = true;
-    const papers = parsed.papers.map((record) => {
-      const prepared = preparePaper(record);
-      return undatedInFile(record, fetchedAt) ? { ...prepared, feedDate: null } : prepared;
-    });
+    const papers = parsed.papers.map(preparePaper);
     for (let i = 0; i < papers.length; i += batchSize) commit(papers.slice(i, i + batchSize));
   }
   return { format, gzip, ...summary };

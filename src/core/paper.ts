@@ -61,9 +61,10 @@ export interface PaperRecord {
   /**
    * When the feed listed the paper (ISO), when the feed says so (Hugging Face
    * `submittedOnDailyAt`): the paper's feed date, so an old file imported today is dated by
-   * its listing, not by the import. Absent: a listing feed's observation time dates it.
+   * its listing, not by the import. Absent: a listing feed's observation time dates it. `null`:
+   * nothing dates the listing (a saved file without item or channel dates): no feed date.
    */
-  listedAt?: string;
+  listedAt?: string | null;
   /** Bundled demo papers: served in the terminal demo, never posted in a digest. */
   sample?: boolean;
   /** arXiv RSS only: `replace`/`replace-cross` items update a paper, they are not news. */

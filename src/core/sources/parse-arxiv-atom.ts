@@ -95,10 +95,13 @@ export function parseArxivAtom(text: string, options: ArxivAtomOptions): ArxivAt
       );
       const dated = isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated));
       const undated = !dated && !isoTimestamp(textOf(feed.updated));
-      if (record && options.fromFile && undated && !isReplacement(record))
-        warnings.push(
-          `${entryLabel('entry', index, record.title)}: no <published> or <updated>, its date is unknown`,
-        );
+      if (record && options.fromFile && undated) {
+        record.listedAt = null;
+        if (!isReplacement(record))
+          warnings.push(
+            `${entryLabel('entry', index, record.title)}: no <published> or <updated>, its date is unknown`,
+          );
+      }
       if (record) papers.push(record);
       return;
     }

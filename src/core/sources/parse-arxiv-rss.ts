@@ -119,6 +119,7 @@ export function parseArxivRss(text: string, options: ArxivRssOptions): ParseResu
     // (no channel date either) by a live poll's day, or in a file not at all — never silently
     // by the time the file was modified.
     // (A replacement only updates a stored paper, whose date stays: nothing to say of it.)
+    if (record && !day && !channelDate && options.fromFile) record.listedAt = null;
     if (
       record &&
       !isReplacement(record) &&
@@ -182,8 +183,13 @@ function parseRdf(rdf: XmlNode, options: ArxivRssOptions): ParseResult {
       warnings,
     );
     const undated = !isoDay(textOf(item['dc:date'])) && !isoDay(date);
-    if (record && options.fromFile && undated && !isReplacement(record))
-      warnings.push(`${entryLabel('item', index, record.title)}: no dc:date, its date is unknown`);
+    if (record && options.fromFile && undated) {
+      record.listedAt = null;
+      if (!isReplacement(record))
+        warnings.push(
+          `${entryLabel('item', index, record.title)}: no dc:date, its date is unknown`,
+        );
+    }
     if (record) papers.push(record);
   });
   return {

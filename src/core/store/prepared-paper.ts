@@ -14,7 +14,7 @@ const LISTING_SOURCES: ReadonlySet<SourceName> = new Set(['huggingface', 'arxiv-
 export function feedDateOf(
   record: Pick<PaperRecord, 'source' | 'observedAt' | 'listedAt'>,
 ): string | null {
-  if (!LISTING_SOURCES.has(record.source)) return null;
+  if (!LISTING_SOURCES.has(record.source) || record.listedAt === null) return null;
   return (record.listedAt ?? record.observedAt).slice(0, 10);
 }
 
