@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { isPaperboyError, PaperboyError } from './errors.js';
 import { byteChunks, GZIP_CUT_OFF, isGzip } from './file-bytes.js';
+import { type IngestSummary, IngestTally } from './ingest-tally.js';
 import { JsonLinesReader, LINE_CAP, type LineBatch } from './json-lines-reader.js';
 import { type HandOff, jsonLinesBatches } from './json-lines-thread.js';
 import { describeHead, detectFormat, type FeedFormat } from './sources/detect-format.js';
@@ -14,11 +15,11 @@ import { ImportWrites } from './store/paper-table.js';
 import { type PreparedPaper, preparePaper } from './store/prepared-paper.js';
 import type { Store, UpsertSummary } from './store/store.js';
 
+export type { IngestSummary } from './ingest-tally.js';
 export { LINE_CAP } from './json-lines-reader.js';
 
 export const DEFAULT_INGEST_BATCH = 2000;
 /** Warnings kept word for word; the rest are only counted. */
-const WARNINGS_KEPT = 100;
 const HEAD_BYTES = 8192;
 const NEWLINE = 0x0a;
 /**
@@ -100,31 +101,6 @@ export interface IngestOptions {
   handOff?: HandOff;
 }
 
-export interface IngestSummary {
-  format: FeedFormat;
-  gzip: boolean;
-  added: number;
-  updated: number;
-  unchanged: number;
-  /** Entries not stored: unreadable ones and replacements of papers not stored. */
-  skipped: number;
-  /** `replace` entries of papers not stored (a new version of an unknown paper is not new). */
-  skippedReplacements: number;
-  /** Every warning: skipped entries and fields not understood. */
-  warningCount: number;
-  /** The first warnings, naming the entry or line. */
-  warnings: string[];
-  /** Warnings beyond those kept in `warnings`. */
-  moreWarnings: number;
-  /**
-   * Elements or keys of items that no parser reads, one line per name for the whole file
-   * (also counted in `warningCount`): always all of them, however many other warnings.
-   */
-  unknownFields: string[];
-  /** The gzip data ended early (one of the warnings; what came before was read). */
-  cutOff: boolean;
-}
-
 function parseWhole(
   format: FeedFormat,
   text: string,
@@ -172,44 +148,12 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
   const gzip = isGzip(fd);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_INGEST_BATCH);
   const progress: IngestProgress = { committed: 0, bytesRead: 0, totalBytes: stat.size };
-  const summary = {
-    added: 0,
-    updated: 0,
-    unchanged: 0,
-    skipped: 0,
-    skippedReplacements: 0,
-    warningCount: 0,
-    warnings: [] as string[],
-    moreWarnings: 0,
-    unknownFields: [] as string[],
-    cutOff: false,
-  };
-  const unknownField = (warning: string) => {
-    summary.unknownFields.push(warning);
-    summary.warningCount++;
-    options.onWarning?.(warning);
-  };
-
-  const warn = (warning: string, skipped: boolean) => {
-    if (skipped) summary.skipped++;
-    if (warning === GZIP_CUT_OFF) summary.cutOff = true;
-    summary.warningCount++;
-    if (summary.warnings.length < WARNINGS_KEPT) summary.warnings.push(warning);
-    else summary.moreWarnings++;
-    options.onWarning?.(warning);
-  };
+  const tally = new IngestTally(options.onWarning);
   // What this import wrote: a paper listed twice in the file counts once.
   const own = new ImportWrites();
   const commit = (batch: PreparedPaper[]) => {
     if (batch.length === 0) return;
-    const result = store.upsertPrepared(batch, options.now(), own);
-    summary.added += result.added.length;
-    summary.updated += result.updated.length;
-    summary.unchanged += result.unchanged;
-    for (const id of result.skippedReplacements) {
-      summary.skippedReplacements++;
-      warn(`${id}: skipped, a replacement (new version) of a paper not stored`, true);
-    }
+    tally.count(store.upsertPrepared(batch, options.now(), own));
     progress.committed += batch.length;
     options.onBatch?.({ ...progress });
   };
@@ -280,7 +224,7 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
     const jsonLines = { fetchedAt, batchSize, ...(options.sample ? { sample: true } : {}) };
     // A batch's line warnings are said before it is written, as they arose.
     const take = (batch: LineBatch) => {
-      for (const [warning, skipped] of batch.warnings) warn(warning, skipped);
+      for (const [warning, skipped] of batch.warnings) tally.warn(warning, skipped);
       progress.bytesRead = batch.bytesRead;
       commit(batch.papers);
     };
@@ -312,11 +256,11 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
         await batches.return(undefined as never);
       }
     });
-    for (const warning of last.unknownFields) unknownField(warning);
+    for (const warning of last.unknownFields) tally.unknownField(warning);
   } else {
     const bodyChunks = [...headChunks];
     for await (const chunk of chunks) bodyChunks.push(chunk);
-    if (cutMet) warn(GZIP_CUT_OFF, false);
+    if (cutMet) tally.warn(GZIP_CUT_OFF, false);
     const referenceDate = options.referenceDate ?? fetchedAt.slice(0, 10);
     let parsed: ParseResult;
     try {
@@ -326,11 +270,11 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
       throw named(file, error);
     }
     // Parsers also warn about ignored fields; only "skipped" entries count as skipped.
-    for (const warning of parsed.warnings) warn(warning, isSkipWarning(warning));
-    for (const warning of parsed.unknownFields ?? []) unknownField(warning);
+    for (const warning of parsed.warnings) tally.warn(warning, isSkipWarning(warning));
+    for (const warning of parsed.unknownFields ?? []) tally.unknownField(warning);
     if (options.sample) for (const record of parsed.papers) record.sample = true;
     const papers = parsed.papers.map(preparePaper);
     for (let i = 0; i < papers.length; i += batchSize) commit(papers.slice(i, i + batchSize));
   }
-  return { format, gzip, ...summary };
+  return { format, gzip, ...tally.counts };
 }
