@@ -3,12 +3,12 @@ import { type ErrorCode, PaperboyError } from './errors.js';
 import { GZIP_CUT_OFF } from './file-bytes.js';
 import {
   type JsonLinesOptions,
-  JsonLinesReader,
   type LastBatch,
   type LineBatch,
   type ReaderState,
   unknownKeyWarnings,
-} from './json-lines-reader.js';
+} from './json-lines-batch.js';
+import { JsonLinesReader } from './json-lines-reader.js';
 import { UnknownFields } from './sources/parse-result.js';
 
 /**

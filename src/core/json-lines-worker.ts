@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPaperboyError } from './errors.js';
 import { byteChunks, GZIP_CUT_OFF } from './file-bytes.js';
-import { JsonLinesReader, type LineBatch, type ReaderState } from './json-lines-reader.js';
+import type { LineBatch, ReaderState } from './json-lines-batch.js';
+import { JsonLinesReader } from './json-lines-reader.js';
 import type { JsonLinesJob, ReaderMessage, WriterMessage } from './json-lines-thread.js';
 
 const port = parentPort;
