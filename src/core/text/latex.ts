@@ -1,3 +1,4 @@
+import { isMoneyDollar, LatexSource } from './latex-source.js';
 import {
   ACCENTS,
   DROPPED,
@@ -11,6 +12,8 @@ import {
   WRAPPERS,
 } from './latex-tables.js';
 
+export { LATEX_MAX_DEPTH, LatexTooDeep } from './latex-source.js';
+
 /**
  * LaTeX as written in arXiv titles and abstracts, made readable: accents and symbols through
  * unicode2latex's maintained tables (`R\'{e}nyi` → `Rényi`, `$\beta$` → `β`), font and
@@ -21,19 +24,6 @@ export function latexToUnicode(text: string): string {
   return new LatexReader(text, 0).read().normalize('NFC');
 }
 
-/**
- * How deep groups and macro arguments may nest. Real titles and abstracts stay under ten; the
- * cap keeps a hostile line (3,000 nested `\textbf{`) from overflowing the stack.
- */
-export const LATEX_MAX_DEPTH = 200;
-
-/** Thrown by `latexToUnicode` for text nested deeper than `LATEX_MAX_DEPTH`. */
-export class LatexTooDeep extends Error {
-  constructor() {
-    super(`LaTeX nested deeper than ${LATEX_MAX_DEPTH} groups`);
-  }
-}
-
 const COMBINING_MARKS = /^\p{M}+$/u;
 const SPECIAL = /[\\${}~]/g;
 const LETTERS = /[A-Za-z]+/y;
@@ -42,14 +32,9 @@ const TIED = /[\p{L}\p{N}.,;:)\]}$]/u;
 function dashes(text: string): string {
   return text.replace(/---/g, '—').replace(/--/g, '–');
 }
-class LatexReader {
-  private i = 0;
+class LatexReader extends LatexSource {
   /** Inside `$…$` or `$$…$$`, or not in math. */
   private math: 'inline' | 'display' | false = false;
-  constructor(
-    private readonly s: string,
-    private depth: number,
-  ) {}
 
   read(stopAtBrace = false): string {
     this.enter();
@@ -58,10 +43,6 @@ class LatexReader {
     } finally {
       this.depth--;
     }
-  }
-
-  private enter(): void {
-    if (++this.depth > LATEX_MAX_DEPTH) throw new LatexTooDeep();
   }
 
   private readGroup(stopAtBrace: boolean): string {
@@ -83,7 +64,7 @@ class LatexReader {
         out += out.endsWith(' ') && piece.startsWith(' ') ? piece.slice(1) : piece;
       } else if (c === '$') {
         const double = this.s[this.i + 1] === '$';
-        if (!this.math && !double && this.isCurrency()) {
+        if (!this.math && !double && isMoneyDollar(this.s, this.i)) {
           out += '$';
           this.i++;
           continue;
@@ -112,23 +93,6 @@ class LatexReader {
       }
     }
     return out;
-  }
-
-  /**
-   * Whether the `$` at `at` is money ("from $2.5M to $300K", "$5-$10"), kept as written: a `$`
-   * before a digit with no math markup up to the next `$`, and either no next `$`, or a next
-   * one before a digit that is money too, or a next one after a space with prose (a word of two
-   * letters) before it. `$2n+1$`, `$0.5 $`, `$2 $-approximation`, `$3-$4\sigma$` are math.
-   */
-  private isCurrency(at = this.i, depth = 0): boolean {
-    if (!/[0-9]/.test(this.s[at + 1] ?? '')) return false;
-    const next = this.s.indexOf('$', at + 1);
-    if (next < 0) return true;
-    const span = this.s.slice(at + 1, next);
-    if (/[\\^_{}]/.test(span)) return false;
-    if (/[0-9]/.test(this.s[next + 1] ?? '') && depth < 8 && this.isCurrency(next, depth + 1))
-      return true;
-    return /\s/.test(this.s[next - 1] as string) && /\s\p{L}{2}/u.test(span);
   }
 
   private macro(): string {
@@ -252,16 +216,6 @@ class LatexReader {
     }
   }
 
-  /** The raw text of a following `{…}` group (a URL, a colour, a key), or null when none. */
-  private rawGroup(): string | null {
-    if (this.peekNonSpace() !== '{') return null;
-    this.skipSpaces();
-    const start = this.i + 1;
-    const closed = this.skipGroup();
-    // An unclosed group (real abstracts have them) runs to the end of the text.
-    return this.s.slice(start, closed ? this.i - 1 : this.s.length);
-  }
-
   /** `[…]` after a macro (`\sqrt[3]{x}`, `\cite[p.~2]{k}`), read as text, or ''. */
   private optionalArgument(): string {
     if (this.peekNonSpace() !== '[') return '';
@@ -287,20 +241,6 @@ class LatexReader {
     return c;
   }
 
-  /** Moves past a `{…}` group; false when the text ends before it closes. */
-  private skipGroup(): boolean {
-    let depth = 0;
-    do {
-      const c = this.s[this.i];
-      if (c === '\\') this.i++;
-      else if (c === '{') depth++;
-      else if (c === '}') depth--;
-      this.i++;
-    } while (depth > 0 && this.i < this.s.length);
-    this.i = Math.min(this.i, this.s.length);
-    return depth === 0;
-  }
-
   /** A letter macro's value, a space after it when a letter or macro follows directly. */
   private spaced(value: string): string {
     const next = this.s[this.i] ?? '';
@@ -322,25 +262,6 @@ class LatexReader {
     }
     base = base.replace(/^ı$/, 'i').replace(/^ȷ$/, 'j');
     return base ? base.slice(0, 1) + mark + base.slice(1) : mark;
-  }
-
-  private peekNonSpace(): string {
-    let j = this.i;
-    while (this.s[j] === ' ') j++;
-    return this.s[j] ?? '';
-  }
-
-  private skipSpaces(): void {
-    while (this.s[this.i] === ' ') this.i++;
-  }
-
-  /** The text of a `{…}` group that holds no nested braces or macros, or null. */
-  private braceLiteral(): string | null {
-    const open = this.s.indexOf('{', this.i);
-    const close = this.s.indexOf('}', open);
-    if (open < 0 || close < 0) return null;
-    const inner = this.s.slice(open + 1, close);
-    return /[{\\]/.test(inner) ? null : inner;
   }
 }
 
