@@ -10,6 +10,7 @@ import {
 } from '../bench/ingest-snapshot-corpus.js';
 import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
 import { cleanFeedText } from '../src/core/text/clean-text.js';
+import { finished } from './live/child-process.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-ingest-snapshot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,14 +26,7 @@ function run(script: string, args: string[], dataDir: string, stdin?: string) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.end(stdin ?? '');
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return finished(child);
 }
 
 describe('npm run ingest of a 2,000-line arXiv metadata snapshot', () => {

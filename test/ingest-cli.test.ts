@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKER_MIN_BYTES } from '../src/core/ingest.js';
 import { SqliteStore, storeFile } from '../src/core/store/sqlite-store.js';
+import { finished } from './live/child-process.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-ingest-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,29 +24,6 @@ function runIngest(args: string[], dataDir: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/ingest.ts', ...args], {
     env: childEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-interface Outcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function finished(child: ChildProcess, onStdout?: (all: string) => void): Promise<Outcome> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    onStdout?.(stdout);
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

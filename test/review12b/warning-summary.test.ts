@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/core/ingest.js';
 import { SqliteStore } from '../../src/core/store/sqlite-store.js';
-import { childEnv } from '../live/child-process.js';
+import { childEnv, finished } from '../live/child-process.js';
 
 // Issue 12: "Per-item warnings counted and summarised at the end of `npm run ingest`". The
 // summary sorts warnings into "items skipped" and "fields not understood": a warning must be
@@ -22,14 +22,7 @@ function runIngest(file: string, dataDir: string) {
     env: childEnv({ PAPERBOY_DATA_DIR: dataDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return finished(child);
 }
 
 describe('review12b: the warning summary of npm run ingest', () => {
