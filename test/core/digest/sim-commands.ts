@@ -85,15 +85,21 @@ export const arrive = fc
         m.never.add(old);
         what = `${old}, ${kind === 'import-old' ? 'imported' : 'backfilled'}, from 2019`;
       } else if (kind === 'replace-old') {
-        // A replace item: a new version of a paper from last year (known or not).
+        // A replace item: a new version of a paper from last year, imported then, known only
+        // because someone posted its link (a link lookup, never news by itself), or not stored.
         const last = `2501.${String(10000 + n)}`;
-        if (n % 2 === 0)
+        const stored = (['imported', 'linked', 'unknown'] as const)[n % 3];
+        if (stored === 'imported')
           await m.world.arrive([
             news(last, title, '2025-01-10T00:00:00.000Z', { announceType: 'new', source: 'jsonl' }),
           ]);
+        if (stored === 'linked')
+          await m.world.arrive([
+            news(last, title, now, { publishedAt: '2025-01-10', source: 'arxiv-lookup' }),
+          ]);
         await m.world.arrive([news(last, title, now, { version: 2, announceType: 'replace' })]);
         m.never.add(last);
-        what = `${last}, a replace item of a 2025 paper${n % 2 === 0 ? ' already stored' : ''}`;
+        what = `${last}, a replace item of a 2025 paper (${stored})`;
       } else {
         // A new version of a paper that arrived earlier in the case: still news only once.
         const earlier = m.news.find((p) => p.topic === topic);
