@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type ErrorCode, PaperboyError } from './errors.js';
 import { GZIP_CUT_OFF } from './file-bytes.js';
 import {
@@ -10,6 +10,7 @@ import {
 } from './json-lines-batch.js';
 import { JsonLinesReader } from './json-lines-reader.js';
 import { UnknownFields } from './sources/parse-result.js';
+import { startThread } from './thread-script.js';
 
 /**
  * When the thread hands a batch's lines to the writer unparsed: when the writer said it waits
@@ -52,21 +53,20 @@ export type WriterMessage =
  */
 const AHEAD = 4;
 
-// A plain-JS entry that loads the TypeScript module through tsx (worker threads do not
-// inherit the parent's loader on Node 20).
-const ENTRY = new URL('./search/worker-entry.mjs', import.meta.url);
-const WORKER = new URL('./json-lines-worker.ts', import.meta.url).href;
+const WORKER = new URL('./json-lines-worker.ts', import.meta.url);
 
 /**
  * A worker thread that reads and parses a JSON Lines file while the caller writes the batches
  * before: on a bulk import parsing and writing each take about half the work, so the two cores
- * overlap them. Starting it (a thread, tsx, the parsers) takes a few hundred milliseconds, so
+ * overlap them. Starting it (the script bundled, a thread) takes a tenth of a second or so, so
  * the caller reads on meanwhile and hands the reading over once the thread is `ready`. A batch
  * is acknowledged as soon as the caller takes it; the parser stays at most AHEAD batches ahead,
  * so memory is flat however long the file.
  */
 export class ParsingThread {
-  private readonly worker: Worker;
+  /** The thread, once its script is built and it is started (`null` before). */
+  private worker: Worker | null = null;
+  private readonly starting: Promise<void>;
   private readonly queue: ReaderMessage[] = [];
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
@@ -78,21 +78,40 @@ export class ParsingThread {
   constructor(
     private readonly job: Omit<JsonLinesJob, 'ahead' | 'handOff'> & { handOff?: HandOff },
   ) {
-    const data = { handOff: 'when-writer-waits' as const, ...job, ahead: AHEAD, entry: WORKER };
-    this.worker = new Worker(ENTRY, { workerData: data satisfies JsonLinesJob });
-    this.worker.on('message', (message: ReaderMessage) => {
+    const data = { handOff: 'when-writer-waits' as const, ...job, ahead: AHEAD };
+    this.starting = startThread(WORKER, { workerData: data satisfies JsonLinesJob }).then(
+      (worker) => this.attach(worker),
+      (error: Error) => {
+        this.failure ??= this.stopped(`could not start (${error.message})`, error);
+        this.wake?.();
+      },
+    );
+  }
+
+  private attach(worker: Worker): void {
+    if (this.failure) {
+      void worker.terminate();
+      return;
+    }
+    this.worker = worker;
+    worker.on('message', (message: ReaderMessage) => {
       if (message.type === 'ready') this.loaded = true;
       else this.queue.push(message);
       this.wake?.();
     });
-    this.worker.on('error', (error) => {
+    worker.on('error', (error) => {
       this.failure ??= this.stopped(`failed (${error.message})`, error);
       this.wake?.();
     });
-    this.worker.on('exit', (code) => {
+    worker.on('exit', (code) => {
       this.failure ??= this.stopped(`stopped (exit code ${code})`);
       this.wake?.();
     });
+  }
+
+  /** Only once `ready`: the thread is started by then. */
+  private post(message: WriterMessage): void {
+    this.worker?.postMessage(message);
   }
 
   /** Whether the thread has loaded and can take the reading over. */
@@ -113,11 +132,10 @@ export class ParsingThread {
    * the last batch. A thread that fails or exits before its last batch is an error.
    */
   async *batches(from: ReaderState): AsyncGenerator<LineBatch, LastBatch> {
-    this.worker.postMessage({ type: 'start', from } satisfies WriterMessage);
+    this.post({ type: 'start', from });
     for (;;) {
       // Messages posted before an exit arrive before it: every batch sent is taken.
-      if (this.queue.length === 0 && !this.failure)
-        this.worker.postMessage({ type: 'waiting' } satisfies WriterMessage);
+      if (this.queue.length === 0 && !this.failure) this.post({ type: 'waiting' });
       while (this.queue.length === 0 && !this.failure)
         await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
@@ -131,7 +149,7 @@ export class ParsingThread {
       if (message.type === 'done') return this.withKeysHere(message.batch);
       if (message.type === 'batch') {
         this.taken++;
-        this.worker.postMessage({ type: 'taken' } satisfies WriterMessage);
+        this.post({ type: 'taken' });
         if (message.batch.unparsed) yield* this.parseHere(message.batch);
         else yield message.batch;
       }
@@ -167,7 +185,8 @@ export class ParsingThread {
   /** Ends the thread, whatever it is doing (resolves once it has). */
   async stop(): Promise<void> {
     this.failure ??= this.stopped('was stopped by the writer');
-    await this.worker.terminate();
+    await this.starting;
+    await this.worker?.terminate();
   }
 
   private stopped(why: string, cause?: unknown): PaperboyError {

@@ -1,5 +1,6 @@
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { startThread } from '../thread-script.js';
 import { archiveSyncedSeq, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
 import { wordsOfRows } from './known-terms.js';
 
@@ -48,14 +49,12 @@ function jobError(failure: JobFailure): Error {
  * The archive's big writes on their own thread and connection, so the request path keeps
  * reading (WAL): `rebuild` refills it in one transaction; `sync` indexes the backlog in
  * committed slices and returns the words of what it indexed for the bot's known terms.
- * Started on first use and kept while work comes: starting one (a thread, tsx's loader,
- * SQLite) took 0.6–4 s here. One job at a time, in
- * order. The entry goes through tsx's `tsImport` (worker-entry.mjs). Never keeps the process
- * alive.
+ * Started on first use (this module, bundled: `startThread`) and kept while work comes.
+ * One job at a time, in order. Never keeps the process alive.
  */
 export class ArchiveWorker {
-  /** The live thread and the jobs it owes answers to, in order. */
-  private current: { thread: Worker; jobs: Job[] } | null = null;
+  /** The live thread (once started) and the jobs it owes answers to, in order. */
+  private current: { thread: Promise<Worker>; jobs: Job[] } | null = null;
   private idle: NodeJS.Timeout | null = null;
 
   constructor(
@@ -69,7 +68,8 @@ export class ArchiveWorker {
     const current = this.current ?? this.start();
     return new Promise((resolve, reject) => {
       current.jobs.push({ resolve, reject });
-      current.thread.postMessage(mode);
+      // Callbacks on one promise run in the order they were added: jobs are posted in order.
+      current.thread.then((thread) => thread.postMessage(mode), reject);
     });
   }
 
@@ -77,34 +77,38 @@ export class ArchiveWorker {
     if (this.idle) clearTimeout(this.idle);
     const current = this.current;
     this.current = null;
-    return current ? current.thread.terminate() : Promise.resolve();
+    return current
+      ? current.thread.then(
+          (thread) => thread.terminate(),
+          () => 0,
+        )
+      : Promise.resolve();
   }
 
-  private start(): { thread: Worker; jobs: Job[] } {
-    const thread = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: {
-        archiveFile: this.file,
-        busyTimeoutMs: this.busyTimeoutMs,
-        entry: import.meta.url,
-      },
-    });
-    thread.unref();
+  private start(): { thread: Promise<Worker>; jobs: Job[] } {
+    const workerData = { archiveFile: this.file, busyTimeoutMs: this.busyTimeoutMs };
     // Each thread answers its own jobs: one closed while idle may exit after a new one took
     // the next job, and its exit must not fail that job.
-    const current = { thread, jobs: [] as Job[] };
-    thread.on('message', (message: ArchiveJobResult | JobFailure) => {
-      const job = current.jobs.shift();
-      if ('error' in message) job?.reject(jobError(message));
-      else job?.resolve(message);
-      if (current.jobs.length === 0 && this.current === current)
-        this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
-    });
+    const current = {
+      thread: startThread(new URL(import.meta.url), { workerData }),
+      jobs: [] as Job[],
+    };
     const fail = (error: Error) => {
       if (this.current === current) this.current = null;
       for (const job of current.jobs.splice(0)) job.reject(error);
     };
-    thread.on('error', fail);
-    thread.on('exit', (code) => fail(new Error(`archive worker exited with code ${code}`)));
+    current.thread.then((thread) => {
+      thread.unref();
+      thread.on('message', (message: ArchiveJobResult | JobFailure) => {
+        const job = current.jobs.shift();
+        if ('error' in message) job?.reject(jobError(message));
+        else job?.resolve(message);
+        if (current.jobs.length === 0 && this.current === current)
+          this.idle = setTimeout(() => void this.close(), IDLE_MS).unref();
+      });
+      thread.on('error', fail);
+      thread.on('exit', (code) => fail(new Error(`archive worker exited with code ${code}`)));
+    }, fail);
     this.current = current;
     return current;
   }
