@@ -223,11 +223,15 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
       );
     }
     const jsonLines = { fetchedAt, batchSize, ...(options.sample ? { sample: true } : {}) };
+    // Batches end early where lines go to the writer unparsed: they are gathered into
+    // transactions of a whole batch (each commit rewrites the index pages it touched).
+    const pending: PreparedPaper[] = [];
     // A batch's line warnings are said before it is written, as they arose.
     const take = (batch: LineBatch) => {
       for (const [warning, skipped] of batch.warnings) tally.warn(warning, skipped);
       progress.bytesRead = batch.bytesRead;
-      commit(batch.papers);
+      for (const paper of batch.papers) pending.push(paper);
+      if (pending.length >= batchSize) commit(pending.splice(0));
     };
     const reader = new JsonLinesReader(jsonLines);
     cutOff = () => reader.warn(GZIP_CUT_OFF, false);
@@ -251,6 +255,7 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
         for (; !next.done; next = await batches.next()) take(next.value);
         // The reading has ended (file closed, thread stopped) when the last batch comes.
         take(next.value);
+        commit(pending.splice(0));
         return next.value;
       } finally {
         // A write that failed ends the reading too (and the parsing thread with it).
