@@ -223,15 +223,16 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
       );
     }
     const jsonLines = { fetchedAt, batchSize, ...(options.sample ? { sample: true } : {}) };
-    // Batches end early where lines go to the writer unparsed: they are gathered into
-    // transactions of a whole batch (each commit rewrites the index pages it touched).
+    // The parsing thread posts parts of batches, and batches end early where lines go to the
+    // writer unparsed: papers are gathered into transactions of a whole batch (each commit
+    // rewrites the index pages it touched).
     const pending: PreparedPaper[] = [];
     // A batch's line warnings are said before it is written, as they arose.
     const take = (batch: LineBatch) => {
       for (const [warning, skipped] of batch.warnings) tally.warn(warning, skipped);
       progress.bytesRead = batch.bytesRead;
       for (const paper of batch.papers) pending.push(paper);
-      if (pending.length >= batchSize) commit(pending.splice(0));
+      while (pending.length >= batchSize) commit(pending.splice(0, batchSize));
     };
     const reader = new JsonLinesReader(jsonLines);
     cutOff = () => reader.warn(GZIP_CUT_OFF, false);

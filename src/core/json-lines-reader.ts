@@ -55,6 +55,8 @@ export class JsonLinesReader {
    * over would leave the parsing thread waiting instead.
    */
   handOffWhen: ((lineNumber: number) => boolean) | null = null;
+  /** Lines handed over at a time (a quarter of a batch unless the parsing thread says). */
+  handOffLines: number;
 
   /** Reads from the file's start, or from where another reader stopped (`handOver`). */
   constructor(
@@ -62,6 +64,7 @@ export class JsonLinesReader {
     from?: ReaderState,
   ) {
     this.unknownKeys = new UnknownFields(from?.unknownKeys);
+    this.handOffLines = Math.max(1, options.batchSize / 4);
     if (from) {
       this.pushed = from.offset;
       this.lineStart = from.offset;
@@ -232,7 +235,7 @@ export class JsonLinesReader {
     const handing = this.handing as Handing;
     this.lineNumber++;
     handing.pieces.push(line, NEWLINE_BYTE);
-    if (++handing.lines >= Math.max(1, this.options.batchSize / 4)) this.finishHanding();
+    if (++handing.lines >= this.handOffLines) this.finishHanding();
   }
 
   /** The lines collected for the writer, as a batch in line order (none when there are none). */
