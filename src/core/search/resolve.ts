@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { normaliseTitle, type Paper, parseArxivId } from '../paper.js';
+import { TITLE_PREFIX } from '../store/paper-row-shapes.js';
 import { type ArchiveQueries, type FtsTable, titleQuery } from './archive-query.js';
 import {
   type CompiledQuery,
@@ -65,7 +66,8 @@ export function resolvePaper(
     return answer(papersWhere(db, 'id = ? OR arxiv_id = ? LIMIT 2', id.id, id.id).slice(0, 1));
   const key = normaliseTitle(text);
   if (!key) return { kind: 'none' };
-  const exact = papersWhere(db, 'title_key = ? LIMIT ?', key, MAX_CHOICES);
+  const byKey = `${TITLE_PREFIX} = substr(@key, 1, 16) AND title_key = @key LIMIT @limit`;
+  const exact = papersWhere(db, byKey, { key, limit: MAX_CHOICES });
   if (exact.length > 0) return answer(exact);
   const tokens = tokenise(text).slice(0, 24);
   if (tokens.length === 0) return { kind: 'none' };
@@ -111,11 +113,16 @@ export function suggestTitles(
   const key = normaliseTitle(String(input ?? '').slice(0, 300));
   if (!key) return [];
   const out = new Map<string, string>();
+  // The index holds the first 16 characters: it narrows the range and orders by them;
+  // titles alike that far are sorted among themselves.
   const starts = db
     .prepare(
-      'SELECT id, title FROM papers WHERE title_key >= ? AND title_key < ? ORDER BY title_key LIMIT ?',
+      `SELECT id, title FROM papers
+       WHERE ${TITLE_PREFIX} BETWEEN substr(@from, 1, 16) AND substr(@to, 1, 16)
+         AND title_key >= @from AND title_key < @to
+       ORDER BY ${TITLE_PREFIX}, title_key LIMIT @limit`,
     )
-    .all(key, `${key}\u{10FFFF}`, n) as Array<{ id: string; title: string }>;
+    .all({ from: key, to: `${key}\u{10FFFF}`, limit: n }) as Array<{ id: string; title: string }>;
   for (const s of starts) out.set(s.id, s.title);
   if (out.size < n) {
     const compiled = expandQuery(parseQuery(String(input).slice(0, 300)), vocab);

@@ -36,6 +36,12 @@ export type PaperFields = Omit<
   'rowid' | 'first_seen_at' | 'updated_at' | 'change_seq' | 'feed_date'
 >;
 
+/**
+ * The indexed part of a title key (SQLite migration 7). A lookup by key says
+ * `${TITLE_PREFIX} = substr(@key, 1, 16) AND title_key = @key`, so the index is used.
+ */
+export const TITLE_PREFIX = 'substr(title_key, 1, 16)';
+
 /** PaperFields in statement parameter order. */
 export const FIELD_COLUMNS = [
   'id',

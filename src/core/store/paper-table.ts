@@ -1,7 +1,13 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { Paper, PaperRecord } from '../paper.js';
 import { DIGEST_WINDOW_END_KEY, firstSeenStamp } from './digest-run-shapes.js';
-import { FIELD_COLUMNS, fieldValues, type PaperRow, rowToPaper } from './paper-row-shapes.js';
+import {
+  FIELD_COLUMNS,
+  fieldValues,
+  type PaperRow,
+  rowToPaper,
+  TITLE_PREFIX,
+} from './paper-row-shapes.js';
 import { mergeRecord } from './paper-rows.js';
 import {
   ARXIV_ID_AT,
@@ -52,7 +58,7 @@ export class PaperTable {
   hook: PapersWrittenHook | null;
   private readonly byId: Statement<[string], PaperRow>;
   private readonly titleOnlyByKey: Statement<[string], PaperRow>;
-  private readonly anyByKey: Statement<[string], PaperRow>;
+  private readonly anyByKey: Statement<[{ key: string }], PaperRow>;
   private readonly anyTitleOnly: Statement<[], { one: number }>;
   /** Whether a title-only row may exist in this write (else an arXiv record skips the lookup). */
   private titleOnlyRows = true;
@@ -76,7 +82,8 @@ export class PaperTable {
     );
     // A title-only record joins the arXiv row of the same title first, else a title-hash row.
     this.anyByKey = db.prepare(
-      'SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL, rowid LIMIT 1',
+      `SELECT * FROM papers WHERE ${TITLE_PREFIX} = substr(@key, 1, 16) AND title_key = @key
+       ORDER BY arxiv_id IS NULL, rowid LIMIT 1`,
     );
     this.anyTitleOnly = db.prepare('SELECT 1 AS one FROM papers WHERE arxiv_id IS NULL LIMIT 1');
     const names = FIELD_COLUMNS.join(', ');
@@ -198,7 +205,7 @@ export class PaperTable {
       // Its own arXiv row, when one exists, still comes first.
       return titleOnly && (this.byId.get(arxivId) ?? titleOnly);
     }
-    return this.anyByKey.get(titleKey);
+    return this.anyByKey.get({ key: titleKey });
   }
 
   get(id: string): Paper | null {

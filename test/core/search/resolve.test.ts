@@ -74,3 +74,56 @@ describe('show resolution by id, URL, title and fragment', () => {
     expect(opened.search.suggest('')).toEqual([]);
   });
 });
+
+// The title index holds the first 16 characters of a title key (migration 7): titles alike
+// that far must still be told apart, found exactly and suggested in alphabetical order.
+describe('titles alike in their first 16 characters', () => {
+  const paper = (id: string, title: string): PaperRecord => ({
+    source: 'arxiv-api',
+    arxivId: id,
+    version: null,
+    title,
+    abstract: `About ${title}.`,
+    authors: ['Ada Lovelace'],
+    authorCount: null,
+    publishedAt: '2025-12-01',
+    links: {},
+    upvotes: null,
+    comments: null,
+    keywords: [],
+    categories: ['cs.LG'],
+    comment: null,
+    observedAt: '2025-12-12T00:00:00.000Z',
+  });
+  let opened: Opened;
+  beforeAll(async () => {
+    opened = await openWith([
+      paper('2501.00003', 'Deep Learning for Cats'),
+      paper('2501.00001', 'Deep Learning for Apes'),
+      paper('2501.00002', 'Deep learning for birds'),
+      paper('2501.00004', 'Deep Learning Fo'),
+    ]);
+  });
+  afterAll(async () => opened.close());
+
+  it('finds each by its exact title', () => {
+    for (const [id, title] of [
+      ['2501.00002', 'deep learning for BIRDS'],
+      ['2501.00004', 'Deep learning fo'],
+    ]) {
+      const r = opened.search.resolve(title as string);
+      expect(r.kind === 'found' && r.paper.id, title).toBe(id);
+    }
+  });
+
+  it('suggests them in alphabetical order, shorter first', () => {
+    const ids = (prefix: string) => opened.search.suggest(prefix).map((s) => s.id);
+    expect(ids('deep learning f').slice(0, 4)).toEqual([
+      '2501.00004',
+      '2501.00001',
+      '2501.00002',
+      '2501.00003',
+    ]);
+    expect(ids('Deep learning for b')[0]).toBe('2501.00002');
+  });
+});
