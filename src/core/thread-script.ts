@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 /** One bundle per entry module and process: a second thread of the same kind starts at once. */
 const scripts = new Map<string, Promise<string>>();
+/** Builds under way: esbuild's process is stopped when none is (it would idle beside a bot). */
+let building = 0;
 
 /**
  * The entry module and what it imports as one script, built by esbuild (tsx's own compiler)
@@ -14,6 +16,7 @@ function scriptOf(entry: URL): Promise<string> {
   let script = scripts.get(entry.href);
   if (!script) {
     const file = fileURLToPath(entry);
+    building++;
     script = build({
       entryPoints: [file],
       bundle: true,
@@ -33,6 +36,11 @@ function scriptOf(entry: URL): Promise<string> {
     });
     // A failed build is not kept: the next thread tries again.
     script.catch(() => scripts.delete(entry.href));
+    script
+      .finally(() => {
+        if (--building === 0) void stop();
+      })
+      .catch(() => {});
     scripts.set(entry.href, script);
   }
   return script;
