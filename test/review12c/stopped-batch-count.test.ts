@@ -25,6 +25,15 @@ function corpusLine(i: number): string {
   });
 }
 
+/** Takes what is left until the batches end with an error (the file is longer than that). */
+async function drainToError(batches: AsyncGenerator<unknown, unknown>): Promise<Error> {
+  for (;;) {
+    const next = await batches.next().catch((e: Error) => e);
+    if (next instanceof Error) return next;
+    if (next.done) throw new Error('the batches ended without an error');
+  }
+}
+
 describe('a parsing thread stopped mid-way', () => {
   it('counts the batches handed over, not the messages', async () => {
     const batchSize = 16;
@@ -52,19 +61,8 @@ describe('a parsing thread stopped mid-way', () => {
       expect(papers).toBe(batchSize);
       await thread.stop();
       // Messages already posted may still come; then the stop is said.
-      let error: Error | null = null;
-      for (let done = false; !error && !done; ) {
-        const next = await batches.next().then(
-          (n) => n,
-          (e: Error) => {
-            error = e;
-            return null;
-          },
-        );
-        done = next?.done === true;
-      }
-      expect(error).not.toBeNull();
-      const said = Number(error?.message.match(/after (\d+) batches/)?.[1]);
+      const error = await drainToError(batches);
+      const said = Number(error.message.match(/after (\d+) batches/)?.[1]);
       expect(said * batchSize).toBeLessThanOrEqual(papers);
     } finally {
       await thread.stop();
