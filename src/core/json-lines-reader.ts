@@ -57,6 +57,12 @@ export class JsonLinesReader {
   handOffWhen: ((lineNumber: number) => boolean) | null = null;
   /** Lines handed over at a time (a quarter of a batch unless the parsing thread says). */
   handOffLines: number;
+  /**
+   * Papers that end the current batch. Going on from another reader's part batch, the first
+   * ends at the next whole multiple of the batch size: the parsing thread posts parts of the
+   * writer's batches, and they must end where its transactions do.
+   */
+  private batchEnd: number;
 
   /** Reads from the file's start, or from where another reader stopped (`handOver`). */
   constructor(
@@ -65,6 +71,8 @@ export class JsonLinesReader {
   ) {
     this.unknownKeys = new UnknownFields(from?.unknownKeys);
     this.handOffLines = Math.max(1, options.batchSize / 4);
+    const gathered = from?.papers.length ?? 0;
+    this.batchEnd = (Math.floor(gathered / options.batchSize) + 1) * options.batchSize;
     if (from) {
       this.pushed = from.offset;
       this.lineStart = from.offset;
@@ -206,10 +214,11 @@ export class JsonLinesReader {
     if (!parsed.record) return;
     if (this.options.sample) parsed.record.sample = true;
     this.papers.push(preparePaper(parsed.record));
-    if (this.papers.length >= this.options.batchSize) {
+    if (this.papers.length >= this.batchEnd) {
       this.ready.push({ papers: this.papers, warnings: this.warnings, bytesRead });
       this.papers = [];
       this.warnings = [];
+      this.batchEnd = this.options.batchSize;
     }
   }
 
@@ -225,6 +234,7 @@ export class JsonLinesReader {
       });
       this.papers = [];
       this.warnings = [];
+      this.batchEnd = this.options.batchSize;
     }
     this.handing = { pieces: [], lines: 0, lineNumber: this.lineNumber, warnings: this.warnings };
     this.warnings = [];

@@ -58,20 +58,22 @@ export type WriterMessage =
  * collecting took twice the CPU.
  */
 const POSTS_PER_BATCH = 8;
-
-/** Papers per message: the largest part of a batch (up to an eighth) that divides it, so the
- * messages end where the writer's transactions do. */
-function postEveryOf(batchSize: number): number {
-  for (let parts = POSTS_PER_BATCH; parts > 1; parts--)
-    if (batchSize % parts === 0) return batchSize / parts;
-  return batchSize;
-}
 /**
- * Messages the parser may be ahead of the writer: four batches' worth. Batches end early
- * where lines are handed over, so four (not two) keep both threads busy; more would only hold
- * more papers in memory.
+ * Batches' worth of papers the parser may be ahead of the writer. Batches end early where
+ * lines are handed over, so four (not two) keep both threads busy; more would only hold more
+ * papers in memory.
  */
-const AHEAD = 4 * POSTS_PER_BATCH;
+const AHEAD_BATCHES = 4;
+
+/**
+ * How the thread posts: in parts of a batch that divide it (so messages end where the writer's
+ * transactions do), the largest up to an eighth; and how many messages it may be ahead.
+ */
+function postingOf(batchSize: number): { postEvery: number; ahead: number } {
+  let parts = POSTS_PER_BATCH;
+  while (parts > 1 && batchSize % parts !== 0) parts--;
+  return { postEvery: batchSize / parts, ahead: AHEAD_BATCHES * parts };
+}
 
 const WORKER = new URL('./json-lines-worker.ts', import.meta.url);
 
@@ -80,17 +82,19 @@ const WORKER = new URL('./json-lines-worker.ts', import.meta.url);
  * before: on a bulk import parsing and writing each take about half the work, so the two cores
  * overlap them. Starting it (the script bundled, a thread) takes a tenth of a second or so, so
  * the caller reads on meanwhile and hands the reading over once the thread is `ready`. A batch
- * is acknowledged as soon as the caller takes it; the parser stays at most AHEAD batches ahead,
- * so memory is flat however long the file.
+ * is acknowledged as soon as the caller takes it; the parser stays at most AHEAD_BATCHES
+ * batches ahead, so memory is flat however long the file.
  */
 export class ParsingThread {
   /** The thread, once its script is built and it is started (`null` before). */
   private worker: Worker | null = null;
   private readonly starting: Promise<void>;
   private readonly queue: ReaderMessage[] = [];
-  private failure: Error | null = null;
+  /** Why the thread ended early; said with the papers handed over by the time it is thrown. */
+  private failure: { why: string; cause?: unknown } | null = null;
   private wake: (() => void) | null = null;
   private loaded = false;
+  /** Papers handed to the caller (said if the thread stops early). */
   private taken = 0;
   /** Unknown keys of the lines parsed here (handed over unparsed). */
   private readonly keysHere = new UnknownFields();
@@ -100,12 +104,11 @@ export class ParsingThread {
       handOff?: HandOff;
     },
   ) {
-    const postEvery = postEveryOf(job.batchSize);
-    const data = { handOff: 'when-writer-waits' as const, ...job, postEvery, ahead: AHEAD };
+    const data = { handOff: 'when-writer-waits' as const, ...job, ...postingOf(job.batchSize) };
     this.starting = startThread(WORKER, { workerData: data satisfies JsonLinesJob }).then(
       (worker) => this.attach(worker),
       (error: Error) => {
-        this.failure ??= this.stopped(`could not start (${error.message})`, error);
+        this.failure ??= { why: `could not start (${error.message})`, cause: error };
         this.wake?.();
       },
     );
@@ -123,11 +126,11 @@ export class ParsingThread {
       this.wake?.();
     });
     worker.on('error', (error) => {
-      this.failure ??= this.stopped(`failed (${error.message})`, error);
+      this.failure ??= { why: `failed (${error.message})`, cause: error };
       this.wake?.();
     });
     worker.on('exit', (code) => {
-      this.failure ??= this.stopped(`stopped (exit code ${code})`);
+      this.failure ??= { why: `stopped (exit code ${code})` };
       this.wake?.();
     });
   }
@@ -147,7 +150,7 @@ export class ParsingThread {
     while (!this.loaded && !this.failure)
       await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = null;
-    if (!this.loaded) throw this.failure as unknown as Error;
+    if (!this.loaded) throw this.stopped();
   }
 
   /**
@@ -163,18 +166,21 @@ export class ParsingThread {
         await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
       const message = this.queue.shift();
-      if (!message) throw this.failure as unknown as Error;
+      if (!message) throw this.stopped();
       if (message.type === 'error') {
         throw message.code
           ? new PaperboyError(message.code, message.message)
-          : this.stopped(`failed (${message.message})`);
+          : this.stopped({ why: `failed (${message.message})` });
       }
       if (message.type === 'done') return this.withKeysHere(message.batch);
       if (message.type === 'batch') {
-        this.taken++;
         this.post({ type: 'taken' });
-        if (message.batch.unparsed) yield* this.parseHere(message.batch);
-        else yield message.batch;
+        for (const batch of message.batch.unparsed
+          ? this.parseHere(message.batch)
+          : [message.batch]) {
+          this.taken += batch.papers.length;
+          yield batch;
+        }
       }
     }
   }
@@ -207,15 +213,17 @@ export class ParsingThread {
 
   /** Ends the thread, whatever it is doing (resolves once it has). */
   async stop(): Promise<void> {
-    this.failure ??= this.stopped('was stopped by the writer');
+    this.failure ??= { why: 'was stopped by the writer' };
     await this.starting;
     await this.worker?.terminate();
   }
 
-  private stopped(why: string, cause?: unknown): PaperboyError {
+  private stopped(
+    { why, cause }: { why: string; cause?: unknown } = this.failure ?? { why: 'stopped' },
+  ): PaperboyError {
     return new PaperboyError(
       'INTERNAL',
-      `${this.job.file}: the JSON Lines parsing thread ${why} after ${this.taken} batches had ` +
+      `${this.job.file}: the JSON Lines parsing thread ${why} after ${this.taken} papers had ` +
         'been handed over; those reported committed are stored, nothing after them',
       cause === undefined ? undefined : { cause },
     );

@@ -324,16 +324,21 @@ describe('JSON Lines on a worker thread', () => {
       // A fifth of a batch per message.
       expect(first.value?.papers).toHaveLength(2);
       await thread.stop();
-      // At most the batches already posted, then the stop is said (never a hang).
+      // At most the messages already posted (four batches' worth), then the stop is said,
+      // counting every paper handed over (never a hang).
+      let papers = 2;
       let error: Error | null = null;
-      for (let taken = 0; taken < 6 && !error; taken++) {
+      for (let taken = 0; taken < 4 * 5 + 1 && !error; taken++) {
         error = await batches.next().then(
-          () => null,
+          (next) => {
+            papers += next.done ? 0 : next.value.papers.length;
+            return null;
+          },
           (e: Error) => e,
         );
       }
       expect(error?.message).toBe(
-        `${file}: the JSON Lines parsing thread was stopped by the writer after ${error?.message.match(/after (\d+)/)?.[1]} batches had been handed over; those reported committed are stored, nothing after them`,
+        `${file}: the JSON Lines parsing thread was stopped by the writer after ${papers} papers had been handed over; those reported committed are stored, nothing after them`,
       );
     } finally {
       await thread.stop();
