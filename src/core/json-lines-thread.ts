@@ -126,7 +126,9 @@ export class ParsingThread {
       this.wake?.();
     });
     worker.on('error', (error) => {
-      this.failure ??= { why: `failed (${error.message})`, cause: error };
+      // A thrown value that is not an Error arrives as a plain object (no message).
+      const what = error?.message || JSON.stringify(error);
+      this.failure ??= { why: `failed (${what})`, cause: error };
       this.wake?.();
     });
     worker.on('exit', (code) => {

@@ -127,21 +127,38 @@ function runJob(db: Database.Database, mode: Mode): ArchiveJobResult {
   return { rows, from, to, words: rows <= WORDS_ROWS ? wordsOfRows(db, from, to) : null };
 }
 
-// In the worker thread (this module loaded as its entry): one answer per job message.
+/** A fault as the thread reports it: SQLite's errors lose their message when cloned. */
+function failureOf(error: unknown): JobFailure {
+  const code = (error as { code?: unknown })?.code;
+  const failure: JobFailure = { error: String((error as Error)?.message ?? error) };
+  if (typeof code === 'string') failure.code = code;
+  return failure;
+}
+
+function openArchiveFile(file: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(file);
+  db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+  return db;
+}
+
+// In the worker thread (this module loaded as its entry): one answer per job message; a file
+// it cannot open fails each job with why.
 const data = workerData as { archiveFile?: string; busyTimeoutMs?: number } | null;
 const file = data?.archiveFile;
 if (file && parentPort) {
-  const db = new Database(file);
-  db.pragma(`busy_timeout = ${Math.floor(data?.busyTimeoutMs ?? 30_000)}`);
   const port = parentPort;
+  let open: Database.Database | JobFailure;
+  try {
+    open = openArchiveFile(file, data?.busyTimeoutMs ?? 30_000);
+  } catch (error) {
+    open = failureOf(error);
+  }
+  const db = open;
   port.on('message', (mode: Mode) => {
     try {
-      port.postMessage(runJob(db, mode));
+      port.postMessage(db instanceof Database ? runJob(db, mode) : db);
     } catch (error) {
-      const code = (error as { code?: unknown })?.code;
-      const failure: JobFailure = { error: String((error as Error)?.message ?? error) };
-      if (typeof code === 'string') failure.code = code;
-      port.postMessage(failure);
+      port.postMessage(failureOf(error));
     }
   });
 }

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBusyError } from '../../../src/core/background-step.js';
 import { manualClock } from '../../../src/core/clock.js';
@@ -85,4 +86,28 @@ describe('the archive worker', () => {
       store.close();
     }
   }, 60_000);
+
+  it('fails each job on a file it cannot open, saying why (SQLite errors lose it when cloned)', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    // A folder where the store file should be.
+    const file = storeFile(dir.dir);
+    mkdirSync(file, { recursive: true });
+    const worker = new ArchiveWorker(file);
+    try {
+      for (let job = 0; job < 2; job++) {
+        const error = await worker.run('sync').then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(Error);
+        expect(error).toMatchObject({
+          message: 'unable to open database file',
+          code: 'SQLITE_CANTOPEN',
+        });
+      }
+    } finally {
+      await worker.close();
+    }
+  });
 });
