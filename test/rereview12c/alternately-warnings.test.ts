@@ -50,15 +50,20 @@ async function heard(file: string, batchSize: number, threaded: boolean): Promis
 }
 
 describe("warnings and commits with lines handed back ('alternately')", () => {
-  it.each([1, 2, 3, 7, 9, 16, 40, 2003])('come in the same order as on one thread (batch size %i)', async (size) => {
-    // Every 13th line broken: the paper count drifts from the line count.
-    const lines = Array.from({ length: 5000 }, (_, i) => (i % 13 === 3 ? '{"broken' : corpusLine(i)));
-    const file = path.join(dir, `alt-${size}.jsonl`);
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    const one = await heard(file, size, false);
-    const two = await heard(file, size, true);
-    // The same warnings, the same commits: only their interleaving differs.
-    expect([...two].sort()).toEqual([...one].sort());
-    expect(two).toEqual(one);
-  });
+  it.each([1, 2, 3, 7, 9, 16, 40, 2003])(
+    'come in the same order as on one thread (batch size %i)',
+    async (size) => {
+      // Every 13th line broken: the paper count drifts from the line count.
+      const lines = Array.from({ length: 5000 }, (_, i) =>
+        i % 13 === 3 ? '{"broken' : corpusLine(i),
+      );
+      const file = path.join(dir, `alt-${size}.jsonl`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const one = await heard(file, size, false);
+      const two = await heard(file, size, true);
+      // The same warnings, the same commits: only their interleaving differs.
+      expect([...two].sort()).toEqual([...one].sort());
+      expect(two).toEqual(one);
+    },
+  );
 });

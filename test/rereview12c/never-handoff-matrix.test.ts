@@ -58,13 +58,17 @@ describe("the thread with no lines handed back ('never') agrees with one thread"
   const cases = [1, 2, 3, 7, 9, 16, 2003].flatMap((size) =>
     [plain, gz].map((file) => [size, path.basename(file), file] as const),
   );
-  it.each(cases)('batch size %i, %s, hand-over at several offsets', async (size, _name, file) => {
-    const one = await heard(file, size, null);
-    for (const after of [0, 1, 262_145, 700_001]) {
-      const two = await heard(file, size, after);
-      expect(two.said, `after ${after}`).toEqual(one.said);
-      expect(two.summary, `after ${after}`).toEqual(one.summary);
-      expect(two.rows, `after ${after}`).toEqual(one.rows);
-    }
-  }, 120_000);
+  it.each(cases)(
+    'batch size %i, %s, hand-over at several offsets',
+    async (size, _name, file) => {
+      const one = await heard(file, size, null);
+      for (const after of [0, 1, 262_145, 700_001]) {
+        const two = await heard(file, size, after);
+        expect(two.said, `after ${after}`).toEqual(one.said);
+        expect(two.summary, `after ${after}`).toEqual(one.summary);
+        expect(two.rows, `after ${after}`).toEqual(one.rows);
+      }
+    },
+    120_000,
+  );
 });
