@@ -50,14 +50,24 @@ async function heard(file: string, batchSize: number, threaded: boolean): Promis
 }
 
 describe("warnings and commits with lines handed back ('alternately')", () => {
-  it.each([1, 2, 3, 7, 9, 16, 40, 2003])(
-    'come in the same order as on one thread (batch size %i)',
-    async (size) => {
-      // Every 13th line broken: the paper count drifts from the line count.
+  it.each([
+    [1, 13],
+    [2, 13],
+    [3, 13],
+    [7, 13],
+    [9, 13],
+    [16, 13],
+    [16, 5],
+    [40, 5],
+    [2003, 13],
+  ])(
+    'come in the same order as on one thread (batch size %i, every %ith line broken)',
+    async (size, every) => {
+      // Broken lines: the paper count drifts from the line count.
       const lines = Array.from({ length: 5000 }, (_, i) =>
-        i % 13 === 3 ? '{"broken' : corpusLine(i),
+        i % every === 3 ? '{"broken' : corpusLine(i),
       );
-      const file = path.join(dir, `alt-${size}.jsonl`);
+      const file = path.join(dir, `alt-${size}-${every}.jsonl`);
       writeFileSync(file, `${lines.join('\n')}\n`);
       const one = await heard(file, size, false);
       const two = await heard(file, size, true);
