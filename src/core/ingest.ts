@@ -225,14 +225,23 @@ async function ingestOpenFile(options: IngestOptions, fd: number): Promise<Inges
     const jsonLines = { fetchedAt, batchSize, ...(options.sample ? { sample: true } : {}) };
     // The parsing thread posts parts of batches, and batches end early where lines go to the
     // writer unparsed: papers are gathered into transactions of a whole batch (each commit
-    // rewrites the index pages it touched).
+    // rewrites the index pages it touched). Line warnings are said as they arose: after the
+    // commit of the papers before them, before the commit of those after.
     const pending: PreparedPaper[] = [];
-    // A batch's line warnings are said before it is written, as they arose.
     const take = (batch: LineBatch) => {
-      for (const [warning, skipped] of batch.warnings) tally.warn(warning, skipped);
       progress.bytesRead = batch.bytesRead;
-      for (const paper of batch.papers) pending.push(paper);
-      while (pending.length >= batchSize) commit(pending.splice(0, batchSize));
+      let taken = 0;
+      const gather = (upTo: number) => {
+        for (; taken < upTo; taken++) {
+          pending.push(batch.papers[taken] as PreparedPaper);
+          if (pending.length === batchSize) commit(pending.splice(0));
+        }
+      };
+      for (const [warning, skipped, papersBefore] of batch.warnings) {
+        gather(papersBefore);
+        tally.warn(warning, skipped);
+      }
+      gather(batch.papers.length);
     };
     const reader = new JsonLinesReader(jsonLines);
     cutOff = () => reader.warn(GZIP_CUT_OFF, false);

@@ -4,8 +4,12 @@
 import { UnknownFields } from './sources/parse-result.js';
 import type { PreparedPaper } from './store/prepared-paper.js';
 
-/** A warning, and whether its line (or entry) was skipped for it. */
-export type LineWarning = [text: string, skipped: boolean];
+/**
+ * A warning, whether its line (or entry) was skipped for it, and how many of its batch's
+ * papers come before it: the writer says it after committing a transaction they complete,
+ * wherever the batches it is handed end.
+ */
+export type LineWarning = [text: string, skipped: boolean, papersBefore: number];
 
 /**
  * The papers of up to `batchSize` lines, ready for one transaction, with the warnings of the

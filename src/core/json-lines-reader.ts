@@ -133,7 +133,7 @@ export class JsonLinesReader {
   warn(text: string, skipped: boolean): void {
     // Said after the lines handed over so far, as it arose.
     this.finishHanding();
-    this.warnings.push([text, skipped]);
+    this.warnings.push([text, skipped, this.papers.length]);
   }
 
   /** The file ended: the last line (maybe without a newline), the last batch, unknown keys. */

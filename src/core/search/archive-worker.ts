@@ -141,22 +141,18 @@ function openArchiveFile(file: string, busyTimeoutMs: number): Database.Database
   return db;
 }
 
-// In the worker thread (this module loaded as its entry): one answer per job message; a file
-// it cannot open fails each job with why.
+// In the worker thread (this module loaded as its entry): one answer per job message. The
+// file is opened for the first job that finds it closed: one it cannot open fails that job
+// with why, and the next job tries again (the cause may pass: a folder being restored).
 const data = workerData as { archiveFile?: string; busyTimeoutMs?: number } | null;
 const file = data?.archiveFile;
 if (file && parentPort) {
   const port = parentPort;
-  let open: Database.Database | JobFailure;
-  try {
-    open = openArchiveFile(file, data?.busyTimeoutMs ?? 30_000);
-  } catch (error) {
-    open = failureOf(error);
-  }
-  const db = open;
+  let db: Database.Database | null = null;
   port.on('message', (mode: Mode) => {
     try {
-      port.postMessage(db instanceof Database ? runJob(db, mode) : db);
+      db ??= openArchiveFile(file, data?.busyTimeoutMs ?? 30_000);
+      port.postMessage(runJob(db, mode));
     } catch (error) {
       port.postMessage(failureOf(error));
     }
