@@ -65,6 +65,11 @@ export interface JsonLinesOptions {
   /** Observation time of a line without a date of its own (the file's modification time). */
   fetchedAt: string;
   batchSize: number;
+  /**
+   * Papers per batch handed on, a part of `batchSize` that divides it (the parsing thread's
+   * messages); `batchSize` when not given.
+   */
+  postEvery?: number;
   /** Tag every paper as a bundled demo paper. */
   sample?: boolean;
 }

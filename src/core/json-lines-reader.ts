@@ -55,11 +55,13 @@ export class JsonLinesReader {
    * over would leave the parsing thread waiting instead.
    */
   handOffWhen: ((lineNumber: number) => boolean) | null = null;
-  /** Lines handed over at a time (a quarter of a batch unless the parsing thread says). */
-  handOffLines: number;
+  /** Lines handed over at a time: a quarter of a batch. */
+  private readonly handOffLines: number;
+  /** Papers per batch handed on (`postEvery`, else the batch size). */
+  private readonly postEvery: number;
   /**
    * Papers that end the current batch. Going on from another reader's part batch, the first
-   * ends at the next whole multiple of the batch size: the parsing thread posts parts of the
+   * ends at the next whole multiple of `postEvery`: the parsing thread posts parts of the
    * writer's batches, and they must end where its transactions do.
    */
   private batchEnd: number;
@@ -71,8 +73,9 @@ export class JsonLinesReader {
   ) {
     this.unknownKeys = new UnknownFields(from?.unknownKeys);
     this.handOffLines = Math.max(1, options.batchSize / 4);
+    this.postEvery = options.postEvery ?? options.batchSize;
     const gathered = from?.papers.length ?? 0;
-    this.batchEnd = (Math.floor(gathered / options.batchSize) + 1) * options.batchSize;
+    this.batchEnd = (Math.floor(gathered / this.postEvery) + 1) * this.postEvery;
     if (from) {
       this.pushed = from.offset;
       this.lineStart = from.offset;
@@ -218,7 +221,7 @@ export class JsonLinesReader {
       this.ready.push({ papers: this.papers, warnings: this.warnings, bytesRead });
       this.papers = [];
       this.warnings = [];
-      this.batchEnd = this.options.batchSize;
+      this.batchEnd = this.postEvery;
     }
   }
 
@@ -234,7 +237,7 @@ export class JsonLinesReader {
       });
       this.papers = [];
       this.warnings = [];
-      this.batchEnd = this.options.batchSize;
+      this.batchEnd = this.postEvery;
     }
     this.handing = { pieces: [], lines: 0, lineNumber: this.lineNumber, warnings: this.warnings };
     this.warnings = [];

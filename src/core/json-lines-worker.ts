@@ -26,8 +26,7 @@ async function post(batch: LineBatch): Promise<void> {
 
 async function read(from: ReaderState): Promise<void> {
   let bytesRead = 0;
-  const reader = new JsonLinesReader({ ...job, batchSize: job.postEvery }, from);
-  reader.handOffLines = Math.max(1, job.batchSize / 4);
+  const reader = new JsonLinesReader(job, from);
   if (job.handOff === 'when-writer-waits')
     reader.handOffWhen = () => {
       const waits = writerWaits;

@@ -127,20 +127,6 @@ function runJob(db: Database.Database, mode: Mode): ArchiveJobResult {
   return { rows, from, to, words: rows <= WORDS_ROWS ? wordsOfRows(db, from, to) : null };
 }
 
-/** A fault as the thread reports it: SQLite's errors lose their message when cloned. */
-function failureOf(error: unknown): JobFailure {
-  const code = (error as { code?: unknown })?.code;
-  const failure: JobFailure = { error: String((error as Error)?.message ?? error) };
-  if (typeof code === 'string') failure.code = code;
-  return failure;
-}
-
-function openArchiveFile(file: string, busyTimeoutMs: number): Database.Database {
-  const db = new Database(file);
-  db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
-  return db;
-}
-
 // In the worker thread (this module loaded as its entry): one answer per job message. The
 // file is opened for the first job that finds it closed: one it cannot open fails that job
 // with why, and the next job tries again (the cause may pass: a folder being restored).
@@ -151,10 +137,17 @@ if (file && parentPort) {
   let db: Database.Database | null = null;
   port.on('message', (mode: Mode) => {
     try {
-      db ??= openArchiveFile(file, data?.busyTimeoutMs ?? 30_000);
+      if (!db) {
+        db = new Database(file);
+        db.pragma(`busy_timeout = ${Math.floor(data?.busyTimeoutMs ?? 30_000)}`);
+      }
       port.postMessage(runJob(db, mode));
     } catch (error) {
-      port.postMessage(failureOf(error));
+      // SQLite's errors lose their message when cloned: sent as text and code.
+      const code = (error as { code?: unknown })?.code;
+      const failure: JobFailure = { error: String((error as Error)?.message ?? error) };
+      if (typeof code === 'string') failure.code = code;
+      port.postMessage(failure);
     }
   });
 }
