@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Paper } from '../paper.js';
+import { type StatementCache, statementsOf } from '../store/statements.js';
 import { BM25_WEIGHTS } from './archive.js';
 import { type CompiledQuery, ftsMatch, type MatchMode } from './query-compiler.js';
 import { papersByRowid } from './stored-papers.js';
@@ -66,19 +67,16 @@ export function titleQuery(
     : { table: 'papers_fts', match: ftsMatch(q, mode, 'title') };
 }
 
-/** Queries over the FTS5 archive, with prepared statements kept per SQL text. */
+/** Queries over the FTS5 archive. */
 export class ArchiveQueries {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.statements = statementsOf(db);
+  }
 
   private prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
+    return this.statements.get(sql);
   }
 
   private where(

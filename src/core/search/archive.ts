@@ -1,9 +1,9 @@
-import type { Database, Statement } from 'better-sqlite3';
-import type { KnownTerms } from './known-terms.js';
+import type { Database } from 'better-sqlite3';
+import { inWriteTransaction, statementsOf } from '../store/statements.js';
 import type { TermVocabulary } from './query-compiler.js';
 
 /** Bump when the archive's tables or tokenisation change: a mismatch rebuilds it. */
-export const ARCHIVE_VERSION = 2;
+const ARCHIVE_VERSION = 2;
 
 /**
  * The FTS5 archive over every stored paper, in the store's own file. Contentless
@@ -39,23 +39,24 @@ interface ArchiveState {
 }
 
 function readState(db: Database): ArchiveState {
-  const rows = db.prepare('SELECT key, value FROM search_meta').all() as Array<{
+  const rows = statementsOf(db).get('SELECT key, value FROM search_meta').all() as Array<{
     key: string;
     value: string;
   }>;
-  const map = new Map(rows.map((r) => [r.key, Number(r.value)]));
+  const value = (key: string, fallback: number) =>
+    Number(rows.find((r) => r.key === key)?.value ?? fallback);
   return {
-    version: map.get('version') ?? 0,
-    syncedSeq: map.get('synced_seq') ?? -1,
-    maxRowid: map.get('max_rowid') ?? 0,
+    version: value('version', 0),
+    syncedSeq: value('synced_seq', -1),
+    maxRowid: value('max_rowid', 0),
   };
 }
 
-function writeState(db: Database, state: ArchiveState): void {
-  const put = db.prepare('INSERT OR REPLACE INTO search_meta(key, value) VALUES (?, ?)');
-  put.run('version', String(state.version));
-  put.run('synced_seq', String(state.syncedSeq));
-  put.run('max_rowid', String(state.maxRowid));
+function writeState(db: Database, { version, syncedSeq, maxRowid }: ArchiveState): void {
+  const put = statementsOf(db).get('INSERT OR REPLACE INTO search_meta(key, value) VALUES (?, ?)');
+  put.run('version', String(version));
+  put.run('synced_seq', String(syncedSeq));
+  put.run('max_rowid', String(maxRowid));
 }
 
 /** Creates the tables; an older layout is dropped, and with it its sync point. */
@@ -67,93 +68,89 @@ export function ensureArchive(db: Database): void {
   if (!current) writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
 }
 
-const TABLES = ['papers_fts', 'papers_titles', 'papers_words'];
-const WORDS_TEXT = "title || ' ' || authors || ' ' || abstract";
+/** Each archive table, with the columns it is filled with from a papers row. */
+const FILLS = [
+  ['papers_fts', 'title, authors, abstract', 'title, authors, abstract'],
+  ['papers_titles', 'title', 'title'],
+  ['papers_words', 'text', "title || ' ' || authors || ' ' || abstract"],
+] as const;
 
-/**
- * Indexes rows changed after the archive's sync point, oldest change first, at most
- * `maxRows` of them (a slice, so catch-up never holds the event loop long). Run inside the
- * caller's transaction or wraps its own. Returns rows indexed; 0 when caught up.
- */
-export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): number {
-  const run = db.transaction((): number => {
-    const state = readState(db);
-    const top = db.prepare('SELECT max(change_seq) FROM papers').pluck().get() as number | null;
-    if (top === null || top <= state.syncedSeq) return 0;
-    const from = state.syncedSeq;
-    const upTo = Number.isFinite(maxRows)
-      ? ((db
-          .prepare(
-            'SELECT change_seq FROM papers WHERE change_seq > ? ORDER BY change_seq LIMIT 1 OFFSET ?',
-          )
-          .pluck()
-          .get(from, Math.max(0, maxRows - 1)) as number | undefined) ?? top)
-      : top;
-    const range = 'FROM papers WHERE change_seq > ? AND change_seq <= ?';
-    // Rows at or below max_rowid may already be indexed (a merge updates in place).
-    for (const table of TABLES)
-      db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid ${range} AND rowid <= ?)`).run(
-        from,
-        upTo,
-        state.maxRowid,
-      );
-    const added = db
-      .prepare(
-        `INSERT INTO papers_fts(rowid, title, authors, abstract) SELECT rowid, title, authors, abstract ${range}`,
-      )
-      .run(from, upTo).changes;
-    db.prepare(`INSERT INTO papers_titles(rowid, title) SELECT rowid, title ${range}`).run(
-      from,
-      upTo,
-    );
-    db.prepare(`INSERT INTO papers_words(rowid, text) SELECT rowid, ${WORDS_TEXT} ${range}`).run(
-      from,
-      upTo,
-    );
-    const maxRowid = db.prepare(`SELECT max(rowid) ${range}`).pluck().get(from, upTo) as number;
-    writeState(db, {
-      version: ARCHIVE_VERSION,
-      syncedSeq: upTo,
-      maxRowid: Math.max(state.maxRowid, maxRowid ?? 0),
-    });
-    return added;
-  });
-  // IMMEDIATE: a read that upgrades to a write would not wait on another writer's lock.
-  return run.immediate();
+/** The store's last change_seq (-1 when empty): the archive is behind while it is above `archiveSyncedSeq`. */
+export function lastChangeSeq(db: Database): number {
+  return statementsOf(db)
+    .get('SELECT coalesce(max(change_seq), -1) FROM papers')
+    .pluck()
+    .get() as number;
 }
-
-/**
- * Empties and refills the archive from the store in one transaction. IMMEDIATE: its first
- * statement reads before it writes, and a deferred read never waits on busy_timeout to
- * become a write (SQLITE_BUSY beside another writer, seen in the loop bench).
- */
-export function rebuildArchive(db: Database): number {
-  const run = db.transaction((): number => {
-    for (const table of TABLES) db.exec(`INSERT INTO ${table}(${table}) VALUES('delete-all')`);
-    writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
-    const n = syncArchive(db);
-    for (const table of TABLES) db.exec(`INSERT INTO ${table}(${table}) VALUES('optimize')`);
-    return n;
-  });
-  return run.immediate();
-}
-
-/** Prepared once per connection: every search asks whether the archive is behind. */
-const syncedSeqOf = new WeakMap<Database, Statement>();
 
 /** Highest change_seq the archive has indexed. */
 export function archiveSyncedSeq(db: Database): number {
-  let stmt = syncedSeqOf.get(db);
-  if (!stmt) {
-    stmt = db.prepare("SELECT value FROM search_meta WHERE key = 'synced_seq'").pluck();
-    syncedSeqOf.set(db, stmt);
-  }
-  const value = stmt.get() as string | undefined;
+  const value = statementsOf(db)
+    .get("SELECT value FROM search_meta WHERE key = 'synced_seq'")
+    .pluck()
+    .get() as string | undefined;
   return value === undefined ? -1 : Number(value);
 }
 
+/**
+ * Indexes rows changed after the archive's sync point, oldest change first, at most
+ * `maxRows` of them (a slice, so catch-up never holds the event loop long). Returns rows
+ * indexed; 0 when caught up.
+ */
+export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): number {
+  const sql = statementsOf(db);
+  return inWriteTransaction(db, () => {
+    const { syncedSeq: from, maxRowid } = readState(db);
+    const top = lastChangeSeq(db);
+    if (top <= from) return 0;
+    const sliceEnd = Number.isFinite(maxRows)
+      ? (sql
+          .get(
+            'SELECT change_seq FROM papers WHERE change_seq > ? ORDER BY change_seq LIMIT 1 OFFSET ?',
+          )
+          .pluck()
+          .get(from, Math.max(0, maxRows - 1)) as number | undefined)
+      : undefined;
+    const upTo = sliceEnd ?? top;
+    const range = 'FROM papers WHERE change_seq > ? AND change_seq <= ?';
+    let added = 0;
+    for (const [table, columns, values] of FILLS) {
+      // Rows at or below max_rowid may already be indexed (a merge updates in place).
+      sql
+        .get(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid ${range} AND rowid <= ?)`)
+        .run(from, upTo, maxRowid);
+      added = sql
+        .get(`INSERT INTO ${table}(rowid, ${columns}) SELECT rowid, ${values} ${range}`)
+        .run(from, upTo).changes;
+    }
+    const lastRowid = sql.get(`SELECT max(rowid) ${range}`).pluck().get(from, upTo) as
+      | number
+      | null;
+    writeState(db, {
+      version: ARCHIVE_VERSION,
+      syncedSeq: upTo,
+      maxRowid: Math.max(maxRowid, lastRowid ?? 0),
+    });
+    return added;
+  });
+}
+
+/** Empties and refills the archive from the store in one transaction. */
+export function rebuildArchive(db: Database): number {
+  return inWriteTransaction(db, () => {
+    for (const [table] of FILLS) db.exec(`INSERT INTO ${table}(${table}) VALUES('delete-all')`);
+    writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
+    const rows = syncArchive(db);
+    for (const [table] of FILLS) db.exec(`INSERT INTO ${table}(${table}) VALUES('optimize')`);
+    return rows;
+  });
+}
+
 /** The archive's unstemmed term list, as the query compiler wants it. */
-export function archiveVocabulary(db: Database, known?: KnownTerms): TermVocabulary {
+export function archiveVocabulary(
+  db: Database,
+  known?: { readonly ready: boolean; has(word: string): boolean },
+): TermVocabulary {
   // fts5vocab counts a term's documents by reading its whole doclist (~1 ms for "model" at
   // 100k); whether the word exists at all is the first row of a MATCH.
   const exists = db

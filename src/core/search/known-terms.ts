@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { lastChangeSeq } from './archive.js';
 import { tokenise } from './text.js';
 
 /** Time a slice may take: a common word's vocabulary row reads its whole doclist. */
@@ -41,25 +42,23 @@ export class KnownTerms {
   private absorbedSeq: number;
   private readonly page: Statement;
   private readonly changed: Statement;
-  private readonly top: Statement;
 
   /** `indexedSeq`: the archive's sync point; rows at or below it are in the vocabulary. */
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly indexedSeq: () => number,
   ) {
     this.page = db
       .prepare('SELECT term FROM papers_words_vocab WHERE term > ? ORDER BY term')
       .pluck();
     this.changed = db.prepare(CHANGED_SQL);
-    this.top = db.prepare('SELECT coalesce(max(change_seq), -1) FROM papers').pluck();
     // Words of rows written from here on are absorbed from the rows themselves.
-    this.absorbedSeq = this.top.get() as number;
+    this.absorbedSeq = lastChangeSeq(this.db);
   }
 
   /** Loaded and holding the words of every row written so far: safe to rule words out. */
   get ready(): boolean {
-    return this.terms !== null && this.absorbedSeq >= (this.top.get() as number);
+    return this.terms !== null && this.absorbedSeq >= lastChangeSeq(this.db);
   }
 
   has(word: string): boolean {

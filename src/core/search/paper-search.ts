@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { isPaperboyError, PaperboyError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -8,6 +8,7 @@ import {
   archiveSyncedSeq,
   archiveVocabulary,
   ensureArchive,
+  lastChangeSeq,
   rebuildArchive,
   syncArchive,
 } from './archive.js';
@@ -63,7 +64,6 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   private readonly vocab: TermVocabulary;
   private readonly archive: ArchiveQueries;
   private readonly topics: TopicMatcher;
-  private readonly topSeq: Statement;
   private readonly known: KnownTerms;
   private catching: Promise<void> | null = null;
   private indexing: Promise<void> | null = null;
@@ -77,7 +77,6 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     this.db.function('search_fold', { deterministic: true }, (s: unknown) =>
       foldText(String(s ?? '')),
     );
-    this.topSeq = this.db.prepare('SELECT coalesce(max(change_seq), -1) FROM papers').pluck();
     this.known = new KnownTerms(this.db, () => archiveSyncedSeq(this.db));
     this.vocab = archiveVocabulary(this.db, this.known);
     this.archive = new ArchiveQueries(this.db);
@@ -91,7 +90,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
    */
   start(): void {
     this.setLiveIndexing(true);
-    if ((this.topSeq.get() as number) - Math.max(0, archiveSyncedSeq(this.db)) <= CATCH_UP_SLICE)
+    if (lastChangeSeq(this.db) - Math.max(0, archiveSyncedSeq(this.db)) <= CATCH_UP_SLICE)
       this.syncNow(this.db);
     this.noticeChanges();
   }
@@ -109,7 +108,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   private written(db: Database, sinceChangeSeq: number): void {
     // change_seq starts at 1: a fresh archive (-1) has no backlog before the first batch.
     const caughtUp = Math.max(0, archiveSyncedSeq(db)) >= sinceChangeSeq;
-    const rows = (this.topSeq.get() as number) - sinceChangeSeq;
+    const rows = lastChangeSeq(this.db) - sinceChangeSeq;
     if (caughtUp && rows <= CATCH_UP_SLICE) this.syncNow(db);
     setImmediate(() => this.noticeChanges());
   }
@@ -126,7 +125,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   /** Cheap: compares two numbers; starts background work when there is some. */
   private noticeChanges(): void {
     if (this.closed || this.catching) return;
-    if (!this.known.ready || (this.topSeq.get() as number) > archiveSyncedSeq(this.db))
+    if (!this.known.ready || lastChangeSeq(this.db) > archiveSyncedSeq(this.db))
       void this.catchUp();
   }
 
@@ -173,7 +172,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
       // Yield first: `indexing` must be set before the body can finish and clear it.
       await Promise.resolve();
       try {
-        let behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
+        let behind = lastChangeSeq(this.db) - archiveSyncedSeq(this.db);
         while (!this.closed && behind > 0) {
           if (this.worker && behind > CATCH_UP_SLICE) {
             const done = await this.worker.run('sync');
@@ -183,7 +182,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
             else if (done.rows > 0) this.known.reload();
           } else this.stats.caughtUp += syncArchive(this.db, CATCH_UP_SLICE);
           await new Promise((resolve) => setImmediate(resolve));
-          behind = (this.topSeq.get() as number) - archiveSyncedSeq(this.db);
+          behind = lastChangeSeq(this.db) - archiveSyncedSeq(this.db);
         }
       } finally {
         this.indexing = null;
@@ -231,7 +230,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   matchTopic(topic: string, paperIds: string[]): TopicMatch[] {
     return guarded(() => {
       this.noticeChanges();
-      return this.topics.match(topic, paperIds, this.topSeq.get() as number);
+      return this.topics.match(topic, paperIds, lastChangeSeq(this.db));
     });
   }
 

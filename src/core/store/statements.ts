@@ -20,6 +20,18 @@ export class StatementCache {
   }
 }
 
+const perConnection = new WeakMap<Database, StatementCache>();
+
+/** The connection's own cache, for module functions that take a `db` (search's reads). */
+export function statementsOf(db: Database): StatementCache {
+  let cache = perConnection.get(db);
+  if (!cache) {
+    cache = new StatementCache(db);
+    perConnection.set(db, cache);
+  }
+  return cache;
+}
+
 /**
  * Runs `work` in an IMMEDIATE transaction. Every read-then-write transaction uses this: a
  * deferred one that reads first cannot upgrade to a write while another process (npm run
