@@ -34,16 +34,11 @@ export function hasSequence(words: string[], phrase: string[]): boolean {
   return false;
 }
 
-export interface PaperMatch {
-  /** Every group, phrase present and no excluded word. */
-  all: boolean;
-  matchedTerms: string[];
-  /** Title matches count more: used to rank topic matches. */
-  score: number;
-}
-
-/** Evaluates a compiled query on one paper in memory (matched terms of a search hit). */
-export function matchPaper(p: Paper, q: CompiledQuery): PaperMatch {
+/**
+ * Evaluates a compiled query on one paper in memory: the terms it matched (a hit found by
+ * any of the words) and whether it holds them all with no excluded word.
+ */
+export function matchPaper(p: Paper, q: CompiledQuery): { all: boolean; matchedTerms: string[] } {
   const phraseStems = q.phrases.map((phrase) => phrase.map(stem));
   const excluded = q.excluded.map(stem);
   const find = stemFinder([
@@ -52,30 +47,19 @@ export function matchPaper(p: Paper, q: CompiledQuery): PaperMatch {
     ...excluded,
   ]);
   // Each word as the wanted stem it stands for, or '' (never a stem): order kept for phrases.
-  const titleSeq = tokenise(p.title).map(find);
-  const seq = [
-    ...titleSeq,
-    ...tokenise(p.authors.join(' ')).map(find),
-    ...tokenise(p.abstract).map(find),
-  ];
+  const seq = tokenise(`${p.title} ${p.authors.join(' ')} ${p.abstract}`).map(find);
   const set = new Set(seq);
-  const titleSet = new Set(titleSeq);
   const matchedTerms: string[] = [];
-  let score = 0;
   let all = !excluded.some((s) => set.has(s));
   for (const g of q.groups) {
-    if (g.stems.some((s) => set.has(s))) {
-      matchedTerms.push(g.word);
-      score += g.stems.some((s) => titleSet.has(s)) ? 3 : 1;
-    } else all = false;
+    if (g.stems.some((s) => set.has(s))) matchedTerms.push(g.word);
+    else all = false;
   }
   q.phrases.forEach((phrase, i) => {
-    if (hasSequence(seq, phraseStems[i] ?? [])) {
-      matchedTerms.push(phrase.join(' '));
-      score += 3;
-    } else all = false;
+    if (hasSequence(seq, phraseStems[i] ?? [])) matchedTerms.push(phrase.join(' '));
+    else all = false;
   });
-  return { all, matchedTerms, score };
+  return { all, matchedTerms };
 }
 
 /**
