@@ -26,13 +26,13 @@ describe('the archive thread after a store file it could not open', () => {
     mkdirSync(file, { recursive: true });
     const worker = new ArchiveWorker(file);
     try {
-      await expect(worker.run('sync')).rejects.toMatchObject({ code: 'SQLITE_CANTOPEN' });
+      await expect(worker.sync()).rejects.toMatchObject({ code: 'SQLITE_CANTOPEN' });
       // The cause goes away: the store file is there now.
       rmSync(file, { recursive: true });
       const store = SqliteStore.open(file);
       ensureArchive(store.db);
       store.close();
-      await expect(worker.run('sync')).resolves.toMatchObject({ rows: 0 });
+      await expect(worker.sync()).resolves.toMatchObject({ rows: 0 });
     } finally {
       await worker.close();
     }

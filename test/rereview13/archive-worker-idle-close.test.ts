@@ -30,11 +30,11 @@ describe('rereview13: a job asked for while the idle worker is being let go', ()
     store.upsertPapers(papers.slice(0, 5), manualClock(NOW).now());
     const worker = new ArchiveWorker(storeFile(dir.dir));
     try {
-      expect((await worker.run('sync')).rows).toBe(5);
+      expect((await worker.sync()).rows).toBe(5);
       // What the idle timer does: `setTimeout(() => void this.close(), IDLE_MS)`.
       void worker.close();
       store.upsertPapers(papers.slice(5, 8), manualClock(NOW).now());
-      const outcome = await worker.run('sync').then(
+      const outcome = await worker.sync().then(
         (result) => `indexed ${result.rows}`,
         (error: Error) => `rejected: ${error.message}`,
       );

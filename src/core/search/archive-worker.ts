@@ -1,7 +1,7 @@
 import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { startThread } from '../thread-script.js';
-import { archiveSyncedSeq, ensureArchive, rebuildArchive, syncArchive } from './archive.js';
+import { archiveSyncedSeq, ensureArchive, syncArchive } from './archive.js';
 import { wordsOfRows } from './known-terms.js';
 
 /**
@@ -27,8 +27,6 @@ export interface ArchiveJobResult {
   words: string[] | null;
 }
 
-type Mode = 'sync' | 'rebuild';
-
 interface Job {
   resolve(result: ArchiveJobResult): void;
   reject(error: Error): void;
@@ -47,8 +45,8 @@ function jobError(failure: JobFailure): Error {
 
 /**
  * The archive's big writes on their own thread and connection, so the request path keeps
- * reading (WAL): `rebuild` refills it in one transaction; `sync` indexes the backlog in
- * committed slices and returns the words of what it indexed for the bot's known terms.
+ * reading (WAL): `sync` indexes the backlog in committed slices and returns the words of
+ * what it indexed for the bot's known terms.
  * Started on first use (this module, bundled: `startThread`) and kept while work comes.
  * One job at a time, in order. Never keeps the process alive.
  */
@@ -63,13 +61,13 @@ export class ArchiveWorker {
     private readonly busyTimeoutMs = 30_000,
   ) {}
 
-  run(mode: Mode): Promise<ArchiveJobResult> {
+  sync(): Promise<ArchiveJobResult> {
     if (this.idle) clearTimeout(this.idle);
     const current = this.current ?? this.start();
     return new Promise((resolve, reject) => {
       current.jobs.push({ resolve, reject });
       // Callbacks on one promise run in the order they were added: jobs are posted in order.
-      current.thread.then((thread) => thread.postMessage(mode), reject);
+      current.thread.then((thread) => thread.postMessage('sync'), reject);
     });
   }
 
@@ -114,12 +112,8 @@ export class ArchiveWorker {
   }
 }
 
-function runJob(db: Database.Database, mode: Mode): ArchiveJobResult {
+function syncJob(db: Database.Database): ArchiveJobResult {
   ensureArchive(db);
-  if (mode === 'rebuild') {
-    const rows = rebuildArchive(db);
-    return { rows, from: -1, to: archiveSyncedSeq(db), words: null };
-  }
   const from = archiveSyncedSeq(db);
   let rows = 0;
   for (let n = syncArchive(db, SLICE); n > 0; n = syncArchive(db, SLICE)) rows += n;
@@ -135,13 +129,13 @@ const file = data?.archiveFile;
 if (file && parentPort) {
   const port = parentPort;
   let db: Database.Database | null = null;
-  port.on('message', (mode: Mode) => {
+  port.on('message', () => {
     try {
       if (!db) {
         db = new Database(file);
         db.pragma(`busy_timeout = ${Math.floor(data?.busyTimeoutMs ?? 30_000)}`);
       }
-      port.postMessage(runJob(db, mode));
+      port.postMessage(syncJob(db));
     } catch (error) {
       // SQLite's errors lose their message when cloned: sent as text and code.
       const code = (error as { code?: unknown })?.code;

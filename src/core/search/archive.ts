@@ -135,17 +135,6 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
   });
 }
 
-/** Empties and refills the archive from the store in one transaction. */
-export function rebuildArchive(db: Database): number {
-  return inWriteTransaction(db, () => {
-    for (const [table] of FILLS) db.exec(`INSERT INTO ${table}(${table}) VALUES('delete-all')`);
-    writeState(db, { version: ARCHIVE_VERSION, syncedSeq: -1, maxRowid: 0 });
-    const rows = syncArchive(db);
-    for (const [table] of FILLS) db.exec(`INSERT INTO ${table}(${table}) VALUES('optimize')`);
-    return rows;
-  });
-}
-
 /** The archive's unstemmed term list, as the query compiler wants it. */
 export function archiveVocabulary(
   db: Database,

@@ -9,7 +9,6 @@ import {
   archiveVocabulary,
   ensureArchive,
   lastChangeSeq,
-  rebuildArchive,
   syncArchive,
 } from './archive.js';
 import { ArchiveQueries, clampInt, searchFilters } from './archive-query.js';
@@ -175,7 +174,7 @@ export class ArchivePaperSearch implements SyncPaperSearch {
         let behind = lastChangeSeq(this.db) - archiveSyncedSeq(this.db);
         while (!this.closed && behind > 0) {
           if (this.worker && behind > CATCH_UP_SLICE) {
-            const done = await this.worker.run('sync');
+            const done = await this.worker.sync();
             this.stats.caughtUp += done.rows;
             // Too many rows to send their words: re-reading the vocabulary costs less.
             if (done.words) this.known.addWords(done.words, done.from, done.to);
@@ -195,13 +194,6 @@ export class ArchivePaperSearch implements SyncPaperSearch {
   async refresh(): Promise<void> {
     await this.indexBacklog();
     this.noticeChanges();
-  }
-
-  /** Rebuilds the archive (in the worker when the store is a file), off the request path. */
-  async rebuildAll(): Promise<void> {
-    if (this.worker) await this.worker.run('rebuild');
-    else rebuildArchive(this.db);
-    await this.refresh();
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {

@@ -82,8 +82,6 @@ export interface SyncPaperSearch {
   countTopicMatches(topic: string, since: Date): number;
   /** Take in papers written to the store since the last call; resolves when searchable. */
   refresh(): Promise<void>;
-  /** Rebuild the archive from the store, off the request path (e.g. after an upgrade). */
-  rebuildAll?(): Promise<void>;
   /** Bulk ingest turns live indexing off, then `refresh()` catches up once. */
   setLiveIndexing?(on: boolean): void;
   close(): Promise<void>;
@@ -99,4 +97,4 @@ export type PaperSearch = {
   [K in 'search' | 'resolve' | 'suggest' | 'matchTopic' | 'countTopicMatches']: Promised<
     SyncPaperSearch[K]
   >;
-} & Pick<SyncPaperSearch, 'refresh' | 'rebuildAll' | 'setLiveIndexing' | 'close'>;
+} & Pick<SyncPaperSearch, 'refresh' | 'setLiveIndexing' | 'close'>;

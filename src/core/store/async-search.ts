@@ -14,7 +14,6 @@ export function asyncSearch(search: SyncPaperSearch): PaperSearch {
     refresh: () => search.refresh(),
     close: () => search.close(),
   };
-  if (search.rebuildAll) wrapped.rebuildAll = () => search.rebuildAll?.() ?? Promise.resolve();
   if (search.setLiveIndexing) wrapped.setLiveIndexing = (on) => search.setLiveIndexing?.(on);
   return wrapped;
 }

@@ -26,22 +26,28 @@ describe('the archive worker', () => {
     const worker = new ArchiveWorker(storeFile(dir.dir));
     try {
       const rows = (job: Promise<ArchiveJobResult>) => job.then((r) => r.rows);
-      expect(await Promise.all([rows(worker.run('sync')), rows(worker.run('sync'))])).toEqual([
-        200, 0,
-      ]);
+      expect(await Promise.all([rows(worker.sync()), rows(worker.sync())])).toEqual([200, 0]);
       store.upsertPapers(
         [...papers.slice(200, 299), { ...(papers[299] as PaperRecord), title: 'Zyxquarts' }],
         manualClock(NOW).now(),
       );
-      const synced = await worker.run('sync');
+      const synced = await worker.sync();
       // The words of what it indexed, for the known terms: those rows only.
       expect(synced).toMatchObject({ rows: 100, from: 200, to: 300 });
       expect(synced.words).toEqual(expect.arrayContaining(['zyxquarts']));
       expect(new Set(synced.words).size).toBe(synced.words?.length);
       expect(synced.words).toEqual(wordsOfRows(store.db, 200, 300));
+      // A closed worker starts a new thread for the next job.
       await worker.close();
-      expect(await rows(worker.run('rebuild'))).toBe(300);
-      expect(archiveSyncedSeq(store.db)).toBe(300);
+      store.upsertPapers(
+        [{ ...(papers[0] as PaperRecord), arxivId: '2999.00001', title: 'Qwertyuiop' }],
+        manualClock(NOW).now(),
+      );
+      expect(await worker.sync()).toMatchObject({
+        rows: 1,
+        words: expect.arrayContaining(['qwertyuiop']),
+      });
+      expect(archiveSyncedSeq(store.db)).toBe(301);
     } finally {
       await worker.close();
       store.close();
@@ -56,10 +62,10 @@ describe('the archive worker', () => {
     const worker = new ArchiveWorker(storeFile(dir.dir));
     try {
       store.db.exec('ALTER TABLE papers RENAME TO papers_away');
-      await expect(worker.run('sync')).rejects.toThrow(/no such table: papers/);
-      await expect(worker.run('sync')).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
+      await expect(worker.sync()).rejects.toThrow(/no such table: papers/);
+      await expect(worker.sync()).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
       store.db.exec('ALTER TABLE papers_away RENAME TO papers');
-      expect((await worker.run('sync')).rows).toBe(0);
+      expect((await worker.sync()).rows).toBe(0);
     } finally {
       await worker.close();
       store.close();
@@ -76,11 +82,11 @@ describe('the archive worker', () => {
     const worker = new ArchiveWorker(storeFile(dir.dir), 50);
     try {
       store.db.exec('BEGIN IMMEDIATE');
-      const failure = await worker.run('sync').catch((error: unknown) => error);
+      const failure = await worker.sync().catch((error: unknown) => error);
       store.db.exec('COMMIT');
       expect(failure).toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
       expect(isBusyError(failure)).toBe(true);
-      expect((await worker.run('sync')).rows).toBe(20);
+      expect((await worker.sync()).rows).toBe(20);
     } finally {
       await worker.close();
       store.close();
@@ -96,7 +102,7 @@ describe('the archive worker', () => {
     const worker = new ArchiveWorker(file);
     try {
       for (let job = 0; job < 2; job++) {
-        const error = await worker.run('sync').then(
+        const error = await worker.sync().then(
           () => null,
           (e: unknown) => e,
         );
