@@ -5,8 +5,8 @@ import { archiveSyncedSeq, ensureArchive, syncArchive } from './archive.js';
 import { wordsOfRows } from './known-terms.js';
 
 /**
- * An idle worker is let go after this long: jobs come in runs (a catch-up, a rebuild, the
- * polls of one tick), and between them its thread, loader and SQLite connection (~30 MB)
+ * An idle worker is let go after this long: jobs come in runs (a catch-up, the polls of one
+ * tick), and between them its thread, loader and SQLite connection (~30 MB)
  * would sit in the bot's memory for nothing; starting one again is off the request path.
  */
 const IDLE_MS = 5_000;

@@ -196,6 +196,12 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     this.noticeChanges();
   }
 
+  /** Resolves once the archive and the known terms hold every stored paper (benches, tests). */
+  async whenCaughtUp(): Promise<void> {
+    await this.refresh();
+    while (this.catching) await this.catching;
+  }
+
   search(query: string, options: SearchOptions = {}): SearchResult {
     const page = clampInt(options?.page, 1, 1, 10_000);
     const pageSize = clampInt(options?.pageSize, 10, 1, 100);

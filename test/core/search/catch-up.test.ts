@@ -40,6 +40,30 @@ describe('papers written elsewhere become searchable in the background', () => {
     store.close();
   }, 60_000);
 
+  it('whenCaughtUp: after another process’s write, the archive and the word list hold every paper', async () => {
+    const papers = (await corpusSlice()).slice(0, 300);
+    const dir = tempDir();
+    dirs.push(dir);
+    const clock = manualClock(NOW);
+    const store = SqliteStore.open(storeFile(dir.dir));
+    const search = await openPaperSearch({
+      store,
+      dataDir: dir.dir,
+      clock,
+      logger: silentLogger(),
+    });
+    await search.whenCaughtUp(); // an empty store resolves too
+    const other = SqliteStore.open(storeFile(dir.dir));
+    other.upsertPapers(papers, clock.now());
+    other.close();
+    await search.whenCaughtUp();
+    expect(search.stats.caughtUp).toBe(300);
+    // White-box: the word list typo candidates are checked against is loaded and complete.
+    expect((search as unknown as { known: { ready: boolean } }).known.ready).toBe(true);
+    await search.close();
+    store.close();
+  }, 60_000);
+
   it('a small batch is searchable when its write commits; a larger one is indexed after it, off the writer', async () => {
     const papers = (await corpusSlice()).slice(0, 20 + CATCH_UP_SLICE + 50);
     const clock = manualClock(NOW);
