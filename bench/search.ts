@@ -74,7 +74,7 @@ async function rebuildChild(dir: string): Promise<void> {
     clock: manualClock(NOW),
     logger: silentLogger(),
   });
-  await search.refresh();
+  await search.whenCaughtUp();
   const rebuildMs = performance.now() - t;
   process.stdout.write(JSON.stringify({ rebuildMs, peakRssMb: peak.stop() }));
   await search.close();

@@ -196,10 +196,15 @@ export class ArchivePaperSearch implements SyncPaperSearch {
     this.noticeChanges();
   }
 
-  /** Resolves once the archive and the known terms hold every stored paper (benches, tests). */
+  /**
+   * Resolves once the archive and the known terms hold every stored paper (benches, tests).
+   * Does the catch-up's steps itself, so a failing step rejects here instead of being retried.
+   */
   async whenCaughtUp(): Promise<void> {
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
     await this.refresh();
-    while (this.catching) await this.catching;
+    while (!this.known.loadSlice()) await turn();
+    while (this.known.absorb() > 0) await turn();
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {

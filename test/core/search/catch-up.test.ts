@@ -12,8 +12,8 @@ describe('papers written elsewhere become searchable in the background', () => {
     for (const d of dirs.splice(0)) d.remove();
   });
 
-  it('another process’s 600 papers: answered at once from the archive as it is, found after refresh (worker)', async () => {
-    const papers = (await corpusSlice()).slice(0, 620);
+  /** Search over a store file in a fresh folder (removed after the test): the worker's path. */
+  async function openOnFile() {
     const dir = tempDir();
     dirs.push(dir);
     const clock = manualClock(NOW);
@@ -24,6 +24,12 @@ describe('papers written elsewhere become searchable in the background', () => {
       clock,
       logger: silentLogger(),
     });
+    return { dir, clock, store, search };
+  }
+
+  it('another process’s 600 papers: answered at once from the archive as it is, found after refresh (worker)', async () => {
+    const papers = (await corpusSlice()).slice(0, 620);
+    const { dir, clock, store, search } = await openOnFile();
     await search.refresh(); // an empty store: nothing to do, and nothing left stuck
     store.upsertPapers(papers.slice(0, 20), clock.now());
     const target = papers[600];
@@ -42,16 +48,7 @@ describe('papers written elsewhere become searchable in the background', () => {
 
   it('whenCaughtUp: after another process’s write, the archive and the word list hold every paper', async () => {
     const papers = (await corpusSlice()).slice(0, 300);
-    const dir = tempDir();
-    dirs.push(dir);
-    const clock = manualClock(NOW);
-    const store = SqliteStore.open(storeFile(dir.dir));
-    const search = await openPaperSearch({
-      store,
-      dataDir: dir.dir,
-      clock,
-      logger: silentLogger(),
-    });
+    const { dir, clock, store, search } = await openOnFile();
     await search.whenCaughtUp(); // an empty store resolves too
     const other = SqliteStore.open(storeFile(dir.dir));
     other.upsertPapers(papers, clock.now());
