@@ -113,7 +113,7 @@ export function syncArchive(db: Database, maxRows = Number.POSITIVE_INFINITY): n
       : undefined;
     const upTo = sliceEnd ?? top;
     const range = 'FROM papers WHERE change_seq > ? AND change_seq <= ?';
-    let added = 0;
+    let added = 0; // the same rows go into every table
     for (const [table, columns, values] of FILLS) {
       // Rows at or below max_rowid may already be indexed (a merge updates in place).
       sql
