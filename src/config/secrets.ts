@@ -34,6 +34,8 @@ function databasePassword(url: string | null | undefined): string | null {
     const password = new URL(url).password;
     return password ? decodeURIComponent(password) : null;
   } catch {
+    // Not a URL: there is no password part to scrub on its own. The whole value is scrubbed
+    // as a secret, and the configuration refuses it with its own message.
     return null;
   }
 }

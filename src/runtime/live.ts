@@ -201,6 +201,12 @@ export function startLive(options: LiveOptions): Live {
     }
   }
 
+  /**
+   * Whether this instance may poll now. A store fault is not "another instance holds it": it
+   * is logged as a fault (STORE_FAILED), and this tick polls nothing, since polling without
+   * knowing could fetch the same sources twice; the digests still go out, and the sources'
+   * health notices report them stale if the fault lasts.
+   */
   async function askPollLock(pollLock: () => Promise<boolean>): Promise<boolean> {
     try {
       return await pollLock();
