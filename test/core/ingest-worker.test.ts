@@ -17,6 +17,7 @@ import { JsonLinesReader } from '../../src/core/json-lines-reader.js';
 import { type HandOff, ParsingThread } from '../../src/core/json-lines-thread.js';
 import type { PreparedPaper } from '../../src/core/store/prepared-paper.js';
 import { SqliteStore } from '../../src/core/store/sqlite-store.js';
+import { ingestHeard } from './ingest-heard.js';
 
 // JSON Lines parsed on a worker thread (what `npm run ingest` does for large files) must
 // give exactly what the single-thread path gives: the same papers, the same warnings in the
@@ -73,24 +74,17 @@ async function ingestLogged(
   batchSize = 10,
   handOff: HandOff = 'never',
 ) {
-  const store = SqliteStore.open(':memory:');
-  const heard: string[] = [];
-  try {
-    const summary = await ingestFile({
-      store,
-      file,
-      now: () => NOW,
-      batchSize,
-      ...(handOverAfter === null
-        ? { parseInWorker: false }
-        : { parseInWorker: true, handOverAfter, handOff }),
-      onWarning: (warning) => heard.push(`warning ${warning}`),
-      onBatch: (p) => heard.push(`batch ${p.committed} ${p.bytesRead}/${p.totalBytes}`),
-    });
-    return { summary, heard, papers: [...store.iteratePapers()].flat() };
-  } finally {
-    store.close();
-  }
+  const { summary, heard, stored } = await ingestHeard(
+    file,
+    batchSize,
+    handOverAfter === null ? null : { handOverAfter, handOff },
+    {
+      warning: (warning) => `warning ${warning}`,
+      batch: (p) => `batch ${p.committed} ${p.bytesRead}/${p.totalBytes}`,
+    },
+    (store) => [...store.iteratePapers()].flat(),
+  );
+  return { summary, heard, papers: stored };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

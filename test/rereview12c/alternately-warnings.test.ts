@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/core/ingest.js';
-import { SqliteStore } from '../../src/core/store/sqlite-store.js';
+import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.js';
 
 // With lines handed back to the writer (`handOff: 'alternately'`, the deterministic mix of
 // both paths), the thread's messages and the writer's unparsed parts are counted from zero
@@ -14,7 +13,6 @@ import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-rereview12c-alt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const NOW = new Date('2026-10-01T12:00:00.000Z');
 
 function corpusLine(i: number): string {
   return JSON.stringify({
@@ -28,25 +26,12 @@ function corpusLine(i: number): string {
 }
 
 async function heard(file: string, batchSize: number, threaded: boolean): Promise<string[]> {
-  const store = SqliteStore.open(':memory:');
-  const said: string[] = [];
-  try {
-    const summary = await ingestFile({
-      store,
-      file,
-      now: () => NOW,
-      batchSize,
-      ...(threaded
-        ? { parseInWorker: true, handOverAfter: 0, handOff: 'alternately' as const }
-        : { parseInWorker: false }),
-      onWarning: (warning) => said.push(warning.replace(/:.*/, '')),
-      onBatch: (p) => said.push(`committed ${p.committed}`),
-    });
-    said.push(`added ${summary.added}`);
-    return said;
-  } finally {
-    store.close();
-  }
+  const threading = threaded ? { handOverAfter: 0, handOff: 'alternately' as const } : null;
+  const { summary, heard } = await ingestHeard(file, batchSize, threading, {
+    warning: warningHead,
+    batch: committedCount,
+  });
+  return [...heard, `added ${summary.added}`];
 }
 
 describe("warnings and commits with lines handed back ('alternately')", () => {

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/core/ingest.js';
-import { SqliteStore } from '../../src/core/store/sqlite-store.js';
+import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.js';
 
 // b3591ca: a reader going on from another's part batch ends its first batch at the next
 // whole multiple, so with no lines handed back ('never') the thread says the same warnings
@@ -12,7 +11,6 @@ import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-rereview12c-never-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const NOW = new Date('2026-10-01T12:00:00.000Z');
 
 function corpusLine(i: number): string {
   return JSON.stringify({
@@ -26,25 +24,15 @@ function corpusLine(i: number): string {
 }
 
 async function heard(file: string, batchSize: number, handOverAfter: number | null) {
-  const store = SqliteStore.open(':memory:');
-  const said: string[] = [];
-  try {
-    const summary = await ingestFile({
-      store,
-      file,
-      now: () => NOW,
-      batchSize,
-      ...(handOverAfter === null
-        ? { parseInWorker: false }
-        : { parseInWorker: true, handOverAfter, handOff: 'never' as const }),
-      onWarning: (warning) => said.push(warning.replace(/:.*/, '')),
-      onBatch: (p) => said.push(`committed ${p.committed}`),
-    });
-    const rows = store.db.prepare('SELECT id, title FROM papers ORDER BY id').all();
-    return { said, summary: { ...summary }, rows };
-  } finally {
-    store.close();
-  }
+  const threading = handOverAfter === null ? null : { handOverAfter, handOff: 'never' as const };
+  const { summary, heard, stored } = await ingestHeard(
+    file,
+    batchSize,
+    threading,
+    { warning: warningHead, batch: committedCount },
+    (store) => store.db.prepare('SELECT id, title FROM papers ORDER BY id').all(),
+  );
+  return { said: heard, summary: { ...summary }, rows: stored };
 }
 
 const lines = Array.from({ length: 5000 }, (_, i) => (i % 11 === 4 ? '{"broken' : corpusLine(i)));

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/core/ingest.js';
 import type { HandOff } from '../../src/core/json-lines-thread.js';
-import { SqliteStore } from '../../src/core/store/sqlite-store.js';
+import { ingestHeard } from '../core/ingest-heard.js';
 
 // The parsing thread hands a quarter batch of raw lines back to the writer when the writer
 // waits ('when-writer-waits', the default: timing decides where); 'alternately' fixes the
@@ -13,7 +12,6 @@ import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'review12b-hand-back-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const NOW = new Date('2026-10-01T12:00:00.000Z');
 
 function line(i: number, abstract = `Abstract ${i}.`, version = ''): string {
   return JSON.stringify({
@@ -27,21 +25,11 @@ function line(i: number, abstract = `Abstract ${i}.`, version = ''): string {
 }
 
 async function ingest(file: string, batchSize: number, handOff: HandOff | null) {
-  const store = SqliteStore.open(':memory:');
-  const bytesRead: number[] = [];
-  try {
-    const summary = await ingestFile({
-      store,
-      file,
-      now: () => NOW,
-      batchSize,
-      ...(handOff ? { parseInWorker: true, handOverAfter: 0, handOff } : { parseInWorker: false }),
-      onBatch: (p) => bytesRead.push(p.bytesRead),
-    });
-    return { summary, bytesRead };
-  } finally {
-    store.close();
-  }
+  const threading = handOff ? { handOverAfter: 0, handOff } : null;
+  const { summary, heard } = await ingestHeard(file, batchSize, threading, {
+    batch: (p) => String(p.bytesRead),
+  });
+  return { summary, bytesRead: heard.map(Number) };
 }
 
 describe('review12b: lines handed back to the writer', () => {

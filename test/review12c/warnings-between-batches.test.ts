@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/core/ingest.js';
-import { SqliteStore } from '../../src/core/store/sqlite-store.js';
+import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.js';
 
 // "A batch's line warnings are said before it is written, as they arose", and with no lines
 // handed back (`handOff: 'never'`) the thread gives the warnings between the same batches as
@@ -14,7 +13,6 @@ import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-review12c-warnings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const NOW = new Date('2026-10-01T12:00:00.000Z');
 
 function corpusLine(i: number): string {
   return JSON.stringify({
@@ -28,24 +26,12 @@ function corpusLine(i: number): string {
 }
 
 async function heard(file: string, handOverAfter: number | null): Promise<string[]> {
-  const store = SqliteStore.open(':memory:');
-  const said: string[] = [];
-  try {
-    await ingestFile({
-      store,
-      file,
-      now: () => NOW,
-      batchSize: 40,
-      ...(handOverAfter === null
-        ? { parseInWorker: false }
-        : { parseInWorker: true, handOverAfter, handOff: 'never' as const }),
-      onWarning: (warning) => said.push(warning.replace(/:.*/, '')),
-      onBatch: (p) => said.push(`committed ${p.committed}`),
-    });
-    return said;
-  } finally {
-    store.close();
-  }
+  const threading = handOverAfter === null ? null : { handOverAfter, handOff: 'never' as const };
+  const said = await ingestHeard(file, 40, threading, {
+    warning: warningHead,
+    batch: committedCount,
+  });
+  return said.heard;
 }
 
 describe('warnings and commits, handed over mid-batch', () => {
