@@ -4,6 +4,18 @@ import { SqliteStore } from '../../src/core/store/sqlite-store.js';
 
 export const INGEST_NOW = new Date('2026-10-01T12:00:00.000Z');
 
+/** One corpus line (the shared corpus's JSON Lines shape): paper `i`, with `abstract`. */
+export function corpusLine(i: number, abstract = `abs ${i}`, id = i): string {
+  return JSON.stringify({
+    id: `2501.${String(id).padStart(5, '0')}`,
+    title: `T ${i}`,
+    authors: ['A B'],
+    abstract,
+    categories: ['cs.RO'],
+    date: '2026-01-02',
+  });
+}
+
 /** One thread (`null`), or the parsing thread taking over after `handOverAfter` bytes. */
 export type Threading = { handOverAfter: number; handOff: HandOff } | null;
 

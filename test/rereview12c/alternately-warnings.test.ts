@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.js';
+import { committedCount, corpusLine, ingestHeard, warningHead } from '../core/ingest-heard.js';
 
 // With lines handed back to the writer (`handOff: 'alternately'`, the deterministic mix of
 // both paths), the thread's messages and the writer's unparsed parts are counted from zero
@@ -13,17 +13,6 @@ import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.j
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-rereview12c-alt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function corpusLine(i: number): string {
-  return JSON.stringify({
-    id: `2501.${String(i).padStart(5, '0')}`,
-    title: `T ${i}`,
-    authors: ['A B'],
-    abstract: `abs ${i}`,
-    categories: ['cs.RO'],
-    date: '2026-01-02',
-  });
-}
 
 async function heard(file: string, batchSize: number, threaded: boolean): Promise<string[]> {
   const threading = threaded ? { handOverAfter: 0, handOff: 'alternately' as const } : null;

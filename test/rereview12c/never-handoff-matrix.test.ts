@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.js';
+import {
+  committedCount,
+  ingestHeard,
+  corpusLine as paperLine,
+  warningHead,
+} from '../core/ingest-heard.js';
 
 // b3591ca: a reader going on from another's part batch ends its first batch at the next
 // whole multiple, so with no lines handed back ('never') the thread says the same warnings
@@ -12,16 +17,7 @@ import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.j
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-rereview12c-never-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function corpusLine(i: number): string {
-  return JSON.stringify({
-    id: `2501.${String(i % 4500).padStart(5, '0')}`,
-    title: `T ${i}`,
-    authors: ['A B'],
-    abstract: `abs ${i} ${'q'.repeat(200 + (i % 97))}`,
-    categories: ['cs.RO'],
-    date: '2026-01-02',
-  });
-}
+const corpusLine = (i: number) => paperLine(i, `abs ${i} ${'q'.repeat(200 + (i % 97))}`, i % 4500);
 
 async function heard(file: string, batchSize: number, handOverAfter: number | null) {
   const threading = handOverAfter === null ? null : { handOverAfter, handOff: 'never' as const };

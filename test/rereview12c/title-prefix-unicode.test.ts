@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseTitle, type PaperRecord } from '../../src/core/paper.js';
 import { type Opened, openWith } from '../core/search/search-fixtures.js';
+import { record } from '../core/store/records.js';
 
 // eefd933: the title index holds the first 16 characters of the key (SQLite counts
 // characters of UTF-8, JavaScript UTF-16 units). Titles starting with the typed text must be
@@ -29,23 +30,8 @@ const titles = [
 ];
 
 function paper(i: number, title: string): PaperRecord {
-  return {
-    source: 'arxiv-api',
-    arxivId: `2501.${String(i + 1).padStart(5, '0')}`,
-    version: null,
-    title,
-    abstract: `About ${title}.`,
-    authors: ['Ada Lovelace'],
-    authorCount: null,
-    publishedAt: '2025-12-01',
-    links: {},
-    upvotes: null,
-    comments: null,
-    keywords: [],
-    categories: ['cs.LG'],
-    comment: null,
-    observedAt: '2025-12-12T00:00:00.000Z',
-  };
+  const arxivId = `2501.${String(i + 1).padStart(5, '0')}`;
+  return record({ arxivId, version: null, title, abstract: `About ${title}.` });
 }
 
 /** What the whole-key index gave: keys starting with the text, in byte order, then rowid. */

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.js';
+import {
+  committedCount,
+  ingestHeard,
+  corpusLine as paperLine,
+  warningHead,
+} from '../core/ingest-heard.js';
 
 // "A batch's line warnings are said before it is written, as they arose", and with no lines
 // handed back (`handOff: 'never'`) the thread gives the warnings between the same batches as
@@ -14,16 +19,7 @@ import { committedCount, ingestHeard, warningHead } from '../core/ingest-heard.j
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-review12c-warnings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function corpusLine(i: number): string {
-  return JSON.stringify({
-    id: `2501.${String(i).padStart(5, '0')}`,
-    title: `T ${i}`,
-    authors: ['A B'],
-    abstract: `abs ${i} ${'z'.repeat(3000)}`,
-    categories: ['cs.RO'],
-    date: '2026-01-02',
-  });
-}
+const corpusLine = (i: number) => paperLine(i, `abs ${i} ${'z'.repeat(3000)}`);
 
 async function heard(file: string, handOverAfter: number | null): Promise<string[]> {
   const threading = handOverAfter === null ? null : { handOverAfter, handOff: 'never' as const };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperRecord } from '../../../src/core/paper.js';
+import { record } from '../store/records.js';
 import { corpusSlice } from './corpus-slice.js';
 import { type Opened, openWith } from './search-fixtures.js';
 
@@ -78,23 +79,8 @@ describe('show resolution by id, URL, title and fragment', () => {
 // The title index holds the first 16 characters of a title key (migration 7): titles alike
 // that far must still be told apart, found exactly and suggested in alphabetical order.
 describe('titles alike in their first 16 characters', () => {
-  const paper = (id: string, title: string): PaperRecord => ({
-    source: 'arxiv-api',
-    arxivId: id,
-    version: null,
-    title,
-    abstract: `About ${title}.`,
-    authors: ['Ada Lovelace'],
-    authorCount: null,
-    publishedAt: '2025-12-01',
-    links: {},
-    upvotes: null,
-    comments: null,
-    keywords: [],
-    categories: ['cs.LG'],
-    comment: null,
-    observedAt: '2025-12-12T00:00:00.000Z',
-  });
+  const paper = (id: string, title: string): PaperRecord =>
+    record({ arxivId: id, version: null, title, abstract: `About ${title}.` });
   let opened: Opened;
   beforeAll(async () => {
     opened = await openWith([
