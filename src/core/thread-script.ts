@@ -36,6 +36,8 @@ function scriptOf(entry: URL): Promise<string> {
     });
     // A failed build is not kept: the next thread tries again.
     script.catch(() => scripts.delete(entry.href));
+    // This chain only counts builds; a failed build reaches the thread's starter through
+    // `script` itself, so its copy here is not left unhandled.
     script
       .finally(() => {
         if (--building === 0) void stop();
